@@ -1,0 +1,36 @@
+// Package pipeline runs a staged stream of Arrow record batches: one source,
+// a chain of stages, one sink, each step on its own pool of worker
+// goroutines, connected by bounded queues.
+//
+//	Source.Next ─▶ decode pool ─▶ stage 1 pool ─▶ … ─▶ encode pool ─▶ Sink.Write
+//	 (1 goroutine)  (Decoder per    (Worker per         (Encoder per    (1 goroutine,
+//	                 worker)         worker)             worker)         input order)
+//
+// Every batch gets a sequence number when it is read. Each step queues a
+// slot per batch in input order before a worker takes it, and one collector
+// drains the slots in that order: the batches leave every step, and reach
+// the sink, in input order whatever the worker count and per-batch timing.
+// The slots are allocated once per run and their number (workers plus
+// Config.QueueDepth) bounds the batches in flight, so a slow sink slows the
+// reader and memory does not grow with the input. With Config.Unordered a
+// step passes each batch on as soon as it is done.
+//
+// Between steps, batches cross as sharedmem decides (Config.Handoff): shared
+// by reference, or copied as a message encoded by the producing worker and
+// decoded by the consuming one.
+//
+// Lifecycle: workers, decoders and encoders are created once when Run
+// starts and reused for every batch. Stage.Finish runs after a stage's last
+// batch and may emit more (group-by merges its workers' partial state
+// there). Run returns the first error, as a *StageError naming the stage and
+// the batch; a panic becomes a *PanicError carrying the panic value and the
+// worker's stack, and cancels the run at once. An error or a cancelled ctx
+// stops every step promptly; when Run returns, every goroutine it started
+// has exited and every batch it held is released. A stage ends the stream
+// early without error by returning ErrStop.
+//
+// Ownership: a Worker consumes the batch it is given and the pipeline owns
+// what it returns; see the Source, Sink and Stage docs for the rest.
+// Metrics are always on (a few atomic adds per batch) and may be read while
+// the pipeline runs.
+package pipeline

@@ -1,0 +1,95 @@
+package pipeline
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+)
+
+// stepMetrics is the always-on accounting of one step: a handful of atomic
+// adds and two clock reads per batch.
+type stepMetrics struct {
+	name    string
+	workers int
+
+	batchesIn, batchesOut atomic.Int64
+	rowsIn, rowsOut       atomic.Int64
+	bytesIn, bytesOut     atomic.Int64
+	busy                  []paddedInt64 // ns per worker
+	queueWait             histogram
+	started, finished     atomic.Int64 // ns since the run's start
+	handoff               *sharedmem.Handoff
+}
+
+// paddedInt64 keeps each worker's counter on its own cache line.
+type paddedInt64 struct {
+	atomic.Int64
+	_ [56]byte
+}
+
+// StageMetrics is a snapshot of one step's counters.
+type StageMetrics struct {
+	Name    string
+	Workers int
+	// Batches, rows and bytes (live Arrow bytes, or raw bytes for the read
+	// and write steps) in and out.
+	BatchesIn, BatchesOut int64
+	RowsIn, RowsOut       int64
+	BytesIn, BytesOut     int64
+	// Busy is the time workers spent processing, summed over workers.
+	Busy time.Duration
+	// Wall is the time from the step's first batch to its end.
+	Wall time.Duration
+	// Utilization is Busy / (Wall × Workers), 0..1.
+	Utilization float64
+	// QueueWaitP50 and QueueWaitP99 are how long batches waited between
+	// being queued for this step and a worker taking them.
+	QueueWaitP50, QueueWaitP99 time.Duration
+	// Handoff counts how this step's output batches crossed to the next.
+	Handoff sharedmem.Counters
+}
+
+// Metrics is a snapshot of a whole run.
+type Metrics struct {
+	// Stages lists the steps in order: "read", "decode", each Stage by
+	// name, "encode", "write".
+	Stages []StageMetrics
+	// LatencyP50 and LatencyP99 are how long batches took from being read
+	// to being written.
+	LatencyP50, LatencyP99 time.Duration
+	// Elapsed is the run's wall time so far.
+	Elapsed time.Duration
+}
+
+func (m *stepMetrics) snapshot(now int64) StageMetrics {
+	s := StageMetrics{
+		Name:         m.name,
+		Workers:      m.workers,
+		BatchesIn:    m.batchesIn.Load(),
+		BatchesOut:   m.batchesOut.Load(),
+		RowsIn:       m.rowsIn.Load(),
+		RowsOut:      m.rowsOut.Load(),
+		BytesIn:      m.bytesIn.Load(),
+		BytesOut:     m.bytesOut.Load(),
+		QueueWaitP50: m.queueWait.quantile(0.50),
+		QueueWaitP99: m.queueWait.quantile(0.99),
+	}
+	for i := range m.busy {
+		s.Busy += time.Duration(m.busy[i].Load())
+	}
+	if start := m.started.Load(); start > 0 {
+		end := m.finished.Load()
+		if end == 0 {
+			end = now
+		}
+		s.Wall = time.Duration(end - start)
+	}
+	if s.Wall > 0 && s.Workers > 0 {
+		s.Utilization = float64(s.Busy) / (float64(s.Wall) * float64(s.Workers))
+	}
+	if m.handoff != nil {
+		s.Handoff = m.handoff.Counters()
+	}
+	return s
+}

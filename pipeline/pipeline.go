@@ -1,0 +1,280 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+)
+
+// Pipeline is a source, a chain of stages and a sink, ready to run once.
+type Pipeline struct {
+	cfg    Config
+	source Source
+	stages []Stage
+	sink   Sink
+
+	start   time.Time
+	started atomic.Bool
+	// steps' metrics, in order: read, decode, stages..., encode, write.
+	metrics []*stepMetrics
+	latency histogram
+}
+
+// New returns a pipeline that reads source, passes every batch through
+// stages in order and writes the result to sink.
+func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
+	p := &Pipeline{cfg: cfg, source: source, stages: stages, sink: sink}
+	names := []string{"read", "decode"}
+	for _, s := range stages {
+		names = append(names, s.Name)
+	}
+	names = append(names, "encode", "write")
+	for _, n := range names {
+		p.metrics = append(p.metrics, &stepMetrics{name: n, workers: 1})
+	}
+	return p
+}
+
+// Metrics returns a snapshot of the run's counters. It is safe to call
+// from another goroutine while Run is going on, and after it returns.
+func (p *Pipeline) Metrics() Metrics {
+	var now int64
+	if p.started.Load() {
+		now = int64(time.Since(p.start))
+	}
+	m := Metrics{
+		LatencyP50: p.latency.quantile(0.50),
+		LatencyP99: p.latency.quantile(0.99),
+		Elapsed:    time.Duration(now),
+	}
+	for _, sm := range p.metrics {
+		m.Stages = append(m.Stages, sm.snapshot(now))
+	}
+	return m
+}
+
+// run is the state of one Run.
+type run struct {
+	p     *Pipeline
+	start time.Time
+	// stopSource ends the read early without error (ErrStop).
+	stopSource context.CancelFunc
+}
+
+func (r *run) now() int64 { return int64(time.Since(r.start)) }
+
+func durationNs(ns int64) time.Duration { return time.Duration(ns) }
+
+// Run reads the whole source through the stages into the sink and returns
+// the first error, wrapped in a *StageError naming the stage and the batch
+// sequence number (a panic in any stage comes back as a *PanicError inside
+// it). An error or the cancellation of ctx stops every stage promptly; when
+// Run returns, all its goroutines have exited and every batch it held has
+// been released. The sink is closed only after a successful run. Run may be
+// called once.
+func (p *Pipeline) Run(ctx context.Context) error {
+	if p.started.Swap(true) {
+		return errors.New("pipeline: Run called twice")
+	}
+	p.start = time.Now()
+	mem := p.cfg.Mem
+	if mem == nil {
+		mem = sharedmem.NewPool(0)
+	}
+	eg, gctx := errgroup.WithContext(ctx)
+	g := &group{eg: eg}
+	stopCtx, stopSource := context.WithCancel(gctx)
+	defer stopSource()
+	r := &run{p: p, start: p.start, stopSource: stopSource}
+
+	depth := func(workers int) int {
+		if p.cfg.QueueDepth > 0 {
+			return p.cfg.QueueDepth
+		}
+		return workers
+	}
+	steps := make([]*step, 0, len(p.stages)+2)
+	// Decode step: chunks to parcels.
+	decodeWorkers := poolSize(p.cfg.DecodeWorkers)
+	dm := p.metrics[1]
+	dm.handoff = sharedmem.NewHandoff(p.cfg.Handoff, mem)
+	decode := newStep(r, dm, decodeWorkers, depth(decodeWorkers), p.cfg.Unordered)
+	decoders := make([]Decoder, decodeWorkers)
+	for i := range decoders {
+		decoders[i] = p.source.NewDecoder()
+	}
+	decode.process = p.decodeFunc(decode, decoders)
+	steps = append(steps, decode)
+
+	// Transform stages: parcels to parcels.
+	for i, stg := range p.stages {
+		n := poolSize(stg.Workers)
+		sm := p.metrics[2+i]
+		sm.handoff = sharedmem.NewHandoff(p.cfg.Handoff, mem)
+		st := newStep(r, sm, n, depth(n), p.cfg.Unordered)
+		workers := make([]Worker, n)
+		for w := range workers {
+			workers[w] = stg.NewWorker()
+		}
+		prev := steps[len(steps)-1].m.handoff
+		st.process = p.stageFunc(r, st, prev, workers)
+		if stg.Finish != nil {
+			st.finish = func(ctx context.Context) error {
+				emit := func(rec arrow.RecordBatch) error {
+					it := item{born: r.now()}
+					var err error
+					if it.parcel, err = sm.handoff.Send(rec); err != nil {
+						return err
+					}
+					sm.batchesOut.Add(1)
+					sm.rowsOut.Add(it.parcel.Rows())
+					sm.bytesOut.Add(it.parcel.Bytes())
+					return st.forward(ctx, &it)
+				}
+				if err := stg.Finish(ctx, workers, emit); err != nil {
+					return &StageError{Stage: stg.Name, Seq: -1, Err: err}
+				}
+				return nil
+			}
+		}
+		steps = append(steps, st)
+	}
+
+	// Encode step: parcels to chunks, written in order by its collector.
+	encodeWorkers := poolSize(p.cfg.EncodeWorkers)
+	em := p.metrics[len(p.metrics)-2]
+	encode := newStep(r, em, encodeWorkers, depth(encodeWorkers), p.cfg.Unordered)
+	encoders := make([]Encoder, encodeWorkers)
+	for i := range encoders {
+		encoders[i] = p.sink.NewEncoder()
+	}
+	encode.process = p.encodeFunc(encode, steps[len(steps)-1].m.handoff, encoders)
+	steps = append(steps, encode)
+
+	// Wire each step to the next.
+	wm := p.metrics[len(p.metrics)-1]
+	wm.busy = make([]paddedInt64, 1)
+	for i, st := range steps {
+		if i+1 < len(steps) {
+			next := steps[i+1]
+			st.forward = next.dispatch
+			st.end = func(context.Context) error { next.close(); return nil }
+			continue
+		}
+		st.forward = func(ctx context.Context, it *item) error {
+			return p.write(ctx, r, wm, it)
+		}
+		st.end = func(ctx context.Context) error {
+			if err := p.sink.Close(ctx); err != nil {
+				return &StageError{Stage: "write", Seq: -1, Err: err}
+			}
+			wm.finished.Store(r.now())
+			return nil
+		}
+	}
+	for _, st := range steps {
+		st.start(gctx, g)
+	}
+	g.Go(func() error { return p.read(gctx, stopCtx, r, decode) })
+
+	err := eg.Wait()
+	for _, st := range steps {
+		st.releaseAll()
+	}
+	if err == nil && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	return err
+}
+
+// read is the source's loop: one goroutine calling Next and dispatching
+// chunks to the decode step in input order.
+func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) error {
+	m := p.metrics[0]
+	m.busy = make([]paddedInt64, 1)
+	m.started.Store(r.now())
+	var seq uint64
+	for {
+		t0 := r.now()
+		c, err := p.source.Next(stopCtx)
+		m.busy[0].Add(r.now() - t0)
+		if err == io.EOF || (err != nil && stopCtx.Err() != nil && ctx.Err() == nil) {
+			break
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // the run is already failing or cancelled
+			}
+			return &StageError{Stage: "read", Seq: int64(seq), Err: err}
+		}
+		m.batchesOut.Add(1)
+		m.rowsOut.Add(int64(c.Rows))
+		m.bytesOut.Add(int64(len(c.Data)))
+		it := item{seq: seq, born: r.now(), chunk: c}
+		if err := decode.dispatch(ctx, &it); err != nil {
+			it.release()
+			return nil
+		}
+		seq++
+	}
+	m.finished.Store(r.now())
+	decode.close()
+	return nil
+}
+
+func (p *Pipeline) write(ctx context.Context, r *run, m *stepMetrics, it *item) error {
+	t0 := r.now()
+	if m.started.Load() == 0 {
+		m.started.Store(t0)
+	}
+	c, seq, born := it.chunk, it.seq, it.born
+	*it = item{}
+	m.batchesIn.Add(1)
+	m.rowsIn.Add(int64(c.Rows))
+	m.bytesIn.Add(int64(len(c.Data)))
+	err := p.sink.Write(ctx, c)
+	now := r.now()
+	m.busy[0].Add(now - t0)
+	if err != nil {
+		return &StageError{Stage: "write", Seq: int64(seq), Err: err}
+	}
+	p.latency.record(durationNs(now - born))
+	return nil
+}
+
+// group is an errgroup whose goroutines turn a panic into a *PanicError.
+type group struct{ eg *errgroup.Group }
+
+func (g *group) Go(f func() error) {
+	g.eg.Go(func() (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = &PanicError{Value: v, Stack: debug.Stack()}
+			}
+		}()
+		return f()
+	})
+}
+
+// guard runs f, turning a panic into a *PanicError, and wraps any error as
+// a *StageError at batch seq.
+func guard(stage string, seq uint64, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+		}
+		if err != nil && !errors.Is(err, ErrStop) {
+			err = &StageError{Stage: stage, Seq: int64(seq), Err: err}
+		}
+	}()
+	return f()
+}
+

@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+)
+
+// The three kinds of step work: decode (chunk to batch), stage (batch to
+// batch) and encode (batch to chunk). Each consumes s.in whatever happens,
+// and hands its output batch to the step's handoff, so a copy is encoded by
+// the producing worker and decoded by the consuming one.
+
+func (p *Pipeline) decodeFunc(st *step, decoders []Decoder) processFunc {
+	m := st.m
+	return func(sctx *seqContext, w int, s *slot) error {
+		in := s.in
+		s.in = item{}
+		m.rowsIn.Add(int64(in.chunk.Rows))
+		m.bytesIn.Add(int64(len(in.chunk.Data)))
+		var rec arrow.RecordBatch
+		err := guard("decode", in.seq, func() error {
+			var err error
+			rec, err = decoders[w].Decode(sctx, in.chunk)
+			return err
+		})
+		if err != nil {
+			if rec != nil {
+				rec.Release()
+			}
+			return err
+		}
+		return st.emit(s, in, rec)
+	}
+}
+
+func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers []Worker) processFunc {
+	m := st.m
+	var stopOnce sync.Once
+	stopping := make(chan struct{})
+	return func(sctx *seqContext, w int, s *slot) error {
+		in := s.in
+		s.in = item{}
+		m.rowsIn.Add(in.parcel.Rows())
+		m.bytesIn.Add(in.parcel.Bytes())
+		select {
+		case <-stopping:
+			in.parcel.Release()
+			return nil
+		default:
+		}
+		rec, err := prev.Receive(in.parcel)
+		if err != nil {
+			return &StageError{Stage: m.name, Seq: int64(in.seq), Err: err}
+		}
+		var out arrow.RecordBatch
+		err = guard(m.name, in.seq, func() error {
+			var err error
+			out, err = workers[w].Process(sctx, rec)
+			return err
+		})
+		if errors.Is(err, ErrStop) {
+			stopOnce.Do(func() {
+				close(stopping)
+				r.stopSource()
+			})
+			err = nil
+		}
+		if err != nil {
+			if out != nil {
+				out.Release()
+			}
+			return err
+		}
+		return st.emit(s, in, out)
+	}
+}
+
+func (p *Pipeline) encodeFunc(st *step, prev *sharedmem.Handoff, encoders []Encoder) processFunc {
+	m := st.m
+	return func(sctx *seqContext, w int, s *slot) error {
+		in := s.in
+		s.in = item{}
+		m.rowsIn.Add(in.parcel.Rows())
+		m.bytesIn.Add(in.parcel.Bytes())
+		rec, err := prev.Receive(in.parcel)
+		if err != nil {
+			return &StageError{Stage: "encode", Seq: int64(in.seq), Err: err}
+		}
+		var c Chunk
+		err = guard("encode", in.seq, func() error {
+			var err error
+			c, err = encoders[w].Encode(sctx, rec)
+			return err
+		})
+		rows := rec.NumRows()
+		rec.Release()
+		if err != nil {
+			if c.Batch != nil {
+				c.Batch.Release()
+			}
+			return err
+		}
+		if c.Rows == 0 {
+			c.Rows = int(rows)
+		}
+		m.rowsOut.Add(int64(c.Rows))
+		m.bytesOut.Add(int64(len(c.Data)))
+		s.out = item{seq: in.seq, born: in.born, chunk: c}
+		s.hasOut = true
+		return nil
+	}
+}
+
+// emit hands rec (may be nil) to the step's handoff as the slot's output.
+func (st *step) emit(s *slot, in item, rec arrow.RecordBatch) error {
+	if rec == nil {
+		return nil
+	}
+	parcel, err := st.m.handoff.Send(rec)
+	if err != nil {
+		return &StageError{Stage: st.m.name, Seq: int64(in.seq), Err: err}
+	}
+	st.m.rowsOut.Add(parcel.Rows())
+	st.m.bytesOut.Add(parcel.Bytes())
+	s.out = item{seq: in.seq, born: in.born, parcel: parcel}
+	s.hasOut = true
+	return nil
+}

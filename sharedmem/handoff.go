@@ -1,0 +1,209 @@
+package sharedmem
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+const (
+	// DefaultCopyThreshold is the live size under which Auto copies a batch
+	// instead of sharing it. Copying such a batch costs a few microseconds
+	// and frees its source buffers at once (see bench/RESULTS.md).
+	DefaultCopyThreshold = 64 << 10
+
+	// pinRatio and minPinnedWaste decide when a slice pins too much of its
+	// parent: Auto copies it when its buffers are pinRatio times its live
+	// size and the waste is at least minPinnedWaste bytes.
+	pinRatio       = 4
+	minPinnedWaste = 1 << 20
+)
+
+// Route is the way one batch crosses: copied or shared.
+type Route uint8
+
+const (
+	RouteShare Route = iota
+	RouteCopy
+)
+
+// Policy chooses the route of each batch.
+type Policy struct {
+	Mode Mode
+	// CopyThreshold is the live size in bytes under which Auto copies;
+	// 0 means DefaultCopyThreshold.
+	CopyThreshold int64
+}
+
+// Route returns how rec should cross: Copy and Shared force their route;
+// Auto copies when rec's live size is under the threshold, or when rec is a
+// slice whose buffers are much larger than its rows (so it stops pinning
+// them), and shares otherwise. live is LiveBytes(rec).
+func (p Policy) Route(rec arrow.RecordBatch, live int64) Route {
+	switch p.Mode {
+	case Copy:
+		return RouteCopy
+	case Shared:
+		return RouteShare
+	}
+	threshold := p.CopyThreshold
+	if threshold == 0 {
+		threshold = DefaultCopyThreshold
+	}
+	if live < threshold {
+		return RouteCopy
+	}
+	if pinned := PinnedBytes(rec); pinned > pinRatio*live && pinned-live >= minPinnedWaste {
+		return RouteCopy
+	}
+	return RouteShare
+}
+
+// A Parcel carries one batch between stages: the batch itself when shared,
+// an encoded message when copied. The zero Parcel is empty.
+type Parcel struct {
+	rec  arrow.RecordBatch
+	msg  *bytes.Buffer
+	rows int64
+	live int64
+}
+
+// Empty reports whether p carries nothing.
+func (p Parcel) Empty() bool { return p.rec == nil && p.msg == nil }
+
+// Rows is the number of rows p carries.
+func (p Parcel) Rows() int64 { return p.rows }
+
+// Bytes is the live size of the batch p carries.
+func (p Parcel) Bytes() int64 { return p.live }
+
+// Handoff moves batches across one stage boundary and counts them. Safe for
+// concurrent use by all the workers on both sides of the boundary.
+type Handoff struct {
+	policy Policy
+	mem    memory.Allocator
+	msgs   sync.Pool // *bytes.Buffer message buffers, reused across batches
+
+	copied, shared           atomic.Int64
+	copiedBytes, sharedBytes atomic.Int64
+}
+
+// Counters are the totals of one Handoff.
+type Counters struct {
+	CopiedBatches, CopiedBytes int64
+	SharedBatches, SharedBytes int64
+}
+
+// Add returns the sum of c and o.
+func (c Counters) Add(o Counters) Counters {
+	return Counters{
+		CopiedBatches: c.CopiedBatches + o.CopiedBatches,
+		CopiedBytes:   c.CopiedBytes + o.CopiedBytes,
+		SharedBatches: c.SharedBatches + o.SharedBatches,
+		SharedBytes:   c.SharedBytes + o.SharedBytes,
+	}
+}
+
+// NewHandoff returns a Handoff that routes with policy and decodes copied
+// batches into mem.
+func NewHandoff(policy Policy, mem memory.Allocator) *Handoff {
+	return &Handoff{policy: policy, mem: mem}
+}
+
+// Send takes ownership of rec and returns a Parcel for the next stage.
+// Shared: ~50 ns and no allocation at any batch size. Copied: rec is encoded
+// and released; the cost grows with its size.
+func (h *Handoff) Send(rec arrow.RecordBatch) (Parcel, error) {
+	live := LiveBytes(rec)
+	if h.policy.Route(rec, live) == RouteShare {
+		h.shared.Add(1)
+		h.sharedBytes.Add(live)
+		return Share(rec, live), nil
+	}
+	buf, _ := h.msgs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	p, err := Encode(rec, live, buf, h.mem)
+	if err != nil {
+		h.msgs.Put(buf)
+		return Parcel{}, err
+	}
+	h.copied.Add(1)
+	h.copiedBytes.Add(live)
+	return p, nil
+}
+
+// Receive returns the batch p carries, owned by the caller, decoding a
+// copied batch into fresh buffers.
+func (h *Handoff) Receive(p Parcel) (arrow.RecordBatch, error) {
+	if p.msg == nil {
+		return p.rec, nil
+	}
+	rec, err := Decode(p, h.mem)
+	p.msg.Reset()
+	h.msgs.Put(p.msg)
+	return rec, err
+}
+
+// Counters returns the totals so far. Safe to call during a run.
+func (h *Handoff) Counters() Counters {
+	return Counters{
+		CopiedBatches: h.copied.Load(),
+		CopiedBytes:   h.copiedBytes.Load(),
+		SharedBatches: h.shared.Load(),
+		SharedBytes:   h.sharedBytes.Load(),
+	}
+}
+
+// Release drops what p carries without receiving it.
+func (p Parcel) Release() {
+	if p.rec != nil {
+		p.rec.Release()
+	}
+}
+
+// Share wraps rec in a Parcel by reference: the zero-copy handoff.
+func Share(rec arrow.RecordBatch, live int64) Parcel {
+	return Parcel{rec: rec, rows: rec.NumRows(), live: live}
+}
+
+// Encode writes rec as a self-contained Arrow IPC stream (schema and one
+// batch) into buf and releases rec: the message-passing handoff.
+func Encode(rec arrow.RecordBatch, live int64, buf *bytes.Buffer, mem memory.Allocator) (Parcel, error) {
+	defer rec.Release()
+	buf.Reset()
+	w := ipc.NewWriter(buf, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(mem))
+	if err := w.Write(rec); err != nil {
+		w.Close()
+		return Parcel{}, fmt.Errorf("sharedmem: encode batch: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return Parcel{}, fmt.Errorf("sharedmem: encode batch: %w", err)
+	}
+	return Parcel{msg: buf, rows: rec.NumRows(), live: live}, nil
+}
+
+// Decode reads the batch of an encoded Parcel into buffers allocated from
+// mem; the result shares no memory with the message or the sender.
+func Decode(p Parcel, mem memory.Allocator) (arrow.RecordBatch, error) {
+	r, err := ipc.NewReader(bytes.NewReader(p.msg.Bytes()), ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, fmt.Errorf("sharedmem: decode batch: %w", err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		if err := r.Err(); err != nil {
+			return nil, fmt.Errorf("sharedmem: decode batch: %w", err)
+		}
+		return nil, fmt.Errorf("sharedmem: decode batch: empty message")
+	}
+	rec := r.RecordBatch()
+	rec.Retain()
+	return rec, nil
+}

@@ -1,0 +1,35 @@
+// Package verb describes the pipeline verbs that the command line chains with
+// "then": each verb knows its arguments and builds one pipeline stage for the
+// schema that reaches it.
+package verb
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// Env is what every verb may need to build its stage.
+type Env struct {
+	// Workers is the pool size for CPU-bound stages; 0 means GOMAXPROCS.
+	Workers int
+	// Mem allocates the batches that stages create.
+	Mem memory.Allocator
+	// MaxMemory caps the state of stateful stages (group-by, sort), in bytes.
+	MaxMemory int64
+	// TempDir is where stages spill; "" means os.TempDir().
+	TempDir string
+}
+
+// Spec describes one verb.
+type Spec struct {
+	Name string
+	// Args names the verb's positional arguments, in order, for usage text;
+	// the command line takes exactly len(Args) words after the verb.
+	Args    []string
+	Summary string
+	// Build makes the stage for input schema in and returns it with the
+	// schema of its output. Errors point at the bad argument.
+	Build func(env Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error)
+}
