@@ -52,7 +52,10 @@ type step struct {
 	m         *stepMetrics
 	workers   int
 	unordered bool
-	process   processFunc
+	// inline: a one-worker step forwards its results itself, in order,
+	// without a collector goroutine (one goroutine switch less per batch).
+	inline  bool
+	process processFunc
 	// finish runs after the last batch, on the collector goroutine.
 	finish func(ctx context.Context) error
 	// forward passes a finished item downstream and takes ownership of it.
@@ -75,6 +78,7 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 		m:         m,
 		workers:   workers,
 		unordered: unordered,
+		inline:    workers == 1,
 		slots:     make([]slot, n),
 		free:      make(chan *slot, n),
 		order:     make(chan *slot, n),
@@ -101,9 +105,12 @@ func (st *step) dispatch(ctx context.Context, it *item) error {
 	s.in = *it
 	*it = item{}
 	s.in.queued = st.run.now()
+	if st.m.started.Load() == 0 {
+		st.m.started.CompareAndSwap(0, s.in.queued)
+	}
 	s.hasOut, s.err = false, nil
 	st.m.batchesIn.Add(1)
-	if !st.unordered {
+	if !st.unordered && !st.inline {
 		st.order <- s // never blocks: order has room for every slot
 	}
 	st.work <- s // never blocks: work has room for every slot
@@ -113,12 +120,16 @@ func (st *step) dispatch(ctx context.Context, it *item) error {
 // close tells the step that no more items come.
 func (st *step) close() {
 	close(st.work)
-	if !st.unordered {
+	if !st.unordered && !st.inline {
 		close(st.order)
 	}
 }
 
 func (st *step) start(ctx context.Context, g *group) {
+	if st.inline {
+		g.Go(func() error { return st.workInline(ctx) })
+		return
+	}
 	st.live.Store(int32(st.workers))
 	for w := 0; w < st.workers; w++ {
 		st.wg.Add(1)
@@ -173,6 +184,41 @@ func (st *step) work1(ctx context.Context, w int) error {
 	}
 }
 
+// workInline is the loop of a one-worker step: process each item and
+// forward its result at once, then finish.
+func (st *step) workInline(ctx context.Context) error {
+	sctx := &seqContext{Context: ctx}
+	for {
+		var s *slot
+		var ok bool
+		select {
+		case s, ok = <-st.work:
+		case <-ctx.Done():
+			return nil
+		}
+		if !ok {
+			break
+		}
+		t0 := st.run.now()
+		st.m.queueWait.record(durationNs(t0 - s.in.queued))
+		sctx.seq = s.in.seq
+		err := st.process(sctx, 0, s)
+		st.m.busy[0].Add(st.run.now() - t0)
+		if err != nil {
+			return err
+		}
+		if s.hasOut {
+			st.m.batchesOut.Add(1)
+			if err := st.forward(ctx, &s.out); err != nil {
+				return err
+			}
+			s.hasOut = false
+		}
+		st.free <- s
+	}
+	return st.finishAndEnd(ctx)
+}
+
 // collect forwards finished items downstream in order, then runs the
 // step's finish and closes the downstream step.
 func (st *step) collect(ctx context.Context) error {
@@ -207,6 +253,10 @@ func (st *step) collect(ctx context.Context) error {
 		st.free <- s
 	}
 	st.wg.Wait()
+	return st.finishAndEnd(ctx)
+}
+
+func (st *step) finishAndEnd(ctx context.Context) error {
 	if st.finish != nil {
 		if err := st.finish(ctx); err != nil {
 			return err
