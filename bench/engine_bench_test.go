@@ -93,7 +93,7 @@ func (passDecoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBa
 // discardSink drops every batch.
 type discardSink struct{}
 
-func (discardSink) NewEncoder() pipeline.Encoder                       { return countEncoder{} }
+func (discardSink) NewEncoder() pipeline.Encoder                      { return countEncoder{} }
 func (discardSink) Write(ctx context.Context, c pipeline.Chunk) error { return nil }
 func (discardSink) Close(ctx context.Context) error                   { return nil }
 

@@ -277,4 +277,3 @@ func guard(stage string, seq uint64, f func() error) (err error) {
 	}()
 	return f()
 }
-
