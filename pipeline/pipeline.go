@@ -137,7 +137,11 @@ func (p *Pipeline) Run(ctx context.Context) error {
 					sm.batchesOut.Add(1)
 					sm.rowsOut.Add(it.parcel.Rows())
 					sm.bytesOut.Add(it.parcel.Bytes())
-					return st.forward(ctx, &it)
+					if err := st.forward(ctx, &it); err != nil {
+						it.release()
+						return err
+					}
+					return nil
 				}
 				if err := stg.Finish(ctx, workers, emit); err != nil {
 					return &StageError{Stage: stg.Name, Seq: -1, Err: err}
@@ -203,6 +207,12 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 	m.started.Store(r.now())
 	var seq uint64
 	for {
+		if stopCtx.Err() != nil {
+			if ctx.Err() != nil {
+				return nil // the run is failing or cancelled
+			}
+			break // a stage stopped the stream early
+		}
 		t0 := r.now()
 		c, err := p.source.Next(stopCtx)
 		m.busy[0].Add(r.now() - t0)

@@ -50,7 +50,8 @@ type Decoder interface {
 // a single goroutine with the encoded chunks in stream order (unless the
 // pipeline is unordered). Close is called once after the last Write of a
 // successful run, and never after a failed one: the caller of Run decides
-// what happens to partial output.
+// what happens to partial output. Write owns the chunk it is given (it must
+// release c.Batch, if set).
 type Sink interface {
 	NewEncoder() Encoder
 	Write(ctx context.Context, c Chunk) error
