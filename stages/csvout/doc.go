@@ -1,0 +1,41 @@
+// Package csvout writes record batches as CSV or TSV text: a pipeline.Sink.
+//
+// Data flow:
+//
+//	batches ─► Encoder.Encode (worker pool, in parallel) ─► Chunk.Data ─►
+//	           Sink.Write (one goroutine, stream order) ─► io.Writer
+//	                 └── buffer back to the Sink's free list ──┘
+//
+// Each Encoder turns a whole batch into CSV bytes in one buffer taken from
+// the Sink's free list; Write copies the bytes to the destination and puts
+// the buffer back, so once the buffers have grown to batch size, writing
+// allocates nothing per batch or per value. The header line is not part of
+// any chunk: the Sink writes it once, before the first chunk, or at Close
+// when no chunk came.
+//
+// Format (RFC 4180, with LF line ends unless Options.CRLF):
+//   - a field is quoted when it contains the delimiter, a double quote, CR
+//     or LF; quotes inside are doubled. Other fields, including those with
+//     leading or trailing spaces, are written as they are;
+//   - a null is an empty field; an empty string is written as "" so that
+//     readers that tell the two apart can;
+//   - numbers, booleans, timestamps and dates as package textfmt formats
+//     them (shortest round-trip floats, "NaN"/"+Inf"/"-Inf", RFC 3339 UTC
+//     timestamps, 2006-01-02 dates); decimals, lists, structs and other
+//     types through arrow-go's ValueStr, quoted when needed.
+//
+// TSV is the same format with a tab delimiter: a value holding a tab, CR,
+// LF or double quote is quoted as in CSV, which readers that accept quoted
+// TSV (Python's csv module, pandas, Miller, our own reader) read back.
+// Readers of the strict IANA TSV form, which has no quoting, cannot.
+//
+// Cost (BenchmarkEncode, one core, 64Ki rows of 8 sales columns: int64,
+// µs timestamp, strings, float64 with nulls): ~175 ns per row, 380-425
+// MB/s of CSV; 250-350 MB/s when many strings need quotes. Write is a
+// single copy into the destination.
+//
+// Concurrency: NewEncoder may be called from any goroutine; each Encoder is
+// used by one goroutine at a time, and any number of Encoders may run at
+// once. Write and Close are called from one goroutine. Encode borrows its
+// batch and does not retain it.
+package csvout

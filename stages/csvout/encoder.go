@@ -1,0 +1,111 @@
+package csvout
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
+)
+
+// An Encoder turns batches into CSV text for its Sink. It keeps per-column
+// scratch state between batches and is used by one goroutine at a time.
+type Encoder struct {
+	sink *Sink
+	cols []textfmt.Column
+}
+
+// Encode returns rec's rows as CSV lines in c.Data, in a buffer from the
+// Sink's free list, and their number in c.Rows. It borrows rec. A batch
+// whose columns do not match the Sink's schema is an error.
+func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
+	if err := checkSchema(e.sink.schema, rec); err != nil {
+		return pipeline.Chunk{}, err
+	}
+	n := int(rec.NumRows())
+	if n == 0 {
+		return pipeline.Chunk{}, nil
+	}
+	if cap(e.cols) < int(rec.NumCols()) {
+		e.cols = make([]textfmt.Column, rec.NumCols())
+	}
+	e.cols = e.cols[:rec.NumCols()]
+	for j := range e.cols {
+		e.cols[j].Reset(rec.Column(j))
+	}
+	buf := e.appendRows(e.sink.free.get(), n)
+	for j := range e.cols {
+		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
+	}
+	return pipeline.Chunk{Data: buf, Rows: n}, nil
+}
+
+func (e *Encoder) appendRows(buf []byte, n int) []byte {
+	s := e.sink
+	delim, eol, quote := s.delim, s.eol, s.quote
+	cols := e.cols
+	for i := range n {
+		for j := range cols {
+			if j > 0 {
+				buf = append(buf, delim)
+			}
+			c := &cols[j]
+			if c.IsNull(i) {
+				continue
+			}
+			switch c.Kind() {
+			case textfmt.KindString:
+				buf = appendField(buf, c.Text(i), quote)
+			case textfmt.KindOther:
+				buf = appendField(buf, c.Array().ValueStr(i), quote)
+			default:
+				buf = c.AppendText(buf, i)
+			}
+		}
+		buf = append(buf, eol...)
+	}
+	return buf
+}
+
+// appendField appends v, quoted when it contains a byte marked in quote
+// or is empty.
+func appendField(dst []byte, v string, quote *[256]bool) []byte {
+	i := 0
+	for i < len(v) && !quote[v[i]] {
+		i++
+	}
+	if i == len(v) && len(v) > 0 {
+		return append(dst, v...)
+	}
+	dst = append(dst, '"')
+	for {
+		j := i
+		for j < len(v) && v[j] != '"' {
+			j++
+		}
+		if j == len(v) {
+			dst = append(dst, v...)
+			break
+		}
+		dst = append(dst, v[:j+1]...)
+		dst = append(dst, '"')
+		v = v[j+1:]
+		i = 0
+	}
+	return append(dst, '"')
+}
+
+func checkSchema(want *arrow.Schema, rec arrow.RecordBatch) error {
+	if int(rec.NumCols()) != want.NumFields() {
+		return fmt.Errorf("csvout: batch has %d columns, the output schema %d", rec.NumCols(), want.NumFields())
+	}
+	for j := range want.NumFields() {
+		f := want.Field(j)
+		if got := rec.Column(j).DataType(); !arrow.TypeEqual(got, f.Type) {
+			return fmt.Errorf("csvout: column %d %q is %s in the batch, %s in the output schema", j+1, f.Name, got, f.Type)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package jsonout
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
+)
+
+// An Encoder turns batches into NDJSON lines for its Sink. It keeps
+// per-column scratch state between batches and is used by one goroutine at
+// a time.
+type Encoder struct {
+	sink *Sink
+	cols []textfmt.Column
+}
+
+// Encode returns rec's rows as NDJSON lines in c.Data, in a buffer from the
+// Sink's free list, and their number in c.Rows. It borrows rec. A batch
+// whose columns do not match the Sink's schema is an error.
+func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
+	if err := checkSchema(e.sink.schema, rec); err != nil {
+		return pipeline.Chunk{}, err
+	}
+	n := int(rec.NumRows())
+	if n == 0 {
+		return pipeline.Chunk{}, nil
+	}
+	if cap(e.cols) < int(rec.NumCols()) {
+		e.cols = make([]textfmt.Column, rec.NumCols())
+	}
+	e.cols = e.cols[:rec.NumCols()]
+	for j := range e.cols {
+		e.cols[j].Reset(rec.Column(j))
+	}
+	buf, err := e.appendRows(e.sink.free.get(), n)
+	for j := range e.cols {
+		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
+	}
+	if err != nil {
+		e.sink.free.put(buf)
+		return pipeline.Chunk{}, err
+	}
+	return pipeline.Chunk{Data: buf, Rows: n}, nil
+}
+
+func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
+	keys, cols := e.sink.keys, e.cols
+	for i := range n {
+		if len(cols) == 0 {
+			buf = append(buf, '{')
+		}
+		for j := range cols {
+			buf = append(buf, keys[j]...)
+			c := &cols[j]
+			if c.IsNull(i) {
+				buf = append(buf, "null"...)
+				continue
+			}
+			switch c.Kind() {
+			case textfmt.KindString:
+				buf = appendString(buf, c.Text(i))
+			case textfmt.KindFloat:
+				if v := c.Float(i); math.IsNaN(v) || math.IsInf(v, 0) {
+					buf = append(buf, "null"...)
+				} else {
+					buf = c.AppendText(buf, i)
+				}
+			case textfmt.KindTimestamp, textfmt.KindDate:
+				buf = append(buf, '"')
+				buf = c.AppendText(buf, i)
+				buf = append(buf, '"')
+			case textfmt.KindOther:
+				v, err := json.Marshal(c.Array().GetOneForMarshal(i))
+				if err != nil {
+					return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
+				}
+				buf = append(buf, v...)
+			default:
+				buf = c.AppendText(buf, i)
+			}
+		}
+		buf = append(buf, '}', '\n')
+	}
+	return buf, nil
+}
+
+func checkSchema(want *arrow.Schema, rec arrow.RecordBatch) error {
+	if int(rec.NumCols()) != want.NumFields() {
+		return fmt.Errorf("jsonout: batch has %d columns, the output schema %d", rec.NumCols(), want.NumFields())
+	}
+	for j := range want.NumFields() {
+		f := want.Field(j)
+		if got := rec.Column(j).DataType(); !arrow.TypeEqual(got, f.Type) {
+			return fmt.Errorf("jsonout: column %d %q is %s in the batch, %s in the output schema", j+1, f.Name, got, f.Type)
+		}
+	}
+	return nil
+}

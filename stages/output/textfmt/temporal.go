@@ -1,0 +1,112 @@
+package textfmt
+
+import (
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+const (
+	secondsPerDay = 86400
+	// daysTo1970 is the day number of 1970-01-01 counted from 0000-03-01,
+	// the epoch of the civil-date algorithm below.
+	daysTo1970 = 719468
+)
+
+// AppendDate appends the proleptic Gregorian date days after 1970-01-01
+// (negative before it) as "2006-01-02". Years outside 0000..9999 are
+// written as time.Time formats them.
+func AppendDate(dst []byte, days int64) []byte {
+	y, m, d, ok := civil(days)
+	if !ok {
+		return time.Unix(days*secondsPerDay, 0).UTC().AppendFormat(dst, time.DateOnly)
+	}
+	return appendYMD(dst, y, m, d)
+}
+
+// AppendTimestamp appends the instant v, counted in unit since the Unix
+// epoch, as RFC 3339 in UTC: "2006-01-02T15:04:05Z", with a fraction of a
+// second only when it is non-zero and without trailing zeros
+// ("...05.25Z"), as time.RFC3339Nano formats it.
+func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
+	var perSec int64
+	var fracDigits int
+	switch unit {
+	case arrow.Second:
+		perSec, fracDigits = 1, 0
+	case arrow.Millisecond:
+		perSec, fracDigits = 1e3, 3
+	case arrow.Microsecond:
+		perSec, fracDigits = 1e6, 6
+	default:
+		perSec, fracDigits = 1e9, 9
+	}
+	sec, frac := floorDivMod(v, perSec)
+	days, sod := floorDivMod(sec, secondsPerDay)
+	y, m, d, ok := civil(days)
+	if !ok {
+		nsec := frac * (1e9 / perSec)
+		return time.Unix(sec, nsec).UTC().AppendFormat(dst, time.RFC3339Nano)
+	}
+	dst = appendYMD(dst, y, m, d)
+	h, mi, s := sod/3600, sod/60%60, sod%60
+	dst = append(dst, 'T', byte('0'+h/10), byte('0'+h%10), ':',
+		byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if frac != 0 {
+		for fracDigits > 0 && frac%10 == 0 {
+			frac /= 10
+			fracDigits--
+		}
+		dst = append(dst, '.')
+		n := len(dst)
+		for range fracDigits {
+			dst = append(dst, '0')
+		}
+		for i := len(dst) - 1; i >= n; i-- {
+			dst[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+	}
+	return append(dst, 'Z')
+}
+
+func appendYMD(dst []byte, y, m, d int64) []byte {
+	return append(dst,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// floorDivMod returns q, r with v = q*d + r and 0 <= r < d, for d > 0.
+func floorDivMod(v, d int64) (q, r int64) {
+	q, r = v/d, v%d
+	if r < 0 {
+		q--
+		r += d
+	}
+	return q, r
+}
+
+// civil converts days since 1970-01-01 to a Gregorian year, month and day
+// (H. Hinnant's days_from_civil inverse). It reports false for years
+// outside 0..9999, which four digits cannot write.
+func civil(days int64) (y, m, d int64, ok bool) {
+	// 0000-03-01 is day -719468; 10000-01-01 is day 2932897.
+	if days < -daysTo1970 || days >= 2932897 {
+		return 0, 0, 0, false
+	}
+	z := days + daysTo1970
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+		y++
+	}
+	return y, m, d, true
+}
