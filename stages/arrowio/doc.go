@@ -1,0 +1,20 @@
+// Package arrowio reads and writes Apache Arrow IPC data, in the stream
+// format (.arrows, pipes) and the file format (.arrow, random access).
+//
+// Data flow:
+//
+//	inputs ─► Source.Next (one batch per IPC message) ─► Decoder: pass-through ─► pipeline
+//	pipeline ─► Encoder: pass-through ─► Sink.Write (IPC writer) ─► output
+//
+// The batches are already columnar, so the source does all the work on its
+// one Next goroutine and the decoder only hands Chunk.Batch on; the sink
+// likewise serialises on its Write goroutine.
+//
+// Ownership: Next returns chunks whose Batch the receiver owns and must
+// release (Decode passes that ownership on). Encode retains the batch it
+// borrows; Write releases it once written. Several inputs must share one
+// schema: NewSource names the first input whose schema differs.
+//
+// Concurrency: Next, Close, Write and Close of the sink each belong to one
+// goroutine; decoders and encoders may run in parallel.
+package arrowio

@@ -1,0 +1,207 @@
+package arrowio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// ErrSchemaMismatch is returned when inputs do not share one schema.
+var ErrSchemaMismatch = errors.New("arrowio: inputs have different schemas")
+
+// An Input is one Arrow IPC input. With At set (a regular file of Size
+// bytes) a file in the IPC file format is read through its footer; anything
+// else is read from R as a stream. A file-format input read from R (a pipe,
+// a decompressed stream) is read sequentially too: its leading magic is
+// skipped and its footer ignored.
+type Input struct {
+	Name string
+	R    io.Reader
+	At   io.ReaderAt
+	Size int64
+}
+
+// Options configure a Source.
+type Options struct {
+	// Mem allocates the batches read; nil means memory.DefaultAllocator.
+	Mem memory.Allocator
+}
+
+// fileMagic starts (and ends) the IPC file format, padded to 8 bytes.
+var fileMagic = []byte("ARROW1")
+
+// A reader is one opened input.
+type reader struct {
+	name   string
+	stream *ipc.Reader
+	file   *ipc.FileReader
+	next   int // file format: index of the next batch
+}
+
+func (r *reader) schema() *arrow.Schema {
+	if r.file != nil {
+		return r.file.Schema()
+	}
+	return r.stream.Schema()
+}
+
+// read returns the next batch, owned by the caller, or io.EOF.
+func (r *reader) read() (arrow.RecordBatch, error) {
+	if r.file != nil {
+		if r.next >= r.file.NumRecords() {
+			return nil, io.EOF
+		}
+		rec, err := r.file.RecordBatchAt(r.next)
+		r.next++
+		return rec, err
+	}
+	if !r.stream.Next() {
+		if err := r.stream.Err(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	rec := r.stream.RecordBatch()
+	rec.Retain()
+	return rec, nil
+}
+
+func (r *reader) close() {
+	if r.file != nil {
+		_ = r.file.Close()
+	}
+	if r.stream != nil {
+		r.stream.Release()
+	}
+}
+
+func open(in Input, mem memory.Allocator) (*reader, error) {
+	r := &reader{name: in.Name}
+	if in.At != nil {
+		head := make([]byte, len(fileMagic))
+		if n, _ := in.At.ReadAt(head, 0); n == len(head) && bytes.Equal(head, fileMagic) {
+			f, err := ipc.NewFileReader(io.NewSectionReader(in.At, 0, in.Size), ipc.WithAllocator(mem))
+			if err != nil {
+				return nil, err
+			}
+			r.file = f
+			return r, nil
+		}
+		if in.R == nil {
+			in.R = io.NewSectionReader(in.At, 0, in.Size)
+		}
+	}
+	br := bufioReader(in.R)
+	if head, _ := br.Peek(8); bytes.HasPrefix(head, fileMagic) {
+		_, _ = br.Discard(8) // magic and padding; the stream follows
+	}
+	s, err := ipc.NewReader(br, ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, err
+	}
+	r.stream = s
+	return r, nil
+}
+
+// A Source reads the batches of one or more IPC inputs in order. It
+// implements pipeline.Source.
+type Source struct {
+	readers []*reader
+	cur     int
+	schema  *arrow.Schema
+}
+
+// NewSource opens every input and reads its schema (blocking on pipes until
+// the schema message arrives). All inputs must have the first one's schema,
+// else the error wraps ErrSchemaMismatch and names the first that differs.
+func NewSource(inputs []Input, opts Options) (*Source, error) {
+	if len(inputs) == 0 {
+		return nil, errors.New("arrowio: no input")
+	}
+	mem := opts.Mem
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	s := &Source{}
+	for _, in := range inputs {
+		r, err := open(in, mem)
+		if err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("%s: arrow: %w", displayName(in.Name), err)
+		}
+		s.readers = append(s.readers, r)
+		if s.schema == nil {
+			s.schema = r.schema()
+		} else if !s.schema.Equal(r.schema()) {
+			_ = s.Close()
+			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", displayName(in.Name), ErrSchemaMismatch,
+				r.schema(), displayName(inputs[0].Name), s.schema)
+		}
+	}
+	return s, nil
+}
+
+// Schema returns the inputs' schema.
+func (s *Source) Schema() *arrow.Schema { return s.schema }
+
+// Next returns the next batch in Chunk.Batch, owned by the caller, or io.EOF
+// after the last one. It blocks on reading; ctx is checked between reads.
+func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
+	for s.cur < len(s.readers) {
+		if err := ctx.Err(); err != nil {
+			return pipeline.Chunk{}, context.Cause(ctx)
+		}
+		r := s.readers[s.cur]
+		rec, err := r.read()
+		if err == io.EOF {
+			r.close()
+			s.readers[s.cur] = nil
+			s.cur++
+			continue
+		}
+		if err != nil {
+			return pipeline.Chunk{}, fmt.Errorf("%s: arrow: %w", displayName(r.name), err)
+		}
+		return pipeline.Chunk{Batch: rec, File: r.name, Rows: int(rec.NumRows())}, nil
+	}
+	return pipeline.Chunk{}, io.EOF
+}
+
+// NewDecoder returns the pass-through decoder.
+func (s *Source) NewDecoder() pipeline.Decoder { return passThrough{} }
+
+// Close releases the readers not yet exhausted. It does not close the
+// inputs' readers, which belong to the caller.
+func (s *Source) Close() error {
+	for i, r := range s.readers {
+		if r != nil {
+			r.close()
+			s.readers[i] = nil
+		}
+	}
+	return nil
+}
+
+// passThrough hands a chunk's batch on: the caller of Decode owns it.
+type passThrough struct{}
+
+func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	return c.Batch, nil
+}
+
+func displayName(name string) string {
+	if name == "" || name == "-" {
+		return "<stdin>"
+	}
+	return name
+}
+
+var _ pipeline.Source = (*Source)(nil)

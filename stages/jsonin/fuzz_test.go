@@ -1,0 +1,95 @@
+package jsonin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// jsonObjectLine says whether encoding/json reads line as one object.
+func jsonObjectLine(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t\r\n")
+	return len(t) > 0 && t[0] == '{' && json.Valid(line)
+}
+
+// FuzzDecode checks, on any input, that the reader never panics or leaks,
+// and that with the whole input sampled it keeps exactly the lines that
+// encoding/json reads as objects (lines with invalid UTF-8 aside, which
+// encoding/json accepts and the reader rejects).
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":1,"b":"x","c":{"d":[1,2,{"e":null}]}}`,
+		"{\"a\":1}\n{\"a\":2.5}\n{\"a\":\"s\"}\n",
+		`{"s":"\ud83d\ude00\u00e9\n","t":"2024-01-02T03:04:05.123456789+05:30"}`,
+		"{}\n\n  \n{\"x\":true}\r\n",
+		`{"a":1,"a":{"b":2}}`,
+		"{\"a\":[[[[[]]]]],\"b\":-0.0e+5}\n[1]\n\"x\"\n{\"a\":",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := bytes.Split(data, []byte("\n"))
+		want := 0
+		for _, l := range lines {
+			if !blank(l) && jsonObjectLine(l) && utf8.Valid(l) {
+				want++
+			}
+		}
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		rejected := 0
+		src, err := NewSource(ctx, []Input{{Name: "fuzz", R: bytes.NewReader(data)}}, Options{
+			SampleRows: len(lines) + 1, BatchRows: 3, BatchBytes: 64, Mem: mem,
+			OnError: func(de *pipeline.DataError) error {
+				if de.Line < 1 || de.Line > int64(len(lines)) || de.Column < 1 || de.Column > len(lines[de.Line-1])+1 {
+					t.Errorf("error outside the input: %v", de)
+				}
+				rejected++
+				return nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		dec := src.NewDecoder()
+		got := 0
+		for {
+			c, err := src.Next(ctx)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := dec.Decode(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec != nil {
+				got += int(rec.NumRows())
+				rec.Release()
+			}
+		}
+		invalidUTF8 := 0
+		for _, l := range lines {
+			if !blank(l) && jsonObjectLine(l) && !utf8.Valid(l) {
+				invalidUTF8++
+			}
+		}
+		if got < want || got > want+invalidUTF8 {
+			t.Fatalf("read %d rows, encoding/json reads %d objects (+%d with invalid UTF-8)", got, want, invalidUTF8)
+		}
+	})
+}

@@ -1,0 +1,90 @@
+package jsonin
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// An Input is one named byte stream of NDJSON. Name appears in errors and in
+// Chunk.File ("" is shown as <stdin>).
+type Input struct {
+	Name string
+	R    io.Reader
+}
+
+// A Field declares the type of one column by its dotted name ("user.id").
+// A declared field that the sample does not show is added to the schema.
+type Field struct {
+	Name string
+	Type arrow.DataType
+}
+
+// Options configure a Source. The zero value is usable.
+type Options struct {
+	// Schema overrides inferred column types and declares columns that the
+	// sample may not show. Supported types: int8…int64, uint8…uint64,
+	// float32, float64, bool, utf8, large_utf8, date32 and timestamp (any
+	// unit and zone).
+	Schema []Field
+	// SampleRows is how many lines the schema is inferred from; 0 means
+	// 1000. Sampling also ends at the end of the inputs, or once the input
+	// pauses for FlushInterval after at least one line.
+	SampleRows int
+	// BatchRows bounds the lines per chunk (and so rows per batch); 0 means
+	// 65536.
+	BatchRows int
+	// BatchBytes bounds the bytes per chunk; 0 means 8 MiB. A single longer
+	// line still makes one chunk.
+	BatchBytes int
+	// FlushInterval is how long Next waits for more input before it emits
+	// the complete lines it holds; 0 means 200ms.
+	FlushInterval time.Duration
+	// OnError decides what happens to a bad line; nil fails on the first.
+	OnError pipeline.RejectFunc
+	// Mem allocates the batches; nil means memory.DefaultAllocator.
+	Mem memory.Allocator
+}
+
+// ErrUnsupportedType is returned for a Field whose type the reader cannot
+// fill from JSON.
+var ErrUnsupportedType = errors.New("jsonin: unsupported column type")
+
+// ErrNoInput is returned by NewSource without inputs.
+var ErrNoInput = errors.New("jsonin: no input")
+
+func (o *Options) withDefaults() error {
+	if o.SampleRows == 0 {
+		o.SampleRows = 1000
+	}
+	if o.BatchRows == 0 {
+		o.BatchRows = 65536
+	}
+	if o.BatchBytes == 0 {
+		o.BatchBytes = 8 << 20
+	}
+	if o.FlushInterval == 0 {
+		o.FlushInterval = 200 * time.Millisecond
+	}
+	if o.Mem == nil {
+		o.Mem = memory.DefaultAllocator
+	}
+	if o.SampleRows < 0 || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
+		return errors.New("jsonin: negative SampleRows, BatchRows, BatchBytes or FlushInterval")
+	}
+	for _, f := range o.Schema {
+		if f.Name == "" || f.Type == nil {
+			return fmt.Errorf("jsonin: schema field %q: empty name or type", f.Name)
+		}
+		if _, ok := kindOf(f.Type); !ok {
+			return fmt.Errorf("%w: %s for %q", ErrUnsupportedType, f.Type, f.Name)
+		}
+	}
+	return nil
+}

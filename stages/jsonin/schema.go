@@ -1,0 +1,196 @@
+package jsonin
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// kind is how a column reads JSON values.
+type kind uint8
+
+const (
+	kString kind = iota
+	kLargeString
+	kInt64
+	kInt32
+	kInt16
+	kInt8
+	kUint64
+	kUint32
+	kUint16
+	kUint8
+	kFloat64
+	kFloat32
+	kBool
+	kTimestamp
+	kDate32
+)
+
+func kindOf(t arrow.DataType) (kind, bool) {
+	switch t.ID() {
+	case arrow.STRING:
+		return kString, true
+	case arrow.LARGE_STRING:
+		return kLargeString, true
+	case arrow.INT64:
+		return kInt64, true
+	case arrow.INT32:
+		return kInt32, true
+	case arrow.INT16:
+		return kInt16, true
+	case arrow.INT8:
+		return kInt8, true
+	case arrow.UINT64:
+		return kUint64, true
+	case arrow.UINT32:
+		return kUint32, true
+	case arrow.UINT16:
+		return kUint16, true
+	case arrow.UINT8:
+		return kUint8, true
+	case arrow.FLOAT64:
+		return kFloat64, true
+	case arrow.FLOAT32:
+		return kFloat32, true
+	case arrow.BOOL:
+		return kBool, true
+	case arrow.TIMESTAMP:
+		return kTimestamp, true
+	case arrow.DATE32:
+		return kDate32, true
+	}
+	return 0, false
+}
+
+// A node is one JSON object level of the schema: its known keys.
+type node struct {
+	prefix string // dotted path of this object, with a trailing dot
+	fields []field
+	index  map[string]int
+}
+
+// A field is a known key: a column (col >= 0) or a nested object (obj).
+type field struct {
+	key string
+	col int
+	obj *node
+}
+
+// lookup finds key, trying first the k-th field: lines usually repeat the
+// key order of the schema.
+func (n *node) lookup(k int, key []byte) *field {
+	if k < len(n.fields) && n.fields[k].key == string(key) {
+		return &n.fields[k]
+	}
+	if j, ok := n.index[string(key)]; ok {
+		return &n.fields[j]
+	}
+	return nil
+}
+
+// Observed value kinds, as bits.
+const (
+	seenNull uint16 = 1 << iota
+	seenBool
+	seenInt
+	seenFloat
+	seenString
+	seenObject
+	seenArray
+	seenNonTimestamp // a string that is not RFC 3339
+)
+
+// An inode gathers what the sample shows about one key.
+type inode struct {
+	key      string
+	seen     uint16
+	override arrow.DataType
+	declared bool // some descendant has an override
+	children []*inode
+	index    map[string]*inode
+}
+
+func (n *inode) child(key string) *inode {
+	if c, ok := n.index[key]; ok {
+		return c
+	}
+	if n.index == nil {
+		n.index = make(map[string]*inode)
+	}
+	c := &inode{key: key}
+	n.index[key] = c
+	n.children = append(n.children, c)
+	return c
+}
+
+// declare applies a schema override.
+func (n *inode) declare(f Field) error {
+	parts := strings.Split(f.Name, ".")
+	cur := n
+	for _, p := range parts {
+		if cur.override != nil {
+			return fmt.Errorf("jsonin: schema field %q is inside declared column of type %s", f.Name, cur.override)
+		}
+		cur.declared = true
+		cur = cur.child(p)
+	}
+	if cur.override != nil || cur.declared {
+		return fmt.Errorf("jsonin: schema field %q declared twice or with declared sub-fields", f.Name)
+	}
+	cur.override = f.Type
+	return nil
+}
+
+// isObject says whether the key is read as a nested object.
+func (n *inode) isObject() bool {
+	if n.override != nil {
+		return false
+	}
+	if n.declared {
+		return true
+	}
+	return n.seen&^seenNull == seenObject && len(n.children) > 0
+}
+
+// leafType resolves the column type of a key from what the sample showed.
+func (n *inode) leafType() arrow.DataType {
+	if n.override != nil {
+		return n.override
+	}
+	switch n.seen &^ (seenNull | seenNonTimestamp) {
+	case seenBool:
+		return arrow.FixedWidthTypes.Boolean
+	case seenInt:
+		return arrow.PrimitiveTypes.Int64
+	case seenFloat, seenInt | seenFloat:
+		return arrow.PrimitiveTypes.Float64
+	case seenString:
+		if n.seen&seenNonTimestamp == 0 {
+			return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+		}
+	}
+	return arrow.BinaryTypes.String
+}
+
+// build turns the inference tree into the decode tree and the schema's
+// fields, depth first in order of first appearance.
+func build(in *inode, prefix string, fields *[]arrow.Field, kinds *[]kind) *node {
+	n := &node{prefix: prefix, index: make(map[string]int, len(in.children))}
+	for _, c := range in.children {
+		f := field{key: c.key, col: -1}
+		if c.isObject() {
+			f.obj = build(c, prefix+c.key+".", fields, kinds)
+		} else {
+			t := c.leafType()
+			k, _ := kindOf(t)
+			f.col = len(*fields)
+			*fields = append(*fields, arrow.Field{Name: prefix + c.key, Type: t, Nullable: true})
+			*kinds = append(*kinds, k)
+		}
+		n.index[c.key] = len(n.fields)
+		n.fields = append(n.fields, f)
+	}
+	return n
+}

@@ -1,0 +1,82 @@
+package parquetio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func BenchmarkWrite(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	rec := makeBatch(mem, 0, 65536)
+	defer rec.Release()
+	size := arrowBytes(rec)
+	for _, comp := range []string{"zstd", "snappy", "none"} {
+		b.Run("compression="+comp, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				sink, err := NewSink(io.Discard, allTypes, SinkOptions{Compression: comp, Mem: mem})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rec.Retain()
+				c, _ := sink.NewEncoder().Encode(context.Background(), rec)
+				rec.Release()
+				if err := sink.Write(context.Background(), c); err != nil {
+					b.Fatal(err)
+				}
+				if err := sink.Close(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRead(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	rec := makeBatch(mem, 0, 65536)
+	size := arrowBytes(rec)
+	var buf bytes.Buffer
+	sink, _ := NewSink(&buf, allTypes, SinkOptions{Mem: mem})
+	c, _ := sink.NewEncoder().Encode(context.Background(), rec)
+	rec.Release()
+	if err := sink.Write(context.Background(), c); err != nil {
+		b.Fatal(err)
+	}
+	if err := sink.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	for _, cols := range [][]string{nil, {"i64", "s"}} {
+		b.Run(fmt.Sprintf("columns=%d", len(cols)), func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				src, err := NewSource([]Input{{Name: "b", At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Columns: cols, Mem: mem})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					c, err := src.Next(context.Background())
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					var r arrow.RecordBatch = c.Batch
+					r.Release()
+				}
+				_ = src.Close()
+			}
+		})
+	}
+}

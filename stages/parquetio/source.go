@@ -1,0 +1,270 @@
+package parquetio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// Errors of NewSource.
+var (
+	ErrNotSeekable    = errors.New("parquetio: parquet needs a seekable regular file, not a pipe or a compressed stream")
+	ErrSchemaMismatch = errors.New("parquetio: inputs have different schemas")
+	ErrNoColumn       = errors.New("parquetio: no such column")
+)
+
+// An Input is one Parquet file: At reads it at random offsets, Size is its
+// length in bytes.
+type Input struct {
+	Name string
+	At   io.ReaderAt
+	Size int64
+}
+
+// Options configure a Source.
+type Options struct {
+	// Columns names the top-level columns to read, nil meaning all. The
+	// batches keep the file's column order.
+	Columns []string
+	// BatchRows is the most rows per batch; 0 means 65536.
+	BatchRows int
+	// Mem allocates the batches; nil means memory.DefaultAllocator.
+	Mem memory.Allocator
+}
+
+// A file is one opened input.
+type openedFile struct {
+	name   string
+	pf     *file.Reader
+	fr     *pqarrow.FileReader
+	leaves []int // parquet leaf columns to read
+	schema *arrow.Schema
+	rg     int // next row group
+	rr     pqarrow.RecordReader
+}
+
+// A Source reads Parquet files in order. It implements pipeline.Source.
+type Source struct {
+	files  []*openedFile
+	cur    int
+	schema *arrow.Schema
+}
+
+// NewSource opens every input (reading its footer) and checks that all
+// give the same schema for the requested columns; the error names the first
+// input that differs, or a requested column that does not exist.
+func NewSource(inputs []Input, opts Options) (*Source, error) {
+	if len(inputs) == 0 {
+		return nil, errors.New("parquetio: no input")
+	}
+	if opts.BatchRows <= 0 {
+		opts.BatchRows = 65536
+	}
+	if opts.Mem == nil {
+		opts.Mem = memory.DefaultAllocator
+	}
+	s := &Source{}
+	for _, in := range inputs {
+		f, err := openFile(in, opts)
+		if err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("%s: %w", displayName(in.Name), err)
+		}
+		s.files = append(s.files, f)
+		if s.schema == nil {
+			s.schema = f.schema
+		} else if !s.schema.Equal(f.schema) {
+			_ = s.Close()
+			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", displayName(in.Name), ErrSchemaMismatch,
+				f.schema, displayName(inputs[0].Name), s.schema)
+		}
+	}
+	return s, nil
+}
+
+func openFile(in Input, opts Options) (*openedFile, error) {
+	if in.At == nil {
+		return nil, ErrNotSeekable
+	}
+	pf, err := file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(nil))
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: int64(opts.BatchRows)}, opts.Mem)
+	if err != nil {
+		_ = pf.Close()
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	full, err := fr.Schema()
+	if err != nil {
+		_ = pf.Close()
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	full = plainSchema(full)
+	f := &openedFile{name: in.Name, pf: pf, fr: fr, schema: full}
+	if opts.Columns == nil {
+		return f, nil
+	}
+	var fields []arrow.Field
+	for _, name := range opts.Columns {
+		if len(full.FieldIndices(name)) == 0 {
+			_ = pf.Close()
+			names := make([]string, full.NumFields())
+			for i, fl := range full.Fields() {
+				names[i] = fl.Name
+			}
+			return nil, fmt.Errorf("%w %q (have %s)", ErrNoColumn, name, strings.Join(names, ", "))
+		}
+	}
+	for _, fl := range full.Fields() {
+		if slices.Contains(opts.Columns, fl.Name) {
+			fields = append(fields, fl)
+		}
+	}
+	md := full.Metadata()
+	f.schema = arrow.NewSchema(fields, &md)
+	sch := pf.MetaData().Schema
+	for c := 0; c < sch.NumColumns(); c++ {
+		if path := sch.Column(c).ColumnPath(); slices.Contains(opts.Columns, path[0]) {
+			f.leaves = append(f.leaves, c)
+		}
+	}
+	if f.leaves == nil {
+		f.leaves = []int{} // nil would mean every column
+	}
+	return f, nil
+}
+
+// plainSchema drops the metadata that pqarrow adds ("PARQUET:field_id" on
+// fields, the stored "ARROW:schema"), so that a schema read back equals the
+// one written.
+func plainSchema(sc *arrow.Schema) *arrow.Schema {
+	fields := sc.Fields()
+	for i := range fields {
+		fields[i] = plainField(fields[i])
+	}
+	md := without(sc.Metadata(), "ARROW:schema")
+	return arrow.NewSchema(fields, &md)
+}
+
+func plainField(f arrow.Field) arrow.Field {
+	f.Metadata = without(f.Metadata, "PARQUET:field_id")
+	switch t := f.Type.(type) {
+	case *arrow.ListType:
+		f.Type = arrow.ListOfField(plainField(t.ElemField()))
+	case *arrow.LargeListType:
+		f.Type = arrow.LargeListOfField(plainField(t.ElemField()))
+	case *arrow.StructType:
+		children := t.Fields()
+		for i := range children {
+			children[i] = plainField(children[i])
+		}
+		f.Type = arrow.StructOf(children...)
+	}
+	return f
+}
+
+// without returns md minus key; empty metadata is the zero value.
+func without(md arrow.Metadata, key string) arrow.Metadata {
+	if md.FindKey(key) < 0 {
+		return md
+	}
+	var keys, vals []string
+	for k, name := range md.Keys() {
+		if name != key {
+			keys = append(keys, name)
+			vals = append(vals, md.Values()[k])
+		}
+	}
+	if len(keys) == 0 {
+		return arrow.Metadata{}
+	}
+	return arrow.NewMetadata(keys, vals)
+}
+
+// Schema returns the schema of the requested columns.
+func (s *Source) Schema() *arrow.Schema { return s.schema }
+
+// Next returns the next batch in Chunk.Batch, owned by the caller, or io.EOF
+// after the last. It reads (and decompresses) on the calling goroutine;
+// ctx is checked between batches.
+func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
+	for s.cur < len(s.files) {
+		if err := ctx.Err(); err != nil {
+			return pipeline.Chunk{}, context.Cause(ctx)
+		}
+		f := s.files[s.cur]
+		if f.rr == nil {
+			if f.rg >= f.pf.NumRowGroups() {
+				_ = f.pf.Close()
+				s.files[s.cur] = nil
+				s.cur++
+				continue
+			}
+			rr, err := f.fr.GetRecordReader(ctx, f.leaves, []int{f.rg})
+			if err != nil {
+				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", displayName(f.name), f.rg, err)
+			}
+			f.rr = rr
+			f.rg++
+		}
+		if f.rr.Next() {
+			// Rebuild on the plain schema: zero-copy, retains the columns.
+			rec := f.rr.RecordBatch()
+			rec = array.NewRecordBatch(s.schema, rec.Columns(), rec.NumRows())
+			return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(rec.NumRows())}, nil
+		}
+		err := f.rr.Err()
+		f.rr.Release()
+		f.rr = nil
+		if err != nil && err != io.EOF {
+			return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", displayName(f.name), f.rg-1, err)
+		}
+	}
+	return pipeline.Chunk{}, io.EOF
+}
+
+// NewDecoder returns the pass-through decoder.
+func (s *Source) NewDecoder() pipeline.Decoder { return passThrough{} }
+
+// Close releases the files not yet exhausted. It does not close the inputs'
+// readers, which belong to the caller.
+func (s *Source) Close() error {
+	for i, f := range s.files {
+		if f == nil {
+			continue
+		}
+		if f.rr != nil {
+			f.rr.Release()
+		}
+		_ = f.pf.Close()
+		s.files[i] = nil
+	}
+	return nil
+}
+
+type passThrough struct{}
+
+func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	return c.Batch, nil
+}
+
+func displayName(name string) string {
+	if name == "" || name == "-" {
+		return "<stdin>"
+	}
+	return name
+}
+
+var _ pipeline.Source = (*Source)(nil)
