@@ -1,0 +1,128 @@
+package aggregate
+
+import (
+	"math"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
+)
+
+// ExactQuantileMax is the number of values up to which a group's quantiles
+// are exact (all values kept, 8 bytes each). Beyond it the group switches
+// to a t-digest (sketch.TDigest, compression 200, ~20 KiB): rank error
+// under 0.5 % at the median and 0.05 % at p99.
+const ExactQuantileMax = 4096
+
+// tdigestBytes is the memory accounted for one group's t-digest.
+const tdigestBytes = 20 << 10
+
+// quantAcc keeps what the quantiles of one column need; every quantile
+// output over that column (median, p99, quantile(col, q)...) shares it.
+// Nulls and NaN are skipped.
+type quantAcc struct {
+	raw      [][]float64
+	sorted   []bool
+	td       []*sketch.TDigest
+	rawBytes int64
+	tdBytes  int64
+	fscratch []float64
+	iscratch []int64
+}
+
+func (a *quantAcc) grow(n int) {
+	a.raw = growZero(a.raw, n)
+	a.sorted = growZero(a.sorted, n)
+	a.td = growZero(a.td, n)
+}
+
+func (a *quantAcc) add(g uint32, x float64) {
+	if d := a.td[g]; d != nil {
+		d.Add(x)
+		return
+	}
+	r := a.raw[g]
+	if len(r) < ExactQuantileMax {
+		old := cap(r)
+		a.raw[g] = append(r, x)
+		a.rawBytes += int64(cap(a.raw[g])-old) * 8
+		return
+	}
+	d := &sketch.TDigest{}
+	for _, v := range r {
+		d.Add(v)
+	}
+	d.Add(x)
+	a.td[g] = d
+	a.rawBytes -= int64(cap(r)) * 8
+	a.raw[g] = nil
+	a.tdBytes += tdigestBytes
+}
+
+func (a *quantAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
+	vals := numbers(col, a.fscratch, a.iscratch)
+	if col.DataType().ID() != arrow.FLOAT64 {
+		a.fscratch = vals
+	}
+	v := validityOf(col)
+	for i, g := range gids {
+		if x := vals[i]; v.ok(i) && x == x {
+			a.add(g, x)
+		}
+	}
+	return nil
+}
+
+func (a *quantAcc) merge(src accumulator, gids []uint32) error {
+	b := src.(*quantAcc)
+	for i := range b.raw {
+		g := gids[i]
+		if d := b.td[i]; d != nil {
+			if a.td[g] == nil {
+				a.td[g] = &sketch.TDigest{}
+				a.tdBytes += tdigestBytes
+				for _, x := range a.raw[g] {
+					a.td[g].Add(x)
+				}
+				a.rawBytes -= int64(cap(a.raw[g])) * 8
+				a.raw[g] = nil
+			}
+			a.td[g].Merge(d)
+			continue
+		}
+		for _, x := range b.raw[i] {
+			a.add(g, x)
+		}
+	}
+	return nil
+}
+
+func (a *quantAcc) bytes() int64 {
+	return int64(cap(a.raw))*33 + a.rawBytes + a.tdBytes
+}
+
+// quantile returns group g's q-quantile; ok is false for a group without
+// values. Exact quantiles interpolate linearly between the two nearest
+// ranks (q·(n-1), like numpy's default), so the median of an even count is
+// the mean of the middle two.
+func (a *quantAcc) quantile(g uint32, q float64) (float64, bool) {
+	if d := a.td[g]; d != nil {
+		return d.Quantile(q), true
+	}
+	r := a.raw[g]
+	if len(r) == 0 {
+		return 0, false
+	}
+	if !a.sorted[g] {
+		slices.Sort(r)
+		a.sorted[g] = true
+	}
+	p := q * float64(len(r)-1)
+	lo := math.Floor(p)
+	i := int(lo)
+	if i+1 >= len(r) {
+		return r[len(r)-1], true
+	}
+	return r[i] + (r[i+1]-r[i])*(p-lo), true
+}

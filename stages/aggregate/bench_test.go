@@ -1,0 +1,171 @@
+package aggregate
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+var benchSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "region", Type: arrow.BinaryTypes.String},
+	{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "qty", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "price", Type: arrow.PrimitiveTypes.Float64},
+}, nil)
+
+// benchBatches builds nb batches of 64Ki rows: 8 region names, ids drawn
+// from [0, ids), quantities and prices.
+func benchBatches(nb, ids int) ([]arrow.RecordBatch, int64) {
+	regions := []string{"north-america", "south-america", "europe", "africa", "asia", "oceania", "antarctica", "middle-east"}
+	r := rand.New(rand.NewPCG(1, 2))
+	var out []arrow.RecordBatch
+	var size int64
+	for range nb {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, benchSchema)
+		for range MaxBatchRows {
+			reg := regions[r.IntN(len(regions))]
+			b.Field(0).(*array.StringBuilder).Append(reg)
+			b.Field(1).(*array.Int64Builder).Append(int64(r.IntN(ids)))
+			b.Field(2).(*array.Int64Builder).Append(int64(r.IntN(100)))
+			b.Field(3).(*array.Float64Builder).Append(r.Float64() * 1000)
+			size += int64(len(reg)) + 4 + 24
+		}
+		out = append(out, b.NewRecordBatch())
+		b.Release()
+	}
+	return out, size
+}
+
+// runBench feeds every batch to one worker (the aggregation phase) and,
+// with finish, runs Finish too. It reports rows/s.
+func runBench(b *testing.B, st pipeline.Stage, batches []arrow.RecordBatch, rounds int, finish bool) {
+	rows := int64(len(batches)*MaxBatchRows) * int64(rounds)
+	b.ReportAllocs()
+	var state int64
+	cpu0 := cpuTime()
+	for b.Loop() {
+		w := st.NewWorker()
+		seq := uint64(0)
+		for range rounds {
+			for _, rec := range batches {
+				rec.Retain()
+				if _, err := w.Process(pipeline.WithSeq(context.Background(), seq), rec); err != nil {
+					b.Fatal(err)
+				}
+				seq++
+			}
+		}
+		if gw, ok := w.(*groupWorker); ok {
+			state = gw.part.bytes()
+		}
+		if finish {
+			err := st.Finish(context.Background(), []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+				rec.Release()
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	// The machine is shared: rows per CPU-second of this process is the
+	// per-core figure that other load does not distort.
+	b.ReportMetric(float64(rows)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+	if state > 0 {
+		b.ReportMetric(float64(state), "state-bytes")
+	}
+}
+
+// cpuTime is the user+system CPU time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func BenchmarkGroupBy(b *testing.B) {
+	small, size := benchBatches(16, 1)
+	defer releaseAll(small)
+	for _, aggs := range []string{"sum(qty), count(), mean(price)", "count()"} {
+		b.Run(fmt.Sprintf("keys=region/aggs=%s", aggs), func(b *testing.B) {
+			st, _, err := buildVerb(b, verb.Env{Workers: 1}, "groupby", benchSchema, "region", aggs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size)
+			runBench(b, st, small, 1, false)
+		})
+	}
+	b.Run("keys=-/aggs=sum,count,mean", func(b *testing.B) {
+		st, _, err := buildVerb(b, verb.Env{Workers: 1}, "agg", benchSchema, "sum(qty), count(), mean(price)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size)
+		runBench(b, st, small, 1, false)
+	})
+}
+
+// 1M distinct int keys over 10M rows (32 batches of 64Ki, 5 rounds), with
+// Finish (merge and output) included.
+func BenchmarkGroupByManyKeys(b *testing.B) {
+	batches, size := benchBatches(32, 1_000_000)
+	defer releaseAll(batches)
+	st, _, err := buildVerb(b, verb.Env{Workers: 1}, "groupby", benchSchema, "id", "sum(qty), count(), mean(price)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("keys=id/distinct=1M/rows=10M", func(b *testing.B) {
+		b.SetBytes(size * 5)
+		runBench(b, st, batches, 5, true)
+	})
+}
+
+func BenchmarkSort(b *testing.B) {
+	batches, size := benchBatches(16, 1<<30)
+	defer releaseAll(batches)
+	for _, spec := range []string{"id", "region, price desc"} {
+		b.Run(fmt.Sprintf("rows=1M/order=%s", spec), func(b *testing.B) {
+			st, _, err := buildVerb(b, verb.Env{}, "sort", benchSchema, spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size)
+			runBench(b, st, batches, 1, true)
+		})
+	}
+	b.Run("rows=1M/order=id/spill=8MiB", func(b *testing.B) {
+		st, _, err := buildVerb(b, verb.Env{MaxMemory: 8 << 20, TempDir: b.TempDir()}, "sort", benchSchema, "id")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size)
+		runBench(b, st, batches, 1, true)
+	})
+}
+
+func BenchmarkTop(b *testing.B) {
+	batches, size := benchBatches(16, 1<<30)
+	defer releaseAll(batches)
+	st, _, err := buildVerb(b, verb.Env{Workers: 1}, "top", benchSchema, "10", "price desc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("rows=1M/n=10", func(b *testing.B) {
+		b.SetBytes(size)
+		runBench(b, st, batches, 1, true)
+	})
+}

@@ -1,0 +1,111 @@
+package aggregate
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Output columns are built group by group, in the order of the group ids in
+// order.
+
+// A validFunc reports whether group g has a non-null result; nil means all do.
+type validFunc func(g uint32) bool
+
+func isValid(valid validFunc, g uint32) bool { return valid == nil || valid(g) }
+
+// buildInts builds a column of type dt (a kindInt type) from int64 state.
+func buildInts(mem memory.Allocator, dt arrow.DataType, order []uint32, vals []int64, valid validFunc) arrow.Array {
+	b := array.NewBuilder(mem, dt)
+	defer b.Release()
+	b.Reserve(len(order))
+	appendInts(b, order, vals, valid)
+	return b.NewArray()
+}
+
+func appendInts(b array.Builder, order []uint32, vals []int64, valid validFunc) {
+	for _, g := range order {
+		if !isValid(valid, g) {
+			b.AppendNull()
+			continue
+		}
+		v := vals[g]
+		switch b := b.(type) {
+		case *array.Int64Builder:
+			b.UnsafeAppend(v)
+		case *array.TimestampBuilder:
+			b.UnsafeAppend(arrow.Timestamp(v))
+		case *array.Date32Builder:
+			b.UnsafeAppend(arrow.Date32(v))
+		case *array.Date64Builder:
+			b.UnsafeAppend(arrow.Date64(v))
+		case *array.BooleanBuilder:
+			b.UnsafeAppend(v != 0)
+		case *array.Int32Builder:
+			b.UnsafeAppend(int32(v))
+		case *array.Int16Builder:
+			b.UnsafeAppend(int16(v))
+		case *array.Int8Builder:
+			b.UnsafeAppend(int8(v))
+		case *array.Uint32Builder:
+			b.UnsafeAppend(uint32(v))
+		case *array.Uint16Builder:
+			b.UnsafeAppend(uint16(v))
+		case *array.Uint8Builder:
+			b.UnsafeAppend(uint8(v))
+		case *array.DurationBuilder:
+			b.UnsafeAppend(arrow.Duration(v))
+		case *array.Time32Builder:
+			b.UnsafeAppend(arrow.Time32(v))
+		case *array.Time64Builder:
+			b.UnsafeAppend(arrow.Time64(v))
+		default:
+			panic(fmt.Sprintf("aggregate: appendInts to %T", b))
+		}
+	}
+}
+
+// buildFloats builds a float64 column, or a float32 one when dt says so.
+func buildFloats(mem memory.Allocator, dt arrow.DataType, order []uint32, vals []float64, valid validFunc) arrow.Array {
+	if dt.ID() == arrow.FLOAT32 {
+		b := array.NewFloat32Builder(mem)
+		defer b.Release()
+		b.Reserve(len(order))
+		for _, g := range order {
+			if isValid(valid, g) {
+				b.UnsafeAppend(float32(vals[g]))
+			} else {
+				b.UnsafeAppendBoolToBitmap(false)
+			}
+		}
+		return b.NewArray()
+	}
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	b.Reserve(len(order))
+	for _, g := range order {
+		if isValid(valid, g) {
+			b.UnsafeAppend(vals[g])
+		} else {
+			b.UnsafeAppendBoolToBitmap(false)
+		}
+	}
+	return b.NewArray()
+}
+
+// buildStrings builds a string column from byte slices.
+func buildStrings(mem memory.Allocator, order []uint32, value func(g uint32) []byte, valid validFunc) arrow.Array {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(len(order))
+	for _, g := range order {
+		if isValid(valid, g) {
+			b.BinaryBuilder.Append(value(g))
+		} else {
+			b.AppendNull()
+		}
+	}
+	return b.NewArray()
+}

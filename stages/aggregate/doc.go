@@ -1,0 +1,61 @@
+// Package aggregate holds the verbs that summarize and reorder the whole
+// stream: groupby, agg, count, distinct, count_distinct, sort and top
+// (see Verbs).
+//
+// # Group-by
+//
+// Aggregation is two-phase. Each worker of the stage keeps a partial state
+// for the batches it receives: a hash table from key tuples to dense group
+// ids, and one accumulator per aggregate holding per-group state in slices
+// indexed by group id. Finish merges the partials, worker by worker, into a
+// final state and emits it:
+//
+//	batches ─▶ worker 1: keys ─▶ table ─▶ gids ─▶ accumulators ─┐
+//	        ─▶ worker 2: ...                                    ├─▶ Finish: merge ─▶ order by first row ─▶ batches
+//	        ─▶ worker n: ...                                    ┘
+//
+// Keys are hashed column by column (vectorized over the batch, then folded)
+// with fixed hash functions; the table is open addressing over group ids
+// and compares candidate keys against the key columns it stores (strings in
+// one arena, copied once per new group, with their length and first 16
+// bytes kept inline so that most string comparisons are three integer
+// compares). A single string key is hashed and probed in one pass. Any mix of int8..int64,
+// uint8..uint32, float32/64, string, bool, date32/64, timestamp, time and
+// duration keys works; null is a key of its own, -0 equals 0 and all NaNs
+// are one key. Nothing is allocated per row.
+//
+// Every state merges: counts and integer sums add, float sums are Neumaier
+// compensated (so they do not depend on the worker count beyond the last
+// bit), means are compensated sums over counts, var/stddev merge count,
+// mean and M2 pairwise (Chan et al.), min/max/first/last compare values or
+// input positions, count_distinct unions exact sets,
+// approx_count_distinct takes the register-wise max of HyperLogLog
+// sketches (sketch.HLL, precision 14, ~0.81 % standard error) and
+// quantiles keep up to ExactQuantileMax raw values per group (exact) and
+// merge t-digests beyond (sketch.TDigest, rank error < 0.5 % at the median,
+// < 0.05 % at p99).
+//
+// Output order is the order of each group's first row in the input, the
+// same for any worker count: every group records the (batch sequence, row)
+// of its earliest row, the sequence coming from pipeline.SeqOf.
+//
+// # Ordering
+//
+// sort buffers its input on a single worker. Past verb.Env.MaxMemory it
+// sorts the buffer into a run, written to TempDir as an Arrow IPC stream
+// with zstd bodies; Finish merges the runs k-way (or sorts in memory if
+// nothing spilled). Ties keep input order. top keeps, per worker, the N best
+// rows seen (a bounded heap; one key comparison per input row) and merges
+// the workers' rows in Finish. distinct runs on one worker and passes each
+// batch on filtered to the rows whose keys are new.
+//
+// # Ownership and concurrency
+//
+// Workers consume the batches they are given. Batches emitted by Finish or
+// returned by Process are allocated from verb.Env.Mem, hold at most
+// MaxBatchRows rows and belong to the receiver. A stage's workers share
+// only atomic memory counters; Finish runs after all of them. Workers that
+// hold Arrow memory or temp files (sort, top) release them when the run's
+// ctx is cancelled before Finish. State above verb.Env.MaxMemory is an
+// error wrapping ErrMemory (group-by, distinct) or a spill (sort).
+package aggregate

@@ -1,0 +1,172 @@
+package aggregate
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// rowRef names one row of one of several source batches.
+type rowRef struct {
+	src uint32
+	row uint32
+}
+
+// gatherable reports whether gather can copy columns of type dt: booleans,
+// fixed-width types of whole bytes, and (large) strings and binaries.
+func gatherable(dt arrow.DataType) error {
+	switch dt.ID() {
+	case arrow.BOOL, arrow.STRING, arrow.BINARY, arrow.LARGE_STRING, arrow.LARGE_BINARY:
+		return nil
+	}
+	if fw, ok := dt.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && dt.ID() != arrow.DICTIONARY && dt.ID() != arrow.EXTENSION {
+		return nil
+	}
+	return fmt.Errorf("unsupported column type %s", dt)
+}
+
+func checkGatherable(s *arrow.Schema) error {
+	for _, f := range s.Fields() {
+		if err := gatherable(f.Type); err != nil {
+			return fmt.Errorf("column %q: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// gather copies the rows refs of srcs, in that order, into a new batch
+// allocated from mem, owned by the caller. Sources are borrowed.
+func gather(mem memory.Allocator, schema *arrow.Schema, srcs []arrow.RecordBatch, refs []rowRef) arrow.RecordBatch {
+	cols := make([]arrow.Array, schema.NumFields())
+	arrs := make([]arrow.Array, len(srcs))
+	for c := range cols {
+		for s, rec := range srcs {
+			if rec != nil {
+				arrs[s] = rec.Column(c)
+			}
+		}
+		cols[c] = gatherColumn(mem, schema.Field(c).Type, arrs, refs)
+	}
+	out := array.NewRecordBatch(schema, cols, int64(len(refs)))
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
+}
+
+// takeRows copies rows idx of rec into a new batch owned by the caller.
+func takeRows(mem memory.Allocator, rec arrow.RecordBatch, idx []uint32) arrow.RecordBatch {
+	refs := make([]rowRef, len(idx))
+	for i, r := range idx {
+		refs[i] = rowRef{0, r}
+	}
+	return gather(mem, rec.Schema(), []arrow.RecordBatch{rec}, refs)
+}
+
+func gatherColumn(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, refs []rowRef) arrow.Array {
+	n := len(refs)
+	var validBuf *memory.Buffer
+	nulls := 0
+	for _, a := range srcs {
+		if a != nil && a.NullN() > 0 {
+			validBuf = memory.NewResizableBuffer(mem)
+			validBuf.Resize(int(bitutil.BytesForBits(int64(n))))
+			bits := validBuf.Bytes()
+			for i, r := range refs {
+				ok := srcs[r.src].IsValid(int(r.row))
+				bitutil.SetBitTo(bits, i, ok)
+				if !ok {
+					nulls++
+				}
+			}
+			break
+		}
+	}
+	var bufs []*memory.Buffer
+	switch dt.ID() {
+	case arrow.BOOL:
+		vb := memory.NewResizableBuffer(mem)
+		vb.Resize(int(bitutil.BytesForBits(int64(n))))
+		bits := vb.Bytes()
+		for i, r := range refs {
+			bitutil.SetBitTo(bits, i, srcs[r.src].(*array.Boolean).Value(int(r.row)))
+		}
+		bufs = []*memory.Buffer{validBuf, vb}
+	case arrow.STRING, arrow.BINARY:
+		bufs = append([]*memory.Buffer{validBuf}, gatherBinary[int32](mem, srcs, refs)...)
+	case arrow.LARGE_STRING, arrow.LARGE_BINARY:
+		bufs = append([]*memory.Buffer{validBuf}, gatherBinary[int64](mem, srcs, refs)...)
+	default:
+		w := dt.(arrow.FixedWidthDataType).BitWidth() / 8
+		vb := memory.NewResizableBuffer(mem)
+		vb.Resize(n * w)
+		dst := vb.Bytes()
+		raw := make([][]byte, len(srcs))
+		for s, a := range srcs {
+			if a != nil && a.Len() > 0 {
+				raw[s] = a.Data().Buffers()[1].Bytes()[a.Data().Offset()*w:]
+			}
+		}
+		if w == 8 {
+			d := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+			for i, r := range refs {
+				d[i] = *(*uint64)(unsafe.Pointer(&raw[r.src][int(r.row)*8]))
+			}
+		} else {
+			for i, r := range refs {
+				copy(dst[i*w:(i+1)*w], raw[r.src][int(r.row)*w:])
+			}
+		}
+		bufs = []*memory.Buffer{validBuf, vb}
+	}
+	data := array.NewData(dt, n, bufs, nil, nulls, 0)
+	for _, b := range bufs {
+		if b != nil {
+			b.Release()
+		}
+	}
+	out := array.MakeFromData(data)
+	data.Release()
+	return out
+}
+
+// gatherBinary copies variable-length values with offsets of type O.
+func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, refs []rowRef) []*memory.Buffer {
+	offs := make([][]O, len(srcs))
+	data := make([][]byte, len(srcs))
+	for s, a := range srcs {
+		if a == nil || a.Len() == 0 {
+			continue
+		}
+		d := a.Data()
+		raw := d.Buffers()[1].Bytes()
+		all := unsafe.Slice((*O)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw)/int(unsafe.Sizeof(O(0))))
+		offs[s] = all[d.Offset() : d.Offset()+d.Len()+1]
+		if b := d.Buffers()[2]; b != nil {
+			data[s] = b.Bytes()
+		}
+	}
+	total := 0
+	for _, r := range refs {
+		o := offs[r.src]
+		total += int(o[r.row+1] - o[r.row])
+	}
+	ob := memory.NewResizableBuffer(mem)
+	ob.Resize((len(refs) + 1) * int(unsafe.Sizeof(O(0))))
+	dstOffs := unsafe.Slice((*O)(unsafe.Pointer(unsafe.SliceData(ob.Bytes()))), len(refs)+1)
+	db := memory.NewResizableBuffer(mem)
+	db.Resize(total)
+	dst := db.Bytes()
+	at := 0
+	for i, r := range refs {
+		o := offs[r.src]
+		dstOffs[i] = O(at)
+		at += copy(dst[at:], data[r.src][o[r.row]:o[r.row+1]])
+	}
+	dstOffs[len(refs)] = O(at)
+	return []*memory.Buffer{ob, db}
+}

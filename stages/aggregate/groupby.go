@@ -1,0 +1,271 @@
+package aggregate
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// MaxBatchRows bounds the rows of every batch the aggregate stages emit.
+const MaxBatchRows = 64 << 10
+
+// ErrMemory is returned (wrapped, with the cap and the state size) when a
+// stage's state outgrows verb.Env.MaxMemory.
+var ErrMemory = errors.New("aggregate: state exceeds the memory cap")
+
+// groupBy is the shared state of a group-by stage: the plan and the memory
+// accounting of all its workers.
+type groupBy struct {
+	name   string
+	plan   *plan
+	mem    memory.Allocator
+	cap    int64
+	bytes  atomic.Int64
+	groups atomic.Int64
+	// seq numbers batches when the pipeline does not (see batchSeq).
+	seq atomic.Uint64
+}
+
+// partial is one worker's hash table and accumulators.
+type partial struct {
+	tab  *table
+	accs []accumulator
+}
+
+func (g *groupBy) newPartial() *partial {
+	p := &partial{tab: newTable(g.plan.keyType)}
+	for _, a := range g.plan.accs {
+		p.accs = append(p.accs, a.make())
+	}
+	return p
+}
+
+func (p *partial) bytes() int64 {
+	b := p.tab.bytes()
+	for _, a := range p.accs {
+		b += a.bytes()
+	}
+	return b
+}
+
+type groupWorker struct {
+	g       *groupBy
+	part    *partial
+	gids    []uint32
+	keys    []arrow.Array
+	counted int64
+	nGroups int
+}
+
+func (g *groupBy) newWorker() pipeline.Worker {
+	return &groupWorker{g: g, part: g.newPartial(), keys: make([]arrow.Array, len(g.plan.keyIdx))}
+}
+
+// batchSeq returns the batch's sequence number from ctx, or, outside a
+// pipeline that provides one, the order of arrival (exact only with one
+// worker).
+func batchSeq(ctx context.Context, fallback *atomic.Uint64) uint64 {
+	if s, ok := pipeline.SeqOf(ctx); ok {
+		return s
+	}
+	return fallback.Add(1) - 1
+}
+
+func (w *groupWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer in.Release()
+	seq := batchSeq(ctx, &w.g.seq)
+	n := int(in.NumRows())
+	if n == 0 {
+		return nil, nil
+	}
+	p := w.part
+	for i, c := range w.g.plan.keyIdx {
+		w.keys[i] = in.Column(c)
+	}
+	w.gids = p.tab.groups(w.keys, n, seq, w.gids)
+	for i, spec := range w.g.plan.accs {
+		a := p.accs[i]
+		a.grow(p.tab.n)
+		var col arrow.Array
+		if spec.col >= 0 {
+			col = in.Column(spec.col)
+		}
+		if err := a.update(w.gids, col, seq); err != nil {
+			return nil, fmt.Errorf("%s: %w", w.g.name, err)
+		}
+	}
+	return nil, w.account(p)
+}
+
+// account adds the change in this worker's state size to the stage's
+// total and fails when the total passes the cap.
+func (w *groupWorker) account(p *partial) error {
+	b := p.bytes()
+	total := w.g.bytes.Add(b - w.counted)
+	groups := w.g.groups.Add(int64(p.tab.n - w.nGroups))
+	w.counted, w.nGroups = b, p.tab.n
+	return w.g.checkCap(total, groups)
+}
+
+func (g *groupBy) checkCap(total, groups int64) error {
+	if g.cap > 0 && total > g.cap {
+		return fmt.Errorf("%s: %w: %d groups hold ~%s, over the cap of %s (raise the memory limit or group on fewer keys)",
+			g.name, ErrMemory, groups, fmtBytes(total), fmtBytes(g.cap))
+	}
+	return nil
+}
+
+// finish merges the workers' partials into one, in worker order, and emits
+// the groups in order of first appearance in the input.
+func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
+	final := g.newPartial()
+	var finalBytes int64
+	for _, pw := range workers {
+		w := pw.(*groupWorker)
+		if err := ctx.Err(); err != nil {
+			return context.Cause(ctx)
+		}
+		src := w.part
+		w.part = nil
+		if src == nil || src.tab.n == 0 {
+			continue
+		}
+		if final.tab.n == 0 {
+			// The first partial becomes the final state as it is.
+			final = src
+			b := final.bytes()
+			finalBytes = b
+			g.bytes.Add(b - w.counted)
+			continue
+		}
+		gids := final.merge(g.mem, src)
+		for i, a := range final.accs {
+			a.grow(final.tab.n)
+			if err := a.merge(src.accs[i], gids); err != nil {
+				return fmt.Errorf("%s: %w", g.name, err)
+			}
+		}
+		b := final.bytes()
+		total := g.bytes.Add(b - finalBytes - w.counted)
+		finalBytes = b
+		if err := g.checkCap(total, int64(final.tab.n)); err != nil {
+			return err
+		}
+	}
+	if len(g.plan.keyIdx) == 0 && final.tab.n == 0 {
+		// An aggregate over an empty stream is one row: count 0, the rest null.
+		final.tab.n = 1
+		final.tab.hashes = append(final.tab.hashes, 0)
+		final.tab.first = append(final.tab.first, pos{})
+		for _, a := range final.accs {
+			a.grow(1)
+		}
+	}
+	order := identity(final.tab.n)
+	first := final.tab.first
+	slices.SortFunc(order, func(a, b uint32) int {
+		if c := cmp.Compare(first[a].seq, first[b].seq); c != 0 {
+			return c
+		}
+		return cmp.Compare(first[a].row, first[b].row)
+	})
+	for lo := 0; lo < len(order); lo += MaxBatchRows {
+		if err := ctx.Err(); err != nil {
+			return context.Cause(ctx)
+		}
+		chunk := order[lo:min(lo+MaxBatchRows, len(order))]
+		if err := emit(g.build(final, chunk)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merge adds src's groups to p's table and returns, for each of src's
+// groups, its id in p.
+func (p *partial) merge(mem memory.Allocator, src *partial) []uint32 {
+	n := src.tab.n
+	if len(p.tab.keys) == 0 {
+		if p.tab.n == 0 {
+			p.tab.n = 1
+			p.tab.hashes = append(p.tab.hashes, 0)
+			p.tab.first = append(p.tab.first, src.tab.first[0])
+		} else {
+			p.tab.keepFirst(0, src.tab.first[0])
+		}
+		return make([]uint32, n)
+	}
+	keys := src.tab.keyArrays(mem, identity(n))
+	defer func() {
+		for _, k := range keys {
+			k.Release()
+		}
+	}()
+	before := uint32(p.tab.n)
+	// Positions come from src below, not from a batch sequence.
+	p.tab.sawSeq = false
+	gids := p.tab.groups(keys, n, 0, nil)
+	for i, g := range gids {
+		if g >= before {
+			p.tab.first[g] = src.tab.first[i]
+		} else {
+			p.tab.keepFirst(g, src.tab.first[i])
+		}
+	}
+	return gids
+}
+
+// build makes one output batch for the groups in order.
+func (g *groupBy) build(p *partial, order []uint32) arrow.RecordBatch {
+	cols := p.tab.keyArrays(g.mem, order)
+	for _, o := range g.plan.outs {
+		cols = append(cols, o.build(p.accs[o.acc], g.mem, order))
+	}
+	rec := array.NewRecordBatch(g.plan.schema, cols, int64(len(order)))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+// newGroupBy builds the group-by stage for keys (none: the whole stream is
+// one group) and an aggregate list.
+func newGroupBy(env verb.Env, name string, in *arrow.Schema, keys []string, calls []aggCall) (pipeline.Stage, *arrow.Schema, error) {
+	p, err := newPlan(in, keys, calls)
+	if err != nil {
+		return pipeline.Stage{}, nil, err
+	}
+	g := &groupBy{name: name, plan: p, mem: env.Mem, cap: env.MaxMemory}
+	if g.mem == nil {
+		g.mem = memory.DefaultAllocator
+	}
+	return pipeline.Stage{
+		Name:      name,
+		Workers:   env.Workers,
+		NewWorker: g.newWorker,
+		Finish:    g.finish,
+	}, p.schema, nil
+}
+
+// fmtBytes formats a size for error messages: "512 B", "256 KiB", "1.5 GiB".
+func fmtBytes(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+}

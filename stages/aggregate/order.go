@@ -1,0 +1,261 @@
+package aggregate
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// orderKey is one term of a sort order: a column, its direction and where
+// its nulls go. Nulls go last by default in both directions. Floats compare
+// as cmp.Compare does: NaN before every number.
+type orderKey struct {
+	col        int
+	kind       kind
+	desc       bool
+	nullsFirst bool
+}
+
+// parseOrder reads "COL [asc|desc] [nulls first|last], ...".
+func parseOrder(in *arrow.Schema, s string) ([]orderKey, error) {
+	var keys []orderKey
+	for _, term := range splitTop(s) {
+		f := strings.Fields(term)
+		if len(f) == 0 {
+			return nil, fmt.Errorf("order %q: empty term", s)
+		}
+		i, err := columnIndex(in, unquote(f[0]))
+		if err != nil {
+			return nil, fmt.Errorf("order %q: %w", strings.TrimSpace(term), err)
+		}
+		k := orderKey{col: i}
+		if k.kind, err = kindOf(in.Field(i).Type); err != nil {
+			return nil, fmt.Errorf("order %q: %w", strings.TrimSpace(term), err)
+		}
+		rest := f[1:]
+		if len(rest) > 0 {
+			switch strings.ToLower(rest[0]) {
+			case "asc":
+				rest = rest[1:]
+			case "desc":
+				k.desc = true
+				rest = rest[1:]
+			}
+		}
+		if len(rest) == 2 && strings.EqualFold(rest[0], "nulls") {
+			switch strings.ToLower(rest[1]) {
+			case "first":
+				k.nullsFirst = true
+				rest = nil
+			case "last":
+				rest = nil
+			}
+		}
+		if len(rest) > 0 {
+			return nil, fmt.Errorf("order %q: expected COL [asc|desc] [nulls first|last]", strings.TrimSpace(term))
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("empty sort order")
+	}
+	return keys, nil
+}
+
+// keyView reads one sort key column of one batch without interfaces.
+type keyView struct {
+	ints   []int64
+	floats []float64
+	offs   []int32
+	data   []byte
+	valid  validity
+}
+
+// viewsOf makes the key views of rec. Narrow integer columns are widened
+// into new slices.
+func viewsOf(keys []orderKey, rec arrow.RecordBatch) []keyView {
+	vs := make([]keyView, len(keys))
+	for i, k := range keys {
+		col := rec.Column(k.col)
+		v := keyView{valid: validityOf(col)}
+		switch k.kind {
+		case kindInt:
+			v.ints = int64s(col, nil)
+		case kindFloat:
+			v.floats = float64s(col, nil)
+		default:
+			v.offs, v.data = strView(col)
+		}
+		vs[i] = v
+	}
+	return vs
+}
+
+// compareRows orders row i of a against row j of b.
+func compareRows(keys []orderKey, a []keyView, i int, b []keyView, j int) int {
+	for k := range keys {
+		va, vb := &a[k], &b[k]
+		an, bn := !va.valid.ok(i), !vb.valid.ok(j)
+		if an || bn {
+			if an && bn {
+				continue
+			}
+			if an == keys[k].nullsFirst {
+				return -1
+			}
+			return 1
+		}
+		var c int
+		switch keys[k].kind {
+		case kindInt:
+			c = cmp.Compare(va.ints[i], vb.ints[j])
+		case kindFloat:
+			c = cmp.Compare(va.floats[i], vb.floats[j])
+		default:
+			c = bytes.Compare(va.data[va.offs[i]:va.offs[i+1]], vb.data[vb.offs[j]:vb.offs[j+1]])
+		}
+		if c != 0 {
+			if keys[k].desc {
+				return -c
+			}
+			return c
+		}
+	}
+	return 0
+}
+
+// sortOrder returns the permutation that sorts the rows of recs (taken
+// in order, as one sequence) by keys, stable. Each key is first turned into
+// an unsigned number per row that orders exactly as the key (strings by
+// their rank among the distinct strings), so sorting compares flat numbers.
+func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []keyView) []uint32 {
+	n := 0
+	for _, r := range recs {
+		n += int(r.NumRows())
+	}
+	nk := len(keys)
+	pres := make([]uint64, n*nk)
+	nulls := make([]int8, n*nk)
+	for k, key := range keys {
+		var ranks []uint64
+		var gids []uint32
+		var tab *table
+		if key.kind == kindString {
+			tab = newTable([]arrow.DataType{arrow.BinaryTypes.String})
+		}
+		at := 0
+		null := int8(1)
+		if key.nullsFirst {
+			null = -1
+		}
+		for b, rec := range recs {
+			v := views(b)[k]
+			rows := int(rec.NumRows())
+			if tab != nil {
+				gids = tab.groups([]arrow.Array{rec.Column(key.col)}, rows, 0, gids)
+			}
+			for i := range rows {
+				p := (at+i)*nk + k
+				if !v.valid.ok(i) {
+					nulls[p] = null
+					continue
+				}
+				switch key.kind {
+				case kindInt:
+					pres[p] = uint64(v.ints[i]) ^ 1<<63
+				case kindFloat:
+					pres[p] = floatPrefix(v.floats[i])
+				default:
+					pres[p] = uint64(gids[i])
+				}
+			}
+			at += rows
+		}
+		if tab != nil {
+			ranks = stringRanks(tab.keys[0].(*strKey))
+			for p := k; p < len(pres); p += nk {
+				if nulls[p] == 0 {
+					pres[p] = ranks[pres[p]]
+				}
+			}
+		}
+		if key.desc {
+			for p := k; p < len(pres); p += nk {
+				pres[p] = ^pres[p]
+			}
+		}
+	}
+	// The first key rides inline with each row so most comparisons stay in
+	// cache; the others are read on ties.
+	type entry struct {
+		pre  uint64
+		idx  uint32
+		null int8
+	}
+	es := make([]entry, n)
+	for i := range es {
+		es[i] = entry{pres[i*nk], uint32(i), nulls[i*nk]}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if a.null != b.null {
+			return cmp.Compare(a.null, b.null)
+		}
+		if a.pre != b.pre {
+			return cmp.Compare(a.pre, b.pre)
+		}
+		ia, ib := int(a.idx)*nk, int(b.idx)*nk
+		for k := 1; k < nk; k++ {
+			if na, nb := nulls[ia+k], nulls[ib+k]; na != nb {
+				return cmp.Compare(na, nb)
+			}
+			if pa, pb := pres[ia+k], pres[ib+k]; pa != pb {
+				return cmp.Compare(pa, pb)
+			}
+		}
+		return cmp.Compare(a.idx, b.idx)
+	})
+	ord := make([]uint32, n)
+	for i, e := range es {
+		ord[i] = e.idx
+	}
+	return ord
+}
+
+// stringRanks returns, for each group of a string key table, the rank of
+// its string among all of them.
+func stringRanks(k *strKey) []uint64 {
+	n := len(k.offs) - 1
+	byValue := make([]uint32, n)
+	for i := range byValue {
+		byValue[i] = uint32(i)
+	}
+	val := func(g uint32) []byte { return k.arena[k.offs[g]:k.offs[g+1]] }
+	slices.SortFunc(byValue, func(a, b uint32) int { return bytes.Compare(val(a), val(b)) })
+	ranks := make([]uint64, n)
+	for r, g := range byValue {
+		ranks[g] = uint64(r)
+	}
+	return ranks
+}
+
+// floatPrefix maps floats to unsigned integers in cmp.Compare order: NaN
+// first, -0 equal to 0.
+func floatPrefix(f float64) uint64 {
+	if f != f {
+		return 0
+	}
+	if f == 0 {
+		f = 0
+	}
+	b := math.Float64bits(f)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}

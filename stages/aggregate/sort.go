@@ -1,0 +1,177 @@
+package aggregate
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// sorter is the sort stage's single worker. It buffers batches until their
+// size passes the memory cap, then sorts the buffer into a run on disk.
+// Finish sorts in memory when nothing was spilled, else merges the runs.
+type sorter struct {
+	keys    []orderKey
+	schema  *arrow.Schema
+	mem     memory.Allocator
+	cap     int64
+	tempDir string
+	seq     atomic.Uint64
+
+	buf      []sortBatch
+	bufBytes int64
+	runs     *runFiles
+	guard    guard
+}
+
+type sortBatch struct {
+	seq   uint64
+	rec   arrow.RecordBatch
+	views []keyView
+}
+
+func (s *sorter) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	if !s.guard.enter(ctx, s.cleanup) {
+		in.Release()
+		return nil, errAborted
+	}
+	defer s.guard.leave()
+	if in.NumRows() == 0 {
+		in.Release()
+		return nil, nil
+	}
+	s.buf = append(s.buf, sortBatch{seq: batchSeq(ctx, &s.seq), rec: in, views: viewsOf(s.keys, in)})
+	s.bufBytes += recordBytes(in)
+	if s.cap > 0 && s.bufBytes > s.cap {
+		if err := s.spill(ctx); err != nil {
+			s.cleanup()
+			return nil, fmt.Errorf("sort: %w", err)
+		}
+	}
+	return nil, nil
+}
+
+// sortedRefs orders the buffered rows; ties keep input order.
+func (s *sorter) sortedRefs() []rowRef {
+	slices.SortFunc(s.buf, func(a, b sortBatch) int { return cmp.Compare(a.seq, b.seq) })
+	recs := s.recs()
+	ord := sortOrder(s.keys, recs, func(i int) []keyView { return s.buf[i].views })
+	refs := make([]rowRef, 0, len(ord))
+	for b, rec := range recs {
+		for r := range int(rec.NumRows()) {
+			refs = append(refs, rowRef{uint32(b), uint32(r)})
+		}
+	}
+	out := make([]rowRef, len(ord))
+	for i, o := range ord {
+		out[i] = refs[o]
+	}
+	return out
+}
+
+func (s *sorter) recs() []arrow.RecordBatch {
+	out := make([]arrow.RecordBatch, len(s.buf))
+	for i, b := range s.buf {
+		out[i] = b.rec
+	}
+	return out
+}
+
+func (s *sorter) releaseBuf() {
+	for _, b := range s.buf {
+		b.rec.Release()
+	}
+	s.buf, s.bufBytes = nil, 0
+}
+
+// spill writes the buffer, sorted, as one run file.
+func (s *sorter) spill(ctx context.Context) error {
+	if s.runs == nil {
+		s.runs = newRunFiles(s.tempDir)
+	}
+	refs := s.sortedRefs()
+	recs := s.recs()
+	err := s.runs.write(ctx, s.schema, s.mem, func(yield func(arrow.RecordBatch) error) error {
+		for lo := 0; lo < len(refs); lo += MaxBatchRows {
+			out := gather(s.mem, s.schema, recs, refs[lo:min(lo+MaxBatchRows, len(refs))])
+			err := yield(out)
+			out.Release()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.releaseBuf()
+	return err
+}
+
+func (s *sorter) cleanup() {
+	s.releaseBuf()
+	if s.runs != nil {
+		s.runs.remove()
+	}
+}
+
+func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
+	if !s.guard.enter(ctx, s.cleanup) {
+		return errAborted
+	}
+	defer s.guard.leave()
+	defer s.guard.done()
+	defer s.cleanup()
+	if s.runs == nil {
+		refs := s.sortedRefs()
+		recs := s.recs()
+		for lo := 0; lo < len(refs); lo += MaxBatchRows {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			if err := emit(gather(s.mem, s.schema, recs, refs[lo:min(lo+MaxBatchRows, len(refs))])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(s.buf) > 0 {
+		if err := s.spill(ctx); err != nil {
+			return fmt.Errorf("sort: %w", err)
+		}
+	}
+	if err := s.runs.merge(ctx, s.keys, s.schema, s.mem, emit); err != nil {
+		return fmt.Errorf("sort: %w", err)
+	}
+	return nil
+}
+
+func newSort(env verb.Env, in *arrow.Schema, order string) (pipeline.Stage, *arrow.Schema, error) {
+	keys, err := parseOrder(in, order)
+	if err != nil {
+		return pipeline.Stage{}, nil, err
+	}
+	if err := checkGatherable(in); err != nil {
+		return pipeline.Stage{}, nil, err
+	}
+	mem := env.Mem
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	return pipeline.Stage{
+		Name: "sort",
+		// Runs must hold consecutive input for the merge to be stable.
+		Workers: 1,
+		NewWorker: func() pipeline.Worker {
+			return &sorter{keys: keys, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir}
+		},
+		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
+			return workers[0].(*sorter).finish(ctx, emit)
+		},
+	}, in, nil
+}

@@ -1,0 +1,393 @@
+package aggregate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// A plan is a parsed aggregate list bound to an input schema: which
+// accumulators each worker keeps, over which input columns, and how the
+// output columns are built from them.
+type plan struct {
+	keyIdx  []int
+	keyType []arrow.DataType
+	accs    []accSpec
+	outs    []outSpec
+	schema  *arrow.Schema
+}
+
+type accSpec struct {
+	col  int // input column, -1 for count()
+	make func() accumulator
+}
+
+type outSpec struct {
+	acc   int
+	build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array
+}
+
+// aggCall is one parsed item of an aggregate list: fn(col[, q]) [as name].
+type aggCall struct {
+	text string
+	fn   string
+	col  string
+	q    float64
+	name string
+}
+
+var errSyntax = errors.New("expected fn(column) [as name]")
+
+// parseAggs splits an aggregate list such as
+// "count() as n, sum(qty), quantile(price, 0.9)" into calls.
+func parseAggs(s string) ([]aggCall, error) {
+	var calls []aggCall
+	for _, item := range splitTop(s) {
+		item = strings.TrimSpace(item)
+		c, err := parseCall(item)
+		if err != nil {
+			return nil, fmt.Errorf("aggregate %q: %w", item, err)
+		}
+		calls = append(calls, c)
+	}
+	if len(calls) == 0 {
+		return nil, errors.New("empty aggregate list")
+	}
+	return calls, nil
+}
+
+// splitTop splits s at commas outside parentheses and quotes.
+func splitTop(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '`':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	if strings.TrimSpace(s[start:]) != "" || len(out) > 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func parseCall(item string) (aggCall, error) {
+	c := aggCall{text: item}
+	open := strings.IndexByte(item, '(')
+	closing := strings.LastIndexByte(item, ')')
+	if open <= 0 || closing < open {
+		return c, errSyntax
+	}
+	c.fn = strings.ToLower(strings.TrimSpace(item[:open]))
+	args := splitTop(item[open+1 : closing])
+	for i := range args {
+		args[i] = unquote(strings.TrimSpace(args[i]))
+	}
+	if len(args) > 0 {
+		c.col = args[0]
+	}
+	rest := strings.TrimSpace(item[closing+1:])
+	if rest != "" {
+		f := strings.Fields(rest)
+		if len(f) != 2 || !strings.EqualFold(f[0], "as") {
+			return c, errSyntax
+		}
+		c.name = unquote(f[1])
+	}
+	switch {
+	case c.fn == "quantile":
+		if len(args) != 2 {
+			return c, errors.New("quantile takes a column and a fraction: quantile(col, 0.9)")
+		}
+		q, err := strconv.ParseFloat(args[1], 64)
+		if err != nil || q < 0 || q > 1 {
+			return c, fmt.Errorf("quantile fraction %q is not a number in [0, 1]", args[1])
+		}
+		c.q = q
+	case c.fn == "median":
+		c.q = 0.5
+	case len(c.fn) > 1 && c.fn[0] == 'p' && isDigits(c.fn[1:]):
+		p, _ := strconv.Atoi(c.fn[1:])
+		if p > 100 {
+			return c, fmt.Errorf("percentile %s is over 100", c.fn)
+		}
+		c.q = float64(p) / 100
+	case len(args) > 1:
+		return c, fmt.Errorf("%s takes one column", c.fn)
+	}
+	if c.col == "" && c.fn != "count" {
+		return c, fmt.Errorf("%s needs a column", c.fn)
+	}
+	if c.name == "" {
+		c.name = defaultName(c)
+	}
+	return c, nil
+}
+
+func defaultName(c aggCall) string {
+	if c.fn == "count" && c.col == "" {
+		return "count"
+	}
+	if c.fn == "quantile" {
+		if p := c.q * 100; p == float64(int(p)) {
+			return "p" + strconv.Itoa(int(p)) + "_" + c.col
+		}
+		return "q" + strconv.FormatFloat(c.q, 'f', -1, 64) + "_" + c.col
+	}
+	return c.fn + "_" + c.col
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '`') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// splitCols splits a comma-separated column list.
+func splitCols(s string) []string {
+	var out []string
+	for _, c := range splitTop(s) {
+		out = append(out, unquote(strings.TrimSpace(c)))
+	}
+	return out
+}
+
+// columnIndex finds a column by name.
+func columnIndex(in *arrow.Schema, name string) (int, error) {
+	idx := in.FieldIndices(name)
+	if len(idx) == 0 {
+		return 0, fmt.Errorf("no column %q", name)
+	}
+	return idx[0], nil
+}
+
+func isNumeric(dt arrow.DataType) bool {
+	switch dt.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
+		arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL:
+		return true
+	}
+	return false
+}
+
+// newPlan binds key columns and an aggregate list to the input schema.
+func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
+	p := &plan{}
+	var fields []arrow.Field
+	seen := map[string]bool{}
+	for _, k := range keys {
+		i, err := columnIndex(in, k)
+		if err != nil {
+			return nil, fmt.Errorf("group key: %w", err)
+		}
+		f := in.Field(i)
+		if _, err := kindOf(f.Type); err != nil {
+			return nil, fmt.Errorf("group key %q: %w", k, err)
+		}
+		if seen[f.Name] {
+			return nil, fmt.Errorf("group key %q given twice", k)
+		}
+		seen[f.Name] = true
+		p.keyIdx = append(p.keyIdx, i)
+		p.keyType = append(p.keyType, f.Type)
+		fields = append(fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: true})
+	}
+	quantAccs := map[int]int{}
+	for _, c := range calls {
+		if seen[c.name] {
+			return nil, fmt.Errorf("aggregate %q: output column %q already exists (use \"as name\")", c.text, c.name)
+		}
+		seen[c.name] = true
+		dt, err := p.add(in, c, quantAccs)
+		if err != nil {
+			return nil, fmt.Errorf("aggregate %q: %w", c.text, err)
+		}
+		fields = append(fields, arrow.Field{Name: c.name, Type: dt, Nullable: true})
+	}
+	p.schema = arrow.NewSchema(fields, nil)
+	return p, nil
+}
+
+// add plans one aggregate call and returns its output type.
+func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.DataType, error) {
+	col := -1
+	var dt arrow.DataType
+	if c.col != "" {
+		i, err := columnIndex(in, c.col)
+		if err != nil {
+			return nil, err
+		}
+		col, dt = i, in.Field(i).Type
+		if _, err := kindOf(dt); err != nil {
+			return nil, err
+		}
+	}
+	var k kind
+	if dt != nil {
+		k, _ = kindOf(dt)
+	}
+	numeric := func() error {
+		if !isNumeric(dt) {
+			return fmt.Errorf("%s needs a numeric column, %q is %s", c.fn, c.col, dt)
+		}
+		return nil
+	}
+	newAcc := func(mk func() accumulator) int {
+		p.accs = append(p.accs, accSpec{col: col, make: mk})
+		return len(p.accs) - 1
+	}
+	out := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array) {
+		p.outs = append(p.outs, outSpec{acc: acc, build: build})
+	}
+	i64 := arrow.PrimitiveTypes.Int64
+	f64 := arrow.PrimitiveTypes.Float64
+	switch c.fn {
+	case "count":
+		acc := newAcc(func() accumulator { return &countAcc{all: col < 0} })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			return buildInts(mem, i64, order, a.(*countAcc).counts, nil)
+		})
+		return i64, nil
+	case "sum":
+		if err := numeric(); err != nil {
+			return nil, err
+		}
+		if k == kindInt {
+			acc := newAcc(func() accumulator { return &sumIntAcc{} })
+			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+				s := a.(*sumIntAcc)
+				vals := make([]int64, len(order))
+				for i, g := range order {
+					vals[i] = s.st[g].sum
+				}
+				return buildInts(mem, i64, identity(len(order)), vals, func(i uint32) bool { return s.st[order[i]].has })
+			})
+			return i64, nil
+		}
+		acc := newAcc(func() accumulator { return &fsumAcc{} })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			s := a.(*fsumAcc)
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.total(g), s.count(g) > 0 })
+		})
+		return f64, nil
+	case "mean":
+		if err := numeric(); err != nil {
+			return nil, err
+		}
+		acc := newAcc(func() accumulator { return &fsumAcc{} })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			s := a.(*fsumAcc)
+			return computedFloats(mem, order, func(g uint32) (float64, bool) {
+				return s.total(g) / float64(s.count(g)), s.count(g) > 0
+			})
+		})
+		return f64, nil
+	case "var", "stddev":
+		if err := numeric(); err != nil {
+			return nil, err
+		}
+		std := c.fn == "stddev"
+		acc := newAcc(func() accumulator { return &varAcc{} })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			s := a.(*varAcc)
+			return computedFloats(mem, order, func(g uint32) (float64, bool) {
+				v, ok := s.variance(g)
+				if std {
+					v = math.Sqrt(v)
+				}
+				return v, ok
+			})
+		})
+		return f64, nil
+	case "min", "max", "first", "last":
+		mode := map[string]pickMode{"min": pickMin, "max": pickMax, "first": pickFirst, "last": pickLast}[c.fn]
+		acc := newAcc(func() accumulator { return newPickAcc(mode, dt) })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			return a.(*pickAcc).build(mem, order)
+		})
+		return dt, nil
+	case "count_distinct":
+		acc := newAcc(func() accumulator { return newDistinctAcc(dt) })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			return buildInts(mem, i64, order, a.(*distinctAcc).counts, nil)
+		})
+		return i64, nil
+	case "approx_count_distinct":
+		acc := newAcc(func() accumulator { return &hllAcc{kind: k} })
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			h := a.(*hllAcc)
+			vals := make([]int64, len(order))
+			for i, g := range order {
+				vals[i] = h.estimate(g)
+			}
+			return buildInts(mem, i64, identity(len(order)), vals, nil)
+		})
+		return i64, nil
+	}
+	if c.fn == "median" || c.fn == "quantile" || c.fn[0] == 'p' && isDigits(c.fn[1:]) {
+		if err := numeric(); err != nil {
+			return nil, err
+		}
+		acc, ok := quantAccs[col]
+		if !ok {
+			acc = newAcc(func() accumulator { return &quantAcc{} })
+			quantAccs[col] = acc
+		}
+		q := c.q
+		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+			s := a.(*quantAcc)
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.quantile(g, q) })
+		})
+		return f64, nil
+	}
+	return nil, fmt.Errorf("unknown function %q", c.fn)
+}
+
+// computedFloats builds a float64 column of f(g) for the groups in order;
+// f's false result is a null.
+func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (float64, bool)) arrow.Array {
+	vals := make([]float64, len(order))
+	has := make([]bool, len(order))
+	for i, g := range order {
+		vals[i], has[i] = f(g)
+	}
+	return buildFloats(mem, arrow.PrimitiveTypes.Float64, identity(len(order)), vals, func(i uint32) bool { return has[i] })
+}
+
+// identity returns 0, 1, ..., n-1.
+func identity(n int) []uint32 {
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = uint32(i)
+	}
+	return out
+}

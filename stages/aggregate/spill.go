@@ -1,0 +1,215 @@
+package aggregate
+
+import (
+	"bufio"
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// runFiles are the sorted runs a sort spilled: Arrow IPC streams with zstd
+// compressed bodies, in TempDir, in input order. remove deletes them all.
+type runFiles struct {
+	dir   string
+	paths []string
+}
+
+func newRunFiles(dir string) *runFiles {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return &runFiles{dir: dir}
+}
+
+// write stores the batches that produce yields (in order) as a new run.
+func (r *runFiles) write(ctx context.Context, schema *arrow.Schema, mem memory.Allocator,
+	produce func(yield func(arrow.RecordBatch) error) error) (err error) {
+	f, err := os.CreateTemp(r.dir, "arrowpipe-sort-*.arrows")
+	if err != nil {
+		return fmt.Errorf("spill: %w", err)
+	}
+	r.paths = append(r.paths, f.Name())
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := ipc.NewWriter(bw, ipc.WithSchema(schema), ipc.WithAllocator(mem), ipc.WithZstd())
+	err = produce(func(rec arrow.RecordBatch) error {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return w.Write(rec)
+	})
+	err = errors.Join(err, w.Close(), bw.Flush(), f.Close())
+	if err != nil {
+		return fmt.Errorf("spill to %s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+func (r *runFiles) remove() {
+	for _, p := range r.paths {
+		os.Remove(p)
+	}
+	r.paths = nil
+}
+
+// cursor reads one run during the merge.
+type cursor struct {
+	run   int
+	f     *os.File
+	r     *ipc.Reader
+	rec   arrow.RecordBatch // retained; nil at the end
+	views []keyView
+	row   int
+	src   uint32 // index of rec in the output chunk's sources
+}
+
+func (c *cursor) next(keys []orderKey) error {
+	if c.rec != nil {
+		c.rec.Release()
+		c.rec = nil
+	}
+	for c.r.Next() {
+		rec := c.r.RecordBatch()
+		if rec.NumRows() == 0 {
+			continue
+		}
+		rec.Retain()
+		c.rec, c.views, c.row = rec, viewsOf(keys, rec), 0
+		return nil
+	}
+	if err := c.r.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read %s: %w", c.f.Name(), err)
+	}
+	return nil
+}
+
+func (c *cursor) close() {
+	if c.rec != nil {
+		c.rec.Release()
+		c.rec = nil
+	}
+	if c.r != nil {
+		c.r.Release()
+	}
+	c.f.Close()
+}
+
+// cursorHeap orders cursors by their current row; ties go to the earlier
+// run, which holds earlier input, so the merge is stable.
+type cursorHeap struct {
+	keys []orderKey
+	cs   []*cursor
+}
+
+func (h *cursorHeap) Len() int { return len(h.cs) }
+func (h *cursorHeap) Less(i, j int) bool {
+	a, b := h.cs[i], h.cs[j]
+	if c := compareRows(h.keys, a.views, a.row, b.views, b.row); c != 0 {
+		return c < 0
+	}
+	return cmp.Less(a.run, b.run)
+}
+func (h *cursorHeap) Swap(i, j int) { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
+func (h *cursorHeap) Push(x any)    { h.cs = append(h.cs, x.(*cursor)) }
+func (h *cursorHeap) Pop() any {
+	c := h.cs[len(h.cs)-1]
+	h.cs = h.cs[:len(h.cs)-1]
+	return c
+}
+
+// merge reads all runs at once and emits their rows in order, in batches
+// of up to MaxBatchRows built from mem.
+func (r *runFiles) merge(ctx context.Context, keys []orderKey, schema *arrow.Schema, mem memory.Allocator,
+	emit func(arrow.RecordBatch) error) error {
+	h := &cursorHeap{keys: keys}
+	var all []*cursor
+	defer func() {
+		for _, c := range all {
+			c.close()
+		}
+	}()
+	for i, p := range r.paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		c := &cursor{run: i, f: f}
+		all = append(all, c)
+		if c.r, err = ipc.NewReader(bufio.NewReaderSize(f, 1<<20), ipc.WithAllocator(mem)); err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if err := c.next(keys); err != nil {
+			return err
+		}
+		if c.rec != nil {
+			h.cs = append(h.cs, c)
+		}
+	}
+	heap.Init(h)
+
+	// The output chunk gathers from the batches its rows come from; each is
+	// retained once in srcs.
+	var srcs []arrow.RecordBatch
+	var refs []rowRef
+	addSrc := func(c *cursor) {
+		c.rec.Retain()
+		c.src = uint32(len(srcs))
+		srcs = append(srcs, c.rec)
+	}
+	releaseSrcs := func() {
+		for _, s := range srcs {
+			s.Release()
+		}
+		srcs = srcs[:0]
+	}
+	defer releaseSrcs()
+	flush := func() error {
+		if len(refs) == 0 {
+			return nil
+		}
+		out := gather(mem, schema, srcs, refs)
+		refs = refs[:0]
+		releaseSrcs()
+		for _, c := range h.cs {
+			addSrc(c)
+		}
+		return emit(out)
+	}
+	for _, c := range h.cs {
+		addSrc(c)
+	}
+	for h.Len() > 0 {
+		c := h.cs[0]
+		refs = append(refs, rowRef{c.src, uint32(c.row)})
+		c.row++
+		if c.row == int(c.rec.NumRows()) {
+			if err := c.next(keys); err != nil {
+				return err
+			}
+			if c.rec == nil {
+				heap.Pop(h)
+			} else {
+				addSrc(c)
+				heap.Fix(h, 0)
+			}
+		} else {
+			heap.Fix(h, 0)
+		}
+		if len(refs) == MaxBatchRows {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

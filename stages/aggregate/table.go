@@ -1,0 +1,216 @@
+package aggregate
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// pos is a row's place in the input: batch sequence number, row in batch.
+type pos struct {
+	seq uint64
+	row uint32
+}
+
+func (p pos) before(q pos) bool {
+	return p.seq < q.seq || p.seq == q.seq && p.row < q.row
+}
+
+// table maps key tuples to dense group ids 0, 1, 2... in order of insertion.
+//
+// It is an open-addressing hash table with linear probing. A slot holds the
+// upper 32 bits of the key hash and group id + 1 (0 is empty), so most
+// mismatches are settled without reading the keys. Keys live column by
+// column in keyCols; the full hash of every group is kept for resizing.
+// With no key columns every row is group 0.
+type table struct {
+	keys   []keyCol
+	slots  []uint64
+	mask   uint64
+	hashes []uint64 // per group
+	first  []pos    // per group: earliest row seen
+	n      int
+
+	maxSeq uint64
+	sawSeq bool
+	hs     []uint64
+}
+
+const tableMinSlots = 64
+
+func newTable(types []arrow.DataType) *table {
+	t := &table{slots: make([]uint64, tableMinSlots), mask: tableMinSlots - 1}
+	for _, dt := range types {
+		t.keys = append(t.keys, newKeyCol(dt))
+	}
+	return t
+}
+
+// groups writes the group id of each of the n rows of cols (the key columns
+// of one batch) into gids, creating groups for new keys. seq is the batch's
+// sequence number, used to keep each group's earliest row.
+func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []uint32 {
+	gids = grow(gids, n)
+	if n == 0 {
+		return gids
+	}
+	late := t.sawSeq && seq < t.maxSeq
+	if !t.sawSeq || seq > t.maxSeq {
+		t.maxSeq = seq
+	}
+	t.sawSeq = true
+	if len(t.keys) == 0 {
+		clear(gids)
+		if t.n == 0 {
+			t.n = 1
+			t.hashes = append(t.hashes, 0)
+			t.first = append(t.first, pos{seq, 0})
+		} else if late {
+			t.keepFirst(0, pos{seq, 0})
+		}
+		return gids
+	}
+	if k, ok := t.keys[0].(*strKey); ok && len(t.keys) == 1 {
+		// The commonest case hashes and probes in one pass, with the
+		// concrete key type (no interface call per row).
+		k.bind(cols[0])
+		t.findStr(k, n, seq, gids)
+	} else {
+		hs := grow(t.hs, n)
+		t.hs = hs
+		for i, k := range t.keys {
+			k.bind(cols[i])
+			k.hash(hs, i == 0)
+		}
+		if k, ok := t.keys[0].(*intKey); ok && len(t.keys) == 1 {
+			t.findInt(k, hs, seq, gids)
+		} else {
+			t.findAll(hs, seq, gids)
+		}
+	}
+	if late {
+		for i, g := range gids {
+			t.keepFirst(g, pos{seq, uint32(i)})
+		}
+	}
+	return gids
+}
+
+func (t *table) keepFirst(g uint32, p pos) {
+	if p.before(t.first[g]) {
+		t.first[g] = p
+	}
+}
+
+const tagMask = uint64(0xffffffff00000000)
+
+func (t *table) findAll(hs []uint64, seq uint64, gids []uint32) {
+	for i, h := range hs {
+		tag, s := h&tagMask, h&t.mask
+		for {
+			e := t.slots[s]
+			if e == 0 {
+				gids[i] = t.insert(h, i, seq, s)
+				break
+			}
+			if e&tagMask == tag && t.equal(uint32(e)-1, i) {
+				gids[i] = uint32(e) - 1
+				break
+			}
+			s = (s + 1) & t.mask
+		}
+	}
+}
+
+func (t *table) findStr(k *strKey, n int, seq uint64, gids []uint32) {
+	for i := range n {
+		sk, v := k.words(i)
+		h := hashOf(sk, v)
+		tag, s := h&tagMask, h&t.mask
+		for {
+			e := t.slots[s]
+			if e == 0 {
+				gids[i] = t.insert(h, i, seq, s)
+				break
+			}
+			if e&tagMask == tag && k.matches(uint32(e)-1, sk, v) {
+				gids[i] = uint32(e) - 1
+				break
+			}
+			s = (s + 1) & t.mask
+		}
+	}
+}
+
+func (t *table) findInt(k *intKey, hs []uint64, seq uint64, gids []uint32) {
+	for i, h := range hs {
+		tag, s := h&tagMask, h&t.mask
+		for {
+			e := t.slots[s]
+			if e == 0 {
+				gids[i] = t.insert(h, i, seq, s)
+				break
+			}
+			if e&tagMask == tag && k.equal(uint32(e)-1, i) {
+				gids[i] = uint32(e) - 1
+				break
+			}
+			s = (s + 1) & t.mask
+		}
+	}
+}
+
+// insert adds the bound row (hash h) as a new group in the empty slot s.
+func (t *table) insert(h uint64, row int, seq uint64, s uint64) uint32 {
+	g := uint32(t.n)
+	t.n++
+	for _, k := range t.keys {
+		k.add(row)
+	}
+	t.hashes = append(t.hashes, h)
+	t.first = append(t.first, pos{seq, uint32(row)})
+	t.slots[s] = h&tagMask | uint64(g+1)
+	if 2*t.n > len(t.slots) {
+		t.rehash(2 * len(t.slots))
+	}
+	return g
+}
+
+func (t *table) equal(g uint32, row int) bool {
+	for _, k := range t.keys {
+		if !k.equal(g, row) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *table) rehash(size int) {
+	t.slots = make([]uint64, size)
+	t.mask = uint64(size - 1)
+	for g, h := range t.hashes {
+		s := h & t.mask
+		for t.slots[s] != 0 {
+			s = (s + 1) & t.mask
+		}
+		t.slots[s] = h&tagMask | uint64(g+1)
+	}
+}
+
+// keyArrays builds the key columns of the groups in order. The caller
+// releases them.
+func (t *table) keyArrays(mem memory.Allocator, order []uint32) []arrow.Array {
+	out := make([]arrow.Array, len(t.keys))
+	for i, k := range t.keys {
+		out[i] = k.build(mem, order)
+	}
+	return out
+}
+
+// bytes estimates the memory the table holds.
+func (t *table) bytes() int64 {
+	b := int64(cap(t.slots))*8 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
+	for _, k := range t.keys {
+		b += k.bytes()
+	}
+	return b
+}

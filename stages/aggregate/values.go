@@ -1,0 +1,203 @@
+package aggregate
+
+import (
+	"fmt"
+	"math"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+)
+
+// kind is how a column's values are read: integers of any width, dates,
+// timestamps and booleans as int64; float32/64 as float64; strings as bytes.
+type kind uint8
+
+const (
+	kindInt kind = iota
+	kindFloat
+	kindString
+)
+
+// kindOf returns the kind of a column type, or an error for a type the
+// aggregate stages do not read.
+func kindOf(dt arrow.DataType) (kind, error) {
+	switch dt.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32,
+		arrow.BOOL, arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.DURATION,
+		arrow.TIME32, arrow.TIME64:
+		return kindInt, nil
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return kindFloat, nil
+	case arrow.STRING:
+		return kindString, nil
+	}
+	return 0, fmt.Errorf("unsupported column type %s", dt)
+}
+
+// validity reads a column's null bitmap without a method call per row.
+type validity struct {
+	bits []byte // nil when the column has no nulls
+	off  int
+}
+
+func validityOf(arr arrow.Array) validity {
+	if arr.NullN() == 0 {
+		return validity{}
+	}
+	return validity{bits: arr.NullBitmapBytes(), off: arr.Data().Offset()}
+}
+
+func (v validity) ok(i int) bool {
+	return v.bits == nil || bitutil.BitIsSet(v.bits, v.off+i)
+}
+
+// int64s returns the values of a kindInt column as int64, zero-copy for
+// 64-bit types and widened into scratch for the others.
+func int64s(arr arrow.Array, scratch []int64) []int64 {
+	n := arr.Len()
+	switch a := arr.(type) {
+	case *array.Int64:
+		return a.Int64Values()
+	case *array.Timestamp:
+		v := a.TimestampValues()
+		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
+	case *array.Date64:
+		v := a.Date64Values()
+		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
+	case *array.Duration:
+		v := a.DurationValues()
+		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
+	case *array.Time64:
+		v := a.Time64Values()
+		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
+	}
+	out := grow(scratch, n)
+	switch a := arr.(type) {
+	case *array.Int32:
+		for i, x := range a.Int32Values() {
+			out[i] = int64(x)
+		}
+	case *array.Date32:
+		for i, x := range a.Date32Values() {
+			out[i] = int64(x)
+		}
+	case *array.Time32:
+		for i, x := range a.Time32Values() {
+			out[i] = int64(x)
+		}
+	case *array.Int16:
+		for i, x := range a.Int16Values() {
+			out[i] = int64(x)
+		}
+	case *array.Int8:
+		for i, x := range a.Int8Values() {
+			out[i] = int64(x)
+		}
+	case *array.Uint32:
+		for i, x := range a.Uint32Values() {
+			out[i] = int64(x)
+		}
+	case *array.Uint16:
+		for i, x := range a.Uint16Values() {
+			out[i] = int64(x)
+		}
+	case *array.Uint8:
+		for i, x := range a.Uint8Values() {
+			out[i] = int64(x)
+		}
+	case *array.Boolean:
+		for i := range n {
+			if a.Value(i) {
+				out[i] = 1
+			} else {
+				out[i] = 0
+			}
+		}
+	default:
+		panic(fmt.Sprintf("aggregate: int64s of %s", arr.DataType()))
+	}
+	return out
+}
+
+// float64s returns the values of a kindFloat column as float64.
+func float64s(arr arrow.Array, scratch []float64) []float64 {
+	switch a := arr.(type) {
+	case *array.Float64:
+		return a.Float64Values()
+	case *array.Float32:
+		out := grow(scratch, a.Len())
+		for i, x := range a.Float32Values() {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("aggregate: float64s of %s", arr.DataType()))
+}
+
+// numbers returns a numeric column as float64, for sums and statistics.
+func numbers(arr arrow.Array, fscratch []float64, iscratch []int64) []float64 {
+	if k, _ := kindOf(arr.DataType()); k == kindFloat {
+		return float64s(arr, fscratch)
+	}
+	ints := int64s(arr, iscratch)
+	out := grow(fscratch, len(ints))
+	for i, x := range ints {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// floatKey maps a float to int64 bits that are equal exactly when the
+// floats are the same group: -0 is 0 and every NaN is one NaN.
+func floatKey(f float64) int64 {
+	if f == 0 {
+		return 0
+	}
+	if f != f {
+		return int64(0x7ff8000000000001)
+	}
+	return int64(math.Float64bits(f))
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// strView returns a string column's offsets (one per row plus one) and the
+// data buffer they index: value i is data[offs[i]:offs[i+1]].
+func strView(arr arrow.Array) (offs []int32, data []byte) {
+	a := arr.(*array.String)
+	if b := arr.Data().Buffers()[2]; b != nil {
+		data = b.Bytes()
+	}
+	return a.ValueOffsets(), data
+}
+
+// recordBytes is the size of the buffers rec holds (whole buffers, so a
+// slice counts its parent's).
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	for _, c := range rec.Columns() {
+		n += dataBytes(c.Data())
+	}
+	return n
+}
+
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	return n
+}
