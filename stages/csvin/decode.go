@@ -1,0 +1,244 @@
+package csvin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// Errors wrapped by the Err of the *pipeline.DataError for a bad record.
+var (
+	ErrFieldCount = errors.New("wrong number of fields")
+	ErrQuote      = errors.New("bad quoting")
+	ErrValue      = errors.New("value does not fit the column type")
+	ErrUTF8       = errors.New("invalid UTF-8")
+	ErrTooLong    = errors.New("record longer than 2 GiB")
+)
+
+// A decoder turns chunks of a source into record batches. It keeps its
+// scratch (field slices, column values) from one chunk to the next, so that
+// in steady state decoding allocates only the Arrow buffers of the batch.
+type decoder struct {
+	src  *Source
+	p    fieldSplitter
+	cols []column
+}
+
+func newDecoder(s *Source) *decoder {
+	d := &decoder{src: s, cols: make([]column, len(s.kinds))}
+	d.p.delim = s.opts.Delimiter
+	d.p.quoting = !s.opts.NoQuotes
+	for i, k := range s.kinds {
+		d.cols[i] = column{kind: k, dtype: s.schema.Field(i).Type}
+	}
+	return d
+}
+
+// Decode parses the records of c into one batch with the source's schema,
+// owned by the caller; nil when c holds no record (or every record was
+// rejected). c must be a chunk of this decoder's source; Decode consumes it,
+// recycling c.Data. A bad record fails Decode with a *pipeline.DataError
+// unless Options.OnError accepts it (then it is left out of the batch).
+func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	defer d.src.Recycle(c)
+	if err := ctx.Err(); err != nil {
+		return nil, context.Cause(ctx)
+	}
+	data := c.Data
+	mem := d.src.opts.Mem
+	rows := c.Rows
+	if rows <= 0 {
+		rows = 1024
+	}
+	for i := range d.cols {
+		d.cols[i].start(mem, rows, len(data), len(d.cols))
+	}
+	checkUTF8 := !utf8.Valid(data)
+	ncols := len(d.cols)
+	n := 0
+	line := c.Line
+	if line == 0 {
+		line = 1
+	}
+	pos := 0
+	for pos < len(data) {
+		start := pos
+		recLine := line
+		var rec []byte
+		var col int
+		var err error
+		if k, ok := d.p.scanPlain(data, pos); ok {
+			// A record without quotes: one line.
+			rec = trimCR(data[pos:k])
+			pos = k + 1
+			line++
+			if len(rec) == 0 {
+				continue
+			}
+			// Carriage returns before the newline end the last field.
+			d.p.spans[len(d.p.spans)-1].hi = uint32(len(rec))
+			d.p.rec = rec
+			col, err = d.convert(checkUTF8)
+		} else {
+			end, nls, quotes, complete := recordEndIn(data, pos, d.p.quoting)
+			line += int64(nls)
+			pos = end
+			if complete {
+				line++
+				pos++
+			}
+			rec = trimCR(data[start:end])
+			if len(rec) == 0 {
+				continue
+			}
+			if len(rec) > maxRecord {
+				col, err = 0, ErrTooLong
+			} else {
+				col, err = d.record(rec, quotes, checkUTF8)
+			}
+		}
+		if err == nil {
+			n++
+			continue
+		}
+		de := &pipeline.DataError{File: c.File, Line: recLine, Column: col, Offset: c.Offset + int64(start), Record: string(rec), Err: err}
+		if col > 0 && col <= ncols {
+			de.Field = d.src.names[col-1]
+		}
+		for i := range d.cols {
+			d.cols[i].truncate(n)
+		}
+		if d.src.opts.OnError == nil {
+			d.release()
+			return nil, de
+		}
+		if err := d.src.opts.OnError(de); err != nil {
+			d.release()
+			return nil, err
+		}
+	}
+	if n == 0 {
+		d.release()
+		return nil, nil
+	}
+	arrs := make([]arrow.Array, ncols)
+	for i := range d.cols {
+		arrs[i] = d.cols[i].build(mem)
+	}
+	rec := array.NewRecordBatch(d.src.schema, arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	return rec, nil
+}
+
+func (d *decoder) release() {
+	for i := range d.cols {
+		d.cols[i].release()
+	}
+}
+
+// record appends one record's values to the columns. On error it returns
+// the 1-based column of the bad field (columns may then hold part of the
+// record: the caller truncates them).
+func (d *decoder) record(rec []byte, quotes int, checkUTF8 bool) (int, error) {
+	p := &d.p
+	if quotes == 0 {
+		p.splitPlain(rec)
+	} else if qe, col := p.split(rec); qe != quoteOK {
+		return col, fmt.Errorf("%w: %s", ErrQuote, qe)
+	}
+	return d.convert(checkUTF8)
+}
+
+// convert appends the fields of the record just split to the columns.
+func (d *decoder) convert(checkUTF8 bool) (int, error) {
+	p := &d.p
+	if p.nfields() != len(d.cols) {
+		col := min(p.nfields(), len(d.cols)) + 1
+		return col, fmt.Errorf("%w: record has %d fields, header has %d", ErrFieldCount, p.nfields(), len(d.cols))
+	}
+	nulls := &d.src.nulls
+	for i := range p.spans {
+		f := p.field(i)
+		c := &d.cols[i]
+		if len(f) == 0 || (nulls.any && nulls.has(f)) {
+			// Null rules: see the package documentation. A quoted null
+			// value (say "NA") is data and goes on below.
+			quoted := p.isQuoted(i)
+			switch {
+			case len(f) == 0 && quoted && c.kind == textval.KindString:
+				c.appendValue(f)
+				continue
+			case len(f) == 0 || !quoted:
+				c.appendNull()
+				continue
+			}
+		}
+		if c.n >= c.capRows {
+			c.grow()
+		}
+		// The common kinds are handled inline: a call per field costs more
+		// than parsing a short number.
+		switch c.kind {
+		case textval.KindInt64:
+			v, ok := textval.ParseInt64(f)
+			if !ok {
+				return i + 1, d.valueError(i, f)
+			}
+			c.i64[c.n] = v
+		case textval.KindFloat64:
+			v, ok := textval.ParseFloat64(f)
+			if !ok {
+				return i + 1, d.valueError(i, f)
+			}
+			c.f64[c.n] = v
+		case textval.KindTimestamp:
+			v, ok := c.dates.ParseTimestamp(f)
+			if !ok {
+				return i + 1, d.valueError(i, f)
+			}
+			c.i64[c.n] = int64(v)
+		case textval.KindString:
+			if checkUTF8 && !utf8.Valid(f) {
+				return i + 1, ErrUTF8
+			}
+			if c.dlen+len(f) > len(c.draw) {
+				c.growData(len(f))
+			}
+			c.dlen += copy(c.draw[c.dlen:], f)
+			c.i32[c.n+1] = int32(c.dlen)
+		default:
+			if !c.appendValue(f) {
+				return i + 1, d.valueError(i, f)
+			}
+			continue
+		}
+		if c.hasNull {
+			c.valid = append(c.valid, 1)
+		}
+		c.n++
+	}
+	return 0, nil
+}
+
+func (d *decoder) valueError(i int, f []byte) error {
+	v := f
+	if len(v) > 40 {
+		v = v[:40]
+	}
+	q := strconv.Quote(string(v))
+	if len(v) < len(f) {
+		q += "..."
+	}
+	name := d.src.names[i]
+	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, d.cols[i].kind, name)
+}

@@ -1,0 +1,70 @@
+// Package csvin reads CSV and TSV (RFC 4180) as a pipeline.Source: one
+// goroutine cuts the byte stream into chunks of whole records, and a pool of
+// decoders parses the chunks, in any order and in parallel, into Arrow
+// record batches.
+//
+//	inputs ──► reader goroutine ──► Next (splitter) ──► Chunk ──► Decoder.Decode ──► RecordBatch
+//	           (Read, 256 KiB)      (record ends by      ...      (one per worker,
+//	                                 quote parity)                 scratch reused)
+//
+// # Schema
+//
+// NewSource reads the header line and a sample of the first input
+// (Options.SampleRows records) and infers each column's type with
+// textval.Inferrer: bool, int64, float64, date, timestamp (microseconds,
+// UTC) or string; a column without a value in the sample is a string column,
+// so a header-only input gives string columns and no rows. Options.Schema
+// overrides the types of the columns it names. Later inputs are part of the
+// same stream: each must have the same header, and the types inferred from
+// the first input apply to all. An input without a header line (empty, or
+// only blank lines) is an error, ErrEmptyInput.
+//
+// # Dialect
+//
+//   - Records end at "\n", "\r\n" or "\r\r\n"; the last record may lack a line
+//     end; blank lines are skipped. A UTF-8 byte order mark at the start of
+//     each input is removed.
+//   - A field that starts with '"' is quoted: it ends at the next single '"',
+//     "" inside it stands for one '"', and delimiters and line ends inside it
+//     are kept as they are (a quoted "\r\n" stays "\r\n", unlike
+//     encoding/csv, which turns it into "\n"). A quote inside an unquoted
+//     field, text after a closing quote, and a quote left open at the end of
+//     the input are errors.
+//   - Nulls: an unquoted empty field, or an unquoted field equal to one of
+//     Options.NullValues, is null in every column. A quoted empty field ("")
+//     is the empty string in a string column and null in other columns.
+//   - With Options.NoQuotes, '"' is an ordinary character and every newline
+//     ends a record (TSV as databases write it).
+//   - String fields must be valid UTF-8.
+//
+// Record boundaries are found by quote parity (a newline after an even
+// number of quotes since the record's start ends it). So a stray quote in an
+// unquoted field makes the rest of the input up to the next stray quote one
+// bad record, as in other parallel CSV readers; the error names its first
+// line.
+//
+// # Errors
+//
+// A bad record (wrong number of fields, bad quoting, a value that does not
+// fit its column's type, invalid UTF-8, a record of 2 GiB or more) is a
+// *pipeline.DataError with the file, the record's first line, the 1-based
+// column, the column name, the byte offset and the record's text; its Err
+// wraps ErrFieldCount, ErrQuote, ErrValue, ErrUTF8 or ErrTooLong. Line numbers count physical lines, including those
+// inside quoted fields, and do not depend on how the stream was chunked.
+// With Options.OnError set, rejected records are left out and the rest of
+// the chunk is decoded.
+//
+// # Ownership and concurrency
+//
+// NewSource starts one reader goroutine that reads the inputs ahead (about
+// 1 MiB). It exits at the end of the last input, on a read error, when the
+// ctx given to NewSource is done, or when Close is called; Close waits for
+// it, after any Read in progress returns. The caller must call Close.
+//
+// Next is called from one goroutine. Each chunk's Data is a buffer of the
+// source's free list: Decode recycles it, and Recycle takes back a chunk
+// dropped without decoding, so steady-state splitting allocates nothing.
+// Decoders may run concurrently (one goroutine per decoder); the batches
+// they return are allocated from Options.Mem and owned by the caller. The
+// caller does not need to keep the chunk: batches do not point into it.
+package csvin

@@ -1,0 +1,107 @@
+package csvin
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// Defaults for the zero values of Options. 2 MiB chunks (~20k records of
+// 100 bytes) decode as fast as larger ones on our benchmark and keep a
+// pipeline's chunks and batches in flight well within its memory budget.
+const (
+	DefaultSampleRows    = 1000
+	DefaultBatchRows     = 65536
+	DefaultBatchBytes    = 2 << 20
+	DefaultFlushInterval = 200 * time.Millisecond
+)
+
+// An Input is one file of the stream.
+type Input struct {
+	// Name is the file name used in errors; "" or "-" means standard input.
+	Name string
+	// R is read until io.EOF by the source's reader goroutine. The caller
+	// opens and closes it; closing it unblocks a Read that waits forever.
+	R io.Reader
+}
+
+// Options configure a Source. The zero value reads comma-separated text with
+// a header line, inferring every column's type from the first 1000 records.
+type Options struct {
+	// Delimiter separates fields: ',' when 0, '\t' for TSV. It may not be
+	// '"', '\r' or '\n'. Quoting follows RFC 4180 for any delimiter.
+	Delimiter byte
+	// NoHeader reads the first line as data; columns are named c1, c2, ...
+	NoHeader bool
+	// NoQuotes reads '"' as an ordinary character: no field is quoted, and
+	// every newline ends a record. Use it for TSV written without quoting
+	// (database exports, where a field such as 5" is common); such files
+	// cannot hold a delimiter or newline inside a field.
+	NoQuotes bool
+	// NullValues are the unquoted field texts read as null, in addition to
+	// the empty field. See the package documentation for the null rules.
+	NullValues []string
+	// Schema overrides the inferred types of the columns it names.
+	Schema textval.Spec
+	// SampleRows is how many records of the first input type inference
+	// looks at: DefaultSampleRows when 0. Inference also stops at the end of
+	// the first input, and after FlushInterval of waiting once it has seen
+	// at least one record.
+	SampleRows int
+	// BatchRows and BatchBytes bound a chunk, so a decoded batch, in records
+	// and in bytes (DefaultBatchRows, DefaultBatchBytes when 0). A single
+	// record larger than BatchBytes is a chunk of its own: there is no limit
+	// on the length of a record or a field.
+	BatchRows  int
+	BatchBytes int
+	// FlushInterval is how long Next waits for more input before it returns
+	// a chunk of the complete records it has: DefaultFlushInterval when 0.
+	// It bounds the delay that a slowly written input (a pipe from a tail -f)
+	// adds to each record.
+	FlushInterval time.Duration
+	// OnError decides what happens to a bad record. When nil, the first bad
+	// record fails Decode with its *pipeline.DataError; otherwise OnError is
+	// called (from decoder goroutines, concurrently) and the record is
+	// dropped if it returns nil.
+	OnError pipeline.RejectFunc
+	// Mem allocates the decoded batches: a new memory.GoAllocator when nil.
+	Mem memory.Allocator
+}
+
+// ErrOptions is wrapped by the errors of NewSource for invalid Options.
+var ErrOptions = errors.New("csvin: invalid options")
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Delimiter == 0 {
+		o.Delimiter = ','
+	}
+	switch o.Delimiter {
+	case '"', '\r', '\n':
+		return o, fmt.Errorf("%w: delimiter %q", ErrOptions, o.Delimiter)
+	}
+	if o.SampleRows < 0 || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
+		return o, fmt.Errorf("%w: negative SampleRows, BatchRows, BatchBytes or FlushInterval", ErrOptions)
+	}
+	if o.SampleRows == 0 {
+		o.SampleRows = DefaultSampleRows
+	}
+	if o.BatchRows == 0 {
+		o.BatchRows = DefaultBatchRows
+	}
+	if o.BatchBytes == 0 {
+		o.BatchBytes = DefaultBatchBytes
+	}
+	if o.FlushInterval == 0 {
+		o.FlushInterval = DefaultFlushInterval
+	}
+	if o.Mem == nil {
+		o.Mem = memory.NewGoAllocator()
+	}
+	return o, nil
+}

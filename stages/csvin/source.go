@@ -1,0 +1,518 @@
+package csvin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// Errors about the shape of the input as a whole (not of one record).
+var (
+	ErrEmptyInput = errors.New("csvin: empty input (no header line)")
+	ErrHeader     = errors.New("csvin: bad header")
+	// ErrClosed is returned by Next after Close.
+	ErrClosed = errors.New("csvin: source closed")
+)
+
+var _ pipeline.Source = (*Source)(nil)
+
+// chunkFreeSize bounds the source's free list of chunk buffers.
+const chunkFreeSize = 16
+
+// A Source reads CSV or TSV inputs as one stream of chunks of whole records
+// and decodes them into record batches; it implements pipeline.Source.
+//
+// NewSource starts one reader goroutine. Close stops it; the caller must
+// call Close once it is done with the source, after its last Next.
+type Source struct {
+	inputs []Input
+	opts   Options
+	schema *arrow.Schema
+	kinds  []textval.Kind
+	names  []string
+	nulls  nullSet
+
+	// reader goroutine
+	ctx       context.Context
+	blocks    chan block
+	blockFree chan []byte
+	stop      chan struct{}
+	readDone  chan struct{}
+	closeOnce sync.Once
+
+	// chunk buffers handed out and not yet recycled, keyed by address
+	mu          sync.Mutex
+	outstanding map[uintptr]struct{}
+	chunkFree   chan []byte
+
+	// splitter state, owned by the goroutine calling Next
+	sp    splitter
+	cur   int  // index of the input being split
+	atEOF bool // every byte of input cur is in sp.buf
+	// needHeader: input cur's header line (and BOM) is still in sp.buf.
+	needHeader bool
+	needBOM    bool
+	headerLine int64 // line of the last header read
+	err        error // sticky error of Next
+	timer      *time.Timer
+}
+
+// NewSource reads the first input until it has the header line and a sample
+// of records, infers the schema from them (the sampled bytes stay in the
+// stream) and returns a source whose Schema is known. ctx bounds the whole
+// life of the source: when it is done, the reader goroutine stops. NewSource
+// blocks until the sample is read (see Options.SampleRows). Errors name the
+// input; an input without a header line fails with ErrEmptyInput.
+func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if len(inputs) == 0 {
+		return nil, fmt.Errorf("%w: no input", ErrOptions)
+	}
+	s := &Source{
+		inputs:      inputs,
+		opts:        opts,
+		nulls:       newNullSet(opts.NullValues),
+		ctx:         ctx,
+		blocks:      make(chan block, readAhead),
+		blockFree:   make(chan []byte, readAhead+2),
+		stop:        make(chan struct{}),
+		readDone:    make(chan struct{}),
+		outstanding: make(map[uintptr]struct{}),
+		chunkFree:   make(chan []byte, chunkFreeSize),
+		needBOM:     true,
+		needHeader:  !opts.NoHeader,
+	}
+	s.sp.line = 1
+	s.sp.noQuotes = opts.NoQuotes
+	s.sp.file = fileName(inputs[0].Name)
+	s.sp.buf = s.newBuf()
+	go s.read()
+	if err := s.sample(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func fileName(name string) string {
+	if name == "-" {
+		return ""
+	}
+	return name
+}
+
+// Schema returns the schema of every batch the decoders produce. Safe for
+// concurrent use.
+func (s *Source) Schema() *arrow.Schema { return s.schema }
+
+// Close stops the reader goroutine and waits for it to exit; a Read in
+// progress completes first. Close is idempotent and always returns nil.
+func (s *Source) Close() error {
+	s.closeOnce.Do(func() { close(s.stop) })
+	<-s.readDone
+	return nil
+}
+
+// Recycle hands a chunk's buffer back to the source for reuse. Decoders
+// recycle the chunks they decode; call it only for a chunk dropped without
+// decoding. Chunks not made by this source, and chunks already recycled,
+// are ignored. Safe for concurrent use.
+func (s *Source) Recycle(c pipeline.Chunk) {
+	if cap(c.Data) == 0 {
+		return
+	}
+	key := uintptr(unsafe.Pointer(unsafe.SliceData(c.Data)))
+	s.mu.Lock()
+	_, ok := s.outstanding[key]
+	delete(s.outstanding, key)
+	s.mu.Unlock()
+	// Keep buffers of the usual size only: one grown for a huge record
+	// goes back to the garbage collector.
+	if ok && cap(c.Data) <= 2*(s.opts.BatchBytes+readSize) {
+		select {
+		case s.chunkFree <- c.Data[:0]:
+		default:
+		}
+	}
+}
+
+func (s *Source) newBuf() []byte {
+	select {
+	case b := <-s.chunkFree:
+		return b
+	default:
+		return make([]byte, 0, s.opts.BatchBytes+readSize)
+	}
+}
+
+// fill waits for one event of the reader goroutine and applies it. With a
+// non-zero deadline it gives up at the deadline and reports false.
+func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
+	var b block
+	select {
+	case b = <-s.blocks:
+	default:
+		var timeout <-chan time.Time
+		if !deadline.IsZero() {
+			d := time.Until(deadline)
+			if d <= 0 {
+				return false, nil
+			}
+			if s.timer == nil {
+				s.timer = time.NewTimer(d)
+			} else {
+				s.timer.Reset(d)
+			}
+			defer s.timer.Stop()
+			timeout = s.timer.C
+		}
+		select {
+		case b = <-s.blocks:
+		case <-timeout:
+			return false, nil
+		case <-ctx.Done():
+			return false, context.Cause(ctx)
+		case <-s.readDone:
+			// The reader sends its last event before it exits.
+			select {
+			case b = <-s.blocks:
+			default:
+				if err := context.Cause(s.ctx); err != nil {
+					return false, err
+				}
+				return false, ErrClosed
+			}
+		}
+	}
+	if b.err != nil {
+		return false, b.err
+	}
+	if b.eof {
+		s.atEOF = true
+		return true, nil
+	}
+	s.sp.buf = append(s.sp.buf, b.data...)
+	s.putBlock(b.data)
+	return true, nil
+}
+
+// startInput prepares buf (holding the beginning of input cur) for
+// splitting: it removes the BOM and, with a header, the header line, which
+// it returns as fields (nil without a header). It reports false when it
+// needs more bytes.
+func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err error) {
+	sp := &s.sp
+	if s.needBOM {
+		if len(sp.buf) < 3 && !s.atEOF {
+			return nil, false, nil
+		}
+		if bytes.HasPrefix(sp.buf, []byte("\xEF\xBB\xBF")) {
+			sp.drop(3, 0)
+		}
+		s.needBOM = false
+	}
+	if !s.needHeader {
+		return nil, true, nil
+	}
+	for {
+		end, nls, quotes, complete := recordEndIn(sp.buf, 0, p.quoting)
+		if !complete && !s.atEOF {
+			return nil, false, nil
+		}
+		rec := trimCR(sp.buf[:end])
+		next := end
+		if complete {
+			next++
+			nls++
+		}
+		if len(rec) == 0 {
+			if !complete {
+				return nil, false, fmt.Errorf("%w: %s", ErrEmptyInput, displayName(sp.file))
+			}
+			sp.drop(next, int64(nls))
+			continue
+		}
+		dataErr := func(col int, msg error) error {
+			return &pipeline.DataError{File: sp.file, Line: sp.line, Column: col, Offset: sp.off, Record: string(rec), Err: msg}
+		}
+		if quotes == 0 {
+			p.splitPlain(rec)
+		} else if qe, col := p.split(rec); qe != quoteOK {
+			return nil, false, dataErr(col, fmt.Errorf("%w: %s", ErrHeader, qe))
+		}
+		header = make([]string, p.nfields())
+		for i := range header {
+			f := p.field(i)
+			if !utf8.Valid(f) {
+				return nil, false, dataErr(i+1, fmt.Errorf("%w: invalid UTF-8 in column name", ErrHeader))
+			}
+			header[i] = string(f)
+		}
+		s.headerLine = sp.line
+		sp.drop(next, int64(nls))
+		s.needHeader = false
+		return header, true, nil
+	}
+}
+
+// sample reads the header and the inference sample of the first input and
+// sets the schema.
+func (s *Source) sample(ctx context.Context) error {
+	var p fieldSplitter
+	p.delim = s.opts.Delimiter
+	p.quoting = !s.opts.NoQuotes
+	var header []string
+	for {
+		h, ok, err := s.startInput(&p)
+		if err != nil {
+			return err
+		}
+		if ok {
+			header = h
+			break
+		}
+		if _, err := s.fill(ctx, time.Time{}); err != nil {
+			return err
+		}
+	}
+	// Read until SampleRows records, the end of the input, or a pause of
+	// FlushInterval once there is something to infer from.
+	var deadline time.Time
+	smp := splitter{noQuotes: s.opts.NoQuotes}
+	for {
+		smp.buf = s.sp.buf
+		if smp.scanFor(s.opts.SampleRows, math.MaxInt) || s.atEOF {
+			break
+		}
+		if smp.rows > 0 && deadline.IsZero() {
+			deadline = time.Now().Add(s.opts.FlushInterval)
+		}
+		got, err := s.fill(ctx, deadline)
+		if err != nil {
+			return err
+		}
+		if !got {
+			break
+		}
+	}
+	sample := s.sp.buf[:smp.cut]
+	if s.atEOF && smp.rows < s.opts.SampleRows {
+		sample = s.sp.buf
+	}
+
+	ncols := len(header)
+	var inf *textval.Inferrer
+	pos := 0
+	for pos < len(sample) {
+		e, _, quotes, complete := recordEndIn(sample, pos, p.quoting)
+		rec := trimCR(sample[pos:e])
+		pos = e
+		if complete {
+			pos++
+		}
+		if len(rec) == 0 {
+			continue
+		}
+		if quotes == 0 {
+			p.splitPlain(rec)
+		} else if qe, _ := p.split(rec); qe != quoteOK {
+			continue
+		}
+		if header == nil {
+			ncols = p.nfields()
+			header = make([]string, ncols)
+			for i := range header {
+				header[i] = "c" + strconv.Itoa(i+1)
+			}
+		}
+		if inf == nil {
+			inf = textval.NewInferrer(ncols)
+		}
+		for i := range min(ncols, p.nfields()) {
+			f := p.field(i)
+			if len(f) == 0 || (!p.isQuoted(i) && s.nulls.has(f)) {
+				continue
+			}
+			inf.Add(i, f)
+		}
+	}
+	if header == nil {
+		return fmt.Errorf("%w: %s", ErrEmptyInput, displayName(s.sp.file))
+	}
+	if inf == nil {
+		inf = textval.NewInferrer(ncols)
+	}
+	seen := make(map[string]int, ncols)
+	for i, name := range header {
+		if name == "" {
+			name = "c" + strconv.Itoa(i+1)
+			header[i] = name
+		}
+		if j, dup := seen[name]; dup {
+			return &pipeline.DataError{File: s.sp.file, Line: s.headerLine, Column: i + 1,
+				Err: fmt.Errorf("%w: column name %q repeats column %d", ErrHeader, name, j+1)}
+		}
+		seen[name] = i
+	}
+	fields, err := s.opts.Schema.Apply(inf.Fields(header))
+	if err != nil {
+		return fmt.Errorf("csvin: %s: %w", displayName(s.sp.file), err)
+	}
+	s.kinds = make([]textval.Kind, len(fields))
+	for i := range fields {
+		s.kinds[i], _ = textval.KindOf(fields[i].Type)
+		fields[i].Type = s.kinds[i].DataType()
+	}
+	s.names = header
+	s.schema = arrow.NewSchema(fields, nil)
+	return nil
+}
+
+// Next returns the next chunk of whole records, in input order, and io.EOF
+// after the last one. It must be called from one goroutine at a time. It
+// blocks until a chunk is full (Options.BatchRows or BatchBytes), the input
+// ends, or FlushInterval passes with at least one complete record pending;
+// it returns early with ctx's cause when ctx is done. Once the reader has
+// stopped early, Next fails with ErrClosed (after Close) or with the cause of
+// the context given to NewSource. Errors are sticky.
+//
+// The chunk's Data is a buffer of the source: pass it to a decoder of this
+// source (which recycles it) or to Recycle.
+func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
+	if s.err != nil {
+		return pipeline.Chunk{}, s.err
+	}
+	c, err := s.next(ctx)
+	if err != nil {
+		s.err = err
+	}
+	return c, err
+}
+
+func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
+	sp := &s.sp
+	var deadline time.Time
+	var p fieldSplitter
+	p.delim = s.opts.Delimiter
+	p.quoting = !s.opts.NoQuotes
+	for {
+		if s.needBOM || s.needHeader {
+			header, ok, err := s.startInput(&p)
+			if err != nil {
+				return pipeline.Chunk{}, err
+			}
+			if ok && header != nil {
+				if err := s.checkHeader(header); err != nil {
+					return pipeline.Chunk{}, err
+				}
+			}
+		}
+		if !s.needBOM && !s.needHeader {
+			if sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes) {
+				return s.cutChunk(), nil
+			}
+			if s.atEOF {
+				if len(trimBlank(sp.buf[sp.cut:])) > 0 {
+					sp.rows++
+				}
+				sp.cut, sp.cutLines = len(sp.buf), sp.scanLines
+				if sp.rows > 0 {
+					return s.cutChunk(), nil
+				}
+				// The input is done: go on with the next one.
+				if s.cur+1 == len(s.inputs) {
+					return pipeline.Chunk{}, io.EOF
+				}
+				s.cur++
+				s.atEOF = false
+				s.needBOM = true
+				s.needHeader = !s.opts.NoHeader
+				sp.buf = sp.buf[:0]
+				sp.reset()
+				sp.off, sp.line, sp.file = 0, 1, fileName(s.inputs[s.cur].Name)
+				continue
+			}
+			if sp.rows > 0 && deadline.IsZero() {
+				deadline = time.Now().Add(s.opts.FlushInterval)
+			}
+		}
+		got, err := s.fill(ctx, deadline)
+		if err != nil {
+			return pipeline.Chunk{}, err
+		}
+		if !got && sp.rows > 0 {
+			return s.cutChunk(), nil
+		}
+	}
+}
+
+// checkHeader compares a later input's header with the first input's.
+func (s *Source) checkHeader(header []string) error {
+	name := displayName(s.sp.file)
+	if len(header) != len(s.names) {
+		return fmt.Errorf("%w: %s has %d columns, %s has %d", ErrHeader, name, len(header), displayName(fileName(s.inputs[0].Name)), len(s.names))
+	}
+	for i, h := range header {
+		if h == "" {
+			h = "c" + strconv.Itoa(i+1)
+		}
+		if h != s.names[i] {
+			return fmt.Errorf("%w: %s: column %d is %q, %s has %q", ErrHeader, name, i+1, h, displayName(fileName(s.inputs[0].Name)), s.names[i])
+		}
+	}
+	return nil
+}
+
+func trimBlank(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// cutChunk returns buf[:cut] as a chunk and moves the rest of buf to a new
+// buffer.
+func (s *Source) cutChunk() pipeline.Chunk {
+	sp := &s.sp
+	c := pipeline.Chunk{Data: sp.buf[:sp.cut], File: sp.file, Offset: sp.off, Line: sp.line, Rows: sp.rows}
+	rest := s.newBuf()
+	sp.buf = append(rest[:0], sp.buf[sp.cut:]...)
+	sp.off += int64(sp.cut)
+	sp.line += sp.cutLines
+	sp.reset()
+	if cap(c.Data) > 0 {
+		s.mu.Lock()
+		s.outstanding[uintptr(unsafe.Pointer(unsafe.SliceData(c.Data)))] = struct{}{}
+		s.mu.Unlock()
+	}
+	return c
+}
+
+// NewDecoder returns a decoder for this source's chunks. Its Decode parses
+// one chunk into one batch with the source's schema, allocated from
+// Options.Mem and owned by the caller (nil when every record of the chunk
+// was rejected); it consumes the chunk, recycling its buffer. A bad record
+// fails Decode with a *pipeline.DataError unless Options.OnError accepts it.
+// Chunks may be decoded in any order. A decoder keeps scratch memory between
+// calls (so steady-state decoding allocates only the batch's arrays and
+// buffers: ~55 allocations per batch of 8 columns on BenchmarkDecode); use it from one goroutine at a time. Safe to
+// call concurrently.
+func (s *Source) NewDecoder() pipeline.Decoder {
+	return newDecoder(s)
+}

@@ -1,0 +1,140 @@
+package csvin
+
+import "bytes"
+
+// splitter accumulates one input's bytes and finds chunk boundaries.
+// buf[0] is at byte offset off and line line of input file.
+type splitter struct {
+	buf  []byte
+	off  int64
+	line int64
+	file string
+
+	scan      int   // bytes of buf scanned for record ends
+	scanLines int64 // newlines in buf[:scan]
+	inQuote   bool  // buf[:scan] ends inside a quoted field
+	recStart  int   // start of the record being scanned
+	cut       int   // end of the last complete record in buf
+	cutLines  int64 // newlines in buf[:cut]
+	rows      int   // non-blank records in buf[:cut]
+
+	// buf[scan:qz] holds no quote; qfound tells that buf[qz] is one.
+	qz     int
+	qfound bool
+	// slowUntil stops bulk scanning before that offset (see scanBulk).
+	slowUntil int
+	// noQuotes: every newline ends a record (Options.NoQuotes).
+	noQuotes bool
+}
+
+// reset forgets the scan state (buf is unchanged).
+func (sp *splitter) reset() {
+	*sp = splitter{buf: sp.buf, off: sp.off, line: sp.line, file: sp.file, noQuotes: sp.noQuotes}
+}
+
+// drop removes n bytes holding lines newlines from the front of an unscanned
+// buf.
+func (sp *splitter) drop(n int, lines int64) {
+	sp.buf = sp.buf[:copy(sp.buf, sp.buf[n:])]
+	sp.off += int64(n)
+	sp.line += lines
+}
+
+// scanFor scans buf for record ends and reports whether buf[:cut] is a full
+// chunk: maxRows records, or as many as fit in maxBytes (at least one).
+//
+// A record ends at a newline preceded by an even number of quotes since its
+// start; scanning is a bytes.IndexByte for the newline and a bytes.Count of
+// the quotes per line (both SIMD), or, across stretches without quotes, a
+// few calls for many lines at once (scanBulk).
+func (sp *splitter) scanFor(maxRows, maxBytes int) bool {
+	buf := sp.buf
+	for sp.scan < len(buf) {
+		if !sp.inQuote && sp.scan >= sp.slowUntil {
+			if full, ok := sp.scanBulk(maxRows, maxBytes); ok {
+				if full {
+					return true
+				}
+				continue
+			}
+		}
+		j := bytes.IndexByte(buf[sp.scan:], '\n')
+		if j < 0 {
+			if !sp.noQuotes && bytes.Count(buf[sp.scan:], quote)&1 == 1 {
+				sp.inQuote = !sp.inQuote
+			}
+			sp.scan = len(buf)
+			return false
+		}
+		nl := sp.scan + j
+		if !sp.noQuotes && bytes.Count(buf[sp.scan:nl], quote)&1 == 1 {
+			sp.inQuote = !sp.inQuote
+		}
+		sp.scan = nl + 1
+		sp.scanLines++
+		if sp.inQuote {
+			continue
+		}
+		if sp.rows > 0 && sp.scan > maxBytes {
+			return true
+		}
+		if len(trimCR(buf[sp.recStart:nl])) > 0 {
+			sp.rows++
+		}
+		sp.cut, sp.cutLines, sp.recStart = sp.scan, sp.scanLines, sp.scan
+		if sp.rows >= maxRows {
+			return true
+		}
+	}
+	return false
+}
+
+// bulkMin is the shortest stretch without quotes that scanBulk takes on:
+// ~10 lines of 100 bytes.
+const bulkMin = 1024
+
+// scanBulk takes, at a record boundary, all the whole lines before the next
+// quote at once, when they fit in the chunk and none is blank: every
+// newline there ends a record. It reports ok false when the line-by-line
+// scan must take the next line, and then keeps out of the stretch it
+// looked at, so that no byte is examined by it twice.
+func (sp *splitter) scanBulk(maxRows, maxBytes int) (full, ok bool) {
+	buf := sp.buf
+	if sp.qz < sp.scan {
+		sp.qz, sp.qfound = sp.scan, false
+	}
+	if sp.noQuotes {
+		sp.qz = len(buf)
+	} else if !sp.qfound && sp.qz < len(buf) {
+		if j := bytes.IndexByte(buf[sp.qz:], '"'); j < 0 {
+			sp.qz = len(buf)
+		} else {
+			sp.qz += j
+			sp.qfound = true
+		}
+	}
+	if sp.qfound && sp.qz-sp.scan < bulkMin {
+		// The next quote is near: bulk calls would cost more than they
+		// save.
+		sp.slowUntil = sp.qz
+		return false, false
+	}
+	limit := min(sp.qz, max(maxBytes, sp.scan))
+	region := buf[sp.scan:limit]
+	last := bytes.LastIndexByte(region, '\n')
+	if last < 0 {
+		return false, false
+	}
+	region = region[:last+1]
+	n := bytes.Count(region, []byte{'\n'})
+	if sp.rows+n > maxRows || region[0] == '\n' || region[0] == '\r' ||
+		bytes.Contains(region, []byte("\n\n")) || bytes.Contains(region, []byte("\n\r")) {
+		sp.slowUntil = sp.scan + len(region)
+		return false, false
+	}
+	sp.scan += len(region)
+	sp.scanLines += int64(n)
+	sp.rows += n
+	sp.cut, sp.cutLines, sp.recStart = sp.scan, sp.scanLines, sp.scan
+	return sp.rows >= maxRows || sp.scan >= maxBytes, true
+}

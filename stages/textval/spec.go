@@ -1,0 +1,134 @@
+package textval
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// ErrSpec is wrapped by every error of ParseSpec and Spec.Apply.
+var ErrSpec = errors.New("textval: bad schema")
+
+// A Spec is an ordered list of column type overrides, as given on the command
+// line with --schema. Columns it does not name keep their inferred types.
+type Spec []SpecField
+
+// A SpecField gives the type of the column called Name.
+type SpecField struct {
+	Name string
+	Type arrow.DataType
+}
+
+// typeNames maps the names accepted in a spec to types; the first name of
+// each type is the one FormatSchema writes.
+var typeNames = []struct {
+	name string
+	kind Kind
+}{
+	{"int64", KindInt64}, {"int", KindInt64},
+	{"float64", KindFloat64}, {"float", KindFloat64}, {"double", KindFloat64},
+	{"bool", KindBool}, {"boolean", KindBool},
+	{"string", KindString}, {"str", KindString}, {"utf8", KindString},
+	{"timestamp", KindTimestamp},
+	{"date", KindDate}, {"date32", KindDate},
+}
+
+// ParseSpec reads a comma-separated list of name:type entries, such as
+//
+//	id:int64,price:float64,ts:timestamp,d:date,flag:bool,name:string
+//
+// Types are int64 (or int), float64 (float, double), bool (boolean), string
+// (str, utf8), timestamp (microseconds, UTC) and date (date32), in any letter
+// case. A name may contain ':' (the type follows the last one) but not ','.
+// Spaces around names and types are ignored. An empty string is an empty
+// Spec. Errors wrap ErrSpec and quote the bad entry.
+func ParseSpec(s string) (Spec, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var spec Spec
+	seen := make(map[string]bool)
+	for i, entry := range strings.Split(s, ",") {
+		colon := strings.LastIndexByte(entry, ':')
+		if colon < 0 {
+			return nil, fmt.Errorf("%w: entry %d %q: want name:type", ErrSpec, i+1, entry)
+		}
+		name := strings.TrimSpace(entry[:colon])
+		tname := strings.ToLower(strings.TrimSpace(entry[colon+1:]))
+		if name == "" {
+			return nil, fmt.Errorf("%w: entry %d %q: empty column name", ErrSpec, i+1, entry)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%w: entry %d %q: column %q given twice", ErrSpec, i+1, entry, name)
+		}
+		seen[name] = true
+		var dt arrow.DataType
+		for _, tn := range typeNames {
+			if tn.name == tname {
+				dt = tn.kind.DataType()
+				break
+			}
+		}
+		if dt == nil {
+			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp or date)", ErrSpec, i+1, entry, tname)
+		}
+		spec = append(spec, SpecField{Name: name, Type: dt})
+	}
+	return spec, nil
+}
+
+// Apply returns a copy of fields with the types that s gives them. Every
+// name in s must be the name of one of fields; the error for a name that is
+// not wraps ErrSpec and lists the known names.
+func (s Spec) Apply(fields []arrow.Field) ([]arrow.Field, error) {
+	out := append([]arrow.Field(nil), fields...)
+	for _, sf := range s {
+		found := false
+		for i := range out {
+			if out[i].Name == sf.Name {
+				out[i].Type = sf.Type
+				found = true
+			}
+		}
+		if !found {
+			names := make([]string, len(fields))
+			for i, f := range fields {
+				names[i] = f.Name
+			}
+			return nil, fmt.Errorf("%w: column %q is not in the input (columns: %s)", ErrSpec, sf.Name, strings.Join(names, ", "))
+		}
+	}
+	return out, nil
+}
+
+// FormatSchema writes schema in the syntax that ParseSpec reads, one
+// name:type entry per field. Types outside ParseSpec's set are written with
+// their Arrow name (so the result documents the schema but ParseSpec rejects
+// it); names containing ',' do not read back.
+func FormatSchema(schema *arrow.Schema) string {
+	var b strings.Builder
+	for i, f := range schema.Fields() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(f.Name)
+		b.WriteByte(':')
+		b.WriteString(typeName(f.Type))
+	}
+	return b.String()
+}
+
+func typeName(dt arrow.DataType) string {
+	k, ok := KindOf(dt)
+	if !ok {
+		return dt.String()
+	}
+	for _, tn := range typeNames {
+		if tn.kind == k {
+			return tn.name
+		}
+	}
+	return dt.String()
+}

@@ -1,0 +1,233 @@
+package textval
+
+import "github.com/apache/arrow-go/v18/arrow"
+
+const (
+	microsPerSecond = 1_000_000
+	microsPerDay    = 86_400 * microsPerSecond
+)
+
+// ParseDate reads a calendar date written YYYY-MM-DD (years 0000 to 9999) as
+// days since 1970-01-01. It reports false for anything else, including
+// impossible dates such as 2026-02-30. It does not allocate.
+func ParseDate(b []byte) (arrow.Date32, bool) {
+	if len(b) != 10 {
+		return 0, false
+	}
+	days, ok := parseDate(b)
+	return arrow.Date32(days), ok
+}
+
+// ParseTimestamp reads an RFC 3339 / ISO 8601 timestamp as microseconds since
+// the Unix epoch, UTC:
+//
+//	2026-01-02T03:04:05Z
+//	2026-01-02 03:04:05          (no zone: UTC)
+//	2026-01-02T03:04:05.123456+01:00
+//	2026-01-02T03:04+0100        (seconds optional)
+//	2026-01-02                   (a date alone: midnight UTC)
+//
+// The date and time are separated by 'T' or a space; the fraction has 1 to 9
+// digits and is truncated to microseconds; the zone is 'Z', ±hh:mm or ±hhmm.
+// Fields are range-checked (no leap second). It reports false for anything
+// else. It does not allocate (50-70 ns on BenchmarkParse).
+func ParseTimestamp(b []byte) (arrow.Timestamp, bool) {
+	if len(b) < 10 {
+		return 0, false
+	}
+	days, ok := parseDate(b)
+	if !ok {
+		return 0, false
+	}
+	return parseTime(b, days)
+}
+
+// A DateCache parses timestamps and dates like ParseTimestamp and ParseDate,
+// remembering the last date it read: in a column of timestamps in time
+// order, most values share their date with the previous one, and reading
+// the date is most of the work (a repeated date makes ParseTimestamp about
+// 3× faster on BenchmarkParse). The zero value is ready to use; not safe for
+// concurrent use (keep one per column and goroutine).
+type DateCache struct {
+	date [10]byte
+	days int64
+	ok   bool
+}
+
+func (c *DateCache) lookup(b []byte) (int64, bool) {
+	if c.ok && string(b[:10]) == string(c.date[:]) {
+		return c.days, true
+	}
+	days, ok := parseDate(b)
+	if ok {
+		copy(c.date[:], b[:10])
+		c.days, c.ok = days, true
+	}
+	return days, ok
+}
+
+// ParseTimestamp is ParseTimestamp with the cache.
+func (c *DateCache) ParseTimestamp(b []byte) (arrow.Timestamp, bool) {
+	if len(b) < 10 {
+		return 0, false
+	}
+	days, ok := c.lookup(b)
+	if !ok {
+		return 0, false
+	}
+	return parseTime(b, days)
+}
+
+// ParseDate is ParseDate with the cache.
+func (c *DateCache) ParseDate(b []byte) (arrow.Date32, bool) {
+	if len(b) != 10 {
+		return 0, false
+	}
+	days, ok := c.lookup(b)
+	return arrow.Date32(days), ok
+}
+
+// parseTime reads what follows the date at b[:10] (days since the epoch).
+func parseTime(b []byte, days int64) (arrow.Timestamp, bool) {
+	us := days * microsPerDay
+	if len(b) == 10 {
+		return arrow.Timestamp(us), true
+	}
+	if len(b) < 16 || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' {
+		return 0, false
+	}
+	hh, ok1 := two(b[11], b[12])
+	mm, ok2 := two(b[14], b[15])
+	if !ok1 || !ok2 || hh > 23 || mm > 59 {
+		return 0, false
+	}
+	secs := int64(hh)*3600 + int64(mm)*60
+	frac := int64(0)
+	i := 16
+	if i < len(b) && b[i] == ':' {
+		if i+3 > len(b) {
+			return 0, false
+		}
+		ss, ok := two(b[i+1], b[i+2])
+		if !ok || ss > 59 {
+			return 0, false
+		}
+		secs += int64(ss)
+		i += 3
+		if i < len(b) && b[i] == '.' {
+			i++
+			start := i
+			for i < len(b) && b[i]-'0' <= 9 {
+				if i-start < 6 {
+					frac = frac*10 + int64(b[i]-'0')
+				}
+				i++
+			}
+			nd := i - start
+			if nd == 0 || nd > 9 {
+				return 0, false
+			}
+			for ; nd < 6; nd++ {
+				frac *= 10
+			}
+		}
+	}
+	us += secs*microsPerSecond + frac
+	if i == len(b) {
+		return arrow.Timestamp(us), true
+	}
+	switch b[i] {
+	case 'Z':
+		if i+1 != len(b) {
+			return 0, false
+		}
+		return arrow.Timestamp(us), true
+	case '+', '-':
+		rest := b[i+1:]
+		var oh, om int
+		var ok1, ok2 bool
+		switch len(rest) {
+		case 5:
+			if rest[2] != ':' {
+				return 0, false
+			}
+			oh, ok1 = two(rest[0], rest[1])
+			om, ok2 = two(rest[3], rest[4])
+		case 4:
+			oh, ok1 = two(rest[0], rest[1])
+			om, ok2 = two(rest[2], rest[3])
+		default:
+			return 0, false
+		}
+		if !ok1 || !ok2 || oh > 23 || om > 59 {
+			return 0, false
+		}
+		off := (int64(oh)*3600 + int64(om)*60) * microsPerSecond
+		if b[i] == '+' {
+			us -= off
+		} else {
+			us += off
+		}
+		return arrow.Timestamp(us), true
+	}
+	return 0, false
+}
+
+// parseDate reads YYYY-MM-DD at the start of b (len(b) >= 10) as days since
+// the epoch.
+func parseDate(b []byte) (int64, bool) {
+	if b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	y1, ok1 := two(b[0], b[1])
+	y2, ok2 := two(b[2], b[3])
+	m, ok3 := two(b[5], b[6])
+	d, ok4 := two(b[8], b[9])
+	if !ok1 || !ok2 || !ok3 || !ok4 || m < 1 || m > 12 || d < 1 {
+		return 0, false
+	}
+	y := y1*100 + y2
+	if d > daysIn(y, m) {
+		return 0, false
+	}
+	return daysFromCivil(y, m, d), true
+}
+
+func two(a, b byte) (int, bool) {
+	x, y := a-'0', b-'0'
+	return int(x)*10 + int(y), x <= 9 && y <= 9
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil converts a proleptic Gregorian date to days since 1970-01-01
+// (H. Hinnant's algorithm), for years 0 to 9999.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := m - 3
+	if m <= 2 {
+		mp = m + 9
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}

@@ -1,0 +1,181 @@
+package textval
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC, "" when the input must be rejected
+	}{
+		{"2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z"},
+		{"2026-01-02 03:04:05", "2026-01-02T03:04:05Z"},
+		{"2026-01-02T03:04:05", "2026-01-02T03:04:05Z"},
+		{"2026-01-02T03:04:05.5Z", "2026-01-02T03:04:05.5Z"},
+		{"2026-01-02T03:04:05.123456789Z", "2026-01-02T03:04:05.123456Z"},
+		{"2026-01-02T03:04:05+01:00", "2026-01-02T02:04:05Z"},
+		{"2026-01-02T03:04:05-0130", "2026-01-02T04:34:05Z"},
+		{"2026-01-02T00:30:00+01:00", "2026-01-01T23:30:00Z"},
+		{"2026-01-02T03:04", "2026-01-02T03:04:00Z"},
+		{"2026-01-02T03:04Z", "2026-01-02T03:04:00Z"},
+		{"2026-01-02", "2026-01-02T00:00:00Z"},
+		{"2024-02-29T23:59:59Z", "2024-02-29T23:59:59Z"},
+		{"1969-12-31T23:59:59.999999Z", "1969-12-31T23:59:59.999999Z"},
+		{"0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"},
+		{"9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"},
+		{"2023-02-29T00:00:00Z", ""},
+		{"2026-13-01T00:00:00Z", ""},
+		{"2026-00-01T00:00:00Z", ""},
+		{"2026-01-00T00:00:00Z", ""},
+		{"2026-01-02T24:00:00Z", ""},
+		{"2026-01-02T03:60:00Z", ""},
+		{"2026-01-02T03:04:60Z", ""},
+		{"2026-01-02T03:04:05.Z", ""},
+		{"2026-01-02T03:04:05.1234567890Z", ""},
+		{"2026-01-02T03:04:05+1:00", ""},
+		{"2026-01-02T03:04:05+24:00", ""},
+		{"2026-01-02T03:04:05ZZ", ""},
+		{"2026-01-02T03:04:05 ", ""},
+		{"2026-01-02X03:04:05", ""},
+		{"2026-1-02", ""},
+		{"26-01-02", ""},
+		{"2026/01/02", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("in=%q", tt.in), func(t *testing.T) {
+			got, ok := ParseTimestamp([]byte(tt.in))
+			if tt.want == "" {
+				assert.False(t, ok)
+				return
+			}
+			want, err := time.Parse(time.RFC3339Nano, tt.want)
+			assert.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, arrow.Timestamp(want.UnixMicro()), got)
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int32
+		ok   bool
+	}{
+		{"1970-01-01", 0, true},
+		{"1970-01-02", 1, true},
+		{"1969-12-31", -1, true},
+		{"2000-03-01", 11017, true},
+		{"2026-01-02", 20455, true},
+		{"2026-02-29", 0, false},
+		{"2026-01-02T00:00:00", 0, false},
+		{"2026-01-2", 0, false},
+		{"abcd-ef-gh", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("in=%q", tt.in), func(t *testing.T) {
+			got, ok := ParseDate([]byte(tt.in))
+			assert.Equal(t, tt.ok, ok)
+			if tt.ok {
+				assert.Equal(t, arrow.Date32(tt.want), got)
+				tm := time.Unix(int64(got)*86400, 0).UTC()
+				assert.Equal(t, tt.in, tm.Format(time.DateOnly), "agrees with time")
+			}
+		})
+	}
+}
+
+// timeReference parses s with the time package under the layouts that
+// ParseTimestamp documents.
+func timeReference(s string) (int64, bool) {
+	layouts := []string{
+		"2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05",
+		"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05",
+		"2006-01-02T15:04Z07:00", "2006-01-02T15:04Z0700", "2006-01-02T15:04",
+		"2006-01-02 15:04Z07:00", "2006-01-02 15:04Z0700", "2006-01-02 15:04",
+		"2006-01-02",
+	}
+	for _, l := range layouts {
+		if tm, err := time.Parse(l, s); err == nil {
+			return tm.UnixMicro(), true
+		}
+	}
+	return 0, false
+}
+
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2026-01-02T03:04:05Z", "2026-01-02 03:04:05.123+01:00", "2024-02-29", "2026-01-02T03:04-0930", "0001-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ParseTimestamp([]byte(s))
+		if !ok {
+			return
+		}
+		// Whatever ParseTimestamp accepts, time.Parse reads the same way.
+		// (time.Parse is more lenient, e.g. about fraction digits after
+		// minutes, so the converse does not hold.)
+		want, wok := timeReference(s)
+		if !wok || int64(got) != want {
+			t.Fatalf("ParseTimestamp(%q) = %d; time.Parse: %d, %v", s, got, want, wok)
+		}
+	})
+}
+
+func TestParseTimestampDifferential(t *testing.T) {
+	r := uint64(12345)
+	next := func(n int) int { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return int(r % uint64(n)) }
+	for i := 0; i < 50000; i++ {
+		s := fmt.Sprintf("%04d-%02d-%02d%c%02d:%02d:%02d", next(10000), next(14), next(33), " T"[next(2)], next(26), next(62), next(62))
+		if next(2) == 0 {
+			s += "." + fmt.Sprintf("%09d", next(1000000000))[:1+next(9)]
+		}
+		switch next(4) {
+		case 0:
+			s += "Z"
+		case 1:
+			s += fmt.Sprintf("%c%02d:%02d", "+-"[next(2)], next(24), next(60))
+		case 2:
+			s += fmt.Sprintf("%c%02d%02d", "+-"[next(2)], next(24), next(60))
+		}
+		got, ok := ParseTimestamp([]byte(s))
+		want, wok := timeReference(s)
+		if !assert.Equal(t, wok, ok, s) || (ok && !assert.Equal(t, want, int64(got), s)) {
+			return
+		}
+	}
+}
+
+func TestDateCacheMatches(t *testing.T) {
+	r := uint64(777)
+	next := func(n int) int { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return int(r % uint64(n)) }
+	var c DateCache
+	dates := []string{"2026-01-02", "2026-01-03", "2024-02-29", "2023-02-29", "2026-13-01", "x026-01-02"}
+	for i := 0; i < 20000; i++ {
+		d := dates[next(len(dates))]
+		var s string
+		switch next(4) {
+		case 0:
+			s = d
+		case 1:
+			s = d[:next(11)]
+		default:
+			s = fmt.Sprintf("%s%c%02d:%02d:%02d", d, " T"[next(2)], next(25), next(61), next(61))
+		}
+		gotT, okT := c.ParseTimestamp([]byte(s))
+		wantT, wokT := ParseTimestamp([]byte(s))
+		gotD, okD := c.ParseDate([]byte(s))
+		wantD, wokD := ParseDate([]byte(s))
+		if !assert.Equal(t, wokT, okT, s) || !assert.Equal(t, wantT, gotT, s) ||
+			!assert.Equal(t, wokD, okD, s) || !assert.Equal(t, wantD, gotD, s) {
+			return
+		}
+	}
+}
