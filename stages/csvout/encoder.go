@@ -3,6 +3,7 @@ package csvout
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -15,6 +16,8 @@ import (
 type Encoder struct {
 	sink *Sink
 	cols []textfmt.Column
+	// rowBytes is the text size per row of the last batch.
+	rowBytes int
 }
 
 // Encode returns rec's rows as CSV lines in c.Data, in a buffer from the
@@ -35,7 +38,14 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	for j := range e.cols {
 		e.cols[j].Reset(rec.Column(j))
 	}
-	buf := e.appendRows(e.sink.free.get(), n)
+	// Size the buffer from the last batch's bytes per row: growing it by
+	// doubling while appending costs a copy of everything written so far.
+	buf := e.sink.free.get()
+	if need := n * e.rowBytes * 9 / 8; cap(buf) < need {
+		buf = slices.Grow(buf[:0], need)
+	}
+	buf = e.appendRows(buf, n)
+	e.rowBytes = len(buf)/n + 1
 	for j := range e.cols {
 		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
 	}

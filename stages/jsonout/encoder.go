@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -18,6 +19,8 @@ import (
 type Encoder struct {
 	sink *Sink
 	cols []textfmt.Column
+	// rowBytes is the text size per row of the last batch.
+	rowBytes int
 }
 
 // Encode returns rec's rows as NDJSON lines in c.Data, in a buffer from the
@@ -38,7 +41,13 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	for j := range e.cols {
 		e.cols[j].Reset(rec.Column(j))
 	}
-	buf, err := e.appendRows(e.sink.free.get(), n)
+	// Size the buffer from the last batch's bytes per row: growing it by
+	// doubling while appending costs a copy of everything written so far.
+	buf := e.sink.free.get()
+	if need := n * e.rowBytes * 9 / 8; cap(buf) < need {
+		buf = slices.Grow(buf[:0], need)
+	}
+	buf, err := e.appendRows(buf, n)
 	for j := range e.cols {
 		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
 	}
@@ -46,6 +55,7 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 		e.sink.free.put(buf)
 		return pipeline.Chunk{}, err
 	}
+	e.rowBytes = len(buf)/n + 1
 	return pipeline.Chunk{Data: buf, Rows: n}, nil
 }
 
