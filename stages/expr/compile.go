@@ -1,0 +1,498 @@
+package expr
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Compile parses src and type-checks it against schema, before any data
+// is seen. The result is immutable and safe for concurrent use. Errors are
+// *Error values that point at the offending token.
+func Compile(src string, schema *arrow.Schema) (*Expr, error) {
+	tree, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if schema == nil {
+		schema = arrow.NewSchema(nil, nil)
+	}
+	c := &compiler{src: src, schema: schema}
+	root, err := c.compile(tree)
+	if err != nil {
+		return nil, err
+	}
+	e := &Expr{src: src, text: format(tree), root: root, nslots: c.nslots, schema: schema}
+	for idx := range c.used {
+		e.cols = append(e.cols, idx)
+	}
+	e.pool = sync.Pool{New: func() any { return e.NewEvaluator() }}
+	return e, nil
+}
+
+type compiler struct {
+	src    string
+	schema *arrow.Schema
+	nslots int
+	used   map[int]bool
+}
+
+func (c *compiler) errorf(pos int, format string, args ...any) *Error {
+	return &Error{Src: c.src, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *compiler) id() int {
+	c.nslots++
+	return c.nslots - 1
+}
+
+func (c *compiler) compile(a astNode) (node, error) {
+	switch a := a.(type) {
+	case *litExpr:
+		return c.literal(a), nil
+	case *colExpr:
+		return c.column(a)
+	case *unaryExpr:
+		x, err := c.compile(a.x)
+		if err != nil {
+			return nil, err
+		}
+		if a.op == "not" {
+			if x.typ() != tBool && x.typ() != tNull {
+				return nil, c.errorf(a.pos, "not needs a bool, got %s", x.typ())
+			}
+			return c.fold(&notNode{base{c.id(), tBool}, c.convert(x, tBool)})
+		}
+		switch x.typ() {
+		case tNull:
+			return nullConst(c.id(), tInt), nil
+		case tInt, tFloat:
+			return c.fold(&negNode{base{c.id(), x.typ()}, x})
+		}
+		return nil, c.errorf(a.pos, "unary - needs a number, got %s", x.typ())
+	case *binaryExpr:
+		return c.binary(a)
+	case *isNullExpr:
+		x, err := c.compile(a.x)
+		if err != nil {
+			return nil, err
+		}
+		return c.fold(&isNullNode{base{c.id(), tBool}, a.not, x})
+	case *inExpr:
+		return c.in(a)
+	case *callExpr:
+		return c.call(a)
+	}
+	panic("expr: unknown syntax node")
+}
+
+func (c *compiler) literal(a *litExpr) node {
+	id := c.id()
+	switch a.kind {
+	case litBool:
+		return newConst(id, tBool, vec{b: boolBits(a.b)})
+	case litInt:
+		return newConst(id, tInt, vec{i: []int64{a.i}})
+	case litFloat:
+		return newConst(id, tFloat, vec{f: []float64{a.f}})
+	case litString:
+		return newConst(id, tString, vec{offs: []int32{0, int32(len(a.s))}, data: []byte(a.s)})
+	case litTime:
+		return newConst(id, tTime, vec{i: []int64{a.i}})
+	case litDate:
+		return newConst(id, tDate, vec{i: []int64{a.i}})
+	}
+	return nullConst(id, tNull)
+}
+
+func (c *compiler) column(a *colExpr) (node, error) {
+	idx := c.schema.FieldIndices(a.name)
+	if len(idx) == 0 {
+		names := make([]string, c.schema.NumFields())
+		for k, f := range c.schema.Fields() {
+			names[k] = f.Name
+		}
+		e := c.errorf(a.pos, "unknown column %q", a.name)
+		e.Hint = closest(a.name, names)
+		return nil, e
+	}
+	if len(idx) > 1 {
+		return nil, c.errorf(a.pos, "column name %q is ambiguous: %d columns have it", a.name, len(idx))
+	}
+	f := c.schema.Field(idx[0])
+	t, err := typeOf(f.Type)
+	if err != nil {
+		return nil, c.errorf(a.pos, "column %q: %v", a.name, err)
+	}
+	if c.used == nil {
+		c.used = map[int]bool{}
+	}
+	c.used[idx[0]] = true
+	return &colNode{base: base{c.id(), t}, idx: idx[0], name: a.name, dt: f.Type}, nil
+}
+
+// convert converts x to type t (x's type must unify to t). Constants are
+// converted at once.
+func (c *compiler) convert(x node, t typ) node {
+	from := x.typ()
+	if from == t {
+		return x
+	}
+	if k, ok := x.(*constNode); ok {
+		if k.v.null {
+			return nullConst(c.id(), t)
+		}
+		switch {
+		case from == tInt && t == tFloat:
+			return newConst(c.id(), t, vec{f: []float64{float64(k.v.i[0])}})
+		case from == tDate && t == tTime:
+			return newConst(c.id(), t, vec{i: []int64{k.v.i[0] * microsPerDay}})
+		}
+	}
+	switch {
+	case from == tNull:
+		return nullConst(c.id(), t)
+	case from == tInt && t == tFloat:
+		return &toFloatNode{base{c.id(), t}, x}
+	case from == tDate && t == tTime:
+		return &dateToTimeNode{base{c.id(), t}, x}
+	}
+	panic(fmt.Sprintf("expr: convert %s to %s", from, t))
+}
+
+// fold evaluates a node whose operands are all constants once, on a
+// one-row batch, and replaces it by the constant result.
+func (c *compiler) fold(n node) (node, error) {
+	if !allConst(n) {
+		return n, nil
+	}
+	ev := &Evaluator{slots: make([]slot, c.nslots)}
+	v, err := n.eval(ev, &input{n: 1})
+	if err != nil {
+		return nil, err
+	}
+	if v.isConst {
+		return newConst(c.id(), n.typ(), v), nil
+	}
+	out := vec{null: !v.isValid(0)}
+	switch n.typ() {
+	case tBool:
+		out.b = boolBits(v.boolAt(0))
+	case tInt, tTime, tDate:
+		out.i = []int64{v.i[0]}
+	case tFloat:
+		out.f = []float64{v.f[0]}
+	case tString:
+		s := string(v.str(0))
+		out.offs, out.data = []int32{0, int32(len(s))}, []byte(s)
+	}
+	return newConst(c.id(), n.typ(), out), nil
+}
+
+func allConst(n node) bool {
+	var kids []node
+	switch n := n.(type) {
+	case *constNode:
+		return true
+	case *colNode:
+		return false
+	case *arithNode:
+		kids = []node{n.l, n.r}
+	case *cmpNode:
+		kids = []node{n.l, n.r}
+	case *logicNode:
+		kids = []node{n.l, n.r}
+	case *negNode:
+		kids = []node{n.x}
+	case *notNode:
+		kids = []node{n.x}
+	case *isNullNode:
+		kids = []node{n.x}
+	case *inNode:
+		kids = append([]node{n.x}, n.list...)
+	case *callNode:
+		kids = n.args
+	case *toFloatNode:
+		kids = []node{n.x}
+	case *dateToTimeNode:
+		kids = []node{n.x}
+	}
+	for _, k := range kids {
+		if _, ok := k.(*constNode); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *compiler) binary(a *binaryExpr) (node, error) {
+	l, err := c.compile(a.l)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compile(a.r)
+	if err != nil {
+		return nil, err
+	}
+	lt, rt := l.typ(), r.typ()
+	switch a.op {
+	case "and", "or":
+		if lt != tBool && lt != tNull || rt != tBool && rt != tNull {
+			return nil, c.errorf(a.pos, "%s needs bool operands, got %s and %s", a.op, lt, rt)
+		}
+		return c.fold(&logicNode{base{c.id(), tBool}, a.op == "or", c.convert(l, tBool), c.convert(r, tBool)})
+	case "+", "-", "*", "/", "%":
+		if lt != tNull && !isNumeric(lt) || rt != tNull && !isNumeric(rt) {
+			return nil, c.errorf(a.pos, "operator %s needs numbers, got %s and %s", a.op, lt, rt)
+		}
+		t := tInt
+		if lt == tFloat || rt == tFloat || a.op == "/" {
+			t = tFloat
+		}
+		if lt == tNull || rt == tNull {
+			return nullConst(c.id(), t), nil
+		}
+		op := map[string]arithOp{"+": opAdd, "-": opSub, "*": opMul, "/": opDiv, "%": opMod}[a.op]
+		return c.fold(&arithNode{base{c.id(), t}, op, c.convert(l, t), c.convert(r, t)})
+	}
+	op := map[string]cmpOp{"==": opEq, "!=": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}[a.op]
+	ot, ok := unify(lt, rt)
+	if !ok {
+		return nil, c.errorf(a.pos, "cannot compare %s with %s", lt, rt)
+	}
+	if ot == tBool && op != opEq && op != opNe {
+		return nil, c.errorf(a.pos, "bools can only be compared with == and !=")
+	}
+	if ot == tNull {
+		return nullConst(c.id(), tBool), nil
+	}
+	return c.fold(&cmpNode{base{c.id(), tBool}, op, ot, c.convert(l, ot), c.convert(r, ot)})
+}
+
+func (c *compiler) in(a *inExpr) (node, error) {
+	x, err := c.compile(a.x)
+	if err != nil {
+		return nil, err
+	}
+	ot := x.typ()
+	list := make([]node, len(a.list))
+	for k, e := range a.list {
+		if list[k], err = c.compile(e); err != nil {
+			return nil, err
+		}
+		t, ok := unify(ot, list[k].typ())
+		if !ok {
+			return nil, c.errorf(e.position(), "cannot compare %s with %s in list", x.typ(), list[k].typ())
+		}
+		ot = t
+	}
+	var n node
+	if ot == tNull {
+		n = nullConst(c.id(), tBool)
+	} else {
+		for k := range list {
+			list[k] = c.convert(list[k], ot)
+		}
+		g := &inNode{base: base{c.id(), tBool}, ot: ot, x: c.convert(x, ot), list: list}
+		g.cmp, g.acc = c.id(), c.id()
+		c.id() // g.acc+1
+		if n, err = c.fold(g); err != nil {
+			return nil, err
+		}
+	}
+	if a.not {
+		return c.fold(&notNode{base{c.id(), tBool}, n})
+	}
+	return n, nil
+}
+
+func (c *compiler) call(a *callExpr) (node, error) {
+	info, ok := funcs[a.name]
+	if !ok {
+		e := c.errorf(a.pos, "unknown function %q", a.name)
+		e.Hint = closest(a.name, funcNames())
+		return nil, e
+	}
+	if len(a.args) < info.minArgs || info.maxArgs >= 0 && len(a.args) > info.maxArgs {
+		return nil, c.errorf(a.pos, "%s takes %s, got %d arguments (usage: %s)", a.name, argCount(info), len(a.args), info.usage)
+	}
+	args := make([]node, len(a.args))
+	for k, e := range a.args {
+		var err error
+		if args[k], err = c.compile(e); err != nil {
+			return nil, err
+		}
+	}
+	// want checks that argument k has one of the given types (null always
+	// passes).
+	want := func(k int, ts ...typ) error {
+		t := args[k].typ()
+		if t == tNull {
+			return nil
+		}
+		for _, w := range ts {
+			if t == w {
+				return nil
+			}
+		}
+		names := make([]string, len(ts))
+		for j, w := range ts {
+			names[j] = w.String()
+		}
+		return c.errorf(a.args[k].position(), "argument %d of %s must be %s, got %s", k+1, a.name, strings.Join(names, " or "), t)
+	}
+	hasNull := false
+	for _, x := range args {
+		hasNull = hasNull || x.typ() == tNull
+	}
+	g := &callNode{base: base{c.id(), 0}, fn: info.id, args: args}
+	switch info.id {
+	case fnCoalesce, fnIf:
+		vals := args
+		if info.id == fnIf {
+			if err := want(0, tBool); err != nil {
+				return nil, err
+			}
+			args[0] = c.convert(args[0], tBool)
+			vals = args[1:]
+		}
+		t := tNull
+		for k, x := range vals {
+			u, ok := unify(t, x.typ())
+			if !ok {
+				return nil, c.errorf(a.args[len(args)-len(vals)+k].position(), "%s: cannot mix %s and %s", a.name, t, x.typ())
+			}
+			t = u
+		}
+		if t == tNull {
+			return nullConst(c.id(), tNull), nil
+		}
+		for k := range vals {
+			vals[k] = c.convert(vals[k], t)
+		}
+		g.t = t
+		return c.fold(g)
+	case fnAbs, fnFloor, fnCeil, fnRound:
+		if err := want(0, tInt, tFloat); err != nil {
+			return nil, err
+		}
+		g.t = args[0].typ()
+		if g.t == tNull {
+			return nullConst(c.id(), tNull), nil
+		}
+		if info.id == fnRound && len(args) == 2 {
+			k, ok := args[1].(*constNode)
+			if !ok || k.t != tInt || k.v.null {
+				return nil, c.errorf(a.args[1].position(), "round: digits must be an integer literal")
+			}
+			g.digits = max(min(k.v.i[0], 400), -400)
+			g.args = args[:1]
+		}
+		if g.t == tInt && (info.id == fnFloor || info.id == fnCeil || info.id == fnRound && g.digits >= 0) {
+			return args[0], nil // already whole
+		}
+		return c.fold(g)
+	case fnLower, fnUpper, fnTrim, fnLength:
+		if err := want(0, tString); err != nil {
+			return nil, err
+		}
+		g.t = tString
+		if info.id == fnLength {
+			g.t = tInt
+		}
+	case fnContains, fnStartsWith, fnEndsWith:
+		for k := range args {
+			if err := want(k, tString); err != nil {
+				return nil, err
+			}
+		}
+		g.t = tBool
+	case fnReplace:
+		for k := range args {
+			if err := want(k, tString); err != nil {
+				return nil, err
+			}
+		}
+		g.t = tString
+	case fnSubstr:
+		if err := want(0, tString); err != nil {
+			return nil, err
+		}
+		for k := 1; k < len(args); k++ {
+			if err := want(k, tInt); err != nil {
+				return nil, err
+			}
+		}
+		g.t = tString
+	case fnToInt:
+		g.t = tInt
+	case fnToFloat:
+		g.t = tFloat
+	case fnToString:
+		g.t = tString
+	case fnToBool:
+		if err := want(0, tBool, tInt, tFloat, tString); err != nil {
+			return nil, err
+		}
+		g.t = tBool
+	case fnToTimestamp:
+		if err := want(0, tTime, tDate, tInt, tString); err != nil {
+			return nil, err
+		}
+		g.t = tTime
+	case fnToDate:
+		if err := want(0, tTime, tDate, tInt, tString); err != nil {
+			return nil, err
+		}
+		g.t = tDate
+	case fnYear, fnMonth, fnDay:
+		if err := want(0, tTime, tDate); err != nil {
+			return nil, err
+		}
+		g.t = tInt
+	case fnHour, fnMinute:
+		if err := want(0, tTime); err != nil {
+			return nil, err
+		}
+		g.t = tInt
+	case fnDateTrunc:
+		k, ok := args[0].(*constNode)
+		if !ok || k.t != tString || k.v.null {
+			return nil, c.errorf(a.args[0].position(), "date_trunc: unit must be a string literal: 'year', 'month', 'day', 'hour' or 'minute'")
+		}
+		u, ok := parseUnit(string(k.v.constStr()))
+		if !ok {
+			e := c.errorf(a.args[0].position(), "date_trunc: unknown unit %q", k.v.constStr())
+			e.Hint = closest(string(k.v.constStr()), []string{"year", "month", "day", "hour", "minute"})
+			return nil, e
+		}
+		if err := want(1, tTime, tDate); err != nil {
+			return nil, err
+		}
+		g.unit = u
+		g.t = args[1].typ()
+		if g.t == tDate && u > unitDay {
+			return nil, c.errorf(a.args[0].position(), "date_trunc: a date has no %s", k.v.constStr())
+		}
+		if g.t == tNull {
+			g.t = tTime
+		}
+	}
+	if hasNull {
+		return nullConst(c.id(), g.t), nil
+	}
+	return c.fold(g)
+}
+
+func argCount(f funcInfo) string {
+	switch {
+	case f.maxArgs < 0:
+		return "at least " + strconv.Itoa(f.minArgs) + " argument(s)"
+	case f.minArgs == f.maxArgs:
+		return strconv.Itoa(f.minArgs) + " argument(s)"
+	}
+	return strconv.Itoa(f.minArgs) + " to " + strconv.Itoa(f.maxArgs) + " arguments"
+}

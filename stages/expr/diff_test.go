@@ -1,0 +1,96 @@
+package expr
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/require"
+)
+
+// checkAgainstReference evaluates src on rec with the kernels and with the
+// row-at-a-time reference and fails on the first differing row.
+func checkAgainstReference(t *testing.T, src string, rec arrow.RecordBatch, mem memory.Allocator) {
+	t.Helper()
+	e, err := Compile(src, rec.Schema())
+	require.NoError(t, err, "compile %s", src)
+	tree, err := parse(src)
+	require.NoError(t, err)
+	got, err := e.Eval(context.Background(), rec, mem)
+	require.NoError(t, err, "eval %s", src)
+	defer got.Release()
+	require.Equal(t, int(rec.NumRows()), got.Len(), src)
+	require.True(t, arrow.TypeEqual(e.Type(), got.DataType()), "%s: type %s, array %s", src, e.Type(), got.DataType())
+	for r := 0; r < got.Len(); r++ {
+		want := toResultType(refEval(tree, rec, r), got.DataType())
+		have := refValue(got, r)
+		if !sameValue(want, have) {
+			t.Fatalf("%s\n  canonical %s\n  row %d: kernels %#v, reference %#v\n  row: %s", src, e.String(), r, have, want, describeRow(rec, r))
+		}
+	}
+}
+
+func describeRow(rec arrow.RecordBatch, r int) string {
+	s := ""
+	for k, c := range rec.Columns() {
+		s += fmt.Sprintf("%s=%v ", rec.ColumnName(k), refValue(c, r))
+	}
+	return s
+}
+
+func toResultType(v any, dt arrow.DataType) any {
+	switch x := v.(type) {
+	case int64:
+		if dt.ID() == arrow.FLOAT64 {
+			return float64(x)
+		}
+	case dateVal:
+		if dt.ID() == arrow.TIMESTAMP {
+			return tsVal(refMicros(x))
+		}
+	}
+	return v
+}
+
+func sameValue(a, b any) bool {
+	fa, ok1 := a.(float64)
+	fb, ok2 := b.(float64)
+	if ok1 && ok2 {
+		return fa == fb || math.IsNaN(fa) && math.IsNaN(fb)
+	}
+	return a == b
+}
+
+func TestDifferentialRandom(t *testing.T) {
+	for _, nullRate := range []float64{0, 0.25} {
+		for _, sliced := range []bool{false, true} {
+			t.Run(fmt.Sprintf("nulls=%v/sliced=%v", nullRate, sliced), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				rng := rand.New(rand.NewPCG(1, uint64(nullRate*100)+b2i(sliced)))
+				rec := randomBatch(rng, mem, 203, nullRate)
+				defer rec.Release()
+				if sliced {
+					s := rec.NewSlice(5, 200)
+					defer s.Release()
+					rec = s
+				}
+				g := &exprGen{rng: rng}
+				for k := 0; k < 600; k++ {
+					checkAgainstReference(t, g.gen(typ(1+k%6), 3), rec, mem)
+				}
+			})
+		}
+	}
+}
+
+func b2i(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,426 @@
+package expr
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"strings"
+)
+
+type fnID uint8
+
+const (
+	fnCoalesce fnID = iota
+	fnIf
+	fnAbs
+	fnRound
+	fnFloor
+	fnCeil
+	fnLower
+	fnUpper
+	fnLength
+	fnTrim
+	fnContains
+	fnStartsWith
+	fnEndsWith
+	fnSubstr
+	fnReplace
+	fnToInt
+	fnToFloat
+	fnToString
+	fnToBool
+	fnToTimestamp
+	fnToDate
+	fnYear
+	fnMonth
+	fnDay
+	fnHour
+	fnMinute
+	fnDateTrunc
+)
+
+// funcInfo describes a function for the type checker: minArgs..maxArgs
+// arguments (maxArgs < 0: any number), and usage text for errors.
+type funcInfo struct {
+	id               fnID
+	minArgs, maxArgs int
+	usage            string
+}
+
+var funcs = map[string]funcInfo{
+	"coalesce":     {fnCoalesce, 1, -1, "coalesce(x, y, ...)"},
+	"if":           {fnIf, 3, 3, "if(cond, then, else)"},
+	"abs":          {fnAbs, 1, 1, "abs(number)"},
+	"round":        {fnRound, 1, 2, "round(number[, digits])"},
+	"floor":        {fnFloor, 1, 1, "floor(number)"},
+	"ceil":         {fnCeil, 1, 1, "ceil(number)"},
+	"lower":        {fnLower, 1, 1, "lower(string)"},
+	"upper":        {fnUpper, 1, 1, "upper(string)"},
+	"length":       {fnLength, 1, 1, "length(string)"},
+	"trim":         {fnTrim, 1, 1, "trim(string)"},
+	"contains":     {fnContains, 2, 2, "contains(string, substring)"},
+	"starts_with":  {fnStartsWith, 2, 2, "starts_with(string, prefix)"},
+	"ends_with":    {fnEndsWith, 2, 2, "ends_with(string, suffix)"},
+	"substr":       {fnSubstr, 2, 3, "substr(string, start[, length])"},
+	"replace":      {fnReplace, 3, 3, "replace(string, old, new)"},
+	"to_int":       {fnToInt, 1, 1, "to_int(x)"},
+	"to_float":     {fnToFloat, 1, 1, "to_float(x)"},
+	"to_string":    {fnToString, 1, 1, "to_string(x)"},
+	"to_bool":      {fnToBool, 1, 1, "to_bool(x)"},
+	"to_timestamp": {fnToTimestamp, 1, 1, "to_timestamp(x)"},
+	"to_date":      {fnToDate, 1, 1, "to_date(x)"},
+	"year":         {fnYear, 1, 1, "year(timestamp or date)"},
+	"month":        {fnMonth, 1, 1, "month(timestamp or date)"},
+	"day":          {fnDay, 1, 1, "day(timestamp or date)"},
+	"hour":         {fnHour, 1, 1, "hour(timestamp)"},
+	"minute":       {fnMinute, 1, 1, "minute(timestamp)"},
+	"date_trunc":   {fnDateTrunc, 2, 2, "date_trunc(unit, timestamp or date)"},
+}
+
+func funcNames() []string {
+	names := make([]string, 0, len(funcs))
+	for n := range funcs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// truncUnit is a date_trunc unit.
+type truncUnit uint8
+
+const (
+	unitYear truncUnit = iota
+	unitMonth
+	unitDay
+	unitHour
+	unitMinute
+)
+
+func parseUnit(s string) (truncUnit, bool) {
+	switch strings.ToLower(s) {
+	case "year":
+		return unitYear, true
+	case "month":
+		return unitMonth, true
+	case "day":
+		return unitDay, true
+	case "hour":
+		return unitHour, true
+	case "minute":
+		return unitMinute, true
+	}
+	return 0, false
+}
+
+// callNode applies a function. Arguments are already converted to the
+// types the function works on (see compiler.call).
+type callNode struct {
+	base
+	fn     fnID
+	args   []node
+	digits int64     // round
+	unit   truncUnit // date_trunc
+}
+
+func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
+	if c.fn == fnCoalesce {
+		return c.coalesce(ev, in)
+	}
+	var a [3]vec
+	for k, x := range c.args {
+		v, err := x.eval(ev, in)
+		if err != nil {
+			return vec{}, err
+		}
+		a[k] = v
+	}
+	s := ev.slot(c)
+	n := in.n
+	switch c.fn {
+	case fnIf:
+		return c.ifThen(ev, s, a[0], a[1], a[2], n)
+	case fnAbs, fnFloor, fnCeil, fnRound:
+		return c.math(ev, s, a[0], n), nil
+	}
+	return c.rowwise(s, a[:len(c.args)], n)
+}
+
+// math applies abs/floor/ceil/round to a full column.
+func (c *callNode) math(ev *Evaluator, s *slot, v vec, n int) vec {
+	v = ev.full(c.args[0], v, n)
+	out := vec{valid: v.valid}
+	if c.t == tInt {
+		s.i = grow(s.i, n)
+		src := v.i[:n]
+		switch c.fn {
+		case fnAbs:
+			for k, x := range src {
+				if x < 0 {
+					x = -x
+				}
+				s.i[k] = x
+			}
+		case fnRound:
+			p := int64(1)
+			for d := c.digits; d < 0 && p <= math.MaxInt64/10; d++ {
+				p *= 10
+			}
+			for k, x := range src {
+				s.i[k] = roundInt(x, p)
+			}
+		default:
+			copy(s.i, src)
+		}
+		out.i = s.i
+		return out
+	}
+	s.f = grow(s.f, n)
+	src := v.f[:n]
+	switch c.fn {
+	case fnAbs:
+		for k, x := range src {
+			s.f[k] = math.Abs(x)
+		}
+	case fnFloor:
+		for k, x := range src {
+			s.f[k] = math.Floor(x)
+		}
+	case fnCeil:
+		for k, x := range src {
+			s.f[k] = math.Ceil(x)
+		}
+	case fnRound:
+		d := c.digits
+		for k, x := range src {
+			s.f[k] = roundFloat(x, d)
+		}
+	}
+	out.f = s.f
+	return out
+}
+
+// roundInt rounds x to a multiple of p, halves away from zero.
+func roundInt(x, p int64) int64 {
+	if p == 1 {
+		return x
+	}
+	q, r := x/p, x%p
+	if r < 0 {
+		r = -r
+	}
+	if r >= p-r {
+		if x < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q * p
+}
+
+// roundFloat rounds x to d decimal digits (d < 0 rounds to tens,
+// hundreds...), halves away from zero.
+func roundFloat(x float64, d int64) float64 {
+	if d == 0 {
+		return math.Round(x)
+	}
+	p := math.Pow(10, float64(d))
+	r := math.Round(x*p) / p
+	if math.IsInf(r, 0) || math.IsNaN(r) {
+		return x // x*p overflowed: x has no digits to round at this scale
+	}
+	return r
+}
+
+// coalesce evaluates arguments left to right and stops as soon as every
+// row has a value.
+func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
+	n := in.n
+	s := ev.slot(c)
+	first, err := c.args[0].eval(ev, in)
+	if err != nil {
+		return vec{}, err
+	}
+	if first.isConst && !first.null || !first.isConst && first.valid == nil || len(c.args) == 1 {
+		return first, nil
+	}
+	if c.t == tString {
+		vals := make([]vec, len(c.args))
+		vals[0] = first
+		for k := 1; k < len(c.args); k++ {
+			if vals[k], err = c.args[k].eval(ev, in); err != nil {
+				return vec{}, err
+			}
+		}
+		return buildStrings(s, n, func(r int, dst []byte) ([]byte, bool) {
+			for k := range vals {
+				if vals[k].isValid(r) {
+					return append(dst, vals[k].str(r)...), true
+				}
+			}
+			return dst, false
+		})
+	}
+	acc := ev.full(c.args[0], first, n)
+	valid := ownValid(s, acc.valid, n)
+	out := vec{valid: valid}
+	switch c.t {
+	case tInt, tTime, tDate:
+		s.i = append(s.i[:0], acc.i[:n]...)
+		out.i = s.i
+	case tFloat:
+		s.f = append(s.f[:0], acc.f[:n]...)
+		out.f = s.f
+	case tBool:
+		s.b = append(s.b[:0], acc.b[:bitmapLen(n)]...)
+		out.b = s.b
+	}
+	m := bitmapLen(n)
+	for _, arg := range c.args[1:] {
+		v, err := arg.eval(ev, in)
+		if err != nil {
+			return vec{}, err
+		}
+		if v.isConst && v.null {
+			continue
+		}
+		done := true
+		for k := 0; k < m; k++ {
+			miss := ^valid[k]
+			if k == m-1 && n&7 != 0 {
+				miss &= byte(1)<<(n&7) - 1
+			}
+			if miss == 0 {
+				continue
+			}
+			have := byte(0xff)
+			if !v.isConst && v.valid != nil {
+				have = v.valid[k]
+			}
+			take := miss & have
+			if take != miss {
+				done = false
+			}
+			if take == 0 {
+				continue
+			}
+			valid[k] |= take
+			if c.t == tBool {
+				src := v.b[0] & 1 * 0xff
+				if !v.isConst {
+					src = v.b[k]
+				}
+				out.b[k] = out.b[k]&^take | src&take
+				continue
+			}
+			for w := take; w != 0; w &= w - 1 {
+				r := k*8 + bits.TrailingZeros8(w)
+				switch {
+				case c.t == tFloat && v.isConst:
+					out.f[r] = v.f[0]
+				case c.t == tFloat:
+					out.f[r] = v.f[r]
+				case v.isConst:
+					out.i[r] = v.i[0]
+				default:
+					out.i[r] = v.i[r]
+				}
+			}
+		}
+		if done {
+			out.valid = nil
+			return out, nil
+		}
+	}
+	return out, nil
+}
+
+// ifThen picks then where cond is true and else where it is false or null.
+func (c *callNode) ifThen(ev *Evaluator, s *slot, cond, a, b vec, n int) (vec, error) {
+	pick := func(r int) *vec {
+		if cond.isValid(r) && cond.boolAt(r) {
+			return &a
+		}
+		return &b
+	}
+	if c.t == tString {
+		return buildStrings(s, n, func(r int, dst []byte) ([]byte, bool) {
+			v := pick(r)
+			if !v.isValid(r) {
+				return dst, false
+			}
+			return append(dst, v.str(r)...), true
+		})
+	}
+	valid := ownValid(s, nil, n)
+	nulls := 0
+	out := vec{}
+	switch c.t {
+	case tInt, tTime, tDate:
+		s.i = grow(s.i, n)
+		out.i = s.i
+	case tFloat:
+		s.f = grow(s.f, n)
+		out.f = s.f
+	case tBool, tNull:
+		s.b = grow(s.b, bitmapLen(n))
+		out.b = s.b
+	}
+	for r := 0; r < n; r++ {
+		v := pick(r)
+		if !v.isValid(r) {
+			clearBit(valid, r)
+			nulls++
+			continue
+		}
+		k := r
+		if v.isConst {
+			k = 0
+		}
+		switch c.t {
+		case tInt, tTime, tDate:
+			out.i[r] = v.i[k]
+		case tFloat:
+			out.f[r] = v.f[k]
+		case tBool:
+			if getBit(v.b, k) {
+				setBit(out.b, r)
+			} else {
+				clearBit(out.b, r)
+			}
+		}
+	}
+	if nulls > 0 {
+		out.valid = valid
+	}
+	return out, nil
+}
+
+// buildStrings builds a string column row by row into s; row appends row
+// r's bytes to dst and reports whether the row is valid.
+func buildStrings(s *slot, n int, row func(r int, dst []byte) ([]byte, bool)) (vec, error) {
+	s.offs = grow(s.offs, n+1)
+	s.data = s.data[:0]
+	valid := ownValid(s, nil, n)
+	nulls := 0
+	s.offs[0] = 0
+	for r := 0; r < n; r++ {
+		var ok bool
+		s.data, ok = row(r, s.data)
+		if !ok {
+			clearBit(valid, r)
+			nulls++
+		}
+		if len(s.data) > math.MaxInt32 {
+			return vec{}, fmt.Errorf("string result larger than 2 GiB in one batch")
+		}
+		s.offs[r+1] = int32(len(s.data))
+	}
+	out := vec{offs: s.offs, data: s.data}
+	if nulls > 0 {
+		out.valid = valid
+	}
+	return out, nil
+}

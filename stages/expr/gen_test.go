@@ -1,0 +1,195 @@
+package expr
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Random test data: every column type the language reads, with nulls at
+// rate nullRate, including values that hit edge cases (zero divisors,
+// int64 extremes, NaN, non-ASCII and numeric-looking strings).
+
+var testSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "i1", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "i2", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "n32", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "f1", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "f2", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "s1", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "s2", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "ls", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+	{Name: "b1", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	{Name: "b2", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	{Name: "t1", Type: arrow.FixedWidthTypes.Timestamp_us, Nullable: true},
+	{Name: "t2", Type: arrow.FixedWidthTypes.Timestamp_ms, Nullable: true},
+	{Name: "t3", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+	{Name: "d1", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	{Name: "unit price", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+}, nil)
+
+var testStrings = []string{"", "a", "EU", "US", " hello ", "Ünïcödé", "straße", "abcabc", "12", "-7", " 42 ", "3.5",
+	"true", "F", "2026-01-02", "2026-01-02T03:04:05Z", "xAyA", "ΩΩ"}
+
+func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) arrow.RecordBatch {
+	b := array.NewRecordBuilder(mem, testSchema)
+	defer b.Release()
+	null := func() bool { return rng.Float64() < nullRate }
+	randInt := func() int64 {
+		switch rng.IntN(20) {
+		case 0:
+			return math.MaxInt64
+		case 1:
+			return math.MinInt64
+		case 2:
+			return 0
+		}
+		return rng.Int64N(41) - 20
+	}
+	randFloat := func() float64 {
+		switch rng.IntN(40) {
+		case 0:
+			return math.NaN()
+		case 1:
+			return 0
+		case 2:
+			return math.Inf(1)
+		case 3:
+			return 1e300
+		}
+		return float64(rng.IntN(801)-400) / 8
+	}
+	// µs between 1960 and 2040, sometimes exactly on a day or hour
+	randMicros := func() int64 {
+		x := rng.Int64N(80*365*86400*1_000_000) - 10*365*86400*1_000_000
+		switch rng.IntN(4) {
+		case 0:
+			x -= x % 86_400_000_000
+		case 1:
+			x -= x % 3_600_000_000
+		}
+		return x
+	}
+	for r := 0; r < n; r++ {
+		for k, f := range testSchema.Fields() {
+			fb := b.Field(k)
+			if null() {
+				fb.AppendNull()
+				continue
+			}
+			switch f.Name {
+			case "i1":
+				fb.(*array.Int64Builder).Append(randInt())
+			case "i2":
+				fb.(*array.Int64Builder).Append(rng.Int64N(7) - 3)
+			case "n32":
+				fb.(*array.Int32Builder).Append(int32(rng.IntN(2001) - 1000))
+			case "f1", "f2":
+				fb.(*array.Float64Builder).Append(randFloat())
+			case "unit price":
+				fb.(*array.Float32Builder).Append(float32(randFloat()))
+			case "s1", "s2":
+				fb.(*array.StringBuilder).Append(testStrings[rng.IntN(len(testStrings))])
+			case "ls":
+				fb.(*array.LargeStringBuilder).Append(testStrings[rng.IntN(len(testStrings))])
+			case "b1", "b2":
+				fb.(*array.BooleanBuilder).Append(rng.IntN(2) == 0)
+			case "t1":
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros()))
+			case "t2":
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros() / 1000))
+			case "t3":
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros()*1000 + rng.Int64N(1000)))
+			case "d1":
+				fb.(*array.Date32Builder).Append(arrow.Date32(rng.IntN(80*365) - 10*365))
+			}
+		}
+	}
+	return b.NewRecordBatch()
+}
+
+// exprGen generates random well-typed expressions over testSchema.
+type exprGen struct{ rng *rand.Rand }
+
+func (g *exprGen) pick(options ...string) string { return options[g.rng.IntN(len(options))] }
+
+func (g *exprGen) gen(t typ, depth int) string {
+	if t != tTime && g.rng.IntN(30) == 0 {
+		return "null"
+	}
+	if depth <= 0 || g.rng.IntN(4) == 0 {
+		return g.leaf(t)
+	}
+	d := depth - 1
+	I := func() string { return g.gen(tInt, d) }
+	F := func() string { return g.gen(tFloat, d) }
+	N := func() string { return g.pick(I(), F()) }
+	B := func() string { return g.gen(tBool, d) }
+	S := func() string { return g.gen(tString, d) }
+	T := func() string { return g.gen(tTime, d) }
+	D := func() string { return g.gen(tDate, d) }
+	A := func() string { return g.gen(typ(1+g.rng.IntN(6)), d) }
+	switch t {
+	case tInt:
+		return g.pick(
+			"("+I()+" + "+I()+")", "("+I()+" - "+I()+")", "("+I()+" * "+I()+")", "("+I()+" % "+I()+")",
+			"-"+I(), "abs("+I()+")", "round("+I()+", -1)", "round("+I()+")", "floor("+I()+")", "ceil("+I()+")",
+			"length("+S()+")", "year("+g.pick(T(), D())+")", "month("+g.pick(T(), D())+")", "day("+g.pick(T(), D())+")",
+			"hour("+T()+")", "minute("+T()+")", "to_int("+g.pick(F(), S(), B(), I(), T(), D())+")",
+			"coalesce("+I()+", "+I()+")", "coalesce("+I()+", "+I()+", "+I()+")", "if("+B()+", "+I()+", "+I()+")")
+	case tFloat:
+		return g.pick(
+			"("+F()+" + "+N()+")", "("+N()+" - "+F()+")", "("+F()+" * "+N()+")", "("+N()+" / "+N()+")",
+			"("+F()+" % "+N()+")", "-"+F(), "abs("+F()+")", "round("+F()+")", "round("+F()+", 1)",
+			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F())+")",
+			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")")
+	case tBool:
+		cmp := g.pick("==", "!=", "<", "<=", ">", ">=")
+		eq := g.pick("==", "!=")
+		return g.pick(
+			"("+N()+" "+cmp+" "+N()+")", "("+S()+" "+cmp+" "+S()+")", "("+S()+" "+eq+" 'EU')",
+			"("+g.pick(T(), D())+" "+cmp+" "+g.pick(T(), D())+")", "("+B()+" "+eq+" "+B()+")",
+			"("+B()+" and "+B()+")", "("+B()+" or "+B()+")", "(not "+B()+")", "("+B()+" && "+B()+")", "(!"+B()+")",
+			"("+A()+" is null)", "("+A()+" is not null)", "("+I()+" in (1, 2, "+N()+"))",
+			"("+S()+" in ('EU', 'US', "+S()+"))", "("+S()+" not in ('a', 'EU'))",
+			"contains("+S()+", "+S()+")", "starts_with("+S()+", 'a')", "ends_with("+S()+", "+S()+")",
+			"to_bool("+g.pick(S(), I(), F(), B())+")", "coalesce("+B()+", "+B()+")", "if("+B()+", "+B()+", "+B()+")")
+	case tString:
+		return g.pick(
+			"lower("+S()+")", "upper("+S()+")", "trim("+S()+")", "substr("+S()+", "+I()+")",
+			"substr("+S()+", "+I()+", "+I()+")", "replace("+S()+", 'a', 'xy')", "replace("+S()+", "+S()+", "+S()+")",
+			"to_string("+A()+")", "coalesce("+S()+", "+S()+")", "if("+B()+", "+S()+", "+S()+")")
+	case tTime:
+		return g.pick(
+			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+T()+")",
+			"to_timestamp("+g.pick(D(), S(), T())+")", "coalesce("+T()+", "+g.pick(T(), D())+")",
+			"if("+B()+", "+T()+", "+g.pick(T(), D())+")")
+	case tDate:
+		return g.pick(
+			"date_trunc('"+g.pick("year", "month", "day")+"', "+D()+")",
+			"to_date("+g.pick(T(), S(), D())+")", "coalesce("+D()+", "+D()+")", "if("+B()+", "+D()+", "+D()+")")
+	}
+	panic(fmt.Sprint("gen: type ", t))
+}
+
+func (g *exprGen) leaf(t typ) string {
+	switch t {
+	case tInt:
+		return g.pick("i1", "i2", "n32", "0", "1", "-3", "7", "9223372036854775807")
+	case tFloat:
+		return g.pick("f1", "f2", "`unit price`", "0.0", "1.5", "-2.25", "1e10")
+	case tBool:
+		return g.pick("b1", "b2", "true", "false")
+	case tString:
+		return g.pick("s1", "s2", "ls", "'EU'", "\"a\"", "'ß'", "''", "'12'")
+	case tTime:
+		return g.pick("t1", "t2", "t3", "ts'2026-01-02T03:04:05Z'", "ts'1969-12-31T23:59:59.5Z'")
+	case tDate:
+		return g.pick("d1", "date'2026-01-02'", "date'1969-03-01'")
+	}
+	return "null"
+}

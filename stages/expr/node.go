@@ -1,0 +1,265 @@
+package expr
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// A node is one typed kernel of a compiled expression. eval computes the
+// node for all rows of in at once and returns a vec that lives in the
+// evaluator's slot for the node (or aliases its children / the input).
+type node interface {
+	typ() typ
+	slotID() int
+	eval(ev *Evaluator, in *input) (vec, error)
+}
+
+// input is the batch an expression is evaluated on.
+type input struct {
+	cols []arrow.Array
+	n    int
+}
+
+type base struct {
+	id int
+	t  typ
+}
+
+func (b *base) typ() typ                { return b.t }
+func (b *base) slotID() int             { return b.id }
+func (ev *Evaluator) slot(n node) *slot { return &ev.slots[n.slotID()] }
+
+// full returns v with constants broadcast to n rows, in the slot of the
+// node that produced v (a constant result leaves that slot unused).
+func (ev *Evaluator) full(from node, v vec, n int) vec {
+	if !v.isConst {
+		return v
+	}
+	s := ev.slot(from)
+	out := vec{}
+	if v.null {
+		s.valid = grow(s.valid, bitmapLen(n))
+		clear(s.valid)
+		out.valid = s.valid
+	}
+	switch from.typ() {
+	case tInt, tTime, tDate:
+		s.i = grow(s.i, n)
+		if !v.null {
+			c := v.i[0]
+			for k := range s.i {
+				s.i[k] = c
+			}
+		}
+		out.i = s.i
+	case tFloat:
+		s.f = grow(s.f, n)
+		if !v.null {
+			c := v.f[0]
+			for k := range s.f {
+				s.f[k] = c
+			}
+		}
+		out.f = s.f
+	case tBool:
+		s.b = grow(s.b, bitmapLen(n))
+		fill := byte(0)
+		if !v.null && v.b[0]&1 != 0 {
+			fill = 0xff
+		}
+		for k := range s.b {
+			s.b[k] = fill
+		}
+		out.b = s.b
+	case tString:
+		var c []byte
+		if !v.null {
+			c = v.constStr()
+		}
+		s.offs = grow(s.offs, n+1)
+		s.data = s.data[:0]
+		s.offs[0] = 0
+		for k := 0; k < n; k++ {
+			s.data = append(s.data, c...)
+			s.offs[k+1] = int32(len(s.data))
+		}
+		out.offs, out.data = s.offs, s.data
+	case tNull:
+		s.valid = grow(s.valid, bitmapLen(n))
+		clear(s.valid)
+		out.valid = s.valid
+	}
+	return out
+}
+
+// constNode is a literal or a folded constant subexpression.
+type constNode struct {
+	base
+	v vec
+}
+
+func (c *constNode) eval(*Evaluator, *input) (vec, error) { return c.v, nil }
+
+func newConst(id int, t typ, v vec) *constNode {
+	v.isConst = true
+	return &constNode{base: base{id, t}, v: v}
+}
+
+func nullConst(id int, t typ) *constNode { return newConst(id, t, vec{null: true}) }
+
+// colNode reads an input column, zero-copy when its layout is ours.
+type colNode struct {
+	base
+	idx  int
+	name string
+	dt   arrow.DataType
+}
+
+func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
+	arr := in.cols[c.idx]
+	s := ev.slot(c)
+	n := in.n
+	data := arr.Data()
+	off := data.Offset()
+	var v vec
+	if arr.NullN() > 0 && c.t != tNull {
+		v.valid = shiftBitmap(&s.valid, arr.NullBitmapBytes(), off, n)
+	}
+	switch a := arr.(type) {
+	case *array.Null:
+		return vec{isConst: true, null: true}, nil
+	case *array.Boolean:
+		v.b = shiftBitmap(&s.b, data.Buffers()[1].Bytes(), off, n)
+	case *array.Int64:
+		v.i = a.Int64Values()
+	case *array.Float64:
+		v.f = a.Float64Values()
+	case *array.Int8:
+		v.i = widen(&s.i, a.Int8Values())
+	case *array.Int16:
+		v.i = widen(&s.i, a.Int16Values())
+	case *array.Int32:
+		v.i = widen(&s.i, a.Int32Values())
+	case *array.Uint8:
+		v.i = widen(&s.i, a.Uint8Values())
+	case *array.Uint16:
+		v.i = widen(&s.i, a.Uint16Values())
+	case *array.Uint32:
+		v.i = widen(&s.i, a.Uint32Values())
+	case *array.Uint64:
+		v.i = widen(&s.i, a.Uint64Values())
+	case *array.Float32:
+		s.f = grow(s.f, n)
+		for k, x := range a.Float32Values() {
+			s.f[k] = float64(x)
+		}
+		v.f = s.f
+	case *array.String:
+		v.offs = a.ValueOffsets()
+		if b := data.Buffers()[2]; b != nil {
+			v.data = b.Bytes()
+		}
+	case *array.LargeString:
+		o64 := a.ValueOffsets()
+		base := o64[0]
+		if o64[n]-base > math.MaxInt32 {
+			return vec{}, fmt.Errorf("column %q: %d bytes of strings in one batch, more than 2 GiB", c.name, o64[n]-base)
+		}
+		s.offs = grow(s.offs, n+1)
+		for k, o := range o64 {
+			s.offs[k] = int32(o - base)
+		}
+		v.offs = s.offs
+		if b := data.Buffers()[2]; b != nil {
+			v.data = b.Bytes()[base:]
+		}
+	case *array.Timestamp:
+		vals := arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes())[off : off+n]
+		switch c.dt.(*arrow.TimestampType).Unit {
+		case arrow.Microsecond:
+			v.i = vals
+		case arrow.Second:
+			v.i = scale(&s.i, vals, 1_000_000)
+		case arrow.Millisecond:
+			v.i = scale(&s.i, vals, 1_000)
+		case arrow.Nanosecond:
+			s.i = grow(s.i, n)
+			for k, x := range vals {
+				s.i[k] = floorDiv(x, 1000)
+			}
+			v.i = s.i
+		}
+	case *array.Date32:
+		v.i = widen(&s.i, a.Date32Values())
+	case *array.Date64:
+		s.i = grow(s.i, n)
+		for k, x := range a.Date64Values() {
+			s.i[k] = floorDiv(int64(x), 86_400_000)
+		}
+		v.i = s.i
+	default:
+		return vec{}, fmt.Errorf("column %q: unsupported type %s", c.name, arr.DataType())
+	}
+	return v, nil
+}
+
+func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32 | ~uint64](dst *[]int64, src []T) []int64 {
+	*dst = grow(*dst, len(src))
+	d := *dst
+	for k, x := range src {
+		d[k] = int64(x) // uint64 above MaxInt64 wraps
+	}
+	return d
+}
+
+func scale(dst *[]int64, src []int64, m int64) []int64 {
+	*dst = grow(*dst, len(src))
+	d := *dst
+	for k, x := range src {
+		d[k] = x * m
+	}
+	return d
+}
+
+// toFloatNode converts int to float64.
+type toFloatNode struct {
+	base
+	x node
+}
+
+func (c *toFloatNode) eval(ev *Evaluator, in *input) (vec, error) {
+	v, err := c.x.eval(ev, in)
+	if err != nil || v.isConst && v.null {
+		return v, err
+	}
+	v = ev.full(c.x, v, in.n)
+	s := ev.slot(c)
+	s.f = grow(s.f, in.n)
+	src := v.i[:in.n]
+	for k, x := range src {
+		s.f[k] = float64(x)
+	}
+	return vec{valid: v.valid, f: s.f}, nil
+}
+
+// dateToTimeNode converts days to µs at midnight UTC.
+type dateToTimeNode struct {
+	base
+	x node
+}
+
+func (c *dateToTimeNode) eval(ev *Evaluator, in *input) (vec, error) {
+	v, err := c.x.eval(ev, in)
+	if err != nil || v.isConst && v.null {
+		return v, err
+	}
+	v = ev.full(c.x, v, in.n)
+	s := ev.slot(c)
+	v.i = scale(&s.i, v.i[:in.n], microsPerDay)
+	return v, nil
+}
+
+const microsPerDay = 86_400_000_000

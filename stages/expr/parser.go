@@ -1,0 +1,389 @@
+package expr
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 500
+
+type parser struct {
+	lx    lexer
+	tok   token
+	depth int
+}
+
+// parse turns src into a syntax tree.
+func parse(src string) (astNode, error) {
+	p := &parser{lx: lexer{src: src}}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	if p.tok.kind == tokEOF {
+		return nil, p.errorf(p.tok.pos, "empty expression")
+	}
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind != tokEOF {
+		return nil, p.errorf(p.tok.pos, "unexpected "+p.describe())
+	}
+	return e, nil
+}
+
+func (p *parser) errorf(pos int, msg string) *Error {
+	return &Error{Src: p.lx.src, Pos: pos, Msg: msg}
+}
+
+func (p *parser) advance() error {
+	t, err := p.lx.next()
+	if err != nil {
+		return err
+	}
+	p.tok = t
+	return nil
+}
+
+func (p *parser) describe() string {
+	switch p.tok.kind {
+	case tokEOF:
+		return "end of expression"
+	case tokString:
+		return "string " + strconv.Quote(p.tok.text)
+	case tokOp:
+		return strconv.Quote(p.tok.text)
+	}
+	return strconv.Quote(p.lx.src[p.tok.pos:p.lx.pos])
+}
+
+// keyword reports whether the current token is the (case-insensitive) word kw.
+func (p *parser) keyword(kw string) bool {
+	return p.tok.kind == tokIdent && strings.EqualFold(p.tok.text, kw) ||
+		p.tok.kind == tokOp && p.tok.text == kw
+}
+
+func (p *parser) op(s string) bool { return p.tok.kind == tokOp && p.tok.text == s }
+
+func (p *parser) expect(s string) error {
+	if !p.op(s) {
+		return p.errorf(p.tok.pos, "expected "+strconv.Quote(s)+", found "+p.describe())
+	}
+	return p.advance()
+}
+
+func (p *parser) expr() (astNode, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errorf(p.tok.pos, "expression nested too deeply")
+	}
+	return p.or()
+}
+
+func (p *parser) or() (astNode, error) {
+	l, err := p.and()
+	for err == nil && p.keyword("or") {
+		pos := p.tok.pos
+		if err = p.advance(); err != nil {
+			return nil, err
+		}
+		var r astNode
+		if r, err = p.and(); err == nil {
+			l = &binaryExpr{pos: pos, op: "or", l: l, r: r}
+		}
+	}
+	return l, err
+}
+
+func (p *parser) and() (astNode, error) {
+	l, err := p.not()
+	for err == nil && p.keyword("and") {
+		pos := p.tok.pos
+		if err = p.advance(); err != nil {
+			return nil, err
+		}
+		var r astNode
+		if r, err = p.not(); err == nil {
+			l = &binaryExpr{pos: pos, op: "and", l: l, r: r}
+		}
+	}
+	return l, err
+}
+
+func (p *parser) not() (astNode, error) {
+	if !p.keyword("not") {
+		return p.comparison()
+	}
+	pos := p.tok.pos
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errorf(pos, "expression nested too deeply")
+	}
+	x, err := p.not()
+	if err != nil {
+		return nil, err
+	}
+	return &unaryExpr{pos: pos, op: "not", x: x}, nil
+}
+
+func isCmpOp(s string) bool {
+	switch s {
+	case "==", "!=", "<", "<=", ">", ">=":
+		return true
+	}
+	return false
+}
+
+func (p *parser) comparison() (astNode, error) {
+	l, err := p.additive()
+	if err != nil {
+		return nil, err
+	}
+	pos := p.tok.pos
+	switch {
+	case p.tok.kind == tokOp && isCmpOp(p.tok.text):
+		op := p.tok.text
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		r, err := p.additive()
+		if err != nil {
+			return nil, err
+		}
+		l = &binaryExpr{pos: pos, op: op, l: l, r: r}
+	case p.keyword("is"):
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		not := false
+		if p.keyword("not") {
+			not = true
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+		}
+		if !p.keyword("null") {
+			return nil, p.errorf(p.tok.pos, "expected null after is, found "+p.describe())
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		l = &isNullExpr{pos: pos, not: not, x: l}
+	case p.keyword("in") || p.keyword("not"):
+		not := p.keyword("not")
+		if not {
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			if !p.keyword("in") {
+				return nil, p.errorf(p.tok.pos, "expected in after not, found "+p.describe())
+			}
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if err := p.expect("("); err != nil {
+			return nil, err
+		}
+		list, err := p.list()
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 0 {
+			return nil, p.errorf(pos, "empty in list")
+		}
+		l = &inExpr{pos: pos, not: not, x: l, list: list}
+	default:
+		return l, nil
+	}
+	if p.tok.kind == tokOp && isCmpOp(p.tok.text) || p.keyword("is") || p.keyword("in") {
+		return nil, p.errorf(p.tok.pos, "comparisons cannot be chained; use parentheses or and")
+	}
+	return l, nil
+}
+
+// list parses "a, b, c)" after an opening parenthesis.
+func (p *parser) list() ([]astNode, error) {
+	var list []astNode
+	if p.op(")") {
+		return list, p.advance()
+	}
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, e)
+		if p.op(")") {
+			return list, p.advance()
+		}
+		if err := p.expect(","); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (p *parser) additive() (astNode, error) {
+	l, err := p.multiplicative()
+	for err == nil && (p.op("+") || p.op("-")) {
+		pos, op := p.tok.pos, p.tok.text
+		if err = p.advance(); err != nil {
+			return nil, err
+		}
+		var r astNode
+		if r, err = p.multiplicative(); err == nil {
+			l = &binaryExpr{pos: pos, op: op, l: l, r: r}
+		}
+	}
+	return l, err
+}
+
+func (p *parser) multiplicative() (astNode, error) {
+	l, err := p.unary()
+	for err == nil && (p.op("*") || p.op("/") || p.op("%")) {
+		pos, op := p.tok.pos, p.tok.text
+		if err = p.advance(); err != nil {
+			return nil, err
+		}
+		var r astNode
+		if r, err = p.unary(); err == nil {
+			l = &binaryExpr{pos: pos, op: op, l: l, r: r}
+		}
+	}
+	return l, err
+}
+
+func (p *parser) unary() (astNode, error) {
+	if !p.op("-") {
+		return p.primary()
+	}
+	pos := p.tok.pos
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	// A minus directly before a number is part of the literal, so that
+	// -9223372036854775808 is a valid int64.
+	switch p.tok.kind {
+	case tokInt, tokFloat:
+		tok := p.tok
+		tok.text = "-" + tok.text
+		tok.pos = pos
+		p.tok = tok
+		return p.primary()
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errorf(pos, "expression nested too deeply")
+	}
+	x, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	return &unaryExpr{pos: pos, op: "-", x: x}, nil
+}
+
+func (p *parser) primary() (astNode, error) {
+	t := p.tok
+	switch t.kind {
+	case tokInt:
+		v, err := strconv.ParseInt(t.text, 10, 64)
+		if err != nil {
+			return nil, p.errorf(t.pos, "integer "+t.text+" out of range")
+		}
+		return &litExpr{pos: t.pos, kind: litInt, i: v}, p.advance()
+	case tokFloat:
+		v, err := strconv.ParseFloat(t.text, 64)
+		if err != nil || math.IsInf(v, 0) {
+			return nil, p.errorf(t.pos, "number "+t.text+" out of range")
+		}
+		return &litExpr{pos: t.pos, kind: litFloat, f: v}, p.advance()
+	case tokString:
+		return &litExpr{pos: t.pos, kind: litString, s: t.text}, p.advance()
+	case tokTime:
+		v, ok := parseTimestamp(t.text)
+		if !ok {
+			return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05Z)")
+		}
+		return &litExpr{pos: t.pos, kind: litTime, i: v}, p.advance()
+	case tokDate:
+		v, ok := parseDate(t.text)
+		if !ok {
+			return nil, p.errorf(t.pos, "bad date "+strconv.Quote(t.text)+" (want YYYY-MM-DD)")
+		}
+		return &litExpr{pos: t.pos, kind: litDate, i: v}, p.advance()
+	case tokQuotedIdent:
+		return &colExpr{pos: t.pos, name: t.text}, p.advance()
+	case tokIdent:
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(t.text) {
+		case "true", "false":
+			return &litExpr{pos: t.pos, kind: litBool, b: strings.EqualFold(t.text, "true")}, nil
+		case "null":
+			return &litExpr{pos: t.pos, kind: litNull}, nil
+		case "and", "or", "not", "in", "is":
+			return nil, p.errorf(t.pos, "unexpected "+strconv.Quote(t.text))
+		}
+		if p.op("(") {
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			args, err := p.list()
+			if err != nil {
+				return nil, err
+			}
+			return &callExpr{pos: t.pos, name: strings.ToLower(t.text), args: args}, nil
+		}
+		return &colExpr{pos: t.pos, name: t.text}, nil
+	case tokOp:
+		if t.text == "(" {
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			return e, p.expect(")")
+		}
+	}
+	return nil, p.errorf(t.pos, "unexpected "+p.describe())
+}
+
+// parseTimestamp parses RFC 3339 (a missing zone means UTC, a space may
+// replace the T) into µs since the epoch.
+func parseTimestamp(s string) (int64, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UnixMicro(), true
+		}
+	}
+	return 0, false
+}
+
+// parseDate parses YYYY-MM-DD into days since the epoch.
+func parseDate(s string) (int64, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, false
+	}
+	return floorDiv(t.Unix(), 86400), true
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}

@@ -1,0 +1,91 @@
+package expr
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// typ is the type of an expression value. Integer-like arrow types load as
+// tInt, floats as tFloat, timestamps of any unit as tTime (µs since the
+// epoch, UTC) and dates as tDate (days since the epoch).
+type typ uint8
+
+const (
+	tNull typ = iota // the type of the bare null literal
+	tBool
+	tInt
+	tFloat
+	tString
+	tTime
+	tDate
+)
+
+func (t typ) String() string {
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date"}[t]
+}
+
+// TimestampType is the arrow type of timestamp results.
+var timestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+
+// arrowType is the arrow type that results of type t are returned as.
+func (t typ) arrowType() arrow.DataType {
+	switch t {
+	case tBool:
+		return arrow.FixedWidthTypes.Boolean
+	case tInt:
+		return arrow.PrimitiveTypes.Int64
+	case tFloat:
+		return arrow.PrimitiveTypes.Float64
+	case tString:
+		return arrow.BinaryTypes.String
+	case tTime:
+		return timestampType
+	case tDate:
+		return arrow.FixedWidthTypes.Date32
+	}
+	return arrow.Null
+}
+
+// typeOf maps an input column's arrow type to the type it is read as.
+func typeOf(dt arrow.DataType) (typ, error) {
+	switch dt.ID() {
+	case arrow.NULL:
+		return tNull, nil
+	case arrow.BOOL:
+		return tBool, nil
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		return tInt, nil
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return tFloat, nil
+	case arrow.STRING, arrow.LARGE_STRING:
+		return tString, nil
+	case arrow.TIMESTAMP:
+		return tTime, nil
+	case arrow.DATE32, arrow.DATE64:
+		return tDate, nil
+	}
+	return 0, fmt.Errorf("unsupported column type %s", dt)
+}
+
+func isNumeric(t typ) bool { return t == tInt || t == tFloat }
+
+// unify returns the common type two operands are converted to for
+// comparison, if/coalesce and in: int and float meet at float, date and
+// timestamp at timestamp, null meets anything.
+func unify(a, b typ) (typ, bool) {
+	switch {
+	case a == b:
+		return a, true
+	case a == tNull:
+		return b, true
+	case b == tNull:
+		return a, true
+	case isNumeric(a) && isNumeric(b):
+		return tFloat, true
+	case (a == tTime || a == tDate) && (b == tTime || b == tDate):
+		return tTime, true
+	}
+	return 0, false
+}

@@ -1,0 +1,190 @@
+package transform
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// splitList splits a comma-separated argument into trimmed items; an item
+// in backticks may contain commas (“ is a literal backtick).
+func splitList(arg string) ([]string, error) {
+	var items []string
+	var cur strings.Builder
+	quoted := false
+	for i := 0; i < len(arg); i++ {
+		c := arg[i]
+		switch {
+		case c == '`' && quoted && i+1 < len(arg) && arg[i+1] == '`':
+			cur.WriteByte('`')
+			i++
+		case c == '`':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			items = append(items, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if quoted {
+		return nil, fmt.Errorf("unterminated backtick in %q", arg)
+	}
+	items = append(items, strings.TrimSpace(cur.String()))
+	for _, it := range items {
+		if it == "" {
+			return nil, fmt.Errorf("empty column name in %q", arg)
+		}
+	}
+	return items, nil
+}
+
+// columnIndex finds name in schema, with a suggestion when it is missing.
+func columnIndex(schema *arrow.Schema, name string) (int, error) {
+	idx := schema.FieldIndices(name)
+	switch len(idx) {
+	case 1:
+		return idx[0], nil
+	case 0:
+		names := make([]string, schema.NumFields())
+		for k, f := range schema.Fields() {
+			names[k] = f.Name
+		}
+		if hint := expr.Closest(name, names); hint != "" {
+			return 0, fmt.Errorf("unknown column %q, did you mean %q?", name, hint)
+		}
+		return 0, fmt.Errorf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))
+	}
+	return 0, fmt.Errorf("column name %q is ambiguous: %d columns have it", name, len(idx))
+}
+
+// checkInput reports a batch whose columns do not have the types of the
+// schema the stage was built for (building a batch on a mismatch panics).
+func checkInput(verbName string, in arrow.RecordBatch, want *arrow.Schema) error {
+	if int(in.NumCols()) != want.NumFields() {
+		return fmt.Errorf("%s: batch has %d columns, the stage was built for %d", verbName, in.NumCols(), want.NumFields())
+	}
+	for k, c := range in.Columns() {
+		if !arrow.TypeEqual(c.DataType(), want.Field(k).Type) {
+			return fmt.Errorf("%s: column %d %q is %s, the stage was built for %s", verbName, k+1, want.Field(k).Name, c.DataType(), want.Field(k).Type)
+		}
+	}
+	return nil
+}
+
+// projectWorker builds each output batch from input columns picked by
+// index, under a new schema: select, drop and rename. Zero-copy.
+type projectWorker struct {
+	verb   string
+	in     *arrow.Schema
+	schema *arrow.Schema
+	pick   []int
+}
+
+func (w projectWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer in.Release()
+	if err := checkInput(w.verb, in, w.in); err != nil {
+		return nil, err
+	}
+	cols := make([]arrow.Array, len(w.pick))
+	for k, idx := range w.pick {
+		cols[k] = in.Column(idx)
+	}
+	return array.NewRecordBatch(w.schema, cols, in.NumRows()), nil
+}
+
+func projectStage(name string, env verb.Env, in *arrow.Schema, pick []int, fields []arrow.Field) (pipeline.Stage, *arrow.Schema) {
+	md := in.Metadata()
+	out := arrow.NewSchema(fields, &md)
+	w := projectWorker{verb: name, in: in, schema: out, pick: pick}
+	return pipeline.Stage{Name: name, Workers: env.Workers, NewWorker: func() pipeline.Worker { return w }}, out
+}
+
+func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	names, err := splitList(args[0])
+	if err != nil {
+		return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
+	}
+	pick := make([]int, len(names))
+	fields := make([]arrow.Field, len(names))
+	seen := map[int]bool{}
+	for k, n := range names {
+		idx, err := columnIndex(in, n)
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
+		}
+		if seen[idx] {
+			return pipeline.Stage{}, nil, fmt.Errorf("select: column %q listed twice", n)
+		}
+		seen[idx] = true
+		pick[k], fields[k] = idx, in.Field(idx)
+	}
+	st, out := projectStage("select", env, in, pick, fields)
+	return st, out, nil
+}
+
+func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	names, err := splitList(args[0])
+	if err != nil {
+		return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
+	}
+	gone := map[int]bool{}
+	for _, n := range names {
+		idx, err := columnIndex(in, n)
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
+		}
+		gone[idx] = true
+	}
+	var pick []int
+	var fields []arrow.Field
+	for k, f := range in.Fields() {
+		if !gone[k] {
+			pick, fields = append(pick, k), append(fields, f)
+		}
+	}
+	st, out := projectStage("drop", env, in, pick, fields)
+	return st, out, nil
+}
+
+func buildRename(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	pairs, err := splitList(args[0])
+	if err != nil {
+		return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
+	}
+	fields := append([]arrow.Field(nil), in.Fields()...)
+	renamed := map[string]bool{}
+	for _, p := range pairs {
+		old, nu, ok := strings.Cut(p, "=")
+		old, nu = strings.TrimSpace(old), strings.TrimSpace(nu)
+		if !ok || old == "" || nu == "" {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p)
+		}
+		idx, err := columnIndex(in, old)
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
+		}
+		fields[idx].Name = nu
+		renamed[nu] = true
+	}
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if seen[f.Name] && renamed[f.Name] {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: two columns would be named %q", f.Name)
+		}
+		seen[f.Name] = true
+	}
+	pick := make([]int, len(fields))
+	for k := range pick {
+		pick[k] = k
+	}
+	st, out := projectStage("rename", env, in, pick, fields)
+	return st, out, nil
+}
