@@ -1,0 +1,140 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Run runs every cell of the matrix cfg describes, one after the other: for
+// each cell it prepares the input (outside the timing), warms up (one run,
+// or with cfg.Rows 0 up to four that size the runs to cfg.RunTime) and
+// then runs the pipeline cfg.Repeats measured times. It writes a line
+// describing the matrix and then a progress line per run to progress (nil
+// means none); the progress line is rewritten in place with '\r', e.g.
+//
+//	[12/84] chain mode=shared batch=16384 workers=2 rep 3/5
+//
+// and a final newline ends it. Run blocks until the matrix is done, ctx is
+// cancelled or a run fails, and returns the results in run order (the
+// cells finished so far, with the error). Cells run on all of the
+// process's CPUs; Run itself is not safe for concurrent use with anything
+// else that measures the same process.
+func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = io.Discard
+	}
+	cells := cfg.cells()
+	size := fmt.Sprintf("%d rows per run", cfg.Rows)
+	if cfg.Rows == 0 {
+		size = fmt.Sprintf("runs sized to about %v", cfg.RunTime)
+	}
+	fmt.Fprintf(progress, "%d cells × (warm-up + %d repeats), %s; %s\n", len(cells), cfg.Repeats, size, cfg.sweepNote())
+	line := progressLine{w: progress}
+	defer line.end()
+
+	data := newDatasets(cfg.Seed)
+	results := make([]Result, 0, len(cells))
+	for i, c := range cells {
+		name := fmt.Sprintf("%s mode=%s batch=%d workers=%d", c.scenario.name, c.mode, c.batchRows, c.workers)
+		line.printf("[%d/%d] %s preparing", i+1, len(cells), name)
+		r, err := prepareCell(ctx, data, c, cfg)
+		if err != nil {
+			return results, fmt.Errorf("bench: %s: %w", name, err)
+		}
+		runs, err := repeat(ctx, r, cfg, func(rep int) {
+			if rep == 0 {
+				line.printf("[%d/%d] %s warm-up", i+1, len(cells), name)
+				return
+			}
+			line.printf("[%d/%d] %s rep %d/%d", i+1, len(cells), name, rep, cfg.Repeats)
+		})
+		r.close()
+		if err != nil {
+			return results, fmt.Errorf("bench: %s: %w", name, err)
+		}
+		results = append(results, summarize(c, runs))
+	}
+	return results, nil
+}
+
+// probeRows is the input of the first warm-up run when the run size
+// adapts; maxProbes bounds the warm-up runs.
+const (
+	probeRows = 64 << 10
+	maxProbes = 4
+)
+
+// repeat warms r up and then runs it cfg.Repeats measured times, calling
+// announce(rep) before each run (rep 0 for warm-up runs).
+//
+// With a fixed cfg.Rows the warm-up is one run. With cfg.Rows 0 the run
+// size adapts, the way testing.B sizes b.N: the first warm-up reads
+// probeRows rows (at least two batches); while a warm-up takes less than a
+// quarter of cfg.RunTime, the next reads as many rows as its speed predicts
+// for cfg.RunTime (at most 100 times more, at most maxProbes runs); the
+// last one's speed sizes the measured runs to take about cfg.RunTime, with
+// at least two batches and at most the scenario's maxRows.
+func repeat(ctx context.Context, r *cellRunner, cfg Config, announce func(rep int)) ([]Sample, error) {
+	adapt := cfg.Rows == 0
+	minRows := 2 * r.cell.batchRows
+	if adapt {
+		r.setRows(max(probeRows, minRows))
+	}
+	for probe := 1; ; probe++ {
+		announce(0)
+		s, err := measure(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if !adapt || s.Wall <= 0 {
+			break
+		}
+		want := float64(s.Rows) / s.Wall.Seconds() * cfg.RunTime.Seconds()
+		n := max(minRows, int(min(want, 100*float64(r.rows), float64(r.maxRows))))
+		long := s.Wall >= cfg.RunTime/4 || r.rows >= r.maxRows || probe == maxProbes
+		r.setRows(n)
+		if long {
+			break
+		}
+	}
+	runs := make([]Sample, 0, cfg.Repeats)
+	for rep := 1; rep <= cfg.Repeats; rep++ {
+		announce(rep)
+		s, err := measure(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, s)
+	}
+	return runs, nil
+}
+
+// progressLine rewrites one terminal line in place.
+type progressLine struct {
+	w    io.Writer
+	last int // length of the last line written
+	used bool
+}
+
+func (p *progressLine) printf(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	pad := ""
+	if n := p.last - len(s); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", s, pad)
+	p.last = len(s)
+	p.used = true
+}
+
+func (p *progressLine) end() {
+	if p.used {
+		fmt.Fprintln(p.w)
+	}
+}

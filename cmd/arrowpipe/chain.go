@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// verbCall is one verb of the chain with its arguments.
+type verbCall struct {
+	spec verb.Spec
+	args []string
+}
+
+// parseChain splits the positional arguments into the verb chain and the
+// files that follow it: VERB ARGS [then VERB ARGS]... FILE...
+func parseChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) {
+	byName := make(map[string]verb.Spec, len(specs))
+	names := make([]string, 0, len(specs))
+	for _, s := range specs {
+		byName[s.Name] = s
+		names = append(names, s.Name)
+	}
+	var calls []verbCall
+	afterThen := false
+	for i := 0; i < len(args); {
+		tok := args[i]
+		spec, ok := byName[tok]
+		if !ok {
+			if afterThen {
+				return nil, nil, &usageError{unknownVerb(tok, names, "after 'then'")}
+			}
+			if _, err := os.Stat(tok); err != nil && tok != "-" && looksLikeVerb(tok) {
+				if s := closest(tok, names); s != "" {
+					return nil, nil, &usageError{fmt.Sprintf("unknown verb or missing file %q (did you mean the verb %q?)", tok, s)}
+				}
+			}
+			return calls, args[i:], nil
+		}
+		if len(spec.Args) > len(args)-i-1 {
+			return nil, nil, &usageError{fmt.Sprintf("verb %s needs %d argument(s): %s %s", tok, len(spec.Args), tok, strings.Join(spec.Args, " "))}
+		}
+		calls = append(calls, verbCall{spec: spec, args: args[i+1 : i+1+len(spec.Args)]})
+		i += 1 + len(spec.Args)
+		afterThen = false
+		if i < len(args) && args[i] == "then" {
+			i++
+			afterThen = true
+			if i == len(args) {
+				return nil, nil, &usageError{"'then' must be followed by a verb"}
+			}
+		}
+	}
+	return calls, nil, nil
+}
+
+func unknownVerb(tok string, names []string, where string) string {
+	msg := fmt.Sprintf("unknown verb %q %s", tok, where)
+	if s := closest(tok, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+// looksLikeVerb is true for a bare word: no path separator or extension.
+func looksLikeVerb(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "./\\")
+}
+
+// closest returns the name nearest to s by edit distance, if it is near.
+func closest(s string, names []string) string {
+	best, bestD := "", len(s)/2+2
+	for _, n := range names {
+		if d := editDistance(s, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+const helpIntro = `arrowpipe streams CSV, TSV, NDJSON, Arrow IPC and Parquet (gzip or zstd
+compressed; files or pipes) through a chain of verbs on a staged pipeline of
+Apache Arrow record batches, and writes CSV, TSV, NDJSON, Arrow or Parquet.
+
+Usage:
+  arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]
+  arrowpipe gen [--rows N] [--seed S] [--format csv|ndjson] [-o FILE]
+  arrowpipe schema [FLAGS] FILE
+  arrowpipe bench [--quick] [--out DIR]
+
+With no verb the data passes through (converted by --to / -o). With no FILE,
+standard input is read.
+`
+
+const helpExamples = `
+Examples:
+  arrowpipe samples/orders.csv
+  arrowpipe filter 'qty > 50 and region == "EU"' then select id,region,qty samples/orders.csv
+  arrowpipe derive 'total = qty * price * (1 - coalesce(discount, 0))' then top 5 'total desc' samples/orders.csv
+  arrowpipe groupby region 'count() as n, sum(qty), mean(price) as avg_price, p99(price)' samples/orders.csv
+  arrowpipe gen --rows 10000000 | arrowpipe --stats count
+  arrowpipe -o orders.parquet samples/orders.csv
+  zcat big.csv.gz | arrowpipe head 10
+
+Exit status: 0 success (also when the reader of stdout goes away early),
+1 usage error, 2 bad input data or I/O error, 130 interrupted.
+`
+
+func printHelp(w io.Writer) {
+	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
+	var o options
+	o.register(fs)
+	fmt.Fprint(w, helpIntro)
+	fmt.Fprint(w, "\nVerbs:\n")
+	for _, s := range allVerbs() {
+		use := s.Name
+		if len(s.Args) > 0 {
+			use += " " + strings.Join(s.Args, " ")
+		}
+		fmt.Fprintf(w, "  %-34s %s\n", use, s.Summary)
+	}
+	fmt.Fprint(w, "\nFlags:\n")
+	fmt.Fprint(w, fs.FlagUsages())
+	fmt.Fprint(w, helpExamples)
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+// TestMain doubles as the arrowpipe binary for the process tests: with
+// ARROWPIPE_AS_MAIN=1 the test binary runs main instead of the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("ARROWPIPE_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
+
+const sample = "../../samples/orders.csv"
+
+// cli runs arrowpipe in-process and returns its exit status and output.
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func cli(t *testing.T, stdin string, args ...string) cliResult {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := run(ctx, args, strings.NewReader(stdin), &out, &errOut)
+	return cliResult{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// readCSV parses CSV text into records.
+func readCSV(t *testing.T, text string) [][]string {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	return recs
+}
+
+// sameValue compares two CSV fields as values: numbers by value (12.50 is
+// 12.5), everything else as text.
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, errA := strconv.ParseFloat(a, 64)
+	fb, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && fa == fb
+}
+
+func assertSameRecords(t *testing.T, want, got [][]string) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), "record count")
+	for i := range want {
+		require.Equal(t, len(want[i]), len(got[i]), "record %d field count", i)
+		for j := range want[i] {
+			if !sameValue(want[i][j], got[i][j]) {
+				t.Fatalf("record %d field %d: want %q, got %q", i, j, want[i][j], got[i][j])
+			}
+		}
+	}
+}
+
+func TestPassThroughSampleInEveryMode(t *testing.T) {
+	raw, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	want := readCSV(t, string(raw))
+	for _, mode := range []string{"copy", "shared", "auto"} {
+		for _, workers := range []string{"1", "3"} {
+			for _, batch := range []string{"100", "65536"} {
+				t.Run("mode="+mode+"/workers="+workers+"/batch="+batch, func(t *testing.T) {
+					res := cli(t, "", "--handoff", mode, "--workers", workers, "--batch-rows", batch, sample)
+					require.Equal(t, 0, res.code, res.stderr)
+					assertSameRecords(t, want, readCSV(t, res.stdout))
+				})
+			}
+		}
+	}
+}
+
+func TestStdinAndUnordered(t *testing.T) {
+	raw, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	res := cli(t, string(raw), "--batch-rows", "500")
+	require.Equal(t, 0, res.code, res.stderr)
+	want := readCSV(t, string(raw))
+	assertSameRecords(t, want, readCSV(t, res.stdout))
+
+	res = cli(t, string(raw), "--unordered", "--batch-rows", "500", "--workers", "2")
+	require.Equal(t, 0, res.code, res.stderr)
+	got := readCSV(t, res.stdout)
+	require.Len(t, got, len(want))
+	seen := map[string]bool{}
+	for _, r := range got[1:] {
+		assert.False(t, seen[r[0]], "id %s written twice", r[0])
+		seen[r[0]] = true
+	}
+	assert.Len(t, seen, len(want)-1)
+}
+
+func TestOutputFileIsCommittedOnlyOnSuccess(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	res := cli(t, "", "-o", out, sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, 10001, len(readCSV(t, string(data))))
+
+	bad := filepath.Join(dir, "bad.csv")
+	var b strings.Builder
+	b.WriteString("id,qty\n")
+	for i := 0; i < 5000; i++ {
+		b.WriteString(strconv.Itoa(i) + ",7\n")
+	}
+	b.WriteString("5000,seven\n")
+	require.NoError(t, os.WriteFile(bad, []byte(b.String()), 0o644))
+	failed := filepath.Join(dir, "failed.csv")
+	res = cli(t, "", "--batch-rows", "100", "-o", failed, bad)
+	assert.Equal(t, exitData, res.code)
+	assert.Contains(t, res.stderr, "bad.csv:5002:2")
+	_, err = os.Stat(failed)
+	assert.True(t, os.IsNotExist(err), "no partial output after a failure")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file left behind")
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"--frobnicate", sample}, "unknown flag: --frobnicate"},
+		{"bad handoff", []string{"--handoff", "zero", sample}, `unknown handoff mode "zero"`},
+		{"bad on-error", []string{"--on-error", "ignore", sample}, `--on-error "ignore"`},
+		{"reject without file", []string{"--on-error", "reject", sample}, "--rejects FILE"},
+		{"bad size", []string{"--batch-bytes", "lots", sample}, `invalid size "lots"`},
+		{"bad stage workers", []string{"--stage-workers", "decode=0", sample}, "decode=0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cli(t, "", tc.args...)
+			assert.Equal(t, exitUsage, res.code)
+			assert.Contains(t, res.stderr, tc.want)
+		})
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	res := cli(t, "", "no/such/file.csv")
+	assert.Equal(t, exitData, res.code)
+	assert.Contains(t, res.stderr, "no/such/file.csv")
+	assert.Contains(t, res.stderr, "no such file")
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	res := cli(t, "", "--help")
+	require.Equal(t, 0, res.code)
+	assert.Contains(t, res.stdout, "Usage:")
+	assert.Contains(t, res.stdout, "--handoff")
+	res = cli(t, "", "--version")
+	require.Equal(t, 0, res.code)
+	assert.True(t, strings.HasPrefix(res.stdout, "arrowpipe "))
+}
+
+func TestGenIsDeterministic(t *testing.T) {
+	a := cli(t, "", "gen", "--rows", "3000", "--seed", "9")
+	b := cli(t, "", "gen", "--rows", "3000", "--seed", "9")
+	require.Equal(t, 0, a.code, a.stderr)
+	assert.Equal(t, a.stdout, b.stdout)
+	assert.Len(t, readCSV(t, a.stdout), 3001)
+	res := cli(t, "", "gen", "--format", "xml")
+	assert.NotEqual(t, 0, res.code)
+}
+
+func TestSchemaCommand(t *testing.T) {
+	res := cli(t, "", "schema", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, "id:int64\nts:timestamp\nregion:string\nproduct:string\nqty:int64\nprice:float64\ndiscount:float64\nnote:string\n", res.stdout)
+	res = cli(t, "", "schema", "--schema", "qty:float64", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Contains(t, res.stdout, "qty:float64\n")
+}
+
+func TestStatsReconcile(t *testing.T) {
+	res := cli(t, "", "--stats", "--batch-rows", "1000", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "rows: 10000 read = 10000 written + 0 rejected")
+	assert.NotContains(t, res.stderr, "DOES NOT BALANCE")
+	res = cli(t, "", "--stats=json", "--batch-rows", "1000", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `"balanced": true`)
+}

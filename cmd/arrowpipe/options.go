@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+)
+
+// options are the flags of a processing run.
+type options struct {
+	// Input.
+	from       string
+	delimiter  string
+	noHeader   bool
+	schema     string
+	nullValues []string
+	// Output.
+	output      string
+	to          string
+	compress    string
+	compression string
+	// Engine.
+	handoff       string
+	copyThreshold string
+	workers       int
+	stageWorkers  []string
+	batchRows     int
+	batchBytes    string
+	flushInterval time.Duration
+	unordered     bool
+	queueDepth    int
+	// Stateful stages.
+	maxMemory string
+	tempDir   string
+	// Operations.
+	onError    string
+	rejects    string
+	stats      string
+	statsFile  string
+	progress   bool
+	noProgress bool
+
+	help    bool
+	version bool
+}
+
+func (o *options) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, parquet (default: from the file extension, else sniffed)")
+	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default ',', '\\t' for .tsv); 'tab' is accepted")
+	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
+	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (the rest is inferred)")
+	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
+
+	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
+	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, parquet (default: from -o extension, else csv)")
+	fs.StringVar(&o.compress, "compress", "", "compress the output: gzip, zstd or none (default: from -o extension)")
+	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none")
+
+	fs.StringVar(&o.handoff, "handoff", "auto", "how batches cross between stages: copy, shared or auto")
+	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto, batches smaller than this are copied (default "+formatBytes(sharedmem.DefaultCopyThreshold)+")")
+	fs.IntVar(&o.workers, "workers", 0, "workers per CPU-bound stage (default: GOMAXPROCS = "+strconv.Itoa(runtime.GOMAXPROCS(0))+")")
+	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1")
+	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most (default 65536)")
+	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most (default 4MiB)")
+	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long")
+	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept)")
+	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
+
+	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for stateful stages (sort spills beyond it)")
+	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for sort spill files (default: the system's)")
+
+	fs.StringVar(&o.onError, "on-error", "fail", "bad input rows: fail (stop at the first), skip (drop and count) or reject (write to --rejects)")
+	fs.StringVar(&o.rejects, "rejects", "", "with --on-error reject: CSV file for the bad rows (file, line, column, reason, record)")
+	fs.StringVar(&o.stats, "stats", "", "print per-stage statistics at the end: text or json")
+	fs.Lookup("stats").NoOptDefVal = "text"
+	fs.StringVar(&o.statsFile, "stats-file", "", "write --stats to this file instead of stderr")
+	fs.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
+
+	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
+	fs.BoolVar(&o.version, "version", false, "print the version")
+}
+
+// parseBytes reads sizes like 65536, 64KiB, 4MiB, 1GiB, 512MB.
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid size %q (want e.g. 65536, 64KiB, 4MiB, 1GiB)", s)
+	}
+	return n * mult, nil
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// process runs one pipeline: open the inputs, build the verb chain against
+// their schema, write to the output, and commit the output only on success.
+func process(ctx context.Context, o *options, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, env, err := o.engine()
+	if err != nil {
+		return err
+	}
+	calls, files, err := parseChain(args, allVerbs())
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	rejects, err := newRejectPolicy(o, stdout)
+	if err != nil {
+		return err
+	}
+	defer rejects.abort()
+
+	src, err := openSource(ctx, o, files, stdin, env.Mem, rejects.fn())
+	if err != nil {
+		return err
+	}
+	defer src.close()
+
+	stages, schema, err := buildStages(env, calls, src.Schema(), o.stageWorkers)
+	if err != nil {
+		return err
+	}
+	out, err := openOutput(o, stdout)
+	if err != nil {
+		return err
+	}
+	defer out.file.Abort()
+	sink, err := newSink(o, out, schema, env.Mem)
+	if err != nil {
+		return err
+	}
+
+	p := pipeline.New(src, stages, sink, cfg)
+	stopProgress := startProgress(ctx, o, p, src, stderr)
+	runErr := p.Run(ctx)
+	stopProgress()
+	if err := src.close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr == nil {
+		runErr = out.file.Commit()
+	}
+	if runErr == nil {
+		runErr = rejects.commit()
+	}
+	if err := printStats(o, p.Metrics(), rejects.count(), stderr); err != nil && runErr == nil {
+		runErr = err
+	}
+	if n := rejects.count(); n > 0 && o.onError == "skip" {
+		fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
+	}
+	return runErr
+}
+
+// engine turns the engine flags into the pipeline's Config and the verbs' Env.
+func (o *options) engine() (pipeline.Config, verb.Env, error) {
+	var cfg pipeline.Config
+	var env verb.Env
+	mode, err := sharedmem.ParseMode(o.handoff)
+	if err != nil {
+		return cfg, env, &usageError{err.Error()}
+	}
+	cfg.Handoff.Mode = mode
+	if o.copyThreshold != "" {
+		if cfg.Handoff.CopyThreshold, err = parseBytes(o.copyThreshold); err != nil {
+			return cfg, env, &usageError{"--copy-threshold: " + err.Error()}
+		}
+	}
+	if o.workers < 0 || o.batchRows < 0 || o.queueDepth < 0 {
+		return cfg, env, &usageError{"--workers, --batch-rows and --queue-depth must not be negative"}
+	}
+	overrides, err := parseStageWorkers(o.stageWorkers)
+	if err != nil {
+		return cfg, env, err
+	}
+	cfg.DecodeWorkers = pick(overrides["decode"], o.workers)
+	cfg.EncodeWorkers = pick(overrides["encode"], o.workers)
+	cfg.QueueDepth = o.queueDepth
+	cfg.Unordered = o.unordered
+	pool := sharedmem.NewPool(0)
+	cfg.Mem = pool
+	env.Mem = pool
+	env.Workers = o.workers
+	if env.MaxMemory, err = parseBytes(o.maxMemory); err != nil {
+		return cfg, env, &usageError{"--max-memory: " + err.Error()}
+	}
+	env.TempDir = o.tempDir
+	switch o.onError {
+	case "fail", "skip", "reject":
+	default:
+		return cfg, env, &usageError{fmt.Sprintf("--on-error %q: want fail, skip or reject", o.onError)}
+	}
+	if o.onError == "reject" && o.rejects == "" {
+		return cfg, env, &usageError{"--on-error reject needs --rejects FILE"}
+	}
+	return cfg, env, nil
+}
+
+func pick(override, fallback int) int {
+	if override > 0 {
+		return override
+	}
+	return fallback
+}
+
+// parseStageWorkers reads --stage-workers name=N,...
+func parseStageWorkers(items []string) (map[string]int, error) {
+	m := make(map[string]int, len(items))
+	for _, it := range items {
+		name, n, ok := strings.Cut(it, "=")
+		v, err := strconv.Atoi(n)
+		if !ok || err != nil || v <= 0 || name == "" {
+			return nil, &usageError{fmt.Sprintf("--stage-workers %q: want STAGE=N with N > 0", it)}
+		}
+		m[name] = v
+	}
+	return m, nil
+}
+
+// buildStages builds each verb's stage against the schema that reaches it.
+func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers []string) ([]pipeline.Stage, *arrow.Schema, error) {
+	overrides, err := parseStageWorkers(stageWorkers)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]int{}
+	stages := make([]pipeline.Stage, 0, len(calls))
+	schema := in
+	for _, c := range calls {
+		stage, out, err := c.spec.Build(env, c.args, schema)
+		if err != nil {
+			return nil, nil, &usageError{fmt.Sprintf("%s: %v", c.spec.Name, err)}
+		}
+		seen[c.spec.Name]++
+		stage.Name = c.spec.Name
+		if n := seen[c.spec.Name]; n > 1 {
+			stage.Name = fmt.Sprintf("%s-%d", c.spec.Name, n)
+		}
+		// Stages that need one worker (head, distinct, sort) keep it.
+		if n := overrides[stage.Name]; n > 0 && stage.Workers != 1 {
+			stage.Workers = n
+		}
+		stages = append(stages, stage)
+		schema = out
+	}
+	return stages, schema, nil
+}
+
+// outputTarget is where the result goes and in which format.
+type outputTarget struct {
+	file   *output.File
+	format string
+}
+
+func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
+	format, compression := output.FormatFromPath(o.output)
+	if o.to != "" {
+		format = o.to
+	}
+	if format == "" {
+		format = "csv"
+	}
+	if o.compress != "" {
+		compression = o.compress
+	}
+	f, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: compression})
+	if err != nil {
+		return outputTarget{}, err
+	}
+	return outputTarget{file: f, format: format}, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// startProgress shows a progress bar on stderr while p runs, when stderr
+// is a terminal or --progress asks for it: bytes read of the total (or so
+// far, for pipes), rows/s, MB/s and, for files, the time left. It samples
+// the pipeline's counters 5 times a second, so the pipeline itself pays
+// nothing for it. The returned func stops it.
+func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *openedSource, stderr io.Writer) func() {
+	show := o.progress
+	if f, ok := stderr.(*os.File); ok && !o.progress && !o.noProgress {
+		show = term.IsTerminal(int(f.Fd()))
+	}
+	if !show || o.noProgress {
+		return func() {}
+	}
+	_, total := src.progress()
+	bar := progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetPredictTime(total > 0),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSpinnerType(14),
+	)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			read, _ := src.progress()
+			m := p.Metrics()
+			rows := int64(0)
+			if len(m.Stages) > 1 {
+				rows = m.Stages[1].RowsOut
+			}
+			secs := m.Elapsed.Seconds()
+			if secs > 0 {
+				bar.Describe(fmt.Sprintf("%s rows, %s rows/s", humanCount(rows), humanCount(int64(float64(rows)/secs))))
+			}
+			bar.Set64(read)
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+		bar.Finish()
+		bar.Clear()
+	}
+}
+
+// humanCount writes 1234567 as 1.2M.
+func humanCount(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1fG", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run is the whole command: it parses args, runs, reports errors on stderr
+// and returns the exit status. Each call is independent, so tests run the
+// CLI in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var err error
+	if len(args) > 0 {
+		switch args[0] {
+		case "gen":
+			return report(runGen(ctx, args[1:], stdout, stderr), stderr)
+		case "schema":
+			return report(runSchema(ctx, args[1:], stdin, stdout), stderr)
+		case "bench":
+			return report(runBench(ctx, args[1:], stdout, stderr), stderr)
+		case "help":
+			printHelp(stdout)
+			return exitOK
+		}
+	}
+	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o options
+	o.register(fs)
+	if err = fs.Parse(args); err != nil {
+		return report(&usageError{err.Error()}, stderr)
+	}
+	switch {
+	case o.help:
+		printHelp(stdout)
+		return exitOK
+	case o.version:
+		fmt.Fprintln(stdout, "arrowpipe", version)
+		return exitOK
+	}
+	err = process(ctx, &o, fs.Args(), stdin, stdout, stderr)
+	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
+		// Whatever failed after the signal (a closed pipe, a cancelled
+		// stage) failed because of it.
+		err = errInterrupted
+	}
+	return report(err, stderr)
+}
+
+// report prints err as the user should see it and returns the exit status.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var uerr *usageError
+	var derr *pipeline.DataError
+	switch {
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "arrowpipe: %s\nRun 'arrowpipe --help' for usage.\n", uerr.msg)
+		return exitUsage
+	case output.IsBrokenPipe(err):
+		// The reader of our output went away (| head): not an error.
+		return exitOK
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(stderr, "arrowpipe: interrupted")
+		return exitInterrupted
+	case errors.As(err, &derr):
+		fmt.Fprintf(stderr, "arrowpipe: %s\n", derr.Error())
+		return exitData
+	}
+	msg := err.Error()
+	var perr *pipeline.PanicError
+	if errors.As(err, &perr) {
+		msg = "internal error: " + strings.TrimSpace(msg)
+	}
+	fmt.Fprintf(stderr, "arrowpipe: %s\n", msg)
+	return exitData
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/samples/gen"
+)
+
+func TestHeadStopsReadingEarly(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.csv")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 3}))
+	require.NoError(t, f.Close())
+	st, err := os.Stat(big)
+	require.NoError(t, err)
+
+	statsFile := filepath.Join(dir, "stats.json")
+	res := cli(t, "", "--stats=json", "--stats-file", statsFile, "--batch-rows", "1000", "head", "10", big)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Len(t, readCSV(t, res.stdout), 11)
+
+	raw, err := os.ReadFile(statsFile)
+	require.NoError(t, err)
+	var stats struct {
+		Stages []struct {
+			Name     string
+			BytesOut int64
+		}
+		Rows struct {
+			Balanced bool `json:"balanced"`
+		}
+	}
+	require.NoError(t, json.Unmarshal(raw, &stats))
+	require.Equal(t, "read", stats.Stages[0].Name)
+	read := stats.Stages[0].BytesOut
+	assert.Positive(t, read)
+	assert.Less(t, read, st.Size()/20, "head 10 must stop the reader after a few chunks")
+	assert.True(t, stats.Rows.Balanced)
+}
+
+func TestVerbChainErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown verb after then", []string{"head", "3", "then", "selekt", "id", sample}, `unknown verb "selekt" after 'then' (did you mean "select"?)`},
+		{"misspelt first verb", []string{"filtr", "qty > 1", sample}, `did you mean the verb "filter"?`},
+		{"missing argument", []string{"head"}, "verb head needs 1 argument"},
+		{"then at the end", []string{"head", "3", "then"}, "'then' must be followed by a verb"},
+		{"unknown column", []string{"select", "id,regoin", sample}, `"region"`},
+		{"bad expression", []string{"filter", "qty >", sample}, "filter:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cli(t, "", tc.args...)
+			assert.Equal(t, exitUsage, res.code, res.stderr)
+			assert.Contains(t, res.stderr, tc.want)
+		})
+	}
+}
+
+func TestMainJobOnSample(t *testing.T) {
+	res := cli(t, "", "groupby", "region", "count() as n, sum(qty), mean(price) as avg_price, p99(price)", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	recs := readCSV(t, res.stdout)
+	require.Equal(t, []string{"region", "n", "sum_qty", "avg_price", "p99_price"}, recs[0])
+	// Cross-check the counts against a plain read of the sample.
+	raw, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	counts := map[string]int{}
+	for _, r := range readCSV(t, string(raw))[1:] {
+		counts[r[2]]++
+	}
+	require.Len(t, recs, len(counts)+1)
+	for _, r := range recs[1:] {
+		assert.Equal(t, strconv.Itoa(counts[r[0]]), r[1], "count for %s", r[0])
+	}
+}
+
