@@ -3,7 +3,6 @@ package sharedmem
 import (
 	"bytes"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -87,7 +86,10 @@ func (p Parcel) Bytes() int64 { return p.live }
 type Handoff struct {
 	policy Policy
 	mem    memory.Allocator
-	msgs   sync.Pool // *bytes.Buffer message buffers, reused across batches
+	// msgs holds message buffers for reuse. A bounded free list rather than
+	// a sync.Pool: the pool is emptied at every GC, and regrowing a
+	// multi-megabyte buffer (and clearing it) cost more than the encoding.
+	msgs chan *bytes.Buffer
 
 	copied, shared           atomic.Int64
 	copiedBytes, sharedBytes atomic.Int64
@@ -112,8 +114,12 @@ func (c Counters) Add(o Counters) Counters {
 // NewHandoff returns a Handoff that routes with policy and decodes copied
 // batches into mem.
 func NewHandoff(policy Policy, mem memory.Allocator) *Handoff {
-	return &Handoff{policy: policy, mem: mem}
+	return &Handoff{policy: policy, mem: mem, msgs: make(chan *bytes.Buffer, maxIdleMessages)}
 }
+
+// maxIdleMessages bounds the message buffers a Handoff keeps for reuse;
+// more are in flight only while more batches are.
+const maxIdleMessages = 16
 
 // Send takes ownership of rec and returns a Parcel for the next stage.
 // Shared: ~50 ns and no allocation at any batch size. Copied: rec is encoded
@@ -125,13 +131,15 @@ func (h *Handoff) Send(rec arrow.RecordBatch) (Parcel, error) {
 		h.sharedBytes.Add(live)
 		return Share(rec, live), nil
 	}
-	buf, _ := h.msgs.Get().(*bytes.Buffer)
-	if buf == nil {
+	var buf *bytes.Buffer
+	select {
+	case buf = <-h.msgs:
+	default:
 		buf = new(bytes.Buffer)
 	}
 	p, err := Encode(rec, live, buf, h.mem)
 	if err != nil {
-		h.msgs.Put(buf)
+		h.recycle(buf)
 		return Parcel{}, err
 	}
 	h.copied.Add(1)
@@ -146,9 +154,16 @@ func (h *Handoff) Receive(p Parcel) (arrow.RecordBatch, error) {
 		return p.rec, nil
 	}
 	rec, err := Decode(p, h.mem)
-	p.msg.Reset()
-	h.msgs.Put(p.msg)
+	h.recycle(p.msg)
 	return rec, err
+}
+
+func (h *Handoff) recycle(buf *bytes.Buffer) {
+	buf.Reset()
+	select {
+	case h.msgs <- buf:
+	default:
+	}
 }
 
 // Counters returns the totals so far. Safe to call during a run.
@@ -178,6 +193,9 @@ func Share(rec arrow.RecordBatch, live int64) Parcel {
 func Encode(rec arrow.RecordBatch, live int64, buf *bytes.Buffer, mem memory.Allocator) (Parcel, error) {
 	defer rec.Release()
 	buf.Reset()
+	// Room for the body and the metadata up front, so the buffer does not
+	// regrow (and copy) while the writer appends to it.
+	buf.Grow(int(PinnedBytes(rec)) + 1024 + 256*int(rec.NumCols()))
 	w := ipc.NewWriter(buf, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(mem))
 	if err := w.Write(rec); err != nil {
 		w.Close()

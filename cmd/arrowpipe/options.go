@@ -67,7 +67,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.workers, "workers", 0, "workers per CPU-bound stage (default: GOMAXPROCS = "+strconv.Itoa(runtime.GOMAXPROCS(0))+")")
 	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1")
 	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most (default 65536)")
-	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most (default 4MiB)")
+	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most (default 2MiB for CSV, 8MiB for NDJSON)")
 	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long")
 	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept)")
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
@@ -76,7 +76,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for sort spill files (default: the system's)")
 
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input rows: fail (stop at the first), skip (drop and count) or reject (write to --rejects)")
-	fs.StringVar(&o.rejects, "rejects", "", "with --on-error reject: CSV file for the bad rows (file, line, column, reason, record)")
+	fs.StringVar(&o.rejects, "rejects", "", "with --on-error reject: CSV file for the bad rows (file, line, column, field, reason, record)")
 	fs.StringVar(&o.stats, "stats", "", "print per-stage statistics at the end: text or json")
 	fs.Lookup("stats").NoOptDefVal = "text"
 	fs.StringVar(&o.statsFile, "stats-file", "", "write --stats to this file instead of stderr")

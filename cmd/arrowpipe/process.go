@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -28,6 +30,9 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	}
 	if len(files) == 0 {
 		files = []string{"-"}
+	}
+	if err := checkRejectsTarget(o, files); err != nil {
+		return err
 	}
 	rejects, err := newRejectPolicy(o, stdout)
 	if err != nil {
@@ -68,11 +73,16 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	if runErr == nil {
 		runErr = rejects.commit()
 	}
-	if err := printStats(o, p.Metrics(), rejects.count(), stderr); err != nil && runErr == nil {
+	if err := printStats(o, p.Metrics(), rejects.count(), runErr, stderr); err != nil && runErr == nil {
 		runErr = err
 	}
-	if n := rejects.count(); n > 0 && o.onError == "skip" {
-		fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
+	if n := rejects.count(); n > 0 && runErr == nil {
+		switch o.onError {
+		case "skip":
+			fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
+		case "reject":
+			fmt.Fprintf(stderr, "arrowpipe: wrote %d bad row(s) to %s\n", n, displayPath(o.rejects))
+		}
 	}
 	return runErr
 }
@@ -154,7 +164,11 @@ func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers 
 	for _, c := range calls {
 		stage, out, err := c.spec.Build(env, c.args, schema)
 		if err != nil {
-			return nil, nil, &usageError{fmt.Sprintf("%s: %v", c.spec.Name, err)}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, c.spec.Name+":") {
+				msg = c.spec.Name + ": " + msg
+			}
+			return nil, nil, &usageError{msg}
 		}
 		seen[c.spec.Name]++
 		stage.Name = c.spec.Name
@@ -193,4 +207,45 @@ func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
 		return outputTarget{}, err
 	}
 	return outputTarget{file: f, format: format}, nil
+}
+
+// checkRejectsTarget refuses a --rejects file that is also the output or
+// an input: the rejects would replace the good rows or the data.
+func checkRejectsTarget(o *options, inputs []string) error {
+	if o.onError != "reject" {
+		return nil
+	}
+	if isStdout(o.rejects) && isStdout(o.output) {
+		return &usageError{"--rejects - and the output would both go to stdout: give -o or a --rejects file"}
+	}
+	for _, other := range append([]string{o.output}, inputs...) {
+		if samePath(o.rejects, other) {
+			return &usageError{fmt.Sprintf("--rejects %s is also an input or the output", o.rejects)}
+		}
+	}
+	return nil
+}
+
+func isStdout(path string) bool { return path == "" || path == "-" }
+
+func displayPath(path string) string {
+	if isStdout(path) {
+		return "stdout"
+	}
+	return path
+}
+
+// samePath reports whether a and b name the same file (not stdin/stdout).
+func samePath(a, b string) bool {
+	if isStdout(a) || isStdout(b) {
+		return false
+	}
+	if sa, err := os.Stat(a); err == nil {
+		if sb, err := os.Stat(b); err == nil {
+			return os.SameFile(sa, sb)
+		}
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }

@@ -27,15 +27,21 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *o
 		return func() {}
 	}
 	_, total := src.progress()
+	// Our ticker drives every redraw: no throttle (it would drop the byte
+	// count that follows a Describe) and no spinner goroutine of the bar's
+	// own (it would read the bar while we update it).
 	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(24),
-		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetPredictTime(total > 0),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
+	read, _ := src.progress()
+	bar.Set64(read)
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -56,11 +62,10 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *o
 			if len(m.Stages) > 1 {
 				rows = m.Stages[1].RowsOut
 			}
-			secs := m.Elapsed.Seconds()
-			if secs > 0 {
+			bar.Set64(read)
+			if secs := m.Elapsed.Seconds(); secs > 0 {
 				bar.Describe(fmt.Sprintf("%s rows, %s rows/s", humanCount(rows), humanCount(int64(float64(rows)/secs))))
 			}
-			bar.Set64(read)
 		}
 	}()
 	return func() {

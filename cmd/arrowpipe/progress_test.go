@@ -175,10 +175,6 @@ func TestProgress(t *testing.T) {
 		assert.True(t, percent, "a file of known size shows a percentage: %q", fr)
 	})
 	t.Run("input=pipe/progress=on", func(t *testing.T) {
-		if raceEnabled() {
-			t.Skip("bug: for inputs of unknown size progressbar starts its own spinner goroutine, " +
-				"which reads the bar's state without its lock (data race with Describe/Set64)")
-		}
 		res := runReader(t, slowCSV(t, 100_000, 8, 100*time.Millisecond), "--progress", "-o", filepath.Join(dir, "pipe.csv"))
 		assertBar(t, res)
 	})

@@ -79,6 +79,12 @@ func report(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "arrowpipe: %s\n", derr.Error())
 		return exitData
 	}
+	// The reader's and writer's failures speak for themselves; the stage
+	// and batch number matter only inside the chain.
+	var serr *pipeline.StageError
+	if errors.As(err, &serr) && (serr.Stage == "read" || serr.Stage == "write") {
+		err = serr.Err
+	}
 	msg := err.Error()
 	var perr *pipeline.PanicError
 	if errors.As(err, &perr) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -70,7 +72,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 	for i, path := range files {
 		in, err := input.Open(path, stdin)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", input.DisplayName(path), unwrapPath(err))
+			return nil, namedError(input.DisplayName(path), err)
 		}
 		src.inputs = append(src.inputs, in)
 		f, err := in.DetectFormat(path, o.from)
@@ -193,13 +195,14 @@ func (o *options) delimiterFor(f input.Format) (byte, error) {
 	return o.delimiter[0], nil
 }
 
-// unwrapPath drops the *PathError's own path, which the caller prints.
-func unwrapPath(err error) error {
-	var pe interface{ Unwrap() error }
+// namedError makes err read "NAME: what went wrong", naming the file once.
+func namedError(name string, err error) error {
+	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		if inner := pe.Unwrap(); inner != nil {
-			return inner
-		}
+		return fmt.Errorf("%s: %w", name, pe.Err)
 	}
-	return err
+	if strings.Contains(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }

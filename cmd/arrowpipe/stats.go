@@ -58,7 +58,7 @@ type stageStats struct {
 	BusyPercent float64 `json:"busy_percent"`
 }
 
-func printStats(o *options, m pipeline.Metrics, rejected int64, stderr io.Writer) error {
+func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, stderr io.Writer) error {
 	if o.stats == "" {
 		return nil
 	}
@@ -72,6 +72,12 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, stderr io.Writer
 		w = f
 	}
 	acct := reconcile(m, rejected)
+	// A failed run stopped midway: its rows need not balance.
+	failed := runErr != nil
+	errText := ""
+	if failed {
+		errText = runErr.Error()
+	}
 	switch o.stats {
 	case "json":
 		stages := make([]stageStats, len(m.Stages))
@@ -86,7 +92,9 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, stderr io.Writer
 			LatencyP50     string       `json:"batch_latency_p50"`
 			LatencyP99     string       `json:"batch_latency_p99"`
 			Rows           rowAccount   `json:"rows"`
-		}{m.Elapsed.Seconds(), stages, m.LatencyP50.String(), m.LatencyP99.String(), acct})
+			Failed         bool         `json:"failed"`
+			Error          string       `json:"error,omitempty"`
+		}{m.Elapsed.Seconds(), stages, m.LatencyP50.String(), m.LatencyP99.String(), acct, failed, errText})
 	case "text":
 	default:
 		return &usageError{fmt.Sprintf("--stats %q: want text or json", o.stats)}
@@ -122,7 +130,10 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, stderr io.Writer
 			line += fmt.Sprintf(" - %d made by %s", a, s.Name)
 		}
 	}
-	if !acct.Balanced {
+	switch {
+	case failed:
+		line += "  (run failed: counts stop where it stopped)"
+	case !acct.Balanced:
 		line += "  (DOES NOT BALANCE)"
 	}
 	_, err := fmt.Fprintln(w, line)

@@ -86,4 +86,3 @@ func TestMainJobOnSample(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(counts[r[0]]), r[1], "count for %s", r[0])
 	}
 }
-

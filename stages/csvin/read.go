@@ -3,6 +3,7 @@ package csvin
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 const (
@@ -58,7 +59,7 @@ func (s *Source) read() {
 				break
 			}
 			if err != nil {
-				s.send(block{input: i, err: fmt.Errorf("csvin: reading %s: %w", displayName(in.Name), err)})
+				s.send(block{input: i, err: readError(displayName(in.Name), err)})
 				return
 			}
 		}
@@ -87,4 +88,13 @@ func displayName(name string) string {
 		return "<stdin>"
 	}
 	return name
+}
+
+// readError names the input in a read error, unless the reader's error
+// already does (an opened input's errors name their file).
+func readError(name string, err error) error {
+	if strings.Contains(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("reading %s: %w", name, err)
 }

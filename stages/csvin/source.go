@@ -21,7 +21,7 @@ import (
 
 // Errors about the shape of the input as a whole (not of one record).
 var (
-	ErrEmptyInput = errors.New("csvin: empty input (no header line)")
+	ErrEmptyInput = errors.New("empty input (no header line)")
 	ErrHeader     = errors.New("csvin: bad header")
 	// ErrClosed is returned by Next after Close.
 	ErrClosed = errors.New("csvin: source closed")
@@ -243,7 +243,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 		}
 		if len(rec) == 0 {
 			if !complete {
-				return nil, false, fmt.Errorf("%w: %s", ErrEmptyInput, displayName(sp.file))
+				return nil, false, fmt.Errorf("%s: %w", displayName(sp.file), ErrEmptyInput)
 			}
 			sp.drop(next, int64(nls))
 			continue
@@ -353,7 +353,7 @@ func (s *Source) sample(ctx context.Context) error {
 		}
 	}
 	if header == nil {
-		return fmt.Errorf("%w: %s", ErrEmptyInput, displayName(s.sp.file))
+		return fmt.Errorf("%s: %w", displayName(s.sp.file), ErrEmptyInput)
 	}
 	if inf == nil {
 		inf = textval.NewInferrer(ncols)

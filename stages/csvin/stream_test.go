@@ -159,7 +159,7 @@ func TestReadError(t *testing.T) {
 	r := io.MultiReader(strings.NewReader("a,b\n1,2\n"), &errReader{boom})
 	_, _, err := readAll(t, []Input{{Name: "f.csv", R: r}}, Options{Mem: checkedMem(t)})
 	assert.ErrorIs(t, err, boom)
-	assert.ErrorContains(t, err, "csvin: reading f.csv")
+	assert.ErrorContains(t, err, "reading f.csv: disk on fire")
 }
 
 type errReader struct{ err error }

@@ -101,7 +101,8 @@ func (s *Sink) writeHeader() error {
 		return nil
 	}
 	s.headerDone = true
-	if !s.header {
+	// No columns (an empty NDJSON input): no header line, not an empty one.
+	if !s.header || s.schema.NumFields() == 0 {
 		return nil
 	}
 	var line []byte
