@@ -12,9 +12,12 @@ import (
 
 const (
 	// DefaultCopyThreshold is the live size under which Auto copies a batch
-	// instead of sharing it. Copying such a batch costs a few microseconds
-	// and frees its source buffers at once (see bench/RESULTS.md).
-	DefaultCopyThreshold = 64 << 10
+	// instead of sharing it. Measured (bench/RESULTS.md): a copy costs a
+	// fixed ~10 µs plus the bytes, a share ~50 ns at any size, so copying
+	// never wins on time; Auto copies only batches so small that the copy
+	// is negligible and that are usually slices of bigger ones (head, top,
+	// a few groups), so they stop pinning their parents' buffers.
+	DefaultCopyThreshold = 1 << 10
 
 	// pinRatio and minPinnedWaste decide when a slice pins too much of its
 	// parent: Auto copies it when its buffers are pinRatio times its live
