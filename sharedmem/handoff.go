@@ -12,12 +12,12 @@ import (
 
 const (
 	// DefaultCopyThreshold is the live size under which Auto copies a batch
-	// instead of sharing it. Measured (bench/RESULTS.md): a copy costs a
-	// fixed ~10 µs plus the bytes, a share ~50 ns at any size, so copying
-	// never wins on time; Auto copies only batches so small that the copy
-	// is negligible and that are usually slices of bigger ones (head, top,
-	// a few groups), so they stop pinning their parents' buffers.
-	DefaultCopyThreshold = 1 << 10
+	// instead of sharing it: 0, so size alone never makes Auto copy. The
+	// benchmark matrix (bench/RESULTS.md) found no batch size and no
+	// scenario where copying beat sharing: a copy costs a fixed ~10 µs plus
+	// the bytes, a share ~50 ns at any size. What copying buys is memory:
+	// Auto still copies a slice that pins buffers much larger than itself.
+	DefaultCopyThreshold = 0
 
 	// pinRatio and minPinnedWaste decide when a slice pins too much of its
 	// parent: Auto copies it when its buffers are pinRatio times its live
@@ -38,7 +38,7 @@ const (
 type Policy struct {
 	Mode Mode
 	// CopyThreshold is the live size in bytes under which Auto copies;
-	// 0 means DefaultCopyThreshold.
+	// 0 means DefaultCopyThreshold (which is 0: no copying on size alone).
 	CopyThreshold int64
 }
 
@@ -54,7 +54,7 @@ func (p Policy) Route(rec arrow.RecordBatch, live int64) Route {
 		return RouteShare
 	}
 	threshold := p.CopyThreshold
-	if threshold == 0 {
+	if threshold <= 0 {
 		threshold = DefaultCopyThreshold
 	}
 	if live < threshold {

@@ -63,7 +63,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none")
 
 	fs.StringVar(&o.handoff, "handoff", "auto", "how batches cross between stages: copy, shared or auto")
-	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto, batches smaller than this are copied (default "+formatBytes(sharedmem.DefaultCopyThreshold)+")")
+	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto, also copy batches smaller than this (default 0: auto copies only small slices that pin large buffers)")
 	fs.IntVar(&o.workers, "workers", 0, "workers per CPU-bound stage (default: GOMAXPROCS = "+strconv.Itoa(runtime.GOMAXPROCS(0))+")")
 	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1")
 	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most (default 65536)")
