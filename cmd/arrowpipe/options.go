@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-
-	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 // options are the flags of a processing run.
