@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -167,5 +169,119 @@ func BenchmarkTop(b *testing.B) {
 	b.Run("rows=1M/n=10", func(b *testing.B) {
 		b.SetBytes(size)
 		runBench(b, st, batches, 1, true)
+	})
+}
+
+// 10M rows generated a batch at a time (so the input is not held), sorted
+// under a 64 MiB cap: spills, merges, and reports the process's peak RSS
+// (meaningful when this benchmark runs alone).
+func BenchmarkSortSpillLarge(b *testing.B) {
+	regions := []string{"north-america", "south-america", "europe", "africa", "asia", "oceania", "antarctica", "middle-east"}
+	const rows = 10_000_000
+	b.Run("rows=10M/order=id/spill=64MiB", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			st, _, err := buildVerb(b, verb.Env{MaxMemory: 64 << 20, TempDir: b.TempDir()}, "sort", benchSchema, "id")
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(1, 2))
+			w := st.NewWorker()
+			for seq, left := 0, rows; left > 0; seq++ {
+				n := min(left, MaxBatchRows)
+				left -= n
+				bld := array.NewRecordBuilder(memory.DefaultAllocator, benchSchema)
+				for range n {
+					bld.Field(0).(*array.StringBuilder).Append(regions[r.IntN(len(regions))])
+					bld.Field(1).(*array.Int64Builder).Append(int64(r.Uint64() >> 1))
+					bld.Field(2).(*array.Int64Builder).Append(int64(r.IntN(100)))
+					bld.Field(3).(*array.Float64Builder).Append(r.Float64() * 1000)
+				}
+				rec := bld.NewRecordBatch()
+				bld.Release()
+				if _, err := w.Process(pipeline.WithSeq(context.Background(), uint64(seq)), rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var got int64
+			last := int64(-1)
+			err = st.Finish(context.Background(), []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+				defer rec.Release()
+				for _, v := range rec.Column(1).(*array.Int64).Int64Values() {
+					if v < last {
+						return fmt.Errorf("row %d: %d after %d", got, v, last)
+					}
+					last = v
+				}
+				got += rec.NumRows()
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got != rows {
+				b.Fatalf("sorted %d rows, want %d", got, rows)
+			}
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+			b.ReportMetric(float64(ru.Maxrss>>10), "peak-rss-MB")
+		}
+	})
+}
+
+// The region group-by on GOMAXPROCS workers (the -cpu suffix), each fed every
+// GOMAXPROCS-th batch from its own goroutine, then Finish: run with
+// -cpu 1,2 to see how the aggregation phase scales (rows/s; rows/cpu-s
+// stays flat when it scales perfectly).
+func BenchmarkGroupByParallel(b *testing.B) {
+	batches, size := benchBatches(16, 1)
+	defer releaseAll(batches)
+	const rounds = 4
+	b.Run("keys=region/aggs=sum,count,mean", func(b *testing.B) {
+		workers := runtime.GOMAXPROCS(0)
+		st, _, err := buildVerb(b, verb.Env{Workers: workers}, "groupby", benchSchema, "region", "sum(qty), count(), mean(price)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size * rounds)
+		b.ReportAllocs()
+		rows := int64(len(batches)*MaxBatchRows) * rounds
+		cpu0 := cpuTime()
+		for b.Loop() {
+			ws := make([]pipeline.Worker, workers)
+			errs := make([]error, workers)
+			var wg sync.WaitGroup
+			for wi := range ws {
+				ws[wi] = st.NewWorker()
+				wg.Go(func() {
+					for i := wi; i < len(batches)*rounds; i += workers {
+						rec := batches[i%len(batches)]
+						rec.Retain()
+						if _, err := ws[wi].Process(pipeline.WithSeq(context.Background(), uint64(i)), rec); err != nil {
+							errs[wi] = err
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			err := st.Finish(context.Background(), ws, func(rec arrow.RecordBatch) error {
+				rec.Release()
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(float64(rows)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
 	})
 }

@@ -19,8 +19,10 @@
 // and compares candidate keys against the key columns it stores (strings in
 // one arena, copied once per new group, with their length and first 16
 // bytes kept inline so that most string comparisons are three integer
-// compares). A single string key is hashed and probed in one pass. Any mix of int8..int64,
-// uint8..uint32, float32/64, string, bool, date32/64, timestamp, time and
+// compares). A single string key is hashed and probed in one pass; a
+// single integer key is kept in the slot itself, so that a probe of a
+// table larger than the cache misses once, not twice. Any mix of
+// int8..int64, uint8..uint32, float32/64, string, bool, date32/64, timestamp, time and
 // duration keys works; null is a key of its own, -0 equals 0 and all NaNs
 // are one key. Nothing is allocated per row.
 //
@@ -41,10 +43,15 @@
 //
 // # Ordering
 //
-// sort buffers its input on a single worker. Past verb.Env.MaxMemory it
-// sorts the buffer into a run, written to TempDir as an Arrow IPC stream
-// with zstd bodies; Finish merges the runs k-way (or sorts in memory if
-// nothing spilled). Ties keep input order. top keeps, per worker, the N best
+// sort buffers its input on a single worker. Each key becomes an unsigned
+// number per row that orders as the key (strings by rank), and the rows
+// are LSD radix sorted on those numbers, last key first. Past
+// verb.Env.MaxMemory (which counts the sort's working space, ~65 bytes a
+// row for one key, as well as the batches) it sorts the buffer into a run,
+// written to TempDir as an Arrow IPC stream with zstd bodies; Finish merges
+// the runs k-way (or sorts in memory if nothing spilled), at most 8..64 runs
+// at once (one per 4 MiB of the cap), in several passes if there are more.
+// Ties keep input order. top keeps, per worker, the N best
 // rows seen (a bounded heap; one key comparison per input row) and merges
 // the workers' rows in Finish. distinct runs on one worker and passes each
 // batch on filtered to the rows whose keys are new.

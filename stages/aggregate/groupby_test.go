@@ -246,7 +246,9 @@ func assertRowsMatch(t *testing.T, want, got []row, names []string) {
 }
 
 func TestGroupByDifferential(t *testing.T) {
-	keySets := []string{"k_str", "k_int,k_bool", "k_date,k_ts,k_str", "k_f", "k_bool,k_f,k_int,k_str", "-"}
+	// v_int, v_i32 and v_f are single integer/float keys with thousands of
+	// groups (several rehashes of the integer slots), with nulls.
+	keySets := []string{"k_str", "k_int,k_bool", "k_date,k_ts,k_str", "k_f", "k_bool,k_f,k_int,k_str", "-", "v_int", "v_i32", "v_f"}
 	for _, keys := range keySets {
 		for _, workers := range []int{1, 2, 3, 5, 8} {
 			t.Run(fmt.Sprintf("keys=%s/workers=%d", keys, workers), func(t *testing.T) {

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"encoding/binary"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -19,6 +20,8 @@ type keyCol interface {
 	equal(g uint32, row int) bool
 	// add stores row's value as the key of a new group.
 	add(row int)
+	// reserve makes room for n groups in all without reallocating.
+	reserve(n int)
 	build(mem memory.Allocator, order []uint32) arrow.Array
 	bytes() int64
 }
@@ -108,6 +111,11 @@ func (k *intKey) add(row int) {
 	}
 	k.vals = append(k.vals, v)
 	k.null = append(k.null, null)
+}
+
+func (k *intKey) reserve(n int) {
+	k.vals = slices.Grow(k.vals, n-len(k.vals))
+	k.null = slices.Grow(k.null, n-len(k.null))
 }
 
 func (k *intKey) build(mem memory.Allocator, order []uint32) arrow.Array {
@@ -223,6 +231,15 @@ func (k *strKey) add(row int) {
 	k.arena = append(k.arena, v...)
 	k.offs = append(k.offs, len(k.arena))
 	k.short = append(k.short, s)
+}
+
+func (k *strKey) reserve(n int) {
+	k.offs = slices.Grow(k.offs, n+1-len(k.offs))
+	k.short = slices.Grow(k.short, n-len(k.short))
+	if len(k.short) > 0 && cap(k.arena)-len(k.arena) < len(k.arena) {
+		// Assume new keys as long as the old ones on average.
+		k.arena = slices.Grow(k.arena, len(k.arena)/len(k.short)*(n-len(k.short)))
+	}
 }
 
 func (k *strKey) build(mem memory.Allocator, order []uint32) arrow.Array {

@@ -133,7 +133,8 @@ func compareRows(keys []orderKey, a []keyView, i int, b []keyView, j int) int {
 // sortOrder returns the permutation that sorts the rows of recs (taken
 // in order, as one sequence) by keys, stable. Each key is first turned into
 // an unsigned number per row that orders exactly as the key (strings by
-// their rank among the distinct strings), so sorting compares flat numbers.
+// their rank among the distinct strings), so the sort is a radix sort of
+// flat numbers with no comparator at all.
 func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []keyView) []uint32 {
 	n := 0
 	for _, r := range recs {
@@ -191,38 +192,22 @@ func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []ke
 			}
 		}
 	}
-	// The first key rides inline with each row so most comparisons stay in
-	// cache; the others are read on ties.
-	type entry struct {
-		pre  uint64
-		idx  uint32
-		null int8
-	}
-	es := make([]entry, n)
-	for i := range es {
-		es[i] = entry{pres[i*nk], uint32(i), nulls[i*nk]}
-	}
-	slices.SortFunc(es, func(a, b entry) int {
-		if a.null != b.null {
-			return cmp.Compare(a.null, b.null)
+	// LSD: sort by the last key first, each pass stable, so that the first
+	// key decides and ties fall to the next key, then to input order. Each
+	// key is radix sorted by its prefix, then by its null class.
+	ord := identity(n)
+	tmp := make([]uint32, n)
+	es, etmp := make([]radixEntry, n), make([]radixEntry, n)
+	for k := nk - 1; k >= 0; k-- {
+		for i, r := range ord {
+			es[i] = radixEntry{pres[int(r)*nk+k], r}
 		}
-		if a.pre != b.pre {
-			return cmp.Compare(a.pre, b.pre)
+		for i, e := range radixSort(es, etmp) {
+			ord[i] = e.idx
 		}
-		ia, ib := int(a.idx)*nk, int(b.idx)*nk
-		for k := 1; k < nk; k++ {
-			if na, nb := nulls[ia+k], nulls[ib+k]; na != nb {
-				return cmp.Compare(na, nb)
-			}
-			if pa, pb := pres[ia+k], pres[ib+k]; pa != pb {
-				return cmp.Compare(pa, pb)
-			}
+		if nullSort(ord, tmp, func(r uint32) int8 { return nulls[int(r)*nk+k] }) {
+			ord, tmp = tmp, ord
 		}
-		return cmp.Compare(a.idx, b.idx)
-	})
-	ord := make([]uint32, n)
-	for i, e := range es {
-		ord[i] = e.idx
 	}
 	return ord
 }

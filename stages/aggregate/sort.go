@@ -26,7 +26,7 @@ type sorter struct {
 	seq     atomic.Uint64
 
 	buf      []sortBatch
-	bufBytes int64
+	bufBytes int64 // buffered batches' bytes plus the sort's working space for their rows
 	runs     *runFiles
 	guard    guard
 }
@@ -48,7 +48,7 @@ func (s *sorter) Process(ctx context.Context, in arrow.RecordBatch) (arrow.Recor
 		return nil, nil
 	}
 	s.buf = append(s.buf, sortBatch{seq: batchSeq(ctx, &s.seq), rec: in, views: viewsOf(s.keys, in)})
-	s.bufBytes += recordBytes(in)
+	s.bufBytes += recordBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
 	if s.cap > 0 && s.bufBytes > s.cap {
 		if err := s.spill(ctx); err != nil {
 			s.cleanup()
@@ -58,20 +58,31 @@ func (s *sorter) Process(ctx context.Context, in arrow.RecordBatch) (arrow.Recor
 	return nil, nil
 }
 
+// sortRowBytes is the working space sorting takes per buffered row with
+// nk keys (sortOrder's prefixes, null classes, radix buffers and
+// permutations, then the row references): the memory cap counts it, so
+// that a spilling sort stays near the cap rather than at twice the cap.
+func sortRowBytes(nk int) int64 { return 9*int64(nk) + 48 + 8 }
+
 // sortedRefs orders the buffered rows; ties keep input order.
 func (s *sorter) sortedRefs() []rowRef {
 	slices.SortFunc(s.buf, func(a, b sortBatch) int { return cmp.Compare(a.seq, b.seq) })
 	recs := s.recs()
 	ord := sortOrder(s.keys, recs, func(i int) []keyView { return s.buf[i].views })
-	refs := make([]rowRef, 0, len(ord))
+	// Row o of the sequence is in the batch whose start is the last <= o.
+	starts := make([]uint32, len(recs))
+	at := uint32(0)
 	for b, rec := range recs {
-		for r := range int(rec.NumRows()) {
-			refs = append(refs, rowRef{uint32(b), uint32(r)})
-		}
+		starts[b] = at
+		at += uint32(rec.NumRows())
 	}
 	out := make([]rowRef, len(ord))
 	for i, o := range ord {
-		out[i] = refs[o]
+		b, found := slices.BinarySearch(starts, o)
+		if !found {
+			b--
+		}
+		out[i] = rowRef{uint32(b), o - starts[b]}
 	}
 	return out
 }
@@ -94,7 +105,7 @@ func (s *sorter) releaseBuf() {
 // spill writes the buffer, sorted, as one run file.
 func (s *sorter) spill(ctx context.Context) error {
 	if s.runs == nil {
-		s.runs = newRunFiles(s.tempDir)
+		s.runs = newRunFiles(s.tempDir, s.cap)
 	}
 	refs := s.sortedRefs()
 	recs := s.recs()

@@ -174,7 +174,7 @@ func TestSortSpillErrorRemovesFiles(t *testing.T) {
 		assert.Contains(t, err.Error(), "spill")
 	})
 	t.Run("cancel", func(t *testing.T) {
-		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 30 << 10, TempDir: dir}, "sort", testSchema, "v_int")
+		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 50 << 10, TempDir: dir}, "sort", testSchema, "v_int")
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(context.Background())
 		w := st.NewWorker()
@@ -294,4 +294,34 @@ func TestOrderErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// With more runs than the merge fan-in, the runs are merged in several
+// passes; the result must still equal the reference, ties in input order.
+func TestSortMultiPassMerge(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(5, 5))
+	parts := splitBatches(r, randomRows(r, 8000), 100)
+	spec := "k_str, v_int desc nulls first"
+	want := refSort(t, flatten(parts), spec)
+	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 1, TempDir: dir}, "sort", testSchema, spec)
+	require.NoError(t, err)
+	w := st.NewWorker()
+	for i, b := range batchesOf(t, mem, testSchema, parts) {
+		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		require.NoError(t, err)
+	}
+	runs := w.(*sorter).runs
+	require.Greater(t, len(runs.paths), runs.fanIn*runs.fanIn, "more runs than two merge passes take")
+	var out []arrow.RecordBatch
+	defer func() { releaseAll(out) }()
+	err = st.Finish(context.Background(), []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+		out = append(out, rec)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, want, rowsOf(t, out))
+	assertEmptyDir(t, dir)
 }

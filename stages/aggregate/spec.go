@@ -287,9 +287,9 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 				s := a.(*sumIntAcc)
 				vals := make([]int64, len(order))
 				for i, g := range order {
-					vals[i] = s.st[g].sum
+					vals[i] = s.sums[g]
 				}
-				return buildInts(mem, i64, identity(len(order)), vals, func(i uint32) bool { return s.st[order[i]].has })
+				return buildInts(mem, i64, identity(len(order)), vals, func(i uint32) bool { return s.hasValue(order[i]) })
 			})
 			return i64, nil
 		}

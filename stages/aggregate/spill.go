@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -20,13 +21,35 @@ import (
 type runFiles struct {
 	dir   string
 	paths []string
+	// fanIn is the most runs one merge reads at once; more runs are first
+	// merged fanIn at a time into longer runs.
+	fanIn int
 }
 
-func newRunFiles(dir string) *runFiles {
+// mergeRunBytes is what one open run costs during a merge: its read
+// buffer and a decoded batch of up to MaxBatchRows rows.
+const mergeRunBytes = 4 << 20
+
+// minFanIn and maxFanIn bound the runs a merge reads at once: a pass over
+// fewer than 8 runs costs more CPU (every pass re-encodes all rows) than
+// its memory saving is worth; more than 64 open files is too many.
+const (
+	minFanIn = 8
+	maxFanIn = 64
+)
+
+// newRunFiles makes the runs of a sort capped at maxMemory bytes (0: no
+// cap): a merge keeps about maxMemory in open runs, minFanIn to maxFanIn
+// of them (so under a 32 MiB cap the merge may use up to ~32 MiB).
+func newRunFiles(dir string, maxMemory int64) *runFiles {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	return &runFiles{dir: dir}
+	fanIn := maxFanIn
+	if maxMemory > 0 {
+		fanIn = int(min(max(maxMemory/mergeRunBytes, minFanIn), maxFanIn))
+	}
+	return &runFiles{dir: dir, fanIn: fanIn}
 }
 
 // write stores the batches that produce yields (in order) as a new run.
@@ -124,9 +147,55 @@ func (h *cursorHeap) Pop() any {
 	return c
 }
 
-// merge reads all runs at once and emits their rows in order, in batches
-// of up to MaxBatchRows built from mem.
+// merge emits the rows of all runs in order, in batches of up to
+// MaxBatchRows built from mem. With more than fanIn runs it first merges
+// them, fanIn consecutive runs at a time, into new runs (as many passes as
+// it takes), so memory and open files stay bounded. Consecutive runs hold
+// consecutive input, so each pass keeps ties in input order.
 func (r *runFiles) merge(ctx context.Context, keys []orderKey, schema *arrow.Schema, mem memory.Allocator,
+	emit func(arrow.RecordBatch) error) error {
+	for len(r.paths) > r.fanIn {
+		if err := r.mergePass(ctx, keys, schema, mem); err != nil {
+			return err
+		}
+	}
+	return mergeRuns(ctx, r.paths, keys, schema, mem, emit)
+}
+
+// mergePass replaces each group of fanIn consecutive runs by one run.
+// r.paths names every live file at every step, so remove cleans up after
+// an error.
+func (r *runFiles) mergePass(ctx context.Context, keys []orderKey, schema *arrow.Schema, mem memory.Allocator) error {
+	old := slices.Clone(r.paths)
+	var next []string
+	for lo := 0; lo < len(old); lo += r.fanIn {
+		group := old[lo:min(lo+r.fanIn, len(old))]
+		if len(group) == 1 {
+			next = append(next, group[0])
+			continue
+		}
+		err := r.write(ctx, schema, mem, func(yield func(arrow.RecordBatch) error) error {
+			return mergeRuns(ctx, group, keys, schema, mem, func(rec arrow.RecordBatch) error {
+				defer rec.Release()
+				return yield(rec)
+			})
+		})
+		if err != nil {
+			return err
+		}
+		next = append(next, r.paths[len(r.paths)-1])
+		for _, p := range group {
+			os.Remove(p)
+		}
+		r.paths = slices.DeleteFunc(r.paths, func(p string) bool { return slices.Contains(group, p) })
+	}
+	r.paths = next
+	return nil
+}
+
+// mergeRuns reads the runs at paths at once and emits their rows in order,
+// in batches of up to MaxBatchRows built from mem.
+func mergeRuns(ctx context.Context, paths []string, keys []orderKey, schema *arrow.Schema, mem memory.Allocator,
 	emit func(arrow.RecordBatch) error) error {
 	h := &cursorHeap{keys: keys}
 	var all []*cursor
@@ -135,7 +204,7 @@ func (r *runFiles) merge(ctx context.Context, keys []orderKey, schema *arrow.Sch
 			c.close()
 		}
 	}()
-	for i, p := range r.paths {
+	for i, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
 			return err

@@ -1,6 +1,8 @@
 package aggregate
 
 import (
+	"slices"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -20,11 +22,19 @@ func (p pos) before(q pos) bool {
 // It is an open-addressing hash table with linear probing. A slot holds the
 // upper 32 bits of the key hash and group id + 1 (0 is empty), so most
 // mismatches are settled without reading the keys. Keys live column by
-// column in keyCols; the full hash of every group is kept for resizing.
+// column in keyCols; the full hash of every group is kept for resizing
+// (but for a single integer key, whose hash is recomputed from the slot).
 // With no key columns every row is group 0.
+//
+// A single integer (or float) key uses islots instead of slots: the key
+// rides in its slot, so that a probe reads one cache line rather than the
+// slot and then the group's key (with a million groups both miss the
+// cache). Its null key has no slot; nullG is that group's id + 1.
 type table struct {
 	keys   []keyCol
 	slots  []uint64
+	islots []intSlot
+	nullG  uint32
 	mask   uint64
 	hashes []uint64 // per group
 	first  []pos    // per group: earliest row seen
@@ -33,14 +43,22 @@ type table struct {
 	maxSeq uint64
 	sawSeq bool
 	hs     []uint64
+	// touched keeps the look-ahead loads of findInt from being optimized
+	// away.
+	touched uint32
 }
 
 const tableMinSlots = 64
 
 func newTable(types []arrow.DataType) *table {
-	t := &table{slots: make([]uint64, tableMinSlots), mask: tableMinSlots - 1}
+	t := &table{mask: tableMinSlots - 1}
 	for _, dt := range types {
 		t.keys = append(t.keys, newKeyCol(dt))
+	}
+	if _, ok := t.intKey(); ok {
+		t.islots = make([]intSlot, tableMinSlots)
+	} else {
+		t.slots = make([]uint64, tableMinSlots)
 	}
 	return t
 }
@@ -69,11 +87,14 @@ func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []u
 		}
 		return gids
 	}
+	// The commonest cases hash and probe in one pass, with the concrete
+	// key type (no interface call per row).
 	if k, ok := t.keys[0].(*strKey); ok && len(t.keys) == 1 {
-		// The commonest case hashes and probes in one pass, with the
-		// concrete key type (no interface call per row).
 		k.bind(cols[0])
 		t.findStr(k, n, seq, gids)
+	} else if k, ok := t.intKey(); ok {
+		k.bind(cols[0])
+		t.findInt(k, seq, gids)
 	} else {
 		hs := grow(t.hs, n)
 		t.hs = hs
@@ -81,11 +102,7 @@ func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []u
 			k.bind(cols[i])
 			k.hash(hs, i == 0)
 		}
-		if k, ok := t.keys[0].(*intKey); ok && len(t.keys) == 1 {
-			t.findInt(k, hs, seq, gids)
-		} else {
-			t.findAll(hs, seq, gids)
-		}
+		t.findAll(hs, seq, gids)
 	}
 	if late {
 		for i, g := range gids {
@@ -141,37 +158,29 @@ func (t *table) findStr(k *strKey, n int, seq uint64, gids []uint32) {
 	}
 }
 
-func (t *table) findInt(k *intKey, hs []uint64, seq uint64, gids []uint32) {
-	for i, h := range hs {
-		tag, s := h&tagMask, h&t.mask
-		for {
-			e := t.slots[s]
-			if e == 0 {
-				gids[i] = t.insert(h, i, seq, s)
-				break
-			}
-			if e&tagMask == tag && k.equal(uint32(e)-1, i) {
-				gids[i] = uint32(e) - 1
-				break
-			}
-			s = (s + 1) & t.mask
-		}
-	}
-}
-
 // insert adds the bound row (hash h) as a new group in the empty slot s.
 func (t *table) insert(h uint64, row int, seq uint64, s uint64) uint32 {
+	g := t.newGroup(h, row, seq)
+	t.slots[s] = h&tagMask | uint64(g+1)
+	if 2*t.n > len(t.slots) {
+		t.rehash(2 * len(t.slots))
+	}
+	return g
+}
+
+// newGroup stores the bound row (hash h) as a new group's key and first
+// row, and returns the group's id. It does not touch the slots.
+func (t *table) newGroup(h uint64, row int, seq uint64) uint32 {
 	g := uint32(t.n)
 	t.n++
 	for _, k := range t.keys {
 		k.add(row)
 	}
-	t.hashes = append(t.hashes, h)
-	t.first = append(t.first, pos{seq, uint32(row)})
-	t.slots[s] = h&tagMask | uint64(g+1)
-	if 2*t.n > len(t.slots) {
-		t.rehash(2 * len(t.slots))
+	if t.islots == nil {
+		// Integer keys rehash from the keys in the slots.
+		t.hashes = append(t.hashes, h)
 	}
+	t.first = append(t.first, pos{seq, uint32(row)})
 	return g
 }
 
@@ -185,8 +194,22 @@ func (t *table) equal(g uint32, row int) bool {
 }
 
 func (t *table) rehash(size int) {
-	t.slots = make([]uint64, size)
+	// Room for every group the new size admits, so that the per-group
+	// slices grow once per rehash (doubling) rather than by append's 1.25×.
+	room := size/2 + 1
+	if t.islots == nil {
+		t.hashes = slices.Grow(t.hashes, room-len(t.hashes))
+	}
+	t.first = slices.Grow(t.first, room-len(t.first))
+	for _, k := range t.keys {
+		k.reserve(room)
+	}
 	t.mask = uint64(size - 1)
+	if t.islots != nil {
+		t.rehashInt(size)
+		return
+	}
+	t.slots = make([]uint64, size)
 	for g, h := range t.hashes {
 		s := h & t.mask
 		for t.slots[s] != 0 {
@@ -208,7 +231,7 @@ func (t *table) keyArrays(mem memory.Allocator, order []uint32) []arrow.Array {
 
 // bytes estimates the memory the table holds.
 func (t *table) bytes() int64 {
-	b := int64(cap(t.slots))*8 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
+	b := int64(cap(t.slots))*8 + int64(cap(t.islots))*16 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
 	for _, k := range t.keys {
 		b += k.bytes()
 	}
