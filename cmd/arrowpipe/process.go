@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -17,12 +18,25 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
+// streamingHeadroom is the memory a streaming pipeline needs beyond its
+// stateful stages: queued batches, chunk and text buffers, the buffer pool.
+// Measured peak RSS of CSV pass-through is ~95 MB (bench/RESULTS.md).
+const streamingHeadroom = 128 << 20
+
 // process runs one pipeline: open the inputs, build the verb chain against
 // their schema, write to the output, and commit the output only on success.
 func process(ctx context.Context, o *options, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, env, err := o.engine()
 	if err != nil {
 		return err
+	}
+	// Arrow buffers live on the Go heap: a soft limit just above the
+	// stateful stages' cap keeps the collector from letting garbage grow
+	// to twice the live data (the default GOGC), so --max-memory bounds
+	// the process, not only the stage. GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(env.MaxMemory + streamingHeadroom)
+		defer debug.SetMemoryLimit(prev)
 	}
 	calls, files, err := parseChain(args, allVerbs())
 	if err != nil {
