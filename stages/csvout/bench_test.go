@@ -25,14 +25,14 @@ func BenchmarkEncode(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(c.Data)))
-			s.free.put(c.Data)
+			s.free.Put(c.Data)
 			b.ReportAllocs()
 			for b.Loop() {
 				c, err := enc.Encode(ctx, rec)
 				if err != nil {
 					b.Fatal(err)
 				}
-				s.free.put(c.Data)
+				s.free.Put(c.Data)
 			}
 		})
 	}

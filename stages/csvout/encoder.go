@@ -3,7 +3,6 @@ package csvout
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -40,10 +39,7 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	}
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
-	buf := e.sink.free.get()
-	if need := n * e.rowBytes * 9 / 8; cap(buf) < need {
-		buf = slices.Grow(buf[:0], need)
-	}
+	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
 	buf = e.appendRows(buf, n)
 	e.rowBytes = len(buf)/n + 1
 	for j := range e.cols {

@@ -3,8 +3,8 @@ package csvout
 import (
 	"context"
 	"fmt"
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 	"io"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -22,7 +22,7 @@ type Sink struct {
 	header bool
 	// quote[b] is true for the bytes that make a field need quotes.
 	quote *[256]bool
-	free  freeList
+	free  textfmt.Buffers
 
 	headerDone bool
 	closed     bool
@@ -74,7 +74,7 @@ func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
 			return fmt.Errorf("csvout: %w", err)
 		}
 	}
-	s.free.put(c.Data)
+	s.free.Put(c.Data)
 	return nil
 }
 
@@ -117,34 +117,4 @@ func (s *Sink) writeHeader() error {
 		return fmt.Errorf("csvout: header: %w", err)
 	}
 	return nil
-}
-
-// freeList holds the buffers that Write has finished with, for the
-// encoders to reuse; it never holds more buffers than the pipeline had
-// chunks in flight at once. It is safe for concurrent use.
-type freeList struct {
-	mu   sync.Mutex
-	bufs [][]byte
-}
-
-func (f *freeList) get() []byte {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := len(f.bufs)
-	if n == 0 {
-		return nil
-	}
-	b := f.bufs[n-1]
-	f.bufs[n-1] = nil
-	f.bufs = f.bufs[:n-1]
-	return b
-}
-
-func (f *freeList) put(b []byte) {
-	if cap(b) == 0 {
-		return
-	}
-	f.mu.Lock()
-	f.bufs = append(f.bufs, b[:0])
-	f.mu.Unlock()
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -43,16 +42,13 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	}
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
-	buf := e.sink.free.get()
-	if need := n * e.rowBytes * 9 / 8; cap(buf) < need {
-		buf = slices.Grow(buf[:0], need)
-	}
+	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
 	buf, err := e.appendRows(buf, n)
 	for j := range e.cols {
 		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
 	}
 	if err != nil {
-		e.sink.free.put(buf)
+		e.sink.free.Put(buf)
 		return pipeline.Chunk{}, err
 	}
 	e.rowBytes = len(buf)/n + 1
