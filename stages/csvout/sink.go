@@ -3,12 +3,12 @@ package csvout
 import (
 	"context"
 	"fmt"
-	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
 // A Sink writes CSV to an io.Writer. It implements pipeline.Sink; see the
