@@ -74,9 +74,20 @@ func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
 		require.NoError(t, err)
 		time.Sleep(10 * time.Millisecond)
 	}
+	// Interrupt only once the run is under way (its temporary output file
+	// exists): a signal before main installs its handler would kill the
+	// process instead of testing the handler.
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(dir)
+		return len(entries) > 0
+	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary output")
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err = waitWithin(t, cmd, 5*time.Second)
 	stdin.Close()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	ws, _ := ee.Sys().(syscall.WaitStatus)
+	assert.False(t, ws.Signaled(), "arrowpipe must exit by itself, not die of the signal")
 	assert.Equal(t, exitInterrupted, exitCode(t, err), stderr.String())
 	assert.Contains(t, stderr.String(), "interrupted")
 	entries, err := os.ReadDir(dir)

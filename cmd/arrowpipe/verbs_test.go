@@ -86,3 +86,19 @@ func TestMainJobOnSample(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(counts[r[0]]), r[1], "count for %s", r[0])
 	}
 }
+
+// count reads no column: the CSV reader only finds records (quoted
+// newlines included) and checks their field counts.
+func TestCountSkipsDecodingButNotStructure(t *testing.T) {
+	res := cli(t, "", "count", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, "count\n10000\n", res.stdout)
+
+	res = cli(t, "a,b\n1,2\n3\n", "count")
+	assert.Equal(t, exitData, res.code)
+	assert.Contains(t, res.stderr, "<stdin>:3:2")
+
+	res = cli(t, "a,b\n1,2\n3,4\n", "--on-error", "skip", "count")
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, "count\n2\n", res.stdout)
+}

@@ -37,7 +37,7 @@ func newDecoder(s *Source) *decoder {
 	d.p.delim = s.opts.Delimiter
 	d.p.quoting = !s.opts.NoQuotes
 	for i, k := range s.kinds {
-		d.cols[i] = column{kind: k, dtype: s.schema.Field(i).Type}
+		d.cols[i] = column{kind: k, dtype: k.DataType()}
 	}
 	return d
 }
@@ -59,7 +59,9 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		rows = 1024
 	}
 	for i := range d.cols {
-		d.cols[i].start(mem, rows, len(data), len(d.cols))
+		if d.src.keep[i] {
+			d.cols[i].start(mem, rows, len(data), len(d.cols))
+		}
 	}
 	checkUTF8 := !utf8.Valid(data)
 	ncols := len(d.cols)
@@ -114,7 +116,9 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 			de.Field = d.src.names[col-1]
 		}
 		for i := range d.cols {
-			d.cols[i].truncate(n)
+			if d.src.keep[i] {
+				d.cols[i].truncate(n)
+			}
 		}
 		if d.src.opts.OnError == nil {
 			d.release()
@@ -129,9 +133,11 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		d.release()
 		return nil, nil
 	}
-	arrs := make([]arrow.Array, ncols)
+	arrs := make([]arrow.Array, 0, ncols)
 	for i := range d.cols {
-		arrs[i] = d.cols[i].build(mem)
+		if d.src.keep[i] {
+			arrs = append(arrs, d.cols[i].build(mem))
+		}
 	}
 	rec := array.NewRecordBatch(d.src.schema, arrs, int64(n))
 	for _, a := range arrs {
@@ -142,7 +148,9 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 
 func (d *decoder) release() {
 	for i := range d.cols {
-		d.cols[i].release()
+		if d.src.keep[i] {
+			d.cols[i].release()
+		}
 	}
 }
 
@@ -167,7 +175,11 @@ func (d *decoder) convert(checkUTF8 bool) (int, error) {
 		return col, fmt.Errorf("%w: record has %d fields, header has %d", ErrFieldCount, p.nfields(), len(d.cols))
 	}
 	nulls := &d.src.nulls
+	keep := d.src.keep
 	for i := range p.spans {
+		if !keep[i] {
+			continue
+		}
 		f := p.field(i)
 		c := &d.cols[i]
 		if len(f) == 0 || (nulls.any && nulls.has(f)) {

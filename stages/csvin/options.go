@@ -49,6 +49,13 @@ type Options struct {
 	NullValues []string
 	// Schema overrides the inferred types of the columns it names.
 	Schema textval.Spec
+	// Columns, when not nil, names the only columns to decode: the batches
+	// hold those, in file order, and the other fields of each record are
+	// counted (a wrong field count is still an error) but not parsed, so
+	// their values are not checked either. An empty, non-nil list decodes
+	// no column: batches then carry only their number of rows, which is
+	// all that counting needs.
+	Columns []string
 	// SampleRows is how many records of the first input type inference
 	// looks at: DefaultSampleRows when 0. Inference also stops at the end of
 	// the first input, and after FlushInterval of waiting once it has seen

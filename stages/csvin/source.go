@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -42,8 +43,10 @@ type Source struct {
 	opts   Options
 	schema *arrow.Schema
 	kinds  []textval.Kind
-	names  []string
-	nulls  nullSet
+	// keep marks the columns that decoders build (Options.Columns).
+	keep  []bool
+	names []string
+	nulls nullSet
 
 	// reader goroutine
 	ctx       context.Context
@@ -380,7 +383,20 @@ func (s *Source) sample(ctx context.Context) error {
 		fields[i].Type = s.kinds[i].DataType()
 	}
 	s.names = header
-	s.schema = arrow.NewSchema(fields, nil)
+	s.keep = make([]bool, len(fields))
+	kept := fields[:0:0]
+	for i := range fields {
+		s.keep[i] = s.opts.Columns == nil || slices.Contains(s.opts.Columns, fields[i].Name)
+		if s.keep[i] {
+			kept = append(kept, fields[i])
+		}
+	}
+	for _, name := range s.opts.Columns {
+		if !slices.Contains(header, name) {
+			return fmt.Errorf("csvin: %s: %w: no column %q to decode", displayName(s.sp.file), ErrOptions, name)
+		}
+	}
+	s.schema = arrow.NewSchema(kept, nil)
 	return nil
 }
 
