@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,9 +221,9 @@ func TestCSVPrefix(t *testing.T) {
 	assert.Empty(t, c.prefix(0))
 }
 
-// TestRepeatAdaptsRunSize: with Rows 0 the warm-up reads probeRows rows
+// TestWarmUpAdaptsRunSize: with Rows 0 the warm-up reads probeRows rows
 // and the measured runs a size derived from its speed, within bounds.
-func TestRepeatAdaptsRunSize(t *testing.T) {
+func TestWarmUpAdaptsRunSize(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
 	cfg, err := Config{Repeats: 2, RunTime: 30 * time.Millisecond}.withDefaults()
@@ -236,17 +235,17 @@ func TestRepeatAdaptsRunSize(t *testing.T) {
 			r, err := prepareCell(ctx, d, c, cfg)
 			require.NoError(t, err)
 			defer r.close()
-			var reps, probes []int
-			runs, err := repeat(ctx, r, cfg, func(rep int) {
-				reps = append(reps, rep)
-				if rep == 0 {
-					probes = append(probes, r.rows)
-				}
-			})
+			var probes []int
+			err = warmUp(ctx, r, cfg, func() { probes = append(probes, r.rows) })
 			require.NoError(t, err)
 			require.NotEmpty(t, probes)
 			assert.LessOrEqual(t, len(probes), maxProbes)
-			assert.Equal(t, append(slices.Repeat([]int{0}, len(probes)), 1, 2), reps)
+			var runs []Sample
+			for range cfg.Repeats {
+				s, err := measure(ctx, r)
+				require.NoError(t, err)
+				runs = append(runs, s)
+			}
 			assert.Equal(t, max(probeRows, 2*batch), probes[0])
 			for i := 1; i < len(probes); i++ {
 				assert.Greater(t, probes[i], probes[i-1], "a short warm-up makes the next one longer")
