@@ -12,8 +12,9 @@
 // encoded into a self-contained Arrow IPC message (schema and body) and
 // decoded into freshly allocated buffers on the receiving side: the two stages
 // share no memory, and a small slice no longer pins its parent's buffers.
-// Auto, the default, copies small batches and small slices of big buffers and
-// shares the rest (see Policy.Route).
+// Auto, the default, shares every batch except a small slice of big buffers,
+// which it copies, and batches under Policy.CopyThreshold when one is set
+// (see Policy.Route and DefaultCopyThreshold).
 //
 // Pool is a size-classed recycling memory.Allocator: buffers released by the
 // last stage go back to a free list and are handed out again to the parser,

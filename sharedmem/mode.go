@@ -6,8 +6,9 @@ import "fmt"
 type Mode uint8
 
 const (
-	// Auto copies small batches and small slices of big buffers and shares
-	// the rest. It is the zero value.
+	// Auto shares, except small slices of big buffers (and batches under
+	// a copy threshold, if one is set), which it copies. It is the zero
+	// value.
 	Auto Mode = iota
 	// Copy encodes every batch into a message decoded into fresh buffers.
 	Copy

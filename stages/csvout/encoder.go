@@ -23,28 +23,20 @@ type Encoder struct {
 // Sink's free list, and their number in c.Rows. It borrows rec. A batch
 // whose columns do not match the Sink's schema is an error.
 func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
-	if err := checkSchema(e.sink.schema, rec); err != nil {
-		return pipeline.Chunk{}, err
-	}
 	n := int(rec.NumRows())
 	if n == 0 {
-		return pipeline.Chunk{}, nil
+		return pipeline.Chunk{}, checkOnly(e.sink.schema, rec)
 	}
-	if cap(e.cols) < int(rec.NumCols()) {
-		e.cols = make([]textfmt.Column, rec.NumCols())
-	}
-	e.cols = e.cols[:rec.NumCols()]
-	for j := range e.cols {
-		e.cols[j].Reset(rec.Column(j))
+	var err error
+	if e.cols, err = textfmt.Bind(e.cols, e.sink.schema, rec); err != nil {
+		return pipeline.Chunk{}, fmt.Errorf("csvout: %w", err)
 	}
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
 	buf = e.appendRows(buf, n)
 	e.rowBytes = len(buf)/n + 1
-	for j := range e.cols {
-		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
-	}
+	textfmt.Unbind(e.cols)
 	return pipeline.Chunk{Data: buf, Rows: n}, nil
 }
 
@@ -103,15 +95,10 @@ func appendField(dst []byte, v string, quote *[256]bool) []byte {
 	return append(dst, '"')
 }
 
-func checkSchema(want *arrow.Schema, rec arrow.RecordBatch) error {
-	if int(rec.NumCols()) != want.NumFields() {
-		return fmt.Errorf("csvout: batch has %d columns, the output schema %d", rec.NumCols(), want.NumFields())
-	}
-	for j := range want.NumFields() {
-		f := want.Field(j)
-		if got := rec.Column(j).DataType(); !arrow.TypeEqual(got, f.Type) {
-			return fmt.Errorf("csvout: column %d %q is %s in the batch, %s in the output schema", j+1, f.Name, got, f.Type)
-		}
+// checkOnly checks an empty batch against the output schema.
+func checkOnly(want *arrow.Schema, rec arrow.RecordBatch) error {
+	if _, err := textfmt.Bind(nil, want, rec); err != nil {
+		return fmt.Errorf("csvout: %w", err)
 	}
 	return nil
 }

@@ -26,27 +26,19 @@ type Encoder struct {
 // Sink's free list, and their number in c.Rows. It borrows rec. A batch
 // whose columns do not match the Sink's schema is an error.
 func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
-	if err := checkSchema(e.sink.schema, rec); err != nil {
-		return pipeline.Chunk{}, err
-	}
 	n := int(rec.NumRows())
 	if n == 0 {
-		return pipeline.Chunk{}, nil
+		return pipeline.Chunk{}, checkOnly(e.sink.schema, rec)
 	}
-	if cap(e.cols) < int(rec.NumCols()) {
-		e.cols = make([]textfmt.Column, rec.NumCols())
-	}
-	e.cols = e.cols[:rec.NumCols()]
-	for j := range e.cols {
-		e.cols[j].Reset(rec.Column(j))
+	var err error
+	if e.cols, err = textfmt.Bind(e.cols, e.sink.schema, rec); err != nil {
+		return pipeline.Chunk{}, fmt.Errorf("jsonout: %w", err)
 	}
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
-	buf, err := e.appendRows(buf, n)
-	for j := range e.cols {
-		e.cols[j] = textfmt.Column{} // drop the borrowed arrays
-	}
+	buf, err = e.appendRows(buf, n)
+	textfmt.Unbind(e.cols)
 	if err != nil {
 		e.sink.free.Put(buf)
 		return pipeline.Chunk{}, err
@@ -96,15 +88,10 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 	return buf, nil
 }
 
-func checkSchema(want *arrow.Schema, rec arrow.RecordBatch) error {
-	if int(rec.NumCols()) != want.NumFields() {
-		return fmt.Errorf("jsonout: batch has %d columns, the output schema %d", rec.NumCols(), want.NumFields())
-	}
-	for j := range want.NumFields() {
-		f := want.Field(j)
-		if got := rec.Column(j).DataType(); !arrow.TypeEqual(got, f.Type) {
-			return fmt.Errorf("jsonout: column %d %q is %s in the batch, %s in the output schema", j+1, f.Name, got, f.Type)
-		}
+// checkOnly checks an empty batch against the output schema.
+func checkOnly(want *arrow.Schema, rec arrow.RecordBatch) error {
+	if _, err := textfmt.Bind(nil, want, rec); err != nil {
+		return fmt.Errorf("jsonout: %w", err)
 	}
 	return nil
 }
