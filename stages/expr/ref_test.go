@@ -503,7 +503,7 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	case "date_trunc":
 		t := refTime(args[1])
 		var out time.Time
-		switch args[0].(string) {
+		switch strings.ToLower(args[0].(string)) { // units are case-insensitive
 		case "year":
 			out = time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 		case "month":
