@@ -7,8 +7,15 @@ import (
 	"time"
 )
 
-// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
-const maxDepth = 500
+// maxDepth bounds the depth of the syntax tree, so that hostile input
+// cannot exhaust the stack of the compiler and evaluators. maxNesting
+// bounds the parser's own recursion (parentheses, unary operators); it is
+// larger because the canonical form of a tree of depth maxDepth (every
+// operator parenthesized, see format) nests up to twice as deep.
+const (
+	maxDepth   = 500
+	maxNesting = 4 * maxDepth
+)
 
 type parser struct {
 	lx    lexer
@@ -32,7 +39,37 @@ func parse(src string) (astNode, error) {
 	if p.tok.kind != tokEOF {
 		return nil, p.errorf(p.tok.pos, "unexpected "+p.describe())
 	}
+	if pos, ok := withinDepth(e, maxDepth); !ok {
+		return nil, p.errorf(pos, "expression nested too deeply")
+	}
 	return e, nil
+}
+
+// withinDepth reports whether at most budget operators nest in the tree
+// under n, and if not, the position of the first operator past the limit.
+func withinDepth(n astNode, budget int) (int, bool) {
+	var kids []astNode
+	switch n := n.(type) {
+	case *unaryExpr:
+		kids = []astNode{n.x}
+	case *binaryExpr:
+		kids = []astNode{n.l, n.r}
+	case *inExpr:
+		kids = append([]astNode{n.x}, n.list...)
+	case *isNullExpr:
+		kids = []astNode{n.x}
+	case *callExpr:
+		kids = n.args
+	}
+	if len(kids) > 0 && budget == 0 {
+		return n.position(), false
+	}
+	for _, k := range kids {
+		if pos, ok := withinDepth(k, budget-1); !ok {
+			return pos, false
+		}
+	}
+	return 0, true
 }
 
 func (p *parser) errorf(pos int, msg string) *Error {
@@ -78,7 +115,7 @@ func (p *parser) expect(s string) error {
 func (p *parser) expr() (astNode, error) {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
+	if p.depth > maxNesting {
 		return nil, p.errorf(p.tok.pos, "expression nested too deeply")
 	}
 	return p.or()
@@ -124,7 +161,7 @@ func (p *parser) not() (astNode, error) {
 	}
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
+	if p.depth > maxNesting {
 		return nil, p.errorf(pos, "expression nested too deeply")
 	}
 	x, err := p.not()
@@ -281,7 +318,7 @@ func (p *parser) unary() (astNode, error) {
 	}
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
+	if p.depth > maxNesting {
 		return nil, p.errorf(pos, "expression nested too deeply")
 	}
 	x, err := p.unary()

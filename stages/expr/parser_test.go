@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -119,6 +120,39 @@ func TestParseDeepNesting(t *testing.T) {
 	_, err := parse(src + "1")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nested too deeply")
+}
+
+// The depth limit is on the tree, so that the fully parenthesized canonical
+// form of anything that parses parses again.
+func TestParseDepthLimitIsOnTheTree(t *testing.T) {
+	repeat := func(s string, n int) string { return strings.Repeat(s, n) }
+	tests := []struct {
+		name string
+		src  string
+		ok   bool
+	}{
+		{"unary chain at the limit", repeat("!", maxDepth) + "0", true},
+		{"unary chain past the limit", repeat("!", maxDepth+1) + "0", false},
+		{"left-assoc sum at the limit", repeat("1 + ", maxDepth) + "1", true},
+		{"left-assoc sum past the limit", repeat("1 + ", maxDepth+1) + "1", false},
+		{"redundant parentheses add no depth", repeat("(", 900) + "1" + repeat(")", 900), true},
+		{"not chain at the limit", repeat("not ", maxDepth) + "true", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tree, err := parse(tt.src)
+			if !tt.ok {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "nested too deeply")
+				return
+			}
+			require.NoError(t, err)
+			text := format(tree)
+			again, err := parse(text)
+			require.NoError(t, err, "canonical form must parse again")
+			assert.Equal(t, text, format(again))
+		})
+	}
 }
 
 var smallSchema = arrow.NewSchema([]arrow.Field{
