@@ -6,11 +6,14 @@
 //	 (1 goroutine)  (Decoder per    (Worker per         (Encoder per    (1 goroutine,
 //	                 worker)         worker)             worker)         input order)
 //
-// Every batch gets a sequence number when it is read. Each step queues a
-// slot per batch in input order before a worker takes it, and one collector
-// drains the slots in that order: the batches leave every step, and reach
-// the sink, in input order whatever the worker count and per-batch timing.
-// The slots are allocated once per run and their number (workers plus
+// Every batch gets a sequence number when it is read. A step with several
+// workers records a slot per batch in input order before a worker takes it;
+// the worker that completes the oldest outstanding slot passes it on, with
+// every later one already done, while the other workers go on: the batches
+// leave every step, and reach the sink, in input order whatever the worker
+// count and per-batch timing, with no collector goroutine in between. A
+// one-worker step is a plain loop over a buffered queue. The slots (or the
+// queue) are allocated once per run and their number (workers plus
 // Config.QueueDepth) bounds the batches in flight, so a slow sink slows the
 // reader and memory does not grow with the input. With Config.Unordered a
 // step passes each batch on as soon as it is done.

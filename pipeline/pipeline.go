@@ -129,7 +129,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		if stg.Finish != nil {
 			st.finish = func(ctx context.Context) error {
 				emit := func(rec arrow.RecordBatch) error {
-					it := item{born: r.now()}
+					now := r.now()
+					it := item{born: now, queued: now}
 					var err error
 					if it.parcel, err = sm.handoff.Send(rec); err != nil {
 						return err
@@ -228,7 +229,8 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 		m.batchesOut.Add(1)
 		m.rowsOut.Add(int64(c.Rows))
 		m.bytesOut.Add(int64(len(c.Data)))
-		it := item{seq: seq, born: r.now(), chunk: c}
+		now := r.now()
+		it := item{seq: seq, born: now, queued: now, chunk: c}
 		if err := decode.dispatch(ctx, &it); err != nil {
 			it.release()
 			return nil

@@ -33,7 +33,7 @@ type slot struct {
 	in, out item
 	hasOut  bool
 	err     error
-	done    chan struct{} // ordered mode: the worker is done with the slot
+	done    bool // guarded by step.mu: the worker is done with the slot
 }
 
 // processFunc does a step's work on one slot: it consumes s.in and may fill
@@ -42,33 +42,45 @@ type processFunc func(ctx *seqContext, w int, s *slot) error
 
 // step is one worker pool with its queues:
 //
-//	dispatch ──▶ work ──▶ workers ──▶ (slot done) ──▶ collector ──▶ next step
-//	         └─▶ order (FIFO of slots, input order) ──┘
+//	dispatch ──▶ work ──▶ workers ──▶ ready ring ──▶ next step's dispatch
+//	         └────────────(input order)──┘
 //
-// The upstream collector dispatches; this step's collector forwards results
-// downstream in the order of the order queue (or of completion, unordered).
+// There is no collector goroutine: the worker that completes the oldest
+// outstanding slot forwards it, and every later slot already done, while
+// the other workers go on with new batches. Forwarding may block on the
+// next step's queue (backpressure); only one worker forwards at a time, so
+// the next step sees batches one by one, in input order (in completion
+// order when unordered). With one worker this is a plain loop: take a
+// batch, process it, pass it on.
 type step struct {
 	run       *run
 	m         *stepMetrics
 	workers   int
 	unordered bool
-	// inline: a one-worker step forwards its results itself, in order,
-	// without a collector goroutine (one goroutine switch less per batch).
-	inline  bool
-	process processFunc
-	// finish runs after the last batch, on the collector goroutine.
+	process   processFunc
+	// finish runs after the last batch, on the last worker to exit.
 	finish func(ctx context.Context) error
 	// forward passes a finished item downstream and takes ownership of it.
 	forward func(ctx context.Context, it *item) error
 	// end runs after finish on success: it closes the downstream step.
 	end func(ctx context.Context) error
 
+	// queue carries the items of a one-worker step: its capacity is the
+	// backpressure, and results leave in order without a ready ring (half
+	// the channel operations of the slot path).
+	queue chan item
+
 	slots []slot
-	free  chan *slot
-	order chan *slot
-	work  chan *slot
-	live  atomic.Int32 // running workers, for unordered mode
-	wg    sync.WaitGroup
+	free  chan *slot // slots not in use
+	work  chan *slot // slots waiting for a worker
+	live  atomic.Int32
+
+	mu sync.Mutex
+	// ready is a ring of the slots to forward, in input order (dispatch
+	// appends) or in completion order (unordered: workers append).
+	ready         []*slot
+	head, pending int
+	forwarding    bool // a worker is forwarding; the others leave it to it
 }
 
 func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
@@ -78,15 +90,18 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 		m:         m,
 		workers:   workers,
 		unordered: unordered,
-		inline:    workers == 1,
-		slots:     make([]slot, n),
-		free:      make(chan *slot, n),
-		order:     make(chan *slot, n),
-		work:      make(chan *slot, n),
 	}
-	for i := range st.slots {
-		st.slots[i].done = make(chan struct{}, 1)
-		st.free <- &st.slots[i]
+	if workers == 1 {
+		st.queue = make(chan item, depth)
+		st.slots = make([]slot, 1)
+	} else {
+		st.slots = make([]slot, n)
+		st.free = make(chan *slot, n)
+		st.work = make(chan *slot, n)
+		st.ready = make([]*slot, n)
+		for i := range st.slots {
+			st.free <- &st.slots[i]
+		}
 	}
 	m.workers = workers
 	m.busy = make([]paddedInt64, workers)
@@ -95,76 +110,90 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 
 // dispatch queues it for this step, blocking while every slot is in use:
 // that wait is the pipeline's backpressure. On success the step owns it.
+// In ordered mode the caller dispatches one item at a time, in input order.
 func (st *step) dispatch(ctx context.Context, it *item) error {
+	if st.queue != nil {
+		select {
+		case st.queue <- *it:
+		default:
+			select {
+			case st.queue <- *it:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		*it = item{}
+		return nil
+	}
 	var s *slot
-	select {
+	select { // the common case, without select's cost of watching ctx
 	case s = <-st.free:
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		select {
+		case s = <-st.free:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	s.in = *it
 	*it = item{}
-	s.in.queued = st.run.now()
-	if st.m.started.Load() == 0 {
-		st.m.started.CompareAndSwap(0, s.in.queued)
-	}
-	s.hasOut, s.err = false, nil
-	st.m.batchesIn.Add(1)
-	if !st.unordered && !st.inline {
-		st.order <- s // never blocks: order has room for every slot
+	s.hasOut, s.err, s.done = false, nil, false
+	if !st.unordered {
+		st.mu.Lock()
+		st.push(s)
+		st.mu.Unlock()
 	}
 	st.work <- s // never blocks: work has room for every slot
 	return nil
 }
 
+// push appends s to the ready ring; the caller holds mu. The ring has room
+// for every slot.
+func (st *step) push(s *slot) {
+	st.ready[(st.head+st.pending)%len(st.ready)] = s
+	st.pending++
+}
+
 // close tells the step that no more items come.
 func (st *step) close() {
-	close(st.work)
-	if !st.unordered && !st.inline {
-		close(st.order)
+	if st.queue != nil {
+		close(st.queue)
+		return
 	}
+	close(st.work)
 }
 
 func (st *step) start(ctx context.Context, g *group) {
-	if st.inline {
-		g.Go(func() error { return st.workInline(ctx) })
+	if st.queue != nil {
+		g.Go(func() error { return st.loop1(ctx) })
 		return
 	}
 	st.live.Store(int32(st.workers))
 	for w := 0; w < st.workers; w++ {
-		st.wg.Add(1)
-		g.Go(func() error {
-			defer st.wg.Done()
-			return st.work1(ctx, w)
-		})
+		g.Go(func() error { return st.loop(ctx, w) })
 	}
-	g.Go(func() error { return st.collect(ctx) })
 }
 
-// work1 is the loop of worker w.
-func (st *step) work1(ctx context.Context, w int) error {
-	defer func() {
-		if st.unordered && st.live.Add(-1) == 0 {
-			close(st.order)
-		}
-	}()
+// loop is worker w's life: process slots until the work queue closes; the
+// last worker to leave runs the step's finish and closes the next step.
+func (st *step) loop(ctx context.Context, w int) error {
 	sctx := &seqContext{Context: ctx}
 	for {
 		var s *slot
 		var ok bool
 		select {
 		case s, ok = <-st.work:
-			if !ok {
+		default:
+			select {
+			case s, ok = <-st.work:
+			case <-ctx.Done():
 				return nil
 			}
-		case <-ctx.Done():
-			return nil
 		}
-		t0 := st.run.now()
-		st.m.queueWait.record(durationNs(t0 - s.in.queued))
-		sctx.seq = s.in.seq
-		err := st.process(sctx, w, s)
-		st.m.busy[w].Add(st.run.now() - t0)
+		if !ok {
+			break
+		}
+		err := st.run1(sctx, w, s)
 		if err != nil {
 			var perr *PanicError
 			if errors.As(err, &perr) {
@@ -172,39 +201,40 @@ func (st *step) work1(ctx context.Context, w int) error {
 			}
 			s.err = err
 		}
-		if st.unordered {
+		if err := st.complete(ctx, s); err != nil {
+			return err
+		}
+	}
+	if st.live.Add(-1) > 0 {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return st.finishAndEnd(ctx)
+}
+
+// loop1 is the life of a one-worker step's worker: take an item, process
+// it, pass the result on; then finish and close the next step.
+func (st *step) loop1(ctx context.Context) error {
+	sctx := &seqContext{Context: ctx}
+	s := &st.slots[0]
+	for {
+		var ok bool
+		select {
+		case s.in, ok = <-st.queue:
+		default:
 			select {
-			case st.order <- s:
+			case s.in, ok = <-st.queue:
 			case <-ctx.Done():
 				return nil
 			}
-		} else {
-			s.done <- struct{}{}
-		}
-	}
-}
-
-// workInline is the loop of a one-worker step: process each item and
-// forward its result at once, then finish.
-func (st *step) workInline(ctx context.Context) error {
-	sctx := &seqContext{Context: ctx}
-	for {
-		var s *slot
-		var ok bool
-		select {
-		case s, ok = <-st.work:
-		case <-ctx.Done():
-			return nil
 		}
 		if !ok {
 			break
 		}
-		t0 := st.run.now()
-		st.m.queueWait.record(durationNs(t0 - s.in.queued))
-		sctx.seq = s.in.seq
-		err := st.process(sctx, 0, s)
-		st.m.busy[0].Add(st.run.now() - t0)
-		if err != nil {
+		s.hasOut, s.err = false, nil
+		if err := st.run1(sctx, 0, s); err != nil {
 			return err
 		}
 		if s.hasOut {
@@ -214,46 +244,76 @@ func (st *step) workInline(ctx context.Context) error {
 			}
 			s.hasOut = false
 		}
-		st.free <- s
+	}
+	if ctx.Err() != nil {
+		return nil
 	}
 	return st.finishAndEnd(ctx)
 }
 
-// collect forwards finished items downstream in order, then runs the
-// step's finish and closes the downstream step.
-func (st *step) collect(ctx context.Context) error {
-	for {
-		var s *slot
-		var ok bool
-		select {
-		case s, ok = <-st.order:
-		case <-ctx.Done():
-			return nil
-		}
-		if !ok {
-			break
-		}
-		if !st.unordered {
-			select {
-			case <-s.done:
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		if s.err != nil {
-			return s.err
-		}
-		if s.hasOut {
-			st.m.batchesOut.Add(1)
-			if err := st.forward(ctx, &s.out); err != nil {
-				return err
-			}
-			s.hasOut = false
-		}
-		st.free <- s
+// run1 has worker w process s, with the step's accounting around it.
+func (st *step) run1(sctx *seqContext, w int, s *slot) error {
+	t0 := st.run.now()
+	m := st.m
+	if m.started.Load() == 0 {
+		m.started.CompareAndSwap(0, s.in.queued)
 	}
-	st.wg.Wait()
-	return st.finishAndEnd(ctx)
+	m.batchesIn.Add(1)
+	m.queueWait.record(durationNs(t0 - s.in.queued))
+	sctx.seq = s.in.seq
+	err := st.process(sctx, w, s)
+	t1 := st.run.now()
+	m.busy[w].Add(t1 - t0)
+	s.out.queued = t1
+	return err
+}
+
+// complete marks s done and, unless another worker is forwarding, forwards
+// every slot at the front of the ready ring that is done.
+func (st *step) complete(ctx context.Context, s *slot) error {
+	st.mu.Lock()
+	s.done = true
+	if st.unordered {
+		st.push(s)
+	}
+	if st.forwarding {
+		st.mu.Unlock()
+		return nil
+	}
+	st.forwarding = true
+	for st.pending > 0 && st.ready[st.head].done {
+		next := st.ready[st.head]
+		st.ready[st.head] = nil
+		st.head = (st.head + 1) % len(st.ready)
+		st.pending--
+		st.mu.Unlock()
+		err := st.deliver(ctx, next)
+		st.mu.Lock()
+		if err != nil {
+			st.forwarding = false
+			st.mu.Unlock()
+			return err
+		}
+	}
+	st.forwarding = false
+	st.mu.Unlock()
+	return nil
+}
+
+// deliver passes s's result downstream, or its error up, and frees s.
+func (st *step) deliver(ctx context.Context, s *slot) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.hasOut {
+		st.m.batchesOut.Add(1)
+		if err := st.forward(ctx, &s.out); err != nil {
+			return err
+		}
+		s.hasOut = false
+	}
+	st.free <- s // never blocks: free has room for every slot
+	return nil
 }
 
 func (st *step) finishAndEnd(ctx context.Context) error {
@@ -269,8 +329,26 @@ func (st *step) finishAndEnd(ctx context.Context) error {
 // releaseAll drops whatever the step's slots still hold after the run
 // stopped early.
 func (st *step) releaseAll() {
+	if st.queue != nil {
+		drainQueue(st.queue)
+	}
 	for i := range st.slots {
 		st.slots[i].in.release()
 		st.slots[i].out.release()
+	}
+}
+
+// drainQueue releases the items left in q, closed or not, without blocking.
+func drainQueue(q chan item) {
+	for {
+		select {
+		case it, ok := <-q:
+			if !ok {
+				return
+			}
+			it.release()
+		default:
+			return
+		}
 	}
 }
