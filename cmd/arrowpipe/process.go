@@ -54,13 +54,17 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	}
 	defer rejects.abort()
 
-	src, err := openSource(ctx, o, files, stdin, env.Mem, rejects.fn(), columnsUsed(calls))
+	src, err := openSource(ctx, o, files, stdin, env.Mem, rejects.fn())
 	if err != nil {
 		return err
 	}
 	defer src.close()
 
 	stages, schema, err := buildStages(env, calls, src.Schema(), o.stageWorkers)
+	if err != nil {
+		return err
+	}
+	stages, schema, err = projectSource(env, src.Source, calls, o.stageWorkers, stages, schema)
 	if err != nil {
 		return err
 	}
@@ -262,15 +266,4 @@ func samePath(a, b string) bool {
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && absA == absB
-}
-
-// columnsUsed returns the input columns the chain reads, for readers that
-// can skip the others, or nil for all of them. A chain that starts with
-// count reads none: the CSV reader then only finds record boundaries and
-// field counts, several times faster than decoding every value.
-func columnsUsed(calls []verbCall) []string {
-	if len(calls) > 0 && calls[0].spec.Name == "count" {
-		return []string{}
-	}
-	return nil
 }

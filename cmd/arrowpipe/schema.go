@@ -30,7 +30,7 @@ func runSchema(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	src, err := openSource(ctx, &o, files, stdin, sharedmem.NewPool(0), nil, nil)
+	src, err := openSource(ctx, &o, files, stdin, sharedmem.NewPool(0), nil)
 	if err != nil {
 		return err
 	}

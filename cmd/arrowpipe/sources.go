@@ -60,9 +60,8 @@ func (s *openedSource) progress() (read, total int64) {
 	return read, total
 }
 
-// openSource opens every file and builds the reader for their format;
-// columns, when not nil, limits what the CSV reader decodes.
-func openSource(ctx context.Context, o *options, files []string, stdin io.Reader, mem memory.Allocator, reject pipeline.RejectFunc, columns []string) (_ *openedSource, err error) {
+// openSource opens every file and builds the reader for their format.
+func openSource(ctx context.Context, o *options, files []string, stdin io.Reader, mem memory.Allocator, reject pipeline.RejectFunc) (_ *openedSource, err error) {
 	src := &openedSource{}
 	defer func() {
 		if err != nil {
@@ -113,7 +112,6 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			NoHeader:      o.noHeader,
 			NullValues:    o.nullValues,
 			Schema:        spec,
-			Columns:       columns,
 			BatchRows:     o.batchRows,
 			BatchBytes:    int(batchBytes),
 			FlushInterval: o.flushInterval,

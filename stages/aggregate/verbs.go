@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -25,6 +26,7 @@ func Verbs() []verb.Spec {
 			Name:    "groupby",
 			Args:    []string{"KEYS", "AGGS"},
 			Summary: "one row per distinct KEYS (comma-separated, - for none) with the aggregates AGGS, e.g. 'count() as n, sum(qty), p99(price)', in order of first appearance",
+			Reads:   func(args []string, _ *arrow.Schema, _ []string) []string { return readsGroupBy(args[0], args[1]) },
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				calls, err := parseAggs(args[1])
 				if err != nil {
@@ -41,6 +43,7 @@ func Verbs() []verb.Spec {
 			Name:    "agg",
 			Args:    []string{"AGGS"},
 			Summary: "one row with the aggregates AGGS over the whole stream",
+			Reads:   func(args []string, _ *arrow.Schema, _ []string) []string { return readsGroupBy("-", args[0]) },
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				calls, err := parseAggs(args[0])
 				if err != nil {
@@ -52,6 +55,7 @@ func Verbs() []verb.Spec {
 		{
 			Name:    "count",
 			Summary: "one row with the number of rows in the stream",
+			Reads:   func([]string, *arrow.Schema, []string) []string { return []string{} },
 			Build: func(env verb.Env, _ []string, _ *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				s, schema := newCount(env)
 				return s, schema, nil
@@ -61,6 +65,12 @@ func Verbs() []verb.Spec {
 			Name:    "distinct",
 			Args:    []string{"COLS"},
 			Summary: "the first row of each distinct combination of COLS, streaming",
+			Reads: func(args []string, _ *arrow.Schema, needed []string) []string {
+				if needed == nil {
+					return nil
+				}
+				return appendNew(slices.Clone(needed), splitCols(args[0])...)
+			},
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				return wrapBuild("distinct")(newDistinct(env, in, splitCols(args[0])))
 			},
@@ -69,6 +79,7 @@ func Verbs() []verb.Spec {
 			Name:    "count_distinct",
 			Args:    []string{"COLS"},
 			Summary: "each distinct combination of COLS with its number of rows (column count), in order of first appearance",
+			Reads:   func(args []string, _ *arrow.Schema, _ []string) []string { return splitCols(args[0]) },
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				return wrapBuild("count_distinct")(newGroupBy(env, "count_distinct", in, splitCols(args[0]),
 					[]aggCall{{text: "count()", fn: "count", name: "count"}}))
@@ -78,6 +89,9 @@ func Verbs() []verb.Spec {
 			Name:    "sort",
 			Args:    []string{"ORDER"},
 			Summary: "stable sort by 'COL [asc|desc] [nulls first|last], ...'; spills to TempDir beyond the memory cap",
+			Reads: func(args []string, in *arrow.Schema, needed []string) []string {
+				return readsOrdered(in, needed, args[0])
+			},
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				return wrapBuild("sort")(newSort(env, in, args[0]))
 			},
@@ -86,6 +100,9 @@ func Verbs() []verb.Spec {
 			Name:    "top",
 			Args:    []string{"N", "ORDER"},
 			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows",
+			Reads: func(args []string, in *arrow.Schema, needed []string) []string {
+				return readsOrdered(in, needed, args[1])
+			},
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 				return wrapBuild("top")(newTop(env, in, args[0], args[1]))
 			},

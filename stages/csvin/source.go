@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -43,10 +42,12 @@ type Source struct {
 	opts   Options
 	schema *arrow.Schema
 	kinds  []textval.Kind
-	// keep marks the columns that decoders build (Options.Columns).
-	keep  []bool
-	names []string
-	nulls nullSet
+	// fields are the file's columns; keep marks those that decoders build
+	// (Options.Columns, Project), which make up schema.
+	fields []arrow.Field
+	keep   []bool
+	names  []string
+	nulls  nullSet
 
 	// reader goroutine
 	ctx       context.Context
@@ -383,21 +384,8 @@ func (s *Source) sample(ctx context.Context) error {
 		fields[i].Type = s.kinds[i].DataType()
 	}
 	s.names = header
-	s.keep = make([]bool, len(fields))
-	kept := fields[:0:0]
-	for i := range fields {
-		s.keep[i] = s.opts.Columns == nil || slices.Contains(s.opts.Columns, fields[i].Name)
-		if s.keep[i] {
-			kept = append(kept, fields[i])
-		}
-	}
-	for _, name := range s.opts.Columns {
-		if !slices.Contains(header, name) {
-			return fmt.Errorf("csvin: %s: %w: no column %q to decode", displayName(s.sp.file), ErrOptions, name)
-		}
-	}
-	s.schema = arrow.NewSchema(kept, nil)
-	return nil
+	s.fields = fields
+	return s.project(s.opts.Columns)
 }
 
 // Next returns the next chunk of whole records, in input order, and io.EOF

@@ -32,4 +32,12 @@ type Spec struct {
 	// Build makes the stage for input schema in and returns it with the
 	// schema of its output. Errors point at the bad argument.
 	Build func(env Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error)
+	// Reads, when set, names the input columns the stage needs in order
+	// to produce the output columns needed downstream (needed nil: all of
+	// them), so that readers can skip the rest; nil means every input
+	// column. in is the stage's full input schema. Building the verb for
+	// in narrowed to the columns Reads names must succeed whenever
+	// building it for in does, with the needed output columns unchanged.
+	// A verb without Reads needs every input column.
+	Reads func(args []string, in *arrow.Schema, needed []string) []string
 }
