@@ -128,11 +128,14 @@ func splitShell(t *testing.T, s string) []string {
 	return out
 }
 
-// The CSV reader decodes only what a chain reads; the Arrow reader always
-// decodes everything. Both must give the same answers.
+// The CSV and Parquet readers decode only what a chain reads; the Arrow
+// reader always decodes everything. All must give the same answers.
 func TestProjectedChainsMatchFullReads(t *testing.T) {
 	arrowFile := filepath.Join(t.TempDir(), "orders.arrow")
 	res := cli(t, "", "-o", arrowFile, sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	parquetFile := filepath.Join(t.TempDir(), "orders.parquet")
+	res = cli(t, "", "-o", parquetFile, sample)
 	require.Equal(t, 0, res.code, res.stderr)
 	for _, chain := range []string{
 		"count",
@@ -149,6 +152,9 @@ func TestProjectedChainsMatchFullReads(t *testing.T) {
 			fromArrow := cli(t, "", append(args, arrowFile)...)
 			require.Equal(t, 0, fromArrow.code, fromArrow.stderr)
 			assertSameRecords(t, readCSV(t, fromArrow.stdout), readCSV(t, fromCSV.stdout))
+			fromParquet := cli(t, "", append(args, parquetFile)...)
+			require.Equal(t, 0, fromParquet.code, fromParquet.stderr)
+			assertSameRecords(t, readCSV(t, fromArrow.stdout), readCSV(t, fromParquet.stdout))
 		})
 	}
 }

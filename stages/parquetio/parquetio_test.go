@@ -353,3 +353,77 @@ func TestRowGroupByteLimit(t *testing.T) {
 	assert.LessOrEqual(t, pf.NumRowGroups(), 5)
 	assert.Equal(t, int64(1000), pf.NumRows())
 }
+
+// Project after NewSource reads what Options.Columns reads, and no more
+// bytes.
+func TestProjectAfterOpen(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := makeBatch(mem, 0, 5000)
+	defer rec.Release()
+	data := write(t, mem, SinkOptions{Compression: "none"}, allTypes, rec)
+	read := func(opts Options, project bool, cols []string) ([]arrow.Array, int64) {
+		at := &countingReaderAt{r: bytes.NewReader(data)}
+		opts.Mem = mem
+		src, err := NewSource([]Input{{Name: "p", At: at, Size: int64(len(data))}}, opts)
+		require.NoError(t, err)
+		defer src.Close()
+		if project {
+			require.NoError(t, src.Project(cols))
+			assert.Equal(t, len(cols), src.Schema().NumFields())
+		}
+		got, _ := readColumns(t, mem, src)
+		return got, at.n
+	}
+	for _, cols := range [][]string{{"s", "list", "i8"}, {"i8"}} {
+		want, wantBytes := read(Options{Columns: cols}, false, nil)
+		got, gotBytes := read(Options{}, true, cols)
+		require.Len(t, got, len(want))
+		for i := range want {
+			assert.True(t, array.Equal(want[i], got[i]), "column %d", i)
+		}
+		assert.Equal(t, wantBytes, gotBytes, "bytes read for %v", cols)
+		releaseAll(want)
+		releaseAll(got)
+	}
+
+	src, err := NewSource([]Input{{Name: "p", At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Mem: mem})
+	require.NoError(t, err)
+	defer src.Close()
+	err = src.Project([]string{"i8", "nope"})
+	assert.ErrorIs(t, err, ErrNoColumn)
+	assert.ErrorContains(t, err, "nope")
+}
+
+// Reading no column (counting) takes the row counts from the footer: every
+// row is counted, batches keep their bound, and no column chunk is read.
+func TestNoColumnCountsFromMetadata(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	a, b := makeBatch(mem, 0, 3000), makeBatch(mem, 3000, 1234)
+	defer a.Release()
+	defer b.Release()
+	data := write(t, mem, SinkOptions{Compression: "none"}, allTypes, a, b)
+	at := &countingReaderAt{r: bytes.NewReader(data)}
+	src, err := NewSource([]Input{{Name: "p", At: at, Size: int64(len(data))}, {Name: "q", At: bytes.NewReader(data), Size: int64(len(data))}},
+		Options{Mem: mem, Columns: []string{}, BatchRows: 1000})
+	require.NoError(t, err)
+	defer src.Close()
+	footer := at.n
+	var rows int64
+	for {
+		c, err := src.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		require.NotNil(t, c.Batch)
+		assert.Zero(t, c.Batch.NumCols())
+		assert.LessOrEqual(t, c.Batch.NumRows(), int64(1000))
+		assert.Equal(t, int64(c.Rows), c.Batch.NumRows())
+		rows += c.Batch.NumRows()
+		c.Batch.Release()
+	}
+	assert.Equal(t, int64(2*4234), rows)
+	assert.Equal(t, footer, at.n, "no byte read after the footer")
+}

@@ -48,10 +48,15 @@ type openedFile struct {
 	name   string
 	pf     *file.Reader
 	fr     *pqarrow.FileReader
-	leaves []int // parquet leaf columns to read
-	schema *arrow.Schema
-	rg     int // next row group
+	leaves []int         // parquet leaf columns to read; nil: all
+	full   *arrow.Schema // every column of the file
+	schema *arrow.Schema // the columns read
+	rg     int           // next row group
 	rr     pqarrow.RecordReader
+	// batchRows bounds a batch; rowsLeft counts the rows of the current
+	// row group still to emit when no column is read.
+	batchRows int
+	rowsLeft  int64
 }
 
 // A Source reads Parquet files in order. It implements pipeline.Source.
@@ -112,38 +117,62 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
 	full = plainSchema(full)
-	f := &openedFile{name: in.Name, pf: pf, fr: fr, schema: full}
-	if opts.Columns == nil {
-		return f, nil
+	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows}
+	if err := f.project(opts.Columns); err != nil {
+		_ = pf.Close()
+		return nil, err
 	}
-	var fields []arrow.Field
-	for _, name := range opts.Columns {
-		if len(full.FieldIndices(name)) == 0 {
-			_ = pf.Close()
-			names := make([]string, full.NumFields())
-			for i, fl := range full.Fields() {
+	return f, nil
+}
+
+// project narrows what f reads to columns (nil: all of them), in file
+// order.
+func (f *openedFile) project(columns []string) error {
+	f.schema, f.leaves = f.full, nil
+	if columns == nil {
+		return nil
+	}
+	for _, name := range columns {
+		if len(f.full.FieldIndices(name)) == 0 {
+			names := make([]string, f.full.NumFields())
+			for i, fl := range f.full.Fields() {
 				names[i] = fl.Name
 			}
-			return nil, fmt.Errorf("%w %q (have %s)", ErrNoColumn, name, strings.Join(names, ", "))
+			return fmt.Errorf("%w %q (have %s)", ErrNoColumn, name, strings.Join(names, ", "))
 		}
 	}
-	for _, fl := range full.Fields() {
-		if slices.Contains(opts.Columns, fl.Name) {
+	var fields []arrow.Field
+	for _, fl := range f.full.Fields() {
+		if slices.Contains(columns, fl.Name) {
 			fields = append(fields, fl)
 		}
 	}
-	md := full.Metadata()
+	md := f.full.Metadata()
 	f.schema = arrow.NewSchema(fields, &md)
-	sch := pf.MetaData().Schema
+	sch := f.pf.MetaData().Schema
+	f.leaves = []int{} // nil would mean every column
 	for c := 0; c < sch.NumColumns(); c++ {
-		if path := sch.Column(c).ColumnPath(); slices.Contains(opts.Columns, path[0]) {
+		if path := sch.Column(c).ColumnPath(); slices.Contains(columns, path[0]) {
 			f.leaves = append(f.leaves, c)
 		}
 	}
-	if f.leaves == nil {
-		f.leaves = []int{} // nil would mean every column
+	return nil
+}
+
+// Project narrows the columns read, in every file, to columns (nil: all),
+// as Options.Columns does; the schema shrinks to match. Call it after
+// NewSource and before the first Next. A caller that learns which columns
+// it needs only from the full schema (a chain of verbs checked against
+// it) narrows the reader this way: unread columns are never fetched or
+// decompressed.
+func (s *Source) Project(columns []string) error {
+	for _, f := range s.files {
+		if err := f.project(columns); err != nil {
+			return fmt.Errorf("%s: %w", displayName(f.name), err)
+		}
 	}
-	return f, nil
+	s.schema = s.files[0].schema
+	return nil
 }
 
 // plainSchema drops the metadata that pqarrow adds ("PARQUET:field_id" on
@@ -205,6 +234,12 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			return pipeline.Chunk{}, context.Cause(ctx)
 		}
 		f := s.files[s.cur]
+		if f.leaves != nil && len(f.leaves) == 0 {
+			if c, ok := s.rowsOnly(f); ok {
+				return c, nil
+			}
+			continue
+		}
 		if f.rr == nil {
 			if f.rg >= f.pf.NumRowGroups() {
 				_ = f.pf.Close()
@@ -233,6 +268,26 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 		}
 	}
 	return pipeline.Chunk{}, io.EOF
+}
+
+// rowsOnly serves a read of no column (counting) from the row groups'
+// metadata alone, without reading any column chunk. It moves to the next
+// file, returning false, when f is done.
+func (s *Source) rowsOnly(f *openedFile) (pipeline.Chunk, bool) {
+	for f.rowsLeft == 0 {
+		if f.rg >= f.pf.NumRowGroups() {
+			_ = f.pf.Close()
+			s.files[s.cur] = nil
+			s.cur++
+			return pipeline.Chunk{}, false
+		}
+		f.rowsLeft = f.pf.MetaData().RowGroup(f.rg).NumRows()
+		f.rg++
+	}
+	n := min(f.rowsLeft, int64(f.batchRows))
+	f.rowsLeft -= n
+	rec := array.NewRecordBatch(s.schema, nil, n)
+	return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(n)}, true
 }
 
 // NewDecoder returns the pass-through decoder.
