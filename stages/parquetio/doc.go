@@ -8,7 +8,7 @@
 //
 // Parquet needs random access (its footer is at the end), so every input
 // must be a seekable file: an io.ReaderAt with its size. The source reads
-// only the requested columns (Options.Columns) and one row group at a time,
+// only the requested columns (Options.Columns, or Project once the schema is known; none at all when counting, from the footer) and one row group at a time,
 // without pqarrow's per-column goroutines, so its memory is one batch of one
 // row group's column chunks.
 //
