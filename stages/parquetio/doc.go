@@ -8,9 +8,10 @@
 //
 // Parquet needs random access (its footer is at the end), so every input
 // must be a seekable file: an io.ReaderAt with its size. The source reads
-// only the requested columns (Options.Columns, or Project once the schema is known; none at all when counting, from the footer) and one row group at a time,
-// without pqarrow's per-column goroutines, so its memory is one batch of one
-// row group's column chunks.
+// only the requested columns (Options.Columns, or Project once the schema
+// is known; for no column, only the footer's row counts) and one row group
+// at a time, without pqarrow's per-column goroutines, so its memory is one
+// batch of one row group's column chunks.
 //
 // The sink buffers rows into row groups of at most SinkOptions.RowGroupRows
 // rows or about RowGroupBytes bytes, compresses them (zstd by default) and
