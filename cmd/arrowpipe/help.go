@@ -30,6 +30,7 @@ Examples:
   arrowpipe groupby region 'count() as n, sum(qty), mean(price) as avg_price, p99(price)' samples/orders.csv
   arrowpipe gen --rows 10000000 | arrowpipe --stats count
   arrowpipe -o orders.parquet samples/orders.csv
+  arrowpipe filter 'region == "EU"' then tee eu.parquet then groupby product 'sum(qty)' samples/orders.csv
   zcat big.csv.gz | arrowpipe head 10
 
 Exit status: 0 success (also when the reader of stdout goes away early),
@@ -42,7 +43,7 @@ func printHelp(w io.Writer) {
 	o.register(fs)
 	fmt.Fprint(w, helpIntro)
 	fmt.Fprint(w, "\nVerbs:\n")
-	for _, s := range allVerbs() {
+	for _, s := range allVerbs(nil) {
 		use := s.Name
 		if len(s.Args) > 0 {
 			use += " " + strings.Join(s.Args, " ")

@@ -38,13 +38,16 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 		prev := debug.SetMemoryLimit(env.MaxMemory + streamingHeadroom)
 		defer debug.SetMemoryLimit(prev)
 	}
-	calls, files, err := parseChain(args, allVerbs())
+	sides := &sideOutputs{o: o}
+	calls, files, err := parseChain(args, allVerbs(sides))
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
+	sides.inputs = files
+	defer sides.abort()
 	if err := checkRejectsTarget(o, files); err != nil {
 		return err
 	}
@@ -68,6 +71,7 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
+	readToTheEnd(calls, stages)
 	out, err := openOutput(o, stdout)
 	if err != nil {
 		return err
@@ -84,6 +88,9 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	stopProgress()
 	if err := src.close(); err != nil && runErr == nil {
 		runErr = err
+	}
+	if runErr == nil {
+		runErr = sides.commit()
 	}
 	if runErr == nil {
 		runErr = out.file.Commit()

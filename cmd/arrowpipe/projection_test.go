@@ -55,7 +55,7 @@ func TestColumnsRead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.chain, func(t *testing.T) {
 			args := splitShell(t, tt.chain)
-			calls, files, err := parseChain(args, allVerbs())
+			calls, files, err := parseChain(args, allVerbs(nil))
 			require.NoError(t, err)
 			require.Empty(t, files)
 			got, err := columnsRead(env, calls, ordersSchema)
