@@ -75,6 +75,9 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 			}
 			return err
 		}
+		if out != nil && out == rec {
+			return st.emitUnchanged(s, in, out)
+		}
 		return st.emit(s, in, out)
 	}
 }
@@ -121,6 +124,16 @@ func (st *step) emit(s *slot, in item, rec arrow.RecordBatch) error {
 		return nil
 	}
 	parcel, err := st.m.handoff.Send(rec)
+	return st.emitParcel(s, in, parcel, err)
+}
+
+// emitUnchanged is emit for the batch that in carried, passed on as it is.
+func (st *step) emitUnchanged(s *slot, in item, rec arrow.RecordBatch) error {
+	parcel, err := st.m.handoff.SendUnchanged(rec, in.parcel)
+	return st.emitParcel(s, in, parcel, err)
+}
+
+func (st *step) emitParcel(s *slot, in item, parcel sharedmem.Parcel, err error) error {
 	if err != nil {
 		return &StageError{Stage: st.m.name, Seq: int64(in.seq), Err: err}
 	}

@@ -150,6 +150,20 @@ func (h *Handoff) Send(rec arrow.RecordBatch) (Parcel, error) {
 	return p, nil
 }
 
+// SendUnchanged is Send for a batch that a stage received from p and
+// returns as it is (a filter that keeps every row, head, tee); p comes
+// from a Handoff with the same policy. When p shared it, the policy gives
+// the same answer again, so the batch is shared without measuring it
+// anew; otherwise this is Send.
+func (h *Handoff) SendUnchanged(rec arrow.RecordBatch, p Parcel) (Parcel, error) {
+	if p.msg != nil || p.rec != rec || h.policy.Mode == Copy {
+		return h.Send(rec)
+	}
+	h.shared.Add(1)
+	h.sharedBytes.Add(p.live)
+	return Share(rec, p.live), nil
+}
+
 // Receive returns the batch p carries, owned by the caller, decoding a
 // copied batch into fresh buffers.
 func (h *Handoff) Receive(p Parcel) (arrow.RecordBatch, error) {

@@ -163,3 +163,53 @@ func TestParseMode(t *testing.T) {
 	_, err := sharedmem.ParseMode("zero-copy")
 	assert.ErrorContains(t, err, `"zero-copy"`)
 }
+
+// SendUnchanged routes a batch passed on unchanged as Send would: the
+// shortcut is only taken where Send's answer is known to be the same.
+func TestSendUnchangedRoutesAsSend(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy sharedmem.Policy
+		rows   int
+		slice  [2]int64
+	}{
+		{name: "copy", policy: sharedmem.Policy{Mode: sharedmem.Copy}, rows: 1000},
+		{name: "shared", policy: sharedmem.Policy{Mode: sharedmem.Shared}, rows: 1000},
+		{name: "auto/large", policy: sharedmem.Policy{}, rows: 100000},
+		{name: "auto/under-threshold", policy: sharedmem.Policy{CopyThreshold: 1 << 10}, rows: 10},
+		{name: "auto/small-slice-of-large", policy: sharedmem.Policy{}, rows: 200000, slice: [2]int64{1000, 1010}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rec := makeBatch(mem, tc.rows)
+			if tc.slice != [2]int64{} {
+				s := rec.NewSlice(tc.slice[0], tc.slice[1])
+				rec.Release()
+				rec = s
+			}
+			first := sharedmem.NewHandoff(tc.policy, mem)
+			p, err := first.Send(rec)
+			require.NoError(t, err)
+			got, err := first.Receive(p)
+			require.NoError(t, err)
+			wantRoute := tc.policy.Route(got, sharedmem.LiveBytes(got))
+			addrs, live := bufferAddrs(got), sharedmem.LiveBytes(got)
+
+			second := sharedmem.NewHandoff(tc.policy, mem)
+			p2, err := second.SendUnchanged(got, p)
+			require.NoError(t, err)
+			assert.Equal(t, live, p2.Bytes())
+			again, err := second.Receive(p2)
+			require.NoError(t, err)
+			defer again.Release()
+			c := second.Counters()
+			if wantRoute == sharedmem.RouteCopy {
+				assert.Equal(t, int64(1), c.CopiedBatches)
+			} else {
+				assert.Equal(t, int64(1), c.SharedBatches)
+				assert.Equal(t, addrs, bufferAddrs(again))
+			}
+		})
+	}
+}
