@@ -8,7 +8,8 @@ import (
 )
 
 // stepMetrics is the always-on accounting of one step: a handful of atomic
-// adds and two clock reads per batch.
+// adds and two clock reads per batch (per sampleEvery batches while they
+// take under sampleBelow each, see workerClock).
 type stepMetrics struct {
 	name    string
 	workers int
@@ -44,7 +45,8 @@ type StageMetrics struct {
 	// Utilization is Busy / (Wall × Workers), 0..1.
 	Utilization float64
 	// QueueWaitP50 and QueueWaitP99 are how long batches waited between
-	// being queued for this step and a worker taking them.
+	// being queued for this step and a worker taking them (on a sample of
+	// the batches when they are tiny: one in eight).
 	QueueWaitP50, QueueWaitP99 time.Duration
 	// Handoff counts how this step's output batches crossed to the next.
 	Handoff sharedmem.Counters

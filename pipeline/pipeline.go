@@ -216,7 +216,8 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 		}
 		t0 := r.now()
 		c, err := p.source.Next(stopCtx)
-		m.busy[0].Add(r.now() - t0)
+		t1 := r.now()
+		m.busy[0].Add(t1 - t0)
 		if err == io.EOF || (err != nil && stopCtx.Err() != nil && ctx.Err() == nil) {
 			break
 		}
@@ -229,8 +230,7 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 		m.batchesOut.Add(1)
 		m.rowsOut.Add(int64(c.Rows))
 		m.bytesOut.Add(int64(len(c.Data)))
-		now := r.now()
-		it := item{seq: seq, born: now, queued: now, chunk: c}
+		it := item{seq: seq, born: t1, queued: t1, chunk: c}
 		if err := decode.dispatch(ctx, &it); err != nil {
 			it.release()
 			return nil

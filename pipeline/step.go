@@ -74,6 +74,8 @@ type step struct {
 	free  chan *slot // slots not in use
 	work  chan *slot // slots waiting for a worker
 	live  atomic.Int32
+	// clocks decide which batches each worker times.
+	clocks []workerClock
 
 	mu sync.Mutex
 	// ready is a ring of the slots to forward, in input order (dispatch
@@ -102,6 +104,10 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 		for i := range st.slots {
 			st.free <- &st.slots[i]
 		}
+	}
+	st.clocks = make([]workerClock, workers)
+	for i := range st.clocks {
+		st.clocks[i].every = true // until a batch shows it is cheap
 	}
 	m.workers = workers
 	m.busy = make([]paddedInt64, workers)
@@ -253,19 +259,62 @@ func (st *step) loop1(ctx context.Context) error {
 
 // run1 has worker w process s, with the step's accounting around it.
 func (st *step) run1(sctx *seqContext, w int, s *slot) error {
-	t0 := st.run.now()
 	m := st.m
-	if m.started.Load() == 0 {
-		m.started.CompareAndSwap(0, s.in.queued)
-	}
 	m.batchesIn.Add(1)
-	m.queueWait.record(durationNs(t0 - s.in.queued))
 	sctx.seq = s.in.seq
+	clock := &st.clocks[w]
+	if !clock.times(s.in.seq) {
+		err := st.process(sctx, w, s)
+		s.out.queued = 0
+		return err
+	}
+	t0 := st.run.now()
+	if m.started.Load() == 0 {
+		m.started.CompareAndSwap(0, t0)
+	}
+	if s.in.queued != 0 {
+		m.queueWait.record(durationNs(t0 - s.in.queued))
+	}
 	err := st.process(sctx, w, s)
 	t1 := st.run.now()
-	m.busy[w].Add(t1 - t0)
+	m.busy[w].Add(clock.account(t1 - t0))
 	s.out.queued = t1
 	return err
+}
+
+// A workerClock decides which batches a worker times. Two clock reads per
+// batch and step cost ~60 ns, a fifth of the engine's cost on batches of a
+// few rows, where they would measure little more than themselves. So
+// while its batches take under sampleBelow, a worker times only those
+// whose sequence number is a multiple of sampleEvery (the same batches in
+// every step, so queue waits are measured end to end) and counts each
+// timed batch for the untimed ones before it; otherwise it times every
+// batch.
+type workerClock struct {
+	untimed int64
+	every   bool
+	_       [48]byte // one cache line per worker
+}
+
+const (
+	sampleEvery = 8
+	sampleBelow = 20_000 // ns
+)
+
+func (c *workerClock) times(seq uint64) bool {
+	if c.every || seq%sampleEvery == 0 {
+		return true
+	}
+	c.untimed++
+	return false
+}
+
+// account returns the busy time to count for a timed batch that took d.
+func (c *workerClock) account(d int64) int64 {
+	weight := c.untimed + 1
+	c.untimed = 0
+	c.every = d >= sampleBelow
+	return d * weight
 }
 
 // complete marks s done and, unless another worker is forwarding, forwards
