@@ -48,7 +48,8 @@
 // are LSD radix sorted on those numbers, last key first. Past
 // verb.Env.MaxMemory (which counts the sort's working space, ~65 bytes a
 // row for one key, as well as the batches) it sorts the buffer into a run,
-// written to TempDir as an Arrow IPC stream with zstd bodies; Finish merges
+// written to TempDir as a zstd-compressed Arrow IPC stream of batches of
+// 16Ki rows (each run open in a merge holds one); Finish merges
 // the runs k-way (or sorts in memory if nothing spilled), at most 8..64 runs
 // at once (one per 4 MiB of the cap), in several passes if there are more.
 // Ties keep input order. top keeps, per worker, the N best

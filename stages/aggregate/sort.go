@@ -110,8 +110,8 @@ func (s *sorter) spill(ctx context.Context) error {
 	refs := s.sortedRefs()
 	recs := s.recs()
 	err := s.runs.write(ctx, s.schema, s.mem, func(yield func(arrow.RecordBatch) error) error {
-		for lo := 0; lo < len(refs); lo += MaxBatchRows {
-			out := gather(s.mem, s.schema, recs, refs[lo:min(lo+MaxBatchRows, len(refs))])
+		for lo := 0; lo < len(refs); lo += runBatchRows {
+			out := gather(s.mem, s.schema, recs, refs[lo:min(lo+runBatchRows, len(refs))])
 			err := yield(out)
 			out.Release()
 			if err != nil {

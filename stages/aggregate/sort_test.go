@@ -104,7 +104,8 @@ func TestSortDifferential(t *testing.T) {
 }
 
 // The spilled merge must equal the in-memory sort, batch sizes included
-// aside: big enough input for several output batches.
+// aside: big enough input for several output batches. Under the 4 MiB cap
+// each run holds several run batches (runBatchRows).
 func TestSortSpillLarge(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -135,10 +136,12 @@ func TestSortSpillLarge(t *testing.T) {
 		return rowsOf(t, out)
 	}
 	inMemory := run(0)
-	spilled := run(256 << 10)
-	require.Len(t, spilled, len(rows))
-	assert.Equal(t, inMemory, spilled)
-	assertEmptyDir(t, dir)
+	for _, maxMem := range []int64{256 << 10, 4 << 20} {
+		spilled := run(maxMem)
+		require.Len(t, spilled, len(rows), "cap %d", maxMem)
+		assert.Equal(t, inMemory, spilled, "cap %d", maxMem)
+		assertEmptyDir(t, dir)
+	}
 }
 
 func TestSortSpillErrorRemovesFiles(t *testing.T) {
