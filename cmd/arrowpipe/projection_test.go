@@ -128,14 +128,17 @@ func splitShell(t *testing.T, s string) []string {
 	return out
 }
 
-// The CSV and Parquet readers decode only what a chain reads; the Arrow
-// reader always decodes everything. All must give the same answers.
+// The CSV, NDJSON and Parquet readers decode only what a chain reads; the
+// Arrow reader always decodes everything. All must give the same answers.
 func TestProjectedChainsMatchFullReads(t *testing.T) {
 	arrowFile := filepath.Join(t.TempDir(), "orders.arrow")
 	res := cli(t, "", "-o", arrowFile, sample)
 	require.Equal(t, 0, res.code, res.stderr)
 	parquetFile := filepath.Join(t.TempDir(), "orders.parquet")
 	res = cli(t, "", "-o", parquetFile, sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	ndjsonFile := filepath.Join(t.TempDir(), "orders.ndjson")
+	res = cli(t, "", "-o", ndjsonFile, sample)
 	require.Equal(t, 0, res.code, res.stderr)
 	for _, chain := range []string{
 		"count",
@@ -155,6 +158,9 @@ func TestProjectedChainsMatchFullReads(t *testing.T) {
 			fromParquet := cli(t, "", append(args, parquetFile)...)
 			require.Equal(t, 0, fromParquet.code, fromParquet.stderr)
 			assertSameRecords(t, readCSV(t, fromArrow.stdout), readCSV(t, fromParquet.stdout))
+			fromNDJSON := cli(t, "", append(args, ndjsonFile)...)
+			require.Equal(t, 0, fromNDJSON.code, fromNDJSON.stderr)
+			assertSameRecords(t, readCSV(t, fromArrow.stdout), readCSV(t, fromNDJSON.stdout))
 		})
 	}
 }

@@ -59,12 +59,26 @@ type Decoder struct {
 	keyBuf  []byte
 	line    []byte // the line being parsed
 	onError pipeline.RejectFunc
+	// pos maps a column of the file's schema to its place in cols and
+	// slots, or -1 when it is not decoded (Source.Project): its values
+	// are checked as JSON and skipped.
+	pos []int
 }
 
-func newDecoder(schema *arrow.Schema, root *node, kinds []kind, mem memory.Allocator, onError pipeline.RejectFunc) *Decoder {
-	d := &Decoder{schema: schema, root: root, onError: onError,
-		cols: make([]column, len(kinds)), slots: make([]slot, len(kinds))}
+// newDecoder decodes the columns of kinds that keep marks (nil: all of
+// them); schema holds those.
+func newDecoder(schema *arrow.Schema, root *node, kinds []kind, keep []bool, mem memory.Allocator, onError pipeline.RejectFunc) *Decoder {
+	d := &Decoder{schema: schema, root: root, onError: onError, pos: make([]int, len(kinds))}
+	var kept []kind
 	for j, k := range kinds {
+		d.pos[j] = -1
+		if keep == nil || keep[j] {
+			d.pos[j] = len(kept)
+			kept = append(kept, k)
+		}
+	}
+	d.cols, d.slots = make([]column, len(kept)), make([]slot, len(kept))
+	for j, k := range kept {
 		t := schema.Field(j).Type
 		c := &d.cols[j]
 		c.kind = k
@@ -259,7 +273,11 @@ func (d *Decoder) object(b []byte, i int, n *node, depth int) (int, *syntaxError
 			default:
 				return 0, d.typeError(b, i, depth, n.prefix+f.key, "an object")
 			}
-		} else if i, err = d.value(b, i, f.col, depth); err != nil {
+		} else if col := d.pos[f.col]; col < 0 {
+			if i, err = skipValue(b, i, depth); err != nil {
+				return 0, err
+			}
+		} else if i, err = d.value(b, i, col, depth); err != nil {
 			if err.field == "" {
 				err.field = n.prefix + f.key
 			}
@@ -285,8 +303,10 @@ func (d *Decoder) nullObject(n *node) {
 			d.nullObject(f.obj)
 			continue
 		}
-		sl := &d.slots[f.col]
-		sl.gen, sl.null = d.gen, true
+		if col := d.pos[f.col]; col >= 0 {
+			sl := &d.slots[col]
+			sl.gen, sl.null = d.gen, true
+		}
 	}
 }
 

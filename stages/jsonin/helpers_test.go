@@ -23,6 +23,13 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // schema and the first error.
 func readAll(t *testing.T, mem memory.Allocator, inputs []Input, opts Options) ([]map[string]any, *arrow.Schema, error) {
 	t.Helper()
+	return readProjected(t, mem, inputs, opts, nil)
+}
+
+// readProjected is readAll with src.Project(columns) first, unless columns
+// is nil.
+func readProjected(t *testing.T, mem memory.Allocator, inputs []Input, opts Options, columns []string) ([]map[string]any, *arrow.Schema, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	opts.Mem = mem
@@ -31,6 +38,11 @@ func readAll(t *testing.T, mem memory.Allocator, inputs []Input, opts Options) (
 		return nil, nil, err
 	}
 	defer src.Close()
+	if columns != nil {
+		if err := src.Project(columns); err != nil {
+			return nil, src.Schema(), err
+		}
+	}
 	dec := src.NewDecoder()
 	var rows []map[string]any
 	for {

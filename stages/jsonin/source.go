@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +21,9 @@ const blockSize = 256 << 10
 // ErrClosed is returned by Next after Close.
 var ErrClosed = errors.New("jsonin: source closed")
 
+// ErrNoColumn is Project's error for a name not in the schema.
+var ErrNoColumn = errors.New("jsonin: no such column")
+
 // A block is one read of the reader goroutine, or the end of an input.
 type block struct {
 	input int
@@ -32,9 +36,11 @@ type block struct {
 type Source struct {
 	opts   Options
 	inputs []Input
-	schema *arrow.Schema
+	schema *arrow.Schema // the columns decoded
 	root   *node
 	kinds  []kind
+	fields []arrow.Field // every column
+	keep   []bool        // the columns decoded (Project); nil: all
 
 	blocks  chan block
 	free    chan []byte // read buffers
@@ -91,6 +97,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	}
 	var fields []arrow.Field
 	s.root = build(root, "", &fields, &s.kinds)
+	s.fields = fields
 	s.schema = arrow.NewSchema(fields, nil)
 	s.cut = cutter{maxRows: opts.BatchRows, maxBytes: opts.BatchBytes, line: 1}
 	s.cut.pend = s.getBuf()
@@ -103,7 +110,35 @@ func (s *Source) Schema() *arrow.Schema { return s.schema }
 // NewDecoder returns a decoder for this source's schema. Each decoder keeps
 // its own builders and scratch: make one per worker.
 func (s *Source) NewDecoder() pipeline.Decoder {
-	return newDecoder(s.schema, s.root, s.kinds, s.opts.Mem, s.opts.OnError)
+	return newDecoder(s.schema, s.root, s.kinds, s.keep, s.opts.Mem, s.opts.OnError)
+}
+
+// Project narrows the columns that decoders build to columns (flattened
+// names such as "user.id"), in schema order; the schema shrinks to match.
+// The values of the other keys are still checked to be JSON, but not
+// converted, so a value of the wrong type there is no error. Call it after
+// NewSource and before the first NewDecoder. nil restores every column.
+func (s *Source) Project(columns []string) error {
+	if columns == nil {
+		s.keep, s.schema = nil, arrow.NewSchema(s.fields, nil)
+		return nil
+	}
+	keep := make([]bool, len(s.fields))
+	var kept []arrow.Field
+	for _, name := range columns {
+		i := slices.IndexFunc(s.fields, func(f arrow.Field) bool { return f.Name == name })
+		if i < 0 {
+			return fmt.Errorf("%w: %q", ErrNoColumn, name)
+		}
+		keep[i] = true
+	}
+	for i, f := range s.fields {
+		if keep[i] {
+			kept = append(kept, f)
+		}
+	}
+	s.keep, s.schema = keep, arrow.NewSchema(kept, nil)
+	return nil
 }
 
 // read is the reader goroutine: it reads the inputs in order into blocks.
