@@ -42,6 +42,10 @@
 // Numbers beyond float64's range read as ±Inf. A lone UTF-16 surrogate in a
 // \u escape reads as U+FFFD, like encoding/json.
 //
+// Source.Project narrows the columns decoded to those a consumer needs: the
+// values of the other keys are checked to be JSON and skipped, neither
+// converted nor type-checked.
+//
 // Ownership and concurrency: Next and Close belong to one goroutine; a
 // Decoder is used by one goroutine at a time, and different Decoders run in
 // parallel. Decode returns a batch the caller must release. Chunk.Data is
