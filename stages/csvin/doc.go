@@ -4,8 +4,15 @@
 // record batches.
 //
 //	inputs ──► reader goroutine ──► Next (splitter) ──► Chunk ──► Decoder.Decode ──► RecordBatch
-//	           (Read, 256 KiB)      (record ends by      ...      (one per worker,
-//	                                 quote parity)                 scratch reused)
+//	           (Read ≤ 256 KiB      (cuts at the last    ...      (one per worker,
+//	            into the chunk's     record end within             scratch reused)
+//	            own buffer)          BatchBytes, by
+//	                                 quote parity)
+//
+// Input bytes are copied once, by Read, into the buffer that becomes the
+// chunk; the splitter finds the cut with a few whole-chunk passes
+// (bytes.Count of quotes and newlines, a SWAR test for blank lines), so
+// that the one goroutine that splits keeps ahead of several decoders.
 //
 // # Schema
 //
@@ -56,10 +63,11 @@
 //
 // # Ownership and concurrency
 //
-// NewSource starts one reader goroutine that reads the inputs ahead (about
-// 1 MiB). It exits at the end of the last input, on a read error, when the
-// ctx given to NewSource is done, or when Close is called; Close waits for
-// it, after any Read in progress returns. The caller must call Close.
+// NewSource starts one reader goroutine, which serves Next's read
+// requests one at a time (one block, at most 256 KiB, in flight ahead of
+// the splitter). It exits when the ctx given to NewSource is done or when
+// Close is called; Close waits for it, after any Read in progress returns.
+// The caller must call Close.
 //
 // Next is called from one goroutine. Each chunk's Data is a buffer of the
 // source's free list: Decode recycles it, and Recycle takes back a chunk

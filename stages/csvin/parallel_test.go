@@ -194,7 +194,7 @@ func normalize(rows [][]string) [][]string {
 }
 
 func TestParallelEqualsSequential(t *testing.T) {
-	sizes := []struct{ rows, bytes int }{{1, 16}, {2, 40}, {3, 64}, {5, 100}, {7, 200}, {7, 16}, {65536, 37}, {65536, 1 << 20}}
+	sizes := []struct{ rows, bytes int }{{1, 16}, {2, 40}, {3, 64}, {5, 100}, {7, 200}, {7, 16}, {65536, 37}, {65536, 300}, {100, 2000}, {65536, 1 << 20}}
 	lineEnds := map[string][]string{
 		"lf-crlf":        {"\n", "\r\n"},
 		"lf-crlf-crcrlf": {"\n", "\r\n", "\r\r\n"},

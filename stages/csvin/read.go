@@ -6,80 +6,66 @@ import (
 	"strings"
 )
 
-const (
-	// readSize is the size of one Read call's buffer.
-	readSize = 256 << 10
-	// readAhead is how many read blocks may wait for the splitter.
-	readAhead = 4
-)
+// readSize is the most one Read call is asked for.
+const readSize = 256 << 10
 
-// A block is one event of the reader goroutine: bytes read from input, the
-// end of input, or a read error.
-type block struct {
-	data  []byte
+// A readReq asks the reader goroutine for one Read of input into buf: the
+// free room at the end of the splitter's buffer, so that input bytes land
+// where the chunk is cut from, and are not copied a second time.
+type readReq struct {
+	buf   []byte
 	input int
-	eof   bool
-	err   error
 }
 
-// read is the reader goroutine: it reads the inputs in order and sends
-// their bytes to the splitter (Next) over s.blocks, at most readAhead blocks
-// ahead. It returns after the last input's end, after a read error, or when
-// the source is closed or its context done; a Read in progress completes
-// first.
+// A block is the reader goroutine's answer to a readReq: n bytes read,
+// then possibly the end of the input or a read error.
+type block struct {
+	n   int
+	eof bool
+	err error
+}
+
+// read is the reader goroutine: it serves read requests, one at a time, in
+// the order the splitter (Next) sends them. The splitter keeps one request
+// in flight while it works (see Source.request), so reading overlaps
+// splitting by a block. read returns when the source is closed or its
+// context done; a Read in progress completes first.
 func (s *Source) read() {
 	defer close(s.readDone)
-	for i, in := range s.inputs {
-		empty := 0
-		for {
-			var buf []byte
-			select {
-			case buf = <-s.blockFree:
-			default:
-				buf = make([]byte, readSize)
-			}
-			n, err := in.R.Read(buf[:readSize])
-			if n > 0 {
-				empty = 0
-				if !s.send(block{data: buf[:n], input: i}) {
-					return
-				}
-			} else {
-				s.putBlock(buf)
-				if err == nil {
-					if empty++; empty > 100 {
-						err = io.ErrNoProgress
-					}
-				}
-			}
+	for {
+		var req readReq
+		select {
+		case req = <-s.reqs:
+		case <-s.stop:
+			return
+		case <-s.ctx.Done():
+			return
+		}
+		in := s.inputs[req.input]
+		var b block
+		for empty := 0; ; {
+			n, err := in.R.Read(req.buf)
+			b.n = n
 			if err == io.EOF {
-				if !s.send(block{input: i, eof: true}) {
-					return
-				}
+				b.eof = true
+			} else if err != nil {
+				b.err = readError(displayName(in.Name), err)
+			}
+			if n > 0 || err != nil {
 				break
 			}
-			if err != nil {
-				s.send(block{input: i, err: readError(displayName(in.Name), err)})
-				return
+			if empty++; empty > 100 {
+				b.err = readError(displayName(in.Name), io.ErrNoProgress)
+				break
 			}
 		}
-	}
-}
-
-func (s *Source) send(b block) bool {
-	select {
-	case s.blocks <- b:
-		return true
-	case <-s.stop:
-	case <-s.ctx.Done():
-	}
-	return false
-}
-
-func (s *Source) putBlock(b []byte) {
-	select {
-	case s.blockFree <- b[:readSize]:
-	default:
+		select {
+		case s.resps <- b:
+		case <-s.stop:
+			return
+		case <-s.ctx.Done():
+			return
+		}
 	}
 }
 

@@ -51,8 +51,9 @@ type Source struct {
 
 	// reader goroutine
 	ctx       context.Context
-	blocks    chan block
-	blockFree chan []byte
+	reqs      chan readReq
+	resps     chan block
+	pending   bool // a readReq is in flight, into the room after sp.buf
 	stop      chan struct{}
 	readDone  chan struct{}
 	closeOnce sync.Once
@@ -93,8 +94,8 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 		opts:        opts,
 		nulls:       newNullSet(opts.NullValues),
 		ctx:         ctx,
-		blocks:      make(chan block, readAhead),
-		blockFree:   make(chan []byte, readAhead+2),
+		reqs:        make(chan readReq, 1),
+		resps:       make(chan block, 1),
 		stop:        make(chan struct{}),
 		readDone:    make(chan struct{}),
 		outstanding: make(map[uintptr]struct{}),
@@ -146,16 +147,25 @@ func (s *Source) Recycle(c pipeline.Chunk) {
 	_, ok := s.outstanding[key]
 	delete(s.outstanding, key)
 	s.mu.Unlock()
-	// Keep buffers of the usual size only: one grown for a huge record
-	// goes back to the garbage collector.
-	if ok && cap(c.Data) <= 2*(s.opts.BatchBytes+readSize) {
+	if ok {
+		s.putBuf(c.Data)
+	}
+}
+
+// putBuf puts a buffer that nothing refers to any more on the free list.
+// It keeps buffers of about the usual size only: one grown for a huge
+// record goes back to the garbage collector, and so does one whose start
+// was cut off (a header) so much that a chunk no longer fits.
+func (s *Source) putBuf(b []byte) {
+	if cap(b) >= s.opts.BatchBytes && cap(b) <= 2*(s.opts.BatchBytes+readSize) {
 		select {
-		case s.chunkFree <- c.Data[:0]:
+		case s.chunkFree <- b[:0]:
 		default:
 		}
 	}
 }
 
+// newBuf returns an empty buffer for a chunk and the read after it.
 func (s *Source) newBuf() []byte {
 	select {
 	case b := <-s.chunkFree:
@@ -165,12 +175,50 @@ func (s *Source) newBuf() []byte {
 	}
 }
 
-// fill waits for one event of the reader goroutine and applies it. With a
-// non-zero deadline it gives up at the deadline and reports false.
+// request sends the reader goroutine a readReq for the room after sp.buf,
+// unless one is in flight or the input is done. While the chunk is
+// shorter than BatchBytes, reads stop there, so that a chunk cut at its
+// byte bound leaves only its last partial record to move to the next
+// buffer; beyond it (a record longer than a chunk) sp.buf grows.
+func (s *Source) request() {
+	if s.pending || s.atEOF {
+		return
+	}
+	sp := &s.sp
+	n := readSize
+	if len(sp.buf) < s.opts.BatchBytes {
+		n = min(n, s.opts.BatchBytes-len(sp.buf))
+	}
+	if cap(sp.buf)-len(sp.buf) < n {
+		// No read is in flight and no chunk shares sp.buf: it may move.
+		var nb []byte
+		if len(sp.buf)+n <= s.opts.BatchBytes+readSize {
+			nb = s.newBuf()
+		} else {
+			nb = make([]byte, 0, 2*(len(sp.buf)+n))
+		}
+		old := sp.buf
+		sp.buf = append(nb, sp.buf...)
+		s.putBuf(old)
+	}
+	l := len(sp.buf)
+	s.reqs <- readReq{buf: sp.buf[l : l+n : l+n], input: s.cur} // never blocks: one in flight at most
+	s.pending = true
+}
+
+// fill reads one block into sp.buf (requesting it first unless it is in
+// flight) and, while the chunk is short of BatchBytes, requests the next,
+// so that the reader goroutine reads it while the caller scans. With a
+// non-zero deadline it gives up at the deadline and reports false; the
+// read stays in flight. At the end of the input it reports true at once.
 func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
+	s.request()
+	if !s.pending {
+		return true, nil // at the end of the input
+	}
 	var b block
 	select {
-	case b = <-s.blocks:
+	case b = <-s.resps:
 	default:
 		var timeout <-chan time.Time
 		if !deadline.IsZero() {
@@ -187,15 +235,15 @@ func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
 			timeout = s.timer.C
 		}
 		select {
-		case b = <-s.blocks:
+		case b = <-s.resps:
 		case <-timeout:
 			return false, nil
 		case <-ctx.Done():
 			return false, context.Cause(ctx)
 		case <-s.readDone:
-			// The reader sends its last event before it exits.
+			// The reader may have answered before it stopped.
 			select {
-			case b = <-s.blocks:
+			case b = <-s.resps:
 			default:
 				if err := context.Cause(s.ctx); err != nil {
 					return false, err
@@ -204,6 +252,9 @@ func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
 			}
 		}
 	}
+	s.pending = false
+	// The reader wrote right after sp.buf, in its capacity.
+	s.sp.buf = s.sp.buf[:len(s.sp.buf)+b.n]
 	if b.err != nil {
 		return false, b.err
 	}
@@ -211,8 +262,9 @@ func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
 		s.atEOF = true
 		return true, nil
 	}
-	s.sp.buf = append(s.sp.buf, b.data...)
-	s.putBlock(b.data)
+	if len(s.sp.buf) < s.opts.BatchBytes {
+		s.request()
+	}
 	return true, nil
 }
 
@@ -428,7 +480,15 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 			}
 		}
 		if !s.needBOM && !s.needHeader {
-			if sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes) {
+			// Unless chunks are bound by rows, wait for a chunk's worth of
+			// bytes and cut it with a few passes over the whole chunk
+			// (cutBytes): scanning record by record costs ~4× more and
+			// runs on this one goroutine, which the decoders wait on.
+			lazy := !sp.byRows && sp.scan == 0
+			if sp.cutBytes(s.opts.BatchRows, s.opts.BatchBytes, s.atEOF) {
+				return s.cutChunk(), nil
+			}
+			if (!lazy || len(sp.buf) >= s.opts.BatchBytes || s.atEOF) && sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes) {
 				return s.cutChunk(), nil
 			}
 			if s.atEOF {
@@ -452,7 +512,9 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 				sp.off, sp.line, sp.file = 0, 1, fileName(s.inputs[s.cur].Name)
 				continue
 			}
-			if sp.rows > 0 && deadline.IsZero() {
+			// Left unscanned, the bytes might hold a complete record:
+			// start waiting for FlushInterval all the same.
+			if (sp.rows > 0 || (lazy && len(sp.buf) > 0)) && deadline.IsZero() {
 				deadline = time.Now().Add(s.opts.FlushInterval)
 			}
 		}
@@ -460,8 +522,13 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 		if err != nil {
 			return pipeline.Chunk{}, err
 		}
-		if !got && sp.rows > 0 {
-			return s.cutChunk(), nil
+		if !got {
+			sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes)
+			if sp.rows > 0 {
+				return s.cutChunk(), nil
+			}
+			// Only part of a record came: wait another FlushInterval.
+			deadline = time.Time{}
 		}
 	}
 }
@@ -490,13 +557,24 @@ func trimBlank(b []byte) []byte {
 	return b
 }
 
-// cutChunk returns buf[:cut] as a chunk and moves the rest of buf to a new
-// buffer.
+// cutChunk returns buf[:cut] as a chunk. Normally the chunk takes buf, and
+// the rest of buf (part of a record) moves to a new buffer. When a read is
+// in flight into buf's room (a chunk cut at its row bound, or on a pause
+// of the input), or when the rest is the larger part (buf holds more
+// chunks, as after the inference sample), buf stays and the chunk gets a
+// copy. Then, unless buf already holds the next chunk, it requests the
+// next read, so that reading goes on while the caller dispatches this
+// chunk.
 func (s *Source) cutChunk() pipeline.Chunk {
 	sp := &s.sp
-	c := pipeline.Chunk{Data: sp.buf[:sp.cut], File: sp.file, Offset: sp.off, Line: sp.line, Rows: sp.rows}
-	rest := s.newBuf()
-	sp.buf = append(rest[:0], sp.buf[sp.cut:]...)
+	c := pipeline.Chunk{File: sp.file, Offset: sp.off, Line: sp.line, Rows: sp.rows}
+	if s.pending || len(sp.buf)-sp.cut > sp.cut {
+		c.Data = append(s.newBuf(), sp.buf[:sp.cut]...)
+		sp.buf = sp.buf[sp.cut:]
+	} else {
+		c.Data = sp.buf[:sp.cut]
+		sp.buf = append(s.newBuf(), sp.buf[sp.cut:]...)
+	}
 	sp.off += int64(sp.cut)
 	sp.line += sp.cutLines
 	sp.reset()
@@ -504,6 +582,9 @@ func (s *Source) cutChunk() pipeline.Chunk {
 		s.mu.Lock()
 		s.outstanding[uintptr(unsafe.Pointer(unsafe.SliceData(c.Data)))] = struct{}{}
 		s.mu.Unlock()
+	}
+	if len(sp.buf) < s.opts.BatchBytes {
+		s.request()
 	}
 	return c
 }

