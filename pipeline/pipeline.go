@@ -37,8 +37,12 @@ func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
 		names = append(names, s.Name)
 	}
 	names = append(names, "encode", "write")
-	for _, n := range names {
-		p.metrics = append(p.metrics, &stepMetrics{name: n, workers: 1})
+	for i, n := range names {
+		m := &stepMetrics{name: n, workers: 1}
+		if i > 0 {
+			m.prev = p.metrics[i-1]
+		}
+		p.metrics = append(p.metrics, m)
 	}
 	return p
 }
@@ -67,6 +71,8 @@ type run struct {
 	start time.Time
 	// stopSource ends the read early without error (ErrStop).
 	stopSource context.CancelFunc
+	// readClock and writeClock time the reader's and the writer's batches.
+	readClock, writeClock workerClock
 }
 
 func (r *run) now() int64 { return int64(time.Since(r.start)) }
@@ -93,7 +99,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	g := &group{eg: eg}
 	stopCtx, stopSource := context.WithCancel(gctx)
 	defer stopSource()
-	r := &run{p: p, start: p.start, stopSource: stopSource}
+	r := &run{p: p, start: p.start, stopSource: stopSource,
+		readClock: workerClock{every: true}, writeClock: workerClock{every: true}}
 
 	depth := func(workers int) int {
 		if p.cfg.QueueDepth > 0 {
@@ -214,10 +221,17 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 			}
 			break // a stage stopped the stream early
 		}
-		t0 := r.now()
+		// born and queued stay 0 on an untimed batch (see workerClock).
+		var t0, t1 int64
+		timed := r.readClock.times(seq)
+		if timed {
+			t0 = r.now()
+		}
 		c, err := p.source.Next(stopCtx)
-		t1 := r.now()
-		m.busy[0].Add(t1 - t0)
+		if timed {
+			t1 = r.now()
+			m.busy[0].Add(r.readClock.account(t1 - t0))
+		}
 		if err == io.EOF || (err != nil && stopCtx.Err() != nil && ctx.Err() == nil) {
 			break
 		}
@@ -243,22 +257,29 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 }
 
 func (p *Pipeline) write(ctx context.Context, r *run, m *stepMetrics, it *item) error {
+	c, seq, born := it.chunk, it.seq, it.born
+	*it = item{}
+	// Calls to write are serialized (one forwarding worker at a time), so
+	// they may share one clock.
+	if !r.writeClock.times(seq) {
+		if err := p.sink.Write(ctx, c); err != nil {
+			return &StageError{Stage: "write", Seq: int64(seq), Err: err}
+		}
+		return nil
+	}
 	t0 := r.now()
 	if m.started.Load() == 0 {
 		m.started.Store(t0)
 	}
-	c, seq, born := it.chunk, it.seq, it.born
-	*it = item{}
-	m.batchesIn.Add(1)
-	m.rowsIn.Add(int64(c.Rows))
-	m.bytesIn.Add(int64(len(c.Data)))
 	err := p.sink.Write(ctx, c)
 	now := r.now()
-	m.busy[0].Add(now - t0)
+	m.busy[0].Add(r.writeClock.account(now - t0))
 	if err != nil {
 		return &StageError{Stage: "write", Seq: int64(seq), Err: err}
 	}
-	p.latency.record(durationNs(now - born))
+	if born != 0 {
+		p.latency.record(durationNs(now - born))
+	}
 	return nil
 }
 

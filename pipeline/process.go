@@ -15,12 +15,9 @@ import (
 // the producing worker and decoded by the consuming one.
 
 func (p *Pipeline) decodeFunc(st *step, decoders []Decoder) processFunc {
-	m := st.m
 	return func(sctx *seqContext, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
-		m.rowsIn.Add(int64(in.chunk.Rows))
-		m.bytesIn.Add(int64(len(in.chunk.Data)))
 		var rec arrow.RecordBatch
 		err := guard("decode", in.seq, func() error {
 			var err error
@@ -44,8 +41,6 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 	return func(sctx *seqContext, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
-		m.rowsIn.Add(in.parcel.Rows())
-		m.bytesIn.Add(in.parcel.Bytes())
 		select {
 		case <-stopping:
 			in.parcel.Release()
@@ -87,8 +82,6 @@ func (p *Pipeline) encodeFunc(st *step, prev *sharedmem.Handoff, encoders []Enco
 	return func(sctx *seqContext, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
-		m.rowsIn.Add(in.parcel.Rows())
-		m.bytesIn.Add(in.parcel.Bytes())
 		rec, err := prev.Receive(in.parcel)
 		if err != nil {
 			return &StageError{Stage: "encode", Seq: int64(in.seq), Err: err}

@@ -260,7 +260,6 @@ func (st *step) loop1(ctx context.Context) error {
 // run1 has worker w process s, with the step's accounting around it.
 func (st *step) run1(sctx *seqContext, w int, s *slot) error {
 	m := st.m
-	m.batchesIn.Add(1)
 	sctx.seq = s.in.seq
 	clock := &st.clocks[w]
 	if !clock.times(s.in.seq) {
