@@ -83,6 +83,9 @@ type step struct {
 	ready         []*slot
 	head, pending int
 	forwarding    bool // a worker is forwarding; the others leave it to it
+	// failed: a delivery failed (an error, in input order); nothing after
+	// it may go downstream while the run winds down.
+	failed bool
 }
 
 func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
@@ -324,7 +327,7 @@ func (st *step) complete(ctx context.Context, s *slot) error {
 	if st.unordered {
 		st.push(s)
 	}
-	if st.forwarding {
+	if st.forwarding || st.failed {
 		st.mu.Unlock()
 		return nil
 	}
@@ -338,7 +341,7 @@ func (st *step) complete(ctx context.Context, s *slot) error {
 		err := st.deliver(ctx, next)
 		st.mu.Lock()
 		if err != nil {
-			st.forwarding = false
+			st.forwarding, st.failed = false, true
 			st.mu.Unlock()
 			return err
 		}
