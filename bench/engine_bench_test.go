@@ -122,26 +122,35 @@ func noopStages(n, workers int) []pipeline.Stage {
 }
 
 // BenchmarkEngineOverhead runs small batches through four no-op stages:
-// ns/op is the engine's cost per batch for the whole chain.
+// ns/op is the engine's cost per batch for the whole chain. depth=0 is the
+// default queue depth (one batch per worker); a deeper queue lets a step
+// run ahead of the next, so a woken worker finds several batches waiting,
+// which is what tiny batches need (and, being tiny, cost no memory for).
 func BenchmarkEngineOverhead(b *testing.B) {
 	for _, workers := range []int{1, 2} {
-		for _, mode := range []sharedmem.Mode{sharedmem.Shared, sharedmem.Auto} {
-			b.Run(fmt.Sprintf("stages=4/workers=%d/mode=%s", workers, mode), func(b *testing.B) {
-				mem := sharedmem.NewPool(0)
-				rec := makeBatch(mem, 1)
-				defer rec.Release()
-				src := &repeatSource{rec: rec, n: b.N}
-				p := pipeline.New(src, noopStages(4, workers), discardSink{}, pipeline.Config{
-					Handoff: sharedmem.Policy{Mode: mode}, Mem: mem,
-					DecodeWorkers: workers, EncodeWorkers: workers,
+		for _, depth := range []int{0, 8} {
+			for _, mode := range []sharedmem.Mode{sharedmem.Shared, sharedmem.Auto} {
+				b.Run(fmt.Sprintf("stages=4/workers=%d/depth=%d/mode=%s", workers, depth, mode), func(b *testing.B) {
+					benchEngineOverhead(b, workers, depth, mode)
 				})
-				b.ReportAllocs()
-				b.ResetTimer()
-				if err := p.Run(context.Background()); err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "batches/s")
-			})
+			}
 		}
 	}
+}
+
+func benchEngineOverhead(b *testing.B, workers, depth int, mode sharedmem.Mode) {
+	mem := sharedmem.NewPool(0)
+	rec := makeBatch(mem, 1)
+	defer rec.Release()
+	src := &repeatSource{rec: rec, n: b.N}
+	p := pipeline.New(src, noopStages(4, workers), discardSink{}, pipeline.Config{
+		Handoff: sharedmem.Policy{Mode: mode}, Mem: mem,
+		DecodeWorkers: workers, EncodeWorkers: workers, QueueDepth: depth,
+	})
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := p.Run(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "batches/s")
 }
