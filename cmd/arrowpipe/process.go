@@ -63,14 +63,15 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	}
 	defer src.close()
 
-	stages, schema, err := buildStages(env, calls, src.Schema(), o.stageWorkers)
+	stages, schemas, err := buildStages(env, calls, src.Schema(), o.stageWorkers)
 	if err != nil {
 		return err
 	}
-	stages, schema, err = projectSource(env, src.Source, calls, o.stageWorkers, stages, schema)
+	stages, schemas, err = projectSource(env, src.Source, calls, o.stageWorkers, stages, schemas)
 	if err != nil {
 		return err
 	}
+	schema := schemas[len(schemas)-1]
 	readToTheEnd(calls, stages)
 	out, err := openOutput(o, stdout)
 	if err != nil {
@@ -178,13 +179,15 @@ func parseStageWorkers(items []string) (map[string]int, error) {
 }
 
 // buildStages builds each verb's stage against the schema that reaches it.
-func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers []string) ([]pipeline.Stage, *arrow.Schema, error) {
+// schemas[i] is the input of calls[i], and the last one the chain's output.
+func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers []string) (stages []pipeline.Stage, schemas []*arrow.Schema, err error) {
 	overrides, err := parseStageWorkers(stageWorkers)
 	if err != nil {
 		return nil, nil, err
 	}
 	seen := map[string]int{}
-	stages := make([]pipeline.Stage, 0, len(calls))
+	stages = make([]pipeline.Stage, 0, len(calls))
+	schemas = append(make([]*arrow.Schema, 0, len(calls)+1), in)
 	schema := in
 	for _, c := range calls {
 		stage, out, err := c.spec.Build(env, c.args, schema)
@@ -205,9 +208,10 @@ func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers 
 			stage.Workers = n
 		}
 		stages = append(stages, stage)
+		schemas = append(schemas, out)
 		schema = out
 	}
-	return stages, schema, nil
+	return stages, schemas, nil
 }
 
 // outputTarget is where the result goes and in which format.

@@ -18,17 +18,18 @@ type projectable interface {
 
 // projectSource narrows src to the columns the chain reads and rebuilds
 // the chain for the narrowed schema. The chain was first built for the
-// full schema, so that an unknown column gets the verb's own error, with
-// its suggestion of a close name; stages is returned unchanged when src
-// cannot narrow or the chain reads every column.
-func projectSource(env verb.Env, src pipeline.Source, calls []verbCall, stageWorkers []string, stages []pipeline.Stage, schema *arrow.Schema) ([]pipeline.Stage, *arrow.Schema, error) {
+// full schema (schemas, as buildStages returns them), so that an unknown
+// column gets the verb's own error, with its suggestion of a close name;
+// stages and schemas come back unchanged when src cannot narrow or the
+// chain reads every column.
+func projectSource(env verb.Env, src pipeline.Source, calls []verbCall, stageWorkers []string, stages []pipeline.Stage, schemas []*arrow.Schema) ([]pipeline.Stage, []*arrow.Schema, error) {
 	p, ok := src.(projectable)
 	if !ok {
-		return stages, schema, nil
+		return stages, schemas, nil
 	}
-	cols, err := columnsRead(env, calls, src.Schema())
-	if err != nil || cols == nil {
-		return stages, schema, err
+	cols := columnsRead(calls, schemas)
+	if cols == nil {
+		return stages, schemas, nil
 	}
 	if err := p.Project(cols); err != nil {
 		return nil, nil, err
@@ -37,20 +38,10 @@ func projectSource(env verb.Env, src pipeline.Source, calls []verbCall, stageWor
 }
 
 // columnsRead walks the chain backwards from the output, which needs every
-// column, asking each verb what it reads for what the next one needs. It
-// returns the input columns in input order, or nil when the chain needs
-// them all.
-func columnsRead(env verb.Env, calls []verbCall, in *arrow.Schema) ([]string, error) {
-	schemas := make([]*arrow.Schema, len(calls))
-	schema := in
-	for i, c := range calls {
-		schemas[i] = schema
-		_, out, err := c.spec.Build(env, c.args, schema)
-		if err != nil {
-			return nil, err
-		}
-		schema = out
-	}
+// column, asking each verb what it reads for what the next one needs;
+// schemas[i] is the input of calls[i]. It returns the chain's input
+// columns in input order, or nil when the chain needs them all.
+func columnsRead(calls []verbCall, schemas []*arrow.Schema) []string {
 	var needed []string // nil: all
 	for i := len(calls) - 1; i >= 0; i-- {
 		c := calls[i]
@@ -61,8 +52,9 @@ func columnsRead(env verb.Env, calls []verbCall, in *arrow.Schema) ([]string, er
 		needed = c.spec.Reads(c.args, schemas[i], needed)
 	}
 	if needed == nil {
-		return nil, nil
+		return nil
 	}
+	in := schemas[0]
 	cols := []string{}
 	for _, f := range in.Fields() {
 		if slices.Contains(needed, f.Name) {
@@ -70,7 +62,7 @@ func columnsRead(env verb.Env, calls []verbCall, in *arrow.Schema) ([]string, er
 		}
 	}
 	if len(cols) == in.NumFields() {
-		return nil, nil
+		return nil
 	}
-	return cols, nil
+	return cols
 }

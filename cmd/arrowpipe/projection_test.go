@@ -58,8 +58,9 @@ func TestColumnsRead(t *testing.T) {
 			calls, files, err := parseChain(args, allVerbs(nil))
 			require.NoError(t, err)
 			require.Empty(t, files)
-			got, err := columnsRead(env, calls, ordersSchema)
+			_, schemas, err := buildStages(env, calls, ordersSchema, nil)
 			require.NoError(t, err)
+			got := columnsRead(calls, schemas)
 			if tt.want == nil {
 				assert.Nil(t, got)
 				return
