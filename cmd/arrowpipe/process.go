@@ -110,6 +110,13 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 			fmt.Fprintf(stderr, "arrowpipe: wrote %d bad row(s) to %s\n", n, displayPath(o.rejects))
 		}
 	}
+	if output.IsBrokenPipe(runErr) {
+		// A quiet end for stdout's reader, but tee files stay unwritten:
+		// they would hold only the part of the stream read so far.
+		for _, path := range sides.paths() {
+			fmt.Fprintf(stderr, "arrowpipe: tee %s not written: the output was closed before the stream ended\n", path)
+		}
+	}
 	return runErr
 }
 

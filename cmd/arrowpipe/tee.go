@@ -35,6 +35,17 @@ func (s *sideOutputs) add(f *output.File) {
 	s.files = append(s.files, f)
 }
 
+// paths lists the side files opened so far.
+func (s *sideOutputs) paths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, f := range s.files {
+		out = append(out, f.Name())
+	}
+	return out
+}
+
 // commit renames every side file into place.
 func (s *sideOutputs) commit() error {
 	s.mu.Lock()

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/samples/gen"
 )
 
 // tee writes the stream as it is at its place in the chain: the same
@@ -87,4 +93,35 @@ func TestTeeUsageErrors(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+}
+
+// When stdout's reader goes away early, the run ends quietly, and a tee's
+// file, which would hold only part of the stream, is not written: stderr
+// says so.
+func TestTeeNotWrittenWhenOutputClosesEarly(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "big.csv")
+	f, err := os.Create(in)
+	require.NoError(t, err)
+	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 5}))
+	require.NoError(t, f.Close())
+	teePath := filepath.Join(dir, "all.csv")
+
+	cmd := command(t, "tee", teePath, in)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	_, err = bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	require.NoError(t, stdout.Close()) // like `| head -1`
+	err = waitWithin(t, cmd, 10*time.Second)
+	assert.Equal(t, 0, exitCode(t, err), stderr.String())
+	assert.Contains(t, stderr.String(), "tee "+teePath+" not written")
+	_, err = os.Stat(teePath)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "only the input is left")
 }
