@@ -155,9 +155,10 @@ func (s *Source) Recycle(c pipeline.Chunk) {
 // putBuf puts a buffer that nothing refers to any more on the free list.
 // It keeps buffers of about the usual size only: one grown for a huge
 // record goes back to the garbage collector, and so does one whose start
-// was cut off (a header) so much that a chunk no longer fits.
+// was cut off (a header), which no longer holds a chunk and the read after
+// it (request relies on that room).
 func (s *Source) putBuf(b []byte) {
-	if cap(b) >= s.opts.BatchBytes && cap(b) <= 2*(s.opts.BatchBytes+readSize) {
+	if cap(b) >= s.opts.BatchBytes+readSize && cap(b) <= 2*(s.opts.BatchBytes+readSize) {
 		select {
 		case s.chunkFree <- b[:0]:
 		default:
