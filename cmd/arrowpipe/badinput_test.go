@@ -114,8 +114,13 @@ func badInputs() []badInput {
 	return cases
 }
 
-// runStats is the part of --stats=json that reconciles rows.
+// runStats is the part of --stats=json that tests read: the steps' byte
+// counts and the row reconciliation.
 type runStats struct {
+	Stages []struct {
+		Name     string
+		BytesOut int64
+	}
 	Rows struct {
 		Read     int64 `json:"read"`
 		Written  int64 `json:"written"`

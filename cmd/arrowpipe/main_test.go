@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/arrowpipe/arrowpipe/samples/gen"
 )
 
 // TestMain doubles as the arrowpipe binary for the process tests: with
@@ -207,4 +209,13 @@ func TestStatsReconcile(t *testing.T) {
 	res = cli(t, "", "--stats=json", "--batch-rows", "1000", sample)
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.Contains(t, res.stderr, `"balanced": true`)
+}
+
+// writeGenerated writes rows of `arrowpipe gen` data with seed to path.
+func writeGenerated(t *testing.T, path string, rows int64, seed uint64) {
+	t.Helper()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: rows, Seed: seed}))
+	require.NoError(t, f.Close())
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -98,10 +97,7 @@ func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
 func TestClosedStdoutEndsQuietly(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "big.csv")
-	f, err := os.Create(in)
-	require.NoError(t, err)
-	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 5}))
-	require.NoError(t, f.Close())
+	writeGenerated(t, in, 1_000_000, 5)
 
 	cmd := command(t, in)
 	stdout, err := cmd.StdoutPipe()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -139,10 +138,7 @@ var (
 func TestProgress(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.csv")
-	f, err := os.Create(big)
-	require.NoError(t, err)
-	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 8}))
-	require.NoError(t, f.Close())
+	writeGenerated(t, big, 1_000_000, 8)
 
 	assertBar := func(t *testing.T, res cliResult) []string {
 		t.Helper()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -173,15 +171,7 @@ func TestProjectionDecodesLess(t *testing.T) {
 		statsFile := filepath.Join(t.TempDir(), "stats.json")
 		res := cli(t, "", append([]string{"--stats=json", "--stats-file", statsFile}, args...)...)
 		require.Equal(t, 0, res.code, res.stderr)
-		raw, err := os.ReadFile(statsFile)
-		require.NoError(t, err)
-		var stats struct {
-			Stages []struct {
-				Name     string
-				BytesOut int64
-			}
-		}
-		require.NoError(t, json.Unmarshal(raw, &stats))
+		stats := readStats(t, statsFile)
 		require.Equal(t, "decode", stats.Stages[1].Name)
 		return stats.Stages[1].BytesOut
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/arrowpipe/arrowpipe/samples/gen"
 )
 
 // tee writes the stream as it is at its place in the chain: the same
@@ -101,10 +98,7 @@ func TestTeeUsageErrors(t *testing.T) {
 func TestTeeNotWrittenWhenOutputClosesEarly(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "big.csv")
-	f, err := os.Create(in)
-	require.NoError(t, err)
-	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 5}))
-	require.NoError(t, f.Close())
+	writeGenerated(t, in, 1_000_000, 5)
 	teePath := filepath.Join(dir, "all.csv")
 
 	cmd := command(t, "tee", teePath, in)

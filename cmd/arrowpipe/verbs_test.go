@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,17 +8,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/arrowpipe/arrowpipe/samples/gen"
 )
 
 func TestHeadStopsReadingEarly(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.csv")
-	f, err := os.Create(big)
-	require.NoError(t, err)
-	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_000_000, Seed: 3}))
-	require.NoError(t, f.Close())
+	writeGenerated(t, big, 1_000_000, 3)
 	st, err := os.Stat(big)
 	require.NoError(t, err)
 
@@ -29,18 +22,7 @@ func TestHeadStopsReadingEarly(t *testing.T) {
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.Len(t, readCSV(t, res.stdout), 11)
 
-	raw, err := os.ReadFile(statsFile)
-	require.NoError(t, err)
-	var stats struct {
-		Stages []struct {
-			Name     string
-			BytesOut int64
-		}
-		Rows struct {
-			Balanced bool `json:"balanced"`
-		}
-	}
-	require.NoError(t, json.Unmarshal(raw, &stats))
+	stats := readStats(t, statsFile)
 	require.Equal(t, "read", stats.Stages[0].Name)
 	read := stats.Stages[0].BytesOut
 	assert.Positive(t, read)

@@ -82,6 +82,13 @@ func chunks(t *testing.T, src *Source) []pipeline.Chunk {
 // Decode.
 func readAll(t *testing.T, inputs []Input, opts Options) (*arrow.Schema, [][]string, error) {
 	t.Helper()
+	return readProjected(t, inputs, opts, nil)
+}
+
+// readProjected is readAll with src.Project(columns) first, unless columns
+// is nil.
+func readProjected(t *testing.T, inputs []Input, opts Options, columns []string) (*arrow.Schema, [][]string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	src, err := NewSource(ctx, inputs, opts)
@@ -89,6 +96,11 @@ func readAll(t *testing.T, inputs []Input, opts Options) (*arrow.Schema, [][]str
 		return nil, nil, err
 	}
 	defer src.Close()
+	if columns != nil {
+		if err := src.Project(columns); err != nil {
+			return src.Schema(), nil, err
+		}
+	}
 	dec := src.NewDecoder()
 	rows := [][]string{}
 	for {
