@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +84,44 @@ func TestCountSkipsDecodingButNotStructure(t *testing.T) {
 	res = cli(t, "a,b\n1,2\n3,4\n", "--on-error", "skip", "count")
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.Equal(t, "count\n2\n", res.stdout)
+}
+
+// TestChainsSameOutputInEveryModeAndWorkerCount runs transform chains with
+// one worker per stage and with several, in every handoff mode (and auto
+// made to copy small batches), on batches small and odd enough that the
+// filter, head and tail cut many of them: the output must be byte for
+// byte what one worker with shared handoff writes.
+func TestChainsSameOutputInEveryModeAndWorkerCount(t *testing.T) {
+	chains := map[string][]string{
+		"filter-derive-select": {"filter", `qty > 50 and region == "EU"`, "then", "derive", "total = qty * price * (1 - coalesce(discount, 0))",
+			"then", "select", "id,region,total"},
+		"derive-chain-filter": {"derive", "a = qty * 2; b = a % 7; c = if(b in (1, 3), upper(product), lower(region))",
+			"then", "filter", "b != 0 and ts >= ts'2026-01-01T02:00:00Z' or discount is not null", "then", "drop", "note,ts"},
+		"rename-cast-select": {"rename", "qty=n,price=unit price", "then", "cast", "n:float,id:string",
+			"then", "derive", "`line total` = round(n * `unit price`, 1)", "then", "select", "`line total`,id,n"},
+		"filter-head":  {"filter", "qty % 3 == 0", "then", "head", "777", "then", "select", "id,qty"},
+		"tail-derive":  {"tail", "1234", "then", "derive", "day = date_trunc('hour', ts); s = substr(product, 2, 4)"},
+		"filter-empty": {"filter", "qty > 1000", "then", "select", "id"},
+	}
+	modes := [][]string{
+		{"--handoff", "copy"},
+		{"--handoff", "shared"},
+		{"--handoff", "auto"},
+		{"--handoff", "auto", "--copy-threshold", "1MiB"}, // auto copies every small batch
+	}
+	for name, chain := range chains {
+		ref := cli(t, "", append(append([]string{"--handoff", "shared", "--workers", "1", "--batch-rows", "65536"}, chain...), sample)...)
+		require.Equal(t, 0, ref.code, "%s: %s", name, ref.stderr)
+		require.NotEmpty(t, ref.stdout)
+		for _, mode := range modes {
+			for _, workers := range []string{"1", "4"} {
+				t.Run("chain="+name+"/mode="+strings.Join(mode[1:], "+")+"/workers="+workers, func(t *testing.T) {
+					args := append(append([]string{}, mode...), "--workers", workers, "--batch-rows", "97")
+					res := cli(t, "", append(append(args, chain...), sample)...)
+					require.Equal(t, 0, res.code, res.stderr)
+					assert.Equal(t, ref.stdout, res.stdout)
+				})
+			}
+		}
+	}
 }
