@@ -211,6 +211,56 @@ func TestStatsReconcile(t *testing.T) {
 	assert.Contains(t, res.stderr, `"balanced": true`)
 }
 
+// TestStatsTable checks the --stats table: a row per step with its
+// columns, handoff volumes in the mode that moved them, and the
+// reconciliation line naming the stage that dropped rows.
+func TestStatsTable(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		steps []string
+		recon string
+		// the handoff column that must show bytes after decode, and the
+		// one that must not
+		moved, idle int
+	}{
+		{"filter/mode=shared", []string{"--handoff", "shared", "filter", "qty > 50"},
+			[]string{"read", "decode", "filter", "encode", "write"}, "rows: 10000 read = 5003 written + 4997 dropped by filter + 0 rejected", 11, 10},
+		{"groupby/mode=copy", []string{"--handoff", "copy", "groupby", "region", "sum(qty)"},
+			[]string{"read", "decode", "groupby", "encode", "write"}, "rows: 10000 read = 6 written + 9994 dropped by groupby + 0 rejected", 10, 11},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := cli(t, "", append(append([]string{"--stats", "--batch-rows", "1000"}, tc.args...), sample)...)
+			require.Equal(t, 0, res.code, res.stderr)
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			require.Len(t, lines, len(tc.steps)+3, res.stderr)
+			assert.Equal(t, []string{"stage", "workers", "batches", "in", "batches", "out", "rows", "in", "rows", "out",
+				"busy", "util", "queue", "p50", "queue", "p99", "copied", "shared"}, strings.Fields(lines[0]))
+			for i, step := range tc.steps {
+				f := strings.Fields(lines[1+i])
+				require.Len(t, f, 12, lines[1+i])
+				assert.Equal(t, step, f[0])
+				if step == "decode" {
+					assert.Equal(t, "10/", f[tc.moved][:3], "decode handed 10 batches on: %s", lines[1+i])
+					assert.Regexp(t, `^10/[0-9.]+(KiB|MiB)$`, f[tc.moved])
+					assert.Equal(t, "-", f[tc.idle])
+				}
+			}
+			assert.Regexp(t, `^elapsed \S+, batch latency p50 \S+ p99 \S+$`, lines[len(lines)-2])
+			assert.Equal(t, tc.recon, lines[len(lines)-1])
+		})
+	}
+}
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0B", 1023: "1023B", 1024: "1.00KiB", 1536: "1.50KiB", 10 << 10: "10.0KiB", 999 << 10: "999KiB",
+		1000 << 10: "0.98MiB", 47_987_000: "45.8MiB", 5 << 30: "5.00GiB", 1 << 50: "1024TiB",
+	} {
+		assert.Equal(t, want, humanBytes(n), "%d", n)
+	}
+}
+
 // writeGenerated writes rows of `arrowpipe gen` data with seed to path.
 func writeGenerated(t *testing.T, path string, rows int64, seed uint64) {
 	t.Helper()

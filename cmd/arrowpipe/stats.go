@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -26,16 +26,19 @@ type rowAccount struct {
 	Balanced bool             `json:"balanced"`
 }
 
-func reconcile(m pipeline.Metrics, rejected int64) rowAccount {
+// badRows is 1 when the run stopped at a bad row (a *pipeline.DataError),
+// which was read but neither written nor rejected, and 0 otherwise.
+func reconcile(m pipeline.Metrics, rejected, badRows int64) rowAccount {
 	a := rowAccount{Rejected: rejected, Dropped: map[string]int64{}, Added: map[string]int64{}}
 	st := m.Stages
 	if len(st) < 4 {
 		return a
 	}
 	decode := st[1]
-	// Text readers count the records they cut (RowsIn); columnar ones
-	// do not, and then what was decoded plus rejected is what was read.
-	a.Read = max(decode.RowsIn, decode.RowsOut+rejected)
+	// The NDJSON reader counts the records it cuts (RowsIn); the CSV
+	// reader (whose decoders count them) and columnar ones do not, and
+	// then what was decoded plus rejected is what was read.
+	a.Read = max(decode.RowsIn, decode.RowsOut+rejected+badRows)
 	decodeBalanced := decode.RowsIn == 0 || decode.RowsIn == decode.RowsOut+rejected
 	a.Written = st[len(st)-1].RowsIn
 	var dropped, added int64
@@ -71,7 +74,11 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 		defer f.Close()
 		w = f
 	}
-	acct := reconcile(m, rejected)
+	var badRows int64
+	if de := (*pipeline.DataError)(nil); errors.As(runErr, &de) {
+		badRows = 1
+	}
+	acct := reconcile(m, rejected, badRows)
 	// A failed run stopped midway: its rows need not balance.
 	failed := runErr != nil
 	errText := ""
@@ -140,9 +147,33 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 	return err
 }
 
+// handoffCell shows a handoff count as batches/bytes, e.g. "59/45.8MiB".
 func handoffCell(batches, bytes int64) string {
 	if batches == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%d/%s", batches, strings.TrimSuffix(formatBytes(bytes), "B"))
+	return fmt.Sprintf("%d/%s", batches, humanBytes(bytes))
+}
+
+// humanBytes rounds n to three significant digits of the largest binary
+// unit under 1000 of it: 25B, 1.50KiB, 45.8MiB, 0.98GiB. (formatBytes, for flag
+// values, prints only exact multiples of a unit.)
+func humanBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%dB", n)
+	}
+	v := float64(n)
+	unit := 0
+	for v >= 1000 && unit < 4 {
+		v /= 1024
+		unit++
+	}
+	name := []string{"B", "KiB", "MiB", "GiB", "TiB"}[unit]
+	switch {
+	case v < 9.995:
+		return fmt.Sprintf("%.2f%s", v, name)
+	case v < 99.95:
+		return fmt.Sprintf("%.1f%s", v, name)
+	}
+	return fmt.Sprintf("%.0f%s", v, name)
 }
