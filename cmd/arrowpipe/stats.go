@@ -26,8 +26,9 @@ type rowAccount struct {
 	Balanced bool             `json:"balanced"`
 }
 
-// badRows is 1 when the run stopped at a bad row (a *pipeline.DataError),
-// which was read but neither written nor rejected, and 0 otherwise.
+// reconcile balances the rows of a run from its metrics. badRows is 1 when
+// the run stopped at a bad row (a *pipeline.DataError), which was read but
+// neither written nor rejected, and 0 otherwise.
 func reconcile(m pipeline.Metrics, rejected, badRows int64) rowAccount {
 	a := rowAccount{Rejected: rejected, Dropped: map[string]int64{}, Added: map[string]int64{}}
 	st := m.Stages

@@ -36,10 +36,17 @@ type decoder struct {
 	// valid UTF-8.
 	countOnly, needUTF8 bool
 	delim               []byte
+	// recordBytes is the mean record size of the last chunk decoded (at
+	// first, of the source's sample): the batch's columns are sized from
+	// it, since a chunk does not say how many records it holds.
+	recordBytes int
 }
 
 func newDecoder(s *Source) *decoder {
-	d := &decoder{src: s, cols: make([]column, len(s.kinds))}
+	d := &decoder{src: s, cols: make([]column, len(s.kinds)), recordBytes: s.sampleRecordBytes}
+	if d.recordBytes <= 0 {
+		d.recordBytes = 64
+	}
 	d.p.delim = s.opts.Delimiter
 	d.p.quoting = !s.opts.NoQuotes
 	d.delim = []byte{s.opts.Delimiter}
@@ -68,7 +75,10 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 	mem := d.src.opts.Mem
 	rows := c.Rows
 	if rows <= 0 {
-		rows = 1024
+		// An eighth more than the estimate, so that a chunk of slightly
+		// shorter records fits without the columns growing.
+		est := len(data) / d.recordBytes
+		rows = est + est/8 + 16
 	}
 	for i := range d.cols {
 		if d.src.keep[i] {
@@ -159,6 +169,7 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		d.release()
 		return nil, nil
 	}
+	d.recordBytes = max(1, len(data)/n)
 	arrs := make([]arrow.Array, 0, ncols)
 	for i := range d.cols {
 		if d.src.keep[i] {

@@ -83,10 +83,10 @@ func fuzzRead(ctx context.Context, in []byte, opts Options) (int, error) {
 		if err != nil {
 			return rows, err
 		}
+		if c.Rows != 0 {
+			panic("a chunk counts its records")
+		}
 		if rec != nil {
-			if rec.NumRows() != int64(c.Rows) {
-				panic("decoded rows differ from Chunk.Rows")
-			}
 			rows += int(rec.NumRows())
 			rec.Release()
 		}

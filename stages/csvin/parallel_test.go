@@ -216,14 +216,14 @@ func TestParallelEqualsSequential(t *testing.T) {
 						off := int(c.Offset)
 						require.Equal(t, text[off:off+len(c.Data)], string(c.Data), "chunk %d data", i)
 						assert.Equal(t, int64(1+strings.Count(text[:off], "\n")), c.Line, "chunk %d line", i)
-						assert.LessOrEqual(t, c.Rows, size.rows, "chunk %d rows", i)
-						if c.Rows > 1 && i < len(cs)-1 {
-							assert.LessOrEqual(t, len(c.Data), size.bytes, "chunk %d bytes", i)
-						}
+						assert.Zero(t, c.Rows, "chunk %d: the decoders count records", i)
 					}
 					got, counts := decodeParallel(t, src, cs, r)
 					for i, c := range cs {
-						assert.Equal(t, c.Rows, counts[i], "chunk %d: Rows matches decoded rows", i)
+						assert.LessOrEqual(t, counts[i], size.rows, "chunk %d rows", i)
+						if counts[i] > 1 && i < len(cs)-1 {
+							assert.LessOrEqual(t, len(c.Data), size.bytes, "chunk %d bytes", i)
+						}
 					}
 					assert.Equal(t, want, got, "parallel vs generator")
 

@@ -71,8 +71,12 @@ type Source struct {
 	needHeader bool
 	needBOM    bool
 	headerLine int64 // line of the last header read
-	err        error // sticky error of Next
-	timer      *time.Timer
+	// sampleRecordBytes is the mean size of the sampled records, which
+	// decoders start from to size a batch (chunks do not count their
+	// records).
+	sampleRecordBytes int
+	err               error // sticky error of Next
+	timer             *time.Timer
 }
 
 // NewSource reads the first input until it has the header line and a sample
@@ -372,6 +376,7 @@ func (s *Source) sample(ctx context.Context) error {
 	if s.atEOF && smp.rows < s.opts.SampleRows {
 		sample = s.sp.buf
 	}
+	s.sampleRecordBytes = max(1, len(sample)/max(1, smp.rows))
 
 	ncols := len(header)
 	var inf *textval.Inferrer
@@ -568,7 +573,9 @@ func trimBlank(b []byte) []byte {
 // chunk.
 func (s *Source) cutChunk() pipeline.Chunk {
 	sp := &s.sp
-	c := pipeline.Chunk{File: sp.file, Offset: sp.off, Line: sp.line, Rows: sp.rows}
+	// Rows stays 0: cutBytes finds the cut without counting records, and
+	// the decoders count them.
+	c := pipeline.Chunk{File: sp.file, Offset: sp.off, Line: sp.line}
 	if s.pending || len(sp.buf)-sp.cut > sp.cut {
 		c.Data = append(s.newBuf(), sp.buf[:sp.cut]...)
 		sp.buf = sp.buf[sp.cut:]

@@ -16,7 +16,10 @@ type splitter struct {
 	recStart  int   // start of the record being scanned
 	cut       int   // end of the last complete record in buf
 	cutLines  int64 // newlines in buf[:cut]
-	rows      int   // non-blank records in buf[:cut]
+	// rows counts the non-blank records in buf[:cut] when the cut was
+	// found record by record; cutBytes, which does not count them, sets
+	// it to the number of lines there, an upper bound.
+	rows int
 
 	// buf[scan:qz] holds no quote; qfound tells that buf[qz] is one.
 	qz     int
@@ -160,16 +163,22 @@ func (sp *splitter) scanBulk(maxRows, maxBytes int) (full, ok bool) {
 // per line: a bytes.Count of the quotes, a walk back from maxBytes to the
 // last newline after an even number of them (a newline after an even
 // number of quotes since the chunk's start ends a record, as in recordEnd,
-// since every record before it ended after an even number), a bytes.Count
-// of the newlines, a SWAR test for blank lines, and two bytes.IndexByte
-// per quoted field to leave out its newlines from the count of records.
-// BenchmarkCut measures it against scanFor. With final set, buf is the
-// rest of the input and may be shorter than maxBytes.
+// since every record before it ended after an even number), and a
+// bytes.Count of the newlines, which places the next chunk's first line.
+// It does not count the records: while the chunk has fewer lines than
+// maxRows it holds fewer records too (blank lines and newlines inside
+// quotes only lower the count), and the decoders count them in parallel.
+// Only with maxRows lines or more does it count them, leaving out blank
+// lines (a SWAR test) and newlines inside quoted fields (two
+// bytes.IndexByte per quoted field). BenchmarkCut measures it against
+// scanFor. With final set, buf is the rest of the input and may be shorter
+// than maxBytes.
 //
 // It reports false when it cannot tell the cut cheaply: no record ends
-// within maxBytes (a record longer than the chunk), the chunk might hold a
-// blank line (not a record), or more than maxRows records end there (it
-// then sets byRows). scanFor then scans record by record.
+// within maxBytes (a record longer than the chunk), the chunk starts with
+// a blank line (scanFor then cuts past maxBytes to take a record), or it
+// may hold more than maxRows records (it then sets byRows when it does).
+// scanFor then scans record by record.
 func (sp *splitter) cutBytes(maxRows, maxBytes int, final bool) bool {
 	if sp.scan != 0 || (len(sp.buf) < maxBytes && !final) {
 		return false
@@ -204,19 +213,24 @@ func (sp *splitter) cutBytes(maxRows, maxBytes int, final bool) bool {
 		return false
 	}
 	chunk := region[:cut+1]
-	// A blank line is a newline followed by line ends only: it can only be
-	// where a newline is followed by '\n' or '\r', or at the start.
-	if chunk[0] == '\n' || chunk[0] == '\r' || lineEndAfterNewline(chunk) {
+	if chunk[0] == '\n' || chunk[0] == '\r' {
 		return false
 	}
 	lines := bytes.Count(chunk, []byte{'\n'})
 	rows := lines
-	if !sp.noQuotes {
-		rows -= quotedNewlines(chunk)
-	}
-	if rows > maxRows {
-		sp.byRows = true
-		return false
+	if lines >= maxRows {
+		// A blank line is a newline followed by line ends only: it can
+		// only be where a newline is followed by '\n' or '\r'.
+		if lineEndAfterNewline(chunk) {
+			return false
+		}
+		if !sp.noQuotes {
+			rows -= quotedNewlines(chunk)
+		}
+		if rows > maxRows {
+			sp.byRows = true
+			return false
+		}
 	}
 	sp.scan, sp.scanLines = len(chunk), int64(lines)
 	sp.cut, sp.cutLines, sp.recStart = sp.scan, sp.scanLines, sp.scan

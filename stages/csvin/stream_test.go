@@ -102,11 +102,10 @@ func TestSlowInputFlushes(t *testing.T) {
 	elapsed := time.Since(begin)
 	require.NoError(t, err)
 	assert.Less(t, elapsed, time.Second, "first chunk must not wait for a full batch")
-	assert.GreaterOrEqual(t, c.Rows, 1)
-	assert.Less(t, c.Rows, 50)
 	rec, err := src.NewDecoder().Decode(ctx, c)
 	require.NoError(t, err)
-	assert.Equal(t, int64(c.Rows), rec.NumRows())
+	assert.GreaterOrEqual(t, rec.NumRows(), int64(1))
+	assert.Less(t, rec.NumRows(), int64(50))
 	assert.Equal(t, "id:int64,name:string", formatSchema(src))
 	rec.Release()
 
@@ -119,7 +118,8 @@ func TestSlowInputFlushes(t *testing.T) {
 	require.NoError(t, src.Close())
 }
 
-// drain reads chunks until an error, recycling them.
+// drain reads chunks until an error, recycling them, and returns how many
+// it read.
 func drain(ctx context.Context, src *Source) (int, error) {
 	n := 0
 	for {
@@ -127,7 +127,7 @@ func drain(ctx context.Context, src *Source) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		n += c.Rows
+		n++
 		src.Recycle(c)
 	}
 }
@@ -180,10 +180,9 @@ func TestSplitSteadyStateAllocs(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	n, err := drain(t.Context(), src)
+	chunks, err := drain(t.Context(), src)
 	runtime.ReadMemStats(&after)
 	require.ErrorIs(t, err, io.EOF)
-	chunks := n * 100 / (64 << 10)
 	require.Greater(t, chunks, 30)
 	assert.Less(t, after.Mallocs-before.Mallocs, uint64(chunks/4), "allocations for %d chunks", chunks)
 }
