@@ -10,9 +10,12 @@
 //	                                 quote parity)
 //
 // Input bytes are copied once, by Read, into the buffer that becomes the
-// chunk; the splitter finds the cut with a few whole-chunk passes
-// (bytes.Count of quotes and newlines, a SWAR test for blank lines), so
-// that the one goroutine that splits keeps ahead of several decoders.
+// chunk; the splitter finds the cut with two whole-chunk SIMD passes
+// (bytes.Count of quotes, for the parity, and of newlines, for the next
+// chunk's line) and does not count records, which the decoders do in
+// parallel, so that the one goroutine that splits keeps ahead of several
+// decoders (~25 GB/s on a cached chunk; BenchmarkCut). A chunk's Rows is
+// therefore 0.
 //
 // # Schema
 //

@@ -455,7 +455,8 @@ func (s *Source) sample(ctx context.Context) error {
 // the context given to NewSource. Errors are sticky.
 //
 // The chunk's Data is a buffer of the source: pass it to a decoder of this
-// source (which recycles it) or to Recycle.
+// source (which recycles it) or to Recycle. Its Rows is 0: the decoders
+// count the records.
 func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 	if s.err != nil {
 		return pipeline.Chunk{}, s.err
