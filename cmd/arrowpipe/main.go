@@ -34,7 +34,10 @@ func main() {
 		// On interrupt, wake any read still waiting on the pipe.
 		context.AfterFunc(ctx, func() { stdin.Close() })
 	}
-	code := run(ctx, os.Args[1:], stdin, os.Stdout, os.Stderr)
+	// A pipe or terminal on stdout or stderr may stop taking data (a
+	// pager waiting for a key): after an interrupt, writes to it are given
+	// up instead of holding the run open.
+	code := run(ctx, os.Args[1:], stdin, guardStalls(ctx, os.Stdout), guardStalls(ctx, os.Stderr))
 	stop()
 	os.Exit(code)
 }

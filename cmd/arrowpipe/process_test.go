@@ -126,3 +126,80 @@ func TestBadDataExitStatus(t *testing.T) {
 	var ee *exec.ExitError
 	assert.True(t, errors.As(err, &ee))
 }
+
+// A reader that stops reading (a pager waiting for a key) leaves the
+// writer blocked in write(2) on a full pipe. One SIGINT must still end
+// the run promptly, with status 130, and remove the tee file being
+// written.
+func TestInterruptWithStalledStdout(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "big.csv")
+	writeGenerated(t, in, 1_000_000, 5)
+	teeDir := filepath.Join(dir, "tee")
+	require.NoError(t, os.Mkdir(teeDir, 0o755))
+
+	cmd := command(t, "tee", filepath.Join(teeDir, "copy.csv"), "then", "select", "id,qty", in)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	cmd.Stdout = w
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	w.Close()
+	// Take the first line, then stop reading: the pipe fills and the
+	// writer blocks.
+	line, err := bufio.NewReader(r).ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "id,qty\n", line)
+	time.Sleep(300 * time.Millisecond)
+
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	start := time.Now()
+	err = waitWithin(t, cmd, 10*time.Second)
+	took := time.Since(start)
+	assert.Equal(t, exitInterrupted, exitCode(t, err), stderr.String())
+	assert.Less(t, took, 2*time.Second, "one SIGINT must end a run whose stdout is stalled")
+	assert.Contains(t, stderr.String(), "arrowpipe: interrupted\n")
+	assert.NotContains(t, stderr.String(), "interrupted again")
+	assertEmptyDir(t, teeDir, "the tee file and its temporary file must be removed")
+}
+
+// When stopping cannot finish (here the input is a FIFO that no writer
+// ever opens, and open(2) blocks), a second SIGINT exits at once with 130.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "in.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	cmd := command(t, fifo)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Let main install its signal handler (a signal before it would kill
+	// the process, which the exit check below would report).
+	time.Sleep(500 * time.Millisecond)
+
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	select {
+	case err := <-done:
+		t.Fatalf("the first SIGINT ended a run blocked in open(2) (%v): the test no longer exercises the second; stderr: %s", err, stderr.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	start := time.Now()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee)
+		ws, _ := ee.Sys().(syscall.WaitStatus)
+		assert.False(t, ws.Signaled(), "arrowpipe must exit by itself, not die of the signal")
+		assert.Equal(t, exitInterrupted, exitCode(t, err))
+		assert.Less(t, time.Since(start), time.Second)
+		assert.Contains(t, stderr.String(), "interrupted again, exiting now")
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("arrowpipe did not exit after a second SIGINT")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // errInterrupted is the cause of a run cancelled by SIGINT or SIGTERM.
@@ -28,7 +29,17 @@ func interruptContext(parent context.Context, stderr io.Writer) (context.Context
 		}
 		select {
 		case <-sigs:
-			io.WriteString(stderr, "arrowpipe: interrupted again, exiting now\n")
+			// stderr may be a pipe nobody reads: say why, but do not
+			// wait on it for long.
+			said := make(chan struct{})
+			go func() {
+				io.WriteString(stderr, "arrowpipe: interrupted again, exiting now\n")
+				close(said)
+			}()
+			select {
+			case <-said:
+			case <-time.After(stallGrace):
+			}
 			os.Exit(exitInterrupted)
 		case <-done:
 		}

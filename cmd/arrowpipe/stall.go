@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// stallGrace is how long a write to stdout or stderr may still take once
+// the run is interrupted. It keeps the exit within the one second the
+// interrupt promises while letting a merely slow reader take the last
+// message.
+const stallGrace = 200 * time.Millisecond
+
+// errStalled is what a write returns when it was given up after an
+// interrupt; run reports the interrupt instead.
+var errStalled = errors.New("output stalled after interrupt")
+
+// stallGuard is an io.Writer over a pipe or terminal whose writes can be
+// abandoned. A write(2) blocked on a full pipe whose reader has stopped
+// reading (arrowpipe big.csv | less, with less waiting for a key) cannot
+// be cancelled: without the guard the writer stage would sit in it after
+// SIGINT, and so would Run, until a second SIGINT. With it, once ctx is
+// done a pending or new write returns errStalled after at most
+// stallGrace, the run unwinds as for any interrupt (tee, rejects and
+// spill files removed) and exits 130; every later write fails at once.
+//
+// The write itself runs on a goroutine of the guard that lives as long as
+// the process: it is only for main, never for run's tests. An abandoned
+// write keeps its buffer; the callers (bufio, the compressors) never
+// touch a buffer again after a failed write. Writes are serialized (a
+// mutex), so the guard is safe for concurrent use; each costs two channel
+// operations (~1 µs) on top of the write, once per 1 MiB buffer for the
+// output.
+type stallGuard struct {
+	ctx   context.Context
+	grace time.Duration
+	req   chan []byte
+	res   chan writeResult
+
+	mu    sync.Mutex
+	stuck bool // a write was given up: fail every later one
+}
+
+type writeResult struct {
+	n   int
+	err error
+}
+
+// guardStalls returns f wrapped in a stallGuard when f is not a regular
+// file (a regular file never blocks for long), and f itself otherwise.
+func guardStalls(ctx context.Context, f *os.File) io.Writer {
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		return f
+	}
+	return newStallGuard(ctx, f, stallGrace)
+}
+
+// newStallGuard starts the guard's writing goroutine over w.
+func newStallGuard(ctx context.Context, w io.Writer, grace time.Duration) *stallGuard {
+	g := &stallGuard{ctx: ctx, grace: grace, req: make(chan []byte), res: make(chan writeResult, 1)}
+	go func() {
+		for p := range g.req {
+			n, err := w.Write(p)
+			g.res <- writeResult{n, err}
+		}
+	}()
+	return g
+}
+
+// Write writes p, or gives up with errStalled when ctx is done and the
+// write has not finished within the grace period.
+func (g *stallGuard) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stuck {
+		return 0, errStalled
+	}
+	// The goroutine is idle here: every earlier result has been received.
+	g.req <- p
+	select {
+	case r := <-g.res:
+		return r.n, r.err
+	case <-g.ctx.Done():
+	}
+	t := time.NewTimer(g.grace)
+	defer t.Stop()
+	select {
+	case r := <-g.res:
+		return r.n, r.err
+	case <-t.C:
+		g.stuck = true
+		return 0, errStalled
+	}
+}
