@@ -303,6 +303,20 @@ func TestFatalInputErrors(t *testing.T) {
 		assertEmptyDir(t, outDir, "no output after a failed run")
 	})
 
+	// Unreadable even for root: read(2) on a directory fails (EISDIR).
+	t.Run("case=directory", func(t *testing.T) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "data.csv")
+		require.NoError(t, os.Mkdir(in, 0o755))
+		outDir := filepath.Join(dir, "out")
+		require.NoError(t, os.Mkdir(outDir, 0o755))
+		res := cli(t, "", "--on-error", "skip", "-o", filepath.Join(outDir, "out.csv"), sample, in)
+		assert.Equal(t, exitData, res.code, res.stderr)
+		assert.Contains(t, res.stderr, in)
+		assert.Contains(t, res.stderr, "is a directory")
+		assertEmptyDir(t, outDir, "no output after a failed run")
+	})
+
 	t.Run("case=disk-full", func(t *testing.T) {
 		if _, err := os.Stat("/dev/full"); err != nil {
 			t.Skip("no /dev/full on this system")

@@ -203,3 +203,43 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 		t.Fatal("arrowpipe did not exit after a second SIGINT")
 	}
 }
+
+// A write that fails mid-stream (here: the file size limit, the same
+// failed write(2) as a full disk, which a test cannot arrange) is fatal
+// whatever --on-error says: exit 2 naming the output, no temporary file
+// left, and a file already at the output path kept as it was.
+func TestWriteErrorMidStreamRemovesPartialOutput(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to set the file size limit")
+	}
+	for _, out := range []string{"out.csv", "out.parquet", "out.ndjson.zst"} {
+		t.Run("output="+out, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, out)
+			require.NoError(t, os.WriteFile(path, []byte("old\n"), 0o644))
+			exe, err := os.Executable()
+			require.NoError(t, err)
+			// SIGXFSZ ignored: the write fails with EFBIG instead of the
+			// signal killing the process. ulimit -f counts 512- or
+			// 1024-byte blocks: 64 is at most 64 KiB, well under the
+			// sample's output in every format.
+			cmd := exec.Command(sh, "-c", `trap '' XFSZ; ulimit -f 64 && exec "$@"`, "sh",
+				exe, "--on-error", "skip", "-o", path, "derive", "x = qty * price", sample)
+			cmd.Env = append(os.Environ(), "ARROWPIPE_AS_MAIN=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			err = waitWithin(t, cmd, 30*time.Second)
+			assert.Equal(t, exitData, exitCode(t, err), stderr.String())
+			assert.Contains(t, stderr.String(), path)
+			assert.Contains(t, stderr.String(), "file too large")
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			require.Len(t, entries, 1, "only the old file: no temporary or partial output")
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, "old\n", string(got), "the old file is kept")
+		})
+	}
+}
