@@ -13,14 +13,34 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// splitList splits a comma-separated argument into trimmed items; an item
+// A listItem is one entry of a comma-separated argument and the byte
+// offset in the argument where it starts (at its backtick when quoted), so
+// that errors can point at it.
+type listItem struct {
+	text string
+	pos  int
+}
+
+// splitItems splits a comma-separated argument into trimmed items; an item
 // in backticks may contain commas (“ is a literal backtick).
-func splitList(arg string) ([]string, error) {
-	var items []string
+func splitItems(arg string) ([]listItem, error) {
+	var items []listItem
 	var cur strings.Builder
 	quoted := false
+	start := -1 // offset of the current item's first non-space byte
+	end := func() {
+		if start < 0 {
+			start = len(arg)
+		}
+		items = append(items, listItem{strings.TrimSpace(cur.String()), start})
+		cur.Reset()
+		start = -1
+	}
 	for i := 0; i < len(arg); i++ {
 		c := arg[i]
+		if start < 0 && c != ' ' && c != '\t' && (c != ',' || quoted) {
+			start = i
+		}
 		switch {
 		case c == '`' && quoted && i+1 < len(arg) && arg[i+1] == '`':
 			cur.WriteByte('`')
@@ -28,8 +48,7 @@ func splitList(arg string) ([]string, error) {
 		case c == '`':
 			quoted = !quoted
 		case c == ',' && !quoted:
-			items = append(items, strings.TrimSpace(cur.String()))
-			cur.Reset()
+			end()
 		default:
 			cur.WriteByte(c)
 		}
@@ -37,17 +56,32 @@ func splitList(arg string) ([]string, error) {
 	if quoted {
 		return nil, fmt.Errorf("unterminated backtick in %q", arg)
 	}
-	items = append(items, strings.TrimSpace(cur.String()))
+	end()
 	for _, it := range items {
-		if it == "" {
+		if it.text == "" {
 			return nil, fmt.Errorf("empty column name in %q", arg)
 		}
 	}
 	return items, nil
 }
 
-// columnIndex finds name in schema, with a suggestion when it is missing.
-func columnIndex(schema *arrow.Schema, name string) (int, error) {
+// splitList is splitItems without the offsets.
+func splitList(arg string) ([]string, error) {
+	items, err := splitItems(arg)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(items))
+	for k, it := range items {
+		names[k] = it.text
+	}
+	return names, nil
+}
+
+// columnIndex finds name in schema. When it is missing, or ambiguous, the
+// error is an *expr.Error pointing at offset pos of the argument arg, with
+// a suggestion when a column name is close.
+func columnIndex(schema *arrow.Schema, name, arg string, pos int) (int, error) {
 	idx := schema.FieldIndices(name)
 	switch len(idx) {
 	case 1:
@@ -58,11 +92,11 @@ func columnIndex(schema *arrow.Schema, name string) (int, error) {
 			names[k] = f.Name
 		}
 		if hint := expr.Closest(name, names); hint != "" {
-			return 0, fmt.Errorf("unknown column %q, did you mean %q?", name, hint)
+			return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("unknown column %q", name), Hint: hint}
 		}
-		return 0, fmt.Errorf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))
+		return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))}
 	}
-	return 0, fmt.Errorf("column name %q is ambiguous: %d columns have it", name, len(idx))
+	return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("column name %q is ambiguous: %d columns have it", name, len(idx))}
 }
 
 // checkInput reports a batch whose columns do not have the types of the
@@ -108,7 +142,7 @@ func projectStage(name string, env verb.Env, in *arrow.Schema, pick []int, field
 }
 
 func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	names, err := splitList(args[0])
+	names, err := splitItems(args[0])
 	if err != nil {
 		return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
 	}
@@ -116,12 +150,12 @@ func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage,
 	fields := make([]arrow.Field, len(names))
 	seen := map[int]bool{}
 	for k, n := range names {
-		idx, err := columnIndex(in, n)
+		idx, err := columnIndex(in, n.text, args[0], n.pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
 		}
 		if seen[idx] {
-			return pipeline.Stage{}, nil, fmt.Errorf("select: column %q listed twice", n)
+			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", &expr.Error{Src: args[0], Pos: n.pos, Msg: fmt.Sprintf("column %q listed twice", n.text)})
 		}
 		seen[idx] = true
 		pick[k], fields[k] = idx, in.Field(idx)
@@ -131,13 +165,13 @@ func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage,
 }
 
 func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	names, err := splitList(args[0])
+	names, err := splitItems(args[0])
 	if err != nil {
 		return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
 	}
 	gone := map[int]bool{}
 	for _, n := range names {
-		idx, err := columnIndex(in, n)
+		idx, err := columnIndex(in, n.text, args[0], n.pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
 		}
@@ -155,19 +189,19 @@ func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 }
 
 func buildRename(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	pairs, err := splitList(args[0])
+	pairs, err := splitItems(args[0])
 	if err != nil {
 		return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
 	}
 	fields := append([]arrow.Field(nil), in.Fields()...)
 	renamed := map[string]bool{}
 	for _, p := range pairs {
-		old, nu, ok := strings.Cut(p, "=")
+		old, nu, ok := strings.Cut(p.text, "=")
 		old, nu = strings.TrimSpace(old), strings.TrimSpace(nu)
 		if !ok || old == "" || nu == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p)
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p.text)
 		}
-		idx, err := columnIndex(in, old)
+		idx, err := columnIndex(in, old, args[0], p.pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
 		}

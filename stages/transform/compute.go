@@ -268,7 +268,7 @@ var castTypes = map[string]string{
 }
 
 func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	items, err := splitList(args[0])
+	items, err := splitItems(args[0])
 	if err != nil {
 		return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
 	}
@@ -276,10 +276,10 @@ func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 	var steps []step
 	schema := in
 	for _, it := range items {
-		col, typ, ok := strings.Cut(it, ":")
+		col, typ, ok := strings.Cut(it.text, ":")
 		col, typ = strings.TrimSpace(col), strings.ToLower(strings.TrimSpace(typ))
 		if !ok || col == "" || typ == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: %q is not COL:TYPE", it)
+			return pipeline.Stage{}, nil, fmt.Errorf("cast: %q is not COL:TYPE", it.text)
 		}
 		fn, ok := castTypes[typ]
 		if !ok {
@@ -295,7 +295,7 @@ func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 			}
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: unknown type %q (types: %s)", typ, strings.Join(names, ", "))
 		}
-		idx, err := columnIndex(in, col)
+		idx, err := columnIndex(in, col, args[0], it.pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
 		}

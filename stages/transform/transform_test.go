@@ -163,16 +163,17 @@ func originalName(tt struct {
 
 func TestBuildErrors(t *testing.T) {
 	tests := []struct{ verb, arg, want string }{
-		{"select", "id,qtty", `select: unknown column "qtty", did you mean "qty"?`},
+		{"select", "id,qtty", "select: unknown column \"qtty\" at 1:4, did you mean \"qty\"?\nid,qtty\n   ^"},
+		{"select", "id, `qtty` ,region", "select: unknown column \"qtty\" at 1:5, did you mean \"qty\"?\nid, `qtty` ,region\n    ^"},
 		{"select", "id,,qty", `select: empty column name in "id,,qty"`},
-		{"select", "id,id", `select: column "id" listed twice`},
-		{"select", "zzzzzzz", `select: unknown column "zzzzzzz" (columns: id, region, qty, price, tags, note)`},
-		{"drop", "regoin", `drop: unknown column "regoin", did you mean "region"?`},
-		{"rename", "pric=cost", `rename: unknown column "pric", did you mean "price"?`},
+		{"select", "id,id", "select: column \"id\" listed twice at 1:4\nid,id\n   ^"},
+		{"select", "zzzzzzz", "select: unknown column \"zzzzzzz\" (columns: id, region, qty, price, tags, note) at 1:1\nzzzzzzz\n^"},
+		{"drop", "note,regoin", "drop: unknown column \"regoin\" at 1:6, did you mean \"region\"?\nnote,regoin\n     ^"},
+		{"rename", "id=key, pric=cost", "rename: unknown column \"pric\" at 1:9, did you mean \"price\"?\nid=key, pric=cost\n        ^"},
 		{"rename", "qty", `rename: "qty" is not OLD=NEW`},
 		{"rename", "qty=id", `rename: two columns would be named "id"`},
 		{"cast", "qty:integr", `cast: unknown type "integr", did you mean "integer"?`},
-		{"cast", "qtyy:int", `cast: unknown column "qtyy", did you mean "qty"?`},
+		{"cast", "qtyy:int", "cast: unknown column \"qtyy\" at 1:1, did you mean \"qty\"?\nqtyy:int\n^"},
 		{"cast", "qty", `cast: "qty" is not COL:TYPE`},
 		{"cast", "tags:int", `cast: column "tags" to int: column "tags": unsupported column type list<item: utf8, nullable> at 1:8`},
 		{"filter", "qty + 1", `filter: "qty + 1" is int64, not a condition`},
