@@ -57,6 +57,12 @@ func waitWithin(t *testing.T, cmd *exec.Cmd, d time.Duration) error {
 }
 
 func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run("signal="+sig.String(), func(t *testing.T) { interruptMidStream(t, sig) })
+	}
+}
+
+func interruptMidStream(t *testing.T, sig os.Signal) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.csv")
 	cmd := command(t, "--flush-interval", "10ms", "-o", out)
@@ -80,9 +86,12 @@ func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		return len(entries) > 0
 	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary output")
-	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	require.NoError(t, cmd.Process.Signal(sig))
+	start := time.Now()
 	err = waitWithin(t, cmd, 5*time.Second)
+	took := time.Since(start)
 	stdin.Close()
+	assert.Less(t, took, time.Second, "every stage stops within 1 s")
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee)
 	ws, _ := ee.Sys().(syscall.WaitStatus)
