@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -20,7 +19,8 @@ import (
 // nothing for it. The returned func stops it.
 func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *openedSource, stderr io.Writer) func() {
 	show := o.progress
-	if f, ok := stderr.(*os.File); ok && !o.progress && !o.noProgress {
+	// stderr is an *os.File, or main's stallGuard over one.
+	if f, ok := stderr.(interface{ Fd() uintptr }); ok && !o.progress && !o.noProgress {
 		show = term.IsTerminal(int(f.Fd()))
 	}
 	if !show || o.noProgress {

@@ -28,18 +28,18 @@ var errStalled = errors.New("output stalled after interrupt")
 // stallGrace, the run unwinds as for any interrupt (tee, rejects and
 // spill files removed) and exits 130; every later write fails at once.
 //
-// The write itself runs on a goroutine of the guard that lives as long as
-// the process: it is only for main, never for run's tests. An abandoned
-// write keeps its buffer; the callers (bufio, the compressors) never
-// touch a buffer again after a failed write. Writes are serialized (a
-// mutex), so the guard is safe for concurrent use; each costs two channel
-// operations (~1 µs) on top of the write, once per 1 MiB buffer for the
-// output.
+// Each write runs on a goroutine of its own that ends when the write
+// returns; one given up stays blocked until the reader reads or goes away
+// (or the process exits). An abandoned write keeps its buffer; the callers
+// (bufio, the compressors) never touch a buffer again after a failed
+// write. Writes are serialized, so the guard is safe for concurrent use;
+// each costs a goroutine start and a channel operation (~1 µs) on top of
+// the write, once per 1 MiB buffer for the output.
 type stallGuard struct {
 	ctx   context.Context
+	f     *os.File
 	grace time.Duration
-	req   chan []byte
-	res   chan writeResult
+	res   chan writeResult // the result of the write in flight
 
 	mu    sync.Mutex
 	stuck bool // a write was given up: fail every later one
@@ -59,17 +59,12 @@ func guardStalls(ctx context.Context, f *os.File) io.Writer {
 	return newStallGuard(ctx, f, stallGrace)
 }
 
-// newStallGuard starts the guard's writing goroutine over w.
-func newStallGuard(ctx context.Context, w io.Writer, grace time.Duration) *stallGuard {
-	g := &stallGuard{ctx: ctx, grace: grace, req: make(chan []byte), res: make(chan writeResult, 1)}
-	go func() {
-		for p := range g.req {
-			n, err := w.Write(p)
-			g.res <- writeResult{n, err}
-		}
-	}()
-	return g
+func newStallGuard(ctx context.Context, f *os.File, grace time.Duration) *stallGuard {
+	return &stallGuard{ctx: ctx, f: f, grace: grace, res: make(chan writeResult, 1)}
 }
+
+// Fd returns the descriptor of the guarded file (for terminal checks).
+func (g *stallGuard) Fd() uintptr { return g.f.Fd() }
 
 // Write writes p, or gives up with errStalled when ctx is done and the
 // write has not finished within the grace period.
@@ -79,8 +74,10 @@ func (g *stallGuard) Write(p []byte) (int, error) {
 	if g.stuck {
 		return 0, errStalled
 	}
-	// The goroutine is idle here: every earlier result has been received.
-	g.req <- p
+	go func() {
+		n, err := g.f.Write(p)
+		g.res <- writeResult{n, err} // buffered: never blocks
+	}()
 	select {
 	case r := <-g.res:
 		return r.n, r.err
