@@ -33,7 +33,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *rows < 0 {
 		return &usageError{"gen: --rows must not be negative"}
 	}
-	f, err := output.Open(*out, output.Options{Stdout: stdout})
+	f, err := output.Open(*out, output.Options{Stdout: stdout, Temps: tempFilesOf(ctx)})
 	if err != nil {
 		return err
 	}

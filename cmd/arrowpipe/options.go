@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
 // options are the flags of a processing run.
@@ -43,6 +45,9 @@ type options struct {
 	statsFile  string
 	progress   bool
 	noProgress bool
+	// temps records the outputs' temporary files for a hurried exit
+	// (tempFilesOf); nil records nothing.
+	temps *output.TempFiles
 
 	help    bool
 	version bool

@@ -238,7 +238,7 @@ func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
 	if o.compress != "" {
 		compression = o.compress
 	}
-	f, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: compression})
+	f, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: compression, Temps: o.temps})
 	if err != nil {
 		return outputTarget{}, err
 	}

@@ -175,19 +175,28 @@ func TestInterruptWithStalledStdout(t *testing.T) {
 }
 
 // When stopping cannot finish (here the input is a FIFO that no writer
-// ever opens, and open(2) blocks), a second SIGINT exits at once with 130.
+// ever opens, and open(2) blocks), a second SIGINT exits at once with 130,
+// and still removes the temporary files (here the rejects file's, created
+// before the input is opened).
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "in.csv")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
-	cmd := command(t, fifo)
+	outDir := t.TempDir()
+	cmd := command(t, "--on-error", "reject", "--rejects", filepath.Join(outDir, "rejects.csv"),
+		"-o", filepath.Join(outDir, "out.csv"), fifo)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	// Let main install its signal handler (a signal before it would kill
-	// the process, which the exit check below would report).
-	time.Sleep(500 * time.Millisecond)
+	// the process, which the exit check below would report) and create
+	// the rejects file.
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(outDir)
+		return len(entries) > 0
+	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary rejects file")
+	time.Sleep(100 * time.Millisecond)
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	select {
@@ -206,6 +215,7 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 		assert.Equal(t, exitInterrupted, exitCode(t, err))
 		assert.Less(t, time.Since(start), time.Second)
 		assert.Contains(t, stderr.String(), "interrupted again, exiting now")
+		assertEmptyDir(t, outDir, "no temporary file left by the hurried exit")
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		<-done

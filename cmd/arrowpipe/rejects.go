@@ -29,7 +29,7 @@ func newRejectPolicy(o *options, stdout io.Writer) (*rejectPolicy, error) {
 	if r.mode != "reject" {
 		return r, nil
 	}
-	f, err := output.Open(o.rejects, output.Options{Stdout: stdout})
+	f, err := output.Open(o.rejects, output.Options{Stdout: stdout, Temps: o.temps})
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "arrowpipe", version)
 		return exitOK
 	}
+	o.temps = tempFilesOf(ctx)
 	err = process(ctx, &o, fs.Args(), stdin, stdout, stderr)
 	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
 		// Whatever failed after the signal (a closed pipe, a cancelled

@@ -8,15 +8,20 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
 // errInterrupted is the cause of a run cancelled by SIGINT or SIGTERM.
 var errInterrupted = errors.New("interrupted")
 
 // interruptContext returns a ctx cancelled with errInterrupted on the first
-// SIGINT or SIGTERM; a second one exits at once with status 130.
+// SIGINT or SIGTERM; a second one exits at once with status 130, after
+// removing the temporary files of the outputs still being written (the
+// ctx carries their list: see tempFilesOf).
 func interruptContext(parent context.Context, stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(parent)
+	temps := &output.TempFiles{}
+	ctx, cancel := context.WithCancelCause(context.WithValue(parent, tempFilesKey{}, temps))
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
@@ -40,6 +45,7 @@ func interruptContext(parent context.Context, stderr io.Writer) (context.Context
 			case <-said:
 			case <-time.After(stallGrace):
 			}
+			temps.RemoveAll() // unlinking cannot block on a pipe
 			os.Exit(exitInterrupted)
 		case <-done:
 		}
@@ -49,4 +55,14 @@ func interruptContext(parent context.Context, stderr io.Writer) (context.Context
 		close(done)
 		cancel(nil)
 	}
+}
+
+type tempFilesKey struct{}
+
+// tempFilesOf returns the list of temporary output files that ctx carries
+// for interruptContext, or nil (record nothing) when it carries none, as
+// in tests that call run directly.
+func tempFilesOf(ctx context.Context) *output.TempFiles {
+	t, _ := ctx.Value(tempFilesKey{}).(*output.TempFiles)
+	return t
 }

@@ -145,7 +145,7 @@ func (t *tee) open() error {
 	if t.sink != nil {
 		return nil
 	}
-	f, err := output.Open(t.path, output.Options{})
+	f, err := output.Open(t.path, output.Options{Temps: t.o.temps})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,9 @@
 // durability across a power loss costs an fsync of the whole file (seconds
 // for gigabytes) that most pipelines do not need. A path that names an
 // existing non-regular file (/dev/null, a named pipe) is written directly.
+// A process that may have to exit without unwinding to Abort (a second
+// SIGINT) lists its outputs' temporary files in a TempFiles
+// (Options.Temps) and removes them with RemoveAll before it exits.
 //
 // For standard output ("" or "-", Options.Stdout), every Write is flushed
 // through the buffers (and the compressor) before it returns, so a slow

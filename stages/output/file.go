@@ -52,6 +52,9 @@ type Options struct {
 	Sync bool
 	// BufferSize is the size of the write buffer; 0 means 1 MiB.
 	BufferSize int
+	// Temps, when set, records the temporary file while it exists (see
+	// TempFiles).
+	Temps *TempFiles
 }
 
 // A File is an output being written: an io.Writer whose content reaches
@@ -60,6 +63,7 @@ type File struct {
 	name   string   // the path, or "<stdout>", for errors
 	path   string   // "" for standard output
 	tmp    *os.File // the temporary file, nil when writing directly
+	temps  *TempFiles
 	direct *os.File // a non-regular file written in place, or nil
 	perm   os.FileMode
 	sync   bool
@@ -92,7 +96,7 @@ func Open(path string, opts Options) (*File, error) {
 	if err := checkLevel(compression, opts.Level); err != nil {
 		return nil, err
 	}
-	f := &File{name: path, path: path, perm: defaultPerm, sync: opts.Sync}
+	f := &File{name: path, path: path, perm: defaultPerm, sync: opts.Sync, temps: opts.Temps}
 	var dest io.Writer
 	if path == "" || path == "-" {
 		if opts.Stdout == nil {
@@ -157,6 +161,7 @@ func (f *File) openFile() (io.Writer, error) {
 	if f.tmp, err = os.CreateTemp(dir, "."+base+".tmp-*"); err != nil {
 		return nil, fmt.Errorf("output %s: %w", f.name, err)
 	}
+	f.temps.add(f.tmp.Name())
 	return f.tmp, nil
 }
 
@@ -299,6 +304,7 @@ func (f *File) finish() error {
 		if err := os.Rename(f.tmp.Name(), f.path); err != nil {
 			return f.fail(err)
 		}
+		f.temps.drop(f.tmp.Name())
 		f.tmp = nil
 	}
 	return nil
@@ -334,7 +340,9 @@ func (f *File) cleanup() error {
 	name := f.tmp.Name()
 	_ = f.tmp.Close() // may be closed already by a failed Commit
 	f.tmp = nil
-	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
+	err := os.Remove(name)
+	f.temps.drop(name)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("output %s: %w", f.name, err)
 	}
 	return nil

@@ -1,0 +1,57 @@
+package output
+
+import (
+	"errors"
+	"os"
+	"sync"
+)
+
+// TempFiles records the temporary files of the outputs opened with it
+// (Options.Temps) for as long as they exist, so that a process that must
+// exit at once, without unwinding to Abort (a second SIGINT), can still
+// remove them: RemoveAll. A Commit or Abort takes its file off the list.
+//
+// The zero value is ready to use; a TempFiles is safe for concurrent use.
+type TempFiles struct {
+	mu    sync.Mutex
+	paths map[string]struct{}
+}
+
+func (t *TempFiles) add(path string) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.paths == nil {
+		t.paths = map[string]struct{}{}
+	}
+	t.paths[path] = struct{}{}
+}
+
+func (t *TempFiles) drop(path string) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.paths, path)
+}
+
+// RemoveAll removes every recorded temporary file, even while its File is
+// still being written (the writes then go to an unlinked file), and
+// returns the errors of the removals that failed; a file already gone is
+// not an error. It never touches an output's own path: a temporary file
+// already renamed onto it is simply not found.
+func (t *TempFiles) RemoveAll() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var errs []error
+	for path := range t.paths {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		delete(t.paths, path)
+	}
+	return errors.Join(errs...)
+}
