@@ -84,6 +84,13 @@ func TestCountSkipsDecodingButNotStructure(t *testing.T) {
 	res = cli(t, "a,b\n1,2\n3,4\n", "--on-error", "skip", "count")
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.Equal(t, "count\n2\n", res.stdout)
+	assert.Empty(t, res.stderr)
+
+	// Without --stats, skipped rows are still counted on stderr.
+	res = cli(t, "a,b\n1,2\n3\n4,5,6\n7,8\n", "--on-error", "skip", "count")
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, "count\n2\n", res.stdout)
+	assert.Equal(t, "arrowpipe: skipped 2 bad row(s)\n", res.stderr)
 }
 
 // TestChainsSameOutputInEveryModeAndWorkerCount runs transform chains with
