@@ -4,10 +4,18 @@
 # writing CSV to /dev/null. The other tools run only when found on PATH:
 #
 #   mlr     Miller 6
-#   duckdb  DuckDB CLI, SQL over read_csv_auto
+#   duckdb  DuckDB, SQL over read_csv_auto: its command, or else its
+#           Node.js API (@duckdb/node-api) through bench/tools/duckdb.cjs
+#   polars  Polars, lazy scan_csv queries, through its Node.js bindings
+#           (nodejs-polars) and bench/tools/polars.cjs
 #   gawk    GNU awk, naive comma split: wrong on quoted fields (the notes
 #           column has quoted commas and newlines), so its counts and sums
 #           are off; it shows the cost of the simplest possible scan
+#
+# The Node.js packages are looked for in $NODE_TOOLS/node_modules (default
+# ~/.cache/arrowpipe-compare); with INSTALL=1, compare.sh first installs
+# them there from the npm registry (npm install @duckdb/node-api
+# nodejs-polars nodejs-polars-linux-x64-gnu).
 #
 # Timing uses hyperfine (--warmup 1 --runs $RUNS, markdown export) when it
 # is installed; otherwise each command runs once to warm up and $RUNS times
@@ -19,6 +27,7 @@
 #   RUNS  measured runs per command (default 3)
 #   OUT   directory for the markdown/CSV results (default: a temp dir,
 #         removed at exit)
+#   NODE_TOOLS, INSTALL  see above
 #
 # Run from anywhere inside the repository: bash bench/compare.sh
 set -uo pipefail
@@ -37,6 +46,20 @@ die() { log "compare.sh: $*"; exit 1; }
 
 [[ $ROWS =~ ^[0-9]+$ ]] || die "ROWS must be a number, not '$ROWS'"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
+
+node_tools=${NODE_TOOLS:-$HOME/.cache/arrowpipe-compare}
+if [[ ${INSTALL:-} == 1 ]]; then
+	log "installing DuckDB's and Polars' Node.js packages into $node_tools"
+	mkdir -p "$node_tools"
+	npm install --prefix "$node_tools" --no-audit --no-fund --silent \
+		@duckdb/node-api nodejs-polars nodejs-polars-linux-x64-gnu >&2 || die "npm install failed"
+fi
+export NODE_PATH=$node_tools/node_modules${NODE_PATH:+:$NODE_PATH}
+
+# has_node_module NAME tells whether node can load the package NAME.
+has_node_module() {
+	command -v node >/dev/null 2>&1 && node -e "require('$1')" >/dev/null 2>&1
+}
 
 log "building arrowpipe"
 (cd "$repo" && go build -o "$tmp/arrowpipe" ./cmd/arrowpipe) || die "go build failed"
@@ -72,8 +95,15 @@ cmd() {
 		groupby) sql="SELECT region, count(*) AS n, sum(qty) AS sum_qty, avg(price) AS mean_price FROM $from GROUP BY region" ;;
 		derive) sql="SELECT *, qty * price AS total FROM $from" ;;
 		esac
-		echo "duckdb -c \"COPY ($sql) TO '/dev/stdout' (FORMAT csv, HEADER)\""
+		local copy="COPY ($sql) TO '/dev/stdout' (FORMAT csv, HEADER)"
+		if command -v duckdb >/dev/null 2>&1; then
+			echo "duckdb -c \"$copy\""
+		else
+			echo "node $q$repo/bench/tools/duckdb.cjs$q \"$copy\""
+		fi
 		;;
+
+	polars/*) echo "node $q$repo/bench/tools/polars.cjs$q $2 $q$d$q" ;;
 
 	gawk/count) echo "gawk 'END { print \"count\"; print NR - 1 }' $q$d$q" ;;
 	gawk/filter-project) echo "gawk -F, -v OFS=, 'NR == 1 { print \"id\", \"region\", \"qty\"; next } \$5 > 50 && \$3 == \"EU\" { print \$1, \$3, \$5 }' $q$d$q" ;;
@@ -83,11 +113,16 @@ cmd() {
 }
 
 tools=(arrowpipe)
-for t in mlr duckdb gawk; do
-	if command -v "$t" >/dev/null 2>&1; then
+for t in mlr duckdb polars gawk; do
+	case $t in
+	duckdb) command -v duckdb >/dev/null 2>&1 || has_node_module @duckdb/node-api ;;
+	polars) has_node_module nodejs-polars ;;
+	*) command -v "$t" >/dev/null 2>&1 ;;
+	esac
+	if [[ $? == 0 ]]; then
 		tools+=("$t")
 	else
-		log "$t not found on PATH: skipped"
+		log "$t not found (on PATH, or as a Node.js package for duckdb and polars): skipped"
 	fi
 done
 
