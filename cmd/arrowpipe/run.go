@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -13,8 +14,9 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..." (see
+// versionLine for what --version prints without it).
+var version string
 
 // run is the whole command: it parses args, runs, reports errors on stderr
 // and returns the exit status. Each call is independent, so tests run the
@@ -46,7 +48,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		printHelp(stdout)
 		return exitOK
 	case o.version:
-		fmt.Fprintln(stdout, "arrowpipe", version)
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(version, info))
 		return exitOK
 	}
 	o.temps = tempFilesOf(ctx)
