@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -248,6 +249,41 @@ func TestStatsTable(t *testing.T) {
 			}
 			assert.Regexp(t, `^elapsed \S+, batch latency p50 \S+ p99 \S+$`, lines[len(lines)-2])
 			assert.Equal(t, tc.recon, lines[len(lines)-1])
+		})
+	}
+}
+
+// brokenPipe takes n bytes, then fails like a pipe whose reader is gone.
+type brokenPipe struct{ n int }
+
+func (b *brokenPipe) Write(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, syscall.EPIPE
+	}
+	b.n -= len(p)
+	return len(p), nil
+}
+
+// A run whose output's reader goes away (| head) ends with status 0; its
+// statistics say that it stopped early, not that it failed.
+func TestStatsWhenOutputClosesEarly(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.csv")
+	writeGenerated(t, big, 200_000, 7)
+	for _, format := range []string{"text", "json"} {
+		t.Run("stats="+format, func(t *testing.T) {
+			var errOut bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			code := run(ctx, []string{"--stats=" + format, "--batch-rows", "1000", big}, strings.NewReader(""), &brokenPipe{n: 1}, &errOut)
+			require.Equal(t, exitOK, code, errOut.String())
+			if format == "text" {
+				assert.Contains(t, errOut.String(), "(output closed early: counts stop where it stopped)")
+				assert.NotContains(t, errOut.String(), "run failed")
+				return
+			}
+			assert.Contains(t, errOut.String(), `"failed": false`)
+			assert.Contains(t, errOut.String(), `"output_closed_early": true`)
+			assert.NotContains(t, errOut.String(), `"error"`)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
 // rowAccount reconciles the rows of a run: every row read was written,
@@ -80,8 +81,10 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 		badRows = 1
 	}
 	acct := reconcile(m, rejected, badRows)
-	// A failed run stopped midway: its rows need not balance.
-	failed := runErr != nil
+	// A failed run stopped midway: its rows need not balance. So did a
+	// run whose output was closed (| head), which is no failure.
+	closed := output.IsBrokenPipe(runErr)
+	failed := runErr != nil && !closed
 	errText := ""
 	if failed {
 		errText = runErr.Error()
@@ -101,8 +104,9 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 			LatencyP99     string       `json:"batch_latency_p99"`
 			Rows           rowAccount   `json:"rows"`
 			Failed         bool         `json:"failed"`
+			OutputClosed   bool         `json:"output_closed_early"`
 			Error          string       `json:"error,omitempty"`
-		}{m.Elapsed.Seconds(), stages, m.LatencyP50.String(), m.LatencyP99.String(), acct, failed, errText})
+		}{m.Elapsed.Seconds(), stages, m.LatencyP50.String(), m.LatencyP99.String(), acct, failed, closed, errText})
 	case "text":
 	default:
 		return &usageError{fmt.Sprintf("--stats %q: want text or json", o.stats)}
@@ -141,6 +145,8 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 	switch {
 	case failed:
 		line += "  (run failed: counts stop where it stopped)"
+	case closed:
+		line += "  (output closed early: counts stop where it stopped)"
 	case !acct.Balanced:
 		line += "  (DOES NOT BALANCE)"
 	}
