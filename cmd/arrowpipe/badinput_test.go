@@ -118,9 +118,9 @@ func badInputs() []badInput {
 // counts and the row reconciliation.
 type runStats struct {
 	Stages []struct {
-		Name     string
-		BytesOut int64
-	}
+		Name     string `json:"name"`
+		BytesOut int64  `json:"bytes_out"`
+	} `json:"stages"`
 	Rows struct {
 		Read     int64 `json:"read"`
 		Written  int64 `json:"written"`

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -251,6 +253,54 @@ func TestStatsTable(t *testing.T) {
 			assert.Equal(t, tc.recon, lines[len(lines)-1])
 		})
 	}
+}
+
+// TestStatsJSON checks the shape of --stats=json (snake_case keys, times
+// in seconds) and that its counts agree with the data.
+func TestStatsJSON(t *testing.T) {
+	keep := 0
+	raw, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	for _, rec := range readCSV(t, string(raw))[1:] {
+		if q, err := strconv.Atoi(rec[4]); err == nil && q > 50 {
+			keep++
+		}
+	}
+	res := cli(t, "", "--stats=json", "--batch-rows", "1000", "--handoff", "shared", "filter", "qty > 50", sample)
+	require.Equal(t, 0, res.code, res.stderr)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(res.stderr), &got), res.stderr)
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	assert.Equal(t, []string{"batch_latency_p50_seconds", "batch_latency_p99_seconds", "elapsed_seconds", "failed", "output_closed_early", "rows", "stages"}, keys(got))
+	stages := got["stages"].([]any)
+	require.Len(t, stages, 5)
+	byName := map[string]map[string]any{}
+	for i, name := range []string{"read", "decode", "filter", "encode", "write"} {
+		st := stages[i].(map[string]any)
+		assert.Equal(t, []string{"batches_in", "batches_out", "busy_seconds", "bytes_in", "bytes_out", "handoff", "name",
+			"queue_wait_p50_seconds", "queue_wait_p99_seconds", "rows_in", "rows_out", "utilization", "wall_seconds", "workers"}, keys(st))
+		assert.Equal(t, name, st["name"])
+		u := st["utilization"].(float64)
+		assert.True(t, u >= 0 && u <= 1, "%s utilization %v", name, u)
+		assert.GreaterOrEqual(t, st["busy_seconds"].(float64), 0.0)
+		byName[name] = st
+	}
+	assert.Equal(t, 10000.0, byName["filter"]["rows_in"])
+	assert.Equal(t, float64(keep), byName["filter"]["rows_out"])
+	h := byName["decode"]["handoff"].(map[string]any)
+	assert.Equal(t, []string{"copied_batches", "copied_bytes", "shared_batches", "shared_bytes"}, keys(h))
+	assert.Equal(t, 10.0, h["shared_batches"])
+	assert.Equal(t, 0.0, h["copied_batches"])
+	rows := got["rows"].(map[string]any)
+	assert.Equal(t, true, rows["balanced"])
+	assert.Equal(t, float64(keep), rows["written"])
 }
 
 // brokenPipe takes n bytes, then fails like a pipe whose reader is gone.

@@ -58,9 +58,55 @@ func reconcile(m pipeline.Metrics, rejected, badRows int64) rowAccount {
 	return a
 }
 
-type stageStats struct {
-	pipeline.StageMetrics
-	BusyPercent float64 `json:"busy_percent"`
+// stageJSON is one stage of --stats=json: snake_case names, times in
+// seconds.
+type stageJSON struct {
+	Name        string  `json:"name"`
+	Workers     int     `json:"workers"`
+	BatchesIn   int64   `json:"batches_in"`
+	BatchesOut  int64   `json:"batches_out"`
+	RowsIn      int64   `json:"rows_in"`
+	RowsOut     int64   `json:"rows_out"`
+	BytesIn     int64   `json:"bytes_in"`
+	BytesOut    int64   `json:"bytes_out"`
+	BusySeconds float64 `json:"busy_seconds"`
+	WallSeconds float64 `json:"wall_seconds"`
+	Utilization float64 `json:"utilization"`
+	QueueP50    float64 `json:"queue_wait_p50_seconds"`
+	QueueP99    float64 `json:"queue_wait_p99_seconds"`
+	Handoff     struct {
+		CopiedBatches int64 `json:"copied_batches"`
+		CopiedBytes   int64 `json:"copied_bytes"`
+		SharedBatches int64 `json:"shared_batches"`
+		SharedBytes   int64 `json:"shared_bytes"`
+	} `json:"handoff"`
+}
+
+// runJSON is the whole of --stats=json.
+type runJSON struct {
+	ElapsedSeconds float64     `json:"elapsed_seconds"`
+	Stages         []stageJSON `json:"stages"`
+	LatencyP50     float64     `json:"batch_latency_p50_seconds"`
+	LatencyP99     float64     `json:"batch_latency_p99_seconds"`
+	Rows           rowAccount  `json:"rows"`
+	Failed         bool        `json:"failed"`
+	OutputClosed   bool        `json:"output_closed_early"`
+	Error          string      `json:"error,omitempty"`
+}
+
+func stageToJSON(s pipeline.StageMetrics) stageJSON {
+	j := stageJSON{
+		Name: s.Name, Workers: s.Workers,
+		BatchesIn: s.BatchesIn, BatchesOut: s.BatchesOut,
+		RowsIn: s.RowsIn, RowsOut: s.RowsOut,
+		BytesIn: s.BytesIn, BytesOut: s.BytesOut,
+		BusySeconds: s.Busy.Seconds(), WallSeconds: s.Wall.Seconds(),
+		Utilization: s.Utilization,
+		QueueP50:    s.QueueWaitP50.Seconds(), QueueP99: s.QueueWaitP99.Seconds(),
+	}
+	j.Handoff.CopiedBatches, j.Handoff.CopiedBytes = s.Handoff.CopiedBatches, s.Handoff.CopiedBytes
+	j.Handoff.SharedBatches, j.Handoff.SharedBytes = s.Handoff.SharedBatches, s.Handoff.SharedBytes
+	return j
 }
 
 func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, stderr io.Writer) error {
@@ -91,22 +137,17 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 	}
 	switch o.stats {
 	case "json":
-		stages := make([]stageStats, len(m.Stages))
-		for i, s := range m.Stages {
-			stages[i] = stageStats{StageMetrics: s, BusyPercent: 100 * s.Utilization}
+		out := runJSON{
+			ElapsedSeconds: m.Elapsed.Seconds(),
+			LatencyP50:     m.LatencyP50.Seconds(), LatencyP99: m.LatencyP99.Seconds(),
+			Rows: acct, Failed: failed, OutputClosed: closed, Error: errText,
+		}
+		for _, s := range m.Stages {
+			out.Stages = append(out.Stages, stageToJSON(s))
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			ElapsedSeconds float64      `json:"elapsed_seconds"`
-			Stages         []stageStats `json:"stages"`
-			LatencyP50     string       `json:"batch_latency_p50"`
-			LatencyP99     string       `json:"batch_latency_p99"`
-			Rows           rowAccount   `json:"rows"`
-			Failed         bool         `json:"failed"`
-			OutputClosed   bool         `json:"output_closed_early"`
-			Error          string       `json:"error,omitempty"`
-		}{m.Elapsed.Seconds(), stages, m.LatencyP50.String(), m.LatencyP99.String(), acct, failed, closed, errText})
+		return enc.Encode(out)
 	case "text":
 	default:
 		return &usageError{fmt.Sprintf("--stats %q: want text or json", o.stats)}
