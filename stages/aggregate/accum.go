@@ -7,90 +7,115 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// An accumulator holds one aggregate's state for every group of one worker,
-// in slices indexed by group id, and updates it a batch at a time.
+// An accumulator holds one aggregate's state for every group of one
+// worker, indexed by group id, and updates it a batch at a time: bind
+// once, then update over the batch's rows in blocks (see updateBlock).
 type accumulator interface {
-	// grow makes room for groups 0..n-1; new groups start empty.
+	// grow makes room for groups 0..n-1; new groups start empty. (The
+	// shared state rows are grown by their partial, not here.)
 	grow(n int)
-	// update adds the rows of col (nil for count()) to the groups in gids;
-	// seq is the batch's sequence number.
-	update(gids []uint32, col arrow.Array, seq uint64) error
+	// bind makes col (nil for count()) the column that update reads; seq
+	// is its batch's sequence number. The accumulator may keep views of
+	// col's buffers, used only by the updates before the batch is released.
+	bind(col arrow.Array, seq uint64)
+	// update adds rows lo, lo+1, ... of the bound column to the groups
+	// gids[0], gids[1], ...
+	update(gids []uint32, lo int) error
 	// merge adds the state of src's group i to group gids[i]. src is an
 	// accumulator of the same type; it is not used afterwards.
 	merge(src accumulator, gids []uint32) error
-	// bytes estimates the memory held.
+	// bytes estimates the memory held (not counting shared state rows).
 	bytes() int64
 }
 
 var errIntOverflow = errors.New("integer overflow in sum")
 
-// countAcc counts rows (all) or non-null values.
+// countAcc counts rows (all) or non-null values, in one word of the state
+// rows.
 type countAcc struct {
-	all    bool
-	counts []int64
+	rowSlot
+	all   bool
+	valid validity
 }
 
-func (a *countAcc) grow(n int) { a.counts = growZero(a.counts, n) }
+func (a *countAcc) grow(int) {}
 
-func (a *countAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	c := a.counts
-	if a.all || col.NullN() == 0 {
+func (a *countAcc) bind(col arrow.Array, _ uint64) {
+	a.valid = validity{}
+	if !a.all {
+		a.valid = validityOf(col)
+	}
+}
+
+func (a *countAcc) update(gids []uint32, lo int) error {
+	w, stride := a.rows.w[a.off:], a.rows.stride
+	if a.valid.bits == nil {
 		for _, g := range gids {
-			c[g]++
+			w[int(g)*stride]++
 		}
 		return nil
 	}
-	v := validityOf(col)
+	v := a.valid.from(lo)
 	for i, g := range gids {
 		if v.ok(i) {
-			c[g]++
+			w[int(g)*stride]++
 		}
 	}
 	return nil
 }
 
 func (a *countAcc) merge(src accumulator, gids []uint32) error {
-	for i, c := range src.(*countAcc).counts {
-		a.counts[gids[i]] += c
+	b := src.(*countAcc)
+	w, stride := a.rows.w[a.off:], a.rows.stride
+	for i, g := range gids {
+		w[int(g)*stride] += uint64(b.count(uint32(i)))
 	}
 	return nil
 }
 
-func (a *countAcc) bytes() int64 { return int64(cap(a.counts)) * 8 }
+func (a *countAcc) bytes() int64 { return 0 }
 
-// sumIntAcc sums integers exactly; overflow is an error. A group without
-// a non-null value sums to null. The sums are a flat slice and "has a
-// value" a bitmap beside it (1 bit, not a padded 8 bytes, per group), so
-// with a million groups the state is 8 MB rather than 16.
+func (a *countAcc) count(g uint32) int64 { return int64(a.rows.w[int(g)*a.rows.stride+a.off]) }
+
+// sumIntAcc sums integers exactly, in one word of the state rows; overflow
+// is an error. A group without a non-null value sums to null: "has a
+// value" is a bitmap beside the rows (1 bit, not a word, per group; 128
+// KiB for a million groups, which stays in L2).
 type sumIntAcc struct {
-	sums    []int64
+	rowSlot
 	has     []uint64
+	vals    []int64
+	valid   validity
 	scratch []int64
 }
 
-func (a *sumIntAcc) grow(n int) {
-	a.sums = growZero(a.sums, n)
-	a.has = growZero(a.has, (n+63)/64)
-}
+func (a *sumIntAcc) grow(n int) { a.has = growZero(a.has, (n+63)/64) }
 
 func (a *sumIntAcc) hasValue(g uint32) bool { return a.has[g/64]&(1<<(g%64)) != 0 }
 
-func (a *sumIntAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	vals := int64s(col, a.scratch)
+func (a *sumIntAcc) sum(g uint32) int64 { return int64(a.rows.w[int(g)*a.rows.stride+a.off]) }
+
+func (a *sumIntAcc) bind(col arrow.Array, _ uint64) {
+	a.vals = int64s(col, a.scratch)
 	if !isZeroCopyInt(col) {
-		a.scratch = vals
+		a.scratch = a.vals
 	}
-	sums, has := a.sums, a.has
+	a.valid = validityOf(col)
+}
+
+func (a *sumIntAcc) update(gids []uint32, lo int) error {
+	w, stride := a.rows.w[a.off:], a.rows.stride
+	vals, has := a.vals[lo:lo+len(gids)], a.has
+	v := a.valid.from(lo)
 	var ovf int64
-	v := validityOf(col)
 	for i, g := range gids {
 		if !v.ok(i) {
 			continue
 		}
-		x, old := vals[i], sums[g]
+		x, old := vals[i], int64(w[int(g)*stride])
 		r := old + x
 		ovf |= (old ^ r) & (x ^ r)
-		sums[g] = r
+		w[int(g)*stride] = uint64(r)
 		has[g/64] |= 1 << (g % 64)
 	}
 	if ovf < 0 {
@@ -101,13 +126,13 @@ func (a *sumIntAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
 
 func (a *sumIntAcc) merge(src accumulator, gids []uint32) error {
 	b := src.(*sumIntAcc)
+	w, stride := a.rows.w[a.off:], a.rows.stride
 	var ovf int64
-	for i, x := range b.sums {
-		g := gids[i]
-		old := a.sums[g]
+	for i, g := range gids {
+		x, old := b.sum(uint32(i)), int64(w[int(g)*stride])
 		r := old + x
 		ovf |= (old ^ r) & (x ^ r)
-		a.sums[g] = r
+		w[int(g)*stride] = uint64(r)
 		if b.hasValue(uint32(i)) {
 			a.has[g/64] |= 1 << (g % 64)
 		}
@@ -118,7 +143,7 @@ func (a *sumIntAcc) merge(src accumulator, gids []uint32) error {
 	return nil
 }
 
-func (a *sumIntAcc) bytes() int64 { return int64(cap(a.sums))*8 + int64(cap(a.has))*8 }
+func (a *sumIntAcc) bytes() int64 { return int64(cap(a.has)) * 8 }
 
 // neumaier adds x to the compensated sum (s, c): the rounding error of
 // each addition is kept in c, so the result s+c does not depend on the
@@ -134,117 +159,139 @@ func neumaier(s, c, x float64) (float64, float64) {
 }
 
 // fsumAcc is a compensated float sum with a count of values: it serves
-// sum of floats (null when n is 0) and mean (sum/n).
+// sum of floats (null when the count is 0) and mean (sum/count). Its
+// three words of the state rows are sum, compensation and count.
 type fsumAcc struct {
-	st       []fsum
+	rowSlot
+	vals     []float64
+	valid    validity
 	fscratch []float64
 	iscratch []int64
 }
 
-type fsum struct {
-	sum, comp float64
-	n         int64
+func (a *fsumAcc) grow(int) {}
+
+func (a *fsumAcc) bind(col arrow.Array, _ uint64) {
+	a.vals = numbers(col, a.fscratch, a.iscratch)
+	if col.DataType().ID() != arrow.FLOAT64 {
+		a.fscratch = a.vals
+	}
+	a.valid = validityOf(col)
 }
 
-func (a *fsumAcc) grow(n int) { a.st = growZero(a.st, n) }
-
-func (a *fsumAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	vals := numbers(col, a.fscratch, a.iscratch)
-	if col.DataType().ID() != arrow.FLOAT64 {
-		a.fscratch = vals
-	}
-	st := a.st
-	v := validityOf(col)
+func (a *fsumAcc) update(gids []uint32, lo int) error {
+	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	vals := a.vals[lo : lo+len(gids)]
+	v := a.valid.from(lo)
 	for i, g := range gids {
 		if !v.ok(i) {
 			continue
 		}
-		s := &st[g]
-		s.sum, s.comp = neumaier(s.sum, s.comp, vals[i])
-		s.n++
+		j := int(g) * stride
+		s := f[j : j+2 : j+2]
+		s[0], s[1] = neumaier(s[0], s[1], vals[i])
+		w[j+2]++
 	}
 	return nil
 }
 
 func (a *fsumAcc) merge(src accumulator, gids []uint32) error {
-	for i, b := range src.(*fsumAcc).st {
-		s := &a.st[gids[i]]
-		s.sum, s.comp = neumaier(s.sum, s.comp, b.sum)
-		s.sum, s.comp = neumaier(s.sum, s.comp, b.comp)
-		s.n += b.n
+	b := src.(*fsumAcc)
+	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	bw, bf, bstride := b.rows.w[b.off:], b.rows.floats()[b.off:], b.rows.stride
+	for i, g := range gids {
+		j, k := int(g)*stride, i*bstride
+		s, t := f[j:j+2:j+2], bf[k:k+2:k+2]
+		s[0], s[1] = neumaier(s[0], s[1], t[0])
+		s[0], s[1] = neumaier(s[0], s[1], t[1])
+		w[j+2] += bw[k+2]
 	}
 	return nil
 }
 
-func (a *fsumAcc) bytes() int64 { return int64(cap(a.st)) * 24 }
+func (a *fsumAcc) bytes() int64 { return 0 }
 
-func (a *fsumAcc) total(g uint32) float64 { return a.st[g].sum + a.st[g].comp }
+func (a *fsumAcc) total(g uint32) float64 {
+	j := int(g)*a.rows.stride + a.off
+	f := a.rows.floats()
+	return f[j] + f[j+1]
+}
 
-func (a *fsumAcc) count(g uint32) int64 { return a.st[g].n }
+func (a *fsumAcc) count(g uint32) int64 { return int64(a.rows.w[int(g)*a.rows.stride+a.off+2]) }
 
 // varAcc keeps count, mean and sum of squared deviations (Welford), merged
-// with Chan et al.'s pairwise formula.
+// with Chan et al.'s pairwise formula: three words of the state rows, in
+// that order.
 type varAcc struct {
-	st       []welford
+	rowSlot
+	vals     []float64
+	valid    validity
 	fscratch []float64
 	iscratch []int64
 }
 
-type welford struct {
-	n        int64
-	mean, m2 float64
+func (a *varAcc) grow(int) {}
+
+func (a *varAcc) bind(col arrow.Array, _ uint64) {
+	a.vals = numbers(col, a.fscratch, a.iscratch)
+	if col.DataType().ID() != arrow.FLOAT64 {
+		a.fscratch = a.vals
+	}
+	a.valid = validityOf(col)
 }
 
-func (a *varAcc) grow(n int) { a.st = growZero(a.st, n) }
-
-func (a *varAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	vals := numbers(col, a.fscratch, a.iscratch)
-	if col.DataType().ID() != arrow.FLOAT64 {
-		a.fscratch = vals
-	}
-	v := validityOf(col)
+func (a *varAcc) update(gids []uint32, lo int) error {
+	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	vals := a.vals[lo : lo+len(gids)]
+	v := a.valid.from(lo)
 	for i, g := range gids {
 		if !v.ok(i) {
 			continue
 		}
-		s := &a.st[g]
+		j := int(g) * stride
+		s := f[j : j+3 : j+3]
 		x := vals[i]
-		s.n++
-		d := x - s.mean
-		s.mean += d / float64(s.n)
-		s.m2 += d * (x - s.mean)
+		w[j]++
+		d := x - s[1]
+		s[1] += d / float64(w[j])
+		s[2] += d * (x - s[1])
 	}
 	return nil
 }
 
 func (a *varAcc) merge(src accumulator, gids []uint32) error {
-	for i, b := range src.(*varAcc).st {
-		if b.n == 0 {
+	b := src.(*varAcc)
+	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	bw, bf, bstride := b.rows.w[b.off:], b.rows.floats()[b.off:], b.rows.stride
+	for i, g := range gids {
+		j, k := int(g)*stride, i*bstride
+		if bw[k] == 0 {
 			continue
 		}
-		s := &a.st[gids[i]]
-		if s.n == 0 {
-			*s = b
+		if w[j] == 0 {
+			copy(w[j:j+3], bw[k:k+3])
 			continue
 		}
-		n := float64(s.n + b.n)
-		d := b.mean - s.mean
-		s.mean += d * float64(b.n) / n
-		s.m2 += b.m2 + d*d*float64(s.n)*float64(b.n)/n
-		s.n += b.n
+		sn, tn := float64(w[j]), float64(bw[k])
+		n := sn + tn
+		d := bf[k+1] - f[j+1]
+		f[j+1] += d * tn / n
+		f[j+2] += bf[k+2] + d*d*sn*tn/n
+		w[j] += bw[k]
 	}
 	return nil
 }
 
-func (a *varAcc) bytes() int64 { return int64(cap(a.st)) * 24 }
+func (a *varAcc) bytes() int64 { return 0 }
 
 // variance is the sample variance; ok is false under two values.
 func (a *varAcc) variance(g uint32) (float64, bool) {
-	s := a.st[g]
-	if s.n < 2 {
+	j := int(g)*a.rows.stride + a.off
+	n := a.rows.w[j]
+	if n < 2 {
 		return 0, false
 	}
-	return s.m2 / float64(s.n-1), true
+	return a.rows.floats()[j+2] / float64(n-1), true
 }
 
 // growZero extends s to n elements, the new ones zero. Past its capacity

@@ -35,6 +35,12 @@ type distinctAcc struct {
 	counts   []int64
 	strBytes int64
 	iscratch []int64
+
+	// The bound batch (see bind).
+	valid validity
+	vals  []int64
+	offs  []int32
+	data  []byte
 }
 
 func newDistinctAcc(dt arrow.DataType) *distinctAcc {
@@ -44,11 +50,20 @@ func newDistinctAcc(dt arrow.DataType) *distinctAcc {
 
 func (a *distinctAcc) grow(n int) { a.counts = growZero(a.counts, n) }
 
-func (a *distinctAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	v := validityOf(col)
+func (a *distinctAcc) bind(col arrow.Array, _ uint64) {
+	a.valid = validityOf(col)
+	if a.kind == kindString {
+		a.offs, a.data = strView(col)
+		return
+	}
+	a.vals = a.ints64(col)
+}
+
+func (a *distinctAcc) update(gids []uint32, lo int) error {
+	v := a.valid.from(lo)
 	switch a.kind {
 	case kindString:
-		offs, data := strView(col)
+		offs, data := a.offs[lo:], a.data
 		for i, g := range gids {
 			if !v.ok(i) {
 				continue
@@ -61,7 +76,7 @@ func (a *distinctAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
 			}
 		}
 	default:
-		vals := a.ints64(col)
+		vals := a.vals[lo : lo+len(gids)]
 		for i, g := range gids {
 			if !v.ok(i) {
 				continue
@@ -128,6 +143,13 @@ type hllAcc struct {
 	skBytes  int64
 	iscratch []int64
 	fscratch []float64
+
+	// The bound batch (see bind).
+	valid validity
+	ivals []int64
+	fvals []float64
+	offs  []int32
+	data  []byte
 }
 
 func (a *hllAcc) grow(n int) { a.sk = growZero(a.sk, n) }
@@ -139,31 +161,43 @@ func (a *hllAcc) add(g uint32, h uint64) {
 	a.skBytes += int64(s.Bytes() - before)
 }
 
-func (a *hllAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	v := validityOf(col)
+func (a *hllAcc) bind(col arrow.Array, _ uint64) {
+	a.valid = validityOf(col)
 	switch a.kind {
 	case kindString:
-		offs, data := strView(col)
+		a.offs, a.data = strView(col)
+	case kindFloat:
+		a.fvals = float64s(col, a.fscratch)
+		if col.DataType().ID() != arrow.FLOAT64 {
+			a.fscratch = a.fvals
+		}
+	default:
+		a.ivals = int64s(col, a.iscratch)
+		if !isZeroCopyInt(col) {
+			a.iscratch = a.ivals
+		}
+	}
+}
+
+func (a *hllAcc) update(gids []uint32, lo int) error {
+	v := a.valid.from(lo)
+	switch a.kind {
+	case kindString:
+		offs, data := a.offs[lo:], a.data
 		for i, g := range gids {
 			if v.ok(i) {
 				a.add(g, hashBytes(data[offs[i]:offs[i+1]]))
 			}
 		}
 	case kindFloat:
-		vals := float64s(col, a.fscratch)
-		if col.DataType().ID() != arrow.FLOAT64 {
-			a.fscratch = vals
-		}
+		vals := a.fvals[lo : lo+len(gids)]
 		for i, g := range gids {
 			if v.ok(i) {
 				a.add(g, mix64(uint64(floatKey(vals[i]))^hashK1))
 			}
 		}
 	default:
-		vals := int64s(col, a.iscratch)
-		if !isZeroCopyInt(col) {
-			a.iscratch = vals
-		}
+		vals := a.ivals[lo : lo+len(gids)]
 		for i, g := range gids {
 			if v.ok(i) {
 				a.add(g, mix64(uint64(vals[i])^hashK1))

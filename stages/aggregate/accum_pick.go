@@ -34,6 +34,14 @@ type pickAcc struct {
 
 	iscratch []int64
 	fscratch []float64
+
+	// The bound batch (see bind).
+	seq   uint64
+	valid validity
+	ivals []int64
+	fvals []float64
+	offs  []int32
+	data  []byte
 }
 
 func newPickAcc(mode pickMode, dt arrow.DataType) *pickAcc {
@@ -87,15 +95,31 @@ func (a *pickAcc) setStr(g uint32, s []byte) {
 	a.strBytes += int64(cap(a.strs[g]) - old)
 }
 
-func (a *pickAcc) update(gids []uint32, col arrow.Array, seq uint64) error {
-	v := validityOf(col)
-	compare := a.mode <= pickMax
+func (a *pickAcc) bind(col arrow.Array, seq uint64) {
+	a.seq, a.valid = seq, validityOf(col)
 	switch a.kind {
 	case kindInt:
-		vals := int64s(col, a.iscratch)
+		a.ivals = int64s(col, a.iscratch)
 		if !isZeroCopyInt(col) {
-			a.iscratch = vals
+			a.iscratch = a.ivals
 		}
+	case kindFloat:
+		a.fvals = float64s(col, a.fscratch)
+		if col.DataType().ID() != arrow.FLOAT64 {
+			a.fscratch = a.fvals
+		}
+	default:
+		a.offs, a.data = strView(col)
+	}
+}
+
+func (a *pickAcc) update(gids []uint32, lo int) error {
+	v := a.valid.from(lo)
+	compare := a.mode <= pickMax
+	seq := a.seq
+	switch a.kind {
+	case kindInt:
+		vals := a.ivals[lo : lo+len(gids)]
 		for i, g := range gids {
 			if !v.ok(i) {
 				continue
@@ -104,16 +128,13 @@ func (a *pickAcc) update(gids []uint32, col arrow.Array, seq uint64) error {
 			if compare {
 				c = cmp.Compare(vals[i], a.ints[g])
 			}
-			if p := (pos{seq, uint32(i)}); a.wins(g, c, p) {
+			if p := (pos{seq, uint32(lo + i)}); a.wins(g, c, p) {
 				a.ints[g] = vals[i]
 				a.take(g, p)
 			}
 		}
 	case kindFloat:
-		vals := float64s(col, a.fscratch)
-		if col.DataType().ID() != arrow.FLOAT64 {
-			a.fscratch = vals
-		}
+		vals := a.fvals[lo : lo+len(gids)]
 		for i, g := range gids {
 			x := vals[i]
 			if !v.ok(i) || compare && x != x {
@@ -123,13 +144,13 @@ func (a *pickAcc) update(gids []uint32, col arrow.Array, seq uint64) error {
 			if compare {
 				c = cmp.Compare(x, a.floats[g])
 			}
-			if p := (pos{seq, uint32(i)}); a.wins(g, c, p) {
+			if p := (pos{seq, uint32(lo + i)}); a.wins(g, c, p) {
 				a.floats[g] = x
 				a.take(g, p)
 			}
 		}
 	default:
-		offs, data := strView(col)
+		offs, data := a.offs[lo:], a.data
 		for i, g := range gids {
 			if !v.ok(i) {
 				continue
@@ -139,7 +160,7 @@ func (a *pickAcc) update(gids []uint32, col arrow.Array, seq uint64) error {
 			if compare {
 				c = bytes.Compare(x, a.strs[g])
 			}
-			if p := (pos{seq, uint32(i)}); a.wins(g, c, p) {
+			if p := (pos{seq, uint32(lo + i)}); a.wins(g, c, p) {
 				a.setStr(g, x)
 				a.take(g, p)
 			}

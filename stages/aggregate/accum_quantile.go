@@ -29,6 +29,10 @@ type quantAcc struct {
 	tdBytes  int64
 	fscratch []float64
 	iscratch []int64
+
+	// The bound batch (see bind).
+	vals  []float64
+	valid validity
 }
 
 func (a *quantAcc) grow(n int) {
@@ -60,12 +64,17 @@ func (a *quantAcc) add(g uint32, x float64) {
 	a.tdBytes += tdigestBytes
 }
 
-func (a *quantAcc) update(gids []uint32, col arrow.Array, _ uint64) error {
-	vals := numbers(col, a.fscratch, a.iscratch)
+func (a *quantAcc) bind(col arrow.Array, _ uint64) {
+	a.vals = numbers(col, a.fscratch, a.iscratch)
 	if col.DataType().ID() != arrow.FLOAT64 {
-		a.fscratch = vals
+		a.fscratch = a.vals
 	}
-	v := validityOf(col)
+	a.valid = validityOf(col)
+}
+
+func (a *quantAcc) update(gids []uint32, lo int) error {
+	vals := a.vals[lo : lo+len(gids)]
+	v := a.valid.from(lo)
 	for i, g := range gids {
 		if x := vals[i]; v.ok(i) && x == x {
 			a.add(g, x)

@@ -109,3 +109,35 @@ func buildStrings(mem memory.Allocator, order []uint32, value func(g uint32) []b
 	}
 	return b.NewArray()
 }
+
+// computedFloats builds a float64 column of f(g) for the groups in order;
+// f's false result is a null.
+func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (float64, bool)) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	b.Reserve(len(order))
+	for _, g := range order {
+		if v, ok := f(g); ok {
+			b.UnsafeAppend(v)
+		} else {
+			b.UnsafeAppendBoolToBitmap(false)
+		}
+	}
+	return b.NewArray()
+}
+
+// computedInts builds an int64 column of f(g) for the groups in order;
+// f's false result is a null.
+func computedInts(mem memory.Allocator, order []uint32, f func(g uint32) (int64, bool)) arrow.Array {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Reserve(len(order))
+	for _, g := range order {
+		if v, ok := f(g); ok {
+			b.UnsafeAppend(v)
+		} else {
+			b.UnsafeAppendBoolToBitmap(false)
+		}
+	}
+	return b.NewArray()
+}

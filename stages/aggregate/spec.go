@@ -20,11 +20,16 @@ type plan struct {
 	accs    []accSpec
 	outs    []outSpec
 	schema  *arrow.Schema
+	// stride is the width of the state rows the accumulators share.
+	stride int
 }
 
 type accSpec struct {
-	col  int // input column, -1 for count()
-	make func() accumulator
+	col int // input column, -1 for count()
+	// words is how many words of the shared state rows the accumulator
+	// keeps per group (see stateRows); make gets its place in them.
+	words int
+	make  func(at rowSlot) accumulator
 }
 
 type outSpec struct {
@@ -234,6 +239,11 @@ func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
 		fields = append(fields, arrow.Field{Name: c.name, Type: dt, Nullable: true})
 	}
 	p.schema = arrow.NewSchema(fields, nil)
+	words := 0
+	for _, a := range p.accs {
+		words += a.words
+	}
+	p.stride = words
 	return p, nil
 }
 
@@ -261,8 +271,8 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		}
 		return nil
 	}
-	newAcc := func(mk func() accumulator) int {
-		p.accs = append(p.accs, accSpec{col: col, make: mk})
+	newAcc := func(words int, mk func(at rowSlot) accumulator) int {
+		p.accs = append(p.accs, accSpec{col: col, words: words, make: mk})
 		return len(p.accs) - 1
 	}
 	out := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array) {
@@ -272,9 +282,10 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 	f64 := arrow.PrimitiveTypes.Float64
 	switch c.fn {
 	case "count":
-		acc := newAcc(func() accumulator { return &countAcc{all: col < 0} })
+		acc := newAcc(1, func(at rowSlot) accumulator { return &countAcc{rowSlot: at, all: col < 0} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
-			return buildInts(mem, i64, order, a.(*countAcc).counts, nil)
+			c := a.(*countAcc)
+			return computedInts(mem, order, func(g uint32) (int64, bool) { return c.count(g), true })
 		})
 		return i64, nil
 	case "sum":
@@ -282,18 +293,14 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 			return nil, err
 		}
 		if k == kindInt {
-			acc := newAcc(func() accumulator { return &sumIntAcc{} })
+			acc := newAcc(1, func(at rowSlot) accumulator { return &sumIntAcc{rowSlot: at} })
 			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 				s := a.(*sumIntAcc)
-				vals := make([]int64, len(order))
-				for i, g := range order {
-					vals[i] = s.sums[g]
-				}
-				return buildInts(mem, i64, identity(len(order)), vals, func(i uint32) bool { return s.hasValue(order[i]) })
+				return computedInts(mem, order, func(g uint32) (int64, bool) { return s.sum(g), s.hasValue(g) })
 			})
 			return i64, nil
 		}
-		acc := newAcc(func() accumulator { return &fsumAcc{} })
+		acc := newAcc(3, func(at rowSlot) accumulator { return &fsumAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*fsumAcc)
 			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.total(g), s.count(g) > 0 })
@@ -303,7 +310,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		if err := numeric(); err != nil {
 			return nil, err
 		}
-		acc := newAcc(func() accumulator { return &fsumAcc{} })
+		acc := newAcc(3, func(at rowSlot) accumulator { return &fsumAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*fsumAcc)
 			return computedFloats(mem, order, func(g uint32) (float64, bool) {
@@ -316,7 +323,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 			return nil, err
 		}
 		std := c.fn == "stddev"
-		acc := newAcc(func() accumulator { return &varAcc{} })
+		acc := newAcc(3, func(at rowSlot) accumulator { return &varAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*varAcc)
 			return computedFloats(mem, order, func(g uint32) (float64, bool) {
@@ -330,26 +337,22 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		return f64, nil
 	case "min", "max", "first", "last":
 		mode := map[string]pickMode{"min": pickMin, "max": pickMax, "first": pickFirst, "last": pickLast}[c.fn]
-		acc := newAcc(func() accumulator { return newPickAcc(mode, dt) })
+		acc := newAcc(0, func(rowSlot) accumulator { return newPickAcc(mode, dt) })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			return a.(*pickAcc).build(mem, order)
 		})
 		return dt, nil
 	case "count_distinct":
-		acc := newAcc(func() accumulator { return newDistinctAcc(dt) })
+		acc := newAcc(0, func(rowSlot) accumulator { return newDistinctAcc(dt) })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			return buildInts(mem, i64, order, a.(*distinctAcc).counts, nil)
 		})
 		return i64, nil
 	case "approx_count_distinct":
-		acc := newAcc(func() accumulator { return &hllAcc{kind: k} })
+		acc := newAcc(0, func(rowSlot) accumulator { return &hllAcc{kind: k} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			h := a.(*hllAcc)
-			vals := make([]int64, len(order))
-			for i, g := range order {
-				vals[i] = h.estimate(g)
-			}
-			return buildInts(mem, i64, identity(len(order)), vals, nil)
+			return computedInts(mem, order, func(g uint32) (int64, bool) { return h.estimate(g), true })
 		})
 		return i64, nil
 	}
@@ -359,7 +362,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		}
 		acc, ok := quantAccs[col]
 		if !ok {
-			acc = newAcc(func() accumulator { return &quantAcc{} })
+			acc = newAcc(0, func(rowSlot) accumulator { return &quantAcc{} })
 			quantAccs[col] = acc
 		}
 		q := c.q
@@ -370,17 +373,6 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		return f64, nil
 	}
 	return nil, fmt.Errorf("unknown function %q", c.fn)
-}
-
-// computedFloats builds a float64 column of f(g) for the groups in order;
-// f's false result is a null.
-func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (float64, bool)) arrow.Array {
-	vals := make([]float64, len(order))
-	has := make([]bool, len(order))
-	for i, g := range order {
-		vals[i], has[i] = f(g)
-	}
-	return buildFloats(mem, arrow.PrimitiveTypes.Float64, identity(len(order)), vals, func(i uint32) bool { return has[i] })
 }
 
 // identity returns 0, 1, ..., n-1.

@@ -23,28 +23,28 @@ func (p pos) before(q pos) bool {
 // upper 32 bits of the key hash and group id + 1 (0 is empty), so most
 // mismatches are settled without reading the keys. Keys live column by
 // column in keyCols; the full hash of every group is kept for resizing
-// (but for a single integer key, whose hash is recomputed from the slot).
+// (but for a single integer key, whose hash is recomputed from the bucket).
 // With no key columns every row is group 0.
 //
-// A single integer (or float) key uses islots instead of slots: the key
-// rides in its slot, so that a probe reads one cache line rather than the
-// slot and then the group's key (with a million groups both miss the
-// cache). Its null key has no slot; nullG is that group's id + 1.
+// A single integer (or float) key uses ibuckets instead of slots (see
+// intBucket): the keys ride in the table, so that a probe reads one cache
+// line rather than the slot and then the group's key (with a million
+// groups both miss the cache). Its null key has no slot; nullG is that
+// group's id + 1; mask is then the bucket count - 1.
 type table struct {
-	keys   []keyCol
-	slots  []uint64
-	islots []intSlot
-	nullG  uint32
-	mask   uint64
-	hashes []uint64 // per group
-	first  []pos    // per group: earliest row seen
-	n      int
+	keys     []keyCol
+	slots    []uint64
+	ibuckets []intBucket
+	nullG    uint32
+	mask     uint64
+	hashes   []uint64 // per group
+	first    []pos    // per group: earliest row seen
+	n        int
 
 	maxSeq uint64
 	sawSeq bool
 	hs     []uint64
-	// touched keeps the look-ahead loads of findInt from being optimized
-	// away.
+	// touched keeps findInt's touching loads from being optimized away.
 	touched uint32
 }
 
@@ -56,7 +56,8 @@ func newTable(types []arrow.DataType) *table {
 		t.keys = append(t.keys, newKeyCol(dt))
 	}
 	if _, ok := t.intKey(); ok {
-		t.islots = make([]intSlot, tableMinSlots)
+		t.ibuckets = make([]intBucket, tableMinSlots/intBucketLoad)
+		t.mask = uint64(len(t.ibuckets) - 1)
 	} else {
 		t.slots = make([]uint64, tableMinSlots)
 	}
@@ -176,8 +177,8 @@ func (t *table) newGroup(h uint64, row int, seq uint64) uint32 {
 	for _, k := range t.keys {
 		k.add(row)
 	}
-	if t.islots == nil {
-		// Integer keys rehash from the keys in the slots.
+	if t.ibuckets == nil {
+		// Integer keys rehash from the keys in the buckets.
 		t.hashes = append(t.hashes, h)
 	}
 	t.first = append(t.first, pos{seq, uint32(row)})
@@ -194,21 +195,8 @@ func (t *table) equal(g uint32, row int) bool {
 }
 
 func (t *table) rehash(size int) {
-	// Room for every group the new size admits, so that the per-group
-	// slices grow once per rehash (doubling) rather than by append's 1.25×.
-	room := size/2 + 1
-	if t.islots == nil {
-		t.hashes = slices.Grow(t.hashes, room-len(t.hashes))
-	}
-	t.first = slices.Grow(t.first, room-len(t.first))
-	for _, k := range t.keys {
-		k.reserve(room)
-	}
+	t.reserveGroups(size/2 + 1)
 	t.mask = uint64(size - 1)
-	if t.islots != nil {
-		t.rehashInt(size)
-		return
-	}
 	t.slots = make([]uint64, size)
 	for g, h := range t.hashes {
 		s := h & t.mask
@@ -216,6 +204,19 @@ func (t *table) rehash(size int) {
 			s = (s + 1) & t.mask
 		}
 		t.slots[s] = h&tagMask | uint64(g+1)
+	}
+}
+
+// reserveGroups makes room for room groups in the per-group slices: with
+// room the most groups a new table size admits, they grow once per rehash
+// (doubling) rather than by append's 1.25×.
+func (t *table) reserveGroups(room int) {
+	if t.ibuckets == nil {
+		t.hashes = slices.Grow(t.hashes, room-len(t.hashes))
+	}
+	t.first = slices.Grow(t.first, room-len(t.first))
+	for _, k := range t.keys {
+		k.reserve(room)
 	}
 }
 
@@ -231,7 +232,7 @@ func (t *table) keyArrays(mem memory.Allocator, order []uint32) []arrow.Array {
 
 // bytes estimates the memory the table holds.
 func (t *table) bytes() int64 {
-	b := int64(cap(t.slots))*8 + int64(cap(t.islots))*16 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
+	b := int64(cap(t.slots))*8 + int64(cap(t.ibuckets))*64 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
 	for _, k := range t.keys {
 		b += k.bytes()
 	}

@@ -50,6 +50,12 @@ func validityOf(arr arrow.Array) validity {
 	return validity{bits: arr.NullBitmapBytes(), off: arr.Data().Offset()}
 }
 
+// from is the validity of the rows from lo on: its row i is row lo+i.
+func (v validity) from(lo int) validity {
+	v.off += lo
+	return v
+}
+
 func (v validity) ok(i int) bool {
 	return v.bits == nil || bitutil.BitIsSet(v.bits, v.off+i)
 }

@@ -1,0 +1,118 @@
+package aggregate
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// feedBlocks runs batches through a new partial of g, updating the
+// accumulators block rows at a time (0: each batch whole), and returns the
+// output batch of its groups in id order. The caller releases it.
+func feedBlocks(t *testing.T, g *groupBy, batches []arrow.RecordBatch, block func() int) arrow.RecordBatch {
+	p := g.newPartial()
+	var gids []uint32
+	keys := make([]arrow.Array, len(g.plan.keyIdx))
+	for seq, rec := range batches {
+		for i, c := range g.plan.keyIdx {
+			keys[i] = rec.Column(c)
+		}
+		n := int(rec.NumRows())
+		gids = p.tab.groups(keys, n, uint64(seq), gids)
+		b := block()
+		if b == 0 {
+			b = max(n, 1)
+		}
+		require.NoError(t, p.update(g.plan, rec, uint64(seq), gids[:n], b))
+	}
+	return g.build(p, identity(p.tab.n))
+}
+
+// Updating a batch in blocks of any size (and touching the state rows
+// first) gives exactly the state that whole batches give, for every
+// function, including first/last, whose positions come from the block's
+// offset.
+func TestBlockwiseUpdateMatchesWholeBatches(t *testing.T) {
+	for _, keys := range []string{"v_int", "k_str", "k_int,k_bool", "-"} {
+		t.Run("keys="+keys, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			r := rand.New(rand.NewPCG(7, uint64(len(keys))))
+			var parts [][]row
+			for range 4 {
+				parts = append(parts, randomRows(r, 2500+r.IntN(3000)))
+			}
+			batches := batchesOf(t, mem, testSchema, parts)
+			defer releaseAll(batches)
+			calls, err := parseAggs(diffAggs)
+			require.NoError(t, err)
+			var keyNames []string
+			if keys != "-" {
+				keyNames = strings.Split(keys, ",")
+			}
+			pl, err := newPlan(testSchema, keyNames, calls)
+			require.NoError(t, err)
+			g := &groupBy{name: "groupby", plan: pl, mem: mem}
+
+			whole := feedBlocks(t, g, batches, func() int { return 0 })
+			defer whole.Release()
+			for _, sizes := range [][]int{{1}, {7, 1000, 3}, {updateBlock}, {r.IntN(5000) + 1, r.IntN(300) + 1}} {
+				t.Run(fmt.Sprint("blocks=", sizes), func(t *testing.T) {
+					i := 0
+					got := feedBlocks(t, g, batches, func() int { i++; return sizes[i%len(sizes)] })
+					defer got.Release()
+					require.Equal(t, whole.NumRows(), got.NumRows())
+					for c := range whole.NumCols() {
+						assert.True(t, array.Equal(whole.Column(int(c)), got.Column(int(c))),
+							"column %s", whole.Schema().Field(int(c)).Name)
+					}
+				})
+			}
+		})
+	}
+}
+
+// The simple accumulators share one state row per group: each gives the
+// same column in company (wide rows, every offset taken, merged from three
+// workers) as alone (a row of its own words).
+func TestSharedRowsDoNotClobber(t *testing.T) {
+	aggs := []string{"count()", "count(v_f)", "sum(v_int)", "sum(v_i32)", "sum(v_f)", "mean(v_int)",
+		"mean(v_f)", "var(v_f)", "stddev(v_int)", "count(v_int)", "min(v_f)", "sum(v_bool)"}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	parts := splitBatches(rand.New(rand.NewPCG(3, 4)), randomRows(rand.New(rand.NewPCG(5, 6)), 20000), 3000)
+	run := func(list string) []arrow.RecordBatch {
+		st, _, err := buildVerb(t, verb.Env{Workers: 3, Mem: mem}, "groupby", testSchema, "v_int", list)
+		require.NoError(t, err)
+		out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 3, rand.New(rand.NewPCG(1, 2)))
+		require.NoError(t, err)
+		return out
+	}
+	calls, err := parseAggs(strings.Join(aggs, ", "))
+	require.NoError(t, err)
+	pl, err := newPlan(testSchema, []string{"v_int"}, calls)
+	require.NoError(t, err)
+	require.Equal(t, 1+1+1+1+3+3+3+3+3+1+0+1, pl.stride, "words of the shared rows")
+
+	all := run(strings.Join(aggs, ", "))
+	defer releaseAll(all)
+	for i, a := range aggs {
+		alone := run(a)
+		require.Equal(t, len(all), len(alone))
+		for b := range all {
+			assert.True(t, array.Equal(alone[b].Column(0), all[b].Column(0)), "%s: keys of batch %d", a, b)
+			assert.True(t, array.Equal(alone[b].Column(1), all[b].Column(1+i)), "%s: batch %d", a, b)
+		}
+		releaseAll(alone)
+	}
+}
