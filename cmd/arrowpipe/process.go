@@ -48,6 +48,14 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	}
 	sides.inputs = files
 	defer sides.abort()
+	if spills(calls) {
+		dir, remove, err := spillDir(o)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		env.TempDir = dir
+	}
 	if err := checkRejectsTarget(o, files); err != nil {
 		return err
 	}
@@ -284,4 +292,30 @@ func samePath(a, b string) bool {
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && absA == absB
+}
+
+// spills reports whether a verb of the chain may write spill files (sort,
+// beyond --max-memory).
+func spills(calls []verbCall) bool {
+	for _, c := range calls {
+		if c.spec.Name == "sort" {
+			return true
+		}
+	}
+	return false
+}
+
+// spillDir makes the run's own directory for spill files in --temp-dir
+// (default: the system's), so that a hurried exit (a second SIGINT) can
+// remove them all with it. remove deletes it and everything in it.
+func spillDir(o *options) (dir string, remove func(), err error) {
+	dir, err = os.MkdirTemp(o.tempDir, "arrowpipe-spill-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("temporary directory for spill files: %w", err)
+	}
+	untrack := o.temps.TrackDir(dir)
+	return dir, func() {
+		os.RemoveAll(dir)
+		untrack()
+	}, nil
 }

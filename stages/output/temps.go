@@ -15,6 +15,27 @@ import (
 type TempFiles struct {
 	mu    sync.Mutex
 	paths map[string]struct{}
+	dirs  map[string]struct{}
+}
+
+// TrackDir records a temporary directory of the run (where a sort spills)
+// until the returned func is called: RemoveAll removes it with everything
+// in it. Calling TrackDir on a nil *TempFiles records nothing.
+func (t *TempFiles) TrackDir(dir string) (untrack func()) {
+	if t == nil {
+		return func() {}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.dirs == nil {
+		t.dirs = map[string]struct{}{}
+	}
+	t.dirs[dir] = struct{}{}
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		delete(t.dirs, dir)
+	}
 }
 
 func (t *TempFiles) add(path string) {
@@ -39,10 +60,11 @@ func (t *TempFiles) drop(path string) {
 }
 
 // RemoveAll removes every recorded temporary file, even while its File is
-// still being written (the writes then go to an unlinked file), and
-// returns the errors of the removals that failed; a file already gone is
-// not an error. It never touches an output's own path: a temporary file
-// already renamed onto it is simply not found.
+// still being written (the writes then go to an unlinked file), and every
+// recorded directory with its contents, and returns the errors of the
+// removals that failed; a file already gone is not an error. It never
+// touches an output's own path: a temporary file already renamed onto it
+// is simply not found.
 func (t *TempFiles) RemoveAll() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -52,6 +74,12 @@ func (t *TempFiles) RemoveAll() error {
 			errs = append(errs, err)
 		}
 		delete(t.paths, path)
+	}
+	for dir := range t.dirs {
+		if err := os.RemoveAll(dir); err != nil {
+			errs = append(errs, err)
+		}
+		delete(t.dirs, dir)
 	}
 	return errors.Join(errs...)
 }

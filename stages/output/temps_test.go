@@ -61,3 +61,24 @@ func TestTempFilesNotNeeded(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestTempFilesTrackDir(t *testing.T) {
+	parent := t.TempDir()
+	var temps TempFiles
+	mk := func(name string) string {
+		d := filepath.Join(parent, name)
+		require.NoError(t, os.MkdirAll(filepath.Join(d, "sub"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "sub", "run-1.arrows"), []byte("x"), 0o644))
+		return d
+	}
+	kept, removed := mk("kept"), mk("removed")
+	untrack := temps.TrackDir(kept)
+	temps.TrackDir(removed)
+	untrack()
+	require.NoError(t, temps.RemoveAll())
+	assert.Equal(t, []string{"kept"}, dirNames(t, parent), "an untracked directory stays, a tracked one goes with its files")
+	require.NoError(t, temps.RemoveAll(), "nothing left to remove")
+
+	var none *TempFiles
+	none.TrackDir(kept)() // a nil list records nothing
+}
