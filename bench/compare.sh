@@ -28,6 +28,8 @@
 #   OUT   directory for the markdown/CSV results (default: a temp dir,
 #         removed at exit)
 #   NODE_TOOLS, INSTALL  see above
+#   TOOLS the tools to compare with, of "mlr duckdb polars gawk" (default:
+#         all of them that are found)
 #
 # Run from anywhere inside the repository: bash bench/compare.sh
 set -uo pipefail
@@ -113,7 +115,7 @@ cmd() {
 }
 
 tools=(arrowpipe)
-for t in mlr duckdb polars gawk; do
+for t in ${TOOLS:-mlr duckdb polars gawk}; do
 	case $t in
 	duckdb) command -v duckdb >/dev/null 2>&1 || has_node_module @duckdb/node-api ;;
 	polars) has_node_module nodejs-polars ;;
