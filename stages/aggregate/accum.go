@@ -3,6 +3,7 @@ package aggregate
 import (
 	"errors"
 	"math"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -160,13 +161,23 @@ func neumaier(s, c, x float64) (float64, float64) {
 
 // fsumAcc is a compensated float sum with a count of values: it serves
 // sum of floats (null when the count is 0) and mean (sum/count). Its
-// three words of the state rows are sum, compensation and count.
+// three words of the state rows are an fsum.
 type fsumAcc struct {
 	rowSlot
 	vals     []float64
 	valid    validity
 	fscratch []float64
 	iscratch []int64
+}
+
+type fsum struct {
+	sum, comp float64
+	n         uint64
+}
+
+// fsumAt is group g's state in words w (from the accumulator's offset on).
+func fsumAt(w []uint64, g, stride int) *fsum {
+	return (*fsum)(unsafe.Pointer((*[3]uint64)(w[g*stride : g*stride+3])))
 }
 
 func (a *fsumAcc) grow(int) {}
@@ -180,31 +191,29 @@ func (a *fsumAcc) bind(col arrow.Array, _ uint64) {
 }
 
 func (a *fsumAcc) update(gids []uint32, lo int) error {
-	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	w, stride := a.rows.w[a.off:], a.rows.stride
 	vals := a.vals[lo : lo+len(gids)]
 	v := a.valid.from(lo)
 	for i, g := range gids {
 		if !v.ok(i) {
 			continue
 		}
-		j := int(g) * stride
-		s := f[j : j+2 : j+2]
-		s[0], s[1] = neumaier(s[0], s[1], vals[i])
-		w[j+2]++
+		s := fsumAt(w, int(g), stride)
+		s.sum, s.comp = neumaier(s.sum, s.comp, vals[i])
+		s.n++
 	}
 	return nil
 }
 
 func (a *fsumAcc) merge(src accumulator, gids []uint32) error {
 	b := src.(*fsumAcc)
-	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
-	bw, bf, bstride := b.rows.w[b.off:], b.rows.floats()[b.off:], b.rows.stride
+	w, stride := a.rows.w[a.off:], a.rows.stride
+	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		j, k := int(g)*stride, i*bstride
-		s, t := f[j:j+2:j+2], bf[k:k+2:k+2]
-		s[0], s[1] = neumaier(s[0], s[1], t[0])
-		s[0], s[1] = neumaier(s[0], s[1], t[1])
-		w[j+2] += bw[k+2]
+		s, t := fsumAt(w, int(g), stride), fsumAt(bw, i, bstride)
+		s.sum, s.comp = neumaier(s.sum, s.comp, t.sum)
+		s.sum, s.comp = neumaier(s.sum, s.comp, t.comp)
+		s.n += t.n
 	}
 	return nil
 }
@@ -212,22 +221,32 @@ func (a *fsumAcc) merge(src accumulator, gids []uint32) error {
 func (a *fsumAcc) bytes() int64 { return 0 }
 
 func (a *fsumAcc) total(g uint32) float64 {
-	j := int(g)*a.rows.stride + a.off
-	f := a.rows.floats()
-	return f[j] + f[j+1]
+	s := fsumAt(a.rows.w[a.off:], int(g), a.rows.stride)
+	return s.sum + s.comp
 }
 
-func (a *fsumAcc) count(g uint32) int64 { return int64(a.rows.w[int(g)*a.rows.stride+a.off+2]) }
+func (a *fsumAcc) count(g uint32) int64 {
+	return int64(fsumAt(a.rows.w[a.off:], int(g), a.rows.stride).n)
+}
 
 // varAcc keeps count, mean and sum of squared deviations (Welford), merged
-// with Chan et al.'s pairwise formula: three words of the state rows, in
-// that order.
+// with Chan et al.'s pairwise formula: three words of the state rows, a
+// welford.
 type varAcc struct {
 	rowSlot
 	vals     []float64
 	valid    validity
 	fscratch []float64
 	iscratch []int64
+}
+
+type welford struct {
+	n        uint64
+	mean, m2 float64
+}
+
+func welfordAt(w []uint64, g, stride int) *welford {
+	return (*welford)(unsafe.Pointer((*[3]uint64)(w[g*stride : g*stride+3])))
 }
 
 func (a *varAcc) grow(int) {}
@@ -241,43 +260,42 @@ func (a *varAcc) bind(col arrow.Array, _ uint64) {
 }
 
 func (a *varAcc) update(gids []uint32, lo int) error {
-	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
+	w, stride := a.rows.w[a.off:], a.rows.stride
 	vals := a.vals[lo : lo+len(gids)]
 	v := a.valid.from(lo)
 	for i, g := range gids {
 		if !v.ok(i) {
 			continue
 		}
-		j := int(g) * stride
-		s := f[j : j+3 : j+3]
+		s := welfordAt(w, int(g), stride)
 		x := vals[i]
-		w[j]++
-		d := x - s[1]
-		s[1] += d / float64(w[j])
-		s[2] += d * (x - s[1])
+		s.n++
+		d := x - s.mean
+		s.mean += d / float64(s.n)
+		s.m2 += d * (x - s.mean)
 	}
 	return nil
 }
 
 func (a *varAcc) merge(src accumulator, gids []uint32) error {
 	b := src.(*varAcc)
-	w, f, stride := a.rows.w[a.off:], a.rows.floats()[a.off:], a.rows.stride
-	bw, bf, bstride := b.rows.w[b.off:], b.rows.floats()[b.off:], b.rows.stride
+	w, stride := a.rows.w[a.off:], a.rows.stride
+	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		j, k := int(g)*stride, i*bstride
-		if bw[k] == 0 {
+		t := welfordAt(bw, i, bstride)
+		if t.n == 0 {
 			continue
 		}
-		if w[j] == 0 {
-			copy(w[j:j+3], bw[k:k+3])
+		s := welfordAt(w, int(g), stride)
+		if s.n == 0 {
+			*s = *t
 			continue
 		}
-		sn, tn := float64(w[j]), float64(bw[k])
-		n := sn + tn
-		d := bf[k+1] - f[j+1]
-		f[j+1] += d * tn / n
-		f[j+2] += bf[k+2] + d*d*sn*tn/n
-		w[j] += bw[k]
+		n := float64(s.n + t.n)
+		d := t.mean - s.mean
+		s.mean += d * float64(t.n) / n
+		s.m2 += t.m2 + d*d*float64(s.n)*float64(t.n)/n
+		s.n += t.n
 	}
 	return nil
 }
@@ -286,12 +304,11 @@ func (a *varAcc) bytes() int64 { return 0 }
 
 // variance is the sample variance; ok is false under two values.
 func (a *varAcc) variance(g uint32) (float64, bool) {
-	j := int(g)*a.rows.stride + a.off
-	n := a.rows.w[j]
-	if n < 2 {
+	s := welfordAt(a.rows.w[a.off:], int(g), a.rows.stride)
+	if s.n < 2 {
 		return 0, false
 	}
-	return a.rows.floats()[j+2] / float64(n-1), true
+	return s.m2 / float64(s.n-1), true
 }
 
 // growZero extends s to n elements, the new ones zero. Past its capacity

@@ -1,7 +1,5 @@
 package aggregate
 
-import "unsafe"
-
 // With a million groups, every per-group array is larger than the cache,
 // and an aggregate that kept its state in a slice of its own cost a cache
 // (and TLB) miss a row on top of the table's probe. The fixed-size states
@@ -13,8 +11,10 @@ import "unsafe"
 
 // stateRows holds the fixed-size state of several accumulators of one
 // partial: group g's words are w[g*stride : (g+1)*stride], and each
-// accumulator owns the words at its offset in the row (floats as their
-// bits). New groups start all zero. Rows are not padded to cache lines:
+// accumulator owns the words at its offset in the row, and may see them as
+// a struct of 8-byte fields (fsum, welford): through math.Float64frombits
+// and back, each float moved between integer and float registers, which
+// made mean() with one group ~20 % slower. New groups start all zero. Rows are not padded to cache lines:
 // 5 words (count, sum, mean) in 64-byte rows took more memory and page
 // faults for no gain in BenchmarkGroupByManyKeys.
 type stateRows struct {
@@ -28,13 +28,6 @@ func (r *stateRows) grow(n int) {
 	if r.stride > 0 {
 		r.w = growZero(r.w, n*r.stride)
 	}
-}
-
-// floats is w seen as float64s, for the accumulators' float words: going
-// through math.Float64frombits and back moves each value between integer
-// and float registers, which made mean() with one group ~20 % slower.
-func (r *stateRows) floats() []float64 {
-	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(r.w))), len(r.w))
 }
 
 func (r *stateRows) bytes() int64 { return int64(cap(r.w)) * 8 }
