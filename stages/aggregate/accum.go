@@ -65,11 +65,13 @@ func (a *countAcc) update(gids []uint32, lo int) error {
 	return nil
 }
 
-func (a *countAcc) merge(src accumulator, gids []uint32) error {
+func (a *countAcc) merge(src accumulator, gids []uint32) error { return a.mergeRows(src, gids, 0) }
+
+func (a *countAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	b := src.(*countAcc)
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	for i, g := range gids {
-		w[int(g)*stride] += uint64(b.count(uint32(i)))
+		w[int(g)*stride] += uint64(b.count(uint32(lo + i)))
 	}
 	return nil
 }
@@ -125,16 +127,18 @@ func (a *sumIntAcc) update(gids []uint32, lo int) error {
 	return nil
 }
 
-func (a *sumIntAcc) merge(src accumulator, gids []uint32) error {
+func (a *sumIntAcc) merge(src accumulator, gids []uint32) error { return a.mergeRows(src, gids, 0) }
+
+func (a *sumIntAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	b := src.(*sumIntAcc)
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	var ovf int64
 	for i, g := range gids {
-		x, old := b.sum(uint32(i)), int64(w[int(g)*stride])
+		x, old := b.sum(uint32(lo+i)), int64(w[int(g)*stride])
 		r := old + x
 		ovf |= (old ^ r) & (x ^ r)
 		w[int(g)*stride] = uint64(r)
-		if b.hasValue(uint32(i)) {
+		if b.hasValue(uint32(lo + i)) {
 			a.has[g/64] |= 1 << (g % 64)
 		}
 	}
@@ -205,12 +209,14 @@ func (a *fsumAcc) update(gids []uint32, lo int) error {
 	return nil
 }
 
-func (a *fsumAcc) merge(src accumulator, gids []uint32) error {
+func (a *fsumAcc) merge(src accumulator, gids []uint32) error { return a.mergeRows(src, gids, 0) }
+
+func (a *fsumAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	b := src.(*fsumAcc)
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		s, t := fsumAt(w, int(g), stride), fsumAt(bw, i, bstride)
+		s, t := fsumAt(w, int(g), stride), fsumAt(bw, lo+i, bstride)
 		s.sum, s.comp = neumaier(s.sum, s.comp, t.sum)
 		s.sum, s.comp = neumaier(s.sum, s.comp, t.comp)
 		s.n += t.n
@@ -277,12 +283,14 @@ func (a *varAcc) update(gids []uint32, lo int) error {
 	return nil
 }
 
-func (a *varAcc) merge(src accumulator, gids []uint32) error {
+func (a *varAcc) merge(src accumulator, gids []uint32) error { return a.mergeRows(src, gids, 0) }
+
+func (a *varAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	b := src.(*varAcc)
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		t := welfordAt(bw, i, bstride)
+		t := welfordAt(bw, lo+i, bstride)
 		if t.n == 0 {
 			continue
 		}

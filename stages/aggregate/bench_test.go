@@ -136,6 +136,51 @@ func BenchmarkGroupByManyKeys(b *testing.B) {
 	})
 }
 
+// The 1M-key group-by on two workers, each fed every other batch (from
+// one goroutine, so that the CPU time is comparable), then Finish, which
+// merges two partials of ~1M groups each and orders the merged groups by
+// first appearance: the merge's share of a default two-worker run.
+func BenchmarkMergeManyKeys(b *testing.B) {
+	batches, size := benchBatches(32, 1_000_000)
+	defer releaseAll(batches)
+	st, _, err := buildVerb(b, verb.Env{Workers: 2}, "groupby", benchSchema, "id", "sum(qty), count(), mean(price)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("keys=id/distinct=1M/rows=10M/workers=2", func(b *testing.B) {
+		const rounds = 5
+		b.SetBytes(size * rounds)
+		b.ReportAllocs()
+		var finish time.Duration
+		cpu0 := cpuTime()
+		for b.Loop() {
+			ws := []pipeline.Worker{st.NewWorker(), st.NewWorker()}
+			seq := uint64(0)
+			for range rounds {
+				for _, rec := range batches {
+					rec.Retain()
+					if _, err := ws[seq%2].Process(pipeline.WithSeq(context.Background(), seq), rec); err != nil {
+						b.Fatal(err)
+					}
+					seq++
+				}
+			}
+			f0 := cpuTime()
+			err := st.Finish(context.Background(), ws, func(rec arrow.RecordBatch) error {
+				rec.Release()
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			finish += cpuTime() - f0
+		}
+		rows := int64(len(batches)*MaxBatchRows) * rounds
+		b.ReportMetric(float64(rows)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+		b.ReportMetric(finish.Seconds()*1000/float64(b.N), "finish-cpu-ms")
+	})
+}
+
 func BenchmarkSort(b *testing.B) {
 	batches, size := benchBatches(16, 1<<30)
 	defer releaseAll(batches)

@@ -116,3 +116,51 @@ func TestSharedRowsDoNotClobber(t *testing.T) {
 		releaseAll(alone)
 	}
 }
+
+// Merging partials a block at a time (mergeAccs) gives the state that
+// merging every accumulator whole gives.
+func TestBlockwiseMergeMatchesWhole(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r := rand.New(rand.NewPCG(8, 9))
+	var parts [][]row
+	for range 4 {
+		parts = append(parts, randomRows(r, 4000))
+	}
+	batches := batchesOf(t, mem, testSchema, parts)
+	defer releaseAll(batches)
+	calls, err := parseAggs(diffAggs)
+	require.NoError(t, err)
+	pl, err := newPlan(testSchema, []string{"v_int"}, calls)
+	require.NoError(t, err)
+	g := &groupBy{name: "groupby", plan: pl, mem: mem}
+	feed := func(recs []arrow.RecordBatch, seq0 int) *partial {
+		p := g.newPartial()
+		for i, rec := range recs {
+			n := int(rec.NumRows())
+			gids := p.tab.groups([]arrow.Array{rec.Column(pl.keyIdx[0])}, n, uint64(seq0+i), nil)
+			require.NoError(t, p.update(pl, rec, uint64(seq0+i), gids, updateBlock))
+		}
+		return p
+	}
+	merged := func(blockwise bool) arrow.RecordBatch {
+		dst, src := feed(batches[:2], 0), feed(batches[2:], 2)
+		gids := dst.merge(mem, src)
+		require.Greater(t, len(gids), updateBlock, "one block only")
+		if blockwise {
+			require.NoError(t, dst.mergeAccs(src, gids))
+		} else {
+			dst.grow()
+			for i, a := range dst.accs {
+				require.NoError(t, a.merge(src.accs[i], gids))
+			}
+		}
+		return g.build(dst, identity(dst.tab.n))
+	}
+	whole, blocks := merged(false), merged(true)
+	defer whole.Release()
+	defer blocks.Release()
+	for c := range whole.NumCols() {
+		assert.True(t, array.Equal(whole.Column(int(c)), blocks.Column(int(c))), "column %s", whole.Schema().Field(int(c)).Name)
+	}
+}

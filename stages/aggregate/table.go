@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -237,4 +238,44 @@ func (t *table) bytes() int64 {
 		b += k.bytes()
 	}
 	return b
+}
+
+// firstOrder returns the group ids in order of their first rows, first.
+//
+// One worker fed in order numbers its groups in that order already, and
+// a pass checks it. Otherwise (merged partials) positions are packed into
+// 64-bit keys, sequence number above row, and radix sorted: for a million
+// groups from two workers ~10 ms against ~100 ms for pdqsort on the
+// positions. Sequence numbers past 2^32 fall back to pdqsort.
+func firstOrder(first []pos) []uint32 {
+	order := identity(len(first))
+	sorted, packable := true, true
+	for i, p := range first {
+		if i > 0 && p.before(first[i-1]) {
+			sorted = false
+		}
+		if p.seq >= 1<<32 {
+			packable = false
+		}
+	}
+	if sorted {
+		return order
+	}
+	if !packable {
+		slices.SortFunc(order, func(a, b uint32) int {
+			if c := cmp.Compare(first[a].seq, first[b].seq); c != 0 {
+				return c
+			}
+			return cmp.Compare(first[a].row, first[b].row)
+		})
+		return order
+	}
+	es := make([]radixEntry, len(first))
+	for g, p := range first {
+		es[g] = radixEntry{key: p.seq<<32 | uint64(p.row), idx: uint32(g)}
+	}
+	for i, e := range radixSort(es, make([]radixEntry, len(es))) {
+		order[i] = e.idx
+	}
+	return order
 }

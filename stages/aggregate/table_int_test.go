@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -123,6 +124,52 @@ func TestIntTableHomeBucket(t *testing.T) {
 			frac := float64(home) / float64(len(seen))
 			t.Logf("%.1f %% of keys in their home bucket at load %.2f", 100*frac, float64(len(seen))/float64(5*nb))
 			assert.Greater(t, frac, 0.83)
+		})
+	}
+}
+
+// firstOrder equals a comparison sort of the positions, whether they are
+// in order already, packable into radix keys, or not (sequence numbers
+// past 2^32).
+func TestFirstOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 5))
+	for _, c := range []struct {
+		name   string
+		maxSeq uint64
+		sorted bool
+	}{{"sorted", 100, true}, {"radix", 1 << 20, false}, {"wide", 1 << 40, false}, {"few", 3, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			first := make([]pos, 50_000)
+			seen := map[pos]bool{}
+			for i := range first {
+				for {
+					p := pos{r.Uint64N(c.maxSeq), r.Uint32N(1 << 17)}
+					if c.name == "wide" && i == 0 {
+						p.seq = 1<<40 - 1
+					}
+					if !seen[p] {
+						seen[p] = true
+						first[i] = p
+						break
+					}
+				}
+			}
+			if c.sorted {
+				slices.SortFunc(first, func(a, b pos) int {
+					if a.before(b) {
+						return -1
+					}
+					return 1
+				})
+			}
+			want := identity(len(first))
+			slices.SortFunc(want, func(a, b uint32) int {
+				if first[a].before(first[b]) {
+					return -1
+				}
+				return 1
+			})
+			assert.Equal(t, want, firstOrder(first))
 		})
 	}
 }
