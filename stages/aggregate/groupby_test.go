@@ -306,8 +306,10 @@ func TestGroupByBuildErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, keys, aggs, want string
 	}{
-		{"unknown column", "k_str", "sum(nope)", `no column "nope"`},
-		{"unknown key", "nope", "count()", `no column "nope"`},
+		{"unknown column", "k_str", "sum(nope)", `unknown column "nope" (columns: k_str,`},
+		{"unknown key", "nope", "count()", `unknown column "nope" (columns: k_str,`},
+		{"misspelt column", "k_str", "sum(v_itn)", `unknown column "v_itn", did you mean "v_int"?`},
+		{"misspelt key", "k_strr", "count()", `unknown column "k_strr", did you mean "k_str"?`},
 		{"unknown function", "k_str", "frobnicate(v_int)", `unknown function "frobnicate"`},
 		{"sum of string", "k_str", "sum(v_str)", "needs a numeric column"},
 		{"duplicate name", "k_str", "sum(v_int), sum(v_int)", `"sum_v_int" already exists`},

@@ -280,7 +280,9 @@ func TestDistinctKeepsFirst(t *testing.T) {
 
 func TestOrderErrors(t *testing.T) {
 	for _, tc := range []struct{ verb, n, spec, want string }{
-		{"sort", "", "nope", `no column "nope"`},
+		{"sort", "", "nope", `unknown column "nope" (columns: `},
+		{"sort", "", "v_itn desc", `unknown column "v_itn", did you mean "v_int"?`},
+		{"top", "3", "v_itn desc", `unknown column "v_itn", did you mean "v_int"?`},
 		{"sort", "", "v_int sideways", "expected COL [asc|desc] [nulls first|last]"},
 		{"sort", "", "v_int nulls middle", "expected COL"},
 		{"top", "0", "v_int", "not a positive integer"},

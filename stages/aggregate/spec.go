@@ -9,6 +9,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/expr"
 )
 
 // A plan is a parsed aggregate list bound to an input schema: which
@@ -186,11 +188,19 @@ func splitCols(s string) []string {
 	return out
 }
 
-// columnIndex finds a column by name.
+// columnIndex finds a column by name. An unknown name's error suggests
+// the closest column name, or lists the columns when none is close.
 func columnIndex(in *arrow.Schema, name string) (int, error) {
 	idx := in.FieldIndices(name)
 	if len(idx) == 0 {
-		return 0, fmt.Errorf("no column %q", name)
+		names := make([]string, in.NumFields())
+		for k, f := range in.Fields() {
+			names[k] = f.Name
+		}
+		if hint := expr.Closest(name, names); hint != "" {
+			return 0, fmt.Errorf("unknown column %q, did you mean %q?", name, hint)
+		}
+		return 0, fmt.Errorf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))
 	}
 	return idx[0], nil
 }
