@@ -168,10 +168,24 @@ func neumaier(s, c, x float64) (float64, float64) {
 // three words of the state rows are an fsum.
 type fsumAcc struct {
 	rowSlot
+	floatInput
+}
+
+// floatInput is a bound column's values as float64 (converted from
+// integers into scratch kept from batch to batch) and its validity.
+type floatInput struct {
 	vals     []float64
 	valid    validity
 	fscratch []float64
 	iscratch []int64
+}
+
+func (in *floatInput) bind(col arrow.Array, _ uint64) {
+	in.vals = numbers(col, in.fscratch, in.iscratch)
+	if col.DataType().ID() != arrow.FLOAT64 {
+		in.fscratch = in.vals
+	}
+	in.valid = validityOf(col)
 }
 
 type fsum struct {
@@ -185,14 +199,6 @@ func fsumAt(w []uint64, g, stride int) *fsum {
 }
 
 func (a *fsumAcc) grow(int) {}
-
-func (a *fsumAcc) bind(col arrow.Array, _ uint64) {
-	a.vals = numbers(col, a.fscratch, a.iscratch)
-	if col.DataType().ID() != arrow.FLOAT64 {
-		a.fscratch = a.vals
-	}
-	a.valid = validityOf(col)
-}
 
 func (a *fsumAcc) update(gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
@@ -240,10 +246,7 @@ func (a *fsumAcc) count(g uint32) int64 {
 // welford.
 type varAcc struct {
 	rowSlot
-	vals     []float64
-	valid    validity
-	fscratch []float64
-	iscratch []int64
+	floatInput
 }
 
 type welford struct {
@@ -256,14 +259,6 @@ func welfordAt(w []uint64, g, stride int) *welford {
 }
 
 func (a *varAcc) grow(int) {}
-
-func (a *varAcc) bind(col arrow.Array, _ uint64) {
-	a.vals = numbers(col, a.fscratch, a.iscratch)
-	if col.DataType().ID() != arrow.FLOAT64 {
-		a.fscratch = a.vals
-	}
-	a.valid = validityOf(col)
-}
 
 func (a *varAcc) update(gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
