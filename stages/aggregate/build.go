@@ -110,10 +110,19 @@ func buildStrings(mem memory.Allocator, order []uint32, value func(g uint32) []b
 	return b.NewArray()
 }
 
-// computedFloats builds a float64 column of f(g) for the groups in order;
-// f's false result is a null.
-func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (float64, bool)) arrow.Array {
-	b := array.NewFloat64Builder(mem)
+// computedBuilder is what computed needs of an Arrow builder of T values
+// (array.Float64Builder, array.Int64Builder).
+type computedBuilder[T any] interface {
+	Reserve(n int)
+	UnsafeAppend(v T)
+	UnsafeAppendBoolToBitmap(isValid bool)
+	NewArray() arrow.Array
+	Release()
+}
+
+// computed builds the column of f(g) for the groups in order with b, which
+// it releases; f's false result is a null.
+func computed[T any](b computedBuilder[T], order []uint32, f func(g uint32) (T, bool)) arrow.Array {
 	defer b.Release()
 	b.Reserve(len(order))
 	for _, g := range order {
@@ -126,18 +135,12 @@ func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (floa
 	return b.NewArray()
 }
 
-// computedInts builds an int64 column of f(g) for the groups in order;
-// f's false result is a null.
+// computedFloats builds a float64 column of f(g) for the groups in order.
+func computedFloats(mem memory.Allocator, order []uint32, f func(g uint32) (float64, bool)) arrow.Array {
+	return computed[float64](array.NewFloat64Builder(mem), order, f)
+}
+
+// computedInts builds an int64 column of f(g) for the groups in order.
 func computedInts(mem memory.Allocator, order []uint32, f func(g uint32) (int64, bool)) arrow.Array {
-	b := array.NewInt64Builder(mem)
-	defer b.Release()
-	b.Reserve(len(order))
-	for _, g := range order {
-		if v, ok := f(g); ok {
-			b.UnsafeAppend(v)
-		} else {
-			b.UnsafeAppendBoolToBitmap(false)
-		}
-	}
-	return b.NewArray()
+	return computed[int64](array.NewInt64Builder(mem), order, f)
 }

@@ -16,9 +16,9 @@ type splitter struct {
 	recStart  int   // start of the record being scanned
 	cut       int   // end of the last complete record in buf
 	cutLines  int64 // newlines in buf[:cut]
-	// rows counts the non-blank records in buf[:cut] when the cut was
-	// found record by record; cutBytes, which does not count them, sets
-	// it to the number of lines there, an upper bound.
+	// rows counts the non-blank records in buf[:cut], except after a
+	// cutBytes that did not count them (fewer lines than maxRows): then
+	// it is the number of lines there, an upper bound.
 	rows int
 
 	// buf[scan:qz] holds no quote; qfound tells that buf[qz] is one.
