@@ -107,7 +107,9 @@ func TestHandoffModes(t *testing.T) {
 			want := rec.NewSlice(0, rec.NumRows()) // keeps the sender's buffers alive for comparison
 			defer want.Release()
 
-			assert.Equal(t, tc.wantRoute, tc.policy.Route(rec, sharedmem.LiveBytes(rec)))
+			route, live := tc.policy.Route(rec)
+			assert.Equal(t, tc.wantRoute, route)
+			assert.Equal(t, sharedmem.LiveBytes(rec), live)
 			h := sharedmem.NewHandoff(tc.policy, mem)
 			p, err := h.Send(rec)
 			require.NoError(t, err)
@@ -193,8 +195,8 @@ func TestSendUnchangedRoutesAsSend(t *testing.T) {
 			require.NoError(t, err)
 			got, err := first.Receive(p)
 			require.NoError(t, err)
-			wantRoute := tc.policy.Route(got, sharedmem.LiveBytes(got))
-			addrs, live := bufferAddrs(got), sharedmem.LiveBytes(got)
+			wantRoute, live := tc.policy.Route(got)
+			addrs := bufferAddrs(got)
 
 			second := sharedmem.NewHandoff(tc.policy, mem)
 			p2, err := second.SendUnchanged(got, p)
