@@ -40,10 +40,13 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 
 	data := newDatasets(cfg.Seed)
 	results := make([]Result, len(cells))
-	// Cells that differ only in mode are measured together, their repeats
-	// interleaved (copy, shared, auto, copy, ...): the process's heap and
-	// caches drift over a long run, and measuring one mode's repeats after
-	// another's gave the first mode of a group a ~10 % head start.
+	// Cells that differ only in mode are measured together, over one
+	// prepared input, their repeats interleaved in rounds: the process's
+	// heap and caches drift over a long run, and measuring one mode's
+	// repeats after another's gave the first mode of a group a ~10 % head
+	// start. Each round starts with the next mode (copy, shared, auto, then
+	// shared, auto, copy, ...), so no mode always runs first or always
+	// follows the same one.
 	for _, group := range groupByMode(cells) {
 		runners := make([]*cellRunner, len(group))
 		closeAll := func() {
@@ -58,12 +61,17 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 			c := cells[i]
 			names[j] = fmt.Sprintf("%s mode=%s batch=%d workers=%d", c.scenario.name, c.mode, c.batchRows, c.workers)
 			line.printf("[%d/%d] %s preparing", i+1, len(cells), names[j])
-			r, err := prepareCell(ctx, data, c, cfg)
-			if err != nil {
-				closeAll()
-				return collected(results), fmt.Errorf("bench: %s: %w", names[j], err)
+			if j == 0 {
+				r, err := prepareCell(ctx, data, c, cfg)
+				if err != nil {
+					closeAll()
+					return collected(results), fmt.Errorf("bench: %s: %w", names[j], err)
+				}
+				runners[j] = r
+			} else {
+				runners[j] = runners[0].withMode(c)
 			}
-			runners[j] = r
+			r := runners[j]
 			warm := func() { line.printf("[%d/%d] %s warm-up", i+1, len(cells), names[j]) }
 			if err := warmUp(ctx, r, cfg, warm); err != nil {
 				closeAll()
@@ -72,7 +80,9 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 		}
 		runs := make([][]Sample, len(group))
 		for rep := 1; rep <= cfg.Repeats; rep++ {
-			for j, i := range group {
+			for k := range group {
+				j := roundOrder(rep, k, len(group))
+				i := group[j]
 				line.printf("[%d/%d] %s rep %d/%d", i+1, len(cells), names[j], rep, cfg.Repeats)
 				s, err := measure(ctx, runners[j])
 				if err != nil {
@@ -88,6 +98,12 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 		}
 	}
 	return results, nil
+}
+
+// roundOrder returns which of n runners goes k-th in round rep (from 1):
+// the rounds rotate the starting runner.
+func roundOrder(rep, k, n int) int {
+	return (rep - 1 + k) % n
 }
 
 // groupByMode returns the indexes of cells, grouped by everything but the
