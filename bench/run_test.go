@@ -261,3 +261,56 @@ func TestWarmUpAdaptsRunSize(t *testing.T) {
 		})
 	}
 }
+
+func TestRoundOrderRotatesEveryRunnerToTheFront(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 5} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			first := map[int]bool{}
+			for rep := 1; rep <= n; rep++ {
+				seen := map[int]bool{}
+				for k := 0; k < n; k++ {
+					j := roundOrder(rep, k, n)
+					require.True(t, j >= 0 && j < n, "runner %d out of range", j)
+					seen[j] = true
+				}
+				assert.Len(t, seen, n, "round %d runs every runner once", rep)
+				first[roundOrder(rep, 0, n)] = true
+			}
+			assert.Len(t, first, n, "in n rounds every runner goes first once")
+		})
+	}
+}
+
+// TestModesOfAGroupShareTheInput checks that a runner made by withMode
+// reads its group's batches, runs its own mode and sizes its runs on its
+// own, and that only the owner's close releases the input.
+func TestModesOfAGroupShareTheInput(t *testing.T) {
+	const rows = 3000
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	sc := lookupScenario("handoff")
+	owner, err := prepareCell(ctx, newDatasets(3), cell{scenario: sc, mode: sharedmem.Shared, batchRows: 100, workers: 2}, Config{Rows: rows})
+	require.NoError(t, err)
+	copier := owner.withMode(cell{scenario: sc, mode: sharedmem.Copy, batchRows: 100, workers: 2})
+	require.Equal(t, owner.batches, copier.batches)
+	copier.setRows(rows / 2)
+	assert.Equal(t, rows, owner.rows, "sizing one runner leaves the other alone")
+
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	st, err := copier.run(ctx, mem)
+	require.NoError(t, err)
+	var copied int64
+	for _, s := range st.metrics.Stages {
+		copied += s.Handoff.CopiedBatches
+	}
+	assert.Positive(t, copied, "the borrowed runner runs in its own mode")
+	assert.Equal(t, int64(rows/2)*(rows/2+1)/2, st.idSum)
+	mem.AssertSize(t, 0)
+
+	copier.close()
+	st, err = owner.run(ctx, mem)
+	require.NoError(t, err, "the borrowed runner's close must not release the input")
+	assert.Equal(t, int64(rows)*(rows+1)/2, st.idSum)
+	owner.close()
+	assert.Nil(t, owner.batches)
+}
