@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -28,11 +29,12 @@ const maxTableRows = 256 << 10
 const csvBytesPerRow = 128
 
 // datasets generates each input once per size and keeps it for the cells
-// that follow.
+// that follow, until close.
 type datasets struct {
 	seed   uint64
 	csv    map[int]*csvData
 	orders map[int]*orders
+	unmap  []func() error
 }
 
 // csvData is generated CSV with the end of each record, so that a run can
@@ -50,10 +52,15 @@ func (d *datasets) csvData(ctx context.Context, rows int) (*csvData, error) {
 	if c, ok := d.csv[rows]; ok {
 		return c, nil
 	}
-	b, err := genCSV(ctx, rows, d.seed)
+	generated, err := genCSV(ctx, rows, d.seed)
 	if err != nil {
 		return nil, err
 	}
+	b, unmap, err := offHeapCopy(generated)
+	if err != nil {
+		return nil, err
+	}
+	d.unmap = append(d.unmap, unmap)
 	c := &csvData{data: b, ends: recordEnds(b)}
 	if len(c.ends) != rows {
 		return nil, fmt.Errorf("bench: generated %d records, want %d", len(c.ends), rows)
@@ -88,6 +95,16 @@ func recordEnds(data []byte) []int {
 		}
 	}
 	return ends
+}
+
+// close frees the generated inputs; no cell may run on them afterwards.
+func (d *datasets) close() error {
+	var errs []error
+	for _, unmap := range d.unmap {
+		errs = append(errs, unmap())
+	}
+	d.unmap, d.csv, d.orders = nil, map[int]*csvData{}, map[int]*orders{}
+	return errors.Join(errs...)
 }
 
 func (d *datasets) ordersData(ctx context.Context, rows int) (*orders, error) {

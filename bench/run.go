@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -21,8 +22,8 @@ import (
 // cells finished so far, with the error). Cells run on all of the
 // process's CPUs; Run itself is not safe for concurrent use with anything
 // else that measures the same process.
-func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) {
-	cfg, err := cfg.withDefaults()
+func Run(ctx context.Context, cfg Config, progress io.Writer) (_ []Result, err error) {
+	cfg, err = cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +40,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 	defer line.end()
 
 	data := newDatasets(cfg.Seed)
+	defer func() { err = errors.Join(err, data.close()) }()
 	results := make([]Result, len(cells))
 	// Cells that differ only in mode are measured together, over one
 	// prepared input, their repeats interleaved in rounds: the process's
@@ -60,8 +62,8 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) ([]Result, error) 
 		for j, i := range group {
 			c := cells[i]
 			names[j] = fmt.Sprintf("%s mode=%s batch=%d workers=%d", c.scenario.name, c.mode, c.batchRows, c.workers)
-			line.printf("[%d/%d] %s preparing", i+1, len(cells), names[j])
 			if j == 0 {
+				line.printf("[%d/%d] %s preparing", i+1, len(cells), names[j])
 				r, err := prepareCell(ctx, data, c, cfg)
 				if err != nil {
 					closeAll()

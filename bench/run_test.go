@@ -208,6 +208,7 @@ func TestRunErrors(t *testing.T) {
 // quoted commas and newlines) against encoding/csv.
 func TestCSVPrefix(t *testing.T) {
 	d := newDatasets(5)
+	defer func() { assert.NoError(t, d.close()) }()
 	c, err := d.csvData(context.Background(), 5000)
 	require.NoError(t, err)
 	require.Len(t, c.ends, 5000)

@@ -21,6 +21,11 @@ const benchRows = 64 << 10
 //	go test ./bench -run '^$' -bench 'Scenario/scenario=chain' -benchtime 20x -count 5
 func BenchmarkScenario(b *testing.B) {
 	d := newDatasets(0)
+	defer func() {
+		if err := d.close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	for _, name := range Scenarios() {
 		for _, mode := range []sharedmem.Mode{sharedmem.Copy, sharedmem.Shared, sharedmem.Auto} {
 			for _, batch := range []int{1 << 10, 16 << 10, 64 << 10} {

@@ -50,6 +50,7 @@ func runCSVCell(t *testing.T, d *datasets, name string, mode sharedmem.Mode, bat
 func TestCSVScenarios(t *testing.T) {
 	const rows = 3000
 	d := newDatasets(11)
+	defer func() { assert.NoError(t, d.close()) }()
 	data, err := d.csvData(context.Background(), rows)
 	require.NoError(t, err)
 	in := csvRecords(t, data.data)
