@@ -1,7 +1,6 @@
 package csvin
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,7 +34,6 @@ type decoder struct {
 	// counted; needUTF8: a string column is decoded, whose values must be
 	// valid UTF-8.
 	countOnly, needUTF8 bool
-	delim               []byte
 	// recordBytes is the mean record size of the last chunk decoded (at
 	// first, of the source's sample): the batch's columns are sized from
 	// it, since a chunk does not say how many records it holds.
@@ -49,7 +47,6 @@ func newDecoder(s *Source) *decoder {
 	}
 	d.p.delim = s.opts.Delimiter
 	d.p.quoting = !s.opts.NoQuotes
-	d.delim = []byte{s.opts.Delimiter}
 	d.countOnly = true
 	for i, k := range s.kinds {
 		d.cols[i] = column{kind: k, dtype: k.DataType()}
@@ -101,16 +98,13 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		var err error
 		if d.countOnly {
 			// A one-line record without quotes has the right number of
-			// fields when it has ncols-1 delimiters: two SIMD scans
-			// instead of splitting it. Anything else takes the full path.
-			if k := bytes.IndexByte(data[pos:], '\n'); k >= 0 {
-				r := data[pos : pos+k]
-				if len(trimCR(r)) > 0 && (!d.p.quoting || bytes.IndexByte(r, '"') < 0) && bytes.Count(r, d.delim) == ncols-1 {
-					pos += k + 1
-					line++
-					n++
-					continue
-				}
+			// fields when it has ncols-1 delimiters: countPlain checks
+			// runs of such records without splitting them. The record it
+			// stops at takes the full path.
+			next, records, lines := countPlain(data, pos, d.p.delim, d.p.quoting, ncols-1)
+			if next > pos {
+				pos, n, line = next, n+records, line+lines
+				continue
 			}
 		}
 		if k, ok := d.p.scanPlain(data, pos); ok {

@@ -45,7 +45,8 @@ func TestProjectUnknownColumn(t *testing.T) {
 }
 
 // Decoding no column (counting) accepts and rejects exactly the records
-// that decoding every column as text does, at the same lines and columns.
+// that decoding every column as text does, at the same lines, columns and
+// offsets.
 func TestCountOnlyMatchesFullDecode(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 9))
 	fields := []string{"a", "", "x y", `"q,1"`, `"multi` + "\n" + `line"`, `"say ""hi"""`, "7"}
@@ -61,6 +62,9 @@ func TestCountOnlyMatchesFullDecode(t *testing.T) {
 				n = 4
 			case 2:
 				b.WriteString("\n") // blank line
+				continue
+			case 3:
+				b.WriteString("\r\n") // blank line, CRLF
 				continue
 			}
 			for f := 0; f < n; f++ {
@@ -81,7 +85,7 @@ func TestCountOnlyMatchesFullDecode(t *testing.T) {
 			mem := checkedMem(t)
 			opts := Options{Mem: mem, BatchRows: 37, Schema: mustSpec(t, "c1:string,c2:string,c3:string"), Columns: columns,
 				OnError: func(de *pipeline.DataError) error {
-					bad = append(bad, fmt.Sprintf("%d:%d", de.Line, de.Column))
+					bad = append(bad, fmt.Sprintf("line %d column %d offset %d", de.Line, de.Column, de.Offset))
 					return nil
 				}}
 			_, rows, err := readString(t, in, opts)
