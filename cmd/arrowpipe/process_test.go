@@ -174,16 +174,46 @@ func TestInterruptWithStalledStdout(t *testing.T) {
 	assertEmptyDir(t, teeDir, "the tee file and its temporary file must be removed")
 }
 
-// When stopping cannot finish (here the input is a FIFO that no writer
-// ever opens, and open(2) blocks), a second SIGINT exits at once with 130,
-// and still removes the temporary files (here the rejects file's, created
-// before the input is opened).
-func TestSecondInterruptExitsAtOnce(t *testing.T) {
+// An input that is a FIFO no writer has opened yet makes open(2) wait: one
+// SIGINT must still end the run, with 130, and leave no temporary file.
+func TestInterruptWhileWaitingForAFIFOWriter(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "in.csv")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	outDir := t.TempDir()
 	cmd := command(t, "--on-error", "reject", "--rejects", filepath.Join(outDir, "rejects.csv"),
 		"-o", filepath.Join(outDir, "out.csv"), fifo)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	// The rejects file is created before the input is opened: once it is
+	// there, main has its signal handler and is waiting in open(2).
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(outDir)
+		return len(entries) > 0
+	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary rejects file")
+	time.Sleep(100 * time.Millisecond)
+
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := waitWithin(t, cmd, 10*time.Second)
+	assert.Equal(t, exitInterrupted, exitCode(t, err), stderr.String())
+	assert.Contains(t, stderr.String(), "arrowpipe: interrupted\n")
+	assert.NotContains(t, stderr.String(), "interrupted again")
+	assertEmptyDir(t, outDir, "no temporary file left")
+}
+
+// When stopping cannot finish (here the output is a FIFO that no reader
+// ever opens, and open(2) blocks), a second SIGINT exits at once with 130,
+// and still removes the temporary files (here the rejects file's, created
+// before the output is opened).
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	in := filepath.Join(dir, "in.csv")
+	require.NoError(t, os.WriteFile(in, []byte("id,qty\n1,2\n"), 0o644))
+	outDir := t.TempDir()
+	cmd := command(t, "--on-error", "reject", "--rejects", filepath.Join(outDir, "rejects.csv"),
+		"-o", fifo, in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())

@@ -70,7 +70,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 	}()
 	var format input.Format
 	for i, path := range files {
-		in, err := input.Open(path, stdin)
+		in, err := input.Open(ctx, path, stdin)
 		if err != nil {
 			return nil, namedError(input.DisplayName(path), err)
 		}

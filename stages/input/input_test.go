@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -67,7 +68,7 @@ func TestOpenDecompresses(t *testing.T) {
 					require.NoError(t, os.WriteFile(path, tc.data, 0o600))
 					stdin = nil
 				}
-				in, err := Open(path, stdin)
+				in, err := Open(context.Background(), path, stdin)
 				require.NoError(t, err)
 				defer in.Close()
 				assert.Equal(t, tc.want, in.Compression)
@@ -100,7 +101,7 @@ func TestOpenTruncatedIsError(t *testing.T) {
 			t.Run("compression="+name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "cut.ndjson")
 				require.NoError(t, os.WriteFile(path, data[:keep], 0o600))
-				in, err := Open(path, nil)
+				in, err := Open(context.Background(), path, nil)
 				require.NoError(t, err)
 				defer in.Close()
 				_, err = io.ReadAll(in)
@@ -113,17 +114,17 @@ func TestOpenTruncatedIsError(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "missing.csv"), nil)
+	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "missing.csv"), nil)
 	assert.ErrorIs(t, err, os.ErrNotExist)
-	_, err = Open(t.TempDir(), nil)
+	_, err = Open(context.Background(), t.TempDir(), nil)
 	assert.ErrorContains(t, err, "is a directory")
-	_, err = Open("-", nil)
+	_, err = Open(context.Background(), "-", nil)
 	assert.ErrorContains(t, err, "no standard input")
 }
 
 func TestOpenEmptyAndTiny(t *testing.T) {
 	for _, data := range []string{"", "a", "\x1f"} {
-		in, err := Open("-", bytes.NewReader([]byte(data)))
+		in, err := Open(context.Background(), "-", bytes.NewReader([]byte(data)))
 		require.NoError(t, err)
 		got, err := io.ReadAll(in)
 		require.NoError(t, err)
@@ -135,7 +136,7 @@ func TestOpenEmptyAndTiny(t *testing.T) {
 func TestReaderAtCounts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.parquet")
 	require.NoError(t, os.WriteFile(path, []byte("PAR1....PAR1"), 0o600))
-	in, err := Open(path, nil)
+	in, err := Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer in.Close()
 	ra, size, ok := in.ReaderAt()
@@ -154,7 +155,7 @@ func TestReaderAtCounts(t *testing.T) {
 }
 
 func TestParquetOnPipeIsError(t *testing.T) {
-	in, err := Open("-", bytes.NewReader([]byte("PAR1 some bytes")))
+	in, err := Open(context.Background(), "-", bytes.NewReader([]byte("PAR1 some bytes")))
 	require.NoError(t, err)
 	defer in.Close()
 	_, err = in.DetectFormat("-", "")
@@ -163,7 +164,7 @@ func TestParquetOnPipeIsError(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "x.parquet.gz")
 	require.NoError(t, os.WriteFile(path, gzipBytes(t, []byte("PAR1xxxxPAR1")), 0o600))
-	gz, err := Open(path, nil)
+	gz, err := Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer gz.Close()
 	_, err = gz.DetectFormat(path, "")
@@ -181,7 +182,7 @@ func TestInterruptibleStdinClosesPendingRead(t *testing.T) {
 	// Data still flows, and Open does not wait for more than one byte.
 	_, err = w.Write([]byte("h\n"))
 	require.NoError(t, err)
-	in, err := Open("-", ir)
+	in, err := Open(context.Background(), "-", ir)
 	require.NoError(t, err)
 	buf := make([]byte, 16)
 	n, err := in.Read(buf)

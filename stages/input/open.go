@@ -2,6 +2,7 @@ package input
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,8 +36,9 @@ type Input struct {
 // when the first bytes say so. Size is the file's size on disk (-1 for pipes).
 // Closing the Input closes the file it opened, and closes stdin too when
 // stdin is an io.Closer: pass the result of InterruptibleStdin so that Close
-// unblocks a Read waiting on a pipe.
-func Open(path string, stdin io.Reader) (*Input, error) {
+// unblocks a Read waiting on a pipe. ctx bounds the open itself, which a
+// named pipe without a writer makes wait.
+func Open(ctx context.Context, path string, stdin io.Reader) (*Input, error) {
 	in := &Input{Name: DisplayName(path), size: -1, raw: new(atomic.Int64), undo: func() {}}
 	var src io.Reader
 	if IsStdin(path) {
@@ -54,7 +56,7 @@ func Open(path string, stdin io.Reader) (*Input, error) {
 			}
 		}
 	} else {
-		f, err := os.Open(path)
+		f, err := openFile(ctx, path)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package jsonin
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func TestReadsGzipThroughInputOpen(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.ndjson.gz")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
-	in, err := input.Open(path, nil)
+	in, err := input.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer in.Close()
 	rows, _, err := readAll(t, checked(t), []Input{{Name: in.Name, R: in}}, Options{BatchRows: 1000})
@@ -54,7 +55,7 @@ func TestReadsGzipThroughInputOpen(t *testing.T) {
 	// A truncated file fails, naming it.
 	cut := filepath.Join(dir, "cut.ndjson.gz")
 	require.NoError(t, os.WriteFile(cut, buf.Bytes()[:buf.Len()/2], 0o600))
-	in2, err := input.Open(cut, nil)
+	in2, err := input.Open(context.Background(), cut, nil)
 	require.NoError(t, err)
 	defer in2.Close()
 	_, _, err = readAll(t, checked(t), []Input{{Name: in2.Name, R: in2}}, Options{})

@@ -144,7 +144,9 @@ func (f *File) openFile() (io.Writer, error) {
 	case err == nil && st.IsDir():
 		return nil, fmt.Errorf("output %s: is a directory", f.name)
 	case err == nil && !st.Mode().IsRegular():
-		// A device or named pipe cannot be replaced by a rename.
+		// A device or named pipe cannot be replaced by a rename. Opening a
+		// named pipe waits for a reader; until one comes, an interrupt
+		// cannot unwind the run, and a second SIGINT exits it.
 		if f.direct, err = os.OpenFile(f.path, os.O_WRONLY, 0); err != nil {
 			return nil, fmt.Errorf("output %s: %w", f.name, err)
 		}
