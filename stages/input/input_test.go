@@ -3,6 +3,7 @@ package input
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -108,6 +109,8 @@ func TestOpenTruncatedIsError(t *testing.T) {
 				require.Error(t, err, "truncated input must not read as a success")
 				assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 				assert.Contains(t, err.Error(), path)
+				assert.Contains(t, err.Error(), name+" stream ends early")
+				assert.Contains(t, err.Error(), fmt.Sprintf("after %d bytes of the file", keep))
 			})
 		}
 	}

@@ -113,9 +113,18 @@ func Open(ctx context.Context, path string, stdin io.Reader) (*Input, error) {
 func (in *Input) Read(p []byte) (int, error) {
 	n, err := in.br.Read(p)
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%s: %w", in.Name, err)
+		err = in.named(err)
 	}
 	return n, err
+}
+
+// named names the input in a read error, and says where a compressed
+// stream that ends early ended.
+func (in *Input) named(err error) error {
+	if in.Compression != CompressionNone && errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: %s stream ends early, after %d bytes of the file (truncated?): %w", in.Name, in.Compression, in.raw.Load(), err)
+	}
+	return fmt.Errorf("%s: %w", in.Name, err)
 }
 
 // Peek returns the next n decompressed bytes without consuming them (fewer
@@ -126,7 +135,7 @@ func (in *Input) Peek(n int) ([]byte, error) {
 		err = nil
 	}
 	if err != nil {
-		err = fmt.Errorf("%s: %w", in.Name, err)
+		err = in.named(err)
 	}
 	return b, err
 }
