@@ -313,6 +313,8 @@ func TestEmptyOutputAndErrors(t *testing.T) {
 	junk := []byte("PAR1 this is not parquet PAR1")
 	_, err = NewSource([]Input{{Name: "junk.parquet", At: bytes.NewReader(junk), Size: int64(len(junk))}}, Options{})
 	assert.ErrorContains(t, err, "junk.parquet")
+	assert.ErrorContains(t, err, "not a readable Parquet file")
+	assert.NotContains(t, err.Error(), "parquet: parquet:")
 
 	_, err = NewSink(io.Discard, allTypes, SinkOptions{Compression: "lzma"})
 	assert.ErrorContains(t, err, "lzma")

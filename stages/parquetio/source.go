@@ -104,17 +104,17 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 	}
 	pf, err := file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(nil))
 	if err != nil {
-		return nil, fmt.Errorf("parquet: %w", err)
+		return nil, fmt.Errorf("not a readable Parquet file: %w", err)
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: int64(opts.BatchRows)}, opts.Mem)
 	if err != nil {
 		_ = pf.Close()
-		return nil, fmt.Errorf("parquet: %w", err)
+		return nil, fmt.Errorf("parquet reader: %w", err)
 	}
 	full, err := fr.Schema()
 	if err != nil {
 		_ = pf.Close()
-		return nil, fmt.Errorf("parquet: %w", err)
+		return nil, fmt.Errorf("parquet schema: %w", err)
 	}
 	full = plainSchema(full)
 	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows}
