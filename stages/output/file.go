@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -161,7 +162,12 @@ func (f *File) openFile() (io.Writer, error) {
 		dir = "."
 	}
 	if f.tmp, err = os.CreateTemp(dir, "."+base+".tmp-*"); err != nil {
-		return nil, fmt.Errorf("output %s: %w", f.name, err)
+		// Name the directory, not the temporary file the user never asked for.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("output %s: cannot create it in %s: %w", f.name, filepath.Clean(dir), err)
 	}
 	f.temps.add(f.tmp.Name())
 	return f.tmp, nil

@@ -358,7 +358,7 @@ func TestOpenErrors(t *testing.T) {
 		{"gzip-level", filepath.Join(dir, "x.csv.gz"), Options{Level: 10}, "gzip level 10"},
 		{"zstd-level", filepath.Join(dir, "x.csv"), Options{Compress: Zstd, Level: -1}, "zstd level -1"},
 		{"directory", dir, Options{}, "is a directory"},
-		{"missing-dir", filepath.Join(dir, "nope", "x.csv"), Options{}, "no such file or directory"},
+		{"missing-dir", filepath.Join(dir, "nope", "x.csv"), Options{}, "cannot create it in " + filepath.Join(dir, "nope") + ": no such file or directory"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -366,6 +366,7 @@ func TestOpenErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, f)
 			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), ".tmp-", "the error names the output, not its temporary file")
 		})
 	}
 	assert.Empty(t, dirNames(t, dir), "no temporary file left by a failed Open")
