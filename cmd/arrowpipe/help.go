@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/expr"
 )
 
 const helpIntro = `arrowpipe streams CSV, TSV, NDJSON, Arrow IPC and Parquet (gzip or zstd
@@ -20,6 +23,15 @@ Usage:
 
 With no verb the data passes through (converted by --to / -o). With no FILE,
 standard input is read.
+`
+
+const helpExpressions = `
+Expressions (filter, derive):
+  literals: 42 1.5 'text' "text" true false null date'2026-01-02'
+    ts'2026-01-02T03:04:05Z' (RFC 3339, UTC without a zone)
+  columns: bare (qty) or in backticks (` + "`unit price`" + `)
+  operators: or and not == != < <= > >= in (a, b) is [not] null + - * / %
+  functions:
 `
 
 const helpExamples = `
@@ -50,7 +62,28 @@ func printHelp(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-34s %s\n", use, s.Summary)
 	}
+	fmt.Fprint(w, helpExpressions)
+	printWrapped(w, expr.Functions())
+	fmt.Fprint(w, "\nAggregates (groupby, agg; each may end with 'as NAME'):\n")
+	printWrapped(w, aggregate.Functions())
 	fmt.Fprint(w, "\nFlags:\n")
 	fmt.Fprint(w, fs.FlagUsages())
 	fmt.Fprint(w, helpExamples)
+}
+
+// printWrapped prints items comma-separated, indented, in lines of at most
+// 80 columns.
+func printWrapped(w io.Writer, items []string) {
+	line := " "
+	for i, it := range items {
+		if i < len(items)-1 {
+			it += ","
+		}
+		if len(line)+1+len(it) > 80 {
+			fmt.Fprintln(w, line)
+			line = " "
+		}
+		line += " " + it
+	}
+	fmt.Fprintln(w, line)
 }

@@ -19,6 +19,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/arrowpipe/arrowpipe/samples/gen"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/expr"
 )
 
 // TestMain doubles as the arrowpipe binary for the process tests: with
@@ -180,6 +182,17 @@ func TestHelpAndVersion(t *testing.T) {
 	require.Equal(t, 0, res.code)
 	assert.Contains(t, res.stdout, "Usage:")
 	assert.Contains(t, res.stdout, "--handoff")
+	// Every expression function and aggregate is listed, in lines that fit
+	// a terminal.
+	start, end := strings.Index(res.stdout, "\nExpressions"), strings.Index(res.stdout, "\nFlags:")
+	require.True(t, start >= 0 && end > start, "help lists expressions and aggregates before the flags")
+	lists := res.stdout[start:end]
+	for _, f := range append(expr.Functions(), aggregate.Functions()...) {
+		assert.Contains(t, lists, f)
+	}
+	for _, line := range strings.Split(lists, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 80, "help line too long: %q", line)
+	}
 	res = cli(t, "", "--version")
 	require.Equal(t, 0, res.code)
 	assert.True(t, strings.HasPrefix(res.stdout, "arrowpipe "))

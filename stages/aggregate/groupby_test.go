@@ -33,7 +33,7 @@ const diffAggs = "count() as n, count(v_int), sum(v_int), sum(v_f), sum(v_i32), 
 	"mean(v_int), mean(v_f), stddev(v_f), var(v_int), first(v_str), last(v_str), first(v_f), " +
 	"last(v_int), first(v_ts), last(v_bool), count_distinct(v_str), count_distinct(v_int), " +
 	"count_distinct(v_f), count_distinct(v_bool), approx_count_distinct(v_str), approx_count_distinct(v_int), " +
-	"approx_count_distinct(v_f), median(v_f), p90(v_int), quantile(v_f, 0.25) as q25, p99(v_f), p50(v_i32)"
+	"approx_count_distinct(v_f), median(v_f), p90(v_int), quantile(v_f, 0.25) as q25, p99(v_f), p50(v_i32), avg(v_i32)"
 
 var diffRef = []refAgg{
 	{"count", "", 0}, {"count", "v_int", 0}, {"sum", "v_int", 0}, {"sum", "v_f", 0}, {"sum", "v_i32", 0},
@@ -44,7 +44,7 @@ var diffRef = []refAgg{
 	{"first", "v_ts", 0}, {"last", "v_bool", 0}, {"count_distinct", "v_str", 0}, {"count_distinct", "v_int", 0},
 	{"count_distinct", "v_f", 0}, {"count_distinct", "v_bool", 0}, {"approx", "v_str", 0}, {"approx", "v_int", 0},
 	{"approx", "v_f", 0}, {"quantile", "v_f", 0.5}, {"quantile", "v_int", 0.9}, {"quantile", "v_f", 0.25},
-	{"quantile", "v_f", 0.99}, {"quantile", "v_i32", 0.5},
+	{"quantile", "v_f", 0.99}, {"quantile", "v_i32", 0.5}, {"mean", "v_i32", 0},
 }
 
 func colIndex(t testing.TB, name string) int {
@@ -282,7 +282,7 @@ func TestGroupByDifferential(t *testing.T) {
 
 func TestGroupByOutputSchema(t *testing.T) {
 	_, schema, err := buildVerb(t, verb.Env{}, "groupby", testSchema, "k_str,k_date",
-		"count(), count(v_f) as nf, sum(v_int), sum(v_f), mean(v_int), min(v_ts), max(v_date), first(v_bool), last(v_str), p99(v_f), quantile(v_f, 0.999), median(v_i32), count_distinct(v_str), approx_count_distinct(v_str), max(v_i32)")
+		"count(), count(v_f) as nf, sum(v_int), sum(v_f), mean(v_int), avg(v_f), min(v_ts), max(v_date), first(v_bool), last(v_str), p99(v_f), quantile(v_f, 0.999), median(v_i32), count_distinct(v_str), approx_count_distinct(v_str), max(v_i32)")
 	require.NoError(t, err)
 	type col struct {
 		name string
@@ -295,7 +295,7 @@ func TestGroupByOutputSchema(t *testing.T) {
 	assert.Equal(t, []col{
 		{"k_str", arrow.STRING}, {"k_date", arrow.DATE32},
 		{"count", arrow.INT64}, {"nf", arrow.INT64}, {"sum_v_int", arrow.INT64}, {"sum_v_f", arrow.FLOAT64},
-		{"mean_v_int", arrow.FLOAT64}, {"min_v_ts", arrow.TIMESTAMP}, {"max_v_date", arrow.DATE32},
+		{"mean_v_int", arrow.FLOAT64}, {"avg_v_f", arrow.FLOAT64}, {"min_v_ts", arrow.TIMESTAMP}, {"max_v_date", arrow.DATE32},
 		{"first_v_bool", arrow.BOOL}, {"last_v_str", arrow.STRING}, {"p99_v_f", arrow.FLOAT64},
 		{"q0.999_v_f", arrow.FLOAT64}, {"median_v_i32", arrow.FLOAT64}, {"count_distinct_v_str", arrow.INT64},
 		{"approx_count_distinct_v_str", arrow.INT64}, {"max_v_i32", arrow.INT32},
@@ -310,7 +310,9 @@ func TestGroupByBuildErrors(t *testing.T) {
 		{"unknown key", "nope", "count()", `unknown column "nope" (columns: k_str,`},
 		{"misspelt column", "k_str", "sum(v_itn)", `unknown column "v_itn", did you mean "v_int"?`},
 		{"misspelt key", "k_strr", "count()", `unknown column "k_strr", did you mean "k_str"?`},
-		{"unknown function", "k_str", "frobnicate(v_int)", `unknown function "frobnicate"`},
+		{"unknown function", "k_str", "frobnicate(v_int)", `unknown function "frobnicate" (aggregates: count(), count(col), sum(col),`},
+		{"misspelt function", "k_str", "stdev(v_int)", `unknown function "stdev", did you mean "stddev"?`},
+		{"a verb is not an aggregate", "k_str", "distinct(v_int)", `unknown function "distinct"`},
 		{"sum of string", "k_str", "sum(v_str)", "needs a numeric column"},
 		{"duplicate name", "k_str", "sum(v_int), sum(v_int)", `"sum_v_int" already exists`},
 		{"name clashes with key", "k_str", "count() as k_str", `"k_str" already exists`},

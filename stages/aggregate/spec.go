@@ -97,6 +97,34 @@ func splitTop(s string) []string {
 	return out
 }
 
+// Functions returns the aggregate functions, as they are called.
+func Functions() []string {
+	return []string{
+		"count()", "count(col)", "sum(col)", "mean(col)", "avg(col)", "var(col)", "stddev(col)",
+		"min(col)", "max(col)", "first(col)", "last(col)", "count_distinct(col)",
+		"approx_count_distinct(col)", "median(col)", "pNN(col)", "quantile(col, q)",
+	}
+}
+
+// functionNames are the names in Functions, for the check of a call.
+var functionNames = []string{
+	"count", "sum", "mean", "avg", "var", "stddev", "min", "max", "first", "last",
+	"count_distinct", "approx_count_distinct", "median", "quantile",
+}
+
+// knownFunction reports whether fn is an aggregate function.
+func knownFunction(fn string) bool {
+	if len(fn) > 1 && fn[0] == 'p' && isDigits(fn[1:]) {
+		return true
+	}
+	for _, n := range functionNames {
+		if n == fn {
+			return true
+		}
+	}
+	return false
+}
+
 func parseCall(item string) (aggCall, error) {
 	c := aggCall{text: item}
 	open := strings.IndexByte(item, '(')
@@ -105,6 +133,13 @@ func parseCall(item string) (aggCall, error) {
 		return c, errSyntax
 	}
 	c.fn = strings.ToLower(strings.TrimSpace(item[:open]))
+	if !knownFunction(c.fn) {
+		msg := fmt.Sprintf("unknown function %q", c.fn)
+		if near := expr.Closest(c.fn, functionNames); near != "" {
+			msg += fmt.Sprintf(", did you mean %q?", near)
+		}
+		return c, fmt.Errorf("%s (aggregates: %s)", msg, strings.Join(Functions(), ", "))
+	}
 	args := splitTop(item[open+1 : closing])
 	for i := range args {
 		args[i] = unquote(strings.TrimSpace(args[i]))
@@ -316,7 +351,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.total(g), s.count(g) > 0 })
 		})
 		return f64, nil
-	case "mean":
+	case "mean", "avg":
 		if err := numeric(); err != nil {
 			return nil, err
 		}

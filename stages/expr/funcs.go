@@ -78,6 +78,17 @@ var funcs = map[string]funcInfo{
 	"date_trunc":   {fnDateTrunc, 2, 2, "date_trunc(unit, timestamp or date)"},
 }
 
+// Functions returns how each function expressions may call is called,
+// sorted by name.
+func Functions() []string {
+	names := funcNames()
+	usages := make([]string, len(names))
+	for i, n := range names {
+		usages[i] = funcs[n].usage
+	}
+	return usages
+}
+
 func funcNames() []string {
 	names := make([]string, 0, len(funcs))
 	for n := range funcs {
