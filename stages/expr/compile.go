@@ -246,7 +246,11 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 		return c.fold(&logicNode{base{c.id(), tBool}, a.op == "or", c.convert(l, tBool), c.convert(r, tBool)})
 	case "+", "-", "*", "/", "%":
 		if lt != tNull && !isNumeric(lt) || rt != tNull && !isNumeric(rt) {
-			return nil, c.errorf(a.pos, "operator %s needs numbers, got %s and %s", a.op, lt, rt)
+			msg := "operator %s needs numbers, got %s and %s"
+			if lt == tTime || lt == tDate || rt == tTime || rt == tDate {
+				msg += " (to_int gives a timestamp's µs or a date's days since 1970: to_int(a) - to_int(b))"
+			}
+			return nil, c.errorf(a.pos, msg, a.op, lt, rt)
 		}
 		t := tInt
 		if lt == tFloat || rt == tFloat || a.op == "/" {

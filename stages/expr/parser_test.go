@@ -172,6 +172,8 @@ func TestCompileErrors(t *testing.T) {
 		{"zzzzzz", "unknown column \"zzzzzz\" at 1:1\nzzzzzz\n^"},
 		{"coalesc(qty, 0)", "unknown function \"coalesc\" at 1:1, did you mean \"coalesce\"?\ncoalesc(qty, 0)\n^"},
 		{"qty + region", "operator + needs numbers, got int64 and string at 1:5\nqty + region\n    ^"},
+		{"at - at", "operator - needs numbers, got timestamp and timestamp (to_int gives a timestamp's µs or a date's days since 1970: to_int(a) - to_int(b)) at 1:4\nat - at\n   ^"},
+		{"day + 1", "operator + needs numbers, got date and int64 (to_int gives a timestamp's µs or a date's days since 1970: to_int(a) - to_int(b)) at 1:5\nday + 1\n    ^"},
 		{"region > 1", "cannot compare string with int64 at 1:8\nregion > 1\n       ^"},
 		{"ok < true", "bools can only be compared with == and != at 1:4\nok < true\n   ^"},
 		{"qty and ok", "and needs bool operands, got int64 and bool at 1:5\nqty and ok\n    ^"},
