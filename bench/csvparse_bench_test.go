@@ -27,17 +27,21 @@ const (
 // BenchmarkCSVParse measures the CSV source as the engine runs it: the
 // reader goroutine, the splitter (Next) and a pool of decoders parsing
 // generated orders into batches, which a sink drops. Run it with GOMAXPROCS
-// 2 (-cpu 2): workers=2 against workers=1 is the parser's scaling, cols=none
-// is what `count` decodes (no column, only the rows). The metric gc-% is the
+// 2 (-cpu 2): workers=2 against workers=1 is the parser's scaling,
+// cols=groupby the three columns a group-by of the region reads, cols=none
+// what `count` decodes (no column, only the rows). The metric gc-% is the
 // garbage collector's share of the process's CPU time, from runtime/metrics.
 func BenchmarkCSVParse(b *testing.B) {
 	data, err := genCSV(context.Background(), csvParseRows, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, cols := range []string{"all", "none"} {
+	for _, cols := range []string{"all", "groupby", "none"} {
 		var columns []string
-		if cols == "none" {
+		switch cols {
+		case "groupby": // what groupby region 'sum(qty), mean(price)' reads
+			columns = []string{"region", "qty", "price"}
+		case "none":
 			columns = []string{}
 		}
 		for _, workers := range []int{1, 2} {
