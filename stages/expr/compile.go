@@ -248,7 +248,7 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 		if lt != tNull && !isNumeric(lt) || rt != tNull && !isNumeric(rt) {
 			msg := "operator %s needs numbers, got %s and %s"
 			if lt == tTime || lt == tDate || rt == tTime || rt == tDate {
-				msg += " (to_int gives a timestamp's µs or a date's days since 1970: to_int(a) - to_int(b))"
+				msg += " (epoch(a) - epoch(b) is a duration in seconds)"
 			}
 			return nil, c.errorf(a.pos, msg, a.op, lt, rt)
 		}
@@ -462,6 +462,11 @@ func (c *compiler) call(a *callExpr) (node, error) {
 			return nil, err
 		}
 		g.t = tInt
+	case fnEpoch:
+		if err := want(0, tTime, tDate); err != nil {
+			return nil, err
+		}
+		g.t = tFloat
 	case fnDateTrunc:
 		k, ok := args[0].(*constNode)
 		if !ok || k.t != tString || k.v.null {

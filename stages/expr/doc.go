@@ -19,7 +19,8 @@
 // SQL's 1-based character positions, replace(s, old, new), to_int,
 // to_float, to_string, to_bool, to_timestamp, to_date, year, month, day,
 // hour, minute, date_trunc(unit, t) with unit 'year', 'month', 'day',
-// 'hour' or 'minute'.
+// 'hour' or 'minute', and epoch(t), the seconds since 1970-01-01 UTC as a
+// float (so epoch(b) - epoch(a) is a duration in seconds).
 //
 // # Types and nulls
 //

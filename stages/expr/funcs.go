@@ -38,6 +38,7 @@ const (
 	fnHour
 	fnMinute
 	fnDateTrunc
+	fnEpoch
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -76,6 +77,7 @@ var funcs = map[string]funcInfo{
 	"hour":         {fnHour, 1, 1, "hour(timestamp)"},
 	"minute":       {fnMinute, 1, 1, "minute(timestamp)"},
 	"date_trunc":   {fnDateTrunc, 2, 2, "date_trunc(unit, timestamp or date)"},
+	"epoch":        {fnEpoch, 1, 1, "epoch(timestamp or date)"},
 }
 
 // Functions returns how each function expressions may call is called,

@@ -93,6 +93,20 @@ func (c *callNode) rowwise(s *slot, a []vec, n int) (vec, error) {
 			}
 			return toFloat(x, t, r)
 		}), nil
+	case fnEpoch:
+		// Seconds since 1970-01-01T00:00:00Z from a timestamp's µs (a
+		// division, which rounds correctly where * 1e-6 may not) or a
+		// date's days.
+		date := c.args[0].typ() == tDate
+		return buildFloats(s, n, func(r int) (float64, bool) {
+			if !valid(r) {
+				return 0, false
+			}
+			if date {
+				return float64(intAt(x, r) * 86400), true
+			}
+			return float64(intAt(x, r)) / 1e6, true
+		}), nil
 	}
 	// The rest produce int64-backed values (int, timestamp, date).
 	t := c.args[len(c.args)-1].typ()

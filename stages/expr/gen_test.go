@@ -146,6 +146,7 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"("+F()+" + "+N()+")", "("+N()+" - "+F()+")", "("+F()+" * "+N()+")", "("+N()+" / "+N()+")",
 			"("+F()+" % "+N()+")", "-"+F(), "abs("+F()+")", "round("+F()+")", "round("+F()+", 1)",
 			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F())+")",
+			"epoch("+g.pick(T(), D())+")",
 			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")")
 	case tBool:
 		cmp := g.pick("==", "!=", "<", "<=", ">", ">=")

@@ -500,6 +500,11 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		return int64(refTime(x).Hour())
 	case "minute":
 		return int64(refTime(x).Minute())
+	case "epoch":
+		if days, ok := x.(dateVal); ok {
+			return float64(int64(days) * 86400)
+		}
+		return float64(refTime(x).UnixMicro()) / 1e6
 	case "date_trunc":
 		t := refTime(args[1])
 		var out time.Time
@@ -582,7 +587,7 @@ func refType(n astNode, schema *arrow.Schema) typ {
 			return tString
 		case "contains", "starts_with", "ends_with", "to_bool":
 			return tBool
-		case "to_float":
+		case "to_float", "epoch":
 			return tFloat
 		case "to_timestamp":
 			return tTime
