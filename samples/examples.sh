@@ -15,7 +15,9 @@
 # spreadsheet export: byte order mark, CRLF line ends, quoted commas, quotes
 # and newlines, a blank line, NA for missing, and two bad rows).
 set -euo pipefail
-cd "$(dirname "$0")"
+# The script's own path, before cd: the examples are read from it.
+script="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$script")"
 only="${1:-}"
 name=""
 while IFS= read -r line; do
@@ -27,7 +29,7 @@ while IFS= read -r line; do
         eval "$line" || true
       fi ;;
   esac
-done < <(sed -n '/^# --- examples ---$/,$p' "$0")
+done < <(sed -n '/^# --- examples ---$/,$p' "$script")
 exit 0
 
 # --- examples ---
@@ -55,6 +57,9 @@ arrowpipe groupby user.country 'count() as events, count(amount) as purchases, s
 
 # purchases-to-ndjson: backticks quote a dotted name in an expression; NDJSON out
 arrowpipe --to ndjson filter 'event == "purchase" and `user.plan` != "free"' then select ts,user.id,user.plan,amount then head 4 events.ndjson
+
+# order-gaps: durations from timestamps: epoch() gives seconds, and the mean gap between orders per region
+arrowpipe groupby region "count() as orders, min(ts) as first, max(ts) as last" then derive 'mean_gap_s = round((epoch(last) - epoch(first)) / (orders - 1), 1)' then sort 'region' orders.csv
 
 # messy-skip: NA as null, bad rows dropped and counted (on stderr)
 arrowpipe --null NA --on-error skip messy.csv

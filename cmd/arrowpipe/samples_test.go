@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,4 +108,29 @@ func TestSampleExamples(t *testing.T) {
 	for _, f := range files {
 		assert.True(t, names[strings.TrimSuffix(filepath.Base(f), ".out")], "%s has no example", f)
 	}
+}
+
+// TestExamplesScriptRuns runs samples/examples.sh itself, by a path
+// relative to another directory (as the README has it, from the checkout),
+// with this test binary as the arrowpipe on PATH, for one example.
+func TestExamplesScriptRuns(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	bin := t.TempDir()
+	require.NoError(t, os.Symlink(exe, filepath.Join(bin, "arrowpipe")))
+	want, err := os.ReadFile(filepath.Join(samplesDir, "expected", "top-orders.out"))
+	require.NoError(t, err)
+
+	cmd := exec.Command(bash, filepath.Join("samples", "examples.sh"), "top-orders")
+	cmd.Dir = filepath.Join(samplesDir, "..")
+	cmd.Env = append(os.Environ(), "ARROWPIPE_AS_MAIN=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), stderr.String())
+	assert.Equal(t, string(want), stdout.String())
+	assert.Contains(t, stderr.String(), "== top-orders: arrowpipe ")
 }
