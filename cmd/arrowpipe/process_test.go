@@ -174,6 +174,19 @@ func TestInterruptWithStalledStdout(t *testing.T) {
 	assertEmptyDir(t, teeDir, "the tee file and its temporary file must be removed")
 }
 
+// waitForRejectsFile waits until a run has created its temporary rejects
+// file in dir, and a little longer: main has then installed its signal
+// handler (a signal before it would kill the process, which the tests'
+// exit checks would report) and gone on to open its input and output.
+func waitForRejectsFile(t *testing.T, dir string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(dir)
+		return len(entries) > 0
+	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary rejects file")
+	time.Sleep(100 * time.Millisecond)
+}
+
 // An input that is a FIFO no writer has opened yet makes open(2) wait: one
 // SIGINT must still end the run, with 130, and leave no temporary file.
 func TestInterruptWhileWaitingForAFIFOWriter(t *testing.T) {
@@ -185,13 +198,8 @@ func TestInterruptWhileWaitingForAFIFOWriter(t *testing.T) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
-	// The rejects file is created before the input is opened: once it is
-	// there, main has its signal handler and is waiting in open(2).
-	require.Eventually(t, func() bool {
-		entries, _ := os.ReadDir(outDir)
-		return len(entries) > 0
-	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary rejects file")
-	time.Sleep(100 * time.Millisecond)
+	// The rejects file is created before the input is opened.
+	waitForRejectsFile(t, outDir)
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err := waitWithin(t, cmd, 10*time.Second)
@@ -219,14 +227,7 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	// Let main install its signal handler (a signal before it would kill
-	// the process, which the exit check below would report) and create
-	// the rejects file.
-	require.Eventually(t, func() bool {
-		entries, _ := os.ReadDir(outDir)
-		return len(entries) > 0
-	}, 20*time.Second, 10*time.Millisecond, "the run never created its temporary rejects file")
-	time.Sleep(100 * time.Millisecond)
+	waitForRejectsFile(t, outDir)
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	select {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,23 +107,21 @@ func Functions() []string {
 	}
 }
 
-// functionNames are the names in Functions, for the check of a call.
-var functionNames = []string{
-	"count", "sum", "mean", "avg", "var", "stddev", "min", "max", "first", "last",
-	"count_distinct", "approx_count_distinct", "median", "quantile",
+// functionNames returns the names of Functions but pNN, each once.
+func functionNames() []string {
+	var names []string
+	for _, f := range Functions() {
+		name, _, _ := strings.Cut(f, "(")
+		if name != "pNN" && (len(names) == 0 || names[len(names)-1] != name) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // knownFunction reports whether fn is an aggregate function.
 func knownFunction(fn string) bool {
-	if len(fn) > 1 && fn[0] == 'p' && isDigits(fn[1:]) {
-		return true
-	}
-	for _, n := range functionNames {
-		if n == fn {
-			return true
-		}
-	}
-	return false
+	return len(fn) > 1 && fn[0] == 'p' && isDigits(fn[1:]) || slices.Contains(functionNames(), fn)
 }
 
 func parseCall(item string) (aggCall, error) {
@@ -135,7 +134,7 @@ func parseCall(item string) (aggCall, error) {
 	c.fn = strings.ToLower(strings.TrimSpace(item[:open]))
 	if !knownFunction(c.fn) {
 		msg := fmt.Sprintf("unknown function %q", c.fn)
-		if near := expr.Closest(c.fn, functionNames); near != "" {
+		if near := expr.Closest(c.fn, functionNames()); near != "" {
 			msg += fmt.Sprintf(", did you mean %q?", near)
 		}
 		return c, fmt.Errorf("%s (aggregates: %s)", msg, strings.Join(Functions(), ", "))
