@@ -6,7 +6,17 @@
 //	 (1 goroutine)  (Decoder per    (Worker per         (Encoder per    (1 goroutine,
 //	                 worker)         worker)             worker)         input order)
 //
-// Every batch gets a sequence number when it is read. A step with several
+// Ordering is part of the contract: every batch carries a sequence number,
+// and every step's output sequence strictly increases (in input order; with
+// Config.Unordered the numbers are still unique). The reader numbers its
+// chunks 0, 1, 2, ...; a batch keeps its number through the steps, and the
+// batches a stage emits from Finish are numbered after every batch that
+// stage took in, so a verb after a stateful one (groupby after sort) sees
+// its input in order. SeqOf gives a worker the number. It is an order, not
+// a position: a batch's place in the input, for error messages, travels in
+// its Chunk (File, Line, Offset).
+//
+// A step with several
 // workers records a slot per batch in input order before a worker takes it;
 // the worker that completes the oldest outstanding slot passes it on, with
 // every later one already done, while the other workers go on: the batches

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/arrowpipe/arrowpipe/sharedmem"
@@ -21,9 +22,13 @@ type Pipeline struct {
 	stages []Stage
 	sink   Sink
 
-	start   time.Time
+	mem     memory.Allocator
 	started atomic.Bool
+	// runStart is set once Run has begun; Metrics reads the clock from it.
+	runStart atomic.Pointer[time.Time]
 	// steps' metrics, in order: read, decode, stages..., encode, write.
+	// They are laid out here, before Run, so that Metrics never races
+	// with Run's setup.
 	metrics []*stepMetrics
 	latency histogram
 }
@@ -31,19 +36,27 @@ type Pipeline struct {
 // New returns a pipeline that reads source, passes every batch through
 // stages in order and writes the result to sink.
 func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
-	p := &Pipeline{cfg: cfg, source: source, stages: stages, sink: sink}
-	names := []string{"read", "decode"}
-	for _, s := range stages {
-		names = append(names, s.Name)
+	p := &Pipeline{cfg: cfg, source: source, stages: stages, sink: sink, mem: cfg.Mem}
+	if p.mem == nil {
+		p.mem = sharedmem.NewPool(0)
 	}
-	names = append(names, "encode", "write")
-	for i, n := range names {
-		m := &stepMetrics{name: n, workers: 1}
-		if i > 0 {
-			m.prev = p.metrics[i-1]
+	add := func(name string, workers int, handoff bool) {
+		m := &stepMetrics{name: name, workers: workers, busy: make([]paddedInt64, workers)}
+		if n := len(p.metrics); n > 0 {
+			m.prev = p.metrics[n-1]
+		}
+		if handoff {
+			m.handoff = sharedmem.NewHandoff(cfg.Handoff, p.mem)
 		}
 		p.metrics = append(p.metrics, m)
 	}
+	add("read", 1, false)
+	add("decode", poolSize(cfg.DecodeWorkers), true)
+	for _, s := range stages {
+		add(s.Name, poolSize(s.Workers), true)
+	}
+	add("encode", poolSize(cfg.EncodeWorkers), false)
+	add("write", 1, false)
 	return p
 }
 
@@ -51,8 +64,8 @@ func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
 // from another goroutine while Run is going on, and after it returns.
 func (p *Pipeline) Metrics() Metrics {
 	var now int64
-	if p.started.Load() {
-		now = int64(time.Since(p.start))
+	if start := p.runStart.Load(); start != nil {
+		now = int64(time.Since(*start))
 	}
 	m := Metrics{
 		LatencyP50: p.latency.quantile(0.50),
@@ -90,16 +103,13 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if p.started.Swap(true) {
 		return errors.New("pipeline: Run called twice")
 	}
-	p.start = time.Now()
-	mem := p.cfg.Mem
-	if mem == nil {
-		mem = sharedmem.NewPool(0)
-	}
+	start := time.Now()
+	p.runStart.Store(&start)
 	eg, gctx := errgroup.WithContext(ctx)
 	g := &group{eg: eg}
 	stopCtx, stopSource := context.WithCancel(gctx)
 	defer stopSource()
-	r := &run{p: p, start: p.start, stopSource: stopSource,
+	r := &run{p: p, start: start, stopSource: stopSource,
 		readClock: workerClock{every: true}, writeClock: workerClock{every: true}}
 
 	depth := func(workers int) int {
@@ -110,9 +120,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 	steps := make([]*step, 0, len(p.stages)+2)
 	// Decode step: chunks to parcels.
-	decodeWorkers := poolSize(p.cfg.DecodeWorkers)
 	dm := p.metrics[1]
-	dm.handoff = sharedmem.NewHandoff(p.cfg.Handoff, mem)
+	decodeWorkers := dm.workers
 	decode := newStep(r, dm, decodeWorkers, depth(decodeWorkers), p.cfg.Unordered)
 	decoders := make([]Decoder, decodeWorkers)
 	for i := range decoders {
@@ -123,9 +132,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 
 	// Transform stages: parcels to parcels.
 	for i, stg := range p.stages {
-		n := poolSize(stg.Workers)
 		sm := p.metrics[2+i]
-		sm.handoff = sharedmem.NewHandoff(p.cfg.Handoff, mem)
+		n := sm.workers
 		st := newStep(r, sm, n, depth(n), p.cfg.Unordered)
 		workers := make([]Worker, n)
 		for w := range workers {
@@ -137,7 +145,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 			st.finish = func(ctx context.Context) error {
 				emit := func(rec arrow.RecordBatch) error {
 					now := r.now()
-					it := item{born: now, queued: now}
+					it := item{seq: st.nextSeq(), born: now, queued: now}
 					var err error
 					if it.parcel, err = sm.handoff.Send(rec); err != nil {
 						return err
@@ -161,8 +169,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 
 	// Encode step: parcels to chunks, written in order by its collector.
-	encodeWorkers := poolSize(p.cfg.EncodeWorkers)
 	em := p.metrics[len(p.metrics)-2]
+	encodeWorkers := em.workers
 	encode := newStep(r, em, encodeWorkers, depth(encodeWorkers), p.cfg.Unordered)
 	encoders := make([]Encoder, encodeWorkers)
 	for i := range encoders {
@@ -173,7 +181,6 @@ func (p *Pipeline) Run(ctx context.Context) error {
 
 	// Wire each step to the next.
 	wm := p.metrics[len(p.metrics)-1]
-	wm.busy = make([]paddedInt64, 1)
 	for i, st := range steps {
 		if i+1 < len(steps) {
 			next := steps[i+1]
@@ -211,7 +218,6 @@ func (p *Pipeline) Run(ctx context.Context) error {
 // chunks to the decode step in input order.
 func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) error {
 	m := p.metrics[0]
-	m.busy = make([]paddedInt64, 1)
 	m.started.Store(r.now())
 	var seq uint64
 	for {

@@ -21,9 +21,10 @@ func (c *seqContext) Value(key any) any {
 
 // SeqOf returns the sequence number of the batch being processed, from the
 // ctx that the pipeline passes to Worker.Process and Decoder.Decode.
-// Sequence numbers start at 0 and follow input order, so a stateful stage
-// can order what it saw by first appearance even when its workers see
-// batches out of order.
+// Sequence numbers start at 0 and strictly increase along each step's
+// output, Finish output included (numbered after the stage's last input),
+// so a stateful stage can order what it saw by first appearance even when
+// its workers see batches out of order.
 func SeqOf(ctx context.Context) (uint64, bool) {
 	seq, ok := ctx.Value(seqKey{}).(uint64)
 	return seq, ok

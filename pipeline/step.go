@@ -86,6 +86,27 @@ type step struct {
 	// failed: a delivery failed (an error, in input order); nothing after
 	// it may go downstream while the run winds down.
 	failed bool
+
+	// seqEnd is one past the highest sequence number dispatched to the
+	// step; Finish output is numbered from there on, so every step's
+	// output sequence strictly increases.
+	seqEnd atomic.Uint64
+}
+
+// nextSeq numbers a batch emitted by Finish. It runs after the step's
+// last input, on the one goroutine that runs finish.
+func (st *step) nextSeq() uint64 {
+	return st.seqEnd.Add(1) - 1
+}
+
+// saw records that an item numbered seq entered the step.
+func (st *step) saw(seq uint64) {
+	for {
+		end := st.seqEnd.Load()
+		if seq < end || st.seqEnd.CompareAndSwap(end, seq+1) {
+			return
+		}
+	}
 }
 
 func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
@@ -112,8 +133,6 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 	for i := range st.clocks {
 		st.clocks[i].every = true // until a batch shows it is cheap
 	}
-	m.workers = workers
-	m.busy = make([]paddedInt64, workers)
 	return st
 }
 
@@ -121,6 +140,7 @@ func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
 // that wait is the pipeline's backpressure. On success the step owns it.
 // In ordered mode the caller dispatches one item at a time, in input order.
 func (st *step) dispatch(ctx context.Context, it *item) error {
+	st.saw(it.seq)
 	if st.queue != nil {
 		select {
 		case st.queue <- *it:
