@@ -41,7 +41,7 @@ type column struct {
 
 func (c *column) width() int {
 	switch c.kind {
-	case textval.KindInt64, textval.KindTimestamp, textval.KindFloat64:
+	case textval.KindInt64, textval.KindTimestamp, textval.KindTimestampNano, textval.KindFloat64:
 		return 8
 	case textval.KindDate, textval.KindString:
 		return 4
@@ -82,7 +82,7 @@ func (c *column) reserve(rows int) {
 		c.capRows-- // one more offset than rows
 	}
 	switch c.kind {
-	case textval.KindInt64, textval.KindTimestamp:
+	case textval.KindInt64, textval.KindTimestamp, textval.KindTimestampNano:
 		c.i64 = arrow.Int64Traits.CastFromBytes(buf)
 	case textval.KindFloat64:
 		c.f64 = arrow.Float64Traits.CastFromBytes(buf)
@@ -146,7 +146,7 @@ func (c *column) appendNull() {
 	}
 	c.valid = append(c.valid, 0)
 	switch c.kind {
-	case textval.KindInt64, textval.KindTimestamp:
+	case textval.KindInt64, textval.KindTimestamp, textval.KindTimestampNano:
 		c.i64[c.n] = 0
 	case textval.KindFloat64:
 		c.f64[c.n] = 0
@@ -180,6 +180,12 @@ func (c *column) appendValue(f []byte) bool {
 		c.f64[c.n] = v
 	case textval.KindTimestamp:
 		v, ok := c.dates.ParseTimestamp(f)
+		if !ok {
+			return false
+		}
+		c.i64[c.n] = int64(v)
+	case textval.KindTimestampNano:
+		v, ok := c.dates.ParseTimestampNano(f)
 		if !ok {
 			return false
 		}

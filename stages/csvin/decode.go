@@ -283,5 +283,11 @@ func (d *decoder) valueError(i int, f []byte) error {
 		q += "..."
 	}
 	name := d.src.names[i]
-	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, d.cols[i].kind, name)
+	kind := d.cols[i].kind
+	if kind == textval.KindTimestamp {
+		if _, ok := textval.ParseTimestampNano(f); ok {
+			return fmt.Errorf("%w: %s has more than 6 fraction digits, which a timestamp (microseconds) column would cut (read it with --schema %s:timestamp_ns)", ErrValue, q, name)
+		}
+	}
+	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, kind, name)
 }

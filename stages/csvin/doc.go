@@ -22,8 +22,11 @@
 // NewSource reads the header line and a sample of the first input
 // (Options.SampleRows records) and infers each column's type with
 // textval.Inferrer: bool, int64, float64, date, timestamp (microseconds,
-// UTC) or string; a column without a value in the sample is a string column,
-// so a header-only input gives string columns and no rows. Options.Schema
+// UTC; nanoseconds when a sampled value has more than 6 fraction digits) or
+// string; a column without a value in the sample is a string column, so a
+// header-only input gives string columns and no rows. Inference never picks
+// a type that changes a sampled value: "02134", "+5" and
+// "12345678901234567890" make string columns (see textval.Classify). Options.Schema
 // overrides the types of the columns it names. Later inputs are part of the
 // same stream: each must have the same header, and the types inferred from
 // the first input apply to all. An input without a header line (empty, or

@@ -43,7 +43,7 @@ func cell(arr arrow.Array, i int) string {
 	case *array.Date32:
 		return a.Value(i).ToTime().Format(time.DateOnly)
 	case *array.Timestamp:
-		return time.UnixMicro(int64(a.Value(i))).UTC().Format(time.RFC3339Nano)
+		return a.Value(i).ToTime(a.DataType().(*arrow.TimestampType).Unit).Format(time.RFC3339Nano)
 	}
 	panic("unexpected array type " + arr.DataType().String())
 }

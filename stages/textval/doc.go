@@ -8,7 +8,14 @@
 // every field with the Parse function of its column's type.
 //
 //	fields ──► Inferrer.Add ──► Inferrer.Fields ──► Spec.Apply ──► schema
-//	fields ──► ParseInt64 / ParseFloat64 / ParseBool / ParseDate / ParseTimestamp ──► builders
+//	fields ──► ParseInt64 / ParseFloat64 / ParseBool / ParseDate / ParseTimestamp(Nano) ──► builders
+//
+// Inference never picks a type that would change a value (see Classify):
+// numbers written with a leading zero or a '+' sign, and integers that
+// int64 or (among floats) float64 cannot hold exactly, are strings, and
+// timestamps with more than 6 fraction digits are nanosecond timestamps.
+// Likewise ParseTimestamp rejects digits below the microsecond rather than
+// cutting them.
 //
 // The Parse functions never allocate and never retain their argument; they
 // report failure with a boolean so that a reader builds an error (with the

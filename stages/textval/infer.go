@@ -1,6 +1,7 @@
 package textval
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,6 +19,9 @@ const (
 	KindDate                  // arrow.FixedWidthTypes.Date32
 	KindTimestamp             // arrow.FixedWidthTypes.Timestamp_us (UTC)
 	KindString                // arrow.BinaryTypes.String
+	// KindTimestampNano is a timestamp whose text has more than 6 fraction
+	// digits: arrow.FixedWidthTypes.Timestamp_ns (UTC).
+	KindTimestampNano
 )
 
 // DataType returns the Arrow type a column of kind k is read as. KindNull
@@ -34,6 +38,8 @@ func (k Kind) DataType() arrow.DataType {
 		return arrow.FixedWidthTypes.Date32
 	case KindTimestamp:
 		return arrow.FixedWidthTypes.Timestamp_us
+	case KindTimestampNano:
+		return arrow.FixedWidthTypes.Timestamp_ns
 	}
 	return arrow.BinaryTypes.String
 }
@@ -47,9 +53,10 @@ func (k Kind) String() string {
 }
 
 // KindOf returns the kind that reads values of type dt, and false if textval
-// cannot parse dt (only the six types of Kind.DataType are supported). A
-// timestamp of any unit maps to KindTimestamp, whose DataType is always
-// microseconds UTC: readers build their schema from Kind.DataType.
+// cannot parse dt (only the types of Kind.DataType are supported). A
+// nanosecond timestamp maps to KindTimestampNano and a timestamp of any other
+// unit to KindTimestamp, whose DataType is microseconds UTC: readers build
+// their schema from Kind.DataType.
 func KindOf(dt arrow.DataType) (Kind, bool) {
 	switch dt.ID() {
 	case arrow.BOOL:
@@ -61,6 +68,9 @@ func KindOf(dt arrow.DataType) (Kind, bool) {
 	case arrow.DATE32:
 		return KindDate, true
 	case arrow.TIMESTAMP:
+		if dt.(*arrow.TimestampType).Unit == arrow.Nanosecond {
+			return KindTimestampNano, true
+		}
 		return KindTimestamp, true
 	case arrow.STRING:
 		return KindString, true
@@ -68,20 +78,49 @@ func KindOf(dt arrow.DataType) (Kind, bool) {
 	return KindString, false
 }
 
-// Classify returns the narrowest kind whose parser accepts v, trying bool,
-// int64, float64, date and timestamp in turn; KindString if none does.
+// Classify returns the narrowest kind that reads v without changing what it
+// says, trying bool, int64, float64, date and timestamp in turn; KindString
+// if none does. So that inference never picks a type that loses part of a
+// value, these are strings:
+//   - a number written with a leading zero before another digit or with a
+//     '+' sign ("02134", "-007", "007.5", "+4420"): an identifier such as a
+//     zip code or a phone number, which a number would print back as 2134
+//     ("0", "0.5" and "-0.5" are numbers);
+//   - an integer beyond the int64 range ("12345678901234567890"), which a
+//     float64 would round;
+//   - a timestamp with more than 6 fraction digits outside the range of
+//     nanosecond timestamps (years 1677 to 2262).
+//
+// A timestamp with more than 6 fraction digits is KindTimestampNano. A
+// float with more than 17 significant digits is KindFloat64, rounded to the
+// nearest float64 (as DuckDB reads it as DOUBLE).
 func Classify(v []byte) Kind {
 	if _, ok := ParseBool(v); ok {
 		return KindBool
 	}
 	if _, ok := ParseInt64(v); ok {
+		if numberAsText(v) {
+			return KindString
+		}
 		return KindInt64
 	}
+	if isInteger(v) {
+		return KindString
+	}
 	if _, ok := ParseFloat64(v); ok {
+		if numberAsText(v) {
+			return KindString
+		}
 		return KindFloat64
 	}
 	if _, ok := ParseDate(v); ok {
 		return KindDate
+	}
+	if FractionDigits(v) > 6 {
+		if _, ok := ParseTimestampNano(v); ok {
+			return KindTimestampNano
+		}
+		return KindString
 	}
 	if _, ok := ParseTimestamp(v); ok {
 		return KindTimestamp
@@ -89,10 +128,36 @@ func Classify(v []byte) Kind {
 	return KindString
 }
 
+// numberAsText reports whether v, a non-empty number, starts with '+' or
+// with a zero followed by a digit (after an optional '-'): a number's text
+// printed back would lose those characters.
+func numberAsText(v []byte) bool {
+	if v[0] == '+' {
+		return true
+	}
+	if v[0] == '-' {
+		v = v[1:]
+	}
+	return len(v) > 1 && v[0] == '0' && v[1]-'0' <= 9
+}
+
+// isInteger reports whether v is an optional sign followed by digits.
+func isInteger(v []byte) bool {
+	if len(v) > 0 && (v[0] == '-' || v[0] == '+') {
+		v = v[1:]
+	}
+	for _, c := range v {
+		if c-'0' > 9 {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
 // Join returns the narrowest kind that can hold values of kinds a and b:
-// null joins as the identity, int64 and float64 join to float64, date and
-// timestamp join to timestamp, and any other pair of different kinds joins
-// to string.
+// null joins as the identity, int64 and float64 join to float64, date,
+// timestamp and timestamp_ns join to the finest of them, and any other pair
+// of different kinds joins to string.
 func Join(a, b Kind) Kind {
 	switch {
 	case a == b:
@@ -112,51 +177,64 @@ func Join(a, b Kind) Kind {
 		return KindFloat64
 	case a == KindDate && b == KindTimestamp:
 		return KindTimestamp
+	case (a == KindDate || a == KindTimestamp) && b == KindTimestampNano:
+		return KindTimestampNano
 	}
 	return KindString
 }
 
-// accepts reports whether a column of kind k can read v.
-func (k Kind) accepts(v []byte) bool {
-	var ok bool
-	switch k {
-	case KindBool:
-		_, ok = ParseBool(v)
-	case KindInt64:
-		_, ok = ParseInt64(v)
-	case KindFloat64:
-		_, ok = ParseFloat64(v)
-	case KindDate:
-		_, ok = ParseDate(v)
-	case KindTimestamp:
-		_, ok = ParseTimestamp(v)
-	case KindString:
-		ok = true
-	}
-	return ok
-}
-
 // An Inferrer chooses column types from a sample of values. Feed it every
 // non-null value of the sample with Add (in any order); a column's kind is
-// the Join of its values' Classify kinds. The zero value is not usable: call
-// NewInferrer. Not safe for concurrent use.
+// the Join of its values' Classify kinds, except where that type would
+// change a value: a float64 column with an integer that float64 cannot hold
+// exactly (beyond ±2^53, such as 9007199254740993), and a timestamp_ns
+// column with a date or timestamp outside the nanosecond range (years 1677
+// to 2262), are string columns. The result does not depend on the order of
+// the values. The zero value is not usable: call NewInferrer.
+// Not safe for concurrent use.
 type Inferrer struct {
 	kinds []Kind
+	// lossy marks, per column, values that some kinds would change.
+	lossy []lossy
 }
+
+// lossy is a set of kinds that would change a value seen in a column.
+type lossy uint8
+
+const (
+	lossyFloat lossy = 1 << iota // an int64 that float64 rounds
+	lossyNano                    // a date or timestamp beyond int64 nanoseconds
+)
 
 // NewInferrer returns an Inferrer for n columns, all KindNull.
 func NewInferrer(n int) *Inferrer {
-	return &Inferrer{kinds: make([]Kind, n)}
+	return &Inferrer{kinds: make([]Kind, n), lossy: make([]lossy, n)}
 }
 
 // Add observes the non-null value v in column col (0-based; col must be less
 // than the n given to NewInferrer). It does not retain v or allocate.
 func (in *Inferrer) Add(col int, v []byte) {
 	k := in.kinds[col]
-	if k == KindString || (k != KindNull && k.accepts(v)) {
+	if k == KindString {
 		return
 	}
-	in.kinds[col] = Join(k, Classify(v))
+	c := Classify(v)
+	switch c {
+	case KindInt64:
+		x, _ := ParseInt64(v)
+		if f := float64(x); f >= math.MaxInt64 || int64(f) != x {
+			in.lossy[col] |= lossyFloat
+		}
+	case KindDate, KindTimestamp:
+		if _, ok := ParseTimestampNano(v); !ok {
+			in.lossy[col] |= lossyNano
+		}
+	}
+	k = Join(k, c)
+	if (k == KindFloat64 && in.lossy[col]&lossyFloat != 0) || (k == KindTimestampNano && in.lossy[col]&lossyNano != 0) {
+		k = KindString
+	}
+	in.kinds[col] = k
 }
 
 // Kinds returns the kinds chosen so far, one per column; the caller must not

@@ -31,7 +31,8 @@ var typeNames = []struct {
 	{"float64", KindFloat64}, {"float", KindFloat64}, {"double", KindFloat64},
 	{"bool", KindBool}, {"boolean", KindBool},
 	{"string", KindString}, {"str", KindString}, {"utf8", KindString},
-	{"timestamp", KindTimestamp},
+	{"timestamp", KindTimestamp}, {"timestamp_us", KindTimestamp},
+	{"timestamp_ns", KindTimestampNano}, {"timestamp[ns]", KindTimestampNano},
 	{"date", KindDate}, {"date32", KindDate},
 }
 
@@ -40,7 +41,8 @@ var typeNames = []struct {
 //	id:int64,price:float64,ts:timestamp,d:date,flag:bool,name:string
 //
 // Types are int64 (or int), float64 (float, double), bool (boolean), string
-// (str, utf8), timestamp (microseconds, UTC) and date (date32), in any letter
+// (str, utf8), timestamp (microseconds, UTC; or timestamp_us), timestamp_ns
+// (nanoseconds, UTC; or timestamp[ns]) and date (date32), in any letter
 // case. A name may contain ':' (the type follows the last one) but not ','.
 // Spaces around names and types are ignored. An empty string is an empty
 // Spec. Errors wrap ErrSpec and quote the bad entry.
@@ -72,7 +74,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 		}
 		if dt == nil {
-			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp or date)", ErrSpec, i+1, entry, tname)
+			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns or date)", ErrSpec, i+1, entry, tname)
 		}
 		spec = append(spec, SpecField{Name: name, Type: dt})
 	}

@@ -18,7 +18,10 @@ func TestParseTimestamp(t *testing.T) {
 		{"2026-01-02 03:04:05", "2026-01-02T03:04:05Z"},
 		{"2026-01-02T03:04:05", "2026-01-02T03:04:05Z"},
 		{"2026-01-02T03:04:05.5Z", "2026-01-02T03:04:05.5Z"},
-		{"2026-01-02T03:04:05.123456789Z", "2026-01-02T03:04:05.123456Z"},
+		{"2026-01-02T03:04:05.123456000Z", "2026-01-02T03:04:05.123456Z"},
+		// Digits a microsecond column cannot hold are not cut off.
+		{"2026-01-02T03:04:05.123456789Z", ""},
+		{"2026-01-02T03:04:05.1234561Z", ""},
 		{"2026-01-02T03:04:05+01:00", "2026-01-02T02:04:05Z"},
 		{"2026-01-02T03:04:05-0130", "2026-01-02T04:34:05Z"},
 		{"2026-01-02T00:30:00+01:00", "2026-01-01T23:30:00Z"},
@@ -93,8 +96,13 @@ func TestParseDate(t *testing.T) {
 }
 
 // timeReference parses s with the time package under the layouts that
-// ParseTimestamp documents.
+// ParseTimestamp documents, to microseconds (truncated).
 func timeReference(s string) (int64, bool) {
+	tm, ok := timeReferenceTime(s)
+	return tm.UnixMicro(), ok
+}
+
+func timeReferenceTime(s string) (time.Time, bool) {
 	layouts := []string{
 		"2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05",
 		"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05Z0700", "2006-01-02 15:04:05",
@@ -104,10 +112,10 @@ func timeReference(s string) (int64, bool) {
 	}
 	for _, l := range layouts {
 		if tm, err := time.Parse(l, s); err == nil {
-			return tm.UnixMicro(), true
+			return tm, true
 		}
 	}
-	return 0, false
+	return time.Time{}, false
 }
 
 func FuzzParseTimestamp(f *testing.F) {
@@ -145,11 +153,58 @@ func TestParseTimestampDifferential(t *testing.T) {
 		case 2:
 			s += fmt.Sprintf("%c%02d%02d", "+-"[next(2)], next(24), next(60))
 		}
+		// Microseconds: exactly the values time reads without a digit
+		// beyond the sixth.
+		ref, wok := timeReferenceTime(s)
 		got, ok := ParseTimestamp([]byte(s))
-		want, wok := timeReference(s)
-		if !assert.Equal(t, wok, ok, s) || (ok && !assert.Equal(t, want, int64(got), s)) {
+		wantOK := wok && ref.Nanosecond()%1000 == 0
+		if !assert.Equal(t, wantOK, ok, s) || (ok && !assert.Equal(t, ref.UnixMicro(), int64(got), s)) {
 			return
 		}
+		// Nanoseconds: every value time reads within the int64 range,
+		// every digit kept.
+		lo := time.Date(1677, 9, 21, 0, 12, 44, 0, time.UTC)
+		hi := time.Date(2262, 4, 11, 23, 47, 16, 0, time.UTC)
+		gotNs, okNs := ParseTimestampNano([]byte(s))
+		wantNsOK := wok && !ref.Before(lo) && ref.Before(hi)
+		if !assert.Equal(t, wantNsOK, okNs, s) || (okNs && !assert.Equal(t, ref.UnixNano(), int64(gotNs), s)) {
+			return
+		}
+	}
+}
+
+func TestParseTimestampNano(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC, "" when the input must be rejected
+	}{
+		{"2026-01-02T03:04:05.123456789Z", "2026-01-02T03:04:05.123456789Z"},
+		{"2026-01-02 03:04:05.000000001+01:00", "2026-01-02T02:04:05.000000001Z"},
+		{"1969-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.999999999Z"},
+		{"2026-01-02", "2026-01-02T00:00:00Z"},
+		{"1677-09-21T00:12:44Z", "1677-09-21T00:12:44Z"},
+		{"2262-04-11T23:47:15.999999999Z", "2262-04-11T23:47:15.999999999Z"},
+		{"1677-09-21T00:12:43Z", ""},
+		{"2262-04-11T23:47:16Z", ""},
+		{"0001-01-01T00:00:00Z", ""},
+		{"2026-01-02T03:04:05.1234567890Z", ""},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("in=%q", tt.in), func(t *testing.T) {
+			got, ok := ParseTimestampNano([]byte(tt.in))
+			var c DateCache
+			gotC, okC := c.ParseTimestampNano([]byte(tt.in))
+			assert.Equal(t, ok, okC, "cache")
+			assert.Equal(t, got, gotC, "cache")
+			if tt.want == "" {
+				assert.False(t, ok)
+				return
+			}
+			want, err := time.Parse(time.RFC3339Nano, tt.want)
+			assert.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, arrow.Timestamp(want.UnixNano()), got)
+		})
 	}
 }
 

@@ -19,7 +19,9 @@
 //     3.0 is "3" and 1e-7 is "1e-7";
 //   - timestamps, of any unit and any time zone, as RFC 3339 in UTC with a
 //     "Z" suffix and fractional seconds only when non-zero, trailing zeros
-//     trimmed (time.RFC3339Nano): "2024-03-01T12:00:00.25Z";
+//     trimmed (time.RFC3339Nano): "2024-03-01T12:00:00.25Z", except that a
+//     nanosecond fraction has all 9 digits ("...00.250000000Z"), so that
+//     it reads back as nanoseconds;
 //   - dates (date32, date64) as "2006-01-02".
 //
 // Ownership and concurrency: a Column borrows the array given to Reset; the

@@ -26,8 +26,11 @@ func AppendDate(dst []byte, days int64) []byte {
 
 // AppendTimestamp appends the instant v, counted in unit since the Unix
 // epoch, as RFC 3339 in UTC: "2006-01-02T15:04:05Z", with a fraction of a
-// second only when it is non-zero and without trailing zeros
-// ("...05.25Z"), as time.RFC3339Nano formats it.
+// second only when it is non-zero. The fraction has no trailing zeros
+// ("...05.25Z"), as time.RFC3339Nano formats it, except in nanoseconds,
+// where it has all 9 digits ("...05.250000000Z"), so that the text read
+// back (by csvin, which reads more than 6 digits as nanoseconds) keeps the
+// column's unit.
 func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
 	var perSec int64
 	var fracDigits int
@@ -53,7 +56,7 @@ func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
 	dst = append(dst, 'T', byte('0'+h/10), byte('0'+h%10), ':',
 		byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
 	if frac != 0 {
-		for fracDigits > 0 && frac%10 == 0 {
+		for unit != arrow.Nanosecond && fracDigits > 0 && frac%10 == 0 {
 			frac /= 10
 			fracDigits--
 		}

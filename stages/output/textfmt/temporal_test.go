@@ -24,6 +24,10 @@ func TestAppendTimestampTable(t *testing.T) {
 		{"unit=us/whole-second", 1709294400000000, arrow.Microsecond, "2024-03-01T12:00:00Z"},
 		{"unit=us/fraction", 1709294400000001, arrow.Microsecond, "2024-03-01T12:00:00.000001Z"},
 		{"unit=ns/fraction", 1709294400123456789, arrow.Nanosecond, "2024-03-01T12:00:00.123456789Z"},
+		// Nanoseconds keep 9 digits, so that the text reads back as
+		// nanoseconds.
+		{"unit=ns/trailing-zeros", 1709294400250000000, arrow.Nanosecond, "2024-03-01T12:00:00.250000000Z"},
+		{"unit=ns/whole-second", 1709294400000000000, arrow.Nanosecond, "2024-03-01T12:00:00Z"},
 		{"unit=s/leap-day", 951782400, arrow.Second, "2000-02-29T00:00:00Z"},
 		{"unit=s/year-10000", 253402300800, arrow.Second, "10000-01-01T00:00:00Z"},
 	}
@@ -53,7 +57,11 @@ func TestAppendTimestampMatchesTimeFormat(t *testing.T) {
 				if r.IntN(4) == 0 {
 					v -= v % 1000 // trailing zeros in the fraction
 				}
-				want := u.toTime(v).UTC().Format(time.RFC3339Nano)
+				tm := u.toTime(v).UTC()
+				want := tm.Format(time.RFC3339Nano)
+				if u.unit == arrow.Nanosecond && tm.Nanosecond() != 0 {
+					want = tm.Format("2006-01-02T15:04:05.000000000Z07:00")
+				}
 				require.Equal(t, want, string(AppendTimestamp(nil, v, u.unit)), "v=%d", v)
 			}
 		})

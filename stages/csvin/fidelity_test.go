@@ -1,0 +1,94 @@
+package csvin
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// TestInferenceKeepsText checks that inference never picks a type that
+// changes a value: each column reads back as the text it was written as
+// (or, for numbers and timestamps, the same value), at every batch size.
+func TestInferenceKeepsText(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		typ  arrow.DataType
+		want []string
+	}{
+		// A zip code keeps its leading zero (DuckDB reads it as BIGINT
+		// 2134; we deliberately keep the text).
+		{"leading zero", "zip\n02134\n10001\n", arrow.BinaryTypes.String, []string{"02134", "10001"}},
+		{"negative leading zero", "v\n1\n-007\n", arrow.BinaryTypes.String, []string{"1", "-007"}},
+		{"plus sign", "v\n+5\n6\n", arrow.BinaryTypes.String, []string{"+5", "6"}},
+		{"zero is a number", "v\n0\n-0.5\n0.5\n", arrow.PrimitiveTypes.Float64, []string{"0", "-0.5", "0.5"}},
+		// An integer beyond int64 is not rounded through float64.
+		{"beyond int64", "n\n1\n12345678901234567890\n", arrow.BinaryTypes.String, []string{"1", "12345678901234567890"}},
+		{"beyond int64 among floats", "n\n1.5\n12345678901234567890\n", arrow.BinaryTypes.String, []string{"1.5", "12345678901234567890"}},
+		{"beyond 2^53 among floats", "n\n9007199254740993\n0.5\n", arrow.BinaryTypes.String, []string{"9007199254740993", "0.5"}},
+		// Nanoseconds are kept, so two instants 1 ns apart stay distinct.
+		{"nanoseconds", "ts\n2026-01-02T03:04:05.123456789Z\n2026-01-02T03:04:05.123456788Z\n2026-01-02\n",
+			arrow.FixedWidthTypes.Timestamp_ns,
+			[]string{"2026-01-02T03:04:05.123456789Z", "2026-01-02T03:04:05.123456788Z", "2026-01-02T00:00:00Z"}},
+		{"microseconds", "ts\n2026-01-02T03:04:05.123456Z\n", arrow.FixedWidthTypes.Timestamp_us, []string{"2026-01-02T03:04:05.123456Z"}},
+	}
+	for _, tt := range tests {
+		for _, rows := range []int{1, 2, 1000} {
+			t.Run(tt.name+"/batchrows="+strconv.Itoa(rows), func(t *testing.T) {
+				mem := checkedMem(t)
+				schema, got, err := readString(t, tt.in, Options{BatchRows: rows, Mem: mem})
+				require.NoError(t, err)
+				require.Equal(t, 1, schema.NumFields())
+				assert.True(t, arrow.TypeEqual(tt.typ, schema.Field(0).Type), "got %s", schema.Field(0).Type)
+				var col []string
+				for _, r := range got {
+					col = append(col, r[0])
+				}
+				assert.Equal(t, tt.want, col)
+			})
+		}
+	}
+}
+
+// TestNanosecondsAreNotCut checks that a timestamp with digits below the
+// microsecond, in a microsecond column (chosen by --schema or inferred
+// from a sample without such values), is an error naming its line and
+// column, not a value silently cut.
+func TestNanosecondsAreNotCut(t *testing.T) {
+	spec, err := textval.ParseSpec("ts:timestamp")
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		in   string
+		opts Options
+		line int64
+	}{
+		{"schema", "id,ts\n1,2026-01-02T03:04:05.123456789Z\n", Options{Schema: spec}, 2},
+		{"after inference", "id,ts\n1,2026-01-02T03:04:05.123456Z\n2,2026-01-02T03:04:05.1234567Z\n", Options{SampleRows: 1}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Mem = checkedMem(t)
+			_, _, err := readString(t, tt.in, tt.opts)
+			var de *pipeline.DataError
+			require.ErrorAs(t, err, &de)
+			assert.ErrorIs(t, err, ErrValue)
+			assert.Equal(t, tt.line, de.Line)
+			assert.Equal(t, 2, de.Column)
+			assert.True(t, strings.Contains(err.Error(), "ts:timestamp_ns"), err.Error())
+		})
+	}
+	// Trailing zeros lose nothing: a microsecond column reads them.
+	spec, err = textval.ParseSpec("ts:timestamp")
+	require.NoError(t, err)
+	_, got, err := readString(t, "ts\n2026-01-02T03:04:05.123456000Z\n", Options{Schema: spec, Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"2026-01-02T03:04:05.123456Z"}}, got)
+}
