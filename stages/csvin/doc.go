@@ -27,10 +27,22 @@
 // header-only input gives string columns and no rows. Inference never picks
 // a type that changes a sampled value: "02134", "+5" and
 // "12345678901234567890" make string columns (see textval.Classify). Options.Schema
-// overrides the types of the columns it names. Later inputs are part of the
-// same stream: each must have the same header, and the types inferred from
-// the first input apply to all. An input without a header line (empty, or
-// only blank lines) is an error, ErrEmptyInput.
+// overrides the types of the columns it names.
+//
+// The sample ends after SampleRows records or at the end of the first
+// input, never on a pause: the same bytes give the same types whatever
+// their timing, and a trickling pipe yields its first batch only once the
+// sample is complete (or once a record has come and FlushInterval passed,
+// when Options.Schema types every column, so that there is nothing to
+// infer). A value after the sample that does not fit its column's type is
+// an error naming its line and column (see Errors).
+//
+// Later inputs are part of the same stream: each must have the same
+// header, and the types inferred from the first input apply to all. An
+// empty input (no bytes, a byte order mark alone, or blank lines only) is
+// zero rows, wherever it is in the list; when every input is empty, the
+// schema has no columns and there is no batch. A header-only input is zero
+// rows with its columns (string columns, unless Options.Schema types them).
 //
 // # Dialect
 //

@@ -182,10 +182,6 @@ func TestStructuralErrors(t *testing.T) {
 		is   error
 		want string
 	}{
-		{"empty", "", Options{}, ErrEmptyInput, "in.csv"},
-		{"only blank lines", "\n\r\n\n", Options{}, ErrEmptyInput, "in.csv"},
-		{"empty without header", "", Options{NoHeader: true}, ErrEmptyInput, "in.csv"},
-		{"bom only", "\xEF\xBB\xBF", Options{}, ErrEmptyInput, "in.csv"},
 		{"duplicate column", "a,b,a\n1,2,3\n", Options{}, ErrHeader, `in.csv:1:3: csvin: bad header: column name "a" repeats column 1`},
 		{"bad quote in header", "a,\"b\nc\n", Options{}, ErrHeader, "in.csv:1:2"},
 		{"unknown schema column", "a,b\n1,2\n", Options{Schema: textval.Spec{{Name: "x", Type: textval.KindInt64.DataType()}}}, textval.ErrSpec, `column "x" is not in the input (columns: a, b)`},
@@ -239,11 +235,12 @@ func TestMultipleInputs(t *testing.T) {
 		assert.ErrorIs(t, err, ErrHeader)
 		assert.ErrorContains(t, err, "<stdin> has 1 columns, a.csv has 2")
 	})
-	t.Run("empty later input", func(t *testing.T) {
+	t.Run("empty inputs are zero rows", func(t *testing.T) {
 		mem := checkedMem(t)
-		_, _, err := readAll(t, []Input{in("a.csv", "id,v\n1,x\n"), in("b.csv", "")}, Options{Mem: mem})
-		assert.ErrorIs(t, err, ErrEmptyInput)
-		assert.ErrorContains(t, err, "b.csv")
+		schema, rows, err := readAll(t, []Input{in("a.csv", ""), in("b.csv", "\n\n"), in("c.csv", "id,v\n1,x\n"), in("d.csv", ""), in("e.csv", "id,v\n2,y")}, Options{Mem: mem})
+		require.NoError(t, err)
+		assert.Equal(t, "id:int64,v:string", textval.FormatSchema(schema))
+		assert.Equal(t, [][]string{{"1", "x"}, {"2", "y"}}, rows)
 	})
 	t.Run("no header", func(t *testing.T) {
 		mem := checkedMem(t)

@@ -92,3 +92,34 @@ func TestNanosecondsAreNotCut(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{{"2026-01-02T03:04:05.123456Z"}}, got)
 }
+
+// TestEmptyInputIsZeroRows checks that an empty input is zero rows and no
+// columns, and a header-only input zero rows with its columns, as in
+// DuckDB (and as an empty NDJSON input reads).
+func TestEmptyInputIsZeroRows(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		opts   Options
+		schema string
+	}{
+		{"empty", "", Options{}, ""},
+		{"blank lines", "\n\r\n\n", Options{}, ""},
+		{"bom only", "\xEF\xBB\xBF", Options{}, ""},
+		{"empty without header", "", Options{NoHeader: true}, ""},
+		{"blank lines without header", "\n\n", Options{NoHeader: true}, ""},
+		{"header only", "a,b\n", Options{}, "a:string,b:string"},
+		{"header only without newline", "a,b", Options{}, "a:string,b:string"},
+		{"header only with schema", "a,b\n", Options{Schema: textval.Spec{{Name: "a", Type: textval.KindInt64.DataType()}}}, "a:int64,b:string"},
+		{"empty with count projection", "", Options{Columns: []string{}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Mem = checkedMem(t)
+			schema, rows, err := readString(t, tt.in, tt.opts)
+			require.NoError(t, err)
+			assert.Equal(t, tt.schema, textval.FormatSchema(schema))
+			assert.Empty(t, rows)
+		})
+	}
+}

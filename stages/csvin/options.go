@@ -58,8 +58,11 @@ type Options struct {
 	Columns []string
 	// SampleRows is how many records of the first input type inference
 	// looks at: DefaultSampleRows when 0. Inference also stops at the end of
-	// the first input, and after FlushInterval of waiting once it has seen
-	// at least one record.
+	// the first input, and never earlier, however slowly the records
+	// arrive, so that the types do not depend on timing: on a trickling
+	// pipe the first batch waits for SampleRows records. When Schema types
+	// every column there is nothing to infer, and inference also stops
+	// after FlushInterval of waiting once it has seen a record.
 	SampleRows int
 	// BatchRows and BatchBytes bound a chunk, so a decoded batch, in records
 	// and in bytes (DefaultBatchRows, DefaultBatchBytes when 0). A single
@@ -69,6 +72,7 @@ type Options struct {
 	BatchBytes int
 	// FlushInterval is how long Next waits for more input before it returns
 	// a chunk of the complete records it has: DefaultFlushInterval when 0.
+	// It applies once the schema is known (see SampleRows).
 	// It bounds the delay that a slowly written input (a pipe from a tail -f)
 	// adds to each record.
 	FlushInterval time.Duration

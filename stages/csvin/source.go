@@ -19,10 +19,13 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
+// errEmptyInput marks an input without a header line (empty, or blank
+// lines only), which the source reads as zero rows.
+var errEmptyInput = errors.New("empty input (no header line)")
+
 // Errors about the shape of the input as a whole (not of one record).
 var (
-	ErrEmptyInput = errors.New("empty input (no header line)")
-	ErrHeader     = errors.New("csvin: bad header")
+	ErrHeader = errors.New("csvin: bad header")
 	// ErrClosed is returned by Next after Close.
 	ErrClosed = errors.New("csvin: source closed")
 )
@@ -84,7 +87,7 @@ type Source struct {
 // stream) and returns a source whose Schema is known. ctx bounds the whole
 // life of the source: when it is done, the reader goroutine stops. NewSource
 // blocks until the sample is read (see Options.SampleRows). Errors name the
-// input; an input without a header line fails with ErrEmptyInput.
+// input; an input without a header line fails with errEmptyInput.
 func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -304,7 +307,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 		}
 		if len(rec) == 0 {
 			if !complete {
-				return nil, false, fmt.Errorf("%s: %w", displayName(sp.file), ErrEmptyInput)
+				return nil, false, fmt.Errorf("%s: %w", displayName(sp.file), errEmptyInput)
 			}
 			sp.drop(next, int64(nls))
 			continue
@@ -332,9 +335,40 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 	}
 }
 
-// sample reads the header and the inference sample of the first input and
-// sets the schema.
+// sample reads the header and the inference sample of the first input that
+// is not empty, and sets the schema. Empty inputs (no header line, or no
+// record without one) are zero rows: when every input is, the schema has no
+// columns.
 func (s *Source) sample(ctx context.Context) error {
+	for {
+		err := s.sampleInput(ctx)
+		if !errors.Is(err, errEmptyInput) {
+			return err
+		}
+		if s.cur+1 == len(s.inputs) {
+			s.names, s.fields, s.kinds = nil, nil, nil
+			s.sampleRecordBytes = 1
+			return s.project(s.opts.Columns)
+		}
+		s.nextInput()
+	}
+}
+
+// nextInput moves the splitter to the start of the next input.
+func (s *Source) nextInput() {
+	sp := &s.sp
+	s.cur++
+	s.atEOF = false
+	s.needBOM = true
+	s.needHeader = !s.opts.NoHeader
+	sp.buf = sp.buf[:0]
+	sp.reset()
+	sp.off, sp.line, sp.file = 0, 1, fileName(s.inputs[s.cur].Name)
+}
+
+// sampleInput is sample for the current input; it fails with errEmptyInput
+// when the input is empty.
+func (s *Source) sampleInput(ctx context.Context) error {
 	var p fieldSplitter
 	p.delim = s.opts.Delimiter
 	p.quoting = !s.opts.NoQuotes
@@ -352,8 +386,11 @@ func (s *Source) sample(ctx context.Context) error {
 			return err
 		}
 	}
-	// Read until SampleRows records, the end of the input, or a pause of
-	// FlushInterval once there is something to infer from.
+	// Read until SampleRows records or the end of the input, however
+	// slowly they come, so that the types do not depend on when bytes
+	// arrive. Only when Options.Schema types every column, and the sample
+	// decides nothing, does a pause of FlushInterval end it.
+	typed := s.schemaTypesAll(header)
 	var deadline time.Time
 	smp := splitter{noQuotes: s.opts.NoQuotes}
 	for {
@@ -361,7 +398,7 @@ func (s *Source) sample(ctx context.Context) error {
 		if smp.scanFor(s.opts.SampleRows, math.MaxInt) || s.atEOF {
 			break
 		}
-		if smp.rows > 0 && deadline.IsZero() {
+		if typed && smp.rows > 0 && deadline.IsZero() {
 			deadline = time.Now().Add(s.opts.FlushInterval)
 		}
 		got, err := s.fill(ctx, deadline)
@@ -415,7 +452,7 @@ func (s *Source) sample(ctx context.Context) error {
 		}
 	}
 	if header == nil {
-		return fmt.Errorf("%s: %w", displayName(s.sp.file), ErrEmptyInput)
+		return fmt.Errorf("%s: %w", displayName(s.sp.file), errEmptyInput)
 	}
 	if inf == nil {
 		inf = textval.NewInferrer(ncols)
@@ -444,6 +481,27 @@ func (s *Source) sample(ctx context.Context) error {
 	s.names = header
 	s.fields = fields
 	return s.project(s.opts.Columns)
+}
+
+// schemaTypesAll reports whether Options.Schema gives the type of every
+// column of header (nil without a header line: the columns are not known).
+func (s *Source) schemaTypesAll(header []string) bool {
+	if header == nil {
+		return false
+	}
+	typed := make(map[string]bool, len(s.opts.Schema))
+	for _, f := range s.opts.Schema {
+		typed[f.Name] = true
+	}
+	for i, name := range header {
+		if name == "" {
+			name = "c" + strconv.Itoa(i+1)
+		}
+		if !typed[name] {
+			return false
+		}
+	}
+	return true
 }
 
 // Next returns the next chunk of whole records, in input order, and io.EOF
@@ -477,6 +535,14 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 	for {
 		if s.needBOM || s.needHeader {
 			header, ok, err := s.startInput(&p)
+			if errors.Is(err, errEmptyInput) {
+				// An empty input is zero rows.
+				if s.cur+1 == len(s.inputs) {
+					return pipeline.Chunk{}, io.EOF
+				}
+				s.nextInput()
+				continue
+			}
 			if err != nil {
 				return pipeline.Chunk{}, err
 			}
@@ -510,13 +576,7 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 				if s.cur+1 == len(s.inputs) {
 					return pipeline.Chunk{}, io.EOF
 				}
-				s.cur++
-				s.atEOF = false
-				s.needBOM = true
-				s.needHeader = !s.opts.NoHeader
-				sp.buf = sp.buf[:0]
-				sp.reset()
-				sp.off, sp.line, sp.file = 0, 1, fileName(s.inputs[s.cur].Name)
+				s.nextInput()
 				continue
 			}
 			// Left unscanned, the bytes might hold a complete record:

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 func TestHugeQuotedField(t *testing.T) {
@@ -96,7 +98,11 @@ func TestSlowInputFlushes(t *testing.T) {
 	defer cancel()
 
 	begin := time.Now()
-	src, err := NewSource(ctx, []Input{{Name: "pipe", R: r}}, Options{Mem: mem, FlushInterval: 100 * time.Millisecond})
+	// With every column typed there is nothing to infer: the sample too
+	// ends on a pause.
+	spec, err := textval.ParseSpec("id:int64,name:string")
+	require.NoError(t, err)
+	src, err := NewSource(ctx, []Input{{Name: "pipe", R: r}}, Options{Mem: mem, FlushInterval: 100 * time.Millisecond, Schema: spec})
 	require.NoError(t, err)
 	c, err := src.Next(ctx)
 	elapsed := time.Since(begin)
@@ -140,7 +146,7 @@ func TestReaderStopsWithContext(t *testing.T) {
 		lines = append(lines, "2\n")
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	src, err := NewSource(ctx, []Input{{R: &slowReader{lines: lines, interval: time.Millisecond, stop: stop}}}, Options{FlushInterval: time.Millisecond, Mem: checkedMem(t)})
+	src, err := NewSource(ctx, []Input{{R: &slowReader{lines: lines, interval: time.Millisecond, stop: stop}}}, Options{FlushInterval: time.Millisecond, SampleRows: 1, Mem: checkedMem(t)})
 	require.NoError(t, err)
 	cancel()
 	done := make(chan struct{})
