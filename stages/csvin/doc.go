@@ -49,6 +49,10 @@
 //   - Records end at "\n", "\r\n" or "\r\r\n"; the last record may lack a line
 //     end; blank lines are skipped. A UTF-8 byte order mark at the start of
 //     each input is removed.
+//   - An input whose first line ends with a lone "\r" (classic Mac OS) has
+//     every "\r" outside quotes read as a line end (and "\r\n" still as
+//     one); a "\r" inside a quoted field stays data. Line numbers then
+//     count those line ends.
 //   - A field that starts with '"' is quoted: it ends at the next single '"',
 //     "" inside it stands for one '"', and delimiters and line ends inside it
 //     are kept as they are (a quoted "\r\n" stays "\r\n", unlike

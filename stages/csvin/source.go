@@ -73,6 +73,13 @@ type Source struct {
 	// needHeader: input cur's header line (and BOM) is still in sp.buf.
 	needHeader bool
 	needBOM    bool
+	// needEOL: input cur's line end is not known yet. crLines: it is a
+	// lone '\r' (classic Mac OS), so fill turns every '\r' outside quotes
+	// into '\n' as bytes arrive; crQuoted tells that the bytes so far end
+	// inside a quoted field.
+	needEOL    bool
+	crLines    bool
+	crQuoted   bool
 	headerLine int64 // line of the last header read
 	// sampleRecordBytes is the mean size of the sampled records, which
 	// decoders start from to size a batch (chunks do not count their
@@ -108,6 +115,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 		outstanding: make(map[uintptr]struct{}),
 		chunkFree:   make(chan []byte, chunkFreeSize),
 		needBOM:     true,
+		needEOL:     true,
 		needHeader:  !opts.NoHeader,
 	}
 	s.sp.line = 1
@@ -263,6 +271,9 @@ func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
 	s.pending = false
 	// The reader wrote right after sp.buf, in its capacity.
 	s.sp.buf = s.sp.buf[:len(s.sp.buf)+b.n]
+	if s.crLines {
+		s.crQuoted = crToLF(s.sp.buf[len(s.sp.buf)-b.n:], !s.opts.NoQuotes, s.crQuoted)
+	}
 	if b.err != nil {
 		return false, b.err
 	}
@@ -290,6 +301,17 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 			sp.drop(3, 0)
 		}
 		s.needBOM = false
+	}
+	if s.needEOL {
+		cr, ok := crLineEnds(sp.buf, p.quoting, s.atEOF)
+		if !ok {
+			return nil, false, nil
+		}
+		s.needEOL = false
+		s.crLines, s.crQuoted = cr, false
+		if cr {
+			s.crQuoted = crToLF(sp.buf, p.quoting, false)
+		}
 	}
 	if !s.needHeader {
 		return nil, true, nil
@@ -360,6 +382,8 @@ func (s *Source) nextInput() {
 	s.cur++
 	s.atEOF = false
 	s.needBOM = true
+	s.needEOL = true
+	s.crLines = false
 	s.needHeader = !s.opts.NoHeader
 	sp.buf = sp.buf[:0]
 	sp.reset()
