@@ -15,6 +15,12 @@
 // durability across a power loss costs an fsync of the whole file (seconds
 // for gigabytes) that most pipelines do not need. A path that names an
 // existing non-regular file (/dev/null, a named pipe) is written directly.
+// A new file is created with mode 0666 less the umask, and a replaced one
+// keeps its mode, as with a shell redirect. Symbolic links are written
+// through: the file a link names is replaced (its temporary file made in
+// that file's directory) and the link stays; a link in /dev or /proc
+// (/dev/stdout, /proc/self/fd/N) names an open descriptor and is opened,
+// truncated and written in place, never replaced.
 // A process that may have to exit without unwinding to Abort (a second
 // SIGINT) lists its outputs' temporary files in a TempFiles
 // (Options.Temps) and removes them with RemoveAll before it exits.

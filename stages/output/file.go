@@ -30,8 +30,10 @@ var (
 const (
 	defaultBufferSize = 1 << 20
 	compressedBuffer  = 256 << 10
-	defaultPerm       = 0o644
-	stdoutName        = "<stdout>"
+	// newFilePerm is the mode a new output is created with, less the
+	// umask, as a shell redirect creates it.
+	newFilePerm = 0o666
+	stdoutName  = "<stdout>"
 )
 
 // Options configure Open. The zero value writes a file uncompressed unless
@@ -62,13 +64,16 @@ type Options struct {
 // its path only on Commit. See the package doc.
 type File struct {
 	name   string   // the path, or "<stdout>", for errors
-	path   string   // "" for standard output
+	path   string   // where Commit renames to: the file a link names; "" for standard output
 	tmp    *os.File // the temporary file, nil when writing directly
 	temps  *TempFiles
 	direct *os.File // a non-regular file written in place, or nil
-	perm   os.FileMode
-	sync   bool
-	stdout bool
+	// replacing is set when path exists: Commit gives the new file perm,
+	// the old one's mode. A new file keeps the mode the umask left it.
+	replacing bool
+	perm      os.FileMode
+	sync      bool
+	stdout    bool
 
 	buf  *bufio.Writer  // Write's buffer, over comp or the destination
 	comp io.WriteCloser // the compressor, or nil
@@ -97,7 +102,7 @@ func Open(path string, opts Options) (*File, error) {
 	if err := checkLevel(compression, opts.Level); err != nil {
 		return nil, err
 	}
-	f := &File{name: path, path: path, perm: defaultPerm, sync: opts.Sync, temps: opts.Temps}
+	f := &File{name: path, path: path, sync: opts.Sync, temps: opts.Temps}
 	var dest io.Writer
 	if path == "" || path == "-" {
 		if opts.Stdout == nil {
@@ -140,28 +145,41 @@ func checkLevel(compression string, level int) error {
 }
 
 func (f *File) openFile() (io.Writer, error) {
-	st, err := os.Stat(f.path)
+	// Write through symbolic links: replacing the link itself would cut
+	// it from the file it names.
+	target, magic, err := linkTarget(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", f.name, err)
+	}
+	st, err := os.Stat(target)
 	switch {
 	case err == nil && st.IsDir():
 		return nil, fmt.Errorf("output %s: is a directory", f.name)
-	case err == nil && !st.Mode().IsRegular():
-		// A device or named pipe cannot be replaced by a rename. Opening a
-		// named pipe waits for a reader; until one comes, an interrupt
-		// cannot unwind the run, and a second SIGINT exits it.
-		if f.direct, err = os.OpenFile(f.path, os.O_WRONLY, 0); err != nil {
+	case err == nil && (magic || !st.Mode().IsRegular()):
+		// A device, a named pipe or a descriptor (/dev/stdout) cannot be
+		// replaced by a rename: it is truncated, as by a shell redirect,
+		// and written in place. Opening a named pipe waits for a reader;
+		// until one comes, an interrupt cannot unwind the run, and a
+		// second SIGINT exits it.
+		if f.direct, err = os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0); err != nil {
 			return nil, fmt.Errorf("output %s: %w", f.name, err)
 		}
 		return f.direct, nil
 	case err == nil:
-		f.perm = st.Mode().Perm()
+		f.replacing, f.perm = true, st.Mode().Perm()
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("output %s: %w", f.name, err)
 	}
-	dir, base := filepath.Split(f.path)
+	f.path = target
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
-	if f.tmp, err = os.CreateTemp(dir, "."+base+".tmp-*"); err != nil {
+	perm := os.FileMode(newFilePerm)
+	if f.replacing {
+		perm = f.perm // no wider than the file it replaces, even meanwhile
+	}
+	if f.tmp, err = createTemp(dir, base, perm); err != nil {
 		// Name the directory, not the temporary file the user never asked for.
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -303,8 +321,11 @@ func (f *File) finish() error {
 				return f.fail(err)
 			}
 		}
-		if err := f.tmp.Chmod(f.perm); err != nil {
-			return f.fail(err)
+		if f.replacing {
+			// The umask may have taken bits the replaced file had.
+			if err := f.tmp.Chmod(f.perm); err != nil {
+				return f.fail(err)
+			}
 		}
 		if err := f.tmp.Close(); err != nil {
 			return f.fail(err)
