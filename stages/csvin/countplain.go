@@ -8,7 +8,8 @@ import (
 // splitting to be checked, when no column is decoded: one line each,
 // ended by '\n', without quotes (when quoting), with exactly want
 // delimiters. Blank lines (empty, or a lone '\r') are skipped, as the full
-// path skips them. It stops at the first record that is anything else and
+// path skips them, except in an input of one column (want 0), where a blank
+// line is a record (a null). It stops at the first record that is anything else and
 // returns where that record starts, the records counted and the lines
 // consumed (records plus blank lines); the caller takes that record
 // through the full path, which reports it if it is bad.
@@ -32,7 +33,10 @@ func countPlain(data []byte, pos int, delim byte, quoting bool, want int) (next,
 		line := data[pos : pos+k]
 		switch {
 		case len(line) == 0 || (len(line) == 1 && line[0] == '\r'):
-			// Blank line: no record.
+			// Blank line: no record, except with one column.
+			if want == 0 {
+				records++
+			}
 		case bytes.Count(line, delims) == want:
 			records++
 		default:

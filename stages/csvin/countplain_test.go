@@ -10,8 +10,8 @@ import (
 )
 
 // countPlainByLines is countPlain's contract written line by line: lines
-// ended by '\n' are taken while they are blank, or plain with want
-// delimiters.
+// ended by '\n' are taken while they are blank (a record with one column,
+// want 0; nothing otherwise), or plain with want delimiters.
 func countPlainByLines(data []byte, pos int, delim byte, quoting bool, want int) (next, records int, lines int64) {
 	for {
 		k := bytes.IndexByte(data[pos:], '\n')
@@ -23,6 +23,9 @@ func countPlainByLines(data []byte, pos int, delim byte, quoting bool, want int)
 		case quoting && bytes.IndexByte(line, '"') >= 0:
 			return pos, records, lines
 		case len(line) == 0 || string(line) == "\r":
+			if want == 0 {
+				records++
+			}
 		case bytes.Count(line, []byte{delim}) == want:
 			records++
 		default:
@@ -54,7 +57,7 @@ func TestCountPlain(t *testing.T) {
 		{name: "a long bad record after a good one", data: "a,b\nc,d,e,f,g\n", want: 1, next: 4, records: 1, lines: 1},
 		{name: "from an offset", data: "xx\na,b\nc,d\n12345678", pos: 3, want: 1, next: 11, records: 2, lines: 2},
 		{name: "shorter than a word", data: "a,b\n", want: 1, next: 4, records: 1, lines: 1},
-		{name: "one field", data: "a\nb\n\nc\n12345678", want: 0, next: 7, records: 3, lines: 4},
+		{name: "one field: a blank line is a null", data: "a\nb\n\nc\n\r\n12345678", want: 0, next: 9, records: 5, lines: 5},
 		{name: "delimiters across words", data: "aaaaaaa,bbbbbbbbbbbbbbbbbbb,c\nd,e,f\n12345678", want: 2, next: 36, records: 2, lines: 2},
 	}
 	for _, tt := range tests {

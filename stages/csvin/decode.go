@@ -34,6 +34,8 @@ type decoder struct {
 	// counted; needUTF8: a string column is decoded, whose values must be
 	// valid UTF-8.
 	countOnly, needUTF8 bool
+	// blankRows: a blank line is a row of nulls (an input of one column).
+	blankRows bool
 	// recordBytes is the mean record size of the last chunk decoded (at
 	// first, of the source's sample): the batch's columns are sized from
 	// it, since a chunk does not say how many records it holds.
@@ -48,6 +50,7 @@ func newDecoder(s *Source) *decoder {
 	d.p.delim = s.opts.Delimiter
 	d.p.quoting = !s.opts.NoQuotes
 	d.countOnly = true
+	d.blankRows = len(s.kinds) == 1
 	for i, k := range s.kinds {
 		d.cols[i] = column{kind: k, dtype: k.DataType()}
 		if s.keep[i] {
@@ -113,6 +116,10 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 			pos = k + 1
 			line++
 			if len(rec) == 0 {
+				if d.blankRows {
+					d.nullRow()
+					n++
+				}
 				continue
 			}
 			// Carriage returns before the newline end the last field.
@@ -129,6 +136,10 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 			}
 			rec = trimCR(data[start:end])
 			if len(rec) == 0 {
+				if d.blankRows {
+					d.nullRow()
+					n++
+				}
 				continue
 			}
 			if len(rec) > maxRecord {
@@ -175,6 +186,15 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		a.Release()
 	}
 	return rec, nil
+}
+
+// nullRow appends a row of nulls: a blank line of a one-column input.
+func (d *decoder) nullRow() {
+	for i := range d.cols {
+		if d.src.keep[i] {
+			d.cols[i].appendNull()
+		}
+	}
 }
 
 func (d *decoder) release() {

@@ -47,8 +47,8 @@
 // # Dialect
 //
 //   - Records end at "\n", "\r\n" or "\r\r\n"; the last record may lack a line
-//     end; blank lines are skipped. A UTF-8 byte order mark at the start of
-//     each input is removed.
+//     end; blank lines are skipped (but see one-column inputs below). A
+//     UTF-8 byte order mark at the start of each input is removed.
 //   - An input whose first line ends with a lone "\r" (classic Mac OS) has
 //     every "\r" outside quotes read as a line end (and "\r\n" still as
 //     one); a "\r" inside a quoted field stays data. Line numbers then
@@ -62,6 +62,10 @@
 //   - Nulls: an unquoted empty field, or an unquoted field equal to one of
 //     Options.NullValues, is null in every column. A quoted empty field ("")
 //     is the empty string in a string column and null in other columns.
+//   - In an input of one column, a blank line after the header is a row
+//     whose value is null (the empty field), as DuckDB and PostgreSQL read
+//     it and as csvout writes a null there; in other inputs blank lines are
+//     skipped. (Without a header, an input of blank lines only is empty.)
 //   - With Options.NoQuotes, '"' is an ordinary character and every newline
 //     ends a record (TSV as databases write it).
 //   - String fields must be valid UTF-8.

@@ -504,6 +504,8 @@ func (s *Source) sampleInput(ctx context.Context) error {
 	}
 	s.names = header
 	s.fields = fields
+	// With one column, a blank line is a null (see the package doc).
+	s.sp.blankRows = len(header) == 1
 	return s.project(s.opts.Columns)
 }
 

@@ -16,7 +16,8 @@ type splitter struct {
 	recStart  int   // start of the record being scanned
 	cut       int   // end of the last complete record in buf
 	cutLines  int64 // newlines in buf[:cut]
-	// rows counts the non-blank records in buf[:cut], except after a
+	// rows counts the records (without blankRows, the non-blank ones) in
+	// buf[:cut], except after a
 	// cutBytes that did not count them (fewer lines than maxRows): then
 	// it is the number of lines there, an upper bound.
 	rows int
@@ -28,6 +29,9 @@ type splitter struct {
 	slowUntil int
 	// noQuotes: every newline ends a record (Options.NoQuotes).
 	noQuotes bool
+	// blankRows: a blank line is a record (a null) rather than nothing,
+	// as in an input of one column.
+	blankRows bool
 	// byRows tells that the last chunk was cut at its row bound rather than
 	// its byte bound: the next one is then scanned record by record as
 	// bytes arrive (scanFor), since cutting by bytes (cutBytes) would count
@@ -37,7 +41,7 @@ type splitter struct {
 
 // reset forgets the scan state (buf is unchanged).
 func (sp *splitter) reset() {
-	*sp = splitter{buf: sp.buf, off: sp.off, line: sp.line, file: sp.file, noQuotes: sp.noQuotes, byRows: sp.byRows}
+	*sp = splitter{buf: sp.buf, off: sp.off, line: sp.line, file: sp.file, noQuotes: sp.noQuotes, blankRows: sp.blankRows, byRows: sp.byRows}
 }
 
 // drop removes n bytes holding lines newlines from the front of an unscanned
@@ -88,7 +92,7 @@ func (sp *splitter) scanFor(maxRows, maxBytes int) bool {
 			sp.byRows = false
 			return true
 		}
-		if len(trimCR(buf[sp.recStart:nl])) > 0 {
+		if sp.blankRows || len(trimCR(buf[sp.recStart:nl])) > 0 {
 			sp.rows++
 		}
 		sp.cut, sp.cutLines, sp.recStart = sp.scan, sp.scanLines, sp.scan
@@ -221,7 +225,7 @@ func (sp *splitter) cutBytes(maxRows, maxBytes int, final bool) bool {
 	if lines >= maxRows {
 		// A blank line is a newline followed by line ends only: it can
 		// only be where a newline is followed by '\n' or '\r'.
-		if lineEndAfterNewline(chunk) {
+		if !sp.blankRows && lineEndAfterNewline(chunk) {
 			return false
 		}
 		if !sp.noQuotes {

@@ -18,7 +18,10 @@
 //     or LF; quotes inside are doubled. Other fields, including those with
 //     leading or trailing spaces, are written as they are;
 //   - a null is an empty field; an empty string is written as "" so that
-//     readers that tell the two apart can;
+//     readers that tell the two apart can (as DuckDB writes them). In a
+//     one-column file a null is therefore a blank line, which csvin (like
+//     DuckDB) reads back as a null row: output reads back with the same
+//     rows, nulls and empty strings (TestRoundTripKeepsRowsNullsAndEmptyStrings);
 //   - numbers, booleans, timestamps and dates as package textfmt formats
 //     them (shortest round-trip floats, "NaN"/"+Inf"/"-Inf", RFC 3339 UTC
 //     timestamps, 2006-01-02 dates); decimals, lists, structs and other
