@@ -46,7 +46,8 @@ Examples:
   zcat big.csv.gz | arrowpipe head 10
 
 Exit status: 0 success (also when the reader of stdout goes away early),
-1 usage error, 2 bad input data or I/O error, 130 interrupted.
+1 usage error, 2 bad input data or I/O error (a closed stdout too),
+130 interrupted (SIGINT, SIGTERM or SIGHUP: partial output removed).
 `
 
 func printHelp(w io.Writer) {

@@ -37,7 +37,11 @@ func main() {
 	// A pipe or terminal on stdout or stderr may stop taking data (a
 	// pager waiting for a key): after an interrupt, writes to it are given
 	// up instead of holding the run open.
-	code := run(ctx, os.Args[1:], stdin, guardStalls(ctx, os.Stdout), guardStalls(ctx, os.Stderr))
+	stdout := guardStalls(ctx, os.Stdout)
+	if closedAtStart(os.Stdout) {
+		stdout = closedWriter{}
+	}
+	code := run(ctx, os.Args[1:], stdin, stdout, guardStalls(ctx, os.Stderr))
 	stop()
 	os.Exit(code)
 }

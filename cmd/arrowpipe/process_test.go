@@ -57,7 +57,7 @@ func waitWithin(t *testing.T, cmd *exec.Cmd, d time.Duration) error {
 }
 
 func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
-	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run("signal="+sig.String(), func(t *testing.T) { interruptMidStream(t, sig) })
 	}
 }

@@ -12,18 +12,19 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
-// errInterrupted is the cause of a run cancelled by SIGINT or SIGTERM.
+// errInterrupted is the cause of a run cancelled by SIGINT, SIGTERM or
+// SIGHUP (the terminal went away).
 var errInterrupted = errors.New("interrupted")
 
 // interruptContext returns a ctx cancelled with errInterrupted on the first
-// SIGINT or SIGTERM; a second one exits at once with status 130, after
+// SIGINT, SIGTERM or SIGHUP; a second one exits at once with status 130, after
 // removing the temporary files of the outputs still being written (the
 // ctx carries their list: see tempFilesOf).
 func interruptContext(parent context.Context, stderr io.Writer) (context.Context, func()) {
 	temps := &output.TempFiles{}
 	ctx, cancel := context.WithCancelCause(context.WithValue(parent, tempFilesKey{}, temps))
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {
