@@ -38,6 +38,9 @@ type Options struct {
 // fileMagic starts (and ends) the IPC file format, padded to 8 bytes.
 var fileMagic = []byte("ARROW1")
 
+// paddedMagic is how a file starts.
+var paddedMagic = []byte("ARROW1\x00\x00")
+
 // A reader is one opened input.
 type reader struct {
 	name   string
@@ -100,11 +103,27 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 		}
 	}
 	br := bufioReader(in.R)
-	if head, _ := br.Peek(8); bytes.HasPrefix(head, fileMagic) {
+	var skipped int64
+	head, _ := br.Peek(8)
+	switch {
+	case bytes.HasPrefix(head, fileMagic):
 		_, _ = br.Discard(8) // magic and padding; the stream follows
+		skipped = 8
+	case len(head) > 0 && len(head) < 8 && bytes.HasPrefix(paddedMagic, head):
+		return nil, fmt.Errorf("%w: the file's magic is cut short after %d bytes (truncated?)", ErrTruncated, len(head))
 	}
-	s, err := ipc.NewReader(br, ipc.WithAllocator(mem))
+	opts := []ipc.Option{ipc.WithAllocator(mem)}
+	if in.Size > 0 {
+		// No message of a file is longer than the file: a corrupt length
+		// must not allocate arrow-go's default limit of 256 MiB.
+		opts = append(opts, ipc.WithBodySizeLimit(in.Size), ipc.WithMetadataSizeLimit(in.Size))
+	}
+	msgs := newEOSChecker(br, skipped, opts...)
+	s, err := ipc.NewReaderFromMessageReader(msgs, ipc.WithAllocator(mem))
 	if err != nil {
+		if msgs.err != nil {
+			return nil, msgs.err // arrow-go's wrapping adds nothing
+		}
 		return nil, err
 	}
 	r.stream = s
@@ -135,7 +154,7 @@ func NewSource(inputs []Input, opts Options) (*Source, error) {
 		r, err := open(in, mem)
 		if err != nil {
 			_ = s.Close()
-			return nil, fmt.Errorf("%s: arrow: %w", displayName(in.Name), err)
+			return nil, inputError(in.Name, err)
 		}
 		s.readers = append(s.readers, r)
 		if s.schema == nil {
@@ -168,7 +187,7 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			continue
 		}
 		if err != nil {
-			return pipeline.Chunk{}, fmt.Errorf("%s: arrow: %w", displayName(r.name), err)
+			return pipeline.Chunk{}, inputError(r.name, err)
 		}
 		return pipeline.Chunk{Batch: rec, File: r.name, Rows: int(rec.NumRows())}, nil
 	}
@@ -195,6 +214,14 @@ type passThrough struct{}
 
 func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
 	return c.Batch, nil
+}
+
+// inputError names the input in err; arrow-go's errors say "arrow" too.
+func inputError(name string, err error) error {
+	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) {
+		return fmt.Errorf("%s: %w", displayName(name), err)
+	}
+	return fmt.Errorf("%s: arrow: %w", displayName(name), err)
 }
 
 func displayName(name string) string {
