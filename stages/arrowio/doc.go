@@ -15,6 +15,15 @@
 // borrows; Write releases it once written. Several inputs must share one
 // schema: NewSource names the first input whose schema differs.
 //
+// Completeness: a stream must end with its end-of-stream marker (or the
+// legacy 4-byte zero), and a file read sequentially with its footer; an
+// input that stops before, even at a message boundary, is an error wrapping
+// ErrTruncated with the input's name and the byte offset, after the batches
+// read before the cut. A file read through its footer fails to open when
+// the footer is missing. An input of zero bytes has no schema: it is an
+// error wrapping ErrEmpty, not an empty table (an IPC writer always writes
+// the schema, so a table of zero rows is a few hundred bytes).
+//
 // Concurrency: Next, Close, Write and Close of the sink each belong to one
 // goroutine; decoders and encoders may run in parallel.
 package arrowio
