@@ -16,11 +16,14 @@ import (
 // short); validity and booleans go into byte-per-row scratch that the
 // decoder reuses and packs into bitmaps at the end.
 type column struct {
-	kind    textval.Kind
-	dtype   arrow.DataType
-	dates   textval.DateCache // timestamp and date columns
-	n       int               // rows appended
-	capRows int               // rows that fit in vals
+	kind  textval.Kind
+	dtype arrow.DataType
+	dates textval.DateCache // timestamp and date columns
+	// strict: the type was inferred, so a value it would change (see
+	// textval.Keeps) is an error.
+	strict  bool
+	n       int // rows appended
+	capRows int // rows that fit in vals
 
 	// valid holds 1 or 0 per row once the batch has a null (hasNull);
 	// until then every row is valid and valid is not kept up to date.

@@ -52,7 +52,7 @@ func newDecoder(s *Source) *decoder {
 	d.countOnly = true
 	d.blankRows = len(s.kinds) == 1
 	for i, k := range s.kinds {
-		d.cols[i] = column{kind: k, dtype: k.DataType()}
+		d.cols[i] = column{kind: k, dtype: k.DataType(), strict: s.inferred[i]}
 		if s.keep[i] {
 			d.countOnly = false
 			d.needUTF8 = d.needUTF8 || k == textval.KindString
@@ -257,11 +257,20 @@ func (d *decoder) convert(checkUTF8 bool) (int, error) {
 			if !ok {
 				return i + 1, d.valueError(i, f)
 			}
+			// '+', '-' and '0' sort at or below '0': only those may start
+			// a number that reads as a different text.
+			if c.strict && f[0] <= '0' && len(f) > 1 && !textval.Keeps(c.kind, f) {
+				return i + 1, d.changeError(i, f)
+			}
 			c.i64[c.n] = v
 		case textval.KindFloat64:
 			v, ok := textval.ParseFloat64(f)
 			if !ok {
 				return i + 1, d.valueError(i, f)
+			}
+			// An integer that float64 rounds has 16 digits or more.
+			if c.strict && (f[0] <= '0' || len(f) > 15) && len(f) > 1 && !textval.Keeps(c.kind, f) {
+				return i + 1, d.changeError(i, f)
 			}
 			c.f64[c.n] = v
 		case textval.KindTimestamp:
@@ -294,14 +303,7 @@ func (d *decoder) convert(checkUTF8 bool) (int, error) {
 }
 
 func (d *decoder) valueError(i int, f []byte) error {
-	v := f
-	if len(v) > 40 {
-		v = v[:40]
-	}
-	q := strconv.Quote(string(v))
-	if len(v) < len(f) {
-		q += "..."
-	}
+	q := quoteValue(f)
 	name := d.src.names[i]
 	kind := d.cols[i].kind
 	if kind == textval.KindTimestamp {
@@ -310,4 +312,27 @@ func (d *decoder) valueError(i int, f []byte) error {
 		}
 	}
 	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, kind, name)
+}
+
+// changeError reports a value after the inference sample that the inferred
+// type would read as a different text (a leading zero or '+' lost, an
+// integer rounded): the sample did not have such values, or it would have
+// chosen a string.
+func (d *decoder) changeError(i int, f []byte) error {
+	name := d.src.names[i]
+	return fmt.Errorf("%w: %s would not be kept as written in the %s column inferred from the first rows (read it as text with --schema %s:string, or as a number with --schema %s:%s)",
+		ErrValue, quoteValue(f), d.cols[i].kind, name, name, d.cols[i].kind)
+}
+
+// quoteValue quotes a value for an error message, cut after 40 bytes.
+func quoteValue(f []byte) string {
+	v := f
+	if len(v) > 40 {
+		v = v[:40]
+	}
+	q := strconv.Quote(string(v))
+	if len(v) < len(f) {
+		q += "..."
+	}
+	return q
 }

@@ -34,8 +34,11 @@
 // their timing, and a trickling pipe yields its first batch only once the
 // sample is complete (or once a record has come and FlushInterval passed,
 // when Options.Schema types every column, so that there is nothing to
-// infer). A value after the sample that does not fit its column's type is
-// an error naming its line and column (see Errors).
+// infer). A value after the sample that does not fit its column's type,
+// or that an inferred type would change (02134 or +5 in an inferred int64
+// column, 12345678901234567890 in an inferred float64 column: see
+// textval.Keeps), is an error naming its line and column (see Errors); a
+// type given in Options.Schema reads such values as asked.
 //
 // Later inputs are part of the same stream: each must have the same
 // header, and the types inferred from the first input apply to all. An

@@ -123,3 +123,44 @@ func TestEmptyInputIsZeroRows(t *testing.T) {
 		})
 	}
 }
+
+// TestValueChangedAfterSampleFails checks that a value after the inference
+// sample that the inferred type would change (the sample had none, or it
+// would have chosen a string) is an error naming its line and column, not
+// a changed value; a type given with --schema reads it as asked.
+func TestValueChangedAfterSampleFails(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		line int64
+	}{
+		{"leading zero in int64", "id,zip\n1,10001\n2,02134\n", 3},
+		{"plus sign in int64", "id,n\n1,5\n2,+5\n", 3},
+		{"leading zero in float64", "id,x\n1,1.5\n2,01.5\n", 3},
+		{"integer float64 rounds", "id,x\n1,1.5\n2,12345678901234567890\n", 3},
+		{"integer beyond 2^53 float64 rounds", "id,x\n1,1.5\n2,9007199254740993\n", 3},
+	}
+	for _, tt := range tests {
+		for _, rows := range []int{1, 1000} {
+			t.Run(tt.name+"/batchrows="+strconv.Itoa(rows), func(t *testing.T) {
+				_, _, err := readString(t, tt.in, Options{SampleRows: 1, BatchRows: rows, Mem: checkedMem(t)})
+				var de *pipeline.DataError
+				require.ErrorAs(t, err, &de)
+				assert.ErrorIs(t, err, ErrValue)
+				assert.Equal(t, tt.line, de.Line)
+				assert.Equal(t, 2, de.Column)
+				assert.Contains(t, err.Error(), ":string")
+			})
+		}
+	}
+	// Values that print back as written pass.
+	_, got, err := readString(t, "x\n1.5\n0.25\n-0.5\n0\n1e3\n", Options{SampleRows: 1, Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Len(t, got, 5)
+	// An explicit type reads the values as numbers, as asked.
+	spec, err := textval.ParseSpec("zip:int64")
+	require.NoError(t, err)
+	_, got, err = readString(t, "zip\n02134\n+5\n", Options{Schema: spec, Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"2134"}, {"5"}}, got)
+}

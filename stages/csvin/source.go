@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -45,6 +46,9 @@ type Source struct {
 	opts   Options
 	schema *arrow.Schema
 	kinds  []textval.Kind
+	// inferred marks the columns whose type inference chose (not
+	// Options.Schema): their values must not change (textval.Keeps).
+	inferred []bool
 	// fields are the file's columns; keep marks those that decoders build
 	// (Options.Columns, Project), which make up schema.
 	fields []arrow.Field
@@ -498,9 +502,11 @@ func (s *Source) sampleInput(ctx context.Context) error {
 		return fmt.Errorf("csvin: %s: %w", displayName(s.sp.file), err)
 	}
 	s.kinds = make([]textval.Kind, len(fields))
+	s.inferred = make([]bool, len(fields))
 	for i := range fields {
 		s.kinds[i], _ = textval.KindOf(fields[i].Type)
 		fields[i].Type = s.kinds[i].DataType()
+		s.inferred[i] = !slices.ContainsFunc(s.opts.Schema, func(f textval.SpecField) bool { return f.Name == header[i] })
 	}
 	s.names = header
 	s.fields = fields

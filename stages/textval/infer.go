@@ -128,6 +128,30 @@ func Classify(v []byte) Kind {
 	return KindString
 }
 
+// Keeps reports whether a column of kind k, chosen by inference, reads v
+// without changing what it says, when its parser accepts v: false for a
+// number written with a leading zero or a '+' sign in an int64 or float64
+// column, and for an integer that float64 rounds in a float64 column (the
+// values that make Classify choose a string). A reader checks the values
+// after its sample with it, so that a value that inference would not have
+// typed so is an error rather than changed. It does not allocate.
+func Keeps(k Kind, v []byte) bool {
+	switch k {
+	case KindInt64:
+		return len(v) == 0 || !numberAsText(v)
+	case KindFloat64:
+		if len(v) == 0 || numberAsText(v) {
+			return false
+		}
+		if isInteger(v) {
+			x, ok := ParseInt64(v)
+			f := float64(x)
+			return ok && f < math.MaxInt64 && int64(f) == x
+		}
+	}
+	return true
+}
+
 // numberAsText reports whether v, a non-empty number, starts with '+' or
 // with a zero followed by a digit (after an optional '-'): a number's text
 // printed back would lose those characters.

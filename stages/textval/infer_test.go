@@ -210,3 +210,40 @@ func TestInferenceKeepsValues(t *testing.T) {
 		}
 	}
 }
+
+func TestKeeps(t *testing.T) {
+	tests := []struct {
+		kind Kind
+		in   string
+		want bool
+	}{
+		{KindInt64, "2134", true},
+		{KindInt64, "-5", true},
+		{KindInt64, "0", true},
+		{KindInt64, "-0", true},
+		{KindInt64, "02134", false},
+		{KindInt64, "-007", false},
+		{KindInt64, "+5", false},
+		{KindFloat64, "0.5", true},
+		{KindFloat64, "-0.5", true},
+		{KindFloat64, "12", true},
+		{KindFloat64, "1e300", true},
+		{KindFloat64, "007.5", false},
+		{KindFloat64, "+1.5", false},
+		{KindFloat64, "9007199254740992", true},
+		{KindFloat64, "9007199254740993", false},
+		{KindFloat64, "12345678901234567890", false},
+		{KindString, "007", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.String()+"/"+tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, Keeps(tt.kind, []byte(tt.in)))
+			// The same rule as inference: a value Keeps rejects makes
+			// its column a string.
+			in := NewInferrer(1)
+			in.Add(0, []byte(map[Kind]string{KindInt64: "1", KindFloat64: "1.5", KindString: "x"}[tt.kind]))
+			in.Add(0, []byte(tt.in))
+			assert.Equal(t, tt.want, in.Kinds()[0] == tt.kind, "inference agrees")
+		})
+	}
+}
