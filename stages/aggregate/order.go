@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // orderKey is one term of a sort order: a column, its direction and where
@@ -22,50 +24,126 @@ type orderKey struct {
 	nullsFirst bool
 }
 
-// parseOrder reads "COL [asc|desc] [nulls first|last], ...".
+// parseOrder reads "COL [asc|desc] [nulls first|last], ...". COL is named
+// as in every verb (package colname): bare, spaces allowed, or in
+// backticks.
 func parseOrder(in *arrow.Schema, s string) ([]orderKey, error) {
-	var keys []orderKey
-	for _, term := range splitTop(s) {
-		f := strings.Fields(term)
-		if len(f) == 0 {
-			return nil, fmt.Errorf("order %q: empty term", s)
-		}
-		i, err := columnIndex(in, unquote(f[0]))
+	items, err := colname.Split(s)
+	if err != nil {
+		return nil, fmt.Errorf("order: %w", err)
+	}
+	keys := make([]orderKey, 0, len(items))
+	for _, it := range items {
+		k, err := parseOrderTerm(in, it.Text)
 		if err != nil {
-			return nil, fmt.Errorf("order %q: %w", strings.TrimSpace(term), err)
-		}
-		k := orderKey{col: i}
-		if k.kind, err = kindOf(in.Field(i).Type); err != nil {
-			return nil, fmt.Errorf("order %q: %w", strings.TrimSpace(term), err)
-		}
-		rest := f[1:]
-		if len(rest) > 0 {
-			switch strings.ToLower(rest[0]) {
-			case "asc":
-				rest = rest[1:]
-			case "desc":
-				k.desc = true
-				rest = rest[1:]
-			}
-		}
-		if len(rest) == 2 && strings.EqualFold(rest[0], "nulls") {
-			switch strings.ToLower(rest[1]) {
-			case "first":
-				k.nullsFirst = true
-				rest = nil
-			case "last":
-				rest = nil
-			}
-		}
-		if len(rest) > 0 {
-			return nil, fmt.Errorf("order %q: expected COL [asc|desc] [nulls first|last]", strings.TrimSpace(term))
+			return nil, fmt.Errorf("order %q: %w", it.Text, err)
 		}
 		keys = append(keys, k)
 	}
-	if len(keys) == 0 {
-		return nil, errors.New("empty sort order")
-	}
 	return keys, nil
+}
+
+// errOrderSyntax is the shape every order term must have.
+var errOrderSyntax = errors.New("expected COL [asc|desc] [nulls first|last]")
+
+// parseOrderTerm reads one term. A bare term's name is what precedes its
+// trailing direction and nulls words; when the whole term is a column as
+// well ("price desc" naming a column), the term is ambiguous and an error.
+func parseOrderTerm(in *arrow.Schema, term string) (orderKey, error) {
+	var k orderKey
+	var name string
+	if strings.HasPrefix(term, "`") {
+		n, rest, err := colname.CutQuoted(term)
+		if err != nil {
+			return k, err
+		}
+		if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+			return k, errOrderSyntax
+		}
+		if left := k.cutModifiers(rest); strings.TrimSpace(left) != "" {
+			return k, errOrderSyntax
+		}
+		name = n
+	} else {
+		left := k.cutModifiers(term)
+		if left == term {
+			// No modifiers: the whole term is the name.
+			k = orderKey{}
+		} else if whole, err := colname.Unquote(term); err == nil && len(in.FieldIndices(whole)) > 0 {
+			n, _ := colname.Unquote(left)
+			if len(in.FieldIndices(n)) > 0 {
+				return k, fmt.Errorf("ambiguous: column %q, or column %q with an order; put the column name in backticks", whole, n)
+			}
+			k, left = orderKey{}, term
+		}
+		n, err := colname.Unquote(left)
+		if err != nil {
+			return k, err
+		}
+		if n == "" {
+			return k, errOrderSyntax
+		}
+		if len(in.FieldIndices(n)) == 0 {
+			if col, ok := leadingColumn(in, n); ok {
+				return k, fmt.Errorf("%w: %q follows column %q", errOrderSyntax, strings.TrimSpace(n[len(col):]), col)
+			}
+			if len(n) >= 2 && n[0] == '"' && n[len(n)-1] == '"' {
+				return k, fmt.Errorf("unknown column %q (a column name is quoted with backticks: `%s`)", n, n[1:len(n)-1])
+			}
+		}
+		name = n
+	}
+	i, err := columnIndex(in, name)
+	if err != nil {
+		return k, err
+	}
+	k.col = i
+	if k.kind, err = kindOf(in.Field(i).Type); err != nil {
+		return k, err
+	}
+	return k, nil
+}
+
+// cutModifiers sets k's direction and nulls placement from the trailing
+// words of s ("desc", "asc nulls first", "nulls last") and returns s
+// without them.
+func (k *orderKey) cutModifiers(s string) string {
+	rest, last := lastWord(s)
+	if strings.EqualFold(last, "first") || strings.EqualFold(last, "last") {
+		if r, w := lastWord(rest); strings.EqualFold(w, "nulls") {
+			k.nullsFirst = strings.EqualFold(last, "first")
+			s = r
+		}
+	}
+	rest, last = lastWord(s)
+	switch strings.ToLower(last) {
+	case "asc":
+		s = rest
+	case "desc":
+		k.desc = true
+		s = rest
+	}
+	return s
+}
+
+// lastWord splits s before its last space-separated word.
+func lastWord(s string) (rest, word string) {
+	s = strings.TrimRight(s, " \t")
+	i := strings.LastIndexAny(s, " \t")
+	return s[:i+1], s[i+1:]
+}
+
+// leadingColumn reports the longest run of whole leading words of name
+// that is a column of in.
+func leadingColumn(in *arrow.Schema, name string) (string, bool) {
+	for i := len(name) - 1; i > 0; i-- {
+		if (name[i] == ' ' || name[i] == '\t') && name[i-1] != ' ' && name[i-1] != '\t' {
+			if col := name[:i]; len(in.FieldIndices(col)) > 0 {
+				return col, true
+			}
+		}
+	}
+	return "", false
 }
 
 // keyView reads one sort key column of one batch without interfaces.

@@ -1,0 +1,48 @@
+package colname
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNames(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want []string
+	}{
+		{"a", []string{"a"}},
+		{" a , b ", []string{"a", "b"}},
+		{"unit price, qty", []string{"unit price", "qty"}},
+		{"`unit price`,`a,b`", []string{"unit price", "a,b"}},
+		{"`we``ird`", []string{"we`ird"}},
+		{"` padded `", []string{" padded "}},
+		{"x`y z`", []string{"xy z"}},
+	} {
+		got, err := Names(tc.arg)
+		require.NoError(t, err, tc.arg)
+		assert.Equal(t, tc.want, got, tc.arg)
+	}
+	for _, bad := range []string{"", "a,", ",a", "`a", "a,``", "`a``"} {
+		_, err := Names(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestSplitPositions(t *testing.T) {
+	items, err := Split(" a, `b,c` desc ,d")
+	require.NoError(t, err)
+	assert.Equal(t, []Item{{"a", 1}, {"`b,c` desc", 4}, {"d", 16}}, items)
+}
+
+func TestCutQuoted(t *testing.T) {
+	name, rest, err := CutQuoted("`unit ``price``` desc")
+	require.NoError(t, err)
+	assert.Equal(t, "unit `price`", name)
+	assert.Equal(t, " desc", rest)
+	_, _, err = CutQuoted("`open")
+	assert.Error(t, err)
+	_, _, err = CutQuoted("bare")
+	assert.ErrorIs(t, err, ErrNoName)
+}
