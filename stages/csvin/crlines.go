@@ -27,7 +27,8 @@ func crLineEnds(b []byte, quoting, atEOF bool) (cr, ok bool) {
 				j++
 			}
 			if j == len(b) {
-				return false, atEOF
+				// At the end of the input, CRs alone end its lines.
+				return true, atEOF
 			}
 			return b[j] != '\n', true
 		}

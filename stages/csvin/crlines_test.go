@@ -32,6 +32,8 @@ func TestCRLineEnds(t *testing.T) {
 		{"CRLF stays one line end", "a,b\r\n1,2\r\n3,4\r\n", [][]string{{"1", "2"}, {"3", "4"}}},
 		{"CRCRLF stays one line end", "a,b\r\r\n1,2\r\r\n", [][]string{{"1", "2"}}},
 		{"bom", "\xEF\xBB\xBFa,b\r1,2\r", [][]string{{"1", "2"}}},
+		{"one column: a blank line is a null", "a\r1\r\r2\r", [][]string{{"1"}, {null}, {"2"}}},
+		{"one column: CRs to the end", "a\r\r", [][]string{{null}}},
 	}
 	for _, tt := range tests {
 		for _, oneByte := range []bool{false, true} {

@@ -61,6 +61,14 @@ func FuzzDecode(f *testing.F) {
 		if rows != want {
 			t.Fatalf("encoding/csv reads %d data records (and blank lines where one column), we read %d", want, rows)
 		}
+		// The same input with lone-CR line ends (classic Mac OS) has the
+		// same records (a newline inside quotes becomes a CR there, and
+		// stays data).
+		opts.Mem = mem
+		crRows, err := fuzzRead(ctx, bytes.ReplaceAll(in, []byte("\n"), []byte("\r")), opts)
+		if err != nil || crRows != rows {
+			t.Fatalf("with CR line ends we read %d records (%v), with LF %d", crRows, err, rows)
+		}
 	})
 }
 

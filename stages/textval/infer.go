@@ -85,7 +85,8 @@ func KindOf(dt arrow.DataType) (Kind, bool) {
 //   - a number written with a leading zero before another digit or with a
 //     '+' sign ("02134", "-007", "007.5", "+4420"): an identifier such as a
 //     zip code or a phone number, which a number would print back as 2134
-//     ("0", "0.5" and "-0.5" are numbers);
+//     ("0", "0.5" and "-0.5" are numbers, and "-0" is a float64, which
+//     keeps its sign);
 //   - an integer beyond the int64 range ("12345678901234567890"), which a
 //     float64 would round;
 //   - a timestamp with more than 6 fraction digits outside the range of
@@ -101,6 +102,9 @@ func Classify(v []byte) Kind {
 	if _, ok := ParseInt64(v); ok {
 		if numberAsText(v) {
 			return KindString
+		}
+		if negativeZero(v) {
+			return KindFloat64 // -0, which an integer prints as 0
 		}
 		return KindInt64
 	}
@@ -138,7 +142,7 @@ func Classify(v []byte) Kind {
 func Keeps(k Kind, v []byte) bool {
 	switch k {
 	case KindInt64:
-		return len(v) == 0 || !numberAsText(v)
+		return len(v) == 0 || (!numberAsText(v) && !negativeZero(v))
 	case KindFloat64:
 		if len(v) == 0 || numberAsText(v) {
 			return false
@@ -163,6 +167,12 @@ func numberAsText(v []byte) bool {
 		v = v[1:]
 	}
 	return len(v) > 1 && v[0] == '0' && v[1]-'0' <= 9
+}
+
+// negativeZero reports whether v is "-0", an integer that int64 reads as 0
+// and float64 keeps as -0.
+func negativeZero(v []byte) bool {
+	return len(v) == 2 && v[0] == '-' && v[1] == '0'
 }
 
 // isInteger reports whether v is an optional sign followed by digits.

@@ -39,7 +39,7 @@ func TestClassify(t *testing.T) {
 		{"+4420", KindString},
 		{"+1.5", KindString},
 		{"0", KindInt64},
-		{"-0", KindInt64},
+		{"-0", KindFloat64},
 		{"0.5", KindFloat64},
 		{"-0.5", KindFloat64},
 		{"0e3", KindFloat64},
@@ -80,7 +80,8 @@ func TestInferrer(t *testing.T) {
 		{"zip", []string{"12345", "02134"}, arrow.BinaryTypes.String},
 		{"plus", []string{"1", "+5"}, arrow.BinaryTypes.String},
 		{"float-leading-zero", []string{"1.5", "01.5"}, arrow.BinaryTypes.String},
-		{"zero", []string{"0", "10", "-0"}, arrow.PrimitiveTypes.Int64},
+		{"zero", []string{"0", "10"}, arrow.PrimitiveTypes.Int64},
+		{"negative zero", []string{"0", "10", "-0"}, arrow.PrimitiveTypes.Float64},
 		{"int-beyond-2^53-then-float", []string{"9007199254740993", "1.5"}, arrow.BinaryTypes.String},
 		{"float-then-int-beyond-2^53", []string{"1.5", "9007199254740993"}, arrow.BinaryTypes.String},
 		{"exact-big-int-then-float", []string{"9007199254740992", "1.5"}, arrow.PrimitiveTypes.Float64},
@@ -220,7 +221,8 @@ func TestKeeps(t *testing.T) {
 		{KindInt64, "2134", true},
 		{KindInt64, "-5", true},
 		{KindInt64, "0", true},
-		{KindInt64, "-0", true},
+		{KindInt64, "-0", false},
+		{KindFloat64, "-0", true},
 		{KindInt64, "02134", false},
 		{KindInt64, "-007", false},
 		{KindInt64, "+5", false},
@@ -246,4 +248,44 @@ func TestKeeps(t *testing.T) {
 			assert.Equal(t, tt.want, in.Kinds()[0] == tt.kind, "inference agrees")
 		})
 	}
+}
+
+// FuzzClassify checks that whatever kind Classify picks reads the value
+// without changing it: an int64 prints back as the same text, a float64
+// holds an integer's exact value and has no leading zero or '+', a
+// timestamp keeps every fraction digit.
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"1", "02134", "+5", "-0", "0.5", "12345678901234567890", "9007199254740993",
+		"2026-01-02T03:04:05.123456789Z", "2026-01-02", "true", "1e5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := []byte(s)
+		switch Classify(v) {
+		case KindInt64:
+			x, ok := ParseInt64(v)
+			if !ok || strconv.FormatInt(x, 10) != s {
+				t.Fatalf("int64 %q prints back as %d", s, x)
+			}
+		case KindFloat64:
+			x, ok := ParseFloat64(v)
+			if !ok || !Keeps(KindFloat64, v) {
+				t.Fatalf("float64 %q: ok %v, Keeps false", s, ok)
+			}
+			if exact, isInt := new(big.Int).SetString(s, 10); isInt {
+				got, _ := big.NewFloat(x).Int(nil)
+				if exact.Cmp(got) != 0 {
+					t.Fatalf("float64 %q reads as %v", s, x)
+				}
+			}
+		case KindTimestamp:
+			if _, ok := ParseTimestamp(v); !ok {
+				t.Fatalf("timestamp %q does not parse", s)
+			}
+		case KindTimestampNano:
+			if _, ok := ParseTimestampNano(v); !ok {
+				t.Fatalf("timestamp_ns %q does not parse", s)
+			}
+		}
+	})
 }
