@@ -1,6 +1,7 @@
 package csvin
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,4 +164,70 @@ func TestValueChangedAfterSampleFails(t *testing.T) {
 	_, got, err = readString(t, "zip\n02134\n+5\n", Options{Schema: spec, Mem: checkedMem(t)})
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{{"2134"}, {"5"}}, got)
+}
+
+// TestOneColumnBlankLinesAreNulls reads a one-column input whose blank
+// lines (after the header) are nulls at many chunk bounds: the rows are
+// those of a line-by-line reference, and no batch exceeds BatchRows.
+func TestOneColumnBlankLinesAreNulls(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for round := range 50 {
+		var b strings.Builder
+		b.WriteString("\n\r\nv\n") // blank lines before the header are skipped
+		var want [][]string
+		for range r.IntN(200) {
+			switch r.IntN(4) {
+			case 0:
+				b.WriteString("\n")
+				want = append(want, []string{null})
+			case 1:
+				b.WriteString("\r\n")
+				want = append(want, []string{null})
+			case 2:
+				b.WriteString("\"\"\n")
+				want = append(want, []string{""})
+			default:
+				s := "x" + strconv.Itoa(r.IntN(100))
+				b.WriteString(s + "\n")
+				want = append(want, []string{s})
+			}
+		}
+		in := b.String()
+		for _, rows := range []int{1, 2, 3, 1000} {
+			for _, bytes := range []int{1, 8, 64, 0} {
+				mem := checkedMem(t)
+				got, biggest := readBatches(t, in, Options{BatchRows: rows, BatchBytes: bytes, Mem: mem})
+				if want == nil {
+					want = [][]string{}
+				}
+				require.Equal(t, want, got, "round %d rows %d bytes %d: %q", round, rows, bytes, in)
+				require.LessOrEqual(t, biggest, rows)
+				// The count path agrees.
+				_, counted, err := readProjected(t, []Input{{Name: "in.csv", R: strings.NewReader(in)}}, Options{BatchRows: rows, BatchBytes: bytes, Mem: mem}, []string{})
+				require.NoError(t, err)
+				require.Len(t, counted, len(want))
+			}
+		}
+	}
+}
+
+// readBatches reads in and returns its rows and the largest batch's size.
+func readBatches(t *testing.T, in string, opts Options) ([][]string, int) {
+	t.Helper()
+	src, err := NewSource(t.Context(), []Input{{Name: "in.csv", R: strings.NewReader(in)}}, opts)
+	require.NoError(t, err)
+	defer src.Close()
+	dec := src.NewDecoder()
+	rows := [][]string{}
+	largest := 0
+	for _, c := range chunks(t, src) {
+		rec, err := dec.Decode(t.Context(), c)
+		require.NoError(t, err)
+		if rec != nil {
+			largest = max(largest, int(rec.NumRows()))
+			rows = rowsOf(rows, rec)
+			rec.Release()
+		}
+	}
+	return rows, largest
 }
