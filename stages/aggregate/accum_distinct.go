@@ -44,7 +44,7 @@ type distinctAcc struct {
 }
 
 func newDistinctAcc(dt arrow.DataType) *distinctAcc {
-	k, _ := kindOf(dt)
+	k, _ := valueKindOf(dt)
 	return &distinctAcc{kind: k, ints: map[groupInt]struct{}{}, strs: map[groupStr]struct{}{}}
 }
 
@@ -95,7 +95,7 @@ func (a *distinctAcc) update(gids []uint32, lo int) error {
 func (a *distinctAcc) ints64(col arrow.Array) []int64 {
 	if a.kind == kindInt {
 		vals := int64s(col, a.iscratch)
-		if !isZeroCopyInt(col) {
+		if !isZeroCopyInt(col) && !isUnsigned(col.DataType()) {
 			a.iscratch = vals
 		}
 		return vals
@@ -173,7 +173,7 @@ func (a *hllAcc) bind(col arrow.Array, _ uint64) {
 		}
 	default:
 		a.ivals = int64s(col, a.iscratch)
-		if !isZeroCopyInt(col) {
+		if !isZeroCopyInt(col) && !isUnsigned(col.DataType()) {
 			a.iscratch = a.ivals
 		}
 	}

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"bytes"
 	"cmp"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -24,6 +25,9 @@ type pickAcc struct {
 	mode pickMode
 	kind kind
 	dt   arrow.DataType
+	// flip is xored into int64 bits before they are compared: the sign
+	// bit for uint64 input, so that its bits order as unsigned.
+	flip int64
 
 	has      []bool
 	at       []pos // for first and last
@@ -45,8 +49,12 @@ type pickAcc struct {
 }
 
 func newPickAcc(mode pickMode, dt arrow.DataType) *pickAcc {
-	k, _ := kindOf(dt)
-	return &pickAcc{mode: mode, kind: k, dt: dt}
+	k, _ := valueKindOf(dt)
+	a := &pickAcc{mode: mode, kind: k, dt: dt}
+	if isUnsigned(dt) {
+		a.flip = math.MinInt64
+	}
+	return a
 }
 
 func (a *pickAcc) grow(n int) {
@@ -100,7 +108,7 @@ func (a *pickAcc) bind(col arrow.Array, seq uint64) {
 	switch a.kind {
 	case kindInt:
 		a.ivals = int64s(col, a.iscratch)
-		if !isZeroCopyInt(col) {
+		if !isZeroCopyInt(col) && !isUnsigned(col.DataType()) {
 			a.iscratch = a.ivals
 		}
 	case kindFloat:
@@ -119,14 +127,14 @@ func (a *pickAcc) update(gids []uint32, lo int) error {
 	seq := a.seq
 	switch a.kind {
 	case kindInt:
-		vals := a.ivals[lo : lo+len(gids)]
+		vals, flip := a.ivals[lo:lo+len(gids)], a.flip
 		for i, g := range gids {
 			if !v.ok(i) {
 				continue
 			}
 			c := 0
 			if compare {
-				c = cmp.Compare(vals[i], a.ints[g])
+				c = cmp.Compare(vals[i]^flip, a.ints[g]^flip)
 			}
 			if p := (pos{seq, uint32(lo + i)}); a.wins(g, c, p) {
 				a.ints[g] = vals[i]
@@ -183,7 +191,7 @@ func (a *pickAcc) merge(src accumulator, gids []uint32) error {
 		c := 0
 		switch a.kind {
 		case kindInt:
-			c = cmp.Compare(b.ints[i], a.ints[g])
+			c = cmp.Compare(b.ints[i]^a.flip, a.ints[g]^a.flip)
 		case kindFloat:
 			c = cmp.Compare(b.floats[i], a.floats[g])
 		default:

@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -9,19 +8,22 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
 )
 
-// ExactQuantileMax is the number of values up to which a group's quantiles
-// are exact (all values kept, 8 bytes each). Beyond it the group switches
-// to a t-digest (sketch.TDigest, compression 200, ~20 KiB): rank error
-// under 0.5 % at the median and 0.05 % at p99.
-const ExactQuantileMax = 4096
+// ApproxExactMax is the number of values up to which a group's approximate
+// quantiles (approx_median, approx_quantile, approx_pNN) are in fact exact
+// (all values kept, 8 bytes each). Beyond it the group switches to a
+// t-digest (sketch.TDigest, compression 200, ~20 KiB): rank error under
+// 0.5 % at the median and 0.05 % at p99, and, with several workers, last
+// digits that depend on how the batches were split. The exact quantiles
+// are quantAcc's.
+const ApproxExactMax = 4096
 
 // tdigestBytes is the memory accounted for one group's t-digest.
 const tdigestBytes = 20 << 10
 
-// quantAcc keeps what the quantiles of one column need; every quantile
-// output over that column (median, p99, quantile(col, q)...) shares it.
-// Nulls and NaN are skipped.
-type quantAcc struct {
+// approxQuantAcc keeps what the approximate quantiles of one column need;
+// every approximate quantile output over that column shares it. Nulls and
+// NaN are skipped.
+type approxQuantAcc struct {
 	raw      [][]float64
 	sorted   []bool
 	td       []*sketch.TDigest
@@ -35,19 +37,19 @@ type quantAcc struct {
 	valid validity
 }
 
-func (a *quantAcc) grow(n int) {
+func (a *approxQuantAcc) grow(n int) {
 	a.raw = growZero(a.raw, n)
 	a.sorted = growZero(a.sorted, n)
 	a.td = growZero(a.td, n)
 }
 
-func (a *quantAcc) add(g uint32, x float64) {
+func (a *approxQuantAcc) add(g uint32, x float64) {
 	if d := a.td[g]; d != nil {
 		d.Add(x)
 		return
 	}
 	r := a.raw[g]
-	if len(r) < ExactQuantileMax {
+	if len(r) < ApproxExactMax {
 		old := cap(r)
 		a.raw[g] = append(r, x)
 		a.rawBytes += int64(cap(a.raw[g])-old) * 8
@@ -64,7 +66,7 @@ func (a *quantAcc) add(g uint32, x float64) {
 	a.tdBytes += tdigestBytes
 }
 
-func (a *quantAcc) bind(col arrow.Array, _ uint64) {
+func (a *approxQuantAcc) bind(col arrow.Array, _ uint64) {
 	a.vals = numbers(col, a.fscratch, a.iscratch)
 	if col.DataType().ID() != arrow.FLOAT64 {
 		a.fscratch = a.vals
@@ -72,7 +74,7 @@ func (a *quantAcc) bind(col arrow.Array, _ uint64) {
 	a.valid = validityOf(col)
 }
 
-func (a *quantAcc) update(gids []uint32, lo int) error {
+func (a *approxQuantAcc) update(gids []uint32, lo int) error {
 	vals := a.vals[lo : lo+len(gids)]
 	v := a.valid.from(lo)
 	for i, g := range gids {
@@ -83,8 +85,8 @@ func (a *quantAcc) update(gids []uint32, lo int) error {
 	return nil
 }
 
-func (a *quantAcc) merge(src accumulator, gids []uint32) error {
-	b := src.(*quantAcc)
+func (a *approxQuantAcc) merge(src accumulator, gids []uint32) error {
+	b := src.(*approxQuantAcc)
 	for i := range b.raw {
 		g := gids[i]
 		if d := b.td[i]; d != nil {
@@ -107,15 +109,13 @@ func (a *quantAcc) merge(src accumulator, gids []uint32) error {
 	return nil
 }
 
-func (a *quantAcc) bytes() int64 {
+func (a *approxQuantAcc) bytes() int64 {
 	return int64(cap(a.raw))*33 + a.rawBytes + a.tdBytes
 }
 
 // quantile returns group g's q-quantile; ok is false for a group without
-// values. Exact quantiles interpolate linearly between the two nearest
-// ranks (q·(n-1), like numpy's default), so the median of an even count is
-// the mean of the middle two.
-func (a *quantAcc) quantile(g uint32, q float64) (float64, bool) {
+// values. Up to ApproxExactMax values it is the exact one (see quantAcc).
+func (a *approxQuantAcc) quantile(g uint32, q float64) (float64, bool) {
 	if d := a.td[g]; d != nil {
 		return d.Quantile(q), true
 	}
@@ -127,11 +127,9 @@ func (a *quantAcc) quantile(g uint32, q float64) (float64, bool) {
 		slices.Sort(r)
 		a.sorted[g] = true
 	}
-	p := q * float64(len(r)-1)
-	lo := math.Floor(p)
-	i := int(lo)
-	if i+1 >= len(r) {
-		return r[len(r)-1], true
+	i, frac := position(len(r), q)
+	if frac == 0 {
+		return r[i], true
 	}
-	return r[i] + (r[i+1]-r[i])*(p-lo), true
+	return interpolate(r[i], r[i+1], frac), true
 }

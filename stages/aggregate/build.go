@@ -49,6 +49,8 @@ func appendInts(b array.Builder, order []uint32, vals []int64, valid validFunc) 
 			b.UnsafeAppend(int16(v))
 		case *array.Int8Builder:
 			b.UnsafeAppend(int8(v))
+		case *array.Uint64Builder:
+			b.UnsafeAppend(uint64(v))
 		case *array.Uint32Builder:
 			b.UnsafeAppend(uint32(v))
 		case *array.Uint16Builder:

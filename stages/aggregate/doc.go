@@ -35,15 +35,20 @@
 // and state row), not one per aggregate. The other states (min/max,
 // first/last, distinct sets, sketches) keep slices of their own.
 //
-// Every state merges: counts and integer sums add, float sums are Neumaier
-// compensated (so they do not depend on the worker count beyond the last
-// bit), means are compensated sums over counts, var/stddev merge count,
-// mean and M2 pairwise (Chan et al.), min/max/first/last compare values or
-// input positions, count_distinct unions exact sets,
-// approx_count_distinct takes the register-wise max of HyperLogLog
-// sketches (sketch.HLL, precision 14, ~0.81 % standard error) and
-// quantiles keep up to ExactQuantileMax raw values per group (exact) and
-// merge t-digests beyond (sketch.TDigest, rank error < 0.5 % at the median,
+// Every state merges: integer sums and means add 128-bit totals (exact,
+// so independent of order and worker count; a total outside the output
+// type is an error at Finish), float sums are Neumaier compensated (so
+// they do not depend on the worker count beyond the last bit; ±Inf and
+// NaN as IEEE 754 gives them for the exact sum), means are sums over
+// counts, var/stddev merge count, mean and M2 pairwise (Chan et al.),
+// min/max/first/last compare values (uint64 as unsigned) or input
+// positions, count_distinct unions exact sets, approx_count_distinct takes
+// the register-wise max of HyperLogLog sketches (sketch.HLL, precision 14,
+// ~0.81 % standard error), the exact quantiles (median, pNN, quantile)
+// keep every value, spilled as sorted runs beyond half the memory cap and
+// merged at Finish (see quantAcc), and approx_median, approx_pNN and
+// approx_quantile keep up to ApproxExactMax values per group and merge
+// t-digests beyond (sketch.TDigest, rank error < 0.5 % at the median,
 // < 0.05 % at p99).
 //
 // Output order is the order of each group's first row in the input, the
@@ -76,5 +81,6 @@
 // only atomic memory counters; Finish runs after all of them. Workers that
 // hold Arrow memory or temp files (sort, top) release them when the run's
 // ctx is cancelled before Finish. State above verb.Env.MaxMemory is an
-// error wrapping ErrMemory (group-by, distinct) or a spill (sort).
+// error wrapping ErrMemory (group-by, distinct) or a spill (sort, and the
+// exact quantiles' values in a group-by).
 package aggregate

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -32,6 +33,8 @@ type groupBy struct {
 	groups atomic.Int64
 	// seq numbers batches when the pipeline does not (see batchSeq).
 	seq atomic.Uint64
+	// spill is where exact quantiles spill; nil without a cap.
+	spill *quantSpill
 }
 
 // partial is one worker's hash table and accumulators, and the state rows
@@ -45,8 +48,12 @@ type partial struct {
 func (g *groupBy) newPartial() *partial {
 	p := &partial{tab: newTable(g.plan.keyType), rows: &stateRows{stride: g.plan.stride}}
 	off := 0
-	for _, a := range g.plan.accs {
-		p.accs = append(p.accs, a.make(rowSlot{p.rows, off}))
+	for i, a := range g.plan.accs {
+		acc := a.make(rowSlot{p.rows, off})
+		if q, ok := acc.(*quantAcc); ok {
+			q.qs, q.spill = g.plan.quantQs[i], g.spill
+		}
+		p.accs = append(p.accs, acc)
 		off += a.words
 	}
 	return p
@@ -93,6 +100,9 @@ func batchSeq(ctx context.Context, fallback *atomic.Uint64) uint64 {
 
 func (w *groupWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
+	if w.g.spill != nil {
+		w.g.spill.watch(ctx)
+	}
 	seq := batchSeq(ctx, &w.g.seq)
 	n := int(in.NumRows())
 	if n == 0 {
@@ -154,6 +164,10 @@ func (g *groupBy) checkCap(total, groups int64) error {
 // finish merges the workers' partials into one, in worker order, and emits
 // the groups in order of first appearance in the input.
 func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
+	if g.spill != nil {
+		g.spill.watch(ctx)
+		defer g.spill.removeAll()
+	}
 	final := g.newPartial()
 	var finalBytes int64
 	for _, pw := range workers {
@@ -198,7 +212,11 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 			return context.Cause(ctx)
 		}
 		chunk := order[lo:min(lo+MaxBatchRows, len(order))]
-		if err := emit(g.build(final, chunk)); err != nil {
+		rec, err := g.build(final, chunk)
+		if err != nil {
+			return err
+		}
+		if err := emit(rec); err != nil {
 			return err
 		}
 	}
@@ -276,16 +294,24 @@ func (p *partial) mergeAccs(src *partial, gids []uint32) error {
 }
 
 // build makes one output batch for the groups in order.
-func (g *groupBy) build(p *partial, order []uint32) arrow.RecordBatch {
+func (g *groupBy) build(p *partial, order []uint32) (arrow.RecordBatch, error) {
 	cols := p.tab.keyArrays(g.mem, order)
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
 	for _, o := range g.plan.outs {
-		cols = append(cols, o.build(p.accs[o.acc], g.mem, order))
+		col, err := o.build(p.accs[o.acc], g.mem, order)
+		if err != nil {
+			if ge, ok := err.(*groupError); ok && len(g.plan.keyIdx) > 0 {
+				return nil, fmt.Errorf("%s: %s of group %s: %w", g.name, o.text, g.describeGroup(p, ge.g), err)
+			}
+			return nil, fmt.Errorf("%s: %s: %w", g.name, o.text, err)
+		}
+		cols = append(cols, col)
 	}
-	rec := array.NewRecordBatch(g.plan.schema, cols, int64(len(order)))
-	for _, c := range cols {
-		c.Release()
-	}
-	return rec
+	return array.NewRecordBatch(g.plan.schema, cols, int64(len(order))), nil
 }
 
 // newGroupBy builds the group-by stage for keys (none: the whole stream is
@@ -296,6 +322,11 @@ func newGroupBy(env verb.Env, name string, in *arrow.Schema, keys []string, call
 		return pipeline.Stage{}, nil, err
 	}
 	g := &groupBy{name: name, plan: p, mem: env.Mem, cap: env.MaxMemory}
+	workers := env.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g.spill = newQuantSpill(env.TempDir, env.MaxMemory, workers, len(p.quantQs))
 	if g.mem == nil {
 		g.mem = memory.DefaultAllocator
 	}

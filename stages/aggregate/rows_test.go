@@ -35,7 +35,9 @@ func feedBlocks(t *testing.T, g *groupBy, batches []arrow.RecordBatch, block fun
 		}
 		require.NoError(t, p.update(g.plan, rec, uint64(seq), gids[:n], b))
 	}
-	return g.build(p, identity(p.tab.n))
+	rec, err := g.build(p, identity(p.tab.n))
+	require.NoError(t, err)
+	return rec
 }
 
 // Updating a batch in blocks of any size (and touching the state rows
@@ -102,7 +104,7 @@ func TestSharedRowsDoNotClobber(t *testing.T) {
 	require.NoError(t, err)
 	pl, err := newPlan(testSchema, []string{"v_int"}, calls)
 	require.NoError(t, err)
-	require.Equal(t, 1+1+1+1+3+3+3+3+3+1+0+1, pl.stride, "words of the shared rows")
+	require.Equal(t, 1+1+3+3+3+3+3+3+3+1+0+3, pl.stride, "words of the shared rows")
 
 	all := run(strings.Join(aggs, ", "))
 	defer releaseAll(all)
@@ -155,7 +157,9 @@ func TestBlockwiseMergeMatchesWhole(t *testing.T) {
 				require.NoError(t, a.merge(src.accs[i], gids))
 			}
 		}
-		return g.build(dst, identity(dst.tab.n))
+		rec, err := g.build(dst, identity(dst.tab.n))
+		require.NoError(t, err)
+		return rec
 	}
 	whole, blocks := merged(false), merged(true)
 	defer whole.Release()

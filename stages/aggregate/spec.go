@@ -3,7 +3,6 @@ package aggregate
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +24,9 @@ type plan struct {
 	schema  *arrow.Schema
 	// stride is the width of the state rows the accumulators share.
 	stride int
+	// quantQs are the fractions asked of each exact quantile accumulator
+	// (by index in accs), in the order of the outputs that read them.
+	quantQs map[int][]float64
 }
 
 type accSpec struct {
@@ -36,8 +38,11 @@ type accSpec struct {
 }
 
 type outSpec struct {
-	acc   int
-	build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array
+	acc  int
+	text string // the call, for errors: "sum(qty)"
+	// build makes the output column for the groups in order; an error
+	// about one group is a *groupError.
+	build func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error)
 }
 
 // aggCall is one parsed item of an aggregate list: fn(col[, q]) [as name].
@@ -99,20 +104,30 @@ func splitTop(s string) []string {
 }
 
 // Functions returns the aggregate functions, as they are called.
+//
+// sum of integers is exact (128-bit) and an error when the total does not
+// fit int64 (uint64 for uint64 columns); var and stddev are the sample
+// ones (null under two values). median, pNN (p0..p100) and quantile are
+// exact: the values sorted, position q·(n-1), linear interpolation (DuckDB's
+// quantile_cont), spilling to disk beyond the memory cap; approx_median,
+// approx_pNN and approx_quantile estimate them with a t-digest past 4096
+// values a group, in bounded memory.
 func Functions() []string {
 	return []string{
 		"count()", "count(col)", "sum(col)", "mean(col)", "avg(col)", "var(col)", "stddev(col)",
 		"min(col)", "max(col)", "first(col)", "last(col)", "count_distinct(col)",
 		"approx_count_distinct(col)", "median(col)", "pNN(col)", "quantile(col, q)",
+		"approx_median(col)", "approx_pNN(col)", "approx_quantile(col, q)",
 	}
 }
 
-// functionNames returns the names of Functions but pNN, each once.
+// functionNames returns the names of Functions but the pNN forms, each
+// once.
 func functionNames() []string {
 	var names []string
 	for _, f := range Functions() {
 		name, _, _ := strings.Cut(f, "(")
-		if name != "pNN" && (len(names) == 0 || names[len(names)-1] != name) {
+		if !strings.HasSuffix(name, "pNN") && (len(names) == 0 || names[len(names)-1] != name) {
 			names = append(names, name)
 		}
 	}
@@ -121,7 +136,26 @@ func functionNames() []string {
 
 // knownFunction reports whether fn is an aggregate function.
 func knownFunction(fn string) bool {
-	return len(fn) > 1 && fn[0] == 'p' && isDigits(fn[1:]) || slices.Contains(functionNames(), fn)
+	_, ok := percentile(fn)
+	return ok || slices.Contains(functionNames(), fn)
+}
+
+// percentile returns NN for pNN or approx_pNN.
+func percentile(fn string) (string, bool) {
+	fn = strings.TrimPrefix(fn, "approx_")
+	if len(fn) > 1 && fn[0] == 'p' && isDigits(fn[1:]) {
+		return fn[1:], true
+	}
+	return "", false
+}
+
+// isQuantile reports whether fn is an exact or approximate quantile, and
+// which.
+func isQuantile(fn string) (quantile, approx bool) {
+	approx = strings.HasPrefix(fn, "approx_")
+	base := strings.TrimPrefix(fn, "approx_")
+	_, pNN := percentile(fn)
+	return pNN || base == "median" || base == "quantile", approx
 }
 
 func parseCall(item string) (aggCall, error) {
@@ -154,21 +188,22 @@ func parseCall(item string) (aggCall, error) {
 		}
 		c.name = unquote(f[1])
 	}
+	nn, pNN := percentile(c.fn)
 	switch {
-	case c.fn == "quantile":
+	case c.fn == "quantile" || c.fn == "approx_quantile":
 		if len(args) != 2 {
-			return c, errors.New("quantile takes a column and a fraction: quantile(col, 0.9)")
+			return c, fmt.Errorf("%s takes a column and a fraction: %s(col, 0.9)", c.fn, c.fn)
 		}
 		q, err := strconv.ParseFloat(args[1], 64)
 		if err != nil || q < 0 || q > 1 {
 			return c, fmt.Errorf("quantile fraction %q is not a number in [0, 1]", args[1])
 		}
 		c.q = q
-	case c.fn == "median":
+	case c.fn == "median" || c.fn == "approx_median":
 		c.q = 0.5
-	case len(c.fn) > 1 && c.fn[0] == 'p' && isDigits(c.fn[1:]):
-		p, _ := strconv.Atoi(c.fn[1:])
-		if p > 100 {
+	case pNN:
+		p, err := strconv.Atoi(nn)
+		if err != nil || p > 100 {
 			return c, fmt.Errorf("percentile %s is over 100", c.fn)
 		}
 		c.q = float64(p) / 100
@@ -188,11 +223,12 @@ func defaultName(c aggCall) string {
 	if c.fn == "count" && c.col == "" {
 		return "count"
 	}
-	if c.fn == "quantile" {
+	if c.fn == "quantile" || c.fn == "approx_quantile" {
+		prefix := strings.TrimSuffix(c.fn, "quantile")
 		if p := c.q * 100; p == float64(int(p)) {
-			return "p" + strconv.Itoa(int(p)) + "_" + c.col
+			return prefix + "p" + strconv.Itoa(int(p)) + "_" + c.col
 		}
-		return "q" + strconv.FormatFloat(c.q, 'f', -1, 64) + "_" + c.col
+		return prefix + "q" + strconv.FormatFloat(c.q, 'f', -1, 64) + "_" + c.col
 	}
 	return c.fn + "_" + c.col
 }
@@ -242,7 +278,7 @@ func columnIndex(in *arrow.Schema, name string) (int, error) {
 func isNumeric(dt arrow.DataType) bool {
 	switch dt.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
-		arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL:
+		arrow.UINT64, arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL:
 		return true
 	}
 	return false
@@ -270,7 +306,7 @@ func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
 		p.keyType = append(p.keyType, f.Type)
 		fields = append(fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: true})
 	}
-	quantAccs := map[int]int{}
+	quantAccs := map[quantKey]int{}
 	for _, c := range calls {
 		if seen[c.name] {
 			return nil, fmt.Errorf("aggregate %q: output column %q already exists (use \"as name\")", c.text, c.name)
@@ -291,8 +327,14 @@ func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
 	return p, nil
 }
 
+// quantKey names the quantile accumulator of a column, exact or not.
+type quantKey struct {
+	col    int
+	approx bool
+}
+
 // add plans one aggregate call and returns its output type.
-func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.DataType, error) {
+func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[quantKey]int) (arrow.DataType, error) {
 	col := -1
 	var dt arrow.DataType
 	if c.col != "" {
@@ -301,13 +343,13 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 			return nil, err
 		}
 		col, dt = i, in.Field(i).Type
-		if _, err := kindOf(dt); err != nil {
+		if _, err := valueKindOf(dt); err != nil {
 			return nil, err
 		}
 	}
 	var k kind
 	if dt != nil {
-		k, _ = kindOf(dt)
+		k, _ = valueKindOf(dt)
 	}
 	numeric := func() error {
 		if !isNumeric(dt) {
@@ -319,8 +361,13 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		p.accs = append(p.accs, accSpec{col: col, words: words, make: mk})
 		return len(p.accs) - 1
 	}
+	outErr := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error)) {
+		p.outs = append(p.outs, outSpec{acc: acc, text: c.text, build: build})
+	}
 	out := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array) {
-		p.outs = append(p.outs, outSpec{acc: acc, build: build})
+		outErr(acc, func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error) {
+			return build(a, mem, order), nil
+		})
 	}
 	i64 := arrow.PrimitiveTypes.Int64
 	f64 := arrow.PrimitiveTypes.Float64
@@ -337,29 +384,37 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 			return nil, err
 		}
 		if k == kindInt {
-			acc := newAcc(1, func(at rowSlot) accumulator { return &sumIntAcc{rowSlot: at} })
-			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
-				s := a.(*sumIntAcc)
-				return computedInts(mem, order, func(g uint32) (int64, bool) { return s.sum(g), s.hasValue(g) })
+			acc := newAcc(3, func(at rowSlot) accumulator { return newIsumAcc(at, dt) })
+			outDt := i64
+			if isUnsigned(dt) {
+				outDt = arrow.PrimitiveTypes.Uint64
+			}
+			outErr(acc, func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error) {
+				return a.(*isumAcc).build(mem, outDt, order)
 			})
-			return i64, nil
+			return outDt, nil
 		}
 		acc := newAcc(3, func(at rowSlot) accumulator { return &fsumAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*fsumAcc)
-			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.total(g), s.count(g) > 0 })
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { s := s.at(g); return s.total(), s.count() > 0 })
 		})
 		return f64, nil
 	case "mean", "avg":
 		if err := numeric(); err != nil {
 			return nil, err
 		}
+		if k == kindInt {
+			acc := newAcc(3, func(at rowSlot) accumulator { return newIsumAcc(at, dt) })
+			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+				return computedFloats(mem, order, a.(*isumAcc).mean)
+			})
+			return f64, nil
+		}
 		acc := newAcc(3, func(at rowSlot) accumulator { return &fsumAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*fsumAcc)
-			return computedFloats(mem, order, func(g uint32) (float64, bool) {
-				return s.total(g) / float64(s.count(g)), s.count(g) > 0
-			})
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { s := s.at(g); return s.mean(), s.count() > 0 })
 		})
 		return f64, nil
 	case "var", "stddev":
@@ -370,13 +425,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		acc := newAcc(3, func(at rowSlot) accumulator { return &varAcc{rowSlot: at} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 			s := a.(*varAcc)
-			return computedFloats(mem, order, func(g uint32) (float64, bool) {
-				v, ok := s.variance(g)
-				if std {
-					v = math.Sqrt(v)
-				}
-				return v, ok
-			})
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.variance(g, std) })
 		})
 		return f64, nil
 	case "min", "max", "first", "last":
@@ -400,19 +449,40 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[int]int) (arrow.Da
 		})
 		return i64, nil
 	}
-	if c.fn == "median" || c.fn == "quantile" || c.fn[0] == 'p' && isDigits(c.fn[1:]) {
+	if quantile, approx := isQuantile(c.fn); quantile {
 		if err := numeric(); err != nil {
 			return nil, err
 		}
-		acc, ok := quantAccs[col]
+		q := c.q
+		key := quantKey{col, approx}
+		if approx {
+			acc, ok := quantAccs[key]
+			if !ok {
+				acc = newAcc(0, func(rowSlot) accumulator { return &approxQuantAcc{} })
+				quantAccs[key] = acc
+			}
+			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+				s := a.(*approxQuantAcc)
+				return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.quantile(g, q) })
+			})
+			return f64, nil
+		}
+		acc, ok := quantAccs[key]
 		if !ok {
 			acc = newAcc(0, func(rowSlot) accumulator { return &quantAcc{} })
-			quantAccs[col] = acc
+			quantAccs[key] = acc
 		}
-		q := c.q
-		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+		if p.quantQs == nil {
+			p.quantQs = map[int][]float64{}
+		}
+		qi := len(p.quantQs[acc])
+		p.quantQs[acc] = append(p.quantQs[acc], q)
+		outErr(acc, func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error) {
 			s := a.(*quantAcc)
-			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.quantile(g, q) })
+			if err := s.finish(); err != nil {
+				return nil, err
+			}
+			return computedFloats(mem, order, func(g uint32) (float64, bool) { return s.result(g, qi) }), nil
 		})
 		return f64, nil
 	}

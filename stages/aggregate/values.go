@@ -37,6 +37,22 @@ func kindOf(dt arrow.DataType) (kind, error) {
 	return 0, fmt.Errorf("unsupported column type %s", dt)
 }
 
+// valueKindOf is kindOf for an aggregated column, which may also be
+// uint64: read as int64 bits (see int64s) by the aggregates that only
+// compare bits for equality, and as unsigned by those that order or add
+// (see isUnsigned). Group keys and sort keys go through kindOf, which
+// rejects uint64 rather than order it as signed.
+func valueKindOf(dt arrow.DataType) (kind, error) {
+	if dt.ID() == arrow.UINT64 {
+		return kindInt, nil
+	}
+	return kindOf(dt)
+}
+
+// isUnsigned reports whether a kindInt column holds uint64 values, whose
+// int64 bits (see int64s) must be read as unsigned.
+func isUnsigned(dt arrow.DataType) bool { return dt.ID() == arrow.UINT64 }
+
 // validity reads a column's null bitmap without a method call per row.
 type validity struct {
 	bits []byte // nil when the column has no nulls
@@ -61,12 +77,16 @@ func (v validity) ok(i int) bool {
 }
 
 // int64s returns the values of a kindInt column as int64, zero-copy for
-// 64-bit types and widened into scratch for the others.
+// 64-bit types and widened into scratch for the others; uint64 values
+// come back as their bits (2^64-1 as -1).
 func int64s(arr arrow.Array, scratch []int64) []int64 {
 	n := arr.Len()
 	switch a := arr.(type) {
 	case *array.Int64:
 		return a.Int64Values()
+	case *array.Uint64:
+		v := a.Uint64Values()
+		return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
 	case *array.Timestamp:
 		v := a.TimestampValues()
 		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
@@ -150,6 +170,12 @@ func numbers(arr arrow.Array, fscratch []float64, iscratch []int64) []float64 {
 	}
 	ints := int64s(arr, iscratch)
 	out := grow(fscratch, len(ints))
+	if isUnsigned(arr.DataType()) {
+		for i, x := range ints {
+			out[i] = float64(uint64(x))
+		}
+		return out
+	}
 	for i, x := range ints {
 		out[i] = float64(x)
 	}
