@@ -26,7 +26,10 @@
 // string; a column without a value in the sample is a string column, so a
 // header-only input gives string columns and no rows. Inference never picks
 // a type that changes a sampled value: "02134", "+5" and
-// "12345678901234567890" make string columns (see textval.Classify). Options.Schema
+// "12345678901234567890" make string columns (see textval.Classify). A
+// float with more than 17 significant digits is read as the nearest
+// float64 (as DuckDB reads it as DOUBLE) and printed back in the shortest
+// form that reads back as that float64. Options.Schema
 // overrides the types of the columns it names.
 //
 // The sample ends after SampleRows records or at the end of the first
