@@ -17,8 +17,11 @@ import (
 // sorter is the sort stage's single worker. It buffers batches until their
 // size passes the memory cap, then sorts the buffer into a run on disk.
 // Finish sorts in memory when nothing was spilled, else merges the runs.
+// With a limit (a large top N) only the first limit rows of each run and
+// of the result are kept.
 type sorter struct {
 	keys    []orderKey
+	limit   int // 0: every row
 	schema  *arrow.Schema
 	mem     memory.Allocator
 	cap     int64
@@ -87,6 +90,15 @@ func (s *sorter) sortedRefs() []rowRef {
 	return out
 }
 
+// limited cuts sorted refs to the limit: rows past it in one part of the
+// input cannot be among the first limit rows of the whole.
+func (s *sorter) limited(refs []rowRef) []rowRef {
+	if s.limit > 0 && len(refs) > s.limit {
+		return refs[:s.limit]
+	}
+	return refs
+}
+
 func (s *sorter) recs() []arrow.RecordBatch {
 	out := make([]arrow.RecordBatch, len(s.buf))
 	for i, b := range s.buf {
@@ -106,8 +118,9 @@ func (s *sorter) releaseBuf() {
 func (s *sorter) spill(ctx context.Context) error {
 	if s.runs == nil {
 		s.runs = newRunFiles(s.tempDir, s.cap)
+		s.runs.limit = s.limit
 	}
-	refs := s.sortedRefs()
+	refs := s.limited(s.sortedRefs())
 	recs := s.recs()
 	err := s.runs.write(ctx, s.schema, s.mem, func(yield func(arrow.RecordBatch) error) error {
 		for lo := 0; lo < len(refs); lo += runBatchRows {
@@ -139,7 +152,7 @@ func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 	defer s.guard.done()
 	defer s.cleanup()
 	if s.runs == nil {
-		refs := s.sortedRefs()
+		refs := s.limited(s.sortedRefs())
 		recs := s.recs()
 		for lo := 0; lo < len(refs); lo += MaxBatchRows {
 			if ctx.Err() != nil {

@@ -32,6 +32,9 @@ type runFiles struct {
 	// fanIn is the most runs one merge reads at once; more runs are first
 	// merged fanIn at a time into longer runs.
 	fanIn int
+	// limit, when above 0, stops every merge after that many rows (top N):
+	// the rows after them cannot be in the result.
+	limit int
 }
 
 // mergeRunBytes is what one open run costs during a merge: its read
@@ -187,7 +190,7 @@ func (r *runFiles) merge(ctx context.Context, keys []orderKey, schema *arrow.Sch
 			return err
 		}
 	}
-	return mergeRuns(ctx, r.paths, keys, schema, mem, MaxBatchRows, emit)
+	return mergeRuns(ctx, r.paths, keys, schema, mem, MaxBatchRows, r.limit, emit)
 }
 
 // mergePass replaces each group of fanIn consecutive runs by one run.
@@ -203,7 +206,7 @@ func (r *runFiles) mergePass(ctx context.Context, keys []orderKey, schema *arrow
 			continue
 		}
 		err := r.write(ctx, schema, mem, func(yield func(arrow.RecordBatch) error) error {
-			return mergeRuns(ctx, group, keys, schema, mem, runBatchRows, func(rec arrow.RecordBatch) error {
+			return mergeRuns(ctx, group, keys, schema, mem, runBatchRows, r.limit, func(rec arrow.RecordBatch) error {
 				defer rec.Release()
 				return yield(rec)
 			})
@@ -222,9 +225,10 @@ func (r *runFiles) mergePass(ctx context.Context, keys []orderKey, schema *arrow
 }
 
 // mergeRuns reads the runs at paths at once and emits their rows in order,
-// in batches of up to batchRows rows built from mem.
+// in batches of up to batchRows rows built from mem, the first limit rows
+// only when limit is above 0.
 func mergeRuns(ctx context.Context, paths []string, keys []orderKey, schema *arrow.Schema, mem memory.Allocator,
-	batchRows int, emit func(arrow.RecordBatch) error) error {
+	batchRows, limit int, emit func(arrow.RecordBatch) error) error {
 	h := &cursorHeap{keys: keys}
 	var all []*cursor
 	defer func() {
@@ -287,7 +291,7 @@ func mergeRuns(ctx context.Context, paths []string, keys []orderKey, schema *arr
 	for _, c := range h.cs {
 		addSrc(c)
 	}
-	for h.Len() > 0 {
+	for left := limit; h.Len() > 0 && (limit <= 0 || left > 0); left-- {
 		c := h.cs[0]
 		refs = append(refs, rowRef{c.src, uint32(c.row)})
 		c.row++

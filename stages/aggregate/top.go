@@ -17,6 +17,13 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
+// topHeapMaxRows is the largest N that top keeps in a bounded heap per
+// worker. Every batch that changes the kept rows copies them all, so past
+// this a top runs as a sort that keeps only the first N rows of each
+// spilled run and of the merge: bounded by the memory cap, and no slower
+// than sort then head.
+const topHeapMaxRows = 1 << 14
+
 // topStage is what a top stage's workers share.
 type topStage struct {
 	n      int
@@ -189,10 +196,25 @@ func newTop(env verb.Env, in *arrow.Schema, count, order string) (pipeline.Stage
 	if err := checkGatherable(in); err != nil {
 		return pipeline.Stage{}, nil, err
 	}
-	st := &topStage{n: n, keys: keys, schema: in, mem: env.Mem}
-	if st.mem == nil {
-		st.mem = memory.DefaultAllocator
+	mem := env.Mem
+	if mem == nil {
+		mem = memory.DefaultAllocator
 	}
+	if n > topHeapMaxRows {
+		return pipeline.Stage{
+			Name: "top",
+			// As sort: runs must hold consecutive input for ties to keep
+			// input order.
+			Workers: 1,
+			NewWorker: func() pipeline.Worker {
+				return &sorter{keys: keys, limit: n, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir}
+			},
+			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
+				return workers[0].(*sorter).finish(ctx, emit)
+			},
+		}, in, nil
+	}
+	st := &topStage{n: n, keys: keys, schema: in, mem: mem}
 	return pipeline.Stage{
 		Name:      "top",
 		Workers:   env.Workers,

@@ -1,0 +1,126 @@
+package aggregate
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// A top N on either side of topHeapMaxRows (bounded heap below, sort with
+// cut runs above), with and without spilling, equals the reference: a
+// stable sort of the rows (keys, then input position, as DuckDB's
+// ORDER BY keys, position LIMIT N) cut to N. Heavy ties and nulls.
+func TestTopLargeN(t *testing.T) {
+	rows := 2*topHeapMaxRows + 3000
+	if raceEnabled {
+		rows = topHeapMaxRows + 5000
+	}
+	for _, tc := range []struct {
+		spec   string
+		n      int
+		maxMem int64
+	}{
+		{"k_str desc, v_f", topHeapMaxRows, 0},
+		{"k_str desc, v_f", topHeapMaxRows + 1, 0},
+		{"k_bool nulls first, k_int desc", topHeapMaxRows + 1, 1},              // a run per batch, merged in passes
+		{"k_f desc, k_date asc nulls first", topHeapMaxRows + 2000, 256 << 10}, // a few runs
+		{"v_i32 desc nulls first", rows + 10, 64 << 10},                        // N above the row count
+	} {
+		for _, workers := range []int{1, 4} {
+			t.Run(fmt.Sprintf("order=%s/n=%d/maxmem=%d/workers=%d", tc.spec, tc.n, tc.maxMem, workers), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				dir := t.TempDir()
+				r := rand.New(rand.NewPCG(uint64(tc.n), uint64(workers)))
+				parts := splitBatches(r, randomRows(r, rows), 1000)
+				want := refSort(t, flatten(parts), tc.spec)
+				want = want[:min(tc.n, len(want))]
+				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: tc.maxMem, TempDir: dir}
+				st, _, err := buildVerb(t, env, "top", testSchema, fmt.Sprint(tc.n), tc.spec)
+				require.NoError(t, err)
+				if tc.n > topHeapMaxRows {
+					assert.Equal(t, 1, st.Workers, "a large top sorts on one worker")
+				}
+				out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+				require.NoError(t, err)
+				defer releaseAll(out)
+				for _, rec := range out {
+					assert.LessOrEqual(t, rec.NumRows(), int64(MaxBatchRows))
+				}
+				assert.Equal(t, want, rowsOf(t, out))
+				assertEmptyDir(t, dir)
+			})
+		}
+	}
+}
+
+// A spilled run holds at most N rows: the cut happens before the write.
+func TestTopLargeNCutsRuns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	n := topHeapMaxRows + 1
+	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 1 << 20, TempDir: t.TempDir()}, "top", testSchema, fmt.Sprint(n), "v_int desc")
+	require.NoError(t, err)
+	w := st.NewWorker().(*sorter)
+	r := rand.New(rand.NewPCG(9, 9))
+	for i, b := range batchesOf(t, mem, testSchema, splitBatches(r, randomRows(r, 4*n), 5000)) {
+		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		require.NoError(t, err)
+	}
+	require.NotNil(t, w.runs, "spilled")
+	for _, p := range w.runs.paths {
+		rows := 0
+		require.NoError(t, mergeRuns(context.Background(), []string{p}, w.keys, testSchema, mem, MaxBatchRows, 0, func(rec arrow.RecordBatch) error {
+			rows += int(rec.NumRows())
+			rec.Release()
+			return nil
+		}))
+		assert.LessOrEqual(t, rows, n, "rows in run %s", p)
+	}
+	require.NoError(t, st.Finish(context.Background(), []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+		rec.Release()
+		return nil
+	}))
+}
+
+// Cancelled before Finish, a large top that spilled removes its runs and
+// releases its batches.
+func TestTopLargeNCancelReleases(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(10, 10))
+	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 256 << 10, TempDir: dir}, "top", testSchema, fmt.Sprint(topHeapMaxRows+1), "v_f desc")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	w := st.NewWorker()
+	parts := append(splitBatches(r, randomRows(r, 20000), 500), randomRows(r, 10))
+	for i, b := range batchesOf(t, mem, testSchema, parts) {
+		_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
+		require.NoError(t, err)
+	}
+	files, _ := os.ReadDir(dir)
+	require.NotEmpty(t, files, "runs spilled")
+	require.NotZero(t, mem.CurrentAlloc(), "batches buffered")
+	cancel()
+	require.Eventually(t, func() bool {
+		files, _ := os.ReadDir(dir)
+		return len(files) == 0 && mem.CurrentAlloc() == 0
+	}, 10*time.Second, 5*time.Millisecond)
+	err = st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+		rec.Release()
+		return nil
+	})
+	require.Error(t, err)
+}
