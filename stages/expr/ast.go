@@ -15,6 +15,7 @@ const (
 	litString
 	litTime
 	litDate
+	litUint // an integer literal above MaxInt64, up to MaxUint64
 )
 
 // litExpr is a literal. i holds ints, µs since the epoch for timestamps and
@@ -24,6 +25,7 @@ type litExpr struct {
 	kind litKind
 	b    bool
 	i    int64
+	u    uint64
 	f    float64
 	s    string
 }

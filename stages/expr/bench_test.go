@@ -170,3 +170,32 @@ func BenchmarkSelect(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkArithInt measures the int64 kernels, whose results are checked
+// for overflow: column op column, column op constant and unary minus.
+func BenchmarkArithInt(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	rec := benchBatch(mem, benchRows)
+	defer rec.Release()
+	ctx := context.Background()
+	for _, src := range []string{"id + qty", "id - qty", "id * qty", "qty * 3 + 1", "-id"} {
+		e, err := Compile(src, benchSchema)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ev := e.NewEvaluator()
+		b.Run(fmt.Sprintf("expr=%s/batch=%d", src, benchRows), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(benchRows * 8)
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				out, err := ev.Eval(ctx, rec, mem)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Release()
+			}
+			reportRows(b, benchRows, cpu0)
+		})
+	}
+}

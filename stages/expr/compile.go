@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -71,6 +72,8 @@ func (c *compiler) compile(a astNode) (node, error) {
 			return nullConst(c.id(), tInt), nil
 		case tInt, tFloat:
 			return c.fold(&negNode{base{c.id(), x.typ()}, x})
+		case tUint: // -u is int64, as 0 - u would be
+			return c.fold(&negNode{base{c.id(), tInt}, c.convert(x, tInt)})
 		}
 		return nil, c.errorf(a.pos, "unary - needs a number, got %s", x.typ())
 	case *binaryExpr:
@@ -96,6 +99,8 @@ func (c *compiler) literal(a *litExpr) node {
 		return newConst(id, tBool, vec{b: boolBits(a.b)})
 	case litInt:
 		return newConst(id, tInt, vec{i: []int64{a.i}})
+	case litUint:
+		return newConst(id, tUint, vec{i: []int64{int64(a.u)}})
 	case litFloat:
 		return newConst(id, tFloat, vec{f: []float64{a.f}})
 	case litString:
@@ -148,6 +153,12 @@ func (c *compiler) convert(x node, t typ) node {
 		switch {
 		case from == tInt && t == tFloat:
 			return newConst(c.id(), t, vec{f: []float64{float64(k.v.i[0])}})
+		case from == tUint && t == tFloat:
+			return newConst(c.id(), t, vec{f: []float64{float64(uint64(k.v.i[0]))}})
+		case from == tUint && t == tInt && k.v.i[0] >= 0:
+			return newConst(c.id(), t, vec{i: []int64{k.v.i[0]}})
+		case from == tInt && t == tUint && k.v.i[0] >= 0: // see adapt
+			return newConst(c.id(), t, vec{i: []int64{k.v.i[0]}})
 		case from == tDate && t == tTime:
 			return newConst(c.id(), t, vec{i: []int64{k.v.i[0] * microsPerDay}})
 		}
@@ -155,22 +166,40 @@ func (c *compiler) convert(x node, t typ) node {
 	switch {
 	case from == tNull:
 		return nullConst(c.id(), t)
-	case from == tInt && t == tFloat:
+	case (from == tInt || from == tUint) && t == tFloat:
 		return &toFloatNode{base{c.id(), t}, x}
+	case from == tUint && t == tInt:
+		return &uintToIntNode{base{c.id(), t}, x}
 	case from == tDate && t == tTime:
 		return &dateToTimeNode{base{c.id(), t}, x}
 	}
 	panic(fmt.Sprintf("expr: convert %s to %s", from, t))
 }
 
+// adapt gives a non-negative int64 constant the type uint64 when the
+// operand it meets is uint64, as an untyped constant adapts in Go: u + 1
+// and u > 5 stay uint64, while u + i (an int64 column) is int64.
+func (c *compiler) adapt(x node, other typ) node {
+	k, ok := x.(*constNode)
+	if other != tUint || x.typ() != tInt || !ok || k.v.null || k.v.i[0] < 0 {
+		return x
+	}
+	return c.convert(x, tUint)
+}
+
 // fold evaluates a node whose operands are all constants once, on a
-// one-row batch, and replaces it by the constant result.
+// one-row batch, and replaces it by the constant result. A constant
+// integer overflow is left to evaluation, which reports it only for rows
+// that use it (it may sit in an if() branch no row takes).
 func (c *compiler) fold(n node) (node, error) {
 	if !allConst(n) {
 		return n, nil
 	}
 	ev := &Evaluator{slots: make([]slot, c.nslots)}
 	v, err := n.eval(ev, &input{n: 1})
+	if errors.Is(err, ErrOverflow) {
+		return n, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +210,7 @@ func (c *compiler) fold(n node) (node, error) {
 	switch n.typ() {
 	case tBool:
 		out.b = boolBits(v.boolAt(0))
-	case tInt, tTime, tDate:
+	case tInt, tUint, tTime, tDate:
 		out.i = []int64{v.i[0]}
 	case tFloat:
 		out.f = []float64{v.f[0]}
@@ -217,6 +246,8 @@ func allConst(n node) bool {
 		kids = n.args
 	case *toFloatNode:
 		kids = []node{n.x}
+	case *uintToIntNode:
+		kids = []node{n.x}
 	case *dateToTimeNode:
 		kids = []node{n.x}
 	}
@@ -237,6 +268,7 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 	if err != nil {
 		return nil, err
 	}
+	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
 	lt, rt := l.typ(), r.typ()
 	switch a.op {
 	case "and", "or":
@@ -252,9 +284,15 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 			}
 			return nil, c.errorf(a.pos, msg, a.op, lt, rt)
 		}
+		// int64 op int64 is int64 and uint64 op uint64 is uint64, both
+		// checked; mixing the two is int64 (the uint64 must fit); / and
+		// anything with a float is float64.
 		t := tInt
-		if lt == tFloat || rt == tFloat || a.op == "/" {
+		switch {
+		case lt == tFloat || rt == tFloat || a.op == "/":
 			t = tFloat
+		case (lt == tUint || rt == tUint) && lt != tInt && rt != tInt: // uint64 with uint64 or null
+			t = tUint
 		}
 		if lt == tNull || rt == tNull {
 			return nullConst(c.id(), t), nil
@@ -263,17 +301,32 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 		return c.fold(&arithNode{base{c.id(), t}, op, c.convert(l, t), c.convert(r, t)})
 	}
 	op := map[string]cmpOp{"==": opEq, "!=": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}[a.op]
+	return c.compareNode(a.pos, op, l, r)
+}
+
+// compareNode compiles l op r. A uint64 compared with an int64 is compared
+// exactly (a negative int64 is below every uint64), not through a common
+// type that would lose one side's range.
+func (c *compiler) compareNode(pos int, op cmpOp, l, r node) (node, error) {
+	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
+	lt, rt := l.typ(), r.typ()
+	switch {
+	case lt == tUint && rt == tInt:
+		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tInt, mixed: true, l: l, r: r})
+	case lt == tInt && rt == tUint:
+		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op.swapped(), ot: tInt, mixed: true, l: r, r: l})
+	}
 	ot, ok := unify(lt, rt)
 	if !ok {
-		return nil, c.errorf(a.pos, "cannot compare %s with %s", lt, rt)
+		return nil, c.errorf(pos, "cannot compare %s with %s", lt, rt)
 	}
 	if ot == tBool && op != opEq && op != opNe {
-		return nil, c.errorf(a.pos, "bools can only be compared with == and !=")
+		return nil, c.errorf(pos, "bools can only be compared with == and !=")
 	}
 	if ot == tNull {
 		return nullConst(c.id(), tBool), nil
 	}
-	return c.fold(&cmpNode{base{c.id(), tBool}, op, ot, c.convert(l, ot), c.convert(r, ot)})
+	return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: ot, l: c.convert(l, ot), r: c.convert(r, ot)})
 }
 
 func (c *compiler) in(a *inExpr) (node, error) {
@@ -293,6 +346,9 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		}
 		ot = t
 	}
+	if hasUintMix(x, list) {
+		return c.inChain(a, x, list)
+	}
 	var n node
 	if ot == tNull {
 		n = nullConst(c.id(), tBool)
@@ -311,6 +367,40 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		return c.fold(&notNode{base{c.id(), tBool}, n})
 	}
 	return n, nil
+}
+
+// hasUintMix reports whether x in (list) compares a uint64 with an
+// integer of the other signedness somewhere.
+func hasUintMix(x node, list []node) bool {
+	u, i := x.typ() == tUint, x.typ() == tInt
+	for _, e := range list {
+		u, i = u || e.typ() == tUint, i || e.typ() == tInt
+	}
+	return u && i
+}
+
+// inChain compiles x in (a, b, ...) as (x == a) or (x == b) or ..., the same
+// three-valued result, so that each comparison can mix uint64 and int64
+// exactly. x is evaluated once per element.
+func (c *compiler) inChain(a *inExpr, x node, list []node) (node, error) {
+	var acc node
+	for k, e := range list {
+		eq, err := c.compareNode(a.list[k].position(), opEq, x, e)
+		if err != nil {
+			return nil, err
+		}
+		if acc == nil {
+			acc = eq
+			continue
+		}
+		if acc, err = c.fold(&logicNode{base{c.id(), tBool}, true, c.convert(acc, tBool), c.convert(eq, tBool)}); err != nil {
+			return nil, err
+		}
+	}
+	if a.not {
+		return c.fold(&notNode{base{c.id(), tBool}, c.convert(acc, tBool)})
+	}
+	return acc, nil
 }
 
 func (c *compiler) call(a *callExpr) (node, error) {
@@ -363,6 +453,11 @@ func (c *compiler) call(a *callExpr) (node, error) {
 			args[0] = c.convert(args[0], tBool)
 			vals = args[1:]
 		}
+		for k := range vals {
+			for _, y := range vals {
+				vals[k] = c.adapt(vals[k], y.typ())
+			}
+		}
 		t := tNull
 		for k, x := range vals {
 			u, ok := unify(t, x.typ())
@@ -380,7 +475,7 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		g.t = t
 		return c.fold(g)
 	case fnAbs, fnFloor, fnCeil, fnRound:
-		if err := want(0, tInt, tFloat); err != nil {
+		if err := want(0, tInt, tUint, tFloat); err != nil {
 			return nil, err
 		}
 		g.t = args[0].typ()
@@ -397,6 +492,9 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		}
 		if g.t == tInt && (info.id == fnFloor || info.id == fnCeil || info.id == fnRound && g.digits >= 0) {
 			return args[0], nil // already whole
+		}
+		if g.t == tUint && (info.id != fnRound || g.digits >= 0) {
+			return args[0], nil // already whole and not negative
 		}
 		return c.fold(g)
 	case fnLower, fnUpper, fnTrim, fnLength:
@@ -438,7 +536,7 @@ func (c *compiler) call(a *callExpr) (node, error) {
 	case fnToString:
 		g.t = tString
 	case fnToBool:
-		if err := want(0, tBool, tInt, tFloat, tString); err != nil {
+		if err := want(0, tBool, tInt, tUint, tFloat, tString); err != nil {
 			return nil, err
 		}
 		g.t = tBool

@@ -7,7 +7,8 @@
 //
 // # Language
 //
-// Literals: 42, 1.5, 2e3, 'text' or "text" (escapes \n \t \\ \' \" \xHH
+// Literals: 42, 18446744073709551615 (above MaxInt64 an integer literal is
+// a uint64), 1.5, 2e3, 'text' or "text" (escapes \n \t \\ \' \" \xHH
 // \uHHHH), true, false, null, ts'2026-01-02T03:04:05Z' (RFC 3339; no zone
 // means UTC) and date'2026-01-02'. Columns are named bare (qty) or in
 // backticks (`unit price`, with “ for a backtick). Operators, loosest
@@ -24,21 +25,48 @@
 //
 // # Types and nulls
 //
-// Values are int64, float64, bool, string, timestamp (µs since the epoch,
-// UTC; columns of any unit are converted) and date (days). Narrower
-// integer and float columns widen to int64 and float64 (uint64 above
-// MaxInt64 wraps). Types are checked by Compile, before any data: errors
-// are *Error values with the position of the bad token, rendered with a
-// caret and a suggested name when one is close.
+// Values are int64, uint64, float64, bool, string, timestamp (µs since the
+// epoch, UTC; columns of any unit are converted) and date (days). int8..
+// int32 and uint8..uint32 columns read as int64 and float32 as float64,
+// all exactly; uint64 columns stay uint64: compared, computed and printed
+// as unsigned. Types are checked by Compile, before any data: errors are
+// *Error values with the position of the bad token, rendered with a caret
+// and a suggested name when one is close.
 //
 // Nulls follow SQL: arithmetic and comparisons with null give null; and,
 // or and not use three-valued logic (false and null is false, true or null
 // is true); if() takes the else branch when the condition is null.
-// int op int stays int64 and wraps on overflow, except / which gives
-// float64; mixing int and float gives float64; x / 0 and x % 0 give null.
+//
+// # Numbers
+//
+// int64 op int64 stays int64 and uint64 op uint64 stays uint64 for + - *
+// and %; a result outside the type's range (9223372036854775807 + 1, 0 -
+// 1 on uint64, -x or abs(x) of -9223372036854775808, round(x, -1) of the
+// largest values) is an error wrapping ErrOverflow that names the row of
+// the batch and the operands, as DuckDB's "Overflow in addition of INT64"
+// is; it never wraps. A non-negative integer constant next to a uint64 is
+// a uint64 (u + 1, u > 5); a uint64 meeting an int64 column in arithmetic,
+// if() or coalesce() is converted to int64 and a value above MaxInt64 is
+// the same error (unary minus counts as such a meeting). Comparisons and
+// in compare uint64 with int64 exactly: u > -1 is true for every u.
+// / is float division, as in DuckDB (1 / 2 is 0.5); mixing an integer
+// with a float gives float64; x / 0 and x % 0 give null (DuckDB gives
+// ±inf or NaN for /); -9223372036854775808 % -1 is 0.
+//
+// An error counts only for rows that use the value: rows where an operand
+// is null, the branch of if() a row does not take, and the coalesce()
+// arguments after a row's first non-null one do not fail (every operand of
+// any other operator or function is used, and/or included). A constant
+// that overflows fails at evaluation, for the rows that use it.
+//
 // The to_* conversions give null for a value that does not convert
-// (to_int('abc'), to_int(1e300)); to_int truncates floats toward zero.
-// round rounds halves away from zero.
+// (to_int('abc'), to_int('3.5'), to_int(1e300), to_int of a uint64 above
+// MaxInt64); to_int rounds floats halves away from zero, as DuckDB's CAST
+// (to_int(3.97) is 4, to_int(-2.5) is -3). round(x[, d]) rounds halves
+// away from zero, a float as the decimal it prints as: round(0.15, 1) is
+// 0.2, round(2.675, 2) is 2.68 (DuckDB's float arithmetic gives 2.67), and
+// a float with at most d digits after the point is returned unchanged
+// (round(0.1, 300) is 0.1); a result beyond the float range is ±Inf.
 //
 // # Evaluation, ownership and concurrency
 //

@@ -60,6 +60,11 @@ type Evaluator struct {
 	e     *Expr
 	slots []slot
 	sel   []int32
+	// care marks the rows whose value the node being evaluated feeds into
+	// the result (nil: all rows): the branch of if() a row does not take and
+	// the coalesce() arguments after a row's first non-null one do not
+	// count, so an overflow there is not an error.
+	care []byte
 }
 
 // Eval evaluates the expression over every row of rec, whose schema must
@@ -102,7 +107,7 @@ func (ev *Evaluator) Eval(ctx context.Context, rec arrow.RecordBatch, mem memory
 // scratch that would then be copied.
 func (ev *Evaluator) presetOutput(root node, n int, mem memory.Allocator) *memory.Buffer {
 	t := root.typ()
-	if n == 0 || t != tInt && t != tTime && t != tFloat {
+	if n == 0 || t != tInt && t != tUint && t != tTime && t != tFloat {
 		return nil
 	}
 	out := memory.NewResizableBuffer(mem)
@@ -127,6 +132,7 @@ func (ev *Evaluator) bind(ctx context.Context, rec arrow.RecordBatch) (input, er
 			return input{}, fmt.Errorf("expr: batch does not match the compiled schema at column %d %q (%s)", idx, want.Name, want.Type)
 		}
 	}
+	ev.care = nil // an error may have left a branch's mask behind
 	return input{cols: cols, n: int(rec.NumRows())}, nil
 }
 
@@ -148,7 +154,7 @@ func (ev *Evaluator) toArray(v vec, nd node, n int, mem memory.Allocator, vals *
 	}
 	var bufs []*memory.Buffer
 	switch t {
-	case tInt, tTime, tFloat:
+	case tInt, tUint, tTime, tFloat:
 		var src []byte
 		if t == tFloat {
 			src = arrow.Float64Traits.CastToBytes(v.f[:n])

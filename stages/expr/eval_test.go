@@ -55,7 +55,7 @@ func TestEvalSemantics(t *testing.T) {
 		{"f / f", []any{1.0, nil, nil}},
 		{"a * f", []any{17.5, nil, nil}},
 		{"-a", []any{int64(-7), int64(7), nil}},
-		{"9223372036854775807 + a", []any{int64(math.MinInt64 + 6), int64(math.MaxInt64 - 7), nil}},
+		{"9223372036854775800 + a", []any{int64(math.MaxInt64), int64(math.MaxInt64 - 14), nil}},
 		{"a > 0", []any{true, false, nil}},
 		{"s == 'EU'", []any{true, false, nil}},
 		{"s != 'EU'", []any{false, true, nil}},
@@ -98,7 +98,9 @@ func TestEvalSemantics(t *testing.T) {
 		{"replace(s, 'E', 'EE')", []any{"EEU", "ß x", nil}},
 		{"to_int('42') + to_int(' -1 ')", []any{int64(41), int64(41), int64(41)}},
 		{"to_int('4x')", []any{nil, nil, nil}},
-		{"to_int(-2.9)", []any{int64(-2), int64(-2), int64(-2)}},
+		{"to_int(-2.9)", []any{int64(-3), int64(-3), int64(-3)}},
+		{"to_int(2.5) + to_int(-2.5) * 10", []any{int64(-27), int64(-27), int64(-27)}},
+		{"to_int(-2.4)", []any{int64(-2), int64(-2), int64(-2)}},
 		{"to_int(1e300)", []any{nil, nil, nil}},
 		{"to_float('2.5')", []any{2.5, 2.5, 2.5}},
 		{"to_string(a)", []any{"7", "-7", nil}},
@@ -245,7 +247,7 @@ func TestEvaluatorConcurrent(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	rec := randomBatch(rand.New(rand.NewPCG(9, 9)), mem, 500, 0.2)
 	defer rec.Release()
-	e, err := Compile("if(b1, lower(s1), to_string(i1 * 2 + f1))", rec.Schema())
+	e, err := Compile("if(b1, lower(s1), to_string(i2 * 2 + f1))", rec.Schema())
 	require.NoError(t, err)
 	want, err := e.NewEvaluator().Eval(context.Background(), rec, mem)
 	require.NoError(t, err)

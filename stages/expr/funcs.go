@@ -138,8 +138,11 @@ type callNode struct {
 }
 
 func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
-	if c.fn == fnCoalesce {
+	switch c.fn {
+	case fnCoalesce:
 		return c.coalesce(ev, in)
+	case fnIf:
+		return c.ifThen(ev, in)
 	}
 	var a [3]vec
 	for k, x := range c.args {
@@ -152,42 +155,56 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(c)
 	n := in.n
 	switch c.fn {
-	case fnIf:
-		return c.ifThen(ev, s, a[0], a[1], a[2], n)
 	case fnAbs, fnFloor, fnCeil, fnRound:
-		return c.math(ev, s, a[0], n), nil
+		return c.math(ev, s, a[0], n)
 	}
 	return c.rowwise(s, a[:len(c.args)], n)
 }
 
-// math applies abs/floor/ceil/round to a full column.
-func (c *callNode) math(ev *Evaluator, s *slot, v vec, n int) vec {
+// math applies abs/floor/ceil/round to a full column. Integer results are
+// checked: abs(MinInt64) and a rounding beyond the type's range are errors.
+func (c *callNode) math(ev *Evaluator, s *slot, v vec, n int) (vec, error) {
 	v = ev.full(c.args[0], v, n)
 	out := vec{valid: v.valid}
-	if c.t == tInt {
+	if c.t == tInt || c.t == tUint {
 		s.i = grow(s.i, n)
 		src := v.i[:n]
-		switch c.fn {
-		case fnAbs:
-			for k, x := range src {
-				if x < 0 {
-					x = -x
+		out.i = s.i
+		switch {
+		case c.fn == fnAbs && c.t == tInt:
+			if absInt64(src, s.i) {
+				if row := ev.overflowRow(v.valid, n, func(k int) bool { return src[k] == math.MinInt64 }); row >= 0 {
+					return vec{}, overflowError(row, "abs(%d) is outside the range of int64", src[row])
 				}
-				s.i[k] = x
 			}
-		case fnRound:
-			p := int64(1)
-			for d := c.digits; d < 0 && p <= math.MaxInt64/10; d++ {
-				p *= 10
-			}
+		case c.fn == fnRound && c.t == tInt:
+			bad := false
 			for k, x := range src {
-				s.i[k] = roundInt(x, p)
+				r, ok := roundInt64(x, c.digits)
+				s.i[k] = r
+				bad = bad || !ok
+			}
+			if bad {
+				if row := ev.overflowRow(v.valid, n, func(k int) bool { _, ok := roundInt64(src[k], c.digits); return !ok }); row >= 0 {
+					return vec{}, overflowError(row, "round(%d, %d) is outside the range of int64", src[row], c.digits)
+				}
+			}
+		case c.fn == fnRound:
+			bad := false
+			for k, x := range asUint64(src) {
+				r, ok := roundUint64(x, c.digits)
+				s.i[k] = int64(r)
+				bad = bad || !ok
+			}
+			if bad {
+				if row := ev.overflowRow(v.valid, n, func(k int) bool { _, ok := roundUint64(uint64(src[k]), c.digits); return !ok }); row >= 0 {
+					return vec{}, overflowError(row, "round(%d, %d) is outside the range of uint64", uint64(src[row]), c.digits)
+				}
 			}
 		default:
 			copy(s.i, src)
 		}
-		out.i = s.i
-		return out
+		return out, nil
 	}
 	s.f = grow(s.f, n)
 	src := v.f[:n]
@@ -211,40 +228,7 @@ func (c *callNode) math(ev *Evaluator, s *slot, v vec, n int) vec {
 		}
 	}
 	out.f = s.f
-	return out
-}
-
-// roundInt rounds x to a multiple of p, halves away from zero.
-func roundInt(x, p int64) int64 {
-	if p == 1 {
-		return x
-	}
-	q, r := x/p, x%p
-	if r < 0 {
-		r = -r
-	}
-	if r >= p-r {
-		if x < 0 {
-			q--
-		} else {
-			q++
-		}
-	}
-	return q * p
-}
-
-// roundFloat rounds x to d decimal digits (d < 0 rounds to tens,
-// hundreds...), halves away from zero.
-func roundFloat(x float64, d int64) float64 {
-	if d == 0 {
-		return math.Round(x)
-	}
-	p := math.Pow(10, float64(d))
-	r := math.Round(x*p) / p
-	if math.IsInf(r, 0) || math.IsNaN(r) {
-		return x // x*p overflowed: x has no digits to round at this scale
-	}
-	return r
+	return out, nil
 }
 
 // coalesce evaluates arguments left to right and stops as soon as every
@@ -259,13 +243,21 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	if first.isConst && !first.null || !first.isConst && first.valid == nil || len(c.args) == 1 {
 		return first, nil
 	}
+	parent := ev.care
+	defer func() { ev.care = parent }()
 	if c.t == tString {
 		vals := make([]vec, len(c.args))
 		vals[0] = first
+		// have marks the rows some argument so far gives a value.
+		s.tmp = grow(s.tmp, bitmapLen(n))
+		clear(s.tmp)
+		orValid(s.tmp, first, n)
 		for k := 1; k < len(c.args); k++ {
+			ev.care = careMask(&s.care, parent, s.tmp, true, n)
 			if vals[k], err = c.args[k].eval(ev, in); err != nil {
 				return vec{}, err
 			}
+			orValid(s.tmp, vals[k], n)
 		}
 		return buildStrings(s, n, func(r int, dst []byte) ([]byte, bool) {
 			for k := range vals {
@@ -280,7 +272,7 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	valid := ownValid(s, acc.valid, n)
 	out := vec{valid: valid}
 	switch c.t {
-	case tInt, tTime, tDate:
+	case tInt, tUint, tTime, tDate:
 		s.i = append(s.i[:0], acc.i[:n]...)
 		out.i = s.i
 	case tFloat:
@@ -292,6 +284,7 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	}
 	m := bitmapLen(n)
 	for _, arg := range c.args[1:] {
+		ev.care = careMask(&s.care, parent, valid, true, n) // rows still null
 		v, err := arg.eval(ev, in)
 		if err != nil {
 			return vec{}, err
@@ -350,8 +343,86 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	return out, nil
 }
 
-// ifThen picks then where cond is true and else where it is false or null.
-func (c *callNode) ifThen(ev *Evaluator, s *slot, cond, a, b vec, n int) (vec, error) {
+// ifThen picks then where cond is true and else where it is false or
+// null. Each branch is evaluated for every row, but only the rows that
+// take it count for its errors (ev.care).
+func (c *callNode) ifThen(ev *Evaluator, in *input) (vec, error) {
+	n := in.n
+	s := ev.slot(c)
+	cond, err := c.args[0].eval(ev, in)
+	if err != nil {
+		return vec{}, err
+	}
+	parent := ev.care
+	defer func() { ev.care = parent }()
+	// s.tmp: the rows that take then.
+	m := bitmapLen(n)
+	s.tmp = grow(s.tmp, m)
+	for k := range s.tmp {
+		switch {
+		case cond.isConst && (cond.null || cond.b[0]&1 == 0):
+			s.tmp[k] = 0
+		case cond.isConst:
+			s.tmp[k] = 0xff
+		case cond.valid != nil:
+			s.tmp[k] = cond.b[k] & cond.valid[k]
+		default:
+			s.tmp[k] = cond.b[k]
+		}
+	}
+	ev.care = careMask(&s.care, parent, s.tmp, false, n)
+	a, err := c.args[1].eval(ev, in)
+	if err != nil {
+		return vec{}, err
+	}
+	ev.care = careMask(&s.care, parent, s.tmp, true, n)
+	b, err := c.args[2].eval(ev, in)
+	if err != nil {
+		return vec{}, err
+	}
+	ev.care = parent
+	return c.pick(s, cond, a, b, n)
+}
+
+// careMask returns parent & mask (parent & ^mask when not), in *buf; a nil
+// parent stands for all rows, a nil mask for all rows set.
+func careMask(buf *[]byte, parent, mask []byte, not bool, n int) []byte {
+	m := bitmapLen(n)
+	*buf = grow(*buf, m)
+	c := *buf
+	for k := range c {
+		x := byte(0xff)
+		if mask != nil {
+			x = mask[k]
+		}
+		if not {
+			x = ^x
+		}
+		if parent != nil {
+			x &= parent[k]
+		}
+		c[k] = x
+	}
+	return c
+}
+
+// orValid sets in have the rows where v has a value.
+func orValid(have []byte, v vec, n int) {
+	switch {
+	case v.isConst && v.null:
+	case v.isConst || v.valid == nil:
+		for k := range have {
+			have[k] = 0xff
+		}
+	default:
+		for k := range have {
+			have[k] |= v.valid[k]
+		}
+	}
+}
+
+// pick builds if()'s result from the evaluated condition and branches.
+func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 	pick := func(r int) *vec {
 		if cond.isValid(r) && cond.boolAt(r) {
 			return &a
@@ -371,7 +442,7 @@ func (c *callNode) ifThen(ev *Evaluator, s *slot, cond, a, b vec, n int) (vec, e
 	nulls := 0
 	out := vec{}
 	switch c.t {
-	case tInt, tTime, tDate:
+	case tInt, tUint, tTime, tDate:
 		s.i = grow(s.i, n)
 		out.i = s.i
 	case tFloat:
@@ -393,7 +464,7 @@ func (c *callNode) ifThen(ev *Evaluator, s *slot, cond, a, b vec, n int) (vec, e
 			k = 0
 		}
 		switch c.t {
-		case tInt, tTime, tDate:
+		case tInt, tUint, tTime, tDate:
 			out.i[r] = v.i[k]
 		case tFloat:
 			out.f[r] = v.f[k]

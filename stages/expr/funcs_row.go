@@ -306,6 +306,8 @@ func appendString(dst []byte, v *vec, t typ, r int) []byte {
 		return append(dst, v.str(r)...)
 	case tInt:
 		return strconv.AppendInt(dst, intAt(v, r), 10)
+	case tUint:
+		return strconv.AppendUint(dst, uint64(intAt(v, r)), 10)
 	case tFloat:
 		return strconv.AppendFloat(dst, floatAt(v, r), 'g', -1, 64)
 	case tBool:
@@ -332,8 +334,12 @@ func toInt(v *vec, t typ, r int) (int64, bool) {
 	switch t {
 	case tInt, tTime, tDate:
 		return intAt(v, r), true
+	case tUint:
+		x := intAt(v, r)
+		return x, x >= 0 // above MaxInt64 does not convert
 	case tFloat:
-		f := math.Trunc(floatAt(v, r))
+		// Halves away from zero, as DuckDB's CAST(3.5 AS BIGINT) is 4.
+		f := math.Round(floatAt(v, r))
 		if math.IsNaN(f) || f < -9.223372036854775808e18 || f >= 9.223372036854775808e18 {
 			return 0, false
 		}
@@ -351,6 +357,8 @@ func toFloat(v *vec, t typ, r int) (float64, bool) {
 	switch t {
 	case tInt, tTime, tDate:
 		return float64(intAt(v, r)), true
+	case tUint:
+		return float64(uint64(intAt(v, r))), true
 	case tFloat:
 		return floatAt(v, r), true
 	case tBool:
@@ -366,7 +374,7 @@ func toBool(v *vec, t typ, r int) (bool, bool) {
 	switch t {
 	case tBool:
 		return v.boolAt(r), true
-	case tInt:
+	case tInt, tUint:
 		return intAt(v, r) != 0, true
 	case tFloat:
 		return floatAt(v, r) != 0, true

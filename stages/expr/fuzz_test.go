@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -49,16 +48,8 @@ func FuzzExpr(f *testing.F) {
 			_ = err.Error()
 			return
 		}
-		got, err := e.Eval(context.Background(), rec, mem)
-		if err != nil {
-			t.Fatalf("eval %q: %v", src, err)
-		}
-		defer got.Release()
-		for r := 0; r < got.Len(); r++ {
-			want := toResultType(refEval(tree, rec, r), got.DataType())
-			if have := refValue(got, r); !sameValue(want, have) {
-				t.Fatalf("%q row %d: kernels %#v, reference %#v", src, r, have, want)
-			}
+		if err := diffReference(src, e, tree, rec, mem); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

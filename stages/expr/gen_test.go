@@ -12,7 +12,7 @@ import (
 
 // Random test data: every column type the language reads, with nulls at
 // rate nullRate, including values that hit edge cases (zero divisors,
-// int64 extremes, NaN, non-ASCII and numeric-looking strings).
+// int64 and uint64 extremes, NaN, non-ASCII and numeric-looking strings).
 
 var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "i1", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -30,6 +30,12 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "t3", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
 	{Name: "d1", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
 	{Name: "unit price", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+	{Name: "u64", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},
+	{Name: "u32", Type: arrow.PrimitiveTypes.Uint32, Nullable: true},
+	{Name: "u16", Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: "u8", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},
+	{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true},
+	{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true},
 }, nil)
 
 var testStrings = []string{"", "a", "EU", "US", " hello ", "Ünïcödé", "straße", "abcabc", "12", "-7", " 42 ", "3.5",
@@ -49,6 +55,21 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 			return 0
 		}
 		return rng.Int64N(41) - 20
+	}
+	randUint := func() uint64 {
+		switch rng.IntN(12) {
+		case 0:
+			return math.MaxUint64
+		case 1:
+			return 1 << 63
+		case 2:
+			return math.MaxInt64
+		case 3:
+			return 0
+		case 4:
+			return 1 << 32
+		}
+		return rng.Uint64N(41)
 	}
 	randFloat := func() float64 {
 		switch rng.IntN(40) {
@@ -104,6 +125,18 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros() / 1000))
 			case "t3":
 				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros()*1000 + rng.Int64N(1000)))
+			case "u64":
+				fb.(*array.Uint64Builder).Append(randUint())
+			case "u32":
+				fb.(*array.Uint32Builder).Append([]uint32{0, 1, 7, math.MaxUint32}[rng.IntN(4)])
+			case "u16":
+				fb.(*array.Uint16Builder).Append(uint16(rng.IntN(1 << 16)))
+			case "u8":
+				fb.(*array.Uint8Builder).Append(uint8(rng.IntN(256)))
+			case "i16":
+				fb.(*array.Int16Builder).Append([]int16{math.MinInt16, -1, 0, 3, math.MaxInt16}[rng.IntN(5)])
+			case "i8":
+				fb.(*array.Int8Builder).Append(int8(rng.IntN(256) - 128))
 			case "d1":
 				fb.(*array.Date32Builder).Append(arrow.Date32(rng.IntN(80*365) - 10*365))
 			}
@@ -127,12 +160,13 @@ func (g *exprGen) gen(t typ, depth int) string {
 	d := depth - 1
 	I := func() string { return g.gen(tInt, d) }
 	F := func() string { return g.gen(tFloat, d) }
-	N := func() string { return g.pick(I(), F()) }
 	B := func() string { return g.gen(tBool, d) }
 	S := func() string { return g.gen(tString, d) }
 	T := func() string { return g.gen(tTime, d) }
 	D := func() string { return g.gen(tDate, d) }
-	A := func() string { return g.gen(typ(1+g.rng.IntN(6)), d) }
+	U := func() string { return g.gen(tUint, d) }
+	N := func() string { return g.pick(I(), F(), U()) }
+	A := func() string { return g.gen(typ(1+g.rng.IntN(7)), d) }
 	switch t {
 	case tInt:
 		return g.pick(
@@ -140,12 +174,21 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"-"+I(), "abs("+I()+")", "round("+I()+", -1)", "round("+I()+")", "floor("+I()+")", "ceil("+I()+")",
 			"length("+S()+")", "year("+g.pick(T(), D())+")", "month("+g.pick(T(), D())+")", "day("+g.pick(T(), D())+")",
 			"hour("+T()+")", "minute("+T()+")", "to_int("+g.pick(F(), S(), B(), I(), T(), D())+")",
-			"coalesce("+I()+", "+I()+")", "coalesce("+I()+", "+I()+", "+I()+")", "if("+B()+", "+I()+", "+I()+")")
+			"coalesce("+I()+", "+I()+")", "coalesce("+I()+", "+I()+", "+I()+")", "if("+B()+", "+I()+", "+I()+")",
+			// uint64 meeting int64 columns: int64, the uint64 must fit
+			"("+U()+" + i2)", "(i1 - "+U()+")", "(n32 * "+U()+")", "-("+U()+")", "to_int("+U()+")", "coalesce("+U()+", i2)",
+			"if("+B()+", i1, "+U()+")", "("+I()+" % u8)")
+	case tUint:
+		return g.pick(
+			"("+U()+" + "+U()+")", "("+U()+" - "+U()+")", "("+U()+" * "+U()+")", "("+U()+" % "+U()+")",
+			"("+U()+" + 1)", "(2 * "+U()+")", "("+U()+" - 5)", "(7 % "+U()+")", "abs("+U()+")", "floor("+U()+")",
+			"round("+U()+", -1)", "round("+U()+", -19)", "round("+U()+", 2)", "coalesce("+U()+", "+U()+")",
+			"coalesce("+U()+", 0)", "if("+B()+", "+U()+", "+U()+")", "if("+B()+", 3, "+U()+")")
 	case tFloat:
 		return g.pick(
 			"("+F()+" + "+N()+")", "("+N()+" - "+F()+")", "("+F()+" * "+N()+")", "("+N()+" / "+N()+")",
 			"("+F()+" % "+N()+")", "-"+F(), "abs("+F()+")", "round("+F()+")", "round("+F()+", 1)",
-			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F())+")",
+			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F(), U())+")",
 			"epoch("+g.pick(T(), D())+")",
 			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")")
 	case tBool:
@@ -158,7 +201,9 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"("+A()+" is null)", "("+A()+" is not null)", "("+I()+" in (1, 2, "+N()+"))",
 			"("+S()+" in ('EU', 'US', "+S()+"))", "("+S()+" not in ('a', 'EU'))",
 			"contains("+S()+", "+S()+")", "starts_with("+S()+", 'a')", "ends_with("+S()+", "+S()+")",
-			"to_bool("+g.pick(S(), I(), F(), B())+")", "coalesce("+B()+", "+B()+")", "if("+B()+", "+B()+", "+B()+")")
+			"to_bool("+g.pick(S(), I(), F(), B(), U())+")", "coalesce("+B()+", "+B()+")", "if("+B()+", "+B()+", "+B()+")",
+			"("+U()+" "+cmp+" "+g.pick(U(), I(), "-1", "i1")+")", "("+g.pick(I(), "i1")+" "+cmp+" "+U()+")",
+			"("+U()+" in (0, 1, "+g.pick(I(), U(), F())+"))", "(i1 in ("+U()+", -1))", "("+U()+" not in ("+U()+"))")
 	case tString:
 		return g.pick(
 			"lower("+S()+")", "upper("+S()+")", "trim("+S()+")", "substr("+S()+", "+I()+")",
@@ -180,7 +225,9 @@ func (g *exprGen) gen(t typ, depth int) string {
 func (g *exprGen) leaf(t typ) string {
 	switch t {
 	case tInt:
-		return g.pick("i1", "i2", "n32", "0", "1", "-3", "7", "9223372036854775807")
+		return g.pick("i1", "i2", "n32", "0", "1", "-3", "7", "9223372036854775807", "u32", "u16", "u8", "i16", "i8")
+	case tUint:
+		return g.pick("u64", "u64", "18446744073709551615", "9223372036854775808")
 	case tFloat:
 		return g.pick("f1", "f2", "`unit price`", "0.0", "1.5", "-2.25", "1e10")
 	case tBool:

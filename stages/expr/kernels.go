@@ -11,7 +11,7 @@ import (
 // none allocates. Comparison loops write 0/1 bytes that packBytes turns
 // into a bitmap.
 
-type number interface{ ~int64 | ~float64 }
+type number interface{ ~int64 | ~uint64 | ~float64 }
 
 type arithOp uint8
 

@@ -46,7 +46,7 @@ func (ev *Evaluator) full(from node, v vec, n int) vec {
 		out.valid = s.valid
 	}
 	switch from.typ() {
-	case tInt, tTime, tDate:
+	case tInt, tUint, tTime, tDate:
 		s.i = grow(s.i, n)
 		if !v.null {
 			c := v.i[0]
@@ -149,8 +149,8 @@ func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
 		v.i = widen(&s.i, a.Uint16Values())
 	case *array.Uint32:
 		v.i = widen(&s.i, a.Uint32Values())
-	case *array.Uint64:
-		v.i = widen(&s.i, a.Uint64Values())
+	case *array.Uint64: // tUint: the bits, zero-copy
+		v.i = arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes())[off : off+n]
 	case *array.Float32:
 		s.f = grow(s.f, n)
 		for k, x := range a.Float32Values() {
@@ -206,11 +206,11 @@ func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
 	return v, nil
 }
 
-func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32 | ~uint64](dst *[]int64, src []T) []int64 {
+func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32](dst *[]int64, src []T) []int64 {
 	*dst = grow(*dst, len(src))
 	d := *dst
 	for k, x := range src {
-		d[k] = int64(x) // uint64 above MaxInt64 wraps
+		d[k] = int64(x) // exact: every such value fits in int64
 	}
 	return d
 }
@@ -224,7 +224,7 @@ func scale(dst *[]int64, src []int64, m int64) []int64 {
 	return d
 }
 
-// toFloatNode converts int to float64.
+// toFloatNode converts int64 or uint64 to float64 (the nearest float).
 type toFloatNode struct {
 	base
 	x node
@@ -238,11 +238,46 @@ func (c *toFloatNode) eval(ev *Evaluator, in *input) (vec, error) {
 	v = ev.full(c.x, v, in.n)
 	s := ev.slot(c)
 	s.f = grow(s.f, in.n)
-	src := v.i[:in.n]
-	for k, x := range src {
-		s.f[k] = float64(x)
+	if c.x.typ() == tUint {
+		for k, x := range asUint64(v.i[:in.n]) {
+			s.f[k] = float64(x)
+		}
+	} else {
+		for k, x := range v.i[:in.n] {
+			s.f[k] = float64(x)
+		}
 	}
 	return vec{valid: v.valid, f: s.f}, nil
+}
+
+// uintToIntNode converts uint64 to int64 where an int64 is needed (mixed
+// arithmetic, if/coalesce with an int64): a value above MaxInt64 is an
+// error naming the row. The values are reused as they are.
+type uintToIntNode struct {
+	base
+	x node
+}
+
+func (c *uintToIntNode) eval(ev *Evaluator, in *input) (vec, error) {
+	v, err := c.x.eval(ev, in)
+	if err != nil || v.isConst && v.null {
+		return v, err
+	}
+	var acc int64
+	if v.isConst {
+		acc = v.i[0]
+	} else {
+		for _, x := range v.i[:in.n] {
+			acc |= x
+		}
+	}
+	if acc < 0 {
+		w := ev.full(c.x, v, in.n)
+		if row := ev.overflowRow(w.valid, in.n, func(k int) bool { return w.i[k] < 0 }); row >= 0 {
+			return vec{}, overflowError(row, "uint64 value %d does not fit in int64", uint64(w.i[row]))
+		}
+	}
+	return v, nil
 }
 
 // dateToTimeNode converts days to µs at midnight UTC.

@@ -2,9 +2,11 @@ package expr
 
 import (
 	"encoding/binary"
+	"math"
 )
 
-// arithNode is + - * / % on int64 (wrapping) or float64. Operands have the
+// arithNode is + - * % on int64 or uint64 (checked: a result out of range
+// is an error naming the row) or + - * / % on float64. Operands have the
 // node's type; int division never reaches here (it is float division).
 type arithNode struct {
 	base
@@ -31,11 +33,16 @@ func (a *arithNode) eval(ev *Evaluator, in *input) (vec, error) {
 		valid := andValid(s, l.valid, r.valid, n)
 		var zero bool
 		out := vec{}
-		if a.t == tInt {
+		switch a.t {
+		case tInt:
 			s.i = grow(s.i, n)
 			zero = modInt(l.i, r.i, s.i)
 			out.i = s.i
-		} else {
+		case tUint:
+			s.i = grow(s.i, n)
+			zero = modUint64(asUint64(l.i), asUint64(r.i), asUint64(s.i))
+			out.i = s.i
+		default:
 			s.f = grow(s.f, n)
 			if a.op == opDiv {
 				zero = divFloat(l.f, r.f, s.f)
@@ -46,10 +53,10 @@ func (a *arithNode) eval(ev *Evaluator, in *input) (vec, error) {
 		}
 		if zero {
 			valid = ownValid(s, valid, n)
-			if a.t == tInt {
-				clearZeroDivisors(valid, r.i[:n])
-			} else {
+			if a.t == tFloat {
 				clearZeroDivisors(valid, r.f[:n])
+			} else {
+				clearZeroDivisors(valid, r.i[:n])
 			}
 		}
 		out.valid = valid
@@ -63,19 +70,29 @@ func (a *arithNode) eval(ev *Evaluator, in *input) (vec, error) {
 		rv = r.valid
 	}
 	out := vec{valid: andValid(s, lv, rv, n)}
-	if a.t == tInt {
-		s.i = grow(s.i, n)
-		arith3(a.op, l.isConst, r.isConst, l.i, r.i, s.i, ev, a, n)
-		out.i = s.i
-	} else {
+	if a.t == tFloat {
 		s.f = grow(s.f, n)
-		arith3(a.op, l.isConst, r.isConst, l.f, r.f, s.f, ev, a, n)
+		arith3(a.op, l.isConst, r.isConst, l.f, r.f, s.f)
 		out.f = s.f
+		return out, nil
+	}
+	s.i = grow(s.i, n)
+	out.i = s.i
+	unsigned := a.t == tUint
+	if checkedArith(a.op, unsigned, l.isConst, r.isConst, l.i, r.i, s.i) {
+		at := func(v *vec, k int) int64 { return intAt(v, k) }
+		row := ev.overflowRow(out.valid, n, func(k int) bool {
+			return arithOverflows(a.op, unsigned, at(&l, k), at(&r, k))
+		})
+		if row >= 0 {
+			return vec{}, overflowError(row, "%s %s %s is outside the range of %s",
+				formatInt(intAt(&l, row), a.t), arithNames[a.op], formatInt(intAt(&r, row), a.t), a.t)
+		}
 	}
 	return out, nil
 }
 
-func arith3[T number](op arithOp, lc, rc bool, l, r, o []T, ev *Evaluator, a *arithNode, n int) {
+func arith3(op arithOp, lc, rc bool, l, r, o []float64) {
 	switch {
 	case lc && rc: // not produced by Compile (constants fold), kept total
 		c := l[0]
@@ -92,7 +109,8 @@ func arith3[T number](op arithOp, lc, rc bool, l, r, o []T, ev *Evaluator, a *ar
 	}
 }
 
-// negNode is unary minus (int64 wraps: -MinInt64 is MinInt64).
+// negNode is unary minus on int64 (checked: -MinInt64 is an error) or
+// float64.
 type negNode struct {
 	base
 	x node
@@ -107,8 +125,10 @@ func (m *negNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(m)
 	if m.t == tInt {
 		s.i = grow(s.i, in.n)
-		for k, x := range v.i[:in.n] {
-			s.i[k] = -x
+		if negInt64(v.i, s.i) {
+			if row := ev.overflowRow(v.valid, in.n, func(k int) bool { return v.i[k] == math.MinInt64 }); row >= 0 {
+				return vec{}, overflowError(row, "-(%d) is outside the range of int64", v.i[row])
+			}
 		}
 		return vec{valid: v.valid, i: s.i}, nil
 	}
@@ -119,12 +139,14 @@ func (m *negNode) eval(ev *Evaluator, in *input) (vec, error) {
 	return vec{valid: v.valid, f: s.f}, nil
 }
 
-// cmpNode compares two operands of type ot (already unified).
+// cmpNode compares two operands of type ot (already unified), or, when
+// mixed is set, a uint64 l with an int64 r, exactly.
 type cmpNode struct {
 	base
-	op   cmpOp
-	ot   typ
-	l, r node
+	op    cmpOp
+	ot    typ
+	mixed bool
+	l, r  node
 }
 
 func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
@@ -136,7 +158,29 @@ func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 	if err != nil {
 		return vec{}, err
 	}
+	if c.mixed {
+		return compareMixed(ev, ev.slot(c), c.op, c.l, c.r, l, r, in.n), nil
+	}
 	return compare(ev, ev.slot(c), c.op, c.ot, c.l, c.r, l, r, in.n), nil
+}
+
+// compareMixed evaluates l op r for a uint64 l and an int64 r, exactly (a
+// negative r is below every uint64). It is one loop with a branch per row:
+// mixing signedness is rare enough not to need the specialized loops.
+func compareMixed(ev *Evaluator, s *slot, op cmpOp, ln, rn node, l, r vec, n int) vec {
+	if l.isConst && l.null || r.isConst && r.null {
+		return vec{isConst: true, null: true}
+	}
+	l, r = ev.full(ln, l, n), ev.full(rn, r, n)
+	out := vec{valid: andValid(s, l.valid, r.valid, n)}
+	s.b = grow(s.b, bitmapLen(n))
+	out.b = s.b
+	s.tmp = grow(s.tmp, n)
+	for k := range s.tmp {
+		s.tmp[k] = b2u(cmpResult(op, cmpUintInt(uint64(l.i[k]), r.i[k])))
+	}
+	packBytes(s.tmp, s.b, n)
+	return out
 }
 
 // compare evaluates l op r into s; ln and rn produced l and r.
@@ -178,6 +222,12 @@ func compare(ev *Evaluator, s *slot, op cmpOp, ot typ, ln, rn node, l, r vec, n 
 			cmpVS(op, l.i, r.i[0], s.tmp)
 		} else {
 			cmpVV(op, l.i, r.i, s.tmp)
+		}
+	case tUint:
+		if r.isConst {
+			cmpVS(op, asUint64(l.i), uint64(r.i[0]), s.tmp)
+		} else {
+			cmpVV(op, asUint64(l.i), asUint64(r.i), s.tmp)
 		}
 	case tFloat:
 		if r.isConst {

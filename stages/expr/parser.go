@@ -334,7 +334,11 @@ func (p *parser) primary() (astNode, error) {
 	case tokInt:
 		v, err := strconv.ParseInt(t.text, 10, 64)
 		if err != nil {
-			return nil, p.errorf(t.pos, "integer "+t.text+" out of range")
+			// Above MaxInt64 and up to MaxUint64 the literal is a uint64.
+			if u, uerr := strconv.ParseUint(t.text, 10, 64); uerr == nil {
+				return &litExpr{pos: t.pos, kind: litUint, u: u}, p.advance()
+			}
+			return nil, p.errorf(t.pos, "integer "+t.text+" out of range of int64 and uint64")
 		}
 		return &litExpr{pos: t.pos, kind: litInt, i: v}, p.advance()
 	case tokFloat:

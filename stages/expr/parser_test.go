@@ -89,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 		{"'abc", "unterminated string at 1:1\n'abc\n^"},
 		{`"a\qb"`, "unknown escape \\q at 1:3\n\"a\\qb\"\n  ^"},
 		{"a # b", "unexpected character '#' at 1:3\na # b\n  ^"},
-		{"99999999999999999999", "integer 99999999999999999999 out of range at 1:1\n99999999999999999999\n^"},
+		{"99999999999999999999", "integer 99999999999999999999 out of range of int64 and uint64 at 1:1\n99999999999999999999\n^"},
 		{"1e999", "number 1e999 out of range at 1:1\n1e999\n^"},
 		{"12abc", "malformed number \"12a\" at 1:1\n12abc\n^"},
 		{"a in ()", "empty in list at 1:3\na in ()\n  ^"},

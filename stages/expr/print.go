@@ -26,6 +26,8 @@ func writeNode(b *strings.Builder, n astNode) {
 			b.WriteString(strconv.FormatBool(n.b))
 		case litInt:
 			b.WriteString(strconv.FormatInt(n.i, 10))
+		case litUint:
+			b.WriteString(strconv.FormatUint(n.u, 10))
 		case litFloat:
 			s := strconv.FormatFloat(n.f, 'g', -1, 64)
 			if !strings.ContainsAny(s, ".eEN") { // N: NaN/Inf cannot come from the parser
@@ -52,7 +54,7 @@ func writeNode(b *strings.Builder, n astNode) {
 		} else {
 			b.WriteString("- ")
 		}
-		if l, ok := n.x.(*litExpr); ok && (l.kind == litInt || l.kind == litFloat) {
+		if l, ok := n.x.(*litExpr); ok && (l.kind == litInt || l.kind == litUint || l.kind == litFloat) {
 			// "- 5" would read back as the literal -5
 			b.WriteByte('(')
 			writeNode(b, n.x)

@@ -2,7 +2,9 @@ package expr
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -16,10 +18,26 @@ import (
 // values. It shares no evaluation code with the kernels, so agreement
 // between the two is evidence that both follow the documented semantics.
 //
-// Values: nil (null), bool, int64, float64, string, tsVal (µs), dateVal (days).
+// Values: nil (null), bool, int64, uint64, float64, string, tsVal (µs),
+// dateVal (days), and refErr for an integer overflow. Integer arithmetic is
+// exact (math/big) and then checked against the range of the result type.
+// An overflow makes the row an error when the row needs the value: every
+// operand of an operator or function counts, except the branch of if() a
+// row does not take and the coalesce() arguments after its first non-null.
 
 type tsVal int64
 type dateVal int64
+type refErr struct{}
+
+// hasErr reports whether any of vs is an overflow.
+func hasErr(vs ...any) bool {
+	for _, v := range vs {
+		if _, ok := v.(refErr); ok {
+			return true
+		}
+	}
+	return false
+}
 
 func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 	switch n := n.(type) {
@@ -29,6 +47,8 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 			return n.b
 		case litInt:
 			return n.i
+		case litUint:
+			return n.u
 		case litFloat:
 			return n.f
 		case litString:
@@ -44,6 +64,9 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 		return refValue(rec.Column(idx), r)
 	case *unaryExpr:
 		x := refEval(n.x, rec, r)
+		if hasErr(x) {
+			return x
+		}
 		if n.op == "not" {
 			if x == nil {
 				return nil
@@ -51,14 +74,29 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 			return !x.(bool)
 		}
 		switch x := x.(type) {
-		case int64:
-			return -x
+		case int64, uint64:
+			if u, ok := x.(uint64); ok && u > math.MaxInt64 {
+				return refErr{} // -u is int64: u must fit first
+			}
+			return refInt(new(big.Int).Neg(refBig(x)), tInt)
 		case float64:
 			return -x
 		}
 		return nil
 	case *binaryExpr:
+		switch n.op {
+		case "+", "-", "*", "/", "%": // a null literal operand: nothing else is computed
+			if refType(n.l, rec.Schema()) == tNull || refType(n.r, rec.Schema()) == tNull {
+				return nil
+			}
+		}
 		l, rv := refEval(n.l, rec, r), refEval(n.r, rec, r)
+		if hasErr(l, rv) {
+			return refErr{}
+		}
+		if t := refType(n, rec.Schema()); t == tInt && (refTooBig(l) || refTooBig(rv)) {
+			return refErr{} // a uint64 operand of int64 arithmetic must fit, even next to a null
+		}
 		switch n.op {
 		case "and":
 			if l == false || rv == false {
@@ -82,7 +120,7 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 		}
 		switch n.op {
 		case "+", "-", "*", "/", "%":
-			return refArith(n.op, l, rv)
+			return refArith(n.op, l, rv, refType(n, rec.Schema()))
 		}
 		c, ok := refCompare(l, rv)
 		if !ok { // NaN involved: only != is true
@@ -102,12 +140,22 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 		}
 		return c >= 0
 	case *isNullExpr:
-		return (refEval(n.x, rec, r) == nil) != n.not
+		x := refEval(n.x, rec, r)
+		if hasErr(x) {
+			return x
+		}
+		return (x == nil) != n.not
 	case *inExpr:
 		x := refEval(n.x, rec, r)
+		vals := make([]any, len(n.list))
+		for k, e := range n.list {
+			vals[k] = refEval(e, rec, r)
+		}
+		if hasErr(append(vals, x)...) {
+			return refErr{}
+		}
 		var res any = false
-		for _, e := range n.list {
-			v := refEval(e, rec, r)
+		for _, v := range vals {
 			if x == nil || v == nil {
 				res = nil
 				continue
@@ -145,6 +193,14 @@ func refValue(a arrow.Array, r int) any {
 		return int64(a.Value(r))
 	case *array.Uint32:
 		return int64(a.Value(r))
+	case *array.Uint16:
+		return int64(a.Value(r))
+	case *array.Uint8:
+		return int64(a.Value(r))
+	case *array.Int16:
+		return int64(a.Value(r))
+	case *array.Uint64:
+		return a.Value(r)
 	case *array.Float64:
 		return a.Value(r)
 	case *array.Float32:
@@ -164,25 +220,32 @@ func refValue(a arrow.Array, r int) any {
 	panic("ref: column type " + a.DataType().String())
 }
 
-func refArith(op string, l, r any) any {
-	li, lInt := l.(int64)
-	ri, rInt := r.(int64)
-	if lInt && rInt && op != "/" {
+// refArith computes l op r for a result of type t: floats in float64,
+// integers exactly and then checked against t's range. A uint64 operand of
+// an int64 result must itself fit in int64 (mixed arithmetic is int64).
+func refArith(op string, l, r any, t typ) any {
+	if t != tFloat {
+		for _, v := range []any{l, r} {
+			if u, ok := v.(uint64); ok && t == tInt && u > math.MaxInt64 {
+				return refErr{}
+			}
+		}
+		a, b := refBig(l), refBig(r)
+		z := new(big.Int)
 		switch op {
 		case "+":
-			return li + ri
+			z.Add(a, b)
 		case "-":
-			return li - ri
+			z.Sub(a, b)
 		case "*":
-			return li * ri
+			z.Mul(a, b)
+		case "%":
+			if b.Sign() == 0 {
+				return nil
+			}
+			z.Rem(a, b) // truncated, the sign of a, as Go's %
 		}
-		if ri == 0 {
-			return nil
-		}
-		if ri == -1 {
-			return int64(0)
-		}
-		return li % ri
+		return refInt(z, t)
 	}
 	lf, rf := refFloat(l), refFloat(r)
 	switch op {
@@ -202,9 +265,43 @@ func refArith(op string, l, r any) any {
 	return math.Mod(lf, rf)
 }
 
+// refTooBig reports whether v is a uint64 above MaxInt64.
+func refTooBig(v any) bool {
+	u, ok := v.(uint64)
+	return ok && u > math.MaxInt64
+}
+
+func refBig(v any) *big.Int {
+	switch x := v.(type) {
+	case int64:
+		return big.NewInt(x)
+	case uint64:
+		return new(big.Int).SetUint64(x)
+	}
+	panic(fmt.Sprintf("ref: %T is not an integer", v))
+}
+
+// refInt returns z as a value of type t (int64 or uint64), or refErr when
+// it is outside t's range.
+func refInt(z *big.Int, t typ) any {
+	if t == tUint {
+		if z.Sign() < 0 || !z.IsUint64() {
+			return refErr{}
+		}
+		return z.Uint64()
+	}
+	if !z.IsInt64() {
+		return refErr{}
+	}
+	return z.Int64()
+}
+
 func refFloat(v any) float64 {
-	if i, ok := v.(int64); ok {
-		return float64(i)
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case uint64:
+		return float64(x)
 	}
 	return v.(float64)
 }
@@ -234,16 +331,10 @@ func refCompare(l, r any) (int, bool) {
 		}
 		return 0, true
 	}
-	li, lInt := l.(int64)
-	ri, rInt := r.(int64)
-	if lInt && rInt {
-		switch {
-		case li < ri:
-			return -1, true
-		case li > ri:
-			return 1, true
-		}
-		return 0, true
+	_, lf := l.(float64)
+	_, rf := r.(float64)
+	if !lf && !rf { // integers of either signedness: exactly
+		return refBig(l).Cmp(refBig(r)), true
 	}
 	a, b := refFloat(l), refFloat(r)
 	switch {
@@ -267,25 +358,48 @@ func refMicros(v any) int64 {
 func refTime(v any) time.Time { return time.UnixMicro(refMicros(v)).UTC() }
 
 func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
-	args := make([]any, len(n.args))
-	for k, e := range n.args {
-		args[k] = refEval(e, rec, r)
-	}
+	schema := rec.Schema()
 	switch n.name {
-	case "coalesce":
-		t := refType(n, rec.Schema())
-		for _, a := range args {
+	case "coalesce": // lazily: the arguments after the first non-null do not count
+		t := refType(n, schema)
+		if t == tNull {
+			return nil
+		}
+		for _, e := range n.args {
+			a := refEval(e, rec, r)
+			if hasErr(a) {
+				return a
+			}
 			if a != nil {
 				return refConvert(a, t)
 			}
 		}
 		return nil
-	case "if":
-		t := refType(n, rec.Schema())
-		if args[0] == true {
-			return refConvert(args[1], t)
+	case "if": // lazily: only the branch the row takes counts
+		t := refType(n, schema)
+		if t == tNull {
+			return nil
 		}
-		return refConvert(args[2], t)
+		c := refEval(n.args[0], rec, r)
+		if hasErr(c) {
+			return c
+		}
+		if c == true {
+			return refConvert(refEval(n.args[1], rec, r), t)
+		}
+		return refConvert(refEval(n.args[2], rec, r), t)
+	}
+	for _, e := range n.args {
+		if refType(e, schema) == tNull { // a null literal: nothing else is computed
+			return nil
+		}
+	}
+	args := make([]any, len(n.args))
+	for k, e := range n.args {
+		args[k] = refEval(e, rec, r)
+	}
+	if hasErr(args...) {
+		return refErr{}
 	}
 	for _, a := range args {
 		if a == nil {
@@ -295,15 +409,15 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	x := args[0]
 	switch n.name {
 	case "abs":
-		if i, ok := x.(int64); ok {
-			if i < 0 {
-				return -i
-			}
+		switch i := x.(type) {
+		case int64:
+			return refInt(new(big.Int).Abs(big.NewInt(i)), tInt)
+		case uint64:
 			return i
 		}
 		return math.Abs(x.(float64))
 	case "floor", "ceil":
-		if _, ok := x.(int64); ok {
+		if _, ok := x.(float64); !ok {
 			return x
 		}
 		if n.name == "floor" {
@@ -315,30 +429,27 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if len(args) == 2 {
 			d = args[1].(int64)
 		}
-		if i, ok := x.(int64); ok {
-			if d >= 0 {
-				return i
-			}
-			p := int64(math.Pow10(int(-d)))
-			// round half away from zero on the exact rational i/p
-			q := i / p
-			rem := i - q*p
-			if 2*abs64(rem) >= p {
-				if i < 0 {
-					q--
-				} else {
-					q++
-				}
-			}
-			return q * p
+		if f, ok := x.(float64); ok {
+			return refRoundFloat(f, d)
 		}
-		f := x.(float64)
-		p := math.Pow(10, float64(d))
-		v := math.Round(f*p) / p
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return f
+		if d >= 0 {
+			return x
 		}
-		return v
+		// round half away from zero on the exact rational x / 10^-d
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(-d), nil)
+		z := refBig(x)
+		q, rem := new(big.Int).QuoRem(new(big.Int).Abs(z), p, new(big.Int))
+		if rem.Lsh(rem, 1).Cmp(p) >= 0 {
+			q.Add(q, big.NewInt(1))
+		}
+		q.Mul(q, p)
+		if z.Sign() < 0 {
+			q.Neg(q)
+		}
+		if _, ok := x.(uint64); ok {
+			return refInt(q, tUint)
+		}
+		return refInt(q, tInt)
 	case "lower":
 		return strings.ToLower(x.(string))
 	case "upper":
@@ -380,11 +491,16 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		switch v := x.(type) {
 		case int64:
 			return v
+		case uint64:
+			if v > math.MaxInt64 {
+				return nil
+			}
+			return int64(v)
 		case float64:
 			if math.IsNaN(v) || math.Abs(v) >= 9.3e18 {
 				return nil
 			}
-			t := math.Trunc(v)
+			t := math.Round(v) // halves away from zero, as DuckDB's CAST
 			if t >= math.Exp2(63) || t < -math.Exp2(63) {
 				return nil
 			}
@@ -428,6 +544,8 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		switch v := x.(type) {
 		case int64:
 			return strconv.FormatInt(v, 10)
+		case uint64:
+			return strconv.FormatUint(v, 10)
 		case float64:
 			return strconv.FormatFloat(v, 'g', -1, 64)
 		case bool:
@@ -444,6 +562,8 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		case bool:
 			return v
 		case int64:
+			return v != 0
+		case uint64:
 			return v != 0
 		case float64:
 			return v != 0
@@ -539,7 +659,7 @@ func abs64(x int64) int64 {
 func refType(n astNode, schema *arrow.Schema) typ {
 	switch n := n.(type) {
 	case *litExpr:
-		return [...]typ{tNull, tBool, tInt, tFloat, tString, tTime, tDate}[n.kind]
+		return [...]typ{tNull, tBool, tInt, tFloat, tString, tTime, tDate, tUint}[n.kind]
 	case *colExpr:
 		t, _ := typeOf(schema.Field(schema.FieldIndices(n.name)[0]).Type)
 		return t
@@ -547,15 +667,19 @@ func refType(n astNode, schema *arrow.Schema) typ {
 		if n.op == "not" {
 			return tBool
 		}
-		if t := refType(n.x, schema); t != tNull {
+		if t := refType(n.x, schema); t != tNull && t != tUint {
 			return t
 		}
 		return tInt
 	case *binaryExpr:
 		switch n.op {
 		case "+", "-", "*", "%":
-			if refType(n.l, schema) == tFloat || refType(n.r, schema) == tFloat {
+			lt, rt := refAdapted(n.l, n.r, schema), refAdapted(n.r, n.l, schema)
+			switch {
+			case lt == tFloat || rt == tFloat:
 				return tFloat
+			case (lt == tUint || rt == tUint) && lt != tInt && rt != tInt:
+				return tUint
 			}
 			return tInt
 		case "/":
@@ -573,7 +697,13 @@ func refType(n astNode, schema *arrow.Schema) typ {
 			}
 			t := tNull
 			for _, v := range vals {
-				t, _ = unify(t, refType(v, schema))
+				vt := refType(v, schema)
+				for _, w := range vals {
+					if refType(w, schema) == tUint && vt == tInt && refNonNegConst(v, schema) {
+						vt = tUint
+					}
+				}
+				t = refUnify(t, vt)
 			}
 			return t
 		case "abs", "round", "floor", "ceil":
@@ -599,11 +729,62 @@ func refType(n astNode, schema *arrow.Schema) typ {
 	panic("refType")
 }
 
+// refAdapted is the type of x as an operand next to other: a non-negative
+// integer constant next to a uint64 is a uint64.
+func refAdapted(x, other astNode, schema *arrow.Schema) typ {
+	t := refType(x, schema)
+	if t == tInt && refType(other, schema) == tUint && refNonNegConst(x, schema) {
+		return tUint
+	}
+	return t
+}
+
+// refNonNegConst reports whether x reads no column and is an int64 >= 0.
+func refNonNegConst(x astNode, schema *arrow.Schema) bool {
+	if names, _ := Columns(format(x)); len(names) > 0 {
+		return false
+	}
+	empty := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, 0)
+	defer empty.Release()
+	v, ok := refEval(x, empty, 0).(int64)
+	return ok && v >= 0
+}
+
+// refUnify is the common type of if/coalesce values, written out: int and
+// float meet at float, uint64 and int64 at int64, date and timestamp at
+// timestamp, null meets anything.
+func refUnify(a, b typ) typ {
+	switch {
+	case a == b || b == tNull:
+		return a
+	case a == tNull:
+		return b
+	case a == tFloat || b == tFloat:
+		return tFloat
+	case a == tTime || a == tDate:
+		return tTime
+	}
+	return tInt
+}
+
 func refConvert(v any, t typ) any {
 	switch x := v.(type) {
 	case int64:
 		if t == tFloat {
 			return float64(x)
+		}
+		if t == tUint {
+			return uint64(x) // a non-negative constant adapted to uint64
+		}
+	case uint64:
+		switch t {
+		case tFloat:
+			return float64(x)
+		case tInt:
+			if x > math.MaxInt64 {
+				return refErr{}
+			}
+			return int64(x)
 		}
 	case dateVal:
 		if t == tTime {
@@ -611,4 +792,35 @@ func refConvert(v any, t typ) any {
 		}
 	}
 	return v
+}
+
+// refRoundFloat rounds the shortest decimal form of x to d digits, halves
+// away from zero, with exact rationals, and returns the nearest float.
+func refRoundFloat(x float64, d int64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	v, ok := new(big.Rat).SetString(strconv.FormatFloat(x, 'g', -1, 64))
+	if !ok {
+		panic("ref: rat of " + strconv.FormatFloat(x, 'g', -1, 64))
+	}
+	scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(d)), nil))
+	if d >= 0 {
+		v.Mul(v, scale)
+	} else {
+		v.Quo(v, scale)
+	}
+	num, den := new(big.Int).Abs(v.Num()), v.Denom()
+	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
+	if rem.Lsh(rem, 1).Cmp(den) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	res := new(big.Rat).SetInt(q)
+	if d >= 0 {
+		res.Quo(res, scale)
+	} else {
+		res.Mul(res, scale)
+	}
+	f, _ := res.Float64()
+	return math.Copysign(f, x)
 }

@@ -6,8 +6,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// typ is the type of an expression value. Integer-like arrow types load as
-// tInt, floats as tFloat, timestamps of any unit as tTime (µs since the
+// typ is the type of an expression value. Signed integers and the unsigned
+// types that fit in int64 (uint8..uint32) load as tInt, uint64 as tUint
+// (its bits kept in a vec's i slice), floats as tFloat, timestamps of any unit as tTime (µs since the
 // epoch, UTC) and dates as tDate (days since the epoch).
 type typ uint8
 
@@ -19,10 +20,11 @@ const (
 	tString
 	tTime
 	tDate
+	tUint // uint64; after tDate so that the other values keep their numbers
 )
 
 func (t typ) String() string {
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date"}[t]
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64"}[t]
 }
 
 // TimestampType is the arrow type of timestamp results.
@@ -35,6 +37,8 @@ func (t typ) arrowType() arrow.DataType {
 		return arrow.FixedWidthTypes.Boolean
 	case tInt:
 		return arrow.PrimitiveTypes.Int64
+	case tUint:
+		return arrow.PrimitiveTypes.Uint64
 	case tFloat:
 		return arrow.PrimitiveTypes.Float64
 	case tString:
@@ -55,8 +59,10 @@ func typeOf(dt arrow.DataType) (typ, error) {
 	case arrow.BOOL:
 		return tBool, nil
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
-		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		arrow.UINT8, arrow.UINT16, arrow.UINT32:
 		return tInt, nil
+	case arrow.UINT64:
+		return tUint, nil
 	case arrow.FLOAT32, arrow.FLOAT64:
 		return tFloat, nil
 	case arrow.STRING, arrow.LARGE_STRING:
@@ -69,11 +75,16 @@ func typeOf(dt arrow.DataType) (typ, error) {
 	return 0, fmt.Errorf("unsupported column type %s", dt)
 }
 
-func isNumeric(t typ) bool { return t == tInt || t == tFloat }
+func isNumeric(t typ) bool { return t == tInt || t == tUint || t == tFloat }
+
+// isInt64Backed reports whether values of type t live in a vec's i slice.
+func isInt64Backed(t typ) bool { return t == tInt || t == tUint || t == tTime || t == tDate }
 
 // unify returns the common type two operands are converted to for
-// comparison, if/coalesce and in: int and float meet at float, date and
-// timestamp at timestamp, null meets anything.
+// comparison, if/coalesce and in: int and float meet at float, uint64 and
+// int64 at int64 (the uint64 value must fit; comparisons and in compare
+// the two exactly instead, see compiler.compareNode), date and timestamp
+// at timestamp, null meets anything.
 func unify(a, b typ) (typ, bool) {
 	switch {
 	case a == b:
@@ -82,8 +93,12 @@ func unify(a, b typ) (typ, bool) {
 		return b, true
 	case b == tNull:
 		return a, true
-	case isNumeric(a) && isNumeric(b):
-		return tFloat, true
+	case a == tFloat || b == tFloat:
+		if isNumeric(a) && isNumeric(b) {
+			return tFloat, true
+		}
+	case isNumeric(a) && isNumeric(b): // int64 and uint64
+		return tInt, true
 	case (a == tTime || a == tDate) && (b == tTime || b == tDate):
 		return tTime, true
 	}

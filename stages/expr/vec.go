@@ -58,6 +58,7 @@ type slot struct {
 	offs  []int32
 	data  []byte
 	i32   []int32
+	care  []byte // the care mask a call lends its arguments (Evaluator.care)
 }
 
 func grow[T any](s []T, n int) []T {
