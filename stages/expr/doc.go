@@ -47,7 +47,9 @@
 // is; it never wraps. A non-negative integer constant next to a uint64 is
 // a uint64 (u + 1, u > 5); a uint64 meeting an int64 column in arithmetic,
 // if() or coalesce() is converted to int64 and a value above MaxInt64 is
-// the same error (unary minus counts as such a meeting). Comparisons and
+// the same error (unary minus counts as such a meeting). A timestamp in
+// seconds or milliseconds, or a date, beyond the µs range (about ±292,000
+// years) is the same error where it is converted to µs. Comparisons and
 // in compare uint64 with int64 exactly: u > -1 is true for every u.
 // / is float division, as in DuckDB (1 / 2 is 0.5); mixing an integer
 // with a float gives float64; x / 0 and x % 0 give null (DuckDB gives

@@ -390,7 +390,8 @@ func toTimestamp(v *vec, t typ, r int) (int64, bool) {
 	case tTime, tInt:
 		return intAt(v, r), true
 	case tDate:
-		return intAt(v, r) * microsPerDay, true
+		us, x := mulHiInt64(intAt(v, r), microsPerDay)
+		return us, x == 0 // beyond ±292,000 years: does not convert
 	case tString:
 		s := bstr(bytes.TrimSpace(v.str(r)))
 		if x, ok := parseTimestamp(s); ok {

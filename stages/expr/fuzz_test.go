@@ -21,6 +21,8 @@ func FuzzExpr(f *testing.F) {
 		"date_trunc('month', t1) < ts'2026-01-02T03:04:05Z'",
 		"`unit price` * 2",
 		"if(!b1 && b2, to_string(d1), '\\x41\\u00e9')",
+		"u64 > -1 and u64 + 1 > i1 * 3",
+		"round(f1 * 1e10, 17) - abs(-9223372036854775807 - 1)",
 	} {
 		f.Add(s)
 	}

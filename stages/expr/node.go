@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -118,13 +119,12 @@ type colNode struct {
 	dt   arrow.DataType
 }
 
-func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
+func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 	arr := in.cols[c.idx]
 	s := ev.slot(c)
 	n := in.n
 	data := arr.Data()
 	off := data.Offset()
-	var v vec
 	if arr.NullN() > 0 && c.t != tNull {
 		v.valid = shiftBitmap(&s.valid, arr.NullBitmapBytes(), off, n)
 	}
@@ -182,9 +182,9 @@ func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
 		case arrow.Microsecond:
 			v.i = vals
 		case arrow.Second:
-			v.i = scale(&s.i, vals, 1_000_000)
+			v.i, err = ev.scale(&s.i, vals, 1_000_000, v.valid, c.name, "s")
 		case arrow.Millisecond:
-			v.i = scale(&s.i, vals, 1_000)
+			v.i, err = ev.scale(&s.i, vals, 1_000, v.valid, c.name, "ms")
 		case arrow.Nanosecond:
 			s.i = grow(s.i, n)
 			for k, x := range vals {
@@ -203,7 +203,7 @@ func (c *colNode) eval(ev *Evaluator, in *input) (vec, error) {
 	default:
 		return vec{}, fmt.Errorf("column %q: unsupported type %s", c.name, arr.DataType())
 	}
-	return v, nil
+	return v, err
 }
 
 func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32](dst *[]int64, src []T) []int64 {
@@ -215,13 +215,23 @@ func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32](dst *[]int64,
 	return d
 }
 
-func scale(dst *[]int64, src []int64, m int64) []int64 {
+// scale converts src to µs by multiplying by m; a value beyond the µs
+// range (about ±292,000 years) is an error naming the column, the row and
+// the value in its unit, never a wrapped time.
+func (ev *Evaluator) scale(dst *[]int64, src []int64, m int64, valid []byte, col, unit string) ([]int64, error) {
 	*dst = grow(*dst, len(src))
 	d := *dst
-	for k, x := range src {
-		d[k] = x * m
+	if mulInt64C(src, m, d) {
+		bad := func(k int) bool { _, x := mulHiInt64(src[k], m); return x != 0 }
+		if row := ev.overflowRow(valid, len(src), bad); row >= 0 {
+			where := "column " + strconv.Quote(col)
+			if col == "" {
+				where = "a date"
+			}
+			return nil, overflowError(row, "%s: %d %s is outside the range of timestamps in µs (about ±292,000 years)", where, src[row], unit)
+		}
 	}
-	return d
+	return d, nil
 }
 
 // toFloatNode converts int64 or uint64 to float64 (the nearest float).
@@ -293,8 +303,8 @@ func (c *dateToTimeNode) eval(ev *Evaluator, in *input) (vec, error) {
 	}
 	v = ev.full(c.x, v, in.n)
 	s := ev.slot(c)
-	v.i = scale(&s.i, v.i[:in.n], microsPerDay)
-	return v, nil
+	v.i, err = ev.scale(&s.i, v.i[:in.n], microsPerDay, v.valid, "", "days")
+	return v, err
 }
 
 const microsPerDay = 86_400_000_000

@@ -250,3 +250,36 @@ func TestNarrowIntegerColumns(t *testing.T) {
 	defer got.Release()
 	assert.Equal(t, []int64{math.MaxUint32 + 255 - 128, 127}, got.(*array.Int64).Int64Values())
 }
+
+// TestTimeScalingOverflow: timestamps are µs since the epoch, about
+// ±292,000 years; a seconds column or a date beyond that is an error (in
+// to_timestamp, null: a value that does not convert), not a wrapped time.
+func TestTimeScalingOverflow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "ts", Type: arrow.FixedWidthTypes.Timestamp_s, Nullable: true},
+		{Name: "d", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	// Row 2 is null with a huge value underneath; row 3 is huge.
+	b.Field(0).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{0, 1e13, 1e13}, []bool{true, false, true})
+	b.Field(1).(*array.Date32Builder).AppendValues([]arrow.Date32{0, math.MaxInt32, math.MaxInt32}, []bool{true, false, true})
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+
+	got, err := evalOn(t, "ts > ts'2026-01-01T00:00:00Z'", rec, mem)
+	require.Nil(t, got)
+	require.ErrorIs(t, err, ErrOverflow)
+	assert.EqualError(t, err, `expr: integer overflow at row 3 of the batch: column "ts": 10000000000000 s is outside the range of timestamps in µs (about ±292,000 years)`)
+
+	got, err = evalOn(t, "d < ts'2026-01-01T00:00:00Z'", rec, mem)
+	require.Nil(t, got)
+	assert.ErrorContains(t, err, "at row 3 of the batch: a date: 2147483647 days is outside the range of timestamps in µs")
+
+	got, err = evalOn(t, "to_timestamp(d) is null", rec, mem)
+	require.NoError(t, err)
+	defer got.Release()
+	assert.Equal(t, []any{false, true, true}, []any{refValue(got, 0), refValue(got, 1), refValue(got, 2)})
+}
