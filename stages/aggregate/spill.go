@@ -102,6 +102,12 @@ func (r *runFiles) write(ctx context.Context, schema *arrow.Schema, mem memory.A
 	return nil
 }
 
+// removeOldest deletes the first run written that is still there.
+func (r *runFiles) removeOldest() {
+	os.Remove(r.paths[0])
+	r.paths = r.paths[1:]
+}
+
 func (r *runFiles) remove() {
 	for _, p := range r.paths {
 		os.Remove(p)
@@ -121,6 +127,27 @@ type cursor struct {
 	src   uint32 // index of rec in the output chunk's sources
 }
 
+// openCursor opens the run at path for reading; close the cursor it
+// returns (non-nil when the file opened) even on error. Its first batch
+// comes with next.
+func openCursor(path string, run int, mem memory.Allocator) (*cursor, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &cursor{run: run, f: f}
+	c.z, err = zstd.NewReader(bufio.NewReaderSize(f, runBufferBytes), zstd.WithDecoderConcurrency(1),
+		zstd.WithDecoderLowmem(true))
+	if err != nil {
+		return c, fmt.Errorf("read %s: %w", path, err)
+	}
+	if c.r, err = ipc.NewReader(c.z, ipc.WithAllocator(mem)); err != nil {
+		return c, fmt.Errorf("read %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// next moves to the run's next non-empty batch; c.rec is nil at the end.
 func (c *cursor) next(keys []orderKey) error {
 	if c.rec != nil {
 		c.rec.Release()
@@ -237,19 +264,12 @@ func mergeRuns(ctx context.Context, paths []string, keys []orderKey, schema *arr
 		}
 	}()
 	for i, p := range paths {
-		f, err := os.Open(p)
+		c, err := openCursor(p, i, mem)
+		if c != nil {
+			all = append(all, c)
+		}
 		if err != nil {
 			return err
-		}
-		c := &cursor{run: i, f: f}
-		all = append(all, c)
-		c.z, err = zstd.NewReader(bufio.NewReaderSize(f, runBufferBytes), zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderLowmem(true))
-		if err != nil {
-			return fmt.Errorf("read %s: %w", p, err)
-		}
-		if c.r, err = ipc.NewReader(c.z, ipc.WithAllocator(mem)); err != nil {
-			return fmt.Errorf("read %s: %w", p, err)
 		}
 		if err := c.next(keys); err != nil {
 			return err

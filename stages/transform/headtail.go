@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -52,70 +53,11 @@ func buildHead(_ verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *ar
 	}}, in, nil
 }
 
-// tailWorker keeps the batches that hold the last n rows seen so far.
-type tailWorker struct {
-	n    int64
-	kept []arrow.RecordBatch
-	rows int64 // rows in kept
-}
-
-func (w *tailWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if w.n == 0 || in.NumRows() == 0 {
-		in.Release()
-		return nil, nil
-	}
-	w.kept = append(w.kept, in)
-	w.rows += in.NumRows()
-	for len(w.kept) > 0 && w.rows-w.kept[0].NumRows() >= w.n {
-		w.rows -= w.kept[0].NumRows()
-		w.kept[0].Release()
-		w.kept[0] = nil
-		w.kept = w.kept[1:]
-	}
-	return nil, nil
-}
-
-// finish emits the last n rows in order; emit takes ownership of each
-// batch.
-func (w *tailWorker) finish(emit func(arrow.RecordBatch) error) error {
-	defer func() {
-		for _, b := range w.kept {
-			if b != nil {
-				b.Release()
-			}
-		}
-		w.kept, w.rows = nil, 0
-	}()
-	for k, b := range w.kept {
-		w.kept[k] = nil
-		if extra := w.rows - w.n; k == 0 && extra > 0 {
-			s := b.NewSlice(extra, b.NumRows())
-			b.Release()
-			b = s
-		}
-		if err := emit(b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func buildTail(_ verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+func buildTail(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 	n, err := parseCount("tail", args[0])
 	if err != nil {
 		return pipeline.Stage{}, nil, err
 	}
-	return pipeline.Stage{
-		Name:      "tail",
-		Workers:   1,
-		NewWorker: func() pipeline.Worker { return &tailWorker{n: n} },
-		Finish: func(_ context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
-			for _, w := range workers {
-				if err := w.(*tailWorker).finish(emit); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-	}, in, nil
+	// tail spills to disk beyond the memory cap, as sort does.
+	return aggregate.NewTail(env, in, n), in, nil
 }

@@ -150,33 +150,6 @@ func TestTail(t *testing.T) {
 	}
 }
 
-// TestTailBounded checks that tail holds at most N rows plus one batch.
-func TestTailBounded(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	st, _, err := Verbs()[7].Build(verb.Env{Mem: mem}, []string{"10"}, idSchema)
-	require.NoError(t, err)
-	w := st.NewWorker().(*tailWorker)
-	for _, b := range idBatches(mem, sevens(100)...) {
-		res, err := w.Process(context.Background(), b)
-		require.NoError(t, err)
-		require.Nil(t, res)
-		assert.LessOrEqual(t, w.rows, int64(10+7))
-	}
-	var out []arrow.RecordBatch
-	require.NoError(t, w.finish(func(b arrow.RecordBatch) error { out = append(out, b); return nil }))
-	defer releaseAll(out)
-	assert.Equal(t, seq(690, 700), ids(out))
-}
-
-func sevens(n int) []int {
-	s := make([]int, n)
-	for k := range s {
-		s[k] = 7
-	}
-	return s
-}
-
 func TestTailEmitErrorReleases(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
