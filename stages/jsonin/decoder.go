@@ -130,7 +130,7 @@ func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		}
 		if !blank(ln) {
 			if serr := d.parseLine(ln); serr != nil {
-				de := d.dataError(serr, c.File, lineNo, off, ln)
+				de := newDataError(serr, c.File, lineNo, off, ln)
 				if d.onError == nil {
 					d.discard()
 					return nil, de
@@ -154,7 +154,7 @@ func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 	return d.finish(rows), nil
 }
 
-func (d *Decoder) dataError(serr *syntaxError, file string, line, off int64, ln []byte) *pipeline.DataError {
+func newDataError(serr *syntaxError, file string, line, off int64, ln []byte) *pipeline.DataError {
 	var err error
 	switch {
 	case serr.unknown:
@@ -408,7 +408,15 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		if err != nil {
 			return 0, err
 		}
-		*sl = slot{gen: d.gen, f: parseFloat(b[i:end])}
+		f, ok := parseFloat(b[i:end])
+		if ok && cl.kind == kFloat32 {
+			ok = !math.IsInf(float64(float32(f)), 0)
+		}
+		if !ok {
+			return 0, &syntaxError{pos: i, want: "a number in range of " + d.schema.Field(col).Type.String(),
+				found: "a number out of range"}
+		}
+		*sl = slot{gen: d.gen, f: f}
 		return end, nil
 	case kBool:
 		var end int
@@ -443,8 +451,11 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			v, ok = parseDate(str)
 		} else {
 			var sec, nsec int64
-			if sec, nsec, ok = parseTimestamp(str); ok {
-				v = timestampIn(cl.unit, sec, nsec)
+			if sec, nsec, _, ok = parseTimestamp(str); ok {
+				var why int
+				if v, why = timestampIn(cl.unit, sec, nsec); why != tsFits {
+					return 0, timestampError(i, d.schema.Field(col).Type, why)
+				}
 			}
 		}
 		if !ok {
@@ -458,6 +469,16 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		return next, nil
 	}
 	panic("jsonin: unknown column kind")
+}
+
+// timestampError reports a date-time that column type t cannot hold
+// exactly: it is not cut to the unit.
+func timestampError(pos int, t arrow.DataType, why int) *syntaxError {
+	if why == tsPrecision {
+		return &syntaxError{pos: pos, want: "a date-time of at most the precision of " + t.String(),
+			found: "a finer fraction of a second"}
+	}
+	return &syntaxError{pos: pos, want: "a date-time in range of " + t.String(), found: "one out of range"}
 }
 
 func intFits(k kind, v int64) bool {

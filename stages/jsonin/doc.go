@@ -5,13 +5,17 @@
 //
 //	inputs ─► reader goroutine ─► Next: cut at newlines ─► Chunk ─► Decoder (×N) ─► RecordBatch
 //
-// NewSource reads a sample of the first lines (Options.SampleRows) and infers
-// the schema from it; the sampled bytes are replayed, not lost. Next, called
+// NewSource reads a sample of the first lines (Options.SampleRows, 1000 by
+// default) and infers the schema from it; the sampled bytes are replayed,
+// not lost. The sample ends after SampleRows lines or at the end of the
+// inputs, never because the input pauses: the same bytes give the same
+// types however they trickle in. So a trickling pipe shows its first rows
+// once SampleRows lines have arrived or it ends; after that, Next, called
 // from one goroutine, cuts the byte stream into chunks of whole lines bounded
 // by BatchRows lines and BatchBytes bytes (a longer line is one chunk of its
 // own: there is no line length limit) and emits the complete lines it holds
 // when the input pauses for FlushInterval, so `tail -f | arrowpipe` sees rows
-// as they come. Decoders, one per worker, parse each line in a single pass
+// as they come once the sample is read. Decoders, one per worker, parse each line in a single pass
 // (no encoding/json, no reflection) into per-line value slots, so that a bad
 // line can be dropped whole, and append the slots to Arrow builders. Only a
 // string with escapes is copied, into reused scratch: ~67 allocations per
@@ -19,10 +23,19 @@
 // (BenchmarkDecode).
 //
 // Schema inference: integers are int64 (float64 if any sampled value has a
-// fraction or an exponent, or does not fit in int64), true/false are bool,
-// strings are utf8 — or timestamp[us, UTC] when every sampled string of the
-// key is an RFC 3339 date-time ("2024-05-01T12:00:00.5+02:00"). Nested
-// objects are flattened to dotted column names ("user.id"); arrays, objects
+// fraction or an exponent), true/false are bool, strings are utf8 — or
+// timestamp[us, UTC] when every sampled string of the key is an RFC 3339
+// date-time ("2024-05-01T12:00:00.5+02:00"), timestamp[ns, UTC] when one
+// has more than 6 fractional digits. No value is rounded or cut to fit a
+// type: a sampled integer beyond int64 or number beyond float64
+// (12345678901234567890, 1e400) makes its column utf8 holding the number as
+// written, and so do date-times that need nanoseconds and a year outside
+// 1677-2262. After the sample, a value that its column cannot hold (1e400
+// for float64, a fraction finer than the timestamp's unit) is a data error,
+// not infinity or a cut; a float64 column rounds a decimal to the nearest
+// float64, as any float64 does (1e-400 is 0).
+//
+// Nested objects are flattened to dotted column names ("user.id"); arrays, objects
 // that were always empty, and keys whose sampled values mix kinds (a number
 // here, a string there) become utf8 columns holding the JSON text of the
 // value (strings unescaped). A key seen only as null is utf8. Columns are in
@@ -39,8 +52,9 @@
 // invalid UTF-8 are *pipeline.DataError values with the file, the 1-based
 // line, the 1-based byte column in the line and the key; with
 // Options.OnError set, a line it accepts is dropped and reading goes on.
-// Numbers beyond float64's range read as ±Inf. A lone UTF-16 surrogate in a
-// \u escape reads as U+FFFD, like encoding/json.
+// A line of the sample that is not one valid JSON object fails NewSource
+// with the error the decoder would give, unless OnError is set. A lone UTF-16 surrogate in a \u escape reads as U+FFFD, like
+// encoding/json. An empty input is zero rows and no columns.
 //
 // Source.Project narrows the columns decoded to those a consumer needs: the
 // values of the other keys are checked to be JSON and skipped, neither

@@ -33,8 +33,15 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 				str = buf[s:e]
 			}
 			c.seen |= seenString
-			if _, _, ok := parseTimestamp(str); !ok {
+			if sec, nsec, digits, ok := parseTimestamp(str); !ok {
 				c.seen |= seenNonTimestamp
+			} else {
+				if digits > 6 {
+					c.seen |= seenNanos
+				}
+				if _, ok := nanos(sec, nsec); !ok {
+					c.seen |= seenBeyondNanos
+				}
 			}
 			i = next
 		case v == 't' || v == 'f':
@@ -45,11 +52,7 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 			i += 4
 		default:
 			end, isInt, _ := scanNumber(b, i)
-			if _, ok := parseInt(b[i:end]); isInt && ok {
-				c.seen |= seenInt
-			} else {
-				c.seen |= seenFloat
-			}
+			c.seen |= numberKind(b[i:end], isInt)
 			i = end
 		}
 		i = skipSpace(b, i)
@@ -60,16 +63,19 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 	}
 }
 
-// validObject reports whether line holds exactly one JSON object, and the
-// offset of its opening brace.
-func validObject(line []byte) (int, bool) {
-	i := skipSpace(line, 0)
-	if i >= len(line) || line[i] != '{' {
-		return 0, false
+// numberKind says which column type holds a number exactly: int64, else
+// float64 for a fraction or an exponent in its range; an integer beyond
+// int64 or a number beyond float64 is kept as its text, never rounded or
+// made infinite.
+func numberKind(num []byte, isInt bool) uint16 {
+	if isInt {
+		if _, ok := parseInt(num); ok {
+			return seenInt
+		}
+		return seenBigNumber
 	}
-	end, err := skipValue(line, i, 0)
-	if err != nil || skipSpace(line, end) != len(line) {
-		return 0, false
+	if _, ok := parseFloat(num); ok {
+		return seenFloat
 	}
-	return i, true
+	return seenBigNumber
 }

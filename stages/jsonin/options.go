@@ -34,8 +34,9 @@ type Options struct {
 	// unit and zone).
 	Schema []Field
 	// SampleRows is how many lines the schema is inferred from; 0 means
-	// 1000. Sampling also ends at the end of the inputs, or once the input
-	// pauses for FlushInterval after at least one line.
+	// 1000. Sampling also ends at the end of the inputs, but not when the
+	// input pauses, so no row is emitted before: types must not depend on
+	// when the bytes arrive.
 	SampleRows int
 	// BatchRows bounds the lines per chunk (and so rows per batch); 0 means
 	// 65536.
@@ -44,7 +45,7 @@ type Options struct {
 	// line still makes one chunk.
 	BatchBytes int
 	// FlushInterval is how long Next waits for more input before it emits
-	// the complete lines it holds; 0 means 200ms.
+	// the complete lines it holds, once the sample is read; 0 means 200ms.
 	FlushInterval time.Duration
 	// OnError decides what happens to a bad line; nil fails on the first.
 	OnError pipeline.RejectFunc

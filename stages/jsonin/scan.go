@@ -306,8 +306,9 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 
 // parseFloat converts a span that scanNumber accepted. Decimals of at most
 // 15 digits without exponent take the exact fast path (Clinger); the rest go
-// to strconv. Out-of-range values are ±Inf.
-func parseFloat(num []byte) float64 {
+// to strconv. ok is false beyond float64's range; a number too small for it
+// rounds to zero, as IEEE 754 rounds any decimal to the nearest float64.
+func parseFloat(num []byte) (f float64, ok bool) {
 	var mant uint64
 	digits, frac := 0, 0
 	i := 0
@@ -335,11 +336,11 @@ func parseFloat(num []byte) float64 {
 		if neg {
 			f = -f
 		}
-		return f
+		return f, true
 	}
 slow:
-	f, _ := strconv.ParseFloat(unsafeString(num), 64)
-	return f
+	f, err := strconv.ParseFloat(unsafeString(num), 64)
+	return f, err == nil // the syntax is checked: err is ErrRange
 }
 
 // skipValue validates the JSON value at b[i] and returns its end.

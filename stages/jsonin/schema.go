@@ -100,6 +100,9 @@ const (
 	seenObject
 	seenArray
 	seenNonTimestamp // a string that is not RFC 3339
+	seenNanos        // an RFC 3339 string with more than 6 fractional digits
+	seenBeyondNanos  // an RFC 3339 string beyond timestamp[ns]'s range
+	seenBigNumber    // an integer beyond int64 or a number beyond float64
 )
 
 // An inode gathers what the sample shows about one key.
@@ -159,7 +162,7 @@ func (n *inode) leafType() arrow.DataType {
 	if n.override != nil {
 		return n.override
 	}
-	switch n.seen &^ (seenNull | seenNonTimestamp) {
+	switch n.seen &^ (seenNull | seenNonTimestamp | seenNanos | seenBeyondNanos) {
 	case seenBool:
 		return arrow.FixedWidthTypes.Boolean
 	case seenInt:
@@ -167,9 +170,15 @@ func (n *inode) leafType() arrow.DataType {
 	case seenFloat, seenInt | seenFloat:
 		return arrow.PrimitiveTypes.Float64
 	case seenString:
-		if n.seen&seenNonTimestamp == 0 {
+		switch {
+		case n.seen&seenNonTimestamp != 0:
+		case n.seen&seenNanos == 0:
 			return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+		case n.seen&seenBeyondNanos == 0:
+			return &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
 		}
+		// Not all date-times, or some need nanoseconds and some are
+		// beyond their range: the text keeps them all.
 	}
 	return arrow.BinaryTypes.String
 }

@@ -60,10 +60,12 @@ type Source struct {
 
 // NewSource starts reading inputs (in order, as one stream of rows) and
 // infers the schema from the first Options.SampleRows lines. It blocks until
-// the sample is read. ctx bounds the life of the reader goroutine that
-// NewSource starts; Close stops it. NewSource reports bad options and read
-// errors met while sampling; lines that are not valid JSON do not count
-// for inference and are reported by the decoders.
+// the sample is read: SampleRows lines or the end of the inputs, however
+// long the input pauses. ctx bounds the life of the reader goroutine that
+// NewSource starts; Close stops it. NewSource reports bad options, a line
+// of the sample that is not one JSON object (as a *pipeline.DataError,
+// unless Options.OnError is set: the decoders then report it in order) and
+// read errors met while sampling.
 func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
 	if err := opts.withDefaults(); err != nil {
 		return nil, err
@@ -234,38 +236,37 @@ func (s *Source) recycleBlock(b block) {
 	}
 }
 
-// sample reads lines until SampleRows, the end of the inputs, or a pause of
-// FlushInterval after the first line, observing them into root. The blocks
-// are held for Next.
+// sample reads lines until SampleRows non-blank lines or the end of the
+// inputs, observing them into root; the blocks are held for Next. It waits
+// through pauses of the input: the schema must not depend on when the bytes
+// arrive. A line that is not one JSON object is the decoder's error for
+// it, unless OnError is set: then the sample skips it and the decoder
+// reports it in its turn.
 func (s *Source) sample(ctx context.Context, root *inode) error {
 	var partial, scratch []byte
 	from, lines := 0, 0
-	var firstLine time.Time
-	observeLine := func(line []byte) {
+	input, lineNo, off := 0, int64(1), int64(0) // where the next line starts
+	observeLine := func(line []byte) error {
+		no, at := lineNo, off
+		lineNo, off = lineNo+1, off+int64(len(line))+1
 		if blank(line) {
-			return
-		}
-		if lines == 0 {
-			firstLine = time.Now()
+			return nil
 		}
 		lines++
-		if i, ok := validObject(line); ok {
+		i, serr := checkLine(line)
+		if serr == nil {
 			_, scratch = observe(line, i, root, scratch)
+			return nil
 		}
+		if s.opts.OnError != nil {
+			return nil
+		}
+		return newDataError(serr, s.inputs[input].Name, no, at, line)
 	}
 	for lines < s.opts.SampleRows {
-		var wait time.Duration
-		if lines > 0 {
-			if wait = s.opts.FlushInterval - time.Since(firstLine); wait <= 0 {
-				return nil
-			}
-		}
-		b, timedOut, err := s.recvBlock(ctx, wait)
+		b, _, err := s.recvBlock(ctx, 0)
 		if err != nil {
 			return err
-		}
-		if timedOut {
-			return nil
 		}
 		s.held = append(s.held, b)
 		switch {
@@ -273,9 +274,12 @@ func (s *Source) sample(ctx context.Context, root *inode) error {
 			return nil // Next reports it in order
 		case b.eof:
 			if len(partial) > 0 {
-				observeLine(partial)
+				if err := observeLine(partial); err != nil {
+					return err
+				}
 			}
 			partial, from = partial[:0], 0
+			input, lineNo, off = b.input+1, 1, 0
 			if b.input == len(s.inputs)-1 {
 				return nil
 			}
@@ -289,7 +293,9 @@ func (s *Source) sample(ctx context.Context, root *inode) error {
 				from = len(partial)
 				break
 			}
-			observeLine(partial[start : from+nl])
+			if err := observeLine(partial[start : from+nl]); err != nil {
+				return err
+			}
 			start = from + nl + 1
 			from = start
 		}

@@ -1,24 +1,28 @@
 package jsonin
 
-import "github.com/apache/arrow-go/v18/arrow"
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // parseTimestamp reads an RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS" with an
 // optional fraction of up to 9 digits and a zone "Z" or "±HH:MM" ("T" may
 // be "t" or a space, "Z" may be "z"), as seconds and nanoseconds since the
-// Unix epoch, UTC.
-func parseTimestamp(b []byte) (sec int64, nsec int64, ok bool) {
+// Unix epoch, UTC, and the number of fractional digits written.
+func parseTimestamp(b []byte) (sec, nsec int64, digits int, ok bool) {
 	if len(b) < 20 {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	days, ok := parseDate(b[:10])
 	if !ok || (b[10] != 'T' && b[10] != 't' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	h, ok1 := num2(b[11:13])
 	m, ok2 := num2(b[14:16])
 	s, ok3 := num2(b[17:19])
 	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || s > 60 {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	i := 19
 	if b[i] == '.' {
@@ -33,8 +37,9 @@ func parseTimestamp(b []byte) (sec int64, nsec int64, ok bool) {
 			i++
 		}
 		if i == d || i-d > 9 || i >= len(b) {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
+		digits = i - d
 	}
 	sec = days*86400 + int64(h)*3600 + int64(m)*60 + int64(s)
 	switch rest := b[i:]; {
@@ -43,7 +48,7 @@ func parseTimestamp(b []byte) (sec int64, nsec int64, ok bool) {
 		zh, ok1 := num2(rest[1:3])
 		zm, ok2 := num2(rest[4:6])
 		if !ok1 || !ok2 || zh > 23 || zm > 59 {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 		off := int64(zh)*3600 + int64(zm)*60
 		if rest[0] == '+' {
@@ -52,22 +57,64 @@ func parseTimestamp(b []byte) (sec int64, nsec int64, ok bool) {
 			sec += off
 		}
 	default:
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	return sec, nsec, true
+	return sec, nsec, digits, true
 }
 
-// timestampIn converts seconds and nanoseconds to a count of unit.
-func timestampIn(unit arrow.TimeUnit, sec, nsec int64) int64 {
+// Why a date-time does not fit a timestamp column.
+const (
+	tsFits      = iota
+	tsPrecision // it has a fraction finer than the unit
+	tsRange     // beyond the unit's range (nanoseconds: years 1677 to 2262)
+)
+
+// timestampIn converts seconds and nanoseconds to a count of unit, exactly
+// or not at all.
+func timestampIn(unit arrow.TimeUnit, sec, nsec int64) (int64, int) {
 	switch unit {
 	case arrow.Second:
-		return sec
+		if nsec != 0 {
+			return 0, tsPrecision
+		}
+		return sec, tsFits
 	case arrow.Millisecond:
-		return sec*1e3 + nsec/1e6
+		if nsec%1e6 != 0 {
+			return 0, tsPrecision
+		}
+		return sec*1e3 + nsec/1e6, tsFits // parseDate's years 0-9999 fit
 	case arrow.Microsecond:
-		return sec*1e6 + nsec/1e3
+		if nsec%1e3 != 0 {
+			return 0, tsPrecision
+		}
+		return sec*1e6 + nsec/1e3, tsFits
 	}
-	return sec*1e9 + nsec
+	v, ok := nanos(sec, nsec)
+	if !ok {
+		return 0, tsRange
+	}
+	return v, tsFits
+}
+
+// nanos returns sec*1e9 + nsec (0 <= nsec < 1e9) unless it overflows int64.
+func nanos(sec, nsec int64) (int64, bool) {
+	if sec >= 0 {
+		if sec > (math.MaxInt64-nsec)/1_000_000_000 {
+			return 0, false
+		}
+		return sec*1e9 + nsec, true
+	}
+	// sec*1e9 + nsec = (sec+1)*1e9 - (1e9-nsec), without the overflow of
+	// sec*1e9 just below the minimum.
+	up := sec + 1
+	if up < math.MinInt64/1_000_000_000 {
+		return 0, false
+	}
+	v, rest := up*1e9, 1e9-nsec
+	if v < math.MinInt64+rest {
+		return 0, false
+	}
+	return v - rest, true
 }
 
 // parseDate reads "YYYY-MM-DD" as days since 1970-01-01.
