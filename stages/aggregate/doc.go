@@ -1,6 +1,6 @@
 // Package aggregate holds the verbs that summarize and reorder the whole
 // stream: groupby, agg, count, distinct, count_distinct, sort and top
-// (see Verbs).
+// (see Verbs), and tail (NewTail, which the transform verbs list).
 //
 // # Group-by
 //
@@ -70,8 +70,15 @@
 // at once (one per 4 MiB of the cap), in several passes if there are more.
 // Ties keep input order. top keeps, per worker, the N best
 // rows seen (a bounded heap; one key comparison per input row) and merges
-// the workers' rows in Finish. distinct runs on one worker and passes each
+// the workers' rows in Finish; above topHeapMaxRows (16Ki) it runs as a
+// sort that cuts each spilled run and the merge to N rows. tail (NewTail)
+// keeps the batches of the last N rows on one worker and, past the cap,
+// writes them in arrival order to files it drops as newer rows cover the
+// window. distinct runs on one worker and passes each
 // batch on filtered to the rows whose keys are new.
+//
+// Order keys are named as in every verb (stages/internal/colname): bare,
+// spaces allowed ('unit price desc'), or in backticks.
 //
 // # Ownership and concurrency
 //
