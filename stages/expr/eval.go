@@ -22,9 +22,9 @@ type Expr struct {
 	pool      sync.Pool
 }
 
-// Type returns the arrow type of the expression's results: int64, float64,
-// boolean, utf8 (string), timestamp[us, UTC], date32, or null for a bare
-// null literal. A bare column reference keeps its column's type.
+// Type returns the arrow type of the expression's results: int64, uint64,
+// float64, boolean, utf8 (string), timestamp[us, UTC], date32, or null for
+// a bare null literal. A bare column reference keeps its column's type.
 func (e *Expr) Type() arrow.DataType {
 	if c, ok := e.root.(*colNode); ok {
 		return c.dt

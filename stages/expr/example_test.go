@@ -2,6 +2,7 @@ package expr_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -73,4 +74,35 @@ func ExampleEvaluator_Filter() {
 	fmt.Println(out.NumRows(), out.Column(0), out.Column(1))
 	// Output:
 	// 1 ["EU"] [60]
+}
+
+// An integer result outside its type's range is an error naming the row,
+// never a wrapped value; a row that does not use it does not fail.
+func ExampleErrOverflow() {
+	mem := memory.NewGoAllocator()
+	rec := exampleBatch(mem)
+	defer rec.Release()
+
+	e, err := expr.Compile("qty * 140000000000000000", rec.Schema())
+	if err != nil {
+		panic(err)
+	}
+	_, err = e.Eval(context.Background(), rec, mem)
+	fmt.Println(errors.Is(err, expr.ErrOverflow))
+	fmt.Println(err)
+
+	e, err = expr.Compile("if(qty < 61, qty * 140000000000000000, -1)", rec.Schema())
+	if err != nil {
+		panic(err)
+	}
+	out, err := e.Eval(context.Background(), rec, mem)
+	if err != nil {
+		panic(err)
+	}
+	defer out.Release()
+	fmt.Println(out)
+	// Output:
+	// true
+	// expr: integer overflow at row 2 of the batch: 70 * 140000000000000000 is outside the range of int64
+	// [8400000000000000000 -1 1400000000000000000]
 }
