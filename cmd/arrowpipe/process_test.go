@@ -65,7 +65,10 @@ func TestInterruptRemovesPartialOutputAndExits130(t *testing.T) {
 func interruptMidStream(t *testing.T, sig os.Signal) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.csv")
-	cmd := command(t, "--flush-interval", "10ms", "-o", out)
+	// Every column typed: the reader need not wait for its 1000-row
+	// inference sample, so the trickle below reaches the output.
+	cmd := command(t, "--flush-interval", "10ms", "--schema",
+		"id:int64,ts:timestamp,region:string,product:string,qty:int64,price:float64,discount:float64,note:string", "-o", out)
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer
