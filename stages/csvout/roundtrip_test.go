@@ -30,7 +30,8 @@ type cell struct {
 // TestRoundTripKeepsRowsNullsAndEmptyStrings writes random batches with
 // csvout and reads the text back with csvin: the same rows, nulls and empty
 // strings come back, in files of one column (where a null is a blank line)
-// and of several, with and without a header, at batch sizes from 1 row.
+// and of several, with and without a header, LF or CRLF line ends, at batch
+// sizes from 1 row.
 //
 // The encoding agrees with DuckDB's: its CSV writer writes NULL as nothing
 // and an empty string as "" (quoted); its reader reads a blank line of a
@@ -77,7 +78,7 @@ func TestRoundTripKeepsRowsNullsAndEmptyStrings(t *testing.T) {
 			// limit of headerless one-column output.
 			continue
 		}
-		text := writeCSV(t, schema, want, r.IntN(5)+1, noHeader)
+		text := writeCSV(t, schema, want, r.IntN(5)+1, csvout.Options{NoHeader: noHeader, CRLF: r.IntN(2) == 0})
 		spec := textval.Spec{}
 		for _, f := range fields {
 			spec = append(spec, textval.SpecField{Name: f.Name, Type: f.Type})
@@ -105,13 +106,13 @@ func allNull(rows [][]cell) bool {
 }
 
 // writeCSV writes rows (in batches of batch rows) with csvout.
-func writeCSV(t *testing.T, schema *arrow.Schema, rows [][]cell, batch int, noHeader bool) string {
+func writeCSV(t *testing.T, schema *arrow.Schema, rows [][]cell, batch int, opts csvout.Options) string {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	ctx := context.Background()
 	var out bytes.Buffer
-	sink, err := csvout.NewSink(&out, schema, csvout.Options{NoHeader: noHeader})
+	sink, err := csvout.NewSink(&out, schema, opts)
 	require.NoError(t, err)
 	enc := sink.NewEncoder()
 	for start := 0; start < len(rows); start += batch {
