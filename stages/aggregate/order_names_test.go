@@ -138,3 +138,25 @@ func cmpNullLast(x, y any, desc bool) int {
 	}
 	return c
 }
+
+// The key lists of groupby, distinct and count_distinct name columns by
+// the same rules as order terms and select.
+func TestKeyListColumnNames(t *testing.T) {
+	for _, tc := range []struct{ verb, keys string }{
+		{"distinct", "`we``ird`, unit price"},
+		{"count_distinct", "`a,b`,`unit price`"},
+		{"groupby", "unit price, `we``ird`"},
+	} {
+		t.Run(tc.verb+"/"+tc.keys, func(t *testing.T) {
+			args := []string{tc.keys}
+			if tc.verb == "groupby" {
+				args = append(args, "count() as n")
+			}
+			_, _, err := buildVerb(t, verb.Env{}, tc.verb, namesSchema, args...)
+			require.NoError(t, err)
+			args[0] = "`unit price"
+			_, _, err = buildVerb(t, verb.Env{}, tc.verb, namesSchema, args...)
+			require.ErrorContains(t, err, "unterminated backtick")
+		})
+	}
+}

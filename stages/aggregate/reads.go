@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // The Reads functions of the aggregate verbs (see verb.Spec.Reads). When an
@@ -20,7 +22,11 @@ func readsGroupBy(keys, aggs string) []string {
 	}
 	out := []string{}
 	if strings.TrimSpace(keys) != "-" {
-		out = appendNew(out, splitCols(keys)...)
+		names, err := colname.Names(keys)
+		if err != nil {
+			return nil
+		}
+		out = appendNew(out, names...)
 	}
 	for _, c := range calls {
 		if c.col != "" {

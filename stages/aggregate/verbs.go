@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -34,7 +35,9 @@ func Verbs() []verb.Spec {
 				}
 				var keys []string
 				if strings.TrimSpace(args[0]) != "-" {
-					keys = splitCols(args[0])
+					if keys, err = colname.Names(args[0]); err != nil {
+						return pipeline.Stage{}, nil, fmt.Errorf("groupby: %w", err)
+					}
 				}
 				return wrapBuild("groupby")(newGroupBy(env, "groupby", in, keys, calls))
 			},
@@ -69,19 +72,37 @@ func Verbs() []verb.Spec {
 				if needed == nil {
 					return nil
 				}
-				return appendNew(slices.Clone(needed), splitCols(args[0])...)
+				keys, err := colname.Names(args[0])
+				if err != nil {
+					return nil
+				}
+				return appendNew(slices.Clone(needed), keys...)
 			},
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-				return wrapBuild("distinct")(newDistinct(env, in, splitCols(args[0])))
+				keys, err := colname.Names(args[0])
+				if err != nil {
+					return pipeline.Stage{}, nil, fmt.Errorf("distinct: %w", err)
+				}
+				return wrapBuild("distinct")(newDistinct(env, in, keys))
 			},
 		},
 		{
 			Name:    "count_distinct",
 			Args:    []string{"COLS"},
 			Summary: "each distinct combination of COLS with its number of rows (column count), in order of first appearance",
-			Reads:   func(args []string, _ *arrow.Schema, _ []string) []string { return splitCols(args[0]) },
+			Reads: func(args []string, _ *arrow.Schema, _ []string) []string {
+				keys, err := colname.Names(args[0])
+				if err != nil {
+					return nil
+				}
+				return keys
+			},
 			Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-				return wrapBuild("count_distinct")(newGroupBy(env, "count_distinct", in, splitCols(args[0]),
+				keys, err := colname.Names(args[0])
+				if err != nil {
+					return pipeline.Stage{}, nil, fmt.Errorf("count_distinct: %w", err)
+				}
+				return wrapBuild("count_distinct")(newGroupBy(env, "count_distinct", in, keys,
 					[]aggCall{{text: "count()", fn: "count", name: "count"}}))
 			},
 		},
@@ -99,7 +120,7 @@ func Verbs() []verb.Spec {
 		{
 			Name:    "top",
 			Args:    []string{"N", "ORDER"},
-			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows",
+			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows (above 16Ki rows, sorts and spills to TempDir beyond the memory cap)",
 			Reads: func(args []string, in *arrow.Schema, needed []string) []string {
 				return readsOrdered(in, needed, args[1])
 			},
