@@ -277,8 +277,11 @@ func TestFatalInputErrors(t *testing.T) {
 				require.NoError(t, os.WriteFile(in, tc.data, 0o644))
 				outDir := filepath.Join(dir, "out")
 				require.NoError(t, os.Mkdir(outDir, 0o755))
-				res := cli(t, "", "--on-error", policy, "--rejects", filepath.Join(outDir, "rejects.csv"),
-					"-o", filepath.Join(outDir, "out.csv"), in)
+				args := []string{"--on-error", policy, "-o", filepath.Join(outDir, "out.csv")}
+				if policy == "reject" {
+					args = append(args, "--rejects", filepath.Join(outDir, "rejects.csv"))
+				}
+				res := cli(t, "", append(args, in)...)
 				assert.Equal(t, exitData, res.code, res.stderr)
 				assert.Contains(t, res.stderr, in)
 				assert.Contains(t, res.stderr, "unexpected EOF")

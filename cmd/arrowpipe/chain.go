@@ -14,9 +14,25 @@ type verbCall struct {
 	args []string
 }
 
-// parseChain splits the positional arguments into the verb chain and the
-// files that follow it: VERB ARGS [then VERB ARGS]... FILE...
+// parseChain splits the words after the flags into the verb chain and the
+// files that follow it: VERB ARGS [then VERB ARGS]... FILE... A verb
+// takes the next len(Args) words whatever they look like ('-a < -1' is an
+// expression, not a flag).
 func parseChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) {
+	calls, files, err := splitChain(args, specs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkFiles(files); err != nil {
+		return nil, nil, err
+	}
+	if err := checkLastArg(calls, files); err != nil {
+		return nil, nil, err
+	}
+	return calls, files, nil
+}
+
+func splitChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) {
 	byName := make(map[string]verb.Spec, len(specs))
 	names := make([]string, 0, len(specs))
 	for _, s := range specs {
@@ -54,6 +70,44 @@ func parseChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) 
 		}
 	}
 	return calls, nil, nil
+}
+
+// checkFiles refuses a flag among the files: flags go before the first
+// verb or file, and taking "-o" for a missing file would hide that.
+func checkFiles(files []string) error {
+	for _, f := range files {
+		if len(f) > 1 && f[0] == '-' {
+			if _, err := os.Stat(f); err != nil {
+				return &usageError{fmt.Sprintf("%s after the verbs and files: flags go before the first verb or file (arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]); a file whose name starts with - is written ./%s", f, f)}
+			}
+		}
+	}
+	return nil
+}
+
+// checkLastArg catches a forgotten verb argument (top 5 orders.csv): the
+// file name became the verb's last argument and stdin would be read
+// instead. With no file after the chain, a last argument that names an
+// existing file is refused, unless the verb takes a file there (tee). An
+// explicit - for stdin keeps such an argument.
+func checkLastArg(calls []verbCall, files []string) error {
+	if len(files) > 0 || len(calls) == 0 {
+		return nil
+	}
+	last := calls[len(calls)-1]
+	if len(last.args) == 0 {
+		return nil
+	}
+	i := len(last.args) - 1
+	name, arg := last.spec.Args[i], last.args[i]
+	if name == verb.FileArg {
+		return nil
+	}
+	if st, err := os.Stat(arg); err != nil || st.IsDir() {
+		return nil
+	}
+	return &usageError{fmt.Sprintf("%s: %q looks like a file name, not %s; usage: %s [then ...] [FILE...] (to read stdin, end with -)",
+		last.spec.Name, arg, name, strings.Join(append([]string{last.spec.Name}, last.spec.Args...), " "))}
 }
 
 func unknownVerb(tok string, names []string, where string) string {

@@ -18,11 +18,16 @@ Apache Arrow record batches, and writes CSV, TSV, NDJSON, Arrow or Parquet.
 Usage:
   arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]
   arrowpipe gen [--rows N] [--seed S] [--format csv|ndjson] [-o FILE]
-  arrowpipe schema [FLAGS] FILE
+  arrowpipe [FLAGS] schema [FLAGS] [FILE...]
   arrowpipe bench [--quick] [--out DIR]
 
-With no verb the data passes through (converted by --to / -o). With no FILE,
-standard input is read.
+Flags come before the first verb or file. Each verb takes the words after it
+as its arguments, never as flags (filter '-qty < -1' works); a file whose
+name starts with - is written ./-x.csv or follows --. With no verb the data
+passes through (converted by --to / -o). With no FILE, standard input is
+read; end with - to read it when a verb's last argument names a file.
+schema prints the column types a run would use, after checking the first
+1000 rows (those it infers the types from).
 `
 
 const helpExpressions = `

@@ -6,7 +6,7 @@
 //
 //	arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]
 //	arrowpipe gen --rows N [--seed S] [--format csv|ndjson] [-o FILE]
-//	arrowpipe schema FILE
+//	arrowpipe [FLAGS] schema [FLAGS] [FILE...]
 //	arrowpipe bench [--quick] [--out DIR]
 //
 // Run arrowpipe --help for the flags and verbs.

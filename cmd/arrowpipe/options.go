@@ -61,17 +61,17 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
 
 	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
-	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, parquet (default: from -o extension, else csv)")
+	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, arrows, parquet (default: from -o extension, else csv)")
 	fs.StringVar(&o.compress, "compress", "", "compress the output: gzip, zstd or none (default: from -o extension)")
-	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none")
+	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none (Parquet output and tee files only)")
 
 	fs.StringVar(&o.handoff, "handoff", "auto", "how batches cross between stages: copy, shared or auto")
-	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto, also copy batches smaller than this (default 0: auto copies only small slices that pin large buffers)")
+	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto (only), also copy batches smaller than this (default 0: auto copies only small slices that pin large buffers)")
 	fs.IntVar(&o.workers, "workers", 0, "workers per CPU-bound stage (default: GOMAXPROCS = "+strconv.Itoa(runtime.GOMAXPROCS(0))+")")
-	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1")
-	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most (default 65536)")
-	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most (default 2MiB for CSV, 8MiB for NDJSON)")
-	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long")
+	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1 (decode, encode or a verb of the chain; a verb's second use is VERB-2)")
+	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most, at least 1 (default 65536)")
+	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most, 1B to 256MiB (default 2MiB for CSV, 8MiB for NDJSON)")
+	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long (> 0)")
 	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept)")
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
 
@@ -82,7 +82,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.rejects, "rejects", "", "with --on-error reject: CSV file for the bad rows (file, line, column, field, reason, record)")
 	fs.StringVar(&o.stats, "stats", "", "print per-stage statistics at the end: text or json")
 	fs.Lookup("stats").NoOptDefVal = "text"
-	fs.StringVar(&o.statsFile, "stats-file", "", "write --stats to this file instead of stderr")
+	fs.StringVar(&o.statsFile, "stats-file", "", "with --stats: write the statistics to this file instead of stderr")
 	fs.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
 

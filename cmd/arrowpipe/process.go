@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
@@ -25,7 +26,7 @@ const streamingHeadroom = 128 << 20
 
 // process runs one pipeline: open the inputs, build the verb chain against
 // their schema, write to the output, and commit the output only on success.
-func process(ctx context.Context, o *options, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, env, err := o.engine()
 	if err != nil {
 		return err
@@ -41,6 +42,9 @@ func process(ctx context.Context, o *options, args []string, stdin io.Reader, st
 	sides := &sideOutputs{o: o}
 	calls, files, err := parseChain(args, allVerbs(sides))
 	if err != nil {
+		return err
+	}
+	if err := o.validateForChain(fs, calls); err != nil {
 		return err
 	}
 	if len(files) == 0 {
@@ -214,10 +218,7 @@ func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers 
 			return nil, nil, &usageError{msg}
 		}
 		seen[c.spec.Name]++
-		stage.Name = c.spec.Name
-		if n := seen[c.spec.Name]; n > 1 {
-			stage.Name = fmt.Sprintf("%s-%d", c.spec.Name, n)
-		}
+		stage.Name = stageName(c.spec.Name, seen[c.spec.Name])
 		// Stages that need one worker (head, distinct, sort) keep it.
 		if n := overrides[stage.Name]; n > 0 && stage.Workers != 1 {
 			stage.Workers = n
@@ -236,12 +237,10 @@ type outputTarget struct {
 }
 
 func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
-	format, compression := output.FormatFromPath(o.output)
-	if o.to != "" {
-		format = o.to
-	}
-	if format == "" {
-		format = "csv"
+	_, compression := output.FormatFromPath(o.output)
+	format, err := outputFormat(o)
+	if err != nil {
+		return outputTarget{}, err
 	}
 	if o.compress != "" {
 		compression = o.compress

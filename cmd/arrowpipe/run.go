@@ -27,8 +27,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		switch args[0] {
 		case "gen":
 			return report(runGen(ctx, args[1:], stdout, stderr), stderr)
-		case "schema":
-			return report(runSchema(ctx, args[1:], stdin, stdout), stderr)
 		case "bench":
 			return report(runBench(ctx, args[1:], stdout, stderr), stderr)
 		case "help":
@@ -38,10 +36,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	// Flags end at the first verb or file: the words after it are verb
+	// arguments and files, never flags, so an expression may start with
+	// '-' (filter '-a < -1').
+	fs.SetInterspersed(false)
 	var o options
 	o.register(fs)
 	if err = fs.Parse(args); err != nil {
 		return report(&usageError{err.Error()}, stderr)
+	}
+	words := fs.Args()
+	if len(words) > 0 && words[0] == "schema" {
+		// schema takes the input flags before or after it.
+		fs.SetInterspersed(true)
+		if err = fs.Parse(words[1:]); err != nil {
+			return report(&usageError{"schema: " + err.Error()}, stderr)
+		}
+		words = fs.Args()
+		if o.help {
+			fmt.Fprintf(stdout, "Usage: arrowpipe [FLAGS] schema [FLAGS] [FILE...]\n")
+			return exitOK
+		}
+		if err = o.validate(fs); err != nil {
+			return report(err, stderr)
+		}
+		return report(runSchema(ctx, &o, words, stdin, stdout), stderr)
 	}
 	switch {
 	case o.help:
@@ -52,8 +71,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, versionLine(version, info))
 		return exitOK
 	}
+	if len(words) > 0 && (words[0] == "gen" || words[0] == "bench") {
+		return report(&usageError{fmt.Sprintf("%s takes flags of its own: arrowpipe %s [FLAGS]", words[0], words[0])}, stderr)
+	}
+	if err = o.validate(fs); err != nil {
+		return report(err, stderr)
+	}
 	o.temps = tempFilesOf(ctx)
-	err = process(ctx, &o, fs.Args(), stdin, stdout, stderr)
+	err = process(ctx, &o, fs, words, stdin, stdout, stderr)
 	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
 		// Whatever failed after the signal (a closed pipe, a cancelled
 		// stage) failed because of it.

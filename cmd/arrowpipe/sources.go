@@ -85,6 +85,9 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, &usageError{fmt.Sprintf("%s is %s but %s is %s: inputs of one run must share a format", in.Name, f, src.inputs[0].Name, format)}
 		}
 	}
+	if err := o.checkInputFlags(format); err != nil {
+		return nil, err
+	}
 	var spec textval.Spec
 	if o.schema != "" {
 		if spec, err = textval.ParseSpec(o.schema); err != nil {
@@ -173,10 +176,20 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 	default:
 		return nil, &usageError{fmt.Sprintf("reading %s is not supported", format)}
 	}
-	if spec != nil && format != input.FormatCSV && format != input.FormatTSV && format != input.FormatNDJSON {
-		return nil, &usageError{"--schema applies to CSV, TSV and NDJSON input; " + format.String() + " carries its own schema"}
-	}
 	return src, nil
+}
+
+// checkInputFlags refuses input flags that the input's format would
+// ignore.
+func (o *options) checkInputFlags(format input.Format) error {
+	text := format == input.FormatCSV || format == input.FormatTSV
+	switch {
+	case o.schema != "" && !text && format != input.FormatNDJSON:
+		return &usageError{"--schema applies to CSV, TSV and NDJSON input; " + format.String() + " carries its own schema"}
+	case !text && (o.delimiter != "" || o.noHeader || len(o.nullValues) > 0):
+		return &usageError{"--delimiter, --no-header and --null apply to CSV and TSV input, not " + format.String()}
+	}
+	return nil
 }
 
 func (o *options) delimiterFor(f input.Format) (byte, error) {

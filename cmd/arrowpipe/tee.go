@@ -71,7 +71,7 @@ func (s *sideOutputs) abort() {
 func teeVerb(sides *sideOutputs) verb.Spec {
 	return verb.Spec{
 		Name:    "tee",
-		Args:    []string{"FILE"},
+		Args:    []string{verb.FileArg},
 		Summary: "also write the stream as it is here to FILE (format and compression from its extension), and pass it on",
 		Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 			if sides == nil {

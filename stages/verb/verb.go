@@ -22,11 +22,17 @@ type Env struct {
 	TempDir string
 }
 
+// FileArg is the name in Spec.Args of an argument that is a file name
+// (tee FILE): the command line then does not take an existing file there
+// for a forgotten argument.
+const FileArg = "FILE"
+
 // Spec describes one verb.
 type Spec struct {
 	Name string
 	// Args names the verb's positional arguments, in order, for usage text;
-	// the command line takes exactly len(Args) words after the verb.
+	// the command line takes exactly len(Args) words after the verb, never
+	// as flags. An argument that names a file is called FileArg.
 	Args    []string
 	Summary string
 	// Build makes the stage for input schema in and returns it with the

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// maxBatchBytes caps --batch-bytes: the CSV reader sets aside a buffer of
+// that size for each chunk in flight, whatever the input's size.
+const maxBatchBytes = 256 << 20
+
+// validate checks the flags' values and how they combine, before any
+// input is read or output created, so that a mistyped flag costs nothing
+// and is a usage error (status 1). Checks that need the verb chain are in
+// validateForChain.
+func (o *options) validate(fs *pflag.FlagSet) error {
+	switch o.stats {
+	case "", "text", "json":
+	default:
+		return &usageError{fmt.Sprintf("--stats %q: want text or json", o.stats)}
+	}
+	if o.statsFile != "" && o.stats == "" {
+		return &usageError{"--stats-file needs --stats (text or json)"}
+	}
+	switch o.onError {
+	case "fail", "skip", "reject":
+	default:
+		return &usageError{fmt.Sprintf("--on-error %q: want fail, skip or reject", o.onError)}
+	}
+	if o.rejects != "" && o.onError != "reject" {
+		return &usageError{"--rejects needs --on-error reject"}
+	}
+	if o.from != "" {
+		f, err := input.ParseFormat(o.from)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--from %q: want csv, tsv, ndjson, arrow, arrows or parquet", o.from)}
+		}
+		if err := o.checkInputFlags(f); err != nil {
+			return err
+		}
+	}
+	if _, err := outputFormat(o); err != nil {
+		return err
+	}
+	switch o.compress {
+	case "", output.Gzip, output.Zstd, output.None:
+	default:
+		return &usageError{fmt.Sprintf("--compress %q: want gzip, zstd or none", o.compress)}
+	}
+	switch o.compression {
+	case "zstd", "snappy", "none":
+	default:
+		return &usageError{fmt.Sprintf("--compression %q: want zstd, snappy or none", o.compression)}
+	}
+	if _, err := o.delimiterFor(input.FormatCSV); err != nil {
+		return err
+	}
+	if o.schema != "" {
+		if _, err := textval.ParseSpec(o.schema); err != nil {
+			return &usageError{"--schema: " + err.Error()}
+		}
+	}
+	if fs.Changed("batch-rows") && o.batchRows <= 0 {
+		return &usageError{fmt.Sprintf("--batch-rows %d: want at least 1", o.batchRows)}
+	}
+	if o.batchBytes != "" {
+		n, err := parseBytes(o.batchBytes)
+		switch {
+		case err != nil:
+			return &usageError{"--batch-bytes: " + err.Error()}
+		case n == 0:
+			return &usageError{"--batch-bytes 0: want at least 1 byte"}
+		case n > maxBatchBytes:
+			return &usageError{fmt.Sprintf("--batch-bytes %s: at most %s (each batch's input is held in memory, several at a time)", o.batchBytes, formatBytes(maxBatchBytes))}
+		}
+	}
+	if o.flushInterval <= 0 {
+		return &usageError{fmt.Sprintf("--flush-interval %s: want a positive duration, e.g. 200ms", o.flushInterval)}
+	}
+	if o.copyThreshold != "" && o.handoff != "auto" {
+		return &usageError{fmt.Sprintf("--copy-threshold applies to --handoff auto, not %s", o.handoff)}
+	}
+	return nil
+}
+
+// validateForChain checks the flags that name stages or depend on the
+// outputs: --stage-workers names and --compression.
+func (o *options) validateForChain(fs *pflag.FlagSet, calls []verbCall) error {
+	names := map[string]bool{"decode": true, "encode": true}
+	seen := map[string]int{}
+	parquet := false
+	for _, c := range calls {
+		seen[c.spec.Name]++
+		names[stageName(c.spec.Name, seen[c.spec.Name])] = true
+		if c.spec.Name == "tee" {
+			f, _ := output.FormatFromPath(c.args[0])
+			parquet = parquet || f == "parquet"
+		}
+	}
+	overrides, err := parseStageWorkers(o.stageWorkers)
+	if err != nil {
+		return err
+	}
+	for name := range overrides {
+		if !names[name] {
+			known := slices.Sorted(maps.Keys(names))
+			return &usageError{fmt.Sprintf("--stage-workers %s: no such stage in this run (stages: %s)", name, strings.Join(known, ", "))}
+		}
+	}
+	if f, _ := outputFormat(o); f == "parquet" {
+		parquet = true
+	}
+	if fs.Changed("compression") && !parquet {
+		return &usageError{"--compression applies to Parquet output; for CSV, NDJSON or Arrow output use --compress or a .gz/.zst name"}
+	}
+	return nil
+}
+
+// outputFormat is the format of the main output: --to, else -o's
+// extension, else CSV.
+func outputFormat(o *options) (string, error) {
+	format, _ := output.FormatFromPath(o.output)
+	if o.to != "" {
+		format = strings.ToLower(o.to)
+	}
+	switch format {
+	case "":
+		return "csv", nil
+	case "csv", "tsv", "ndjson", "jsonl", "json", "arrow", "arrows", "ipc":
+		return format, nil
+	case "parquet":
+		if isStdout(o.output) {
+			return "", &usageError{"Parquet output needs a file: use -o FILE.parquet"}
+		}
+		return format, nil
+	}
+	return "", &usageError{fmt.Sprintf("unknown output format %q (want csv, tsv, ndjson, arrow, arrows or parquet)", o.to)}
+}
+
+// stageName is the pipeline's name for the n-th use (from 1) of a verb.
+func stageName(verbName string, n int) string {
+	if n > 1 {
+		return fmt.Sprintf("%s-%d", verbName, n)
+	}
+	return verbName
+}
