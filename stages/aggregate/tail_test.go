@@ -24,11 +24,9 @@ import (
 // spilling.
 func TestTailDifferential(t *testing.T) {
 	for _, maxRows := range []int{1, 7, 300, 1000} {
-		rows := 3000
-		if maxRows == 1 {
-			rows = 300 // a batch per row is slow under the checked allocator
-		}
-		for _, n := range []int64{0, 1, 5, 299, 999, int64(rows), int64(rows) + 5} {
+		// Many tiny batches are slow under the checked allocator and -race.
+		rows := min(100*maxRows, 3000)
+		for _, n := range []int64{0, 1, 5, int64(rows / 3), int64(rows - 1), int64(rows), int64(rows) + 5} {
 			for _, maxMem := range []int64{0, 1, 16 << 10} {
 				if maxMem == 1 && maxRows < 300 {
 					maxMem = 2 << 10 // not a file per tiny batch: slow, and no different

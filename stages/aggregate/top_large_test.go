@@ -38,6 +38,9 @@ func TestTopLargeN(t *testing.T) {
 		{"v_i32 desc nulls first", rows + 10, 64 << 10},                        // N above the row count
 	} {
 		for _, workers := range []int{1, 4} {
+			if workers > 1 && tc.n > topHeapMaxRows {
+				continue // one worker, whatever is asked: the same run
+			}
 			t.Run(fmt.Sprintf("order=%s/n=%d/maxmem=%d/workers=%d", tc.spec, tc.n, tc.maxMem, workers), func(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
@@ -51,6 +54,8 @@ func TestTopLargeN(t *testing.T) {
 				require.NoError(t, err)
 				if tc.n > topHeapMaxRows {
 					assert.Equal(t, 1, st.Workers, "a large top sorts on one worker")
+				} else {
+					assert.Equal(t, workers, st.Workers)
 				}
 				out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
 				require.NoError(t, err)
