@@ -10,15 +10,32 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 )
 
-// ErrTruncated is wrapped by the error for an IPC stream that ends without
-// its end-of-stream marker: the bytes that follow the last whole message
-// are missing, so the rows read so far may not be all of them.
-var ErrTruncated = errors.New("arrowio: stream ends without its end-of-stream marker")
+// ErrTruncated matches the error for an input that ends before its end: a
+// stream without its end-of-stream marker (even when cut at a message
+// boundary), a message cut short, a file without its footer. The rows read
+// before it may not be all of them.
+var ErrTruncated = errors.New("arrowio: truncated input")
+
+// A truncatedError says what is missing and where the input ended.
+type truncatedError struct {
+	what string
+	at   int64
+}
+
+func (e *truncatedError) Error() string {
+	return fmt.Sprintf("arrowio: %s after %d bytes (truncated?)", e.what, e.at)
+}
+
+func (e *truncatedError) Is(target error) bool { return target == ErrTruncated }
 
 // ErrEmpty is wrapped by the error for an input of zero bytes: an IPC
 // stream holds at least its schema message, so zero bytes are not an empty
 // table but a missing one.
 var ErrEmpty = errors.New("arrowio: empty input, not an Arrow IPC stream (it has no schema message)")
+
+// ErrDataAfterEnd is wrapped by the error for bytes after a stream's
+// end-of-stream marker.
+var ErrDataAfterEnd = errors.New("arrowio: data after the end-of-stream marker")
 
 // The end-of-stream markers: a continuation token with a zero length, or
 // (before Arrow 0.15) a bare zero length.
@@ -27,29 +44,49 @@ var (
 	legacyEOSMarker = []byte{0, 0, 0, 0}
 )
 
-// countingReader counts the bytes read through it and keeps the first
-// bytes read since mark, to tell an end-of-stream marker from a cut.
+// countingReader counts the bytes read through it and keeps those of the
+// current message (since mark) up to the end of its metadata: enough to
+// tell an end-of-stream marker from a cut, and to check the metadata.
 type countingReader struct {
-	r    io.Reader
-	off  int64 // bytes read so far
-	from int64 // off at mark
-	head [8]byte
+	r   io.Reader
+	off int64  // bytes read so far
+	msg []byte // the current message's length prefix and metadata, as read
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	if k := c.off - c.from; k < int64(len(c.head)) {
-		copy(c.head[k:], p[:n])
-	}
 	c.off += int64(n)
+	if want := c.metaEnd(); len(c.msg) < want {
+		c.msg = append(c.msg, p[:min(n, want-len(c.msg))]...)
+	}
 	return n, err
 }
 
-func (c *countingReader) mark() { c.from = c.off }
+// metaEnd is where the current message's metadata ends, as far as known.
+func (c *countingReader) metaEnd() int {
+	if len(c.msg) < 4 {
+		return 8
+	}
+	if first := binary.LittleEndian.Uint32(c.msg); first != 0xffffffff {
+		return 4 + int(first) // legacy: no continuation token
+	}
+	if len(c.msg) < 8 {
+		return 8
+	}
+	return 8 + int(binary.LittleEndian.Uint32(c.msg[4:]))
+}
+
+func (c *countingReader) mark() { c.msg = c.msg[:0] }
 
 // sinceMark returns the bytes read since mark, up to 8.
-func (c *countingReader) sinceMark() []byte {
-	return c.head[:min(c.off-c.from, int64(len(c.head)))]
+func (c *countingReader) sinceMark() []byte { return c.msg[:min(len(c.msg), 8)] }
+
+// metadata returns the current message's metadata flatbuffer.
+func (c *countingReader) metadata() []byte {
+	if len(c.msg) >= 8 && binary.LittleEndian.Uint32(c.msg) == 0xffffffff {
+		return c.msg[8:]
+	}
+	return c.msg[min(len(c.msg), 4):]
 }
 
 // eosChecker reads messages like ipc.NewMessageReader, but turns the end of
@@ -62,7 +99,7 @@ type eosChecker struct {
 	// skipped is the input's bytes before r (a file format's magic), so
 	// that offsets are the input's.
 	skipped int64
-	err     error // ErrEmpty or ErrTruncated, once met
+	err     error // ErrEmpty, ErrTruncated or errBadMetadata, once met
 }
 
 func newEOSChecker(r io.Reader, skipped int64, opts ...ipc.Option) *eosChecker {
@@ -76,9 +113,13 @@ func (e *eosChecker) Message() (*ipc.Message, error) {
 	n := e.skipped + e.src.off
 	switch {
 	case err == nil:
+		if err := checkMetadata(e.src.metadata()); err != nil {
+			e.err = fmt.Errorf("%w (message at byte %d)", err, n-int64(len(e.src.msg))-msg.BodyLen())
+			return nil, e.err
+		}
 		return msg, nil
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		e.err = fmt.Errorf("%w: a message is cut short after %d bytes (truncated?)", ErrTruncated, n)
+		e.err = &truncatedError{"a message is cut short", n}
 		return nil, e.err
 	case !errors.Is(err, io.EOF):
 		return nil, err
@@ -88,12 +129,12 @@ func (e *eosChecker) Message() (*ipc.Message, error) {
 		if e.skipped > 0 {
 			return nil, e.checkFooter()
 		}
-		return nil, io.EOF
+		return nil, e.checkNothingAfter()
 	}
 	if n == 0 {
 		e.err = ErrEmpty
 	} else {
-		e.err = fmt.Errorf("%w after %d bytes (truncated?)", ErrTruncated, n)
+		e.err = &truncatedError{"stream ends without its end-of-stream marker", n}
 	}
 	return nil, e.err
 }
@@ -114,9 +155,25 @@ func (e *eosChecker) checkFooter() error {
 	}
 	n := len(rest) - 4 - len(fileMagic) // the footer's length
 	if n <= 0 || !bytes.HasSuffix(rest, fileMagic) || binary.LittleEndian.Uint32(rest[n:]) != uint32(n) {
-		e.err = fmt.Errorf("%w: the file's footer is missing or cut short after %d bytes (truncated?)",
-			ErrTruncated, start+int64(len(rest)))
+		e.err = &truncatedError{"file ends without its footer", start + int64(len(rest))}
 		return e.err
 	}
 	return io.EOF
+}
+
+// checkNothingAfter makes bytes after a stream's end-of-stream marker an
+// error rather than ignored: they would be rows lost without a word, as
+// with two streams concatenated (cat a.arrows b.arrows).
+func (e *eosChecker) checkNothingAfter() error {
+	at := e.skipped + e.src.off
+	var one [1]byte
+	n, err := io.ReadFull(e.src, one[:])
+	if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+		return io.EOF
+	}
+	if err != nil && n == 0 {
+		return err
+	}
+	e.err = fmt.Errorf("%w at byte %d (several streams concatenated?)", ErrDataAfterEnd, at)
+	return e.err
 }

@@ -69,12 +69,10 @@ func TestEveryCutIsAnError(t *testing.T) {
 					require.Error(t, err, "cut after %d of %d bytes read as complete (%d rows)", cut, len(data), rows)
 					assert.Contains(t, err.Error(), "cut.arrows")
 					assert.LessOrEqual(t, rows, int64(total))
-					if via == "reader" {
-						if cut == 0 {
-							assert.ErrorIs(t, err, ErrEmpty)
-						} else {
-							assert.ErrorIs(t, err, ErrTruncated, "cut=%d", cut)
-						}
+					if cut == 0 {
+						assert.ErrorIs(t, err, ErrEmpty)
+					} else {
+						assert.ErrorIs(t, err, ErrTruncated, "cut=%d", cut)
 					}
 				}
 			})
@@ -160,4 +158,22 @@ func TestRowsBeforeCutArePrefix(t *testing.T) {
 	assert.True(t, array.RecordEqual(a, got[0]))
 	assert.True(t, array.RecordEqual(b, got[1]))
 	assert.Less(t, len(one), len(two))
+}
+
+// TestDataAfterEOSMarkerIsAnError: two streams concatenated, or garbage
+// after the marker, are not read as the first stream alone.
+func TestDataAfterEOSMarkerIsAnError(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := makeBatch(mem, testSchema, 0, 3)
+	defer rec.Release()
+	data := write(t, mem, SinkOptions{}, rec)
+	for name, tail := range map[string][]byte{"second-stream": data, "one-byte": {0}} {
+		t.Run(name, func(t *testing.T) {
+			rows, err := readUntilError(t, mem, Input{Name: "cat.arrows", R: bytes.NewReader(append(bytes.Clone(data), tail...))})
+			require.ErrorIs(t, err, ErrDataAfterEnd)
+			assert.EqualError(t, err, fmt.Sprintf("cat.arrows: arrowio: data after the end-of-stream marker at byte %d (several streams concatenated?)", len(data)))
+			assert.EqualValues(t, 3, rows)
+		})
+	}
 }

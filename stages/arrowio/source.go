@@ -93,6 +93,10 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 		if n, _ := in.At.ReadAt(head, 0); n == len(head) && bytes.Equal(head, fileMagic) {
 			f, err := ipc.NewFileReader(io.NewSectionReader(in.At, 0, in.Size), ipc.WithAllocator(mem))
 			if err != nil {
+				if tail := make([]byte, len(fileMagic)); in.Size < 2*int64(len(fileMagic)) ||
+					!ioReadsAt(in.At, tail, in.Size-int64(len(tail))) || !bytes.Equal(tail, fileMagic) {
+					return nil, &truncatedError{"file ends without its footer", in.Size}
+				}
 				return nil, err
 			}
 			r.file = f
@@ -110,7 +114,7 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 		_, _ = br.Discard(8) // magic and padding; the stream follows
 		skipped = 8
 	case len(head) > 0 && len(head) < 8 && bytes.HasPrefix(paddedMagic, head):
-		return nil, fmt.Errorf("%w: the file's magic is cut short after %d bytes (truncated?)", ErrTruncated, len(head))
+		return nil, &truncatedError{"file's magic is cut short", int64(len(head))}
 	}
 	opts := []ipc.Option{ipc.WithAllocator(mem)}
 	if in.Size > 0 {
@@ -216,9 +220,15 @@ func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatc
 	return c.Batch, nil
 }
 
+// ioReadsAt reports whether b was filled from r at off.
+func ioReadsAt(r io.ReaderAt, b []byte, off int64) bool {
+	n, _ := r.ReadAt(b, off)
+	return n == len(b)
+}
+
 // inputError names the input in err; arrow-go's errors say "arrow" too.
 func inputError(name string, err error) error {
-	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) {
+	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrDataAfterEnd) || errors.Is(err, errBadMetadata) {
 		return fmt.Errorf("%s: %w", displayName(name), err)
 	}
 	return fmt.Errorf("%s: arrow: %w", displayName(name), err)
