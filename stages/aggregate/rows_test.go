@@ -104,7 +104,7 @@ func TestSharedRowsDoNotClobber(t *testing.T) {
 	require.NoError(t, err)
 	pl, err := newPlan(testSchema, []string{"v_int"}, calls)
 	require.NoError(t, err)
-	require.Equal(t, 1+1+3+3+3+3+3+3+3+1+0+3, pl.stride, "words of the shared rows")
+	require.Equal(t, 1+1+2+2+3+3+3+3+3+1+0+2, pl.stride, "words of the shared rows")
 
 	all := run(strings.Join(aggs, ", "))
 	defer releaseAll(all)

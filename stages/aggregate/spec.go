@@ -384,7 +384,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[quantKey]int) (arr
 			return nil, err
 		}
 		if k == kindInt {
-			acc := newAcc(3, func(at rowSlot) accumulator { return newIsumAcc(at, dt) })
+			acc := newAcc(isumWords(false), func(at rowSlot) accumulator { return newIsumAcc(at, dt, false) })
 			outDt := i64
 			if isUnsigned(dt) {
 				outDt = arrow.PrimitiveTypes.Uint64
@@ -405,7 +405,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[quantKey]int) (arr
 			return nil, err
 		}
 		if k == kindInt {
-			acc := newAcc(3, func(at rowSlot) accumulator { return newIsumAcc(at, dt) })
+			acc := newAcc(isumWords(true), func(at rowSlot) accumulator { return newIsumAcc(at, dt, true) })
 			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
 				return computedFloats(mem, order, a.(*isumAcc).mean)
 			})
