@@ -70,8 +70,9 @@
 // at once (one per 4 MiB of the cap), in several passes if there are more.
 // Ties keep input order. top keeps, per worker, the N best
 // rows seen (a bounded heap; one key comparison per input row) and merges
-// the workers' rows in Finish; above topHeapMaxRows (16Ki) it runs as a
-// sort that cuts each spilled run and the merge to N rows. tail (NewTail)
+// the workers' rows in Finish; above topHeapMaxRows (16Ki), or when the
+// heaps would not fit the cap, it runs as a sort that cuts each spilled
+// run and the merge to N rows. tail (NewTail)
 // keeps the batches of the last N rows on one worker and, past the cap,
 // writes them in arrival order to files it drops as newer rows cover the
 // window. distinct runs on one worker and passes each

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +24,38 @@ import (
 // spilled run and of the merge: bounded by the memory cap, and no slower
 // than sort then head.
 const topHeapMaxRows = 1 << 14
+
+// topByHeap reports whether a top of n rows keeps a heap per worker: n is
+// at most topHeapMaxRows and the workers' kept rows, twice over (the kept
+// batch and the copy that replaces it), fit in the memory cap by an
+// estimate from the schema (32 bytes a string).
+func topByHeap(env verb.Env, in *arrow.Schema, n int) bool {
+	if n > topHeapMaxRows {
+		return false
+	}
+	if env.MaxMemory <= 0 {
+		return true
+	}
+	workers := env.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return 2*int64(n)*int64(workers)*estimatedRowBytes(in) <= env.MaxMemory
+}
+
+// estimatedRowBytes guesses the bytes of a row of schema: fixed widths as
+// they are, 32 for a variable-width value (its offset and some bytes).
+func estimatedRowBytes(schema *arrow.Schema) int64 {
+	var n int64
+	for _, f := range schema.Fields() {
+		if fw, ok := f.Type.(arrow.FixedWidthDataType); ok {
+			n += int64(max(fw.BitWidth()/8, 1))
+		} else {
+			n += 32
+		}
+	}
+	return max(n, 1)
+}
 
 // topStage is what a top stage's workers share.
 type topStage struct {
@@ -200,7 +233,7 @@ func newTop(env verb.Env, in *arrow.Schema, count, order string) (pipeline.Stage
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	if n > topHeapMaxRows {
+	if !topByHeap(env, in, n) {
 		return pipeline.Stage{
 			Name: "top",
 			// As sort: runs must hold consecutive input for ties to keep

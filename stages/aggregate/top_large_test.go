@@ -129,3 +129,37 @@ func TestTopLargeNCancelReleases(t *testing.T) {
 	})
 	require.Error(t, err)
 }
+
+// A top whose heaps would not fit the memory cap sorts too, spilling, and
+// gives the same rows; one that fits keeps the heaps.
+func TestTopUnderSmallCap(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	st, _, err := buildVerb(t, verb.Env{Workers: 4, Mem: mem, MaxMemory: 1 << 30}, "top", testSchema, "1000", "v_int")
+	require.NoError(t, err)
+	assert.Equal(t, 4, st.Workers, "heaps within the cap")
+
+	r := rand.New(rand.NewPCG(15, 15))
+	parts := splitBatches(r, randomRows(r, 6000), 400)
+	spec := "k_str, v_int desc nulls first"
+	want := refSort(t, flatten(parts), spec)[:1000]
+	st, _, err = buildVerb(t, verb.Env{Workers: 4, Mem: mem, MaxMemory: 32 << 10, TempDir: dir}, "top", testSchema, "1000", spec)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Workers, "1000 rows on 4 workers do not fit 32 KiB: sorted")
+	w := st.NewWorker()
+	for i, b := range batchesOf(t, mem, testSchema, parts) {
+		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		require.NoError(t, err)
+	}
+	files, _ := os.ReadDir(dir)
+	require.NotEmpty(t, files, "spilled")
+	var out []arrow.RecordBatch
+	defer func() { releaseAll(out) }()
+	require.NoError(t, st.Finish(context.Background(), []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+		out = append(out, rec)
+		return nil
+	}))
+	assert.Equal(t, want, rowsOf(t, out))
+	assertEmptyDir(t, dir)
+}

@@ -120,7 +120,7 @@ func Verbs() []verb.Spec {
 		{
 			Name:    "top",
 			Args:    []string{"N", "ORDER"},
-			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows (above 16Ki rows, sorts and spills to TempDir beyond the memory cap)",
+			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows a worker (an N above 16Ki, or whose rows would not fit the memory cap, sorts instead and spills to TempDir beyond the cap)",
 			Reads: func(args []string, in *arrow.Schema, needed []string) []string {
 				return readsOrdered(in, needed, args[1])
 			},
