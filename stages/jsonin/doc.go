@@ -35,13 +35,13 @@
 // not infinity or a cut; a float64 column rounds a decimal to the nearest
 // float64, as any float64 does (1e-400 is 0).
 //
-// Nested objects are flattened to dotted column names ("user.id"); arrays, objects
-// that were always empty, and keys whose sampled values mix kinds (a number
-// here, a string there) become utf8 columns holding the JSON text of the
-// value (strings unescaped). A key seen only as null is utf8. Columns are in
-// order of first appearance. A key absent from a line is null. A key first
-// seen after the sample is a data error naming the file, line, column and
-// key, unless Options.Schema declares it; Options.Schema also overrides
+// Nested objects are flattened to dotted column names ("user.id"); arrays,
+// objects that were always empty, and keys whose sampled values mix kinds (a
+// number here, a string there) become utf8 columns holding the JSON text of
+// the value (strings unescaped). A key seen only as null is utf8. Columns
+// are in order of first appearance. A key absent from a line is null. A key
+// first seen after the sample is a data error naming the file, line, column
+// and key, unless Options.Schema declares it; Options.Schema also overrides
 // inferred types. A utf8 column accepts any JSON value as text; other
 // columns accept only values of their kind, or null. Duplicate keys in a
 // line: the last one wins, like encoding/json.
