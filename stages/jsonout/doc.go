@@ -24,6 +24,8 @@
 //     ("a.b") is one flat key, not a nested object;
 //   - integers and booleans as JSON numbers and literals; floats in the
 //     shortest form that parses back to the same value (package textfmt),
+//     with ".0" when that form has no fraction or exponent ("3.0", "-0.0"),
+//     so that a float column reads back as float and -0 keeps its sign;
 //     NaN and infinities, which JSON cannot write, as null;
 //   - strings with the escapes JSON requires: \" \\ \n \r \t \b \f and
 //     \u00XX for other control characters; other characters, including

@@ -67,7 +67,7 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 				if v := c.Float(i); math.IsNaN(v) || math.IsInf(v, 0) {
 					buf = append(buf, "null"...)
 				} else {
-					buf = c.AppendText(buf, i)
+					buf = appendFloatMark(c.AppendText(buf, i), len(buf))
 				}
 			case textfmt.KindTimestamp, textfmt.KindDate:
 				buf = append(buf, '"')
@@ -94,4 +94,17 @@ func checkOnly(want *arrow.Schema, rec arrow.RecordBatch) error {
 		return fmt.Errorf("jsonout: %w", err)
 	}
 	return nil
+}
+
+// appendFloatMark appends ".0" to the float text at buf[start:] when it has
+// neither a fraction nor an exponent, so that a float column reads back as
+// float, not as an integer, and -0 keeps its sign ("-0.0"), as DuckDB
+// writes doubles.
+func appendFloatMark(buf []byte, start int) []byte {
+	for _, c := range buf[start:] {
+		if c == '.' || c == 'e' {
+			return buf
+		}
+	}
+	return append(buf, ".0"...)
 }

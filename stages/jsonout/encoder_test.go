@@ -31,7 +31,7 @@ func TestEncodeTypes(t *testing.T) {
 		{"type=float64", arrow.PrimitiveTypes.Float64, func(b array.Builder) {
 			b.(*array.Float64Builder).AppendValues([]float64{12.5, 3, 1e-7, math.NaN(), math.Inf(1), math.Inf(-1)}, nil)
 			b.AppendNull()
-		}, `{"v":12.5}` + "\n" + `{"v":3}` + "\n" + `{"v":1e-7}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n"},
+		}, `{"v":12.5}` + "\n" + `{"v":3.0}` + "\n" + `{"v":1e-7}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n"},
 		{"type=bool", arrow.FixedWidthTypes.Boolean, func(b array.Builder) {
 			b.(*array.BooleanBuilder).AppendValues([]bool{true, false}, nil)
 		}, `{"v":true}` + "\n" + `{"v":false}` + "\n"},
