@@ -131,5 +131,5 @@ func (a *approxQuantAcc) quantile(g uint32, q float64) (float64, bool) {
 	if frac == 0 {
 		return r[i], true
 	}
-	return interpolate(r[i], r[i+1], frac), true
+	return sketch.Lerp(r[i], r[i+1], frac), true
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
 )
 
 // quantAcc keeps every value of one column per group, for the exact
@@ -17,7 +19,7 @@ import (
 // middle two, p0 is the minimum and p100 the maximum. Nulls are ignored;
 // NaN counts as a value greater than +Inf (DuckDB's order), so that a
 // quantile whose position reaches the NaNs is NaN. Interpolation follows
-// IEEE 754 without overflowing (see interpolate).
+// IEEE 754 without overflowing (see sketch.Lerp).
 //
 // Values take 8 bytes each, plus slice growth. Beyond the stage's spill
 // limit (see quantSpill) an accumulator writes its values to a sorted run
@@ -217,23 +219,8 @@ func interpolateAll(n int, qs []float64, ranks []int, got []float64, out []float
 			out[i] = value(k)
 			continue
 		}
-		out[i] = interpolate(value(k), value(k+1), frac)
+		out[i] = sketch.Lerp(value(k), value(k+1), frac)
 	}
-}
-
-// interpolate returns the value frac of the way from lo to hi (lo ≤ hi):
-// lo + (hi-lo)·frac when hi-lo is finite, else lo·(1-frac) + hi·frac, so
-// that ±1.79e308 do not overflow to ±Inf or NaN; exactly lo when frac is
-// 0 or hi equals lo. Between -Inf and a finite value it is -Inf, between
-// -Inf and +Inf or with a NaN it is NaN.
-func interpolate(lo, hi, frac float64) float64 {
-	if frac == 0 || lo == hi {
-		return lo
-	}
-	if d := hi - lo; d-d == 0 {
-		return lo + d*frac
-	}
-	return lo*(1-frac) + hi*frac
 }
 
 // pickRanks writes into got the values of the given ranks (increasing) of

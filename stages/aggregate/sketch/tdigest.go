@@ -112,7 +112,7 @@ func (t *TDigest) flush() {
 		cur := &out[len(out)-1]
 		proposed := cur.weight + c.weight
 		if wSoFar+proposed <= wLimit {
-			cur.mean += (c.mean - cur.mean) * c.weight / proposed
+			cur.mean = Lerp(cur.mean, c.mean, c.weight/proposed)
 			cur.weight = proposed
 			continue
 		}
@@ -148,14 +148,14 @@ func (t *TDigest) Quantile(q float64) float64 {
 		if first.weight == 1 {
 			return t.min
 		}
-		return t.min + (first.mean-t.min)*rank/(first.weight/2)
+		return Lerp(t.min, first.mean, rank/(first.weight/2))
 	}
 	last := t.merged[n-1]
 	if rank > t.total-last.weight/2 {
 		if last.weight == 1 {
 			return t.max
 		}
-		return last.mean + (t.max-last.mean)*(rank-(t.total-last.weight/2))/(last.weight/2)
+		return Lerp(last.mean, t.max, (rank-(t.total-last.weight/2))/(last.weight/2))
 	}
 	cum := 0.0
 	for i := 0; i < n-1; i++ {
@@ -171,7 +171,7 @@ func (t *TDigest) Quantile(q float64) float64 {
 			if b.weight == 1 && cb-rank <= 0.5 {
 				return b.mean
 			}
-			return a.mean + (b.mean-a.mean)*(rank-ca)/(cb-ca)
+			return Lerp(a.mean, b.mean, (rank-ca)/(cb-ca))
 		}
 		cum += a.weight
 	}
