@@ -33,8 +33,11 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	}
 	// Arrow buffers live on the Go heap: a soft limit just above the
 	// stateful stages' cap keeps the collector from letting garbage grow
-	// to twice the live data (the default GOGC), so --max-memory bounds
-	// the process, not only the stage. GOMEMLIMIT, when set, wins.
+	// to twice the live data (the default GOGC). It is soft: it bounds
+	// garbage, not live data, and a group-by's state is larger than its
+	// estimate. Measured peak RSS on 10M generated rows (622 MB of CSV):
+	// sort 0.99 GB at the default 1GiB cap, 0.43 GB at 256MiB; a 10M-key
+	// groupby 1.65 GB at 1GiB. GOMEMLIMIT, when set, wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		prev := debug.SetMemoryLimit(env.MaxMemory + streamingHeadroom)
 		defer debug.SetMemoryLimit(prev)
