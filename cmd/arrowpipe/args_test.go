@@ -218,6 +218,7 @@ func TestFlagsValidatedBeforeAnyWork(t *testing.T) {
 		{"copy-threshold-with-copy", []string{"--handoff", "copy", "--copy-threshold", "4KiB"}, "--copy-threshold applies to --handoff auto"},
 		{"max-memory", []string{"--max-memory", "much"}, "--max-memory"},
 		{"workers", []string{"--workers", "-1"}, "must not be negative"},
+		{"temp-dir", []string{"--temp-dir", "no/such/dir"}, "--temp-dir no/such/dir: not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -259,4 +260,17 @@ func TestFlagsThatApply(t *testing.T) {
 			assert.Equal(t, exitOK, res.code, res.stderr)
 		})
 	}
+}
+
+// A stage that runs on one worker cannot be given more: said, not
+// ignored, before any output is created.
+func TestStageWorkersForOneWorkerStage(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	res := cli(t, "", "-o", out, "--stage-workers", "filter=2,head=4", "filter", "qty > 0", "then", "head", "1", sample)
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "--stage-workers head=4: head runs on one worker")
+	assertEmptyDir(t, dir, "no output created")
+	res = cli(t, "", "-o", out, "--stage-workers", "head=1", "head", "1", sample)
+	assert.Equal(t, exitOK, res.code, res.stderr)
 }

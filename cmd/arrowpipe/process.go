@@ -222,8 +222,12 @@ func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers 
 		}
 		seen[c.spec.Name]++
 		stage.Name = stageName(c.spec.Name, seen[c.spec.Name])
-		// Stages that need one worker (head, distinct, sort) keep it.
-		if n := overrides[stage.Name]; n > 0 && stage.Workers != 1 {
+		// Stages that need one worker (head, distinct, sort) keep it, and
+		// asking for more is a mistake to report, not to ignore.
+		switch n := overrides[stage.Name]; {
+		case n > 1 && stage.Workers == 1:
+			return nil, nil, &usageError{fmt.Sprintf("--stage-workers %s=%d: %s runs on one worker (its result depends on row order or one shared state)", stage.Name, n, stage.Name)}
+		case n > 0:
 			stage.Workers = n
 		}
 		stages = append(stages, stage)

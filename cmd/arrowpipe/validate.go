@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
@@ -84,6 +85,11 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 	}
 	if o.flushInterval <= 0 {
 		return &usageError{fmt.Sprintf("--flush-interval %s: want a positive duration, e.g. 200ms", o.flushInterval)}
+	}
+	if o.tempDir != "" {
+		if st, err := os.Stat(o.tempDir); err != nil || !st.IsDir() {
+			return &usageError{fmt.Sprintf("--temp-dir %s: not a directory", o.tempDir)}
+		}
 	}
 	if o.copyThreshold != "" && o.handoff != "auto" {
 		return &usageError{fmt.Sprintf("--copy-threshold applies to --handoff auto, not %s", o.handoff)}
