@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -30,6 +33,7 @@ func FuzzDecode(f *testing.F) {
 		`{"a":1,"b":"x","c":{"d":[1,2,{"e":null}]}}`,
 		"{\"a\":1}\n{\"a\":2.5}\n{\"a\":\"s\"}\n",
 		`{"s":"\ud83d\ude00\u00e9\n","t":"2024-01-02T03:04:05.123456789+05:30"}`,
+		"{\"n\":1.5}\n{\"n\":1e400}\n{\"n\":-12345678901234567890}\n",
 		"{}\n\n  \n{\"x\":true}\r\n",
 		`{"a":1,"a":{"b":2}}`,
 		"{\"a\":[[[[[]]]]],\"b\":-0.0e+5}\n[1]\n\"x\"\n{\"a\":",
@@ -79,6 +83,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			if rec != nil {
 				got += int(rec.NumRows())
+				noInfinity(t, rec)
 				rec.Release()
 			}
 		}
@@ -92,4 +97,18 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("read %d rows, encoding/json reads %d objects (+%d with invalid UTF-8)", got, want, invalidUTF8)
 		}
 	})
+}
+
+// noInfinity fails on a float that is ±Inf: JSON has no infinity, so one
+// would be a number changed on the way in (1e400 read as +Inf).
+func noInfinity(t *testing.T, rec arrow.RecordBatch) {
+	for j, col := range rec.Columns() {
+		if f, ok := col.(*array.Float64); ok {
+			for i, v := range f.Float64Values() {
+				if f.IsValid(i) && math.IsInf(v, 0) {
+					t.Fatalf("column %s row %d read as %v", rec.Schema().Field(j).Name, i, v)
+				}
+			}
+		}
+	}
 }

@@ -285,6 +285,7 @@ func (s *Source) sample(ctx context.Context, root *inode) error {
 			}
 			continue
 		}
+		input = b.input
 		partial = append(partial, b.data...)
 		start := 0
 		for lines < s.opts.SampleRows {
