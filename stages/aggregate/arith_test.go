@@ -453,3 +453,54 @@ func TestVarianceRandom(t *testing.T) {
 		})
 	}
 }
+
+// A uint64 group key keeps its values: 2^64-1 and 2^63 are keys of their
+// own, output as uint64, in order of first appearance, with one and four
+// workers, alone and beside a string key.
+func TestUint64Keys(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "u", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String},
+	}, nil)
+	keys := []any{uint64(math.MaxUint64), uint64(1), nil, uint64(math.MaxUint64), uint64(1 << 63), uint64(1), uint64(math.MaxUint64 - 1)}
+	for _, workers := range []int{1, 4} {
+		for _, by := range []string{"u", "u,s"} {
+			t.Run(fmt.Sprintf("keys=%s/workers=%d", by, workers), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				var batches []arrow.RecordBatch
+				for _, k := range keys {
+					b := array.NewRecordBuilder(mem, schema)
+					appendAny(t, b.Field(0), k)
+					b.Field(1).(*array.StringBuilder).Append("x")
+					batches = append(batches, b.NewRecordBatch())
+					b.Release()
+				}
+				st, _, err := buildVerb(t, verb.Env{Workers: workers, Mem: mem}, "groupby", schema, by, "count() as n, max(u)")
+				require.NoError(t, err)
+				out, err := drive(t, context.Background(), st, batches, workers, rand.New(rand.NewPCG(1, uint64(workers))))
+				require.NoError(t, err)
+				defer releaseAll(out)
+				var got [][]any
+				for _, rec := range out {
+					for i := range int(rec.NumRows()) {
+						var row []any
+						for _, c := range rec.Columns() {
+							if c.DataType().ID() != arrow.STRING {
+								row = append(row, anyAt(t, c, i))
+							}
+						}
+						got = append(got, row)
+					}
+				}
+				assert.Equal(t, [][]any{
+					{uint64(math.MaxUint64), int64(2), uint64(math.MaxUint64)},
+					{uint64(1), int64(2), uint64(1)},
+					{nil, int64(1), nil},
+					{uint64(1 << 63), int64(1), uint64(1 << 63)},
+					{uint64(math.MaxUint64 - 1), int64(1), uint64(math.MaxUint64 - 1)},
+				}, got)
+			})
+		}
+	}
+}

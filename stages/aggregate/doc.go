@@ -24,7 +24,7 @@
 // bucket, so that a probe of a table larger than the cache misses once,
 // not twice, and the buckets of 512 rows are touched in a tight loop
 // before they are probed, so that those misses overlap. Any mix of
-// int8..int64, uint8..uint32, float32/64, string, bool, date32/64, timestamp, time and
+// int8..int64, uint8..uint64, float32/64, string, bool, date32/64, timestamp, time and
 // duration keys works; null is a key of its own, -0 equals 0 and all NaNs
 // are one key. Nothing is allocated per row.
 //

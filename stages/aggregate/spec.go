@@ -295,7 +295,9 @@ func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
 			return nil, fmt.Errorf("group key: %w", err)
 		}
 		f := in.Field(i)
-		if _, err := kindOf(f.Type); err != nil {
+		// A uint64 key is grouped by its bits, which equal exactly when
+		// the values do, and output as uint64.
+		if _, err := valueKindOf(f.Type); err != nil {
 			return nil, fmt.Errorf("group key %q: %w", k, err)
 		}
 		if seen[f.Name] {
