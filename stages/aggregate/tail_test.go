@@ -148,13 +148,11 @@ func TestTailReleases(t *testing.T) {
 }
 
 // In the engine, with 1 and 4 workers and both handoffs, the batches that
-// sort, a large top and tail emit from Finish reach the next stage in
-// order: each chain equals the references applied one after the other.
+// sort, top (sorting: its heaps would not fit the cap; and with heaps) and
+// tail emit from Finish reach the next stage in order: each chain equals
+// the references applied one after the other.
 func TestOrderingVerbsChained(t *testing.T) {
-	rows := topHeapMaxRows + 4000
-	if raceEnabled {
-		rows = topHeapMaxRows + 1000
-	}
+	const rows = 6000
 	for _, mode := range []sharedmem.Mode{sharedmem.Shared, sharedmem.Copy} {
 		for _, workers := range []int{1, 4} {
 			t.Run(fmt.Sprintf("mode=%v/workers=%d", mode, workers), func(t *testing.T) {
@@ -163,6 +161,8 @@ func TestOrderingVerbsChained(t *testing.T) {
 				r := rand.New(rand.NewPCG(14, uint64(workers)))
 				parts := splitBatches(r, randomRows(r, rows), 700)
 				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: 64 << 10, TempDir: t.TempDir()}
+				const bigN = 2500 // the heaps of 2500 rows do not fit 64 KiB: top sorts
+				big := fmt.Sprint(bigN)
 				run := func(chain [][]string) []row {
 					src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
 					defer src.release()
@@ -179,6 +179,10 @@ func TestOrderingVerbsChained(t *testing.T) {
 							st, in, err = buildVerb(t, env, c[0], in, c[1:]...)
 							require.NoError(t, err)
 						}
+						if c[0] == "top" {
+							_, sorts := st.NewWorker().(*sorter)
+							assert.Equal(t, c[1] == big, sorts, "top %s sorts", c[1])
+						}
 						stages = append(stages, st)
 					}
 					sink := &recSink{}
@@ -192,17 +196,16 @@ func TestOrderingVerbsChained(t *testing.T) {
 				}
 				tail := func(rs []row, n int) []row { return rs[max(len(rs)-n, 0):] }
 				all := flatten(parts)
-				big := fmt.Sprint(topHeapMaxRows + 1)
 
 				got := run([][]string{{"sort", "k_int desc, v_str"}, {"tail", "2000"}})
 				assert.Equal(t, tail(refSort(t, all, "k_int desc, v_str"), 2000), got, "sort then tail")
 
 				got = run([][]string{{"top", big, "k_str desc nulls first"}, {"tail", "1500"}, {"top", "40", "v_f"}})
-				want := refSort(t, tail(refSort(t, all, "k_str desc nulls first")[:topHeapMaxRows+1], 1500), "v_f")[:40]
+				want := refSort(t, tail(refSort(t, all, "k_str desc nulls first")[:bigN], 1500), "v_f")[:40]
 				assert.Equal(t, want, got, "top then tail then top")
 
-				got = run([][]string{{"tail", "9000"}, {"top", big, "k_bool, v_int desc"}})
-				assert.Equal(t, refSort(t, tail(all, 9000), "k_bool, v_int desc"), got, "tail then top")
+				got = run([][]string{{"tail", "4000"}, {"top", big, "k_bool, v_int desc"}})
+				assert.Equal(t, refSort(t, tail(all, 4000), "k_bool, v_int desc")[:bigN], got, "tail then top")
 				assertEmptyDir(t, env.TempDir)
 			})
 		}
