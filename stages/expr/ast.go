@@ -15,11 +15,12 @@ const (
 	litString
 	litTime
 	litDate
-	litUint // an integer literal above MaxInt64, up to MaxUint64
+	litUint   // an integer literal above MaxInt64, up to MaxUint64
+	litTimeNs // a timestamp literal with more than 6 fraction digits
 )
 
-// litExpr is a literal. i holds ints, µs since the epoch for timestamps and
-// days since the epoch for dates.
+// litExpr is a literal. i holds ints, µs since the epoch for timestamps
+// (ns for litTimeNs) and days since the epoch for dates.
 type litExpr struct {
 	pos  int
 	kind litKind

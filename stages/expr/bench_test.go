@@ -199,3 +199,47 @@ func BenchmarkArithInt(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompareTime measures timestamp comparisons: µs and ns columns
+// against a literal and each other, and the exact µs-against-ns loop.
+func BenchmarkCompareTime(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "us", Type: arrow.FixedWidthTypes.Timestamp_us},
+		{Name: "us2", Type: arrow.FixedWidthTypes.Timestamp_us},
+		{Name: "ns", Type: arrow.FixedWidthTypes.Timestamp_ns},
+		{Name: "ns2", Type: arrow.FixedWidthTypes.Timestamp_ns},
+	}, nil)
+	rb := array.NewRecordBuilder(mem, schema)
+	for r := int64(0); r < benchRows; r++ {
+		x := 1_767_000_000_000_000 + r*7_919_993 // µs, 2026 onwards
+		rb.Field(0).(*array.TimestampBuilder).Append(arrow.Timestamp(x))
+		rb.Field(1).(*array.TimestampBuilder).Append(arrow.Timestamp(x + r%3 - 1))
+		rb.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(x*1000 + r%1000))
+		rb.Field(3).(*array.TimestampBuilder).Append(arrow.Timestamp(x*1000 + r%3 - 1))
+	}
+	rec := rb.NewRecordBatch()
+	rb.Release()
+	defer rec.Release()
+	ctx := context.Background()
+	for _, src := range []string{"us > ts'2026-03-01T00:00:00Z'", "us > us2", "ns > ts'2026-03-01T00:00:00.000000001Z'", "ns > ns2", "us > ns"} {
+		e, err := Compile(src, schema)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ev := e.NewEvaluator()
+		b.Run(fmt.Sprintf("expr=%s/batch=%d", src, benchRows), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(benchRows * 8)
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				out, err := ev.Eval(ctx, rec, mem)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Release()
+			}
+			reportRows(b, benchRows, cpu0)
+		})
+	}
+}

@@ -386,3 +386,18 @@ func cmpUintInt(u uint64, s int64) int {
 	}
 	return 0
 }
+
+// cmpMicroNano orders a timestamp in µs against one in ns exactly, for
+// every pair of values: -1, 0 or 1.
+func cmpMicroNano(us, ns int64) int {
+	q := floorDiv(ns, 1000)
+	switch {
+	case us < q:
+		return -1
+	case us > q:
+		return 1
+	case ns-q*1000 > 0: // same µs, ns has more
+		return -1
+	}
+	return 0
+}

@@ -107,6 +107,8 @@ func (c *compiler) literal(a *litExpr) node {
 		return newConst(id, tString, vec{offs: []int32{0, int32(len(a.s))}, data: []byte(a.s)})
 	case litTime:
 		return newConst(id, tTime, vec{i: []int64{a.i}})
+	case litTimeNs:
+		return newConst(id, tTimeNs, vec{i: []int64{a.i}})
 	case litDate:
 		return newConst(id, tDate, vec{i: []int64{a.i}})
 	}
@@ -159,8 +161,13 @@ func (c *compiler) convert(x node, t typ) node {
 			return newConst(c.id(), t, vec{i: []int64{k.v.i[0]}})
 		case from == tInt && t == tUint && k.v.i[0] >= 0: // see adapt
 			return newConst(c.id(), t, vec{i: []int64{k.v.i[0]}})
-		case from == tDate && t == tTime:
-			return newConst(c.id(), t, vec{i: []int64{k.v.i[0] * microsPerDay}})
+		case (from == tDate || from == tTime) && (t == tTime || t == tTimeNs):
+			// beyond the range of t: left to evaluation, which reports
+			// it for the rows that use it
+			m, _ := timeFactor(from, t)
+			if x, excess := mulHiInt64(k.v.i[0], m); excess == 0 {
+				return newConst(c.id(), t, vec{i: []int64{x}})
+			}
 		}
 	}
 	switch {
@@ -170,7 +177,7 @@ func (c *compiler) convert(x node, t typ) node {
 		return &toFloatNode{base{c.id(), t}, x}
 	case from == tUint && t == tInt:
 		return &uintToIntNode{base{c.id(), t}, x}
-	case from == tDate && t == tTime:
+	case (from == tDate || from == tTime) && (t == tTime || t == tTimeNs):
 		return &dateToTimeNode{base{c.id(), t}, x}
 	}
 	panic(fmt.Sprintf("expr: convert %s to %s", from, t))
@@ -210,7 +217,7 @@ func (c *compiler) fold(n node) (node, error) {
 	switch n.typ() {
 	case tBool:
 		out.b = boolBits(v.boolAt(0))
-	case tInt, tUint, tTime, tDate:
+	case tInt, tUint, tTime, tTimeNs, tDate:
 		out.i = []int64{v.i[0]}
 	case tFloat:
 		out.f = []float64{v.f[0]}
@@ -279,7 +286,7 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 	case "+", "-", "*", "/", "%":
 		if lt != tNull && !isNumeric(lt) || rt != tNull && !isNumeric(rt) {
 			msg := "operator %s needs numbers, got %s and %s"
-			if lt == tTime || lt == tDate || rt == tTime || rt == tDate {
+			if isTime(lt) || isTime(rt) {
 				msg += " (epoch(a) - epoch(b) is a duration in seconds)"
 			}
 			return nil, c.errorf(a.pos, msg, a.op, lt, rt)
@@ -312,9 +319,13 @@ func (c *compiler) compareNode(pos int, op cmpOp, l, r node) (node, error) {
 	lt, rt := l.typ(), r.typ()
 	switch {
 	case lt == tUint && rt == tInt:
-		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tInt, mixed: true, l: l, r: r})
+		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tInt, mix: mixUintInt, l: l, r: r})
 	case lt == tInt && rt == tUint:
-		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op.swapped(), ot: tInt, mixed: true, l: r, r: l})
+		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op.swapped(), ot: tInt, mix: mixUintInt, l: r, r: l})
+	case rt == tTimeNs && (lt == tTime || lt == tDate):
+		return c.compareMicroNano(op, l, r)
+	case lt == tTimeNs && (rt == tTime || rt == tDate):
+		return c.compareMicroNano(op.swapped(), r, l)
 	}
 	ot, ok := unify(lt, rt)
 	if !ok {
@@ -327,6 +338,22 @@ func (c *compiler) compareNode(pos int, op cmpOp, l, r node) (node, error) {
 		return nullConst(c.id(), tBool), nil
 	}
 	return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: ot, l: c.convert(l, ot), r: c.convert(r, ot)})
+}
+
+// compareMicroNano compiles l op r for a µs timestamp or a date l and a
+// ns timestamp r as a comparison of the exact instants: a constant l that
+// fits in ns is converted once, anything else compares through µs and the
+// ns remainder, so that no value is rounded and none beyond the ns range
+// (1677 to 2262) fails.
+func (c *compiler) compareMicroNano(op cmpOp, l, r node) (node, error) {
+	if k, ok := l.(*constNode); ok && !k.v.null {
+		m, _ := timeFactor(l.typ(), tTimeNs)
+		if x, excess := mulHiInt64(k.v.i[0], m); excess == 0 {
+			l = newConst(c.id(), tTimeNs, vec{i: []int64{x}})
+			return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tTimeNs, l: l, r: r})
+		}
+	}
+	return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tTimeNs, mix: mixMicroNano, l: c.convert(l, tTime), r: r})
 }
 
 func (c *compiler) in(a *inExpr) (node, error) {
@@ -346,7 +373,7 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		}
 		ot = t
 	}
-	if hasUintMix(x, list) {
+	if hasUintMix(x, list) || hasTimeMix(x, list) {
 		return c.inChain(a, x, list)
 	}
 	var n node
@@ -377,6 +404,17 @@ func hasUintMix(x node, list []node) bool {
 		u, i = u || e.typ() == tUint, i || e.typ() == tInt
 	}
 	return u && i
+}
+
+// hasTimeMix reports whether x in (list) compares a ns timestamp with a
+// µs timestamp or a date somewhere.
+func hasTimeMix(x node, list []node) bool {
+	ns, us := x.typ() == tTimeNs, x.typ() == tTime || x.typ() == tDate
+	for _, e := range list {
+		ns = ns || e.typ() == tTimeNs
+		us = us || e.typ() == tTime || e.typ() == tDate
+	}
+	return ns && us
 }
 
 // inChain compiles x in (a, b, ...) as (x == a) or (x == b) or ..., the same
@@ -432,9 +470,11 @@ func (c *compiler) call(a *callExpr) (node, error) {
 				return nil
 			}
 		}
-		names := make([]string, len(ts))
-		for j, w := range ts {
-			names[j] = w.String()
+		var names []string
+		for _, w := range ts {
+			if w != tTimeNs { // "timestamp" names every unit
+				names = append(names, w.String())
+			}
 		}
 		return c.errorf(a.args[k].position(), "argument %d of %s must be %s, got %s", k+1, a.name, strings.Join(names, " or "), t)
 	}
@@ -541,27 +581,30 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		}
 		g.t = tBool
 	case fnToTimestamp:
-		if err := want(0, tTime, tDate, tInt, tString); err != nil {
+		if err := want(0, tTime, tTimeNs, tDate, tInt, tString); err != nil {
 			return nil, err
 		}
 		g.t = tTime
+		if args[0].typ() == tTimeNs {
+			return args[0], nil // already a timestamp, at its own precision
+		}
 	case fnToDate:
-		if err := want(0, tTime, tDate, tInt, tString); err != nil {
+		if err := want(0, tTime, tTimeNs, tDate, tInt, tString); err != nil {
 			return nil, err
 		}
 		g.t = tDate
 	case fnYear, fnMonth, fnDay:
-		if err := want(0, tTime, tDate); err != nil {
+		if err := want(0, tTime, tTimeNs, tDate); err != nil {
 			return nil, err
 		}
 		g.t = tInt
 	case fnHour, fnMinute:
-		if err := want(0, tTime); err != nil {
+		if err := want(0, tTime, tTimeNs); err != nil {
 			return nil, err
 		}
 		g.t = tInt
 	case fnEpoch:
-		if err := want(0, tTime, tDate); err != nil {
+		if err := want(0, tTime, tTimeNs, tDate); err != nil {
 			return nil, err
 		}
 		g.t = tFloat
@@ -576,7 +619,7 @@ func (c *compiler) call(a *callExpr) (node, error) {
 			e.Hint = closest(string(k.v.constStr()), []string{"year", "month", "day", "hour", "minute"})
 			return nil, e
 		}
-		if err := want(1, tTime, tDate); err != nil {
+		if err := want(1, tTime, tTimeNs, tDate); err != nil {
 			return nil, err
 		}
 		g.unit = u

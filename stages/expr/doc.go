@@ -10,7 +10,9 @@
 // Literals: 42, 18446744073709551615 (above MaxInt64 an integer literal is
 // a uint64), 1.5, 2e3, 'text' or "text" (escapes \n \t \\ \' \" \xHH
 // \uHHHH), true, false, null, ts'2026-01-02T03:04:05Z' (RFC 3339; no zone
-// means UTC) and date'2026-01-02'. Columns are named bare (qty) or in
+// means UTC; with more than 6 fraction digits, as in
+// ts'2026-01-02T03:04:05.123456789Z', a timestamp in ns, which must lie in
+// the ns range) and date'2026-01-02'. Columns are named bare (qty) or in
 // backticks (`unit price`, with “ for a backtick). Operators, loosest
 // first: or (||); and (&&); not (!); comparisons == (=) != (<>) < <= > >=,
 // x [not] in (a, b, ...), x is [not] null; + -; * / %; unary -.
@@ -25,8 +27,10 @@
 //
 // # Types and nulls
 //
-// Values are int64, uint64, float64, bool, string, timestamp (µs since the
-// epoch, UTC; columns of any unit are converted) and date (days). int8..
+// Values are int64, uint64, float64, bool, string, timestamp and date
+// (days). A timestamp is µs since the epoch, UTC (columns in s and ms are
+// converted exactly), or ns since the epoch, UTC, for columns in ns: a
+// timestamp keeps its own precision everywhere (see Timestamps). int8..
 // int32 and uint8..uint32 columns read as int64 and float32 as float64,
 // all exactly; uint64 columns stay uint64: compared, computed and printed
 // as unsigned. Types are checked by Compile, before any data: errors are
@@ -36,6 +40,26 @@
 // Nulls follow SQL: arithmetic and comparisons with null give null; and,
 // or and not use three-valued logic (false and null is false, true or null
 // is true); if() takes the else branch when the condition is null.
+//
+// # Timestamps
+//
+// Timestamps of any unit, with or without a time zone, compare as the
+// exact instants they stand for: two ns values 1 ns apart are not equal,
+// and a µs, s or ms value or a date compares exactly with a ns value even
+// beyond the ns range (1677-09-21 to 2262-04-11), never wrapping. A bare
+// column keeps its type; any other timestamp result is timestamp[us, UTC]
+// or timestamp[ns, UTC]. A function or if()/coalesce() whose values mix
+// units returns the finer one, ns: a µs, s or ms value or a date beyond
+// the ns range used there is an error wrapping ErrOverflow that names the
+// row. date_trunc, to_timestamp and coalesce/if of ns timestamps return
+// ns; date_trunc whose start falls before the first ns timestamp is the
+// same error. hour, minute, year, month, day, to_date and to_string read
+// the ns (to_string prints up to 9 fraction digits); to_int and to_float
+// give a timestamp's count of its own unit (µs, or ns for a ns timestamp);
+// epoch of a ns timestamp is its whole seconds plus the fraction, as
+// float64 (a float64 holds about a µs at today's dates, so epoch cannot
+// tell two ns apart). to_timestamp of a string is µs, and null for a
+// string with digits below the µs, which µs cannot hold.
 //
 // # Numbers
 //

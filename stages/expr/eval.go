@@ -23,8 +23,9 @@ type Expr struct {
 }
 
 // Type returns the arrow type of the expression's results: int64, uint64,
-// float64, boolean, utf8 (string), timestamp[us, UTC], date32, or null for
-// a bare null literal. A bare column reference keeps its column's type.
+// float64, boolean, utf8 (string), timestamp[us, UTC], timestamp[ns, UTC]
+// (when a ns timestamp reaches the result), date32, or null for a bare null
+// literal. A bare column reference keeps its column's type.
 func (e *Expr) Type() arrow.DataType {
 	if c, ok := e.root.(*colNode); ok {
 		return c.dt
@@ -107,7 +108,7 @@ func (ev *Evaluator) Eval(ctx context.Context, rec arrow.RecordBatch, mem memory
 // scratch that would then be copied.
 func (ev *Evaluator) presetOutput(root node, n int, mem memory.Allocator) *memory.Buffer {
 	t := root.typ()
-	if n == 0 || t != tInt && t != tUint && t != tTime && t != tFloat {
+	if n == 0 || !isInt64Backed(t) && t != tFloat || t == tDate {
 		return nil
 	}
 	out := memory.NewResizableBuffer(mem)
@@ -154,7 +155,7 @@ func (ev *Evaluator) toArray(v vec, nd node, n int, mem memory.Allocator, vals *
 	}
 	var bufs []*memory.Buffer
 	switch t {
-	case tInt, tUint, tTime, tFloat:
+	case tInt, tUint, tTime, tTimeNs, tFloat:
 		var src []byte
 		if t == tFloat {
 			src = arrow.Float64Traits.CastToBytes(v.f[:n])

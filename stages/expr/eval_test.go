@@ -143,7 +143,7 @@ func TestEvalSemantics(t *testing.T) {
 			for r, w := range tt.want {
 				have := refValue(got, r)
 				if ts, ok := have.(tsVal); ok {
-					have = int64(ts)
+					have = refTime(ts).UnixMicro()
 				}
 				if f, ok := w.(float64); ok && have != nil {
 					assert.InDelta(t, f, have, 1e-9, "row %d", r)

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"time"
 )
 
 type fnID uint8
@@ -157,8 +158,33 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 	switch c.fn {
 	case fnAbs, fnFloor, fnCeil, fnRound:
 		return c.math(ev, s, a[0], n)
+	case fnDateTrunc:
+		if c.t == tTimeNs {
+			return c.truncNanos(ev, s, a[1], n)
+		}
 	}
 	return c.rowwise(s, a[:len(c.args)], n)
+}
+
+// truncNanos is date_trunc of ns timestamps: a start before the first ns
+// timestamp (date_trunc('day', ...) of 1677-09-21T00:12:43.145224192Z) is
+// an error naming the row, never a wrapped time.
+func (c *callNode) truncNanos(ev *Evaluator, s *slot, v vec, n int) (vec, error) {
+	v = ev.full(c.args[1], v, n)
+	s.i = grow(s.i, n)
+	bad := false
+	for k, x := range v.i[:n] {
+		y, ok := truncNanos(c.unit, x)
+		s.i[k] = y
+		bad = bad || !ok
+	}
+	if bad {
+		if row := ev.overflowRow(v.valid, n, func(k int) bool { _, ok := truncNanos(c.unit, v.i[k]); return !ok }); row >= 0 {
+			return vec{}, overflowError(row, "date_trunc of %s is before the first timestamp in ns (1677-09-21T00:12:43.145224192Z)",
+				time.Unix(0, v.i[row]).UTC().Format(time.RFC3339Nano))
+		}
+	}
+	return vec{valid: v.valid, i: s.i}, nil
 }
 
 // math applies abs/floor/ceil/round to a full column. Integer results are
@@ -272,7 +298,7 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	valid := ownValid(s, acc.valid, n)
 	out := vec{valid: valid}
 	switch c.t {
-	case tInt, tUint, tTime, tDate:
+	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = append(s.i[:0], acc.i[:n]...)
 		out.i = s.i
 	case tFloat:
@@ -442,7 +468,7 @@ func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 	nulls := 0
 	out := vec{}
 	switch c.t {
-	case tInt, tUint, tTime, tDate:
+	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = grow(s.i, n)
 		out.i = s.i
 	case tFloat:
@@ -464,7 +490,7 @@ func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 			k = 0
 		}
 		switch c.t {
-		case tInt, tUint, tTime, tDate:
+		case tInt, tUint, tTime, tTimeNs, tDate:
 			out.i[r] = v.i[k]
 		case tFloat:
 			out.f[r] = v.f[k]

@@ -95,17 +95,15 @@ func (c *callNode) rowwise(s *slot, a []vec, n int) (vec, error) {
 		}), nil
 	case fnEpoch:
 		// Seconds since 1970-01-01T00:00:00Z from a timestamp's µs (a
-		// division, which rounds correctly where * 1e-6 may not) or a
-		// date's days.
-		date := c.args[0].typ() == tDate
+		// division, which rounds correctly where * 1e-6 may not), a
+		// timestamp's ns (whole seconds plus the fraction: ns values above
+		// 2^53 are not exact as floats) or a date's days.
+		t := c.args[0].typ()
 		return buildFloats(s, n, func(r int) (float64, bool) {
 			if !valid(r) {
 				return 0, false
 			}
-			if date {
-				return float64(intAt(x, r) * 86400), true
-			}
-			return float64(intAt(x, r)) / 1e6, true
+			return epochSeconds(intAt(x, r), t), true
 		}), nil
 	}
 	// The rest produce int64-backed values (int, timestamp, date).
@@ -314,6 +312,8 @@ func appendString(dst []byte, v *vec, t typ, r int) []byte {
 		return strconv.AppendBool(dst, v.boolAt(r))
 	case tTime:
 		return time.UnixMicro(intAt(v, r)).UTC().AppendFormat(dst, time.RFC3339Nano)
+	case tTimeNs:
+		return time.Unix(0, intAt(v, r)).UTC().AppendFormat(dst, time.RFC3339Nano)
 	case tDate:
 		y, m, d := civilFromDays(intAt(v, r))
 		return appendDate(dst, y, m, d)
@@ -332,7 +332,7 @@ func appendDate(dst []byte, y int64, m, d int) []byte {
 
 func toInt(v *vec, t typ, r int) (int64, bool) {
 	switch t {
-	case tInt, tTime, tDate:
+	case tInt, tTime, tTimeNs, tDate: // a timestamp's count of its unit
 		return intAt(v, r), true
 	case tUint:
 		x := intAt(v, r)
@@ -355,7 +355,7 @@ func toInt(v *vec, t typ, r int) (int64, bool) {
 
 func toFloat(v *vec, t typ, r int) (float64, bool) {
 	switch t {
-	case tInt, tTime, tDate:
+	case tInt, tTime, tTimeNs, tDate:
 		return float64(intAt(v, r)), true
 	case tUint:
 		return float64(uint64(intAt(v, r))), true
@@ -394,8 +394,8 @@ func toTimestamp(v *vec, t typ, r int) (int64, bool) {
 		return us, x == 0 // beyond ±292,000 years: does not convert
 	case tString:
 		s := bstr(bytes.TrimSpace(v.str(r)))
-		if x, ok := parseTimestamp(s); ok {
-			return x, true
+		if t, ok := parseInstant(s); ok {
+			return t.UnixMicro(), t.Nanosecond()%1000 == 0 // digits below the µs do not convert
 		}
 		d, ok := parseDate(s)
 		return d * microsPerDay, ok
@@ -409,25 +409,32 @@ func toDate(v *vec, t typ, r int) (int64, bool) {
 		return intAt(v, r), true
 	case tTime:
 		return floorDiv(intAt(v, r), microsPerDay), true
+	case tTimeNs:
+		return floorDiv(intAt(v, r), nanosPerDay), true
 	case tString:
 		return parseDate(bstr(bytes.TrimSpace(v.str(r))))
 	}
 	return 0, false
 }
 
-// datePart extracts a calendar field from µs (t == tTime) or days.
+// datePart extracts a calendar field from µs (t == tTime), ns (tTimeNs) or
+// days.
 func datePart(fn fnID, x int64, t typ) int64 {
 	days := x
-	var micros int64
-	if t == tTime {
-		days = floorDiv(x, microsPerDay)
-		micros = x - days*microsPerDay
+	var ofDay, perMinute int64 // time of day, in the unit of t
+	switch t {
+	case tTime:
+		days, perMinute = floorDiv(x, microsPerDay), 60_000_000
+		ofDay = x - days*microsPerDay
+	case tTimeNs:
+		days, perMinute = floorDiv(x, nanosPerDay), 60_000_000_000
+		ofDay = x - days*nanosPerDay
 	}
 	switch fn {
 	case fnHour:
-		return micros / 3_600_000_000
+		return ofDay / (60 * perMinute)
 	case fnMinute:
-		return micros / 60_000_000 % 60
+		return ofDay / perMinute % 60
 	}
 	y, m, d := civilFromDays(days)
 	switch fn {
@@ -439,7 +446,8 @@ func datePart(fn fnID, x int64, t typ) int64 {
 	return int64(d)
 }
 
-// dateTrunc truncates µs (t == tTime) or days down to the start of unit.
+// dateTrunc truncates µs (t == tTime), ns (tTimeNs) or days down to the
+// start of unit.
 func dateTrunc(u truncUnit, x int64, t typ) int64 {
 	if t == tDate {
 		y, m, _ := civilFromDays(x)
@@ -460,4 +468,35 @@ func dateTrunc(u truncUnit, x int64, t typ) int64 {
 		return floorDiv(x, microsPerDay) * microsPerDay
 	}
 	return dateTrunc(u, floorDiv(x, microsPerDay), tDate) * microsPerDay
+}
+
+// truncNanos truncates ns down to the start of unit; ok is false when the
+// start is before the first ns timestamp (1677-09-21T00:12:43.145224192Z).
+func truncNanos(u truncUnit, x int64) (int64, bool) {
+	var q, m int64
+	switch u {
+	case unitMinute:
+		q, m = floorDiv(x, 60e9), 60e9
+	case unitHour:
+		q, m = floorDiv(x, 3600e9), 3600e9
+	case unitDay:
+		q, m = floorDiv(x, nanosPerDay), nanosPerDay
+	default:
+		q, m = dateTrunc(u, floorDiv(x, nanosPerDay), tDate), nanosPerDay
+	}
+	y, excess := mulHiInt64(q, m)
+	return y, excess == 0
+}
+
+// epochSeconds returns the seconds since 1970-01-01T00:00:00Z of x, a
+// timestamp or a date of type t.
+func epochSeconds(x int64, t typ) float64 {
+	switch t {
+	case tDate:
+		return float64(x * 86400)
+	case tTimeNs:
+		sec := floorDiv(x, 1e9)
+		return float64(sec) + float64(x-sec*1e9)/1e9
+	}
+	return float64(x) / 1e6
 }

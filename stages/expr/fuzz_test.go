@@ -23,6 +23,8 @@ func FuzzExpr(f *testing.F) {
 		"if(!b1 && b2, to_string(d1), '\\x41\\u00e9')",
 		"u64 > -1 and u64 + 1 > i1 * 3",
 		"round(f1 * 1e10, 17) - abs(-9223372036854775807 - 1)",
+		"t3 > t5 or coalesce(t5, t1) == ts'2026-01-02T03:04:05.123456789Z'",
+		"date_trunc('day', if(b1, t3, t4)) in (t1, d1, ts'1677-09-21T00:12:43.145224192Z')",
 	} {
 		f.Add(s)
 	}

@@ -12,7 +12,9 @@ import (
 
 // Random test data: every column type the language reads, with nulls at
 // rate nullRate, including values that hit edge cases (zero divisors,
-// int64 and uint64 extremes, NaN, non-ASCII and numeric-looking strings).
+// int64 and uint64 extremes, NaN, non-ASCII and numeric-looking strings,
+// timestamps 1 ns apart or equal in different units, at the ends of the ns
+// range and beyond it in the coarser units).
 
 var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "i1", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -28,6 +30,8 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "t1", Type: arrow.FixedWidthTypes.Timestamp_us, Nullable: true},
 	{Name: "t2", Type: arrow.FixedWidthTypes.Timestamp_ms, Nullable: true},
 	{Name: "t3", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+	{Name: "t4", Type: arrow.FixedWidthTypes.Timestamp_s, Nullable: true},
+	{Name: "t5", Type: arrow.FixedWidthTypes.Timestamp_ns, Nullable: true},
 	{Name: "d1", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
 	{Name: "unit price", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
 	{Name: "u64", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},
@@ -39,7 +43,8 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 var testStrings = []string{"", "a", "EU", "US", " hello ", "Ünïcödé", "straße", "abcabc", "12", "-7", " 42 ", "3.5",
-	"true", "F", "2026-01-02", "2026-01-02T03:04:05Z", "xAyA", "ΩΩ"}
+	"true", "F", "2026-01-02", "2026-01-02T03:04:05Z", "xAyA", "ΩΩ", "2026-01-02T03:04:05.123456Z",
+	"2026-01-02T03:04:05.123456789Z", "2026-01-02 03:04:05.000000001"}
 
 func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) arrow.RecordBatch {
 	b := array.NewRecordBuilder(mem, testSchema)
@@ -95,7 +100,22 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 		}
 		return x
 	}
+	// ns: mostly µs-like values with a ns remainder, sometimes within a
+	// minute of either end of the ns range
+	randNanos := func() int64 {
+		switch rng.IntN(12) {
+		case 0:
+			return math.MinInt64 + rng.Int64N(60e9)
+		case 1:
+			return math.MaxInt64 - rng.Int64N(60e9)
+		case 2:
+			return randMicros() * 1000
+		}
+		return randMicros()*1000 + rng.Int64N(1000) - 500
+	}
+	var t3 int64 // this row's t3, which t5 is often equal to or 1 ns from
 	for r := 0; r < n; r++ {
+		t3 = randNanos()
 		for k, f := range testSchema.Fields() {
 			fb := b.Field(k)
 			if null() {
@@ -124,7 +144,25 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 			case "t2":
 				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros() / 1000))
 			case "t3":
-				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(randMicros()*1000 + rng.Int64N(1000)))
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(t3))
+			case "t5":
+				x := randNanos()
+				switch d := rng.Int64N(4); {
+				case d < 3 && t3 > math.MinInt64: // equal, or 1 ns either side
+					x = t3 + d - 1
+				}
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(x))
+			case "t4": // s: often t3's second, sometimes beyond the ns range
+				x := floorDiv(t3, 1e9)
+				switch rng.IntN(6) {
+				case 0:
+					x = -15e9 // 1494
+				case 1:
+					x = 16e9 // 2477
+				case 2:
+					x = randMicros() / 1e6
+				}
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(x))
 			case "u64":
 				fb.(*array.Uint64Builder).Append(randUint())
 			case "u32":
@@ -151,7 +189,7 @@ type exprGen struct{ rng *rand.Rand }
 func (g *exprGen) pick(options ...string) string { return options[g.rng.IntN(len(options))] }
 
 func (g *exprGen) gen(t typ, depth int) string {
-	if t != tTime && g.rng.IntN(30) == 0 {
+	if t != tTime && t != tTimeNs && g.rng.IntN(30) == 0 {
 		return "null"
 	}
 	if depth <= 0 || g.rng.IntN(4) == 0 {
@@ -163,17 +201,19 @@ func (g *exprGen) gen(t typ, depth int) string {
 	B := func() string { return g.gen(tBool, d) }
 	S := func() string { return g.gen(tString, d) }
 	T := func() string { return g.gen(tTime, d) }
+	TN := func() string { return g.gen(tTimeNs, d) }
 	D := func() string { return g.gen(tDate, d) }
+	AT := func() string { return g.pick(T(), D(), TN()) } // any time
 	U := func() string { return g.gen(tUint, d) }
 	N := func() string { return g.pick(I(), F(), U()) }
-	A := func() string { return g.gen(typ(1+g.rng.IntN(7)), d) }
+	A := func() string { return g.gen(typ(1+g.rng.IntN(8)), d) }
 	switch t {
 	case tInt:
 		return g.pick(
 			"("+I()+" + "+I()+")", "("+I()+" - "+I()+")", "("+I()+" * "+I()+")", "("+I()+" % "+I()+")",
 			"-"+I(), "abs("+I()+")", "round("+I()+", -1)", "round("+I()+")", "floor("+I()+")", "ceil("+I()+")",
-			"length("+S()+")", "year("+g.pick(T(), D())+")", "month("+g.pick(T(), D())+")", "day("+g.pick(T(), D())+")",
-			"hour("+T()+")", "minute("+T()+")", "to_int("+g.pick(F(), S(), B(), I(), T(), D())+")",
+			"length("+S()+")", "year("+AT()+")", "month("+AT()+")", "day("+AT()+")",
+			"hour("+g.pick(T(), TN())+")", "minute("+g.pick(T(), TN())+")", "to_int("+g.pick(F(), S(), B(), I(), T(), D(), TN())+")",
 			"coalesce("+I()+", "+I()+")", "coalesce("+I()+", "+I()+", "+I()+")", "if("+B()+", "+I()+", "+I()+")",
 			// uint64 meeting int64 columns: int64, the uint64 must fit
 			"("+U()+" + i2)", "(i1 - "+U()+")", "(n32 * "+U()+")", "-("+U()+")", "to_int("+U()+")", "coalesce("+U()+", i2)",
@@ -189,14 +229,15 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"("+F()+" + "+N()+")", "("+N()+" - "+F()+")", "("+F()+" * "+N()+")", "("+N()+" / "+N()+")",
 			"("+F()+" % "+N()+")", "-"+F(), "abs("+F()+")", "round("+F()+")", "round("+F()+", 1)",
 			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F(), U())+")",
-			"epoch("+g.pick(T(), D())+")",
+			"epoch("+AT()+")",
 			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")")
 	case tBool:
 		cmp := g.pick("==", "!=", "<", "<=", ">", ">=")
 		eq := g.pick("==", "!=")
 		return g.pick(
 			"("+N()+" "+cmp+" "+N()+")", "("+S()+" "+cmp+" "+S()+")", "("+S()+" "+eq+" 'EU')",
-			"("+g.pick(T(), D())+" "+cmp+" "+g.pick(T(), D())+")", "("+B()+" "+eq+" "+B()+")",
+			"("+AT()+" "+cmp+" "+AT()+")", "("+TN()+" "+cmp+" "+g.pick(T(), TN())+")", "("+B()+" "+eq+" "+B()+")",
+			"("+AT()+" in ("+AT()+", "+AT()+"))", "("+TN()+" not in ("+g.pick(TN(), T())+"))",
 			"("+B()+" and "+B()+")", "("+B()+" or "+B()+")", "(not "+B()+")", "("+B()+" && "+B()+")", "(!"+B()+")",
 			"("+A()+" is null)", "("+A()+" is not null)", "("+I()+" in (1, 2, "+N()+"))",
 			"("+S()+" in ('EU', 'US', "+S()+"))", "("+S()+" not in ('a', 'EU'))",
@@ -214,6 +255,11 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+T()+")",
 			"to_timestamp("+g.pick(D(), S(), T())+")", "coalesce("+T()+", "+g.pick(T(), D())+")",
 			"if("+B()+", "+T()+", "+g.pick(T(), D())+")")
+	case tTimeNs:
+		return g.pick(
+			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+TN()+")",
+			"to_timestamp("+TN()+")", "coalesce("+TN()+", "+AT()+")", "coalesce("+g.pick(T(), D())+", "+TN()+")",
+			"if("+B()+", "+TN()+", "+AT()+")", "if("+B()+", "+g.pick(T(), D())+", "+TN()+")")
 	case tDate:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day")+"', "+D()+")",
@@ -235,7 +281,10 @@ func (g *exprGen) leaf(t typ) string {
 	case tString:
 		return g.pick("s1", "s2", "ls", "'EU'", "\"a\"", "'ß'", "''", "'12'")
 	case tTime:
-		return g.pick("t1", "t2", "t3", "ts'2026-01-02T03:04:05Z'", "ts'1969-12-31T23:59:59.5Z'")
+		return g.pick("t1", "t2", "t4", "ts'2026-01-02T03:04:05Z'", "ts'1969-12-31T23:59:59.5Z'", "ts'2026-01-02T03:04:05.123456Z'")
+	case tTimeNs:
+		return g.pick("t3", "t5", "t3", "t5", "ts'2026-01-02T03:04:05.123456789Z'", "ts'1969-12-31T23:59:59.999999999Z'",
+			"ts'1677-09-21T00:12:43.145224192Z'", "ts'2262-04-11T23:47:16.854775807Z'")
 	case tDate:
 		return g.pick("d1", "date'2026-01-02'", "date'1969-03-01'")
 	}

@@ -47,7 +47,7 @@ func (ev *Evaluator) full(from node, v vec, n int) vec {
 		out.valid = s.valid
 	}
 	switch from.typ() {
-	case tInt, tUint, tTime, tDate:
+	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = grow(s.i, n)
 		if !v.null {
 			c := v.i[0]
@@ -182,15 +182,11 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 		case arrow.Microsecond:
 			v.i = vals
 		case arrow.Second:
-			v.i, err = ev.scale(&s.i, vals, 1_000_000, v.valid, c.name, "s")
+			v.i, err = ev.scale(&s.i, vals, 1_000_000, v.valid, c.name, "s", tTime)
 		case arrow.Millisecond:
-			v.i, err = ev.scale(&s.i, vals, 1_000, v.valid, c.name, "ms")
-		case arrow.Nanosecond:
-			s.i = grow(s.i, n)
-			for k, x := range vals {
-				s.i[k] = floorDiv(x, 1000)
-			}
-			v.i = s.i
+			v.i, err = ev.scale(&s.i, vals, 1_000, v.valid, c.name, "ms", tTime)
+		case arrow.Nanosecond: // tTimeNs: zero-copy
+			v.i = vals
 		}
 	case *array.Date32:
 		v.i = widen(&s.i, a.Date32Values())
@@ -215,20 +211,30 @@ func widen[T ~int8 | ~int16 | ~int32 | ~uint8 | ~uint16 | ~uint32](dst *[]int64,
 	return d
 }
 
-// scale converts src to µs by multiplying by m; a value beyond the µs
-// range (about ±292,000 years) is an error naming the column, the row and
-// the value in its unit, never a wrapped time.
-func (ev *Evaluator) scale(dst *[]int64, src []int64, m int64, valid []byte, col, unit string) ([]int64, error) {
+// scale converts src to µs (to == tTime) or ns (tTimeNs) by multiplying by
+// m; a value beyond the range of the unit (about ±292,000 years for µs,
+// 1677-09-21 to 2262-04-11 for ns) is an error naming the column (none: a
+// date or a timestamp), the row and the value in its unit, never a wrapped
+// time.
+func (ev *Evaluator) scale(dst *[]int64, src []int64, m int64, valid []byte, col, unit string, to typ) ([]int64, error) {
 	*dst = grow(*dst, len(src))
 	d := *dst
 	if mulInt64C(src, m, d) {
 		bad := func(k int) bool { _, x := mulHiInt64(src[k], m); return x != 0 }
 		if row := ev.overflowRow(valid, len(src), bad); row >= 0 {
 			where := "column " + strconv.Quote(col)
-			if col == "" {
+			switch {
+			case col != "":
+			case unit == "days":
 				where = "a date"
+			default:
+				where = "a timestamp"
 			}
-			return nil, overflowError(row, "%s: %d %s is outside the range of timestamps in µs (about ±292,000 years)", where, src[row], unit)
+			limits := "µs (about ±292,000 years)"
+			if to == tTimeNs {
+				limits = "ns (1677-09-21 to 2262-04-11)"
+			}
+			return nil, overflowError(row, "%s: %d %s is outside the range of timestamps in %s", where, src[row], unit, limits)
 		}
 	}
 	return d, nil
@@ -290,7 +296,8 @@ func (c *uintToIntNode) eval(ev *Evaluator, in *input) (vec, error) {
 	return v, nil
 }
 
-// dateToTimeNode converts days to µs at midnight UTC.
+// dateToTimeNode converts days to µs (or ns, when its type is tTimeNs) at
+// midnight UTC, and µs to ns.
 type dateToTimeNode struct {
 	base
 	x node
@@ -303,8 +310,25 @@ func (c *dateToTimeNode) eval(ev *Evaluator, in *input) (vec, error) {
 	}
 	v = ev.full(c.x, v, in.n)
 	s := ev.slot(c)
-	v.i, err = ev.scale(&s.i, v.i[:in.n], microsPerDay, v.valid, "", "days")
+	m, unit := timeFactor(c.x.typ(), c.t)
+	v.i, err = ev.scale(&s.i, v.i[:in.n], m, v.valid, "", unit, c.t)
 	return v, err
 }
 
-const microsPerDay = 86_400_000_000
+// timeFactor returns what a value of type from (tDate or tTime) is
+// multiplied by to become a value of type to (tTime or tTimeNs), and the
+// name of from's unit.
+func timeFactor(from, to typ) (int64, string) {
+	switch {
+	case from == tDate && to == tTimeNs:
+		return nanosPerDay, "days"
+	case from == tDate:
+		return microsPerDay, "days"
+	}
+	return 1000, "µs"
+}
+
+const (
+	microsPerDay = 86_400_000_000
+	nanosPerDay  = 86_400_000_000_000
+)

@@ -140,14 +140,24 @@ func (m *negNode) eval(ev *Evaluator, in *input) (vec, error) {
 }
 
 // cmpNode compares two operands of type ot (already unified), or, when
-// mixed is set, a uint64 l with an int64 r, exactly.
+// mix is set, a uint64 l with an int64 r or a µs l with a ns r, exactly.
 type cmpNode struct {
 	base
-	op    cmpOp
-	ot    typ
-	mixed bool
-	l, r  node
+	op   cmpOp
+	ot   typ
+	mix  mixKind
+	l, r node
 }
+
+// mixKind says which exact comparison of two different types a cmpNode
+// makes.
+type mixKind uint8
+
+const (
+	mixNone      mixKind = iota
+	mixUintInt           // a uint64 l and an int64 r
+	mixMicroNano         // a µs timestamp l and a ns timestamp r
+)
 
 func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 	l, err := c.l.eval(ev, in)
@@ -158,16 +168,17 @@ func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 	if err != nil {
 		return vec{}, err
 	}
-	if c.mixed {
-		return compareMixed(ev, ev.slot(c), c.op, c.l, c.r, l, r, in.n), nil
+	if c.mix != mixNone {
+		return compareMixed(ev, ev.slot(c), c.op, c.mix, c.l, c.r, l, r, in.n), nil
 	}
 	return compare(ev, ev.slot(c), c.op, c.ot, c.l, c.r, l, r, in.n), nil
 }
 
-// compareMixed evaluates l op r for a uint64 l and an int64 r, exactly (a
-// negative r is below every uint64). It is one loop with a branch per row:
-// mixing signedness is rare enough not to need the specialized loops.
-func compareMixed(ev *Evaluator, s *slot, op cmpOp, ln, rn node, l, r vec, n int) vec {
+// compareMixed evaluates l op r exactly for a uint64 l and an int64 r (a
+// negative r is below every uint64) or for a µs l and a ns r (µs first,
+// then the ns remainder). It is one loop with a branch per row: mixing is
+// rare enough not to need the specialized loops.
+func compareMixed(ev *Evaluator, s *slot, op cmpOp, mix mixKind, ln, rn node, l, r vec, n int) vec {
 	if l.isConst && l.null || r.isConst && r.null {
 		return vec{isConst: true, null: true}
 	}
@@ -176,8 +187,14 @@ func compareMixed(ev *Evaluator, s *slot, op cmpOp, ln, rn node, l, r vec, n int
 	s.b = grow(s.b, bitmapLen(n))
 	out.b = s.b
 	s.tmp = grow(s.tmp, n)
-	for k := range s.tmp {
-		s.tmp[k] = b2u(cmpResult(op, cmpUintInt(uint64(l.i[k]), r.i[k])))
+	if mix == mixMicroNano {
+		for k := range s.tmp {
+			s.tmp[k] = b2u(cmpResult(op, cmpMicroNano(l.i[k], r.i[k])))
+		}
+	} else {
+		for k := range s.tmp {
+			s.tmp[k] = b2u(cmpResult(op, cmpUintInt(uint64(l.i[k]), r.i[k])))
+		}
 	}
 	packBytes(s.tmp, s.b, n)
 	return out
@@ -217,7 +234,7 @@ func compare(ev *Evaluator, s *slot, op cmpOp, ot typ, ln, rn node, l, r vec, n 
 	}
 	s.tmp = grow(s.tmp, n)
 	switch ot {
-	case tInt, tTime, tDate:
+	case tInt, tTime, tTimeNs, tDate:
 		if r.isConst {
 			cmpVS(op, l.i, r.i[0], s.tmp)
 		} else {

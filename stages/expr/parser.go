@@ -350,11 +350,17 @@ func (p *parser) primary() (astNode, error) {
 	case tokString:
 		return &litExpr{pos: t.pos, kind: litString, s: t.text}, p.advance()
 	case tokTime:
-		v, ok := parseTimestamp(t.text)
+		v, ok := parseInstant(t.text)
 		if !ok {
 			return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05Z)")
 		}
-		return &litExpr{pos: t.pos, kind: litTime, i: v}, p.advance()
+		if fractionDigits(t.text) <= 6 {
+			return &litExpr{pos: t.pos, kind: litTime, i: v.UnixMicro()}, p.advance()
+		}
+		if v.Before(time.Unix(0, math.MinInt64)) || v.After(time.Unix(0, math.MaxInt64)) {
+			return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" has ns digits but is outside the range of timestamps in ns (1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)")
+		}
+		return &litExpr{pos: t.pos, kind: litTimeNs, i: v.UnixNano()}, p.advance()
 	case tokDate:
 		v, ok := parseDate(t.text)
 		if !ok {
@@ -401,15 +407,32 @@ func (p *parser) primary() (astNode, error) {
 	return nil, p.errorf(t.pos, "unexpected "+p.describe())
 }
 
-// parseTimestamp parses RFC 3339 (a missing zone means UTC, a space may
-// replace the T) into µs since the epoch.
-func parseTimestamp(s string) (int64, bool) {
+// parseInstant parses RFC 3339 (a missing zone means UTC, a space may
+// replace the T), up to ns.
+func parseInstant(s string) (time.Time, bool) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixMicro(), true
+			return t, true
 		}
 	}
-	return 0, false
+	return time.Time{}, false
+}
+
+// fractionDigits returns the number of digits after the seconds' point of
+// a timestamp's text (0 when it has none).
+func fractionDigits(s string) int {
+	k := strings.IndexByte(s, '.')
+	if k < 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range []byte(s[k+1:]) {
+		if c < '0' || c > '9' {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // parseDate parses YYYY-MM-DD into days since the epoch.

@@ -40,6 +40,10 @@ func writeNode(b *strings.Builder, n astNode) {
 			b.WriteString("ts'")
 			b.WriteString(time.UnixMicro(n.i).UTC().Format(time.RFC3339Nano))
 			b.WriteByte('\'')
+		case litTimeNs: // all 9 digits, so that it reads back as ns
+			b.WriteString("ts'")
+			b.WriteString(time.Unix(0, n.i).UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
+			b.WriteByte('\'')
 		case litDate:
 			b.WriteString("date'")
 			b.WriteString(time.Unix(n.i*86400, 0).UTC().Format(time.DateOnly))

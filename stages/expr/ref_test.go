@@ -18,15 +18,29 @@ import (
 // values. It shares no evaluation code with the kernels, so agreement
 // between the two is evidence that both follow the documented semantics.
 //
-// Values: nil (null), bool, int64, uint64, float64, string, tsVal (µs),
-// dateVal (days), and refErr for an integer overflow. Integer arithmetic is
+// Values: nil (null), bool, int64, uint64, float64, string, tsVal (an
+// exact instant, whatever the unit it came in), dateVal (days), and refErr
+// for an integer overflow or a timestamp beyond the range of its unit.
+// A timestamp's unit is its static type (refType): tTime for µs, tTimeNs
+// for ns. Integer arithmetic is
 // exact (math/big) and then checked against the range of the result type.
 // An overflow makes the row an error when the row needs the value: every
 // operand of an operator or function counts, except the branch of if() a
 // row does not take and the coalesce() arguments after its first non-null.
 
-type tsVal int64
+type tsVal struct{ sec, nsec int64 } // nsec in [0, 1e9)
 type dateVal int64
+
+func tsOf(t time.Time) tsVal { return tsVal{t.Unix(), int64(t.Nanosecond())} }
+
+// The first and last instants a timestamp in ns can hold.
+var (
+	refMinNs = time.Unix(0, math.MinInt64)
+	refMaxNs = time.Unix(0, math.MaxInt64)
+)
+
+func refInNsRange(t time.Time) bool { return !t.Before(refMinNs) && !t.After(refMaxNs) }
+
 type refErr struct{}
 
 // hasErr reports whether any of vs is an overflow.
@@ -54,7 +68,9 @@ func refEval(n astNode, rec arrow.RecordBatch, r int) any {
 		case litString:
 			return n.s
 		case litTime:
-			return tsVal(n.i)
+			return tsOf(time.UnixMicro(n.i))
+		case litTimeNs:
+			return tsOf(time.Unix(0, n.i))
 		case litDate:
 			return dateVal(n.i)
 		}
@@ -210,8 +226,7 @@ func refValue(a arrow.Array, r int) any {
 	case *array.LargeString:
 		return a.Value(r)
 	case *array.Timestamp:
-		t := a.Value(r).ToTime(a.DataType().(*arrow.TimestampType).Unit)
-		return tsVal(t.UnixMicro())
+		return tsOf(a.Value(r).ToTime(a.DataType().(*arrow.TimestampType).Unit))
 	case *array.Date32:
 		return dateVal(a.Value(r))
 	case *array.Date64:
@@ -322,14 +337,7 @@ func refCompare(l, r any) (int, bool) {
 	case string:
 		return strings.Compare(l, r.(string)), true
 	case tsVal, dateVal:
-		a, b := refMicros(l), refMicros(r)
-		switch {
-		case a < b:
-			return -1, true
-		case a > b:
-			return 1, true
-		}
-		return 0, true
+		return refTime(l).Compare(refTime(r)), true
 	}
 	_, lf := l.(float64)
 	_, rf := r.(float64)
@@ -348,14 +356,26 @@ func refCompare(l, r any) (int, bool) {
 	return 0, false
 }
 
-func refMicros(v any) int64 {
+// refTime is the instant of a timestamp or a date (midnight UTC).
+func refTime(v any) time.Time {
 	if d, ok := v.(dateVal); ok {
-		return int64(d) * 86_400_000_000
+		return time.Unix(int64(d)*86400, 0).UTC()
 	}
-	return int64(v.(tsVal))
+	ts := v.(tsVal)
+	return time.Unix(ts.sec, ts.nsec).UTC()
 }
 
-func refTime(v any) time.Time { return time.UnixMicro(refMicros(v)).UTC() }
+// refTicks is a timestamp's count of its unit (ns for t == tTimeNs, else
+// µs) since the epoch, or a date's days.
+func refTicks(v any, t typ) int64 {
+	if d, ok := v.(dateVal); ok {
+		return int64(d)
+	}
+	if t == tTimeNs {
+		return refTime(v).UnixNano()
+	}
+	return refTime(v).UnixMicro()
+}
 
 func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	schema := rec.Schema()
@@ -516,10 +536,8 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 				return nil
 			}
 			return i
-		case tsVal:
-			return int64(v)
-		case dateVal:
-			return int64(v)
+		case tsVal, dateVal:
+			return refTicks(v, refType(n.args[0], schema))
 		}
 	case "to_float":
 		switch v := x.(type) {
@@ -534,10 +552,8 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 				return 1.0
 			}
 			return 0.0
-		case tsVal:
-			return float64(v)
-		case dateVal:
-			return float64(v)
+		case tsVal, dateVal:
+			return float64(refTicks(v, refType(n.args[0], schema)))
 		}
 		return refFloat(x)
 	case "to_string":
@@ -577,20 +593,23 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	case "to_timestamp":
 		switch v := x.(type) {
 		case int64:
-			return tsVal(v)
+			return tsOf(time.UnixMicro(v))
 		case tsVal:
 			return v
 		case dateVal:
-			return tsVal(refMicros(v))
-		case string:
+			return tsOf(refTime(v))
+		case string: // to µs: a string with digits below the µs does not convert
 			s := strings.TrimSpace(v)
 			for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
 				if t, err := time.Parse(layout, s); err == nil {
-					return tsVal(t.UnixMicro())
+					if t.Nanosecond()%1000 != 0 {
+						return nil
+					}
+					return tsOf(t)
 				}
 			}
 			if t, err := time.Parse("2006-01-02", s); err == nil {
-				return tsVal(t.UnixMicro())
+				return tsOf(t)
 			}
 			return nil
 		}
@@ -624,6 +643,11 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if days, ok := x.(dateVal); ok {
 			return float64(int64(days) * 86400)
 		}
+		if refType(n.args[0], schema) == tTimeNs {
+			// documented: the whole seconds plus the fraction
+			t := refTime(x)
+			return float64(t.Unix()) + float64(t.Nanosecond())/1e9
+		}
 		return float64(refTime(x).UnixMicro()) / 1e6
 	case "date_trunc":
 		t := refTime(args[1])
@@ -643,7 +667,10 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if _, ok := args[1].(dateVal); ok {
 			return dateVal(out.Unix() / 86400)
 		}
-		return tsVal(out.UnixMicro())
+		if refType(n.args[1], schema) == tTimeNs && !refInNsRange(out) {
+			return refErr{} // the start is before the first ns timestamp
+		}
+		return tsOf(out)
 	}
 	panic("ref: function " + n.name)
 }
@@ -659,7 +686,7 @@ func abs64(x int64) int64 {
 func refType(n astNode, schema *arrow.Schema) typ {
 	switch n := n.(type) {
 	case *litExpr:
-		return [...]typ{tNull, tBool, tInt, tFloat, tString, tTime, tDate, tUint}[n.kind]
+		return [...]typ{tNull, tBool, tInt, tFloat, tString, tTime, tDate, tUint, tTimeNs}[n.kind]
 	case *colExpr:
 		t, _ := typeOf(schema.Field(schema.FieldIndices(n.name)[0]).Type)
 		return t
@@ -709,7 +736,7 @@ func refType(n astNode, schema *arrow.Schema) typ {
 		case "abs", "round", "floor", "ceil":
 			return refType(n.args[0], schema)
 		case "date_trunc":
-			if t := refType(n.args[1], schema); t == tDate {
+			if t := refType(n.args[1], schema); t == tDate || t == tTimeNs {
 				return t
 			}
 			return tTime
@@ -720,6 +747,9 @@ func refType(n astNode, schema *arrow.Schema) typ {
 		case "to_float", "epoch":
 			return tFloat
 		case "to_timestamp":
+			if refType(n.args[0], schema) == tTimeNs {
+				return tTimeNs
+			}
 			return tTime
 		case "to_date":
 			return tDate
@@ -752,7 +782,8 @@ func refNonNegConst(x astNode, schema *arrow.Schema) bool {
 
 // refUnify is the common type of if/coalesce values, written out: int and
 // float meet at float, uint64 and int64 at int64, date and timestamp at
-// timestamp, null meets anything.
+// timestamp, and at a timestamp in ns when one of them is, null meets
+// anything.
 func refUnify(a, b typ) typ {
 	switch {
 	case a == b || b == tNull:
@@ -761,6 +792,8 @@ func refUnify(a, b typ) typ {
 		return b
 	case a == tFloat || b == tFloat:
 		return tFloat
+	case a == tTimeNs || b == tTimeNs:
+		return tTimeNs
 	case a == tTime || a == tDate:
 		return tTime
 	}
@@ -788,7 +821,14 @@ func refConvert(v any, t typ) any {
 		}
 	case dateVal:
 		if t == tTime {
-			return tsVal(refMicros(x))
+			return tsOf(refTime(x))
+		}
+		if t == tTimeNs {
+			return refConvert(tsOf(refTime(x)), t)
+		}
+	case tsVal:
+		if t == tTimeNs && !refInNsRange(refTime(x)) {
+			return refErr{} // a µs timestamp beyond the ns range
 		}
 	}
 	return v

@@ -8,8 +8,9 @@ import (
 
 // typ is the type of an expression value. Signed integers and the unsigned
 // types that fit in int64 (uint8..uint32) load as tInt, uint64 as tUint
-// (its bits kept in a vec's i slice), floats as tFloat, timestamps of any unit as tTime (µs since the
-// epoch, UTC) and dates as tDate (days since the epoch).
+// (its bits kept in a vec's i slice), floats as tFloat, timestamps in s,
+// ms or µs as tTime (µs since the epoch, UTC), timestamps in ns as tTimeNs
+// (ns since the epoch, UTC) and dates as tDate (days since the epoch).
 type typ uint8
 
 const (
@@ -20,15 +21,20 @@ const (
 	tString
 	tTime
 	tDate
-	tUint // uint64; after tDate so that the other values keep their numbers
+	tUint   // uint64; after tDate so that the other values keep their numbers
+	tTimeNs // a timestamp in ns
 )
 
 func (t typ) String() string {
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64"}[t]
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]"}[t]
 }
 
-// TimestampType is the arrow type of timestamp results.
-var timestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+// timestampType and timestampNsType are the arrow types of timestamp
+// results.
+var (
+	timestampType   = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	timestampNsType = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+)
 
 // arrowType is the arrow type that results of type t are returned as.
 func (t typ) arrowType() arrow.DataType {
@@ -45,6 +51,8 @@ func (t typ) arrowType() arrow.DataType {
 		return arrow.BinaryTypes.String
 	case tTime:
 		return timestampType
+	case tTimeNs:
+		return timestampNsType
 	case tDate:
 		return arrow.FixedWidthTypes.Date32
 	}
@@ -68,6 +76,9 @@ func typeOf(dt arrow.DataType) (typ, error) {
 	case arrow.STRING, arrow.LARGE_STRING:
 		return tString, nil
 	case arrow.TIMESTAMP:
+		if dt.(*arrow.TimestampType).Unit == arrow.Nanosecond {
+			return tTimeNs, nil
+		}
 		return tTime, nil
 	case arrow.DATE32, arrow.DATE64:
 		return tDate, nil
@@ -78,13 +89,19 @@ func typeOf(dt arrow.DataType) (typ, error) {
 func isNumeric(t typ) bool { return t == tInt || t == tUint || t == tFloat }
 
 // isInt64Backed reports whether values of type t live in a vec's i slice.
-func isInt64Backed(t typ) bool { return t == tInt || t == tUint || t == tTime || t == tDate }
+func isInt64Backed(t typ) bool {
+	return t == tInt || t == tUint || t == tTime || t == tTimeNs || t == tDate
+}
+
+// isTime reports whether t is a timestamp or a date.
+func isTime(t typ) bool { return t == tTime || t == tTimeNs || t == tDate }
 
 // unify returns the common type two operands are converted to for
 // comparison, if/coalesce and in: int and float meet at float, uint64 and
 // int64 at int64 (the uint64 value must fit; comparisons and in compare
 // the two exactly instead, see compiler.compareNode), date and timestamp
-// at timestamp, null meets anything.
+// at timestamp, a timestamp in ns with a date or another timestamp at ns
+// (comparisons compare the exact instants instead), null meets anything.
 func unify(a, b typ) (typ, bool) {
 	switch {
 	case a == b:
@@ -99,7 +116,10 @@ func unify(a, b typ) (typ, bool) {
 		}
 	case isNumeric(a) && isNumeric(b): // int64 and uint64
 		return tInt, true
-	case (a == tTime || a == tDate) && (b == tTime || b == tDate):
+	case isTime(a) && isTime(b):
+		if a == tTimeNs || b == tTimeNs {
+			return tTimeNs, true
+		}
 		return tTime, true
 	}
 	return 0, false
