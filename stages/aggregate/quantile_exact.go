@@ -114,7 +114,7 @@ func (a *quantAcc) merge(src accumulator, gids []uint32) error {
 	}
 	defer b.removeRuns()
 	for _, path := range b.runs {
-		err := readQuantRun(path, func(i uint32, x float64) error {
+		err := b.spill.readQuantRun(path, func(i uint32, x float64) error {
 			a.push(gids[i], x)
 			return a.maybeSpill()
 		})

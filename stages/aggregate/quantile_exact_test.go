@@ -165,10 +165,10 @@ func TestExactQuantiles(t *testing.T) {
 				require.NoError(t, err)
 				checkQuantiles(t, keys, vals, inMemory)
 
-				// A cap of 256 KiB: runs of 4096 values (half the cap over
-				// 4 workers... at least quantMinLimit), merged at Finish.
+				// A cap of 64 KiB, under the values' 8 bytes each: half the
+				// cap over the workers per run, merged at Finish.
 				dir := t.TempDir()
-				spilled, err := runKV(t, verb.Env{Workers: workers, Mem: mem, MaxMemory: 256 << 10, TempDir: dir}, f64,
+				spilled, err := runKV(t, verb.Env{Workers: workers, Mem: mem, MaxMemory: 64 << 10, TempDir: dir}, f64,
 					quantileAggList, kvBatches(t, mem, f64, keys, vals, r, maxRows), r)
 				require.NoError(t, err)
 				checkQuantiles(t, keys, vals, spilled)
@@ -373,4 +373,21 @@ func TestQuantileSpillCancelled(t *testing.T) {
 		entries, err := os.ReadDir(dir)
 		return err == nil && len(entries) == 0
 	}, 10e9, 10e6)
+}
+
+// A merge at Finish stops once the run is cancelled (the spill removed)
+// rather than reading its runs to the end.
+func TestExactQuantileMergeAborted(t *testing.T) {
+	dir := t.TempDir()
+	sp := &quantSpill{dir: dir, limit: 64, fanIn: 64, paths: map[string]bool{}}
+	a := &quantAcc{qs: []float64{0.5}, spill: sp}
+	a.grow(1)
+	for i := range 100 {
+		a.push(0, float64(i))
+		require.NoError(t, a.maybeSpill())
+	}
+	require.NotEmpty(t, a.runs)
+	sp.removeAll()
+	require.ErrorIs(t, a.finish(), errAborted)
+	assertEmptyDir(t, dir)
 }

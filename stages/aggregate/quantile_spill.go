@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // quantSpill is where the exact quantiles of one group-by stage spill:
@@ -35,7 +36,14 @@ type quantSpill struct {
 	paths     map[string]bool
 	closed    bool
 	stop      func() bool
+	// aborted is closed, for readers that poll it without the lock: a
+	// merge stops when the run is cancelled.
+	aborted atomic.Bool
 }
+
+// quantPollRecords is how many records a merge reads between looks at
+// quantSpill.aborted.
+const quantPollRecords = 1 << 16
 
 const (
 	quantRecordBytes = 12
@@ -98,6 +106,7 @@ func (s *quantSpill) removeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
+	s.aborted.Store(true)
 	for p := range s.paths {
 		os.Remove(p)
 	}
@@ -199,14 +208,18 @@ func (c *quantCursor) next() error {
 	return nil
 }
 
-// readRun calls f with every record of the run at path, in order.
-func readQuantRun(path string, f func(g uint32, x float64) error) error {
+// readQuantRun calls f with every record of the run at path, in order,
+// until s is aborted.
+func (s *quantSpill) readQuantRun(path string, f func(g uint32, x float64) error) error {
 	c, err := openQuantRun(path)
 	if err != nil {
 		return err
 	}
 	defer c.f.Close()
-	for !c.end {
+	for n := 0; !c.end; n++ {
+		if n%quantPollRecords == 0 && s.aborted.Load() {
+			return errAborted
+		}
 		if err := f(c.g, c.x); err != nil {
 			return err
 		}
@@ -232,9 +245,9 @@ func (h *quantHeap) Pop() any {
 	return c
 }
 
-// mergeRuns calls emit with the records of the runs at paths in order of
-// group, then value.
-func mergeQuantRuns(paths []string, emit func(g uint32, x float64) error) error {
+// mergeQuantRuns calls emit with the records of the runs at paths in order
+// of group, then value, until s is aborted.
+func (s *quantSpill) mergeQuantRuns(paths []string, emit func(g uint32, x float64) error) error {
 	var h quantHeap
 	defer func() {
 		for _, c := range h {
@@ -253,7 +266,10 @@ func mergeQuantRuns(paths []string, emit func(g uint32, x float64) error) error 
 		h = append(h, c)
 	}
 	heap.Init(&h)
-	for len(h) > 0 {
+	for n := 0; len(h) > 0; n++ {
+		if n%quantPollRecords == 0 && s.aborted.Load() {
+			return errAborted
+		}
 		c := h[0]
 		if err := emit(c.g, c.x); err != nil {
 			return err
@@ -305,7 +321,7 @@ func (a *quantAcc) finishFromRuns() error {
 		n := int(a.count(cur))
 		interpolateAll(n, a.qs, ranks, got, a.results[int(cur)*nq:(int(cur)+1)*nq])
 	}
-	err := mergeQuantRuns(a.runs, func(g uint32, x float64) error {
+	err := a.spill.mergeQuantRuns(a.runs, func(g uint32, x float64) error {
 		if g != cur {
 			closeGroup()
 			cur, rank, next = g, 0, 0
@@ -349,7 +365,7 @@ func (a *quantAcc) mergePass() error {
 			return err
 		}
 		a.runs = append(a.runs, w.f.Name())
-		if err := mergeQuantRuns(group, w.add); err != nil {
+		if err := a.spill.mergeQuantRuns(group, w.add); err != nil {
 			w.f.Close()
 			return err
 		}
