@@ -70,7 +70,11 @@ func (a *quantAcc) update(gids []uint32, lo int) error {
 	return a.maybeSpill()
 }
 
+// push adds x (not NaN) to group g's values. -0 becomes 0, which it
+// equals: otherwise which of the two a quantile returns would depend on
+// the order the selection met them in, that is on the worker count.
 func (a *quantAcc) push(g uint32, x float64) {
+	x += 0
 	r := a.vals[g]
 	if len(r) == cap(r) {
 		old := cap(r)

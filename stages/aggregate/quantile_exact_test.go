@@ -391,3 +391,22 @@ func TestExactQuantileMergeAborted(t *testing.T) {
 	require.ErrorIs(t, a.finish(), errAborted)
 	assertEmptyDir(t, dir)
 }
+
+// -0 and 0 are one value to the quantiles, so the sign of a zero result
+// does not depend on the order the values came in.
+func TestExactQuantileSignedZero(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	for _, vals := range [][]float64{{negZero, 0, 0}, {0, negZero, 0}, {0, 0, negZero}} {
+		a := &quantAcc{qs: []float64{0, 0.5, 1}}
+		a.grow(1)
+		for _, x := range vals {
+			a.push(0, x)
+		}
+		require.NoError(t, a.finish())
+		for qi := range 3 {
+			v, ok := a.result(0, qi)
+			require.True(t, ok)
+			assert.False(t, math.Signbit(v), "%v q%d", vals, qi)
+		}
+	}
+}
