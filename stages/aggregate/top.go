@@ -19,15 +19,14 @@ import (
 )
 
 // topHeapMaxRows is the largest N that top keeps in a bounded heap per
-// worker. Every batch that changes the kept rows copies them all, so past
-// this a top runs as a sort that keeps only the first N rows of each
+// worker: past this a top runs as a sort that keeps only the first N rows of each
 // spilled run and of the merge: bounded by the memory cap, and no slower
 // than sort then head.
 const topHeapMaxRows = 1 << 14
 
 // topByHeap reports whether a top of n rows keeps a heap per worker: n is
-// at most topHeapMaxRows and the workers' kept rows, twice over (the kept
-// batch and the copy that replaces it), fit in the memory cap by an
+// at most topHeapMaxRows and what the workers keep, each up to 3n rows
+// (n compacted, 2n in the batches kept since), fits the memory cap by an
 // estimate from the schema (32 bytes a string).
 func topByHeap(env verb.Env, in *arrow.Schema, n int) bool {
 	if n > topHeapMaxRows {
@@ -40,7 +39,7 @@ func topByHeap(env verb.Env, in *arrow.Schema, n int) bool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return 2*int64(n)*int64(workers)*estimatedRowBytes(in) <= env.MaxMemory
+	return 3*int64(n)*int64(workers)*estimatedRowBytes(in) <= env.MaxMemory
 }
 
 // estimatedRowBytes guesses the bytes of a row of schema: fixed widths as
@@ -66,19 +65,22 @@ type topStage struct {
 	seq    atomic.Uint64
 }
 
-// topWorker keeps the best n rows it has seen as one compact batch
-// (unsorted) with each row's input position. A batch costs one key
-// comparison per row against the worst kept row; only rows that get in are
-// copied.
+// topWorker keeps the best n rows it has seen in a heap of references
+// into the batches they come from (srcs), with each row's input position.
+// A batch costs one key comparison per row against the worst kept row; a
+// batch any row of which gets in is kept whole until the batches kept
+// since the last compaction hold more than 2n rows, when the kept rows are
+// copied into one compact batch. Each row is thus copied a bounded number
+// of times (once per 2n rows kept), whatever the batch size.
 type topWorker struct {
-	st    *topStage
-	top   arrow.RecordBatch
-	pos   []pos
-	guard guard
-	heap  topHeap
+	st      *topStage
+	srcs    []arrow.RecordBatch // srcs[i] is heap.views[i]
+	srcRows int                 // rows of the batches kept since the last compaction
+	guard   guard
+	heap    topHeap
 }
 
-// topEntry is a candidate row: src 0 is the kept batch, 1 the new one.
+// topEntry is a kept row: row of srcs[src], at input position at.
 type topEntry struct {
 	src uint32
 	row uint32
@@ -88,11 +90,11 @@ type topEntry struct {
 // topHeap keeps the worst candidate at the root.
 type topHeap struct {
 	keys  []orderKey
-	views [2][]keyView
+	views [][]keyView
 	es    []topEntry
 }
 
-// worse orders a after b: by the keys, then by input position.
+// cmp orders a before b by the keys, then by input position.
 func (h *topHeap) cmp(a, b topEntry) int {
 	if c := compareRows(h.keys, h.views[a.src], int(a.row), h.views[b.src], int(b.row)); c != 0 {
 		return c
@@ -117,10 +119,11 @@ func (h *topHeap) Pop() any {
 }
 
 func (w *topWorker) release() {
-	if w.top != nil {
-		w.top.Release()
-		w.top = nil
+	for _, b := range w.srcs {
+		b.Release()
 	}
+	w.srcs, w.srcRows = nil, 0
+	w.heap.views, w.heap.es = nil, nil
 }
 
 func (w *topWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
@@ -132,18 +135,11 @@ func (w *topWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.Re
 	seq := batchSeq(ctx, &w.st.seq)
 	h := &w.heap
 	h.keys = w.st.keys
-	h.es = h.es[:0]
-	h.views[1] = viewsOf(w.st.keys, in)
-	if w.top != nil {
-		h.views[0] = viewsOf(w.st.keys, w.top)
-		for i, p := range w.pos {
-			h.es = append(h.es, topEntry{0, uint32(i), p})
-		}
-		heap.Init(h)
-	}
+	src := uint32(len(w.srcs))
+	h.views = append(h.views, viewsOf(w.st.keys, in))
 	added := false
 	for i := range int(in.NumRows()) {
-		e := topEntry{1, uint32(i), pos{seq, uint32(i)}}
+		e := topEntry{src, uint32(i), pos{seq, uint32(i)}}
 		if len(h.es) < w.st.n {
 			heap.Push(h, e)
 			added = true
@@ -156,25 +152,43 @@ func (w *topWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.Re
 		}
 	}
 	if !added {
+		h.views = h.views[:src]
 		return nil, nil
 	}
-	refs := make([]rowRef, len(h.es))
-	newPos := make([]pos, len(h.es))
-	for i, e := range h.es {
-		refs[i] = rowRef{e.src, e.row}
-		newPos[i] = e.at
+	in.Retain()
+	w.srcs = append(w.srcs, in)
+	w.srcRows += int(in.NumRows())
+	if w.srcRows > 2*w.st.n {
+		w.compact()
 	}
-	next := gather(w.st.mem, w.st.schema, []arrow.RecordBatch{w.top, in}, refs)
-	w.release()
-	w.top, w.pos = next, newPos
 	return nil, nil
 }
 
-// finish sorts the union of the workers' rows and emits the first n.
+// compact copies the kept rows into one batch and lets go of the batches
+// they came from. The entries keep their places, so the heap stays valid.
+func (w *topWorker) compact() {
+	h := &w.heap
+	refs := make([]rowRef, len(h.es))
+	for i, e := range h.es {
+		refs[i] = rowRef{e.src, e.row}
+	}
+	next := gather(w.st.mem, w.st.schema, w.srcs, refs)
+	for _, b := range w.srcs {
+		b.Release()
+	}
+	w.srcs, w.srcRows = append(w.srcs[:0], next), 0
+	h.views = append(h.views[:0], viewsOf(w.st.keys, next))
+	for i := range h.es {
+		h.es[i].src, h.es[i].row = 0, uint32(i)
+	}
+}
+
+// finish sorts the union of the workers' kept rows and emits the first n.
 func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 	var recs []arrow.RecordBatch
 	var views [][]keyView
-	var poss [][]pos
+	var refs []rowRef
+	var poss []pos // poss[i] is the input position of refs[i]
 	for _, pw := range workers {
 		w := pw.(*topWorker)
 		if !w.guard.enter(ctx, w.release) {
@@ -183,34 +197,37 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 		defer w.guard.leave()
 		defer w.guard.done()
 		defer w.release()
-		if w.top != nil {
-			recs = append(recs, w.top)
-			views = append(views, viewsOf(st.keys, w.top))
-			poss = append(poss, w.pos)
+		base := uint32(len(recs))
+		recs = append(recs, w.srcs...)
+		views = append(views, w.heap.views...)
+		for _, e := range w.heap.es {
+			refs = append(refs, rowRef{base + e.src, e.row})
+			poss = append(poss, e.at)
 		}
 	}
-	var refs []rowRef
-	for s, r := range recs {
-		for i := range int(r.NumRows()) {
-			refs = append(refs, rowRef{uint32(s), uint32(i)})
-		}
+	ord := make([]int, len(refs))
+	for i := range ord {
+		ord[i] = i
 	}
-	slices.SortFunc(refs, func(a, b rowRef) int {
-		if c := compareRows(st.keys, views[a.src], int(a.row), views[b.src], int(b.row)); c != 0 {
+	slices.SortFunc(ord, func(a, b int) int {
+		ra, rb := refs[a], refs[b]
+		if c := compareRows(st.keys, views[ra.src], int(ra.row), views[rb.src], int(rb.row)); c != 0 {
 			return c
 		}
-		pa, pb := poss[a.src][a.row], poss[b.src][b.row]
-		if c := cmp.Compare(pa.seq, pb.seq); c != 0 {
+		if c := cmp.Compare(poss[a].seq, poss[b].seq); c != 0 {
 			return c
 		}
-		return cmp.Compare(pa.row, pb.row)
+		return cmp.Compare(poss[a].row, poss[b].row)
 	})
-	refs = refs[:min(len(refs), st.n)]
-	for lo := 0; lo < len(refs); lo += MaxBatchRows {
+	sorted := make([]rowRef, min(len(ord), st.n))
+	for i := range sorted {
+		sorted[i] = refs[ord[i]]
+	}
+	for lo := 0; lo < len(sorted); lo += MaxBatchRows {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
-		if err := emit(gather(st.mem, st.schema, recs, refs[lo:min(lo+MaxBatchRows, len(refs))])); err != nil {
+		if err := emit(gather(st.mem, st.schema, recs, sorted[lo:min(lo+MaxBatchRows, len(sorted))])); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -162,4 +163,55 @@ func TestTopUnderSmallCap(t *testing.T) {
 	}))
 	assert.Equal(t, want, rowsOf(t, out))
 	assertEmptyDir(t, dir)
+}
+
+// countingAllocator counts the bytes ever allocated through it.
+type countingAllocator struct {
+	memory.Allocator
+	total atomic.Int64
+}
+
+func (a *countingAllocator) Allocate(n int) []byte {
+	a.total.Add(int64(n))
+	return a.Allocator.Allocate(n)
+}
+
+func (a *countingAllocator) Reallocate(n int, b []byte) []byte {
+	a.total.Add(int64(max(n-len(b), 0)))
+	return a.Allocator.Reallocate(n, b)
+}
+
+// A heap top copies each kept row a bounded number of times, however
+// small the batches: on keys that arrive in the worst order (every batch
+// gets into the top), the bytes top allocates stay within a few times the
+// input's, not the batches times N.
+func TestTopHeapCopiesBounded(t *testing.T) {
+	checked := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer checked.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64}, {Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	const n, batches, batchRows = 2000, 400, 50
+	var parts [][]row
+	var inBytes int64
+	for b := range batches {
+		var p []row
+		for i := range batchRows {
+			p = append(p, row{int64(b*batchRows + i), fmt.Sprintf("row %d", b*batchRows+i)})
+		}
+		parts = append(parts, p)
+	}
+	recs := batchesOf(t, checked, schema, parts)
+	for _, r := range recs {
+		inBytes += recordBytes(r)
+	}
+	mem := &countingAllocator{Allocator: checked}
+	st, _, err := buildVerb(t, verb.Env{Workers: 1, Mem: mem}, "top", schema, fmt.Sprint(n), "k desc")
+	require.NoError(t, err)
+	out, err := drive(t, context.Background(), st, recs, 1, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	defer releaseAll(out)
+	got := rowsOf(t, out)
+	require.Len(t, got, n)
+	assert.Equal(t, int64(batches*batchRows-1), got[0][0])
+	assert.Equal(t, int64(batches*batchRows-n), got[n-1][0])
+	assert.Less(t, mem.total.Load(), 4*inBytes, "bytes allocated by top against %d bytes in", inBytes)
 }
