@@ -59,7 +59,10 @@
 // epoch of a ns timestamp is its whole seconds plus the fraction, as
 // float64 (a float64 holds about a µs at today's dates, so epoch cannot
 // tell two ns apart). to_timestamp of a string is µs, and null for a
-// string with digits below the µs, which µs cannot hold.
+// string with digits below the µs, which µs cannot hold. ns columns are
+// read without copying: comparing two of them, or one with a literal,
+// costs what µs does (~0.6–0.8 ns/row, BenchmarkCompareTime); a µs column
+// against a ns column takes a branch per row (~3.6 ns/row).
 //
 // # Numbers
 //
