@@ -10,73 +10,14 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// A listItem is one entry of a comma-separated argument and the byte
-// offset in the argument where it starts (at its backtick when quoted), so
-// that errors can point at it.
-type listItem struct {
-	text string
-	pos  int
-}
-
-// splitItems splits a comma-separated argument into trimmed items; an item
-// in backticks may contain commas (“ is a literal backtick).
-func splitItems(arg string) ([]listItem, error) {
-	var items []listItem
-	var cur strings.Builder
-	quoted := false
-	start := -1 // offset of the current item's first non-space byte
-	end := func() {
-		if start < 0 {
-			start = len(arg)
-		}
-		items = append(items, listItem{strings.TrimSpace(cur.String()), start})
-		cur.Reset()
-		start = -1
-	}
-	for i := 0; i < len(arg); i++ {
-		c := arg[i]
-		if start < 0 && c != ' ' && c != '\t' && (c != ',' || quoted) {
-			start = i
-		}
-		switch {
-		case c == '`' && quoted && i+1 < len(arg) && arg[i+1] == '`':
-			cur.WriteByte('`')
-			i++
-		case c == '`':
-			quoted = !quoted
-		case c == ',' && !quoted:
-			end()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	if quoted {
-		return nil, fmt.Errorf("unterminated backtick in %q", arg)
-	}
-	end()
-	for _, it := range items {
-		if it.text == "" {
-			return nil, fmt.Errorf("empty column name in %q", arg)
-		}
-	}
-	return items, nil
-}
-
-// splitList is splitItems without the offsets.
-func splitList(arg string) ([]string, error) {
-	items, err := splitItems(arg)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(items))
-	for k, it := range items {
-		names[k] = it.text
-	}
-	return names, nil
-}
+// splitItems splits a comma-separated argument as every verb does (see
+// colname): each item keeps its backticks and its offset, so that errors
+// can point at it.
+func splitItems(arg string) ([]colname.Item, error) { return colname.Split(arg) }
 
 // columnIndex finds name in schema. When it is missing, or ambiguous, the
 // error is an *expr.Error pointing at offset pos of the argument arg, with
@@ -150,12 +91,16 @@ func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage,
 	fields := make([]arrow.Field, len(names))
 	seen := map[int]bool{}
 	for k, n := range names {
-		idx, err := columnIndex(in, n.text, args[0], n.pos)
+		name, err := colname.Unquote(n.Text)
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
+		}
+		idx, err := columnIndex(in, name, args[0], n.Pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
 		}
 		if seen[idx] {
-			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", &expr.Error{Src: args[0], Pos: n.pos, Msg: fmt.Sprintf("column %q listed twice", n.text)})
+			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", &expr.Error{Src: args[0], Pos: n.Pos, Msg: fmt.Sprintf("column %q listed twice", name)})
 		}
 		seen[idx] = true
 		pick[k], fields[k] = idx, in.Field(idx)
@@ -171,7 +116,11 @@ func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 	}
 	gone := map[int]bool{}
 	for _, n := range names {
-		idx, err := columnIndex(in, n.text, args[0], n.pos)
+		name, err := colname.Unquote(n.Text)
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
+		}
+		idx, err := columnIndex(in, name, args[0], n.Pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
 		}
@@ -196,12 +145,14 @@ func buildRename(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage,
 	fields := append([]arrow.Field(nil), in.Fields()...)
 	renamed := map[string]bool{}
 	for _, p := range pairs {
-		old, nu, ok := strings.Cut(p.text, "=")
-		old, nu = strings.TrimSpace(old), strings.TrimSpace(nu)
-		if !ok || old == "" || nu == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p.text)
+		old, nu, ok, err := colname.Cut(p.Text, '=')
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
 		}
-		idx, err := columnIndex(in, old, args[0], p.pos)
+		if !ok || old == "" || nu == "" {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p.Text)
+		}
+		idx, err := columnIndex(in, old, args[0], p.Pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -276,10 +277,13 @@ func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 	var steps []step
 	schema := in
 	for _, it := range items {
-		col, typ, ok := strings.Cut(it.text, ":")
-		col, typ = strings.TrimSpace(col), strings.ToLower(strings.TrimSpace(typ))
+		col, typ, ok, err := colname.Cut(it.Text, ':')
+		if err != nil {
+			return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
+		}
+		typ = strings.ToLower(typ)
 		if !ok || col == "" || typ == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: %q is not COL:TYPE", it.text)
+			return pipeline.Stage{}, nil, fmt.Errorf("cast: %q is not COL:TYPE", it.Text)
 		}
 		fn, ok := castTypes[typ]
 		if !ok {
@@ -295,7 +299,7 @@ func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 			}
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: unknown type %q (types: %s)", typ, strings.Join(names, ", "))
 		}
-		idx, err := columnIndex(in, col, args[0], it.pos)
+		idx, err := columnIndex(in, col, args[0], it.Pos)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // The Reads functions of the transform verbs: which input columns each
@@ -15,7 +16,7 @@ import (
 // the error to Build.
 
 func readsSelect(args []string, _ *arrow.Schema, _ []string) []string {
-	names, err := splitList(args[0])
+	names, err := colname.Names(args[0])
 	if err != nil {
 		return nil
 	}
@@ -29,14 +30,17 @@ func readsNamed(args []string, _ *arrow.Schema, needed []string) []string {
 	if needed == nil {
 		return nil
 	}
-	items, err := splitList(args[0])
+	items, err := colname.Split(args[0])
 	if err != nil {
 		return nil
 	}
 	out := slices.Clone(needed)
 	for _, it := range items {
-		col, _, _ := strings.Cut(it, ":") // cast's COL:TYPE
-		out = addName(out, strings.TrimSpace(col))
+		col, _, _, err := colname.Cut(it.Text, ':') // cast's COL:TYPE
+		if err != nil {
+			return nil
+		}
+		out = addName(out, col)
 	}
 	return out
 }
@@ -45,18 +49,17 @@ func readsRename(args []string, _ *arrow.Schema, needed []string) []string {
 	if needed == nil {
 		return nil
 	}
-	pairs, err := splitList(args[0])
+	pairs, err := colname.Split(args[0])
 	if err != nil {
 		return nil
 	}
 	renamed := map[string]string{} // new name -> old
 	var olds []string
 	for _, p := range pairs {
-		old, nu, ok := strings.Cut(p, "=")
-		if !ok {
+		old, nu, ok, err := colname.Cut(p.Text, '=')
+		if !ok || err != nil {
 			return nil
 		}
-		old, nu = strings.TrimSpace(old), strings.TrimSpace(nu)
 		renamed[nu] = old
 		olds = append(olds, old)
 	}

@@ -123,3 +123,24 @@ func CutQuoted(s string) (name, rest string, err error) {
 	}
 	return "", "", fmt.Errorf("unterminated backtick in %q", s)
 }
+
+// Cut splits s at the first sep outside backticks, as strings.Cut does,
+// and returns both sides unquoted: the OLD=NEW of rename, the COL:TYPE of
+// cast. Without sep, before is all of s, unquoted.
+func Cut(s string, sep byte) (before, after string, found bool, err error) {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '`':
+			quoted = !quoted
+		case s[i] == sep && !quoted:
+			if before, err = Unquote(s[:i]); err != nil {
+				return "", "", false, err
+			}
+			after, err = Unquote(s[i+1:])
+			return before, after, true, err
+		}
+	}
+	before, err = Unquote(s)
+	return before, "", false, err
+}

@@ -46,3 +46,24 @@ func TestCutQuoted(t *testing.T) {
 	_, _, err = CutQuoted("bare")
 	assert.ErrorIs(t, err, ErrNoName)
 }
+
+func TestCut(t *testing.T) {
+	cases := []struct {
+		in, before, after string
+		found             bool
+	}{
+		{"a=b", "a", "b", true},
+		{" a = b ", "a", "b", true},
+		{"`k=v`=kv", "k=v", "kv", true},
+		{"`a``=`=`b c`", "a`=", "b c", true},
+		{"`x=y`", "x=y", "", false},
+		{"plain", "plain", "", false},
+	}
+	for _, c := range cases {
+		before, after, found, err := Cut(c.in, '=')
+		require.NoError(t, err, c.in)
+		assert.Equal(t, []any{c.before, c.after, c.found}, []any{before, after, found}, c.in)
+	}
+	_, _, _, err := Cut("`a=b", '=')
+	assert.Error(t, err)
+}
