@@ -30,12 +30,23 @@ schema prints the column types a run would use, after checking the first
 1000 rows (those it infers the types from).
 `
 
+const helpAggregates = `  sum of integers is exact and an error if the total does not fit; var and
+  stddev are the sample ones; median, pNN and quantile are exact (position
+  q*(n-1), linear interpolation, as DuckDB's quantile_cont) and spill beyond
+  --max-memory; the approx_ forms estimate them in bounded memory.
+`
+
 const helpExpressions = `
 Expressions (filter, derive):
   literals: 42 1.5 'text' "text" true false null date'2026-01-02'
-    ts'2026-01-02T03:04:05Z' (RFC 3339, UTC without a zone)
+    ts'2026-01-02T03:04:05Z' (RFC 3339, UTC without a zone; more than 6
+    fraction digits make it a ns timestamp)
   columns: bare (qty) or in backticks (` + "`unit price`" + `)
   operators: or and not == != < <= > >= in (a, b) is [not] null + - * / %
+  numbers: int64 and uint64 arithmetic is checked (an overflow is an error
+    naming the row); / is float division; x / 0 and x % 0 are null;
+    round(x, d) rounds halves away from zero
+  timestamps of any unit compare as exact instants; mixing units gives ns
   functions:
 `
 
@@ -72,6 +83,7 @@ func printHelp(w io.Writer) {
 	printWrapped(w, expr.Functions())
 	fmt.Fprint(w, "\nAggregates (groupby, agg; each may end with 'as NAME'):\n")
 	printWrapped(w, aggregate.Functions())
+	fmt.Fprint(w, helpAggregates)
 	fmt.Fprint(w, "\nFlags:\n")
 	fmt.Fprint(w, fs.FlagUsages())
 	fmt.Fprint(w, helpExamples)

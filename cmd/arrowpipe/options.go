@@ -57,7 +57,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, parquet (default: from the file extension, else sniffed)")
 	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default ',', '\\t' for .tsv); 'tab' is accepted")
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
-	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (the rest is inferred)")
+	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp, timestamp_ns; the rest is inferred from the first 1000 rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
 
 	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
@@ -71,11 +71,11 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1 (decode, encode or a verb of the chain; a verb's second use is VERB-2)")
 	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most, at least 1 (default 65536)")
 	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most, 1B to 256MiB (default 2MiB for CSV, 8MiB for NDJSON)")
-	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long (> 0)")
+	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long (> 0), once the types are known (after the first 1000 rows, or at once when --schema types every column)")
 	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept)")
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
 
-	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for stateful stages (sort spills beyond it)")
+	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for the state of stateful stages (sort, top, tail and exact quantiles spill beyond it; a group-by stops)")
 	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for sort spill files (default: the system's)")
 
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input rows: fail (stop at the first), skip (drop and count) or reject (write to --rejects)")

@@ -12,6 +12,6 @@ func Verbs() []verb.Spec {
 		{Name: "filter", Args: []string{"EXPR"}, Summary: "keep the rows where EXPR is true (null counts as false)", Build: buildFilter, Reads: readsFilter},
 		{Name: "derive", Args: []string{"NAME = EXPR; ..."}, Summary: "add or replace columns computed by expressions; each may use the ones before it", Build: buildDerive, Reads: readsDerive},
 		{Name: "head", Args: []string{"N"}, Summary: "keep the first N rows and stop reading", Build: buildHead, Reads: readsRows},
-		{Name: "tail", Args: []string{"N"}, Summary: "keep the last N rows", Build: buildTail, Reads: readsRows},
+		{Name: "tail", Args: []string{"N"}, Summary: "keep the last N rows; spills to TempDir beyond the memory cap", Build: buildTail, Reads: readsRows},
 	}
 }
