@@ -168,6 +168,7 @@ func (o *options) engine() (pipeline.Config, verb.Env, error) {
 		return cfg, env, &usageError{"--max-memory: " + err.Error()}
 	}
 	env.TempDir = o.tempDir
+	env.BatchRows = o.batchRows
 	switch o.onError {
 	case "fail", "skip", "reject":
 	default:

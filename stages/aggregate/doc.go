@@ -85,7 +85,8 @@
 //
 // Workers consume the batches they are given. Batches emitted by Finish or
 // returned by Process are allocated from verb.Env.Mem, hold at most
-// MaxBatchRows rows and belong to the receiver. A stage's workers share
+// verb.Env.BatchRows rows (MaxBatchRows when it is 0 or larger) and
+// belong to the receiver. A stage's workers share
 // only atomic memory counters; Finish runs after all of them. Workers that
 // hold Arrow memory or temp files (sort, top) release them when the run's
 // ctx is cancelled before Finish. State above verb.Env.MaxMemory is an

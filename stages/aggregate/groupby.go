@@ -18,6 +18,15 @@ import (
 // MaxBatchRows bounds the rows of every batch the aggregate stages emit.
 const MaxBatchRows = 64 << 10
 
+// outRows is the rows of the batches a stage built with env emits from
+// Finish: env.BatchRows, at most MaxBatchRows.
+func outRows(env verb.Env) int {
+	if env.BatchRows > 0 && env.BatchRows < MaxBatchRows {
+		return env.BatchRows
+	}
+	return MaxBatchRows
+}
+
 // ErrMemory is returned (wrapped, with the cap and the state size) when a
 // stage's state outgrows verb.Env.MaxMemory.
 var ErrMemory = errors.New("aggregate: state exceeds the memory cap")
@@ -25,12 +34,13 @@ var ErrMemory = errors.New("aggregate: state exceeds the memory cap")
 // groupBy is the shared state of a group-by stage: the plan and the memory
 // accounting of all its workers.
 type groupBy struct {
-	name   string
-	plan   *plan
-	mem    memory.Allocator
-	cap    int64
-	bytes  atomic.Int64
-	groups atomic.Int64
+	name    string
+	plan    *plan
+	mem     memory.Allocator
+	cap     int64
+	outRows int // rows per emitted batch
+	bytes   atomic.Int64
+	groups  atomic.Int64
 	// seq numbers batches when the pipeline does not (see batchSeq).
 	seq atomic.Uint64
 	// spill is where exact quantiles spill; nil without a cap.
@@ -207,11 +217,11 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 		final.grow()
 	}
 	order := firstOrder(final.tab.first)
-	for lo := 0; lo < len(order); lo += MaxBatchRows {
+	for lo := 0; lo < len(order); lo += g.outRows {
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)
 		}
-		chunk := order[lo:min(lo+MaxBatchRows, len(order))]
+		chunk := order[lo:min(lo+g.outRows, len(order))]
 		rec, err := g.build(final, chunk)
 		if err != nil {
 			return err
@@ -321,7 +331,7 @@ func newGroupBy(env verb.Env, name string, in *arrow.Schema, keys []string, call
 	if err != nil {
 		return pipeline.Stage{}, nil, err
 	}
-	g := &groupBy{name: name, plan: p, mem: env.Mem, cap: env.MaxMemory}
+	g := &groupBy{name: name, plan: p, mem: env.Mem, cap: env.MaxMemory, outRows: outRows(env)}
 	workers := env.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

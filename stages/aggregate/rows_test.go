@@ -64,7 +64,7 @@ func TestBlockwiseUpdateMatchesWholeBatches(t *testing.T) {
 			}
 			pl, err := newPlan(testSchema, keyNames, calls)
 			require.NoError(t, err)
-			g := &groupBy{name: "groupby", plan: pl, mem: mem}
+			g := &groupBy{name: "groupby", plan: pl, mem: mem, outRows: MaxBatchRows}
 
 			whole := feedBlocks(t, g, batches, func() int { return 0 })
 			defer whole.Release()
@@ -135,7 +135,7 @@ func TestBlockwiseMergeMatchesWhole(t *testing.T) {
 	require.NoError(t, err)
 	pl, err := newPlan(testSchema, []string{"v_int"}, calls)
 	require.NoError(t, err)
-	g := &groupBy{name: "groupby", plan: pl, mem: mem}
+	g := &groupBy{name: "groupby", plan: pl, mem: mem, outRows: MaxBatchRows}
 	feed := func(recs []arrow.RecordBatch, seq0 int) *partial {
 		p := g.newPartial()
 		for i, rec := range recs {

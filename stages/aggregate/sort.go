@@ -26,6 +26,7 @@ type sorter struct {
 	mem     memory.Allocator
 	cap     int64
 	tempDir string
+	outRows int // rows per emitted batch
 	seq     atomic.Uint64
 
 	buf      []sortBatch
@@ -154,11 +155,11 @@ func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 	if s.runs == nil {
 		refs := s.limited(s.sortedRefs())
 		recs := s.recs()
-		for lo := 0; lo < len(refs); lo += MaxBatchRows {
+		for lo := 0; lo < len(refs); lo += s.outRows {
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
-			if err := emit(gather(s.mem, s.schema, recs, refs[lo:min(lo+MaxBatchRows, len(refs))])); err != nil {
+			if err := emit(gather(s.mem, s.schema, recs, refs[lo:min(lo+s.outRows, len(refs))])); err != nil {
 				return err
 			}
 		}
@@ -169,7 +170,7 @@ func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 			return fmt.Errorf("sort: %w", err)
 		}
 	}
-	if err := s.runs.merge(ctx, s.keys, s.schema, s.mem, emit); err != nil {
+	if err := s.runs.merge(ctx, s.keys, s.schema, s.mem, s.outRows, emit); err != nil {
 		return fmt.Errorf("sort: %w", err)
 	}
 	return nil
@@ -192,7 +193,7 @@ func newSort(env verb.Env, in *arrow.Schema, order string) (pipeline.Stage, *arr
 		// Runs must hold consecutive input for the merge to be stable.
 		Workers: 1,
 		NewWorker: func() pipeline.Worker {
-			return &sorter{keys: keys, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir}
+			return &sorter{keys: keys, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir, outRows: outRows(env)}
 		},
 		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 			return workers[0].(*sorter).finish(ctx, emit)

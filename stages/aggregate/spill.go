@@ -206,18 +206,18 @@ func (h *cursorHeap) Pop() any {
 }
 
 // merge emits the rows of all runs in order, in batches of up to
-// MaxBatchRows built from mem. With more than fanIn runs it first merges
+// outRows built from mem. With more than fanIn runs it first merges
 // them, fanIn consecutive runs at a time, into new runs (as many passes as
 // it takes), so memory and open files stay bounded. Consecutive runs hold
 // consecutive input, so each pass keeps ties in input order.
 func (r *runFiles) merge(ctx context.Context, keys []orderKey, schema *arrow.Schema, mem memory.Allocator,
-	emit func(arrow.RecordBatch) error) error {
+	outRows int, emit func(arrow.RecordBatch) error) error {
 	for len(r.paths) > r.fanIn {
 		if err := r.mergePass(ctx, keys, schema, mem); err != nil {
 			return err
 		}
 	}
-	return mergeRuns(ctx, r.paths, keys, schema, mem, MaxBatchRows, r.limit, emit)
+	return mergeRuns(ctx, r.paths, keys, schema, mem, outRows, r.limit, emit)
 }
 
 // mergePass replaces each group of fanIn consecutive runs by one run.

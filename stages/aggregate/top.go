@@ -58,11 +58,12 @@ func estimatedRowBytes(schema *arrow.Schema) int64 {
 
 // topStage is what a top stage's workers share.
 type topStage struct {
-	n      int
-	keys   []orderKey
-	schema *arrow.Schema
-	mem    memory.Allocator
-	seq    atomic.Uint64
+	n       int
+	keys    []orderKey
+	schema  *arrow.Schema
+	mem     memory.Allocator
+	outRows int // rows per emitted batch
+	seq     atomic.Uint64
 }
 
 // topWorker keeps the best n rows it has seen in a heap of references
@@ -223,11 +224,11 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 	for i := range sorted {
 		sorted[i] = refs[ord[i]]
 	}
-	for lo := 0; lo < len(sorted); lo += MaxBatchRows {
+	for lo := 0; lo < len(sorted); lo += st.outRows {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
-		if err := emit(gather(st.mem, st.schema, recs, sorted[lo:min(lo+MaxBatchRows, len(sorted))])); err != nil {
+		if err := emit(gather(st.mem, st.schema, recs, sorted[lo:min(lo+st.outRows, len(sorted))])); err != nil {
 			return err
 		}
 	}
@@ -257,14 +258,14 @@ func newTop(env verb.Env, in *arrow.Schema, count, order string) (pipeline.Stage
 			// input order.
 			Workers: 1,
 			NewWorker: func() pipeline.Worker {
-				return &sorter{keys: keys, limit: n, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir}
+				return &sorter{keys: keys, limit: n, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir, outRows: outRows(env)}
 			},
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 				return workers[0].(*sorter).finish(ctx, emit)
 			},
 		}, in, nil
 	}
-	st := &topStage{n: n, keys: keys, schema: in, mem: mem}
+	st := &topStage{n: n, keys: keys, schema: in, mem: mem, outRows: outRows(env)}
 	return pipeline.Stage{
 		Name:      "top",
 		Workers:   env.Workers,

@@ -20,6 +20,10 @@ type Env struct {
 	MaxMemory int64
 	// TempDir is where stages spill; "" means os.TempDir().
 	TempDir string
+	// BatchRows bounds the rows of the batches that stateful stages emit
+	// from Finish, so that what follows them sees batches of the size the
+	// input had; 0 means the stage's own bound (64Ki rows).
+	BatchRows int
 }
 
 // FileArg is the name in Spec.Args of an argument that is a file name
