@@ -186,6 +186,7 @@ func TestStructuralErrors(t *testing.T) {
 		{"bad quote in header", "a,\"b\nc\n", Options{}, ErrHeader, "in.csv:1:2"},
 		{"unknown schema column", "a,b\n1,2\n", Options{Schema: textval.Spec{{Name: "x", Type: textval.KindInt64.DataType()}}}, textval.ErrSpec, `column "x" is not in the input (columns: a, b)`},
 		{"bad delimiter", "a\n", Options{Delimiter: '"'}, ErrOptions, "delimiter"},
+		{"batch bytes beyond the bound", "a\n1\n", Options{BatchBytes: 100 << 30}, ErrOptions, "BatchBytes 107374182400 is over the bound"},
 	}
 	for _, tt := range tests {
 		t.Run("case="+tt.name, func(t *testing.T) {

@@ -20,6 +20,10 @@ const (
 	DefaultBatchRows     = 65536
 	DefaultBatchBytes    = 2 << 20
 	DefaultFlushInterval = 200 * time.Millisecond
+	// MaxBatchBytes bounds Options.BatchBytes: each chunk buffer is
+	// allocated at that size up front, so a huge bound would allocate it
+	// whatever the input's size.
+	MaxBatchBytes = 256 << 20
 )
 
 // An Input is one file of the stream.
@@ -98,6 +102,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.SampleRows < 0 || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
 		return o, fmt.Errorf("%w: negative SampleRows, BatchRows, BatchBytes or FlushInterval", ErrOptions)
+	}
+	if o.BatchBytes > MaxBatchBytes {
+		return o, fmt.Errorf("%w: BatchBytes %d is over the bound of %d (256 MiB)", ErrOptions, o.BatchBytes, MaxBatchBytes)
 	}
 	if o.SampleRows == 0 {
 		o.SampleRows = DefaultSampleRows
