@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -250,3 +251,31 @@ func batchesOf(t testing.TB, mem memory.Allocator, schema *arrow.Schema, parts [
 }
 
 func flatten(parts [][]row) []row { return slices.Concat(parts...) }
+
+// assertCancelReleases feeds parts to one worker of st (which must spill
+// to dir on the way), cancels the run before Finish and checks that the
+// worker removes its files and releases every batch, and that Finish then
+// fails.
+func assertCancelReleases(t *testing.T, st pipeline.Stage, mem *memory.CheckedAllocator, dir string, parts [][]row) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := st.NewWorker()
+	for i, b := range batchesOf(t, mem, testSchema, parts) {
+		_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
+		require.NoError(t, err)
+	}
+	files, _ := os.ReadDir(dir)
+	require.NotEmpty(t, files, "spilled")
+	require.NotZero(t, mem.CurrentAlloc(), "batches held")
+	cancel()
+	require.Eventually(t, func() bool {
+		files, _ := os.ReadDir(dir)
+		return len(files) == 0 && mem.CurrentAlloc() == 0
+	}, 10*time.Second, 5*time.Millisecond)
+	err := st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
+		rec.Release()
+		return nil
+	})
+	require.Error(t, err)
+}

@@ -179,25 +179,7 @@ func TestSortSpillErrorRemovesFiles(t *testing.T) {
 	t.Run("cancel", func(t *testing.T) {
 		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 50 << 10, TempDir: dir}, "sort", testSchema, "v_int")
 		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		w := st.NewWorker()
-		for i, b := range batchesOf(t, mem, testSchema, parts) {
-			_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
-			require.NoError(t, err)
-		}
-		files, _ := os.ReadDir(dir)
-		require.NotEmpty(t, files, "runs spilled")
-		require.NotZero(t, mem.CurrentAlloc(), "batches buffered")
-		cancel()
-		require.Eventually(t, func() bool {
-			files, _ := os.ReadDir(dir)
-			return len(files) == 0 && mem.CurrentAlloc() == 0
-		}, 10*time.Second, 5*time.Millisecond)
-		err = st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
-			rec.Release()
-			return nil
-		})
-		require.Error(t, err)
+		assertCancelReleases(t, st, mem, dir, parts)
 	})
 }
 

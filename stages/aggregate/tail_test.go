@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -103,25 +102,7 @@ func TestTailReleases(t *testing.T) {
 		defer mem.AssertSize(t, 0)
 		dir := t.TempDir()
 		st := NewTail(verb.Env{Mem: mem, MaxMemory: 16 << 10, TempDir: dir}, testSchema, 3000)
-		ctx, cancel := context.WithCancel(context.Background())
-		w := st.NewWorker()
-		for i, b := range batchesOf(t, mem, testSchema, parts) {
-			_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
-			require.NoError(t, err)
-		}
-		files, _ := os.ReadDir(dir)
-		require.NotEmpty(t, files, "spilled")
-		require.NotZero(t, mem.CurrentAlloc(), "batches held")
-		cancel()
-		require.Eventually(t, func() bool {
-			files, _ := os.ReadDir(dir)
-			return len(files) == 0 && mem.CurrentAlloc() == 0
-		}, 10*time.Second, 5*time.Millisecond)
-		err := st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
-			rec.Release()
-			return nil
-		})
-		require.Error(t, err)
+		assertCancelReleases(t, st, mem, dir, parts)
 	})
 	t.Run("emit fails", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

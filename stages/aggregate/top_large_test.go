@@ -7,7 +7,6 @@ import (
 	"os"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -109,26 +108,7 @@ func TestTopLargeNCancelReleases(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 10))
 	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 256 << 10, TempDir: dir}, "top", testSchema, fmt.Sprint(topHeapMaxRows+1), "v_f desc")
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	w := st.NewWorker()
-	parts := append(splitBatches(r, randomRows(r, 20000), 500), randomRows(r, 10))
-	for i, b := range batchesOf(t, mem, testSchema, parts) {
-		_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
-		require.NoError(t, err)
-	}
-	files, _ := os.ReadDir(dir)
-	require.NotEmpty(t, files, "runs spilled")
-	require.NotZero(t, mem.CurrentAlloc(), "batches buffered")
-	cancel()
-	require.Eventually(t, func() bool {
-		files, _ := os.ReadDir(dir)
-		return len(files) == 0 && mem.CurrentAlloc() == 0
-	}, 10*time.Second, 5*time.Millisecond)
-	err = st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
-		rec.Release()
-		return nil
-	})
-	require.Error(t, err)
+	assertCancelReleases(t, st, mem, dir, append(splitBatches(r, randomRows(r, 20000), 500), randomRows(r, 10)))
 }
 
 // A top whose heaps would not fit the memory cap sorts too, spilling, and
