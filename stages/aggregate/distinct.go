@@ -75,7 +75,7 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string) (pipeline.Stage,
 		if err != nil {
 			return pipeline.Stage{}, nil, err
 		}
-		if _, err := kindOf(in.Field(i).Type); err != nil {
+		if _, err := valueKindOf(in.Field(i).Type); err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("column %q: %w", name, err)
 		}
 		keyIdx = append(keyIdx, i)

@@ -16,10 +16,12 @@ import (
 
 // orderKey is one term of a sort order: a column, its direction and where
 // its nulls go. Nulls go last by default in both directions. Floats compare
-// as cmp.Compare does: NaN before every number.
+// as cmp.Compare does: NaN before every number. A uint64 column is a
+// kindInt key whose bits compare as unsigned.
 type orderKey struct {
 	col        int
 	kind       kind
+	unsigned   bool
 	desc       bool
 	nullsFirst bool
 }
@@ -98,9 +100,10 @@ func parseOrderTerm(in *arrow.Schema, term string) (orderKey, error) {
 		return k, err
 	}
 	k.col = i
-	if k.kind, err = kindOf(in.Field(i).Type); err != nil {
+	if k.kind, err = valueKindOf(in.Field(i).Type); err != nil {
 		return k, err
 	}
+	k.unsigned = isUnsigned(in.Field(i).Type)
 	return k, nil
 }
 
@@ -192,7 +195,11 @@ func compareRows(keys []orderKey, a []keyView, i int, b []keyView, j int) int {
 		var c int
 		switch keys[k].kind {
 		case kindInt:
-			c = cmp.Compare(va.ints[i], vb.ints[j])
+			if keys[k].unsigned {
+				c = cmp.Compare(uint64(va.ints[i]), uint64(vb.ints[j]))
+			} else {
+				c = cmp.Compare(va.ints[i], vb.ints[j])
+			}
 		case kindFloat:
 			c = cmp.Compare(va.floats[i], vb.floats[j])
 		default:
@@ -228,6 +235,12 @@ func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []ke
 		if key.kind == kindString {
 			tab = newTable([]arrow.DataType{arrow.BinaryTypes.String})
 		}
+		// Signed keys flip the sign bit so that their bits order as
+		// unsigned numbers; uint64 keys already do.
+		signFlip := uint64(1) << 63
+		if key.unsigned {
+			signFlip = 0
+		}
 		at := 0
 		null := int8(1)
 		if key.nullsFirst {
@@ -247,7 +260,7 @@ func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []ke
 				}
 				switch key.kind {
 				case kindInt:
-					pres[p] = uint64(v.ints[i]) ^ 1<<63
+					pres[p] = uint64(v.ints[i]) ^ signFlip
 				case kindFloat:
 					pres[p] = floatPrefix(v.floats[i])
 				default:

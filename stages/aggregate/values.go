@@ -40,8 +40,8 @@ func kindOf(dt arrow.DataType) (kind, error) {
 // valueKindOf is kindOf for an aggregated column, which may also be
 // uint64: read as int64 bits (see int64s) by the aggregates that only
 // compare bits for equality, and as unsigned by those that order or add
-// (see isUnsigned). Group keys and sort keys go through kindOf, which
-// rejects uint64 rather than order it as signed.
+// (see isUnsigned). Group, distinct and sort keys take it too: keys are
+// compared by their bits, and sort keys as unsigned (orderKey.unsigned).
 func valueKindOf(dt arrow.DataType) (kind, error) {
 	if dt.ID() == arrow.UINT64 {
 		return kindInt, nil
