@@ -249,15 +249,6 @@ func unquote(s string) string {
 	return s
 }
 
-// splitCols splits a comma-separated column list.
-func splitCols(s string) []string {
-	var out []string
-	for _, c := range splitTop(s) {
-		out = append(out, unquote(strings.TrimSpace(c)))
-	}
-	return out
-}
-
 // columnIndex finds a column by name. An unknown name's error suggests
 // the closest column name, or lists the columns when none is close.
 func columnIndex(in *arrow.Schema, name string) (int, error) {

@@ -238,7 +238,7 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 func newTop(env verb.Env, in *arrow.Schema, count, order string) (pipeline.Stage, *arrow.Schema, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(count))
 	if err != nil || n < 1 {
-		return pipeline.Stage{}, nil, fmt.Errorf("N %q is not a positive integer", count)
+		return pipeline.Stage{}, nil, fmt.Errorf("the row count %q is not a positive integer", count)
 	}
 	keys, err := parseOrder(in, order)
 	if err != nil {

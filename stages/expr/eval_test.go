@@ -176,10 +176,8 @@ func TestEveryOperatorAndFunction(t *testing.T) {
 			srcs = append(srcs, p[0]+" "+op+" "+p[1])
 		}
 	}
-	for _, b := range []string{"b1 and b2", "b1 or b2", "not b1", "b1 && true", "b2 || false", "!b2",
-		"b1 and null", "b1 or null", "b1 == b2", "b1 != true"} {
-		srcs = append(srcs, b)
-	}
+	srcs = append(srcs, "b1 and b2", "b1 or b2", "not b1", "b1 && true", "b2 || false", "!b2",
+		"b1 and null", "b1 or null", "b1 == b2", "b1 != true")
 	for _, c := range []string{"i1", "f1", "s1", "b1", "t2", "d1", "ls"} {
 		srcs = append(srcs, c+" is null", c+" is not null", "to_string("+c+")", "coalesce("+c+", "+c+")",
 			"if(b1, "+c+", "+c+")")

@@ -57,7 +57,6 @@ type slot struct {
 	tmp   []byte
 	offs  []int32
 	data  []byte
-	i32   []int32
 	care  []byte // the care mask a call lends its arguments (Evaluator.care)
 }
 
