@@ -1,9 +1,9 @@
 package textval
 
 import (
-	"math"
-
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
 )
 
 const (
@@ -31,9 +31,10 @@ func ParseDate(b []byte) (arrow.Date32, bool) {
 //	2026-01-02T03:04+0100        (seconds optional)
 //	2026-01-02                   (a date alone: midnight UTC)
 //
-// The date and time are separated by 'T' or a space; the fraction has 1 to 9
-// digits; the zone is 'Z', ±hh:mm or ±hhmm. Fields are range-checked (no
-// leap second). A fraction finer than a microsecond (a non-zero seventh to
+// The date and time are separated by 'T', 't' or a space; the fraction has
+// 1 to 9 digits; the zone is 'Z', 'z', ±hh:mm or ±hhmm. Fields are
+// range-checked (no leap second: 23:59:60 would have to be moved to
+// another instant). A fraction finer than a microsecond (a non-zero seventh to
 // ninth digit) reports false rather than being cut: ParseTimestampNano
 // reads it. It reports false for anything else. It does not allocate (50-70
 // ns on BenchmarkParse).
@@ -51,7 +52,8 @@ func ParseTimestamp(b []byte) (arrow.Timestamp, bool) {
 // ParseTimestampNano reads the timestamps that ParseTimestamp reads, with
 // every fraction digit kept, as nanoseconds since the Unix epoch, UTC. It
 // reports false for an instant that int64 nanoseconds cannot hold (before
-// 1677-09-21T00:12:44Z or after 2262-04-11T23:47:15Z). It does not allocate.
+// 1677-09-21T00:12:43.145224192Z or after 2262-04-11T23:47:16.854775807Z).
+// It does not allocate.
 func ParseTimestampNano(b []byte) (arrow.Timestamp, bool) {
 	if len(b) < 10 {
 		return 0, false
@@ -61,6 +63,41 @@ func ParseTimestampNano(b []byte) (arrow.Timestamp, bool) {
 		return 0, false
 	}
 	return parseTimeNano(b, days)
+}
+
+// ParseRFC3339 reads the timestamps of ParseTimestamp that are RFC 3339
+// date-times, the form JSON writers emit: seconds and a zone are required
+// and the zone is 'Z', 'z' or ±hh:mm (not ±hhmm), as in
+// "2026-01-02T03:04:05.123456789+01:00". The date and time are separated by
+// 'T', 't' or a space (RFC 3339, section 5.6, allows the space). It returns
+// the instant as seconds since the Unix epoch and nanoseconds (0 to
+// 999999999, every fraction digit kept), for years 0000 to 9999. It does
+// not allocate.
+func ParseRFC3339(b []byte) (sec, nsec int64, ok bool) {
+	if len(b) < 20 || b[16] != ':' || !rfc3339Zone(b) {
+		return 0, 0, false
+	}
+	days, ok := parseDate(b)
+	if !ok {
+		return 0, 0, false
+	}
+	secs, nanos, ok := parseClock(b)
+	if !ok {
+		return 0, 0, false
+	}
+	return days*86400 + secs, nanos, true
+}
+
+// rfc3339Zone says whether b ends with a zone that RFC 3339 allows. On the
+// text that parseClock accepts it is exact: a '+' or '-' six bytes from
+// the end can only start a ±hh:mm zone.
+func rfc3339Zone(b []byte) bool {
+	n := len(b)
+	switch b[n-1] {
+	case 'Z', 'z':
+		return true
+	}
+	return (b[n-6] == '+' || b[n-6] == '-') && b[n-3] == ':'
 }
 
 // FractionDigits returns the number of fraction-of-second digits of a
@@ -144,12 +181,6 @@ func parseTime(b []byte, days int64) (arrow.Timestamp, bool) {
 	return arrow.Timestamp(days*microsPerDay + secs*microsPerSecond + nanos/1000), true
 }
 
-// Seconds since the epoch that int64 nanoseconds hold with any fraction.
-const (
-	minNanoSeconds = math.MinInt64 / 1_000_000_000
-	maxNanoSeconds = math.MaxInt64/1_000_000_000 - 1
-)
-
 // parseTimeNano reads what follows the date at b[:10] (days since the epoch)
 // as nanoseconds.
 func parseTimeNano(b []byte, days int64) (arrow.Timestamp, bool) {
@@ -157,11 +188,8 @@ func parseTimeNano(b []byte, days int64) (arrow.Timestamp, bool) {
 	if !ok {
 		return 0, false
 	}
-	secs += days * 86400
-	if secs < minNanoSeconds || secs > maxNanoSeconds {
-		return 0, false
-	}
-	return arrow.Timestamp(secs*1e9 + nanos), true
+	v, ok := civil.UnixNano(days*86400+secs, nanos)
+	return arrow.Timestamp(v), ok
 }
 
 // parseClock reads what follows the date at b[:10]: the time of day, less
@@ -171,7 +199,7 @@ func parseClock(b []byte) (secs, nanos int64, ok bool) {
 	if len(b) == 10 {
 		return 0, 0, true
 	}
-	if len(b) < 16 || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' {
+	if len(b) < 16 || (b[10] != 'T' && b[10] != ' ' && b[10] != 't') || b[13] != ':' {
 		return 0, 0, false
 	}
 	hh, ok1 := two(b[11], b[12])
@@ -213,7 +241,7 @@ func parseClock(b []byte) (secs, nanos int64, ok bool) {
 		return secs, nanos, true
 	}
 	switch b[i] {
-	case 'Z':
+	case 'Z', 'z':
 		return secs, nanos, i+1 == len(b)
 	case '+', '-':
 		rest := b[i+1:]
@@ -259,48 +287,14 @@ func parseDate(b []byte) (int64, bool) {
 	if !ok1 || !ok2 || !ok3 || !ok4 || m < 1 || m > 12 || d < 1 {
 		return 0, false
 	}
-	y := y1*100 + y2
-	if d > daysIn(y, m) {
+	y := int64(y1*100 + y2)
+	if d > civil.DaysIn(y, m) {
 		return 0, false
 	}
-	return daysFromCivil(y, m, d), true
+	return civil.Days(y, m, d), true
 }
 
 func two(a, b byte) (int, bool) {
 	x, y := a-'0', b-'0'
 	return int(x)*10 + int(y), x <= 9 && y <= 9
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil converts a proleptic Gregorian date to days since 1970-01-01
-// (H. Hinnant's algorithm), for years 0 to 9999.
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y
-	if era < 0 {
-		era -= 399
-	}
-	era /= 400
-	yoe := y - era*400
-	mp := m - 3
-	if m <= 2 {
-		mp = m + 9
-	}
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era)*146097 + int64(doe) - 719468
 }
