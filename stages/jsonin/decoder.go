@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // Sentinels wrapped by the Err of the DataErrors that decoding returns.
@@ -448,10 +449,12 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		var v int64
 		ok := false
 		if cl.kind == kDate32 {
-			v, ok = parseDate(str)
+			var days arrow.Date32
+			days, ok = textval.ParseDate(str)
+			v = int64(days)
 		} else {
 			var sec, nsec int64
-			if sec, nsec, _, ok = parseTimestamp(str); ok {
+			if sec, nsec, ok = textval.ParseRFC3339(str); ok {
 				var why int
 				if v, why = timestampIn(cl.unit, sec, nsec); why != tsFits {
 					return 0, timestampError(i, d.schema.Field(col).Type, why)

@@ -1,5 +1,10 @@
 package jsonin
 
+import (
+	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
 // observe records the kinds of the values of one valid line's object, whose
 // opening brace is at b[i], into n. The line was validated first, so observe
 // does not report errors.
@@ -33,13 +38,13 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 				str = buf[s:e]
 			}
 			c.seen |= seenString
-			if sec, nsec, digits, ok := parseTimestamp(str); !ok {
+			if sec, nsec, ok := textval.ParseRFC3339(str); !ok {
 				c.seen |= seenNonTimestamp
 			} else {
-				if digits > 6 {
+				if textval.FractionDigits(str) > 6 {
 					c.seen |= seenNanos
 				}
-				if _, ok := nanos(sec, nsec); !ok {
+				if _, ok := civil.UnixNano(sec, nsec); !ok {
 					c.seen |= seenBeyondNanos
 				}
 			}

@@ -190,21 +190,3 @@ func TestTimestampFinerThanColumnIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2024-01-01T00:00:00.123456Z", rows[1]["t"])
 }
-
-// TestNanosMatchesBigArithmetic checks nanos' overflow edges against
-// math/big.
-func TestNanosMatchesBigArithmetic(t *testing.T) {
-	lo, hi := big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
-	for _, sec := range []int64{0, 1, -1, 9223372035, 9223372036, 9223372037, -9223372036, -9223372037, -9223372038, math.MaxInt64, math.MinInt64} {
-		for _, nsec := range []int64{0, 1, 145224191, 145224192, 854775807, 854775808, 999999999} {
-			exact := new(big.Int).Mul(big.NewInt(sec), big.NewInt(1e9))
-			exact.Add(exact, big.NewInt(nsec))
-			fits := exact.Cmp(lo) >= 0 && exact.Cmp(hi) <= 0
-			got, ok := nanos(sec, nsec)
-			require.Equal(t, fits, ok, "sec=%d nsec=%d", sec, nsec)
-			if fits {
-				assert.Equal(t, exact.Int64(), got, "sec=%d nsec=%d", sec, nsec)
-			}
-		}
-	}
-}
