@@ -4,21 +4,18 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
 )
 
-const (
-	secondsPerDay = 86400
-	// daysTo1970 is the day number of 1970-01-01 counted from 0000-03-01,
-	// the epoch of the civil-date algorithm below.
-	daysTo1970 = 719468
-)
+const secondsPerDay = 86400
 
 // AppendDate appends the proleptic Gregorian date days after 1970-01-01
 // (negative before it) as "2006-01-02". Years outside 0000..9999 are
 // written as time.Time formats them.
 func AppendDate(dst []byte, days int64) []byte {
-	y, m, d, ok := civil(days)
-	if !ok {
+	y, m, d := civil.Date(days)
+	if !fourDigits(y) {
 		return time.Unix(days*secondsPerDay, 0).UTC().AppendFormat(dst, time.DateOnly)
 	}
 	return appendYMD(dst, y, m, d)
@@ -46,8 +43,8 @@ func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
 	}
 	sec, frac := floorDivMod(v, perSec)
 	days, sod := floorDivMod(sec, secondsPerDay)
-	y, m, d, ok := civil(days)
-	if !ok {
+	y, m, d := civil.Date(days)
+	if !fourDigits(y) {
 		nsec := frac * (1e9 / perSec)
 		return time.Unix(sec, nsec).UTC().AppendFormat(dst, time.RFC3339Nano)
 	}
@@ -73,7 +70,10 @@ func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
 	return append(dst, 'Z')
 }
 
-func appendYMD(dst []byte, y, m, d int64) []byte {
+// fourDigits says whether appendYMD can write year y.
+func fourDigits(y int64) bool { return y >= 0 && y <= 9999 }
+
+func appendYMD(dst []byte, y int64, m, d int) []byte {
 	return append(dst,
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
@@ -87,29 +87,4 @@ func floorDivMod(v, d int64) (q, r int64) {
 		r += d
 	}
 	return q, r
-}
-
-// civil converts days since 1970-01-01 to a Gregorian year, month and day
-// (H. Hinnant's days_from_civil inverse). It reports false for years
-// outside 0..9999, which four digits cannot write.
-func civil(days int64) (y, m, d int64, ok bool) {
-	// 0000-03-01 is day -719468; 10000-01-01 is day 2932897.
-	if days < -daysTo1970 || days >= 2932897 {
-		return 0, 0, 0, false
-	}
-	z := days + daysTo1970
-	era := z / 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-		y++
-	}
-	return y, m, d, true
 }
