@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -284,44 +285,25 @@ func appendPercent(b []byte, p int64) []byte {
 }
 
 // appendTimestamp writes Unix seconds as RFC 3339 UTC without the time
-// package's per-call overhead.
+// package's formatting (its Date and Clock are cheap; AppendFormat is not).
+// The calendar is the time package's: samples/ cannot import the one in
+// stages/internal.
 func appendTimestamp(b []byte, sec int64) []byte {
-	days := sec / 86400
-	rem := sec % 86400
-	y, m, d := civil(days)
+	t := time.Unix(sec, 0).UTC()
+	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
 	b = append4(b, y)
 	b = append(b, '-')
-	b = append2(b, m)
+	b = append2(b, int(m))
 	b = append(b, '-')
 	b = append2(b, d)
 	b = append(b, 'T')
-	b = append2(b, int(rem/3600))
+	b = append2(b, hh)
 	b = append(b, ':')
-	b = append2(b, int(rem/60%60))
+	b = append2(b, mm)
 	b = append(b, ':')
-	b = append2(b, int(rem%60))
+	b = append2(b, ss)
 	return append(b, 'Z')
-}
-
-// civil converts days since 1970-01-01 to a proleptic Gregorian date
-// (Howard Hinnant's algorithm).
-func civil(days int64) (year, month, day int) {
-	z := days + 719468
-	era := z / 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return int(y), int(m), int(d)
 }
 
 func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
