@@ -15,6 +15,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -241,23 +242,20 @@ func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers 
 // outputTarget is where the result goes and in which format.
 type outputTarget struct {
 	file   *output.File
-	format string
+	format format.Format
 }
 
 func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
-	_, compression := output.FormatFromPath(o.output)
-	format, err := outputFormat(o)
+	f, err := outputFormat(o)
 	if err != nil {
 		return outputTarget{}, err
 	}
-	if o.compress != "" {
-		compression = o.compress
-	}
-	f, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: compression, Temps: o.temps})
+	// An empty o.compress lets Open take the compression from the name.
+	file, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
 	if err != nil {
 		return outputTarget{}, err
 	}
-	return outputTarget{file: f, format: format}, nil
+	return outputTarget{file: file, format: f}, nil
 }
 
 // checkRejectsTarget refuses a --rejects file that is also the output or

@@ -13,6 +13,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/arrowio"
 	"github.com/arrowpipe/arrowpipe/stages/csvin"
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/jsonin"
 	"github.com/arrowpipe/arrowpipe/stages/parquetio"
@@ -68,7 +69,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			src.close()
 		}
 	}()
-	var format input.Format
+	var inFormat format.Format
 	for i, path := range files {
 		in, err := input.Open(ctx, path, stdin)
 		if err != nil {
@@ -80,12 +81,12 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, err
 		}
 		if i == 0 {
-			format = f
-		} else if f != format {
-			return nil, &usageError{fmt.Sprintf("%s is %s but %s is %s: inputs of one run must share a format", in.Name, f, src.inputs[0].Name, format)}
+			inFormat = f
+		} else if f != inFormat {
+			return nil, &usageError{fmt.Sprintf("%s is %s but %s is %s: inputs of one run must share a format", in.Name, f, src.inputs[0].Name, inFormat)}
 		}
 	}
-	if err := o.checkInputFlags(format); err != nil {
+	if err := o.checkInputFlags(inFormat); err != nil {
 		return nil, err
 	}
 	var spec textval.Spec
@@ -100,9 +101,9 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, &usageError{"--batch-bytes: " + err.Error()}
 		}
 	}
-	switch format {
-	case input.FormatCSV, input.FormatTSV:
-		delim, err := o.delimiterFor(format)
+	switch inFormat {
+	case format.CSV, format.TSV:
+		delim, err := o.delimiterFor(inFormat)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +126,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, err
 		}
 		src.Source, src.closeFn = s, s.Close
-	case input.FormatNDJSON:
+	case format.NDJSON:
 		ins := make([]jsonin.Input, len(src.inputs))
 		for i, in := range src.inputs {
 			ins[i] = jsonin.Input{Name: in.Name, R: in}
@@ -146,7 +147,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, err
 		}
 		src.Source, src.closeFn = s, s.Close
-	case input.FormatArrowStream, input.FormatArrowFile:
+	case format.ArrowStream, format.ArrowFile:
 		ins := make([]arrowio.Input, len(src.inputs))
 		for i, in := range src.inputs {
 			ins[i] = arrowio.Input{Name: in.Name, R: in}
@@ -159,7 +160,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, err
 		}
 		src.Source, src.closeFn = s, s.Close
-	case input.FormatParquet:
+	case format.Parquet:
 		ins := make([]parquetio.Input, len(src.inputs))
 		for i, in := range src.inputs {
 			at, size, ok := in.ReaderAt()
@@ -174,28 +175,28 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 		}
 		src.Source, src.closeFn = s, s.Close
 	default:
-		return nil, &usageError{fmt.Sprintf("reading %s is not supported", format)}
+		return nil, &usageError{fmt.Sprintf("reading %s is not supported", inFormat)}
 	}
 	return src, nil
 }
 
 // checkInputFlags refuses input flags that the input's format would
 // ignore.
-func (o *options) checkInputFlags(format input.Format) error {
-	text := format == input.FormatCSV || format == input.FormatTSV
+func (o *options) checkInputFlags(f format.Format) error {
+	text := f == format.CSV || f == format.TSV
 	switch {
-	case o.schema != "" && !text && format != input.FormatNDJSON:
-		return &usageError{"--schema applies to CSV, TSV and NDJSON input; " + format.String() + " carries its own schema"}
+	case o.schema != "" && !text && f != format.NDJSON:
+		return &usageError{"--schema applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own schema"}
 	case !text && (o.delimiter != "" || o.noHeader || len(o.nullValues) > 0):
-		return &usageError{"--delimiter, --no-header and --null apply to CSV and TSV input, not " + format.String()}
+		return &usageError{"--delimiter, --no-header and --null apply to CSV and TSV input, not " + f.String()}
 	}
 	return nil
 }
 
-func (o *options) delimiterFor(f input.Format) (byte, error) {
+func (o *options) delimiterFor(f format.Format) (byte, error) {
 	switch o.delimiter {
 	case "":
-		if f == input.FormatTSV {
+		if f == format.TSV {
 			return '\t', nil
 		}
 		return ',', nil

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -102,13 +103,13 @@ func (s *sideOutputs) newTee(path string, schema *arrow.Schema, mem memory.Alloc
 	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%s: no such directory", filepath.Dir(path))
 	}
-	format, _ := output.FormatFromPath(path)
-	if format == "" {
-		format = "csv"
+	f, _ := format.FromPath(path)
+	if f == format.Unknown {
+		f = format.CSV
 	}
 	o := *s.o
-	o.output, o.to, o.compress = path, format, ""
-	return &tee{sides: s, o: &o, path: path, format: format, schema: schema, mem: mem}, nil
+	o.output, o.to, o.compress = path, f.String(), ""
+	return &tee{sides: s, o: &o, path: path, format: f, schema: schema, mem: mem}, nil
 }
 
 // A tee writes every batch that passes to its file, in stream order, on
@@ -119,7 +120,7 @@ type tee struct {
 	sides  *sideOutputs
 	o      *options
 	path   string
-	format string
+	format format.Format
 	schema *arrow.Schema
 	mem    memory.Allocator
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
@@ -40,7 +40,7 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 		return &usageError{"--rejects needs --on-error reject"}
 	}
 	if o.from != "" {
-		f, err := input.ParseFormat(o.from)
+		f, err := format.Parse(o.from)
 		if err != nil {
 			return &usageError{fmt.Sprintf("--from %q: want csv, tsv, ndjson, arrow, arrows or parquet", o.from)}
 		}
@@ -61,7 +61,7 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 	default:
 		return &usageError{fmt.Sprintf("--compression %q: want zstd, snappy or none", o.compression)}
 	}
-	if _, err := o.delimiterFor(input.FormatCSV); err != nil {
+	if _, err := o.delimiterFor(format.CSV); err != nil {
 		return err
 	}
 	if o.schema != "" {
@@ -107,8 +107,8 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []verbCall) error {
 		seen[c.spec.Name]++
 		names[stageName(c.spec.Name, seen[c.spec.Name])] = true
 		if c.spec.Name == "tee" {
-			f, _ := output.FormatFromPath(c.args[0])
-			parquet = parquet || f == "parquet"
+			f, _ := format.FromPath(c.args[0])
+			parquet = parquet || f == format.Parquet
 		}
 	}
 	overrides, err := parseStageWorkers(o.stageWorkers)
@@ -121,7 +121,7 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []verbCall) error {
 			return &usageError{fmt.Sprintf("--stage-workers %s: no such stage in this run (stages: %s)", name, strings.Join(known, ", "))}
 		}
 	}
-	if f, _ := outputFormat(o); f == "parquet" {
+	if f, _ := outputFormat(o); f == format.Parquet {
 		parquet = true
 	}
 	if fs.Changed("compression") && !parquet {
@@ -132,23 +132,21 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []verbCall) error {
 
 // outputFormat is the format of the main output: --to, else -o's
 // extension, else CSV.
-func outputFormat(o *options) (string, error) {
-	format, _ := output.FormatFromPath(o.output)
+func outputFormat(o *options) (format.Format, error) {
+	f, _ := format.FromPath(o.output)
 	if o.to != "" {
-		format = strings.ToLower(o.to)
-	}
-	switch format {
-	case "":
-		return "csv", nil
-	case "csv", "tsv", "ndjson", "jsonl", "json", "arrow", "arrows", "ipc":
-		return format, nil
-	case "parquet":
-		if isStdout(o.output) {
-			return "", &usageError{"Parquet output needs a file: use -o FILE.parquet"}
+		var err error
+		if f, err = format.Parse(o.to); err != nil {
+			return format.Unknown, &usageError{fmt.Sprintf("unknown output format %q (want csv, tsv, ndjson, arrow, arrows or parquet)", o.to)}
 		}
-		return format, nil
 	}
-	return "", &usageError{fmt.Sprintf("unknown output format %q (want csv, tsv, ndjson, arrow, arrows or parquet)", o.to)}
+	switch {
+	case f == format.Unknown:
+		return format.CSV, nil
+	case f == format.Parquet && isStdout(o.output):
+		return format.Unknown, &usageError{"Parquet output needs a file: use -o FILE.parquet"}
+	}
+	return f, nil
 }
 
 // stageName is the pipeline's name for the n-th use (from 1) of a verb.

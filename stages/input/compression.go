@@ -8,30 +8,9 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
 )
-
-// Compression is the compression detected on an input.
-type Compression int
-
-// The compressions Open detects from magic bytes.
-const (
-	CompressionNone Compression = iota
-	CompressionGzip
-	CompressionZstd
-)
-
-// String returns "none", "gzip" or "zstd".
-func (c Compression) String() string {
-	switch c {
-	case CompressionNone:
-		return "none"
-	case CompressionGzip:
-		return "gzip"
-	case CompressionZstd:
-		return "zstd"
-	}
-	return fmt.Sprintf("Compression(%d)", int(c))
-}
 
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
@@ -39,27 +18,27 @@ var (
 )
 
 // detectCompression looks at the first bytes of a stream.
-func detectCompression(peek []byte) Compression {
+func detectCompression(peek []byte) format.Compression {
 	switch {
 	case bytes.HasPrefix(peek, gzipMagic):
-		return CompressionGzip
+		return format.Gzip
 	case bytes.HasPrefix(peek, zstdMagic):
-		return CompressionZstd
+		return format.Zstd
 	}
-	return CompressionNone
+	return format.None
 }
 
 // decompress wraps r in the decoder for c. The returned close function
 // releases the decoder (zstd's goroutines); it does not close r.
-func decompress(c Compression, r io.Reader) (io.Reader, func(), error) {
+func decompress(c format.Compression, r io.Reader) (io.Reader, func(), error) {
 	switch c {
-	case CompressionGzip:
+	case format.Gzip:
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("gzip: %w", noEOF(err))
 		}
 		return zr, func() { _ = zr.Close() }, nil
-	case CompressionZstd:
+	case format.Zstd:
 		zr, err := zstd.NewReader(r,
 			zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)),
 			zstd.WithDecoderLowmem(true))

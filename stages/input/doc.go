@@ -9,7 +9,9 @@
 // on a pipe, and wraps the matching decoder. A truncated compressed stream is
 // an error naming the input (wrapping io.ErrUnexpectedEOF), never a short
 // success. DetectFormat picks the table format from --from, the file name or
-// the first bytes.
+// the first bytes: names and extensions come from the one table in
+// stages/format, content sniffing (Sniff) is this package's. DisplayName
+// is how every reader names an input in its messages ("<stdin>").
 //
 // Ownership and concurrency: an Input is read by one goroutine at a time.
 // BytesRead and Size may be called from any goroutine (for progress). Close

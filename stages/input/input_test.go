@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -53,11 +55,11 @@ func TestOpenDecompresses(t *testing.T) {
 	cases := []struct {
 		name string
 		data []byte
-		want Compression
+		want format.Compression
 	}{
-		{"none", plain, CompressionNone},
-		{"gzip", gzipBytes(t, plain), CompressionGzip},
-		{"zstd", zstdBytes(t, plain), CompressionZstd},
+		{"none", plain, format.None},
+		{"gzip", gzipBytes(t, plain), format.Gzip},
+		{"zstd", zstdBytes(t, plain), format.Zstd},
 	}
 	for _, tc := range cases {
 		for _, src := range []string{"file", "stdin"} {
@@ -79,7 +81,7 @@ func TestOpenDecompresses(t *testing.T) {
 				assert.Equal(t, int64(len(tc.data)), in.BytesRead())
 				if src == "file" {
 					assert.Equal(t, int64(len(tc.data)), in.Size())
-					assert.Equal(t, tc.want == CompressionNone, in.Seekable())
+					assert.Equal(t, tc.want == format.None, in.Seekable())
 				} else {
 					assert.Equal(t, int64(-1), in.Size())
 					assert.False(t, in.Seekable())
@@ -153,7 +155,7 @@ func TestReaderAtCounts(t *testing.T) {
 	assert.Equal(t, before+4, in.BytesRead())
 	f, err := in.DetectFormat(path, "")
 	require.NoError(t, err)
-	assert.Equal(t, FormatParquet, f)
+	assert.Equal(t, format.Parquet, f)
 	assert.NotNil(t, in.File())
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
 )
 
 // peekSize is the buffer in front of the decompressed stream, enough for
@@ -20,7 +22,7 @@ type Input struct {
 	// Name is the path as given, or "<stdin>".
 	Name string
 	// Compression is what Open detected from the first bytes.
-	Compression Compression
+	Compression format.Compression
 
 	br       *bufio.Reader // over the decompressed stream
 	file     *os.File      // the regular file when seekable, else nil
@@ -92,7 +94,7 @@ func Open(ctx context.Context, path string, stdin io.Reader) (*Input, error) {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	in.Compression = detectCompression(head)
-	if in.Compression == CompressionNone {
+	if in.Compression == format.None {
 		in.br = raw
 		return in, nil
 	}
@@ -121,7 +123,7 @@ func (in *Input) Read(p []byte) (int, error) {
 // named names the input in a read error, and says where a compressed
 // stream that ends early ended.
 func (in *Input) named(err error) error {
-	if in.Compression != CompressionNone && errors.Is(err, io.ErrUnexpectedEOF) {
+	if in.Compression != format.None && errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: %s stream ends early, after %d bytes of the file (truncated?): %w", in.Name, in.Compression, in.raw.Load(), err)
 	}
 	return fmt.Errorf("%s: %w", in.Name, err)
@@ -143,25 +145,25 @@ func (in *Input) Peek(n int) ([]byte, error) {
 // DetectFormat peeks at the input and returns its format (see the
 // package-level DetectFormat); a format that needs random access on an input
 // that is not Seekable is ErrNotSeekable.
-func (in *Input) DetectFormat(path, forced string) (Format, error) {
+func (in *Input) DetectFormat(path, forced string) (format.Format, error) {
 	// A file gives 4 KiB at once; a pipe may trickle (tail -f), so sniff
 	// what its first read delivered rather than wait for 4 KiB.
 	n := 4096
 	if !in.Seekable() {
 		if _, err := in.Peek(1); err != nil {
-			return FormatUnknown, err
+			return format.Unknown, err
 		}
 		n = max(1, min(n, in.br.Buffered()))
 	}
 	peek, err := in.Peek(n)
 	if err != nil {
-		return FormatUnknown, err
+		return format.Unknown, err
 	}
 	if IsStdin(path) && in.Seekable() {
 		path = "stdin.seekable"
 	}
 	f, err := DetectFormat(path, forced, peek)
-	if f == FormatParquet && (err != nil || !in.Seekable()) {
+	if f == format.Parquet && (err != nil || !in.Seekable()) {
 		return f, fmt.Errorf("%s: parquet: %w", in.Name, ErrNotSeekable)
 	}
 	return f, err

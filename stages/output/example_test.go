@@ -37,13 +37,3 @@ func ExampleOpen() {
 	// id,total
 	// 1,12.5
 }
-
-func ExampleFormatFromPath() {
-	fmt.Println(output.FormatFromPath("sales.csv.gz"))
-	fmt.Println(output.FormatFromPath("events.jsonl"))
-	fmt.Println(output.FormatFromPath("-"))
-	// Output:
-	// csv gzip
-	// ndjson none
-	//  none
-}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
 )
 
 // Errors of Open and Commit.
@@ -43,7 +45,8 @@ type Options struct {
 	// then. Open never closes it.
 	Stdout io.Writer
 	// Compress is "gzip", "zstd" or "none"; "" means by the path's
-	// extension (.gz, .zst, .zstd), and none for standard output.
+	// extension (.gz .gzip .zst .zstd, by format.FromPath), and none for
+	// standard output.
 	Compress string
 	// Level is the compression level: 1 (fastest) to 9 for gzip, 1 to 22
 	// for zstd (mapped onto the encoder's four speeds). 0 means fast
@@ -94,7 +97,8 @@ func Open(path string, opts Options) (*File, error) {
 	compression := opts.Compress
 	switch compression {
 	case "":
-		_, compression = FormatFromPath(path)
+		_, c := format.FromPath(path)
+		compression = c.String()
 	case Gzip, Zstd, None:
 	default:
 		return nil, fmt.Errorf("%w %q (want gzip, zstd or none)", ErrCompression, opts.Compress)

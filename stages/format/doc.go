@@ -1,0 +1,23 @@
+// Package format names the table formats arrowpipe reads and writes, and
+// the compressions around them, in one table that the readers' format
+// detection (stages/input), the output's naming (stages/output) and the
+// command line's --from and --to all use, so that a name or extension
+// accepted in one place means the same in every other.
+//
+// The table, by Format:
+//
+//	Format       names (first is String)     extensions
+//	CSV          csv                          .csv
+//	TSV          tsv                          .tsv .tab
+//	NDJSON       ndjson jsonl json            .ndjson .jsonl
+//	ArrowStream  arrows ipc stream            .arrows
+//	ArrowFile    arrow feather                .arrow .feather
+//	Parquet      parquet pq                   .parquet
+//
+// and by Compression: gzip (.gz .gzip), zstd (.zst .zstd). Names and
+// extensions match without regard to case.
+//
+// Recognising a format from content (magic bytes, sniffing) is the
+// input's business, in stages/input. The package holds no state and every
+// function is safe for concurrent use.
+package format

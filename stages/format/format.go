@@ -1,0 +1,136 @@
+package format
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// A Format is a table format that arrowpipe reads or writes. The zero
+// value is Unknown.
+type Format int
+
+// The formats. ArrowFile is the Arrow IPC file format (random access,
+// "ARROW1" magic, also known as Feather v2); ArrowStream is the IPC stream
+// format.
+const (
+	Unknown Format = iota
+	CSV
+	TSV
+	NDJSON
+	ArrowStream
+	ArrowFile
+	Parquet
+)
+
+// formatInfo is one row of the table: the names Parse accepts (the first
+// is String's) and the file extensions FromPath recognises, lower case.
+type formatInfo struct {
+	names      []string
+	extensions []string
+}
+
+// formats is the table, indexed by Format; Unknown has no names.
+var formats = [...]formatInfo{
+	Unknown:     {},
+	CSV:         {names: []string{"csv"}, extensions: []string{".csv"}},
+	TSV:         {names: []string{"tsv"}, extensions: []string{".tsv", ".tab"}},
+	NDJSON:      {names: []string{"ndjson", "jsonl", "json"}, extensions: []string{".ndjson", ".jsonl"}},
+	ArrowStream: {names: []string{"arrows", "ipc", "stream"}, extensions: []string{".arrows"}},
+	ArrowFile:   {names: []string{"arrow", "feather"}, extensions: []string{".arrow", ".feather"}},
+	Parquet:     {names: []string{"parquet", "pq"}, extensions: []string{".parquet"}},
+}
+
+// ErrUnknown is returned by Parse for a name that names no format.
+var ErrUnknown = errors.New("format: unknown format")
+
+// Formats returns every known format (Unknown excluded), in the order of
+// their constants. The slice is new on each call.
+func Formats() []Format {
+	all := make([]Format, 0, len(formats)-1)
+	for f := Unknown + 1; int(f) < len(formats); f++ {
+		all = append(all, f)
+	}
+	return all
+}
+
+func (f Format) known() bool { return f > Unknown && int(f) < len(formats) }
+
+// String returns the format's canonical name (csv, tsv, ndjson, arrows,
+// arrow, parquet), "unknown" for Unknown.
+func (f Format) String() string {
+	switch {
+	case f == Unknown:
+		return "unknown"
+	case f.known():
+		return formats[f].names[0]
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// Names returns the names Parse accepts for f, the canonical one first; nil
+// for Unknown. The slice is a copy.
+func (f Format) Names() []string {
+	if !f.known() {
+		return nil
+	}
+	return append([]string(nil), formats[f].names...)
+}
+
+// Extensions returns the lower-case file name extensions (with the dot)
+// that FromPath reads as f; nil for Unknown. The slice is a copy.
+func (f Format) Extensions() []string {
+	if !f.known() {
+		return nil
+	}
+	return append([]string(nil), formats[f].extensions...)
+}
+
+// Parse returns the format a --from or --to name stands for: any of the
+// names in the package doc's table, without regard to case. An unknown
+// name gives Unknown and an error wrapping ErrUnknown that lists the
+// canonical names.
+func Parse(name string) (Format, error) {
+	lower := strings.ToLower(name)
+	for _, f := range Formats() {
+		for _, n := range formats[f].names {
+			if n == lower {
+				return f, nil
+			}
+		}
+	}
+	return Unknown, fmt.Errorf("%w %q (want %s)", ErrUnknown, name, wantList())
+}
+
+// wantList is "csv, tsv, ndjson, arrows, arrow or parquet".
+func wantList() string {
+	all := Formats()
+	names := make([]string, len(all))
+	for i, f := range all {
+		names[i] = f.String()
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// FromPath returns the format and the compression that path's name asks
+// for: "sales.csv.gz" gives (CSV, Gzip), "events.jsonl" (NDJSON, None),
+// "x.gz" (Unknown, Gzip), "notes.txt", "" and "-" (Unknown, None). Only the
+// base name counts, without regard to case; a compression extension must
+// come last, after the format's.
+func FromPath(path string) (Format, Compression) {
+	name := strings.ToLower(filepath.Base(path))
+	c := compressionOfExt(filepath.Ext(name))
+	if c != None {
+		name = strings.TrimSuffix(name, filepath.Ext(name))
+	}
+	ext := filepath.Ext(name)
+	for _, f := range Formats() {
+		for _, e := range formats[f].extensions {
+			if e == ext {
+				return f, c
+			}
+		}
+	}
+	return Unknown, c
+}

@@ -1,0 +1,130 @@
+package format
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestParse lists, written out, every name the command line has accepted
+// for --from or --to, and checks each in three cases of letters.
+func TestParse(t *testing.T) {
+	want := map[string]Format{
+		"csv": CSV, "tsv": TSV,
+		"ndjson": NDJSON, "jsonl": NDJSON, "json": NDJSON,
+		"arrows": ArrowStream, "ipc": ArrowStream, "stream": ArrowStream,
+		"arrow": ArrowFile, "feather": ArrowFile,
+		"parquet": Parquet, "pq": Parquet,
+	}
+	for name, f := range want {
+		for _, spelled := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
+			t.Run("name="+spelled, func(t *testing.T) {
+				got, err := Parse(spelled)
+				require.NoError(t, err)
+				assert.Equal(t, f, got)
+			})
+		}
+	}
+	for _, bad := range []string{"", "xml", "csv ", "unknown", ".csv", "arrow1"} {
+		t.Run("bad="+bad, func(t *testing.T) {
+			got, err := Parse(bad)
+			require.ErrorIs(t, err, ErrUnknown)
+			assert.Equal(t, Unknown, got)
+			assert.Contains(t, err.Error(), "csv, tsv, ndjson")
+		})
+	}
+	// The table holds exactly these names.
+	var names []string
+	for _, f := range Formats() {
+		names = append(names, f.Names()...)
+	}
+	assert.Len(t, names, len(want))
+}
+
+func TestStringRoundTrips(t *testing.T) {
+	require.Len(t, Formats(), 6)
+	for _, f := range Formats() {
+		got, err := Parse(f.String())
+		require.NoError(t, err)
+		assert.Equal(t, f, got)
+		assert.Equal(t, f.String(), f.Names()[0])
+	}
+	assert.Equal(t, "unknown", Unknown.String())
+	assert.Equal(t, "Format(99)", Format(99).String())
+	assert.Nil(t, Unknown.Names())
+	assert.Nil(t, Format(-1).Extensions())
+	assert.Equal(t, []string{"none", "gzip", "zstd"},
+		[]string{None.String(), Gzip.String(), Zstd.String()})
+}
+
+// TestFromPath covers the extensions input detection and output naming
+// have each recognised, and the names that must stay unknown.
+func TestFromPath(t *testing.T) {
+	cases := []struct {
+		path   string
+		format Format
+		comp   Compression
+	}{
+		{"out.csv", CSV, None},
+		{"dir.v2/out.tsv", TSV, None},
+		{"a.tab", TSV, None},
+		{"dir/A.TSV.gz", TSV, Gzip},
+		{"x.ndjson", NDJSON, None},
+		{"x.jsonl", NDJSON, None},
+		{"x.arrow", ArrowFile, None},
+		{"x.feather", ArrowFile, None},
+		{"x.arrows", ArrowStream, None},
+		{"/a/b/x.parquet", Parquet, None},
+		{"x.csv.gz", CSV, Gzip},
+		{"X.CSV.GZ", CSV, Gzip},
+		{"x.csv.gzip", CSV, Gzip},
+		{"x.jsonl.zst", NDJSON, Zstd},
+		{"x.tsv.zstd", TSV, Zstd},
+		{"a.ndjson.zst", NDJSON, Zstd},
+		{"x.gz", Unknown, Gzip},
+		{".gz", Unknown, Gzip},
+		{"x.gz.csv", CSV, None},
+		{"x.csv.gz.gz", Unknown, Gzip},
+		{"x.txt", Unknown, None},
+		{"x.json", Unknown, None},
+		{"csv", Unknown, None},
+		{".csv.gz.tmp", Unknown, None},
+		{"data.csv/", CSV, None},
+		{"", Unknown, None},
+		{"-", Unknown, None},
+	}
+	for _, c := range cases {
+		t.Run("path="+c.path, func(t *testing.T) {
+			f, comp := FromPath(c.path)
+			assert.Equal(t, c.format, f)
+			assert.Equal(t, c.comp, comp)
+		})
+	}
+}
+
+// TestFromPathWalksTheTable checks that every extension listed, with and
+// without every compression extension, names its own format and nothing
+// else: no extension is listed twice.
+func TestFromPathWalksTheTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range Formats() {
+		require.NotEmpty(t, f.Extensions(), f.String())
+		for _, ext := range f.Extensions() {
+			assert.False(t, seen[ext], "%s listed twice", ext)
+			seen[ext] = true
+			for _, c := range Compressions() {
+				suffixes := c.Extensions()
+				if c == None {
+					suffixes = []string{""}
+				}
+				for _, suffix := range suffixes {
+					got, comp := FromPath("dir/name" + strings.ToUpper(ext) + suffix)
+					assert.Equal(t, f, got, ext+suffix)
+					assert.Equal(t, c, comp, ext+suffix)
+				}
+			}
+		}
+	}
+}
