@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
 )
 
 // rowwise evaluates the string, conversion and calendar functions with one
@@ -315,7 +317,7 @@ func appendString(dst []byte, v *vec, t typ, r int) []byte {
 	case tTimeNs:
 		return time.Unix(0, intAt(v, r)).UTC().AppendFormat(dst, time.RFC3339Nano)
 	case tDate:
-		y, m, d := civilFromDays(intAt(v, r))
+		y, m, d := civil.Date(intAt(v, r))
 		return appendDate(dst, y, m, d)
 	}
 	return dst
@@ -436,7 +438,7 @@ func datePart(fn fnID, x int64, t typ) int64 {
 	case fnMinute:
 		return ofDay / perMinute % 60
 	}
-	y, m, d := civilFromDays(days)
+	y, m, d := civil.Date(days)
 	switch fn {
 	case fnYear:
 		return y
@@ -450,12 +452,12 @@ func datePart(fn fnID, x int64, t typ) int64 {
 // start of unit.
 func dateTrunc(u truncUnit, x int64, t typ) int64 {
 	if t == tDate {
-		y, m, _ := civilFromDays(x)
+		y, m, _ := civil.Date(x)
 		switch u {
 		case unitYear:
-			return daysFromCivil(y, 1, 1)
+			return civil.Days(y, 1, 1)
 		case unitMonth:
-			return daysFromCivil(y, m, 1)
+			return civil.Days(y, m, 1)
 		}
 		return x
 	}
