@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/input"
 )
 
 // ErrSchemaMismatch is returned when inputs do not share one schema.
@@ -165,8 +166,8 @@ func NewSource(inputs []Input, opts Options) (*Source, error) {
 			s.schema = r.schema()
 		} else if !s.schema.Equal(r.schema()) {
 			_ = s.Close()
-			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", displayName(in.Name), ErrSchemaMismatch,
-				r.schema(), displayName(inputs[0].Name), s.schema)
+			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", input.DisplayName(in.Name), ErrSchemaMismatch,
+				r.schema(), input.DisplayName(inputs[0].Name), s.schema)
 		}
 	}
 	return s, nil
@@ -229,16 +230,9 @@ func ioReadsAt(r io.ReaderAt, b []byte, off int64) bool {
 // inputError names the input in err; arrow-go's errors say "arrow" too.
 func inputError(name string, err error) error {
 	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrDataAfterEnd) || errors.Is(err, errBadMetadata) {
-		return fmt.Errorf("%s: %w", displayName(name), err)
+		return fmt.Errorf("%s: %w", input.DisplayName(name), err)
 	}
-	return fmt.Errorf("%s: arrow: %w", displayName(name), err)
-}
-
-func displayName(name string) string {
-	if name == "" || name == "-" {
-		return "<stdin>"
-	}
-	return name
+	return fmt.Errorf("%s: arrow: %w", input.DisplayName(name), err)
 }
 
 var _ pipeline.Source = (*Source)(nil)

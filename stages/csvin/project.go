@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/input"
 )
 
 // Project narrows the columns that decoders build to columns, in file
@@ -20,7 +22,7 @@ func (s *Source) Project(columns []string) error {
 func (s *Source) project(columns []string) error {
 	for _, name := range columns {
 		if !slices.Contains(s.names, name) {
-			return fmt.Errorf("csvin: %s: %w: no column %q to decode", displayName(s.sp.file), ErrOptions, name)
+			return fmt.Errorf("csvin: %s: %w: no column %q to decode", input.DisplayName(s.sp.file), ErrOptions, name)
 		}
 	}
 	s.keep = make([]bool, len(s.fields))

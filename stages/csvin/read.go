@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/arrowpipe/arrowpipe/stages/input"
 )
 
 // readSize is the most one Read call is asked for.
@@ -49,13 +51,13 @@ func (s *Source) read() {
 			if err == io.EOF {
 				b.eof = true
 			} else if err != nil {
-				b.err = readError(displayName(in.Name), err)
+				b.err = readError(input.DisplayName(in.Name), err)
 			}
 			if n > 0 || err != nil {
 				break
 			}
 			if empty++; empty > 100 {
-				b.err = readError(displayName(in.Name), io.ErrNoProgress)
+				b.err = readError(input.DisplayName(in.Name), io.ErrNoProgress)
 				break
 			}
 		}
@@ -67,13 +69,6 @@ func (s *Source) read() {
 			return
 		}
 	}
-}
-
-func displayName(name string) string {
-	if name == "" || name == "-" {
-		return "<stdin>"
-	}
-	return name
 }
 
 // readError names the input in a read error, unless the reader's error

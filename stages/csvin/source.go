@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -333,7 +334,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 		}
 		if len(rec) == 0 {
 			if !complete {
-				return nil, false, fmt.Errorf("%s: %w", displayName(sp.file), errEmptyInput)
+				return nil, false, fmt.Errorf("%s: %w", input.DisplayName(sp.file), errEmptyInput)
 			}
 			sp.drop(next, int64(nls))
 			continue
@@ -480,7 +481,7 @@ func (s *Source) sampleInput(ctx context.Context) error {
 		}
 	}
 	if header == nil {
-		return fmt.Errorf("%s: %w", displayName(s.sp.file), errEmptyInput)
+		return fmt.Errorf("%s: %w", input.DisplayName(s.sp.file), errEmptyInput)
 	}
 	if inf == nil {
 		inf = textval.NewInferrer(ncols)
@@ -499,7 +500,7 @@ func (s *Source) sampleInput(ctx context.Context) error {
 	}
 	fields, err := s.opts.Schema.Apply(inf.Fields(header))
 	if err != nil {
-		return fmt.Errorf("csvin: %s: %w", displayName(s.sp.file), err)
+		return fmt.Errorf("csvin: %s: %w", input.DisplayName(s.sp.file), err)
 	}
 	s.kinds = make([]textval.Kind, len(fields))
 	s.inferred = make([]bool, len(fields))
@@ -634,16 +635,16 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 
 // checkHeader compares a later input's header with the first input's.
 func (s *Source) checkHeader(header []string) error {
-	name := displayName(s.sp.file)
+	name := input.DisplayName(s.sp.file)
 	if len(header) != len(s.names) {
-		return fmt.Errorf("%w: %s has %d columns, %s has %d", ErrHeader, name, len(header), displayName(fileName(s.inputs[0].Name)), len(s.names))
+		return fmt.Errorf("%w: %s has %d columns, %s has %d", ErrHeader, name, len(header), input.DisplayName(fileName(s.inputs[0].Name)), len(s.names))
 	}
 	for i, h := range header {
 		if h == "" {
 			h = "c" + strconv.Itoa(i+1)
 		}
 		if h != s.names[i] {
-			return fmt.Errorf("%w: %s: column %d is %q, %s has %q", ErrHeader, name, i+1, h, displayName(fileName(s.inputs[0].Name)), s.names[i])
+			return fmt.Errorf("%w: %s: column %d is %q, %s has %q", ErrHeader, name, i+1, h, input.DisplayName(fileName(s.inputs[0].Name)), s.names[i])
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/input"
 )
 
 // blockSize is the size of the reads of the reader goroutine.
@@ -165,7 +166,7 @@ func (s *Source) read(ctx context.Context) {
 				break
 			}
 			if err != nil {
-				s.send(ctx, block{input: idx, err: fmt.Errorf("%s: %w", displayName(in.Name), err)})
+				s.send(ctx, block{input: idx, err: fmt.Errorf("%s: %w", input.DisplayName(in.Name), err)})
 				return
 			}
 		}
@@ -400,20 +401,13 @@ func (s *Source) Close() error {
 		for _, in := range s.inputs {
 			if c, ok := in.R.(io.Closer); ok {
 				if cerr := c.Close(); cerr != nil && err == nil {
-					err = fmt.Errorf("%s: %w", displayName(in.Name), cerr)
+					err = fmt.Errorf("%s: %w", input.DisplayName(in.Name), cerr)
 				}
 			}
 		}
 		<-s.done
 	})
 	return err
-}
-
-func displayName(name string) string {
-	if name == "" {
-		return "<stdin>"
-	}
-	return name
 }
 
 var _ pipeline.Source = (*Source)(nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/input"
 )
 
 // Errors of NewSource.
@@ -84,15 +85,15 @@ func NewSource(inputs []Input, opts Options) (*Source, error) {
 		f, err := openFile(in, opts)
 		if err != nil {
 			_ = s.Close()
-			return nil, fmt.Errorf("%s: %w", displayName(in.Name), err)
+			return nil, fmt.Errorf("%s: %w", input.DisplayName(in.Name), err)
 		}
 		s.files = append(s.files, f)
 		if s.schema == nil {
 			s.schema = f.schema
 		} else if !s.schema.Equal(f.schema) {
 			_ = s.Close()
-			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", displayName(in.Name), ErrSchemaMismatch,
-				f.schema, displayName(inputs[0].Name), s.schema)
+			return nil, fmt.Errorf("%s: %w: %s, but %s has %s", input.DisplayName(in.Name), ErrSchemaMismatch,
+				f.schema, input.DisplayName(inputs[0].Name), s.schema)
 		}
 	}
 	return s, nil
@@ -168,7 +169,7 @@ func (f *openedFile) project(columns []string) error {
 func (s *Source) Project(columns []string) error {
 	for _, f := range s.files {
 		if err := f.project(columns); err != nil {
-			return fmt.Errorf("%s: %w", displayName(f.name), err)
+			return fmt.Errorf("%s: %w", input.DisplayName(f.name), err)
 		}
 	}
 	s.schema = s.files[0].schema
@@ -249,7 +250,7 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			}
 			rr, err := f.fr.GetRecordReader(ctx, f.leaves, []int{f.rg})
 			if err != nil {
-				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", displayName(f.name), f.rg, err)
+				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), f.rg, err)
 			}
 			f.rr = rr
 			f.rg++
@@ -264,7 +265,7 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 		f.rr.Release()
 		f.rr = nil
 		if err != nil && err != io.EOF {
-			return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", displayName(f.name), f.rg-1, err)
+			return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), f.rg-1, err)
 		}
 	}
 	return pipeline.Chunk{}, io.EOF
@@ -313,13 +314,6 @@ type passThrough struct{}
 
 func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
 	return c.Batch, nil
-}
-
-func displayName(name string) string {
-	if name == "" || name == "-" {
-		return "<stdin>"
-	}
-	return name
 }
 
 var _ pipeline.Source = (*Source)(nil)
