@@ -1,6 +1,7 @@
 package format
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -126,5 +127,24 @@ func TestFromPathWalksTheTable(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDocTableIsTheTable checks that the package doc's table lists each
+// format's names and extensions as the code does, so the doc cannot drift.
+func TestDocTableIsTheTable(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	for _, f := range Formats() {
+		names, exts := strings.Join(f.Names(), " "), strings.Join(f.Extensions(), " ")
+		found := false
+		for _, line := range strings.Split(string(doc), "\n") {
+			fields := strings.Join(strings.Fields(line), " ")
+			found = found || strings.Contains(fields, " "+names+" "+exts) && strings.HasSuffix(fields, exts)
+		}
+		assert.True(t, found, "doc.go lists %s: %s, %s", f, names, exts)
+	}
+	for _, c := range Compressions()[1:] {
+		assert.Contains(t, string(doc), c.String()+" ("+strings.Join(c.Extensions(), " ")+")")
 	}
 }
