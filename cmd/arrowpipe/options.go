@@ -54,7 +54,7 @@ type options struct {
 }
 
 func (o *options) register(fs *pflag.FlagSet) {
-	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, parquet (default: from the file extension, else sniffed)")
+	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, arrows, parquet (default: from the file extension, else sniffed)")
 	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default ',', '\\t' for .tsv); 'tab' is accepted")
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
 	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp, timestamp_ns; the rest is inferred from the first 1000 rows, which a pipe waits for)")
