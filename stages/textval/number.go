@@ -3,7 +3,8 @@ package textval
 import (
 	"math"
 	"strconv"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // ParseInt64 reads a base-10 integer: an optional sign followed by one or
@@ -194,7 +195,7 @@ func ParseFloat64(b []byte) (float64, bool) {
 		}
 		return f, true
 	}
-	f, err := strconv.ParseFloat(unsafe.String(&b[0], n), 64)
+	f, err := strconv.ParseFloat(rawview.String(b), 64)
 	if err != nil {
 		return 0, false
 	}
