@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // maxDepth bounds the nesting of arrays and objects, like encoding/json.
@@ -288,7 +289,7 @@ func parseInt(num []byte) (int64, bool) {
 		}
 		return v, true
 	}
-	v, err := strconv.ParseInt(unsafeString(num), 10, 64)
+	v, err := strconv.ParseInt(rawview.String(num), 10, 64)
 	return v, err == nil
 }
 
@@ -297,7 +298,7 @@ func parseUint(num []byte) (uint64, bool) {
 	if num[0] == '-' {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(unsafeString(num), 10, 64)
+	v, err := strconv.ParseUint(rawview.String(num), 10, 64)
 	return v, err == nil
 }
 
@@ -339,7 +340,7 @@ func parseFloat(num []byte) (f float64, ok bool) {
 		return f, true
 	}
 slow:
-	f, err := strconv.ParseFloat(unsafeString(num), 64)
+	f, err := strconv.ParseFloat(rawview.String(num), 64)
 	return f, err == nil // the syntax is checked: err is ErrRange
 }
 
@@ -412,5 +413,3 @@ func literal(b []byte, i int, lit string) (int, *syntaxError) {
 	}
 	return 0, errAt(i, "invalid literal, want "+lit)
 }
-
-func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
