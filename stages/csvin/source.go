@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -66,9 +65,11 @@ type Source struct {
 	readDone  chan struct{}
 	closeOnce sync.Once
 
-	// chunk buffers handed out and not yet recycled, keyed by address
+	// chunk buffers handed out and not yet recycled, keyed by their first
+	// byte: a pointer, not an address, so that a buffer still listed
+	// cannot be freed and its address reused by a slice not ours
 	mu          sync.Mutex
-	outstanding map[uintptr]struct{}
+	outstanding map[*byte]struct{}
 	chunkFree   chan []byte
 
 	// splitter state, owned by the goroutine calling Next
@@ -117,7 +118,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 		resps:       make(chan block, 1),
 		stop:        make(chan struct{}),
 		readDone:    make(chan struct{}),
-		outstanding: make(map[uintptr]struct{}),
+		outstanding: make(map[*byte]struct{}),
 		chunkFree:   make(chan []byte, chunkFreeSize),
 		needBOM:     true,
 		needEOL:     true,
@@ -162,7 +163,7 @@ func (s *Source) Recycle(c pipeline.Chunk) {
 	if cap(c.Data) == 0 {
 		return
 	}
-	key := uintptr(unsafe.Pointer(unsafe.SliceData(c.Data)))
+	key := &c.Data[:1][0]
 	s.mu.Lock()
 	_, ok := s.outstanding[key]
 	delete(s.outstanding, key)
@@ -682,7 +683,7 @@ func (s *Source) cutChunk() pipeline.Chunk {
 	sp.reset()
 	if cap(c.Data) > 0 {
 		s.mu.Lock()
-		s.outstanding[uintptr(unsafe.Pointer(unsafe.SliceData(c.Data)))] = struct{}{}
+		s.outstanding[&c.Data[:1][0]] = struct{}{}
 		s.mu.Unlock()
 	}
 	if len(sp.buf) < s.opts.BatchBytes {
