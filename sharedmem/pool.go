@@ -2,9 +2,9 @@ package sharedmem
 
 import (
 	"math/bits"
+	"reflect"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -168,9 +168,10 @@ func (l *freeList) push(b []byte) {
 }
 
 // alignedMake returns a zeroed slice of len size and cap capacity whose first
-// byte is 64-byte aligned.
+// byte is 64-byte aligned. reflect gives the address without package unsafe
+// (Go's heap does not move objects, so it stays valid).
 func alignedMake(size, capacity int) []byte {
 	buf := make([]byte, capacity+alignment)
-	shift := int((alignment - uintptr(unsafe.Pointer(&buf[0]))%alignment) % alignment)
+	shift := int((alignment - reflect.ValueOf(&buf[0]).Pointer()%alignment) % alignment)
 	return buf[shift : shift+size : shift+capacity]
 }

@@ -1,8 +1,8 @@
 package sharedmem_test
 
 import (
+	"reflect"
 	"testing"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/assert"
@@ -16,7 +16,7 @@ func TestPoolRecyclesZeroedAlignedBuffers(t *testing.T) {
 	for _, size := range []int{1, 63, 64, 65, 1000, 4096, 1 << 20, 3<<20 + 5} {
 		b := p.Allocate(size)
 		require.Len(t, b, size)
-		assert.Zero(t, uintptr(unsafe.Pointer(&b[0]))%64, "size %d not 64-byte aligned", size)
+		assert.Zero(t, reflect.ValueOf(&b[0]).Pointer()%64, "size %d not 64-byte aligned", size)
 		for i := range b {
 			b[i] = 0xAB
 		}

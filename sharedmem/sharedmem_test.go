@@ -2,8 +2,8 @@ package sharedmem_test
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -41,7 +41,7 @@ func bufferAddrs(rec arrow.RecordBatch) []uintptr {
 	for _, col := range rec.Columns() {
 		for _, buf := range col.Data().Buffers() {
 			if buf != nil && buf.Len() > 0 {
-				out = append(out, uintptr(unsafe.Pointer(&buf.Bytes()[0])))
+				out = append(out, reflect.ValueOf(&buf.Bytes()[0]).Pointer())
 			}
 		}
 	}
@@ -54,7 +54,7 @@ func bufferRanges(rec arrow.RecordBatch) [][2]uintptr {
 	for _, col := range rec.Columns() {
 		for _, buf := range col.Data().Buffers() {
 			if buf != nil && buf.Len() > 0 {
-				start := uintptr(unsafe.Pointer(&buf.Bytes()[0]))
+				start := reflect.ValueOf(&buf.Bytes()[0]).Pointer()
 				out = append(out, [2]uintptr{start, start + uintptr(buf.Len())})
 			}
 		}
