@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // ErrOverflow is wrapped by the error of an integer result outside the
@@ -160,9 +161,7 @@ func absInt64(x, o []int64) bool {
 }
 
 // uint64 values travel in int64 slices; these view them as what they are.
-func asUint64(s []int64) []uint64 {
-	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
+func asUint64(s []int64) []uint64 { return rawview.Uint64s(s) }
 
 func addUint64(a, b, o []uint64) bool {
 	a, b = a[:len(o)], b[:len(o)]

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // An Expr is a compiled expression: a tree of typed kernels bound to the
@@ -115,9 +117,9 @@ func (ev *Evaluator) presetOutput(root node, n int, mem memory.Allocator) *memor
 	out.Resize(n * 8)
 	s := ev.slot(root)
 	if t == tFloat {
-		s.f = castBytes[float64](out.Bytes())[:n]
+		s.f = rawview.Slice[float64](out.Bytes())[:n]
 	} else {
-		s.i = castBytes[int64](out.Bytes())[:n]
+		s.i = rawview.Slice[int64](out.Bytes())[:n]
 	}
 	return out
 }

@@ -7,9 +7,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // rowwise evaluates the string, conversion and calendar functions with one
@@ -214,15 +214,6 @@ func buildBools(s *slot, n int, row func(r int) (bool, bool)) vec {
 	return out
 }
 
-// bstr views b as a string without copying, for strconv and time parsers
-// that do not keep their argument.
-func bstr(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
 func appendCase(dst, s []byte, upper bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -349,7 +340,7 @@ func toInt(v *vec, t typ, r int) (int64, bool) {
 	case tBool:
 		return int64(b2u(v.boolAt(r))), true
 	case tString:
-		x, err := strconv.ParseInt(bstr(bytes.TrimSpace(v.str(r))), 10, 64)
+		x, err := strconv.ParseInt(rawview.String(bytes.TrimSpace(v.str(r))), 10, 64)
 		return x, err == nil
 	}
 	return 0, false
@@ -366,7 +357,7 @@ func toFloat(v *vec, t typ, r int) (float64, bool) {
 	case tBool:
 		return float64(b2u(v.boolAt(r))), true
 	case tString:
-		x, err := strconv.ParseFloat(bstr(bytes.TrimSpace(v.str(r))), 64)
+		x, err := strconv.ParseFloat(rawview.String(bytes.TrimSpace(v.str(r))), 64)
 		return x, err == nil
 	}
 	return 0, false
@@ -381,7 +372,7 @@ func toBool(v *vec, t typ, r int) (bool, bool) {
 	case tFloat:
 		return floatAt(v, r) != 0, true
 	case tString:
-		x, err := strconv.ParseBool(bstr(bytes.TrimSpace(v.str(r))))
+		x, err := strconv.ParseBool(rawview.String(bytes.TrimSpace(v.str(r))))
 		return x, err == nil
 	}
 	return false, false
@@ -395,7 +386,7 @@ func toTimestamp(v *vec, t typ, r int) (int64, bool) {
 		us, x := mulHiInt64(intAt(v, r), microsPerDay)
 		return us, x == 0 // beyond ±292,000 years: does not convert
 	case tString:
-		s := bstr(bytes.TrimSpace(v.str(r)))
+		s := rawview.String(bytes.TrimSpace(v.str(r)))
 		if t, ok := parseInstant(s); ok {
 			return t.UnixMicro(), t.Nanosecond()%1000 == 0 // digits below the µs do not convert
 		}
@@ -414,7 +405,7 @@ func toDate(v *vec, t typ, r int) (int64, bool) {
 	case tTimeNs:
 		return floorDiv(intAt(v, r), nanosPerDay), true
 	case tString:
-		return parseDate(bstr(bytes.TrimSpace(v.str(r))))
+		return parseDate(rawview.String(bytes.TrimSpace(v.str(r))))
 	}
 	return 0, false
 }

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // Typed loops over whole columns. Each writes every element of its output;
@@ -285,13 +286,9 @@ func eqShortVS(offs []int32, data, c []byte, o []byte, flip byte) {
 			fast--
 		}
 	}
-	var base unsafe.Pointer
-	if len(data) > 0 {
-		base = unsafe.Pointer(unsafe.SliceData(data))
-	}
 	for i := 0; i < fast; i++ {
 		s, e := offs[i], offs[i+1]
-		x := *(*uint64)(unsafe.Add(base, s)) & mask // an unaligned load, as binary.LittleEndian would
+		x := rawview.Uint64At(data, int(s)) & mask // s+8 <= len(data): a fast row
 		o[i] = (b2u(e-s == lc) & b2u(x == lit)) ^ flip
 	}
 	for i := fast; i < len(o); i++ {

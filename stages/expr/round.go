@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // round(x, d) rounds halves away from zero, as DuckDB's round does. A float
@@ -148,6 +150,6 @@ func roundDecimal(x float64, d int64) float64 {
 	// kept is an integer in units of 10^-d, its last place.
 	out := append(kept, 'e')
 	out = strconv.AppendInt(out, -d, 10)
-	r, _ := strconv.ParseFloat(bstr(out), 64) // ±Inf beyond the range
+	r, _ := strconv.ParseFloat(rawview.String(out), 64) // ±Inf beyond the range
 	return math.Copysign(r, x)
 }

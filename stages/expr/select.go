@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // Filter evaluates a bool expression over rec and returns the rows where it
@@ -174,16 +176,16 @@ func takeArray(ctx context.Context, a arrow.Array, sel []int32, mem memory.Alloc
 			gather(b.Bytes(), src[off:], sel)
 		case 16:
 			b.Resize(2 * k)
-			gather(castBytes[uint16](b.Bytes()), castBytes[uint16](src)[off:], sel)
+			gather(rawview.Slice[uint16](b.Bytes()), rawview.Slice[uint16](src)[off:], sel)
 		case 32:
 			b.Resize(4 * k)
-			gather(castBytes[uint32](b.Bytes()), castBytes[uint32](src)[off:], sel)
+			gather(rawview.Slice[uint32](b.Bytes()), rawview.Slice[uint32](src)[off:], sel)
 		case 64:
 			b.Resize(8 * k)
-			gather(castBytes[uint64](b.Bytes()), castBytes[uint64](src)[off:], sel)
+			gather(rawview.Slice[uint64](b.Bytes()), rawview.Slice[uint64](src)[off:], sel)
 		case 128:
 			b.Resize(16 * k)
-			gather(castBytes[[2]uint64](b.Bytes()), castBytes[[2]uint64](src)[off:], sel)
+			gather(rawview.Slice[decimal128.Num](b.Bytes()), rawview.Slice[decimal128.Num](src)[off:], sel)
 		default:
 			b.Release()
 			if validBuf != nil {
@@ -202,15 +204,6 @@ func takeArray(ctx context.Context, a arrow.Array, sel []int32, mem memory.Alloc
 	arr := array.MakeFromData(out)
 	out.Release()
 	return arr, nil
-}
-
-func castBytes[T any](b []byte) []T {
-	var z T
-	size := int(unsafe.Sizeof(z))
-	if len(b) < size {
-		return nil
-	}
-	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/size)
 }
 
 func gather[T any](dst, src []T, sel []int32) {
@@ -239,7 +232,7 @@ func gatherBits(dst, src []byte, off int, sel []int32) int {
 func gatherVarBinary[O int32 | int64](mem memory.Allocator, validBuf *memory.Buffer, data arrow.ArrayData, sel []int32) []*memory.Buffer {
 	off := data.Offset()
 	k := len(sel)
-	offs := castBytes[O](data.Buffers()[1].Bytes())[off:]
+	offs := rawview.Slice[O](data.Buffers()[1].Bytes())[off:]
 	var src []byte
 	if b := data.Buffers()[2]; b != nil {
 		src = b.Bytes()
@@ -248,12 +241,11 @@ func gatherVarBinary[O int32 | int64](mem memory.Allocator, validBuf *memory.Buf
 	for _, r := range sel {
 		size += offs[r+1] - offs[r]
 	}
-	var z O
 	ob := memory.NewResizableBuffer(mem)
-	ob.Resize((k + 1) * int(unsafe.Sizeof(z)))
+	ob.Resize((k + 1) * rawview.Size[O]())
 	db := memory.NewResizableBuffer(mem)
 	db.Resize(int(size))
-	dst, dofs := db.Bytes(), castBytes[O](ob.Bytes())
+	dst, dofs := db.Bytes(), rawview.Slice[O](ob.Bytes())
 	var pos O
 	for j, r := range sel {
 		dofs[j] = pos
