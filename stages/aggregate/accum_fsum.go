@@ -2,7 +2,8 @@ package aggregate
 
 import (
 	"math"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // fsumAcc is a compensated float sum with a count of values: it serves
@@ -42,9 +43,18 @@ const (
 	fsumUnscale = 0x1p64
 )
 
-// fsumAt is group g's state in words w (from the accumulator's offset on).
-func fsumAt(w []uint64, g, stride int) *fsum {
-	return (*fsum)(unsafe.Pointer((*[3]uint64)(w[g*stride : g*stride+3])))
+// fsumWords are group g's three state words in w (from the accumulator's
+// offset on): the bits of sum and comp, then n.
+func fsumWords(w []uint64, g, stride int) *[3]uint64 {
+	return (*[3]uint64)(w[g*stride : g*stride+3])
+}
+
+func fsumFrom(ws *[3]uint64) fsum {
+	return fsum{sum: rawview.Float64(&ws[0]), comp: rawview.Float64(&ws[1]), n: ws[2]}
+}
+
+func (s *fsum) to(ws *[3]uint64) {
+	ws[0], ws[1], ws[2] = math.Float64bits(s.sum), math.Float64bits(s.comp), s.n
 }
 
 // neumaier adds x to the compensated sum (s, c): the rounding error of
@@ -70,20 +80,23 @@ func (a *fsumAcc) update(gids []uint32, lo int) error {
 		if !v.ok(i) {
 			continue
 		}
-		s := fsumAt(w, int(g), stride)
+		ws := fsumWords(w, int(g), stride)
 		x := vals[i]
 		// The common case: no flag, x finite and no overflow.
-		if t := s.sum + x; s.n < fsumNaN && t-t == 0 {
-			if math.Abs(s.sum) >= math.Abs(x) {
-				s.comp += (s.sum - t) + x
+		sum, n := rawview.Float64(&ws[0]), ws[2]
+		if t := sum + x; n < fsumNaN && t-t == 0 {
+			comp := rawview.Float64(&ws[1])
+			if math.Abs(sum) >= math.Abs(x) {
+				comp += (sum - t) + x
 			} else {
-				s.comp += (x - t) + s.sum
+				comp += (x - t) + sum
 			}
-			s.sum = t
-			s.n++
+			ws[0], ws[1], ws[2] = math.Float64bits(t), math.Float64bits(comp), n+1
 			continue
 		}
+		s := fsumFrom(ws)
 		s.add(x)
+		s.to(ws)
 	}
 	return nil
 }
@@ -183,11 +196,16 @@ func (a *fsumAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		fsumAt(w, int(g), stride).merge(fsumAt(bw, lo+i, bstride))
+		ws := fsumWords(w, int(g), stride)
+		s, t := fsumFrom(ws), fsumFrom(fsumWords(bw, lo+i, bstride))
+		s.merge(&t)
+		s.to(ws)
 	}
 	return nil
 }
 
 func (a *fsumAcc) bytes() int64 { return 0 }
 
-func (a *fsumAcc) at(g uint32) *fsum { return fsumAt(a.rows.w[a.off:], int(g), a.rows.stride) }
+func (a *fsumAcc) at(g uint32) fsum {
+	return fsumFrom(fsumWords(a.rows.w[a.off:], int(g), a.rows.stride))
+}

@@ -2,7 +2,8 @@ package aggregate
 
 import (
 	"math"
-	"unsafe"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // varAcc keeps count, mean and sum of squared deviations (Welford), merged
@@ -38,8 +39,18 @@ const (
 	welfordUnscale = 0x1p600
 )
 
-func welfordAt(w []uint64, g, stride int) *welford {
-	return (*welford)(unsafe.Pointer((*[3]uint64)(w[g*stride : g*stride+3])))
+// welfordWords are group g's three state words in w (from the
+// accumulator's offset on): n, then the bits of mean and m2.
+func welfordWords(w []uint64, g, stride int) *[3]uint64 {
+	return (*[3]uint64)(w[g*stride : g*stride+3])
+}
+
+func welfordFrom(ws *[3]uint64) welford {
+	return welford{n: ws[0], mean: rawview.Float64(&ws[1]), m2: rawview.Float64(&ws[2])}
+}
+
+func (s *welford) to(ws *[3]uint64) {
+	ws[0], ws[1], ws[2] = s.n, math.Float64bits(s.mean), math.Float64bits(s.m2)
 }
 
 func (a *varAcc) grow(int) {}
@@ -52,20 +63,23 @@ func (a *varAcc) update(gids []uint32, lo int) error {
 		if !v.ok(i) {
 			continue
 		}
-		s := welfordAt(w, int(g), stride)
+		ws := welfordWords(w, int(g), stride)
 		x := vals[i]
-		if s.n < welfordNaN {
-			n := s.n + 1
-			d := x - s.mean
-			mean := s.mean + d/float64(n)
-			m2 := s.m2 + d*(x-mean)
+		if sn := ws[0]; sn < welfordNaN {
+			n := sn + 1
+			smean := rawview.Float64(&ws[1])
+			d := x - smean
+			mean := smean + d/float64(n)
+			m2 := rawview.Float64(&ws[2]) + d*(x-mean)
 			// A non-finite m2 is a non-finite x or an overflow.
 			if m2-m2 == 0 {
-				s.n, s.mean, s.m2 = n, mean, m2
+				ws[0], ws[1], ws[2] = n, math.Float64bits(mean), math.Float64bits(m2)
 				continue
 			}
 		}
+		s := welfordFrom(ws)
 		s.add(x)
+		s.to(ws)
 	}
 	return nil
 }
@@ -129,7 +143,10 @@ func (a *varAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		welfordAt(w, int(g), stride).merge(welfordAt(bw, lo+i, bstride))
+		ws := welfordWords(w, int(g), stride)
+		s, t := welfordFrom(ws), welfordFrom(welfordWords(bw, lo+i, bstride))
+		s.merge(&t)
+		s.to(ws)
 	}
 	return nil
 }
@@ -139,7 +156,7 @@ func (a *varAcc) bytes() int64 { return 0 }
 // variance is the sample variance of group g, or with std its square
 // root; ok is false under two values.
 func (a *varAcc) variance(g uint32, std bool) (float64, bool) {
-	s := welfordAt(a.rows.w[a.off:], int(g), a.rows.stride)
+	s := welfordFrom(welfordWords(a.rows.w[a.off:], int(g), a.rows.stride))
 	n := s.n & welfordCount
 	if n < 2 {
 		return 0, false

@@ -2,12 +2,13 @@ package aggregate
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // rowRef names one row of one of several source batches.
@@ -112,9 +113,13 @@ func gatherColumn(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, r
 			}
 		}
 		if w == 8 {
-			d := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+			d := rawview.Slice[uint64](dst)[:n]
+			src := make([][]uint64, len(raw))
+			for s, b := range raw {
+				src[s] = rawview.Slice[uint64](b)
+			}
 			for i, r := range refs {
-				d[i] = *(*uint64)(unsafe.Pointer(&raw[r.src][int(r.row)*8]))
+				d[i] = src[r.src][r.row]
 			}
 		} else {
 			for i, r := range refs {
@@ -144,8 +149,7 @@ func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, ref
 		}
 		d := a.Data()
 		raw := d.Buffers()[1].Bytes()
-		all := unsafe.Slice((*O)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw)/int(unsafe.Sizeof(O(0))))
-		offs[s] = all[d.Offset() : d.Offset()+d.Len()+1]
+		offs[s] = rawview.Slice[O](raw)[d.Offset() : d.Offset()+d.Len()+1]
 		if b := d.Buffers()[2]; b != nil {
 			data[s] = b.Bytes()
 		}
@@ -156,8 +160,8 @@ func gatherBinary[O int32 | int64](mem memory.Allocator, srcs []arrow.Array, ref
 		total += int(o[r.row+1] - o[r.row])
 	}
 	ob := memory.NewResizableBuffer(mem)
-	ob.Resize((len(refs) + 1) * int(unsafe.Sizeof(O(0))))
-	dstOffs := unsafe.Slice((*O)(unsafe.Pointer(unsafe.SliceData(ob.Bytes()))), len(refs)+1)
+	ob.Resize((len(refs) + 1) * rawview.Size[O]())
+	dstOffs := rawview.Slice[O](ob.Bytes())[:len(refs)+1]
 	db := memory.NewResizableBuffer(mem)
 	db.Resize(total)
 	dst := db.Bytes()

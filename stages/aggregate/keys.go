@@ -2,8 +2,8 @@ package aggregate
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -123,7 +123,7 @@ func (k *intKey) build(mem memory.Allocator, order []uint32) arrow.Array {
 	if k.float {
 		f := make([]float64, len(k.vals))
 		for i, v := range k.vals {
-			f[i] = *(*float64)(unsafe.Pointer(&v))
+			f[i] = math.Float64frombits(uint64(v))
 		}
 		return buildFloats(mem, k.dt, order, f, valid)
 	}

@@ -3,11 +3,12 @@ package aggregate
 import (
 	"fmt"
 	"math"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
 // kind is how a column's values are read: integers of any width, dates,
@@ -84,21 +85,12 @@ func int64s(arr arrow.Array, scratch []int64) []int64 {
 	switch a := arr.(type) {
 	case *array.Int64:
 		return a.Int64Values()
-	case *array.Uint64:
-		v := a.Uint64Values()
-		return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
-	case *array.Timestamp:
-		v := a.TimestampValues()
-		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
-	case *array.Date64:
-		v := a.Date64Values()
-		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
-	case *array.Duration:
-		v := a.DurationValues()
-		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
-	case *array.Time64:
-		v := a.Time64Values()
-		return unsafe.Slice((*int64)(unsafe.SliceData(v)), len(v))
+	case *array.Uint64, *array.Timestamp, *array.Date64, *array.Duration, *array.Time64:
+		if n == 0 {
+			return nil
+		}
+		d := a.Data()
+		return rawview.Slice[int64](d.Buffers()[1].Bytes())[d.Offset() : d.Offset()+n]
 	}
 	out := grow(scratch, n)
 	switch a := arr.(type) {
