@@ -11,10 +11,11 @@ package aggregate
 
 // stateRows holds the fixed-size state of several accumulators of one
 // partial: group g's words are w[g*stride : (g+1)*stride], and each
-// accumulator owns the words at its offset in the row, and may see them as
-// a struct of 8-byte fields (fsum, welford): through math.Float64frombits
-// and back, each float moved between integer and float registers, which
-// made mean() with one group ~20 % slower. New groups start all zero. Rows are not padded to cache lines:
+// accumulator owns the words at its offset in the row, and may copy them
+// in and out as a struct of 8-byte fields (fsum, welford), loading floats
+// with rawview.Float64: through math.Float64frombits each float moved from
+// an integer register, which made mean() with one group ~20 % slower. New
+// groups start all zero. Rows are not padded to cache lines:
 // 5 words (count, sum, mean) in 64-byte rows took more memory and page
 // faults for no gain in BenchmarkGroupByManyKeys.
 type stateRows struct {
