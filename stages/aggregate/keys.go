@@ -160,10 +160,6 @@ func (k *strKey) bind(arr arrow.Array) {
 	k.curOffs, k.curBytes = strView(arr)
 }
 
-func (k *strKey) value(row int) []byte {
-	return k.curBytes[k.curOffs[row]:k.curOffs[row+1]]
-}
-
 // words returns row's shortKey and value. Rows with 16 bytes of buffer
 // after their start are read with two loads and masks, without branches
 // on the length.

@@ -150,8 +150,6 @@ const (
 	opGe
 )
 
-var cmpNames = [...]string{"==", "!=", "<", "<=", ">", ">="}
-
 // swapped returns the operator that gives the same result with the
 // operands exchanged (c < v  ⇔  v > c).
 func (op cmpOp) swapped() cmpOp {
