@@ -10,6 +10,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
 	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // rowwise evaluates the string, conversion and calendar functions with one
@@ -386,12 +387,10 @@ func toTimestamp(v *vec, t typ, r int) (int64, bool) {
 		us, x := mulHiInt64(intAt(v, r), microsPerDay)
 		return us, x == 0 // beyond ±292,000 years: does not convert
 	case tString:
-		s := rawview.String(bytes.TrimSpace(v.str(r)))
-		if t, ok := parseInstant(s); ok {
-			return t.UnixMicro(), t.Nanosecond()%1000 == 0 // digits below the µs do not convert
-		}
-		d, ok := parseDate(s)
-		return d * microsPerDay, ok
+		// As the readers read it (textval): a date alone is midnight, and
+		// digits below the µs, or beyond the ninth, do not convert.
+		ts, ok := textval.ParseTimestamp(bytes.TrimSpace(v.str(r)))
+		return int64(ts), ok
 	}
 	return 0, false
 }

@@ -4,7 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // maxDepth bounds the depth of the syntax tree, so that hostile input
@@ -350,17 +351,24 @@ func (p *parser) primary() (astNode, error) {
 	case tokString:
 		return &litExpr{pos: t.pos, kind: litString, s: t.text}, p.advance()
 	case tokTime:
-		v, ok := parseInstant(t.text)
-		if !ok {
-			return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05Z)")
-		}
 		if fractionDigits(t.text) <= 6 {
-			return &litExpr{pos: t.pos, kind: litTime, i: v.UnixMicro()}, p.advance()
+			v, ok := textval.ParseTimestamp([]byte(t.text))
+			if !ok {
+				return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05Z)")
+			}
+			return &litExpr{pos: t.pos, kind: litTime, i: int64(v)}, p.advance()
 		}
-		if v.Before(time.Unix(0, math.MinInt64)) || v.After(time.Unix(0, math.MaxInt64)) {
-			return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" has ns digits but is outside the range of timestamps in ns (1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)")
+		if fractionDigits(t.text) > 9 {
+			return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" has more than 9 fraction digits")
 		}
-		return &litExpr{pos: t.pos, kind: litTimeNs, i: v.UnixNano()}, p.advance()
+		v, ok := textval.ParseTimestampNano([]byte(t.text))
+		if !ok {
+			if _, inRange := textval.ParseTimestamp(microsOnly(t.text)); inRange {
+				return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" has ns digits but is outside the range of timestamps in ns (1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)")
+			}
+			return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05.123456789Z)")
+		}
+		return &litExpr{pos: t.pos, kind: litTimeNs, i: int64(v)}, p.advance()
 	case tokDate:
 		v, ok := parseDate(t.text)
 		if !ok {
@@ -407,15 +415,18 @@ func (p *parser) primary() (astNode, error) {
 	return nil, p.errorf(t.pos, "unexpected "+p.describe())
 }
 
-// parseInstant parses RFC 3339 (a missing zone means UTC, a space may
-// replace the T), up to ns.
-func parseInstant(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
+// microsOnly returns s with its fraction cut to 6 digits, to tell a
+// timestamp outside the ns range from text that is no timestamp.
+func microsOnly(s string) []byte {
+	k := strings.IndexByte(s, '.')
+	if k < 0 {
+		return []byte(s)
 	}
-	return time.Time{}, false
+	end := k + 1
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	return []byte(s[:min(end, k+7)] + s[end:])
 }
 
 // fractionDigits returns the number of digits after the seconds' point of
@@ -435,13 +446,11 @@ func fractionDigits(s string) int {
 	return n
 }
 
-// parseDate parses YYYY-MM-DD into days since the epoch.
+// parseDate parses YYYY-MM-DD into days since the epoch, as the readers
+// do (textval).
 func parseDate(s string) (int64, bool) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return 0, false
-	}
-	return floorDiv(t.Unix(), 86400), true
+	d, ok := textval.ParseDate([]byte(s))
+	return int64(d), ok
 }
 
 func floorDiv(a, b int64) int64 {

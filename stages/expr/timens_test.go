@@ -150,8 +150,11 @@ func TestNanosecondRangeErrors(t *testing.T) {
 	ts := got.(*array.Timestamp)
 	assert.Equal(t, arrow.Timestamp(math.MinInt64), ts.Value(1))
 
-	_, err = Compile("a > ts'1500-01-01T00:00:00.0000000001Z'", rec.Schema())
+	_, err = Compile("a > ts'1500-01-01T00:00:00.000000001Z'", rec.Schema())
 	assert.ErrorContains(t, err, "outside the range of timestamps in ns")
+	// A tenth digit would be cut: it is refused, not rounded away.
+	_, err = Compile("a > ts'2000-01-01T00:00:00.0000000001Z'", rec.Schema())
+	assert.ErrorContains(t, err, "more than 9 fraction digits")
 }
 
 // TestTimestampLiteralPrecision: a ts'...' literal with more than 6
