@@ -105,7 +105,7 @@ func (countEncoder) Encode(ctx context.Context, rec arrow.RecordBatch) (pipeline
 
 type noopWorker struct{}
 
-func (noopWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (noopWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	return in, nil
 }
 

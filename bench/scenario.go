@@ -110,7 +110,7 @@ func passStages(n, workers int, newWorker func(i int) pipeline.Worker) []pipelin
 // passWorker passes every batch on untouched.
 type passWorker struct{}
 
-func (passWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (passWorker) Process(_ context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	return in, nil
 }
 
@@ -130,7 +130,7 @@ func newColumnReader(i int) pipeline.Worker {
 	return &columnReader{col: chainColumns[i%len(chainColumns)]}
 }
 
-func (w *columnReader) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *columnReader) Process(_ context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	w.acc += columnSum(in.Column(w.col))
 	return in, nil
 }

@@ -12,12 +12,13 @@
 // chunks 0, 1, 2, ...; a batch keeps its number through the steps, and the
 // batches a stage emits from Finish are numbered after every batch that
 // stage took in, so a verb after a stateful one (groupby after sort) sees
-// its input in order. SeqOf gives a worker the number. It is an order, not
-// a position: a batch's place in the input, for error messages, travels in
-// its Chunk (File, Line, Offset).
+// its input in order. Worker.Process receives the number with the batch,
+// and Decoder.Decode finds it in Chunk.Seq. It is an order, not a position:
+// a batch's place in the input, for error messages, travels in its Chunk
+// (File, Line, Offset).
 //
-// A step with several
-// workers records a slot per batch in input order before a worker takes it;
+// A step with several workers records a slot per batch in input order
+// before a worker takes it;
 // the worker that completes the oldest outstanding slot passes it on, with
 // every later one already done, while the other workers go on: the batches
 // leave every step, and reach the sink, in input order whatever the worker

@@ -15,7 +15,7 @@ import (
 // keepEven is a stateless stage worker: it drops odd values.
 type keepEven struct{ mem memory.Allocator }
 
-func (k keepEven) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (k keepEven) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	b := array.NewInt64Builder(k.mem)
 	defer b.Release()

@@ -78,8 +78,7 @@ func (d *passDecoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.Recor
 		time.Sleep(time.Duration(d.rng.Int64N(int64(d.src.maxDelay))))
 	}
 	if d.src.decodeErr != nil {
-		seq, _ := pipeline.SeqOf(ctx)
-		if err := d.src.decodeErr(seq); err != nil {
+		if err := d.src.decodeErr(c.Seq); err != nil {
 			c.Batch.Release()
 			return nil, err
 		}
@@ -136,10 +135,10 @@ func (s *collectSink) got() []int64 {
 }
 
 // funcWorker adapts a function to pipeline.Worker.
-type funcWorker func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error)
+type funcWorker func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error)
 
-func (f funcWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	return f(ctx, in)
+func (f funcWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return f(ctx, seq, in)
 }
 
 func stageOf(name string, workers int, f funcWorker) pipeline.Stage {
@@ -150,7 +149,7 @@ func stageOf(name string, workers int, f funcWorker) pipeline.Stage {
 func delayStage(name string, workers int, max time.Duration, seed uint64) pipeline.Stage {
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(seed, 11))
-	return stageOf(name, workers, func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return stageOf(name, workers, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 		mu.Lock()
 		d := time.Duration(rng.Int64N(int64(max)))
 		mu.Unlock()

@@ -96,8 +96,8 @@ func TestStageErrorStopsRun(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			src := &countSource{mem: mem, batches: 1000, rows: 3}
-			failing := stageOf("explode", 3, func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-				if seq, _ := pipeline.SeqOf(ctx); seq == 17 {
+			failing := stageOf("explode", 3, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+				if seq == 17 {
 					in.Release()
 					return nil, boom
 				}
@@ -127,8 +127,8 @@ func TestPanicBecomesError(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	src := &countSource{mem: mem, batches: 1000, rows: 3}
-	panicky := stageOf("panicky", 2, func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-		if seq, _ := pipeline.SeqOf(ctx); seq == 5 {
+	panicky := stageOf("panicky", 2, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+		if seq == 5 {
 			in.Release()
 			panic("worker exploded")
 		}
@@ -185,8 +185,8 @@ func TestCancelMidStream(t *testing.T) {
 			src := &countSource{mem: mem, batches: 1 << 30, rows: 4}
 			ctx, cancel := context.WithCancel(context.Background())
 			sink := &collectSink{}
-			cancelling := stageOf("cancel", 2, func(c context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-				if seq, _ := pipeline.SeqOf(c); seq == 50 {
+			cancelling := stageOf("cancel", 2, func(c context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+				if seq == 50 {
 					cancel()
 				}
 				return in, nil
@@ -209,7 +209,7 @@ func TestEarlyStop(t *testing.T) {
 			src := &countSource{mem: mem, batches: 100000, rows: 10}
 			// A head-like stage: passes 3 batches, then stops the stream.
 			var seen int
-			head := stageOf("head", 1, func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+			head := stageOf("head", 1, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 				seen++
 				if seen == 3 {
 					return in, pipeline.ErrStop
@@ -241,7 +241,7 @@ func TestFinishEmitsAfterLastBatch(t *testing.T) {
 		Workers: 3,
 		NewWorker: func() pipeline.Worker {
 			s := &summer{}
-			s.funcWorker = func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+			s.funcWorker = func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 				defer in.Release()
 				for _, v := range in.Column(0).(interface{ Int64Values() []int64 }).Int64Values() {
 					s.sum += v

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"sync"
 
@@ -15,13 +16,14 @@ import (
 // the producing worker and decoded by the consuming one.
 
 func (p *Pipeline) decodeFunc(st *step, decoders []Decoder) processFunc {
-	return func(sctx *seqContext, w int, s *slot) error {
+	return func(ctx context.Context, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
+		in.chunk.Seq = in.seq
 		var rec arrow.RecordBatch
 		err := guard("decode", in.seq, func() error {
 			var err error
-			rec, err = decoders[w].Decode(sctx, in.chunk)
+			rec, err = decoders[w].Decode(ctx, in.chunk)
 			return err
 		})
 		if err != nil {
@@ -38,7 +40,7 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 	m := st.m
 	var stopOnce sync.Once
 	stopping := make(chan struct{})
-	return func(sctx *seqContext, w int, s *slot) error {
+	return func(ctx context.Context, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
 		select {
@@ -54,7 +56,7 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 		var out arrow.RecordBatch
 		err = guard(m.name, in.seq, func() error {
 			var err error
-			out, err = workers[w].Process(sctx, rec)
+			out, err = workers[w].Process(ctx, in.seq, rec)
 			return err
 		})
 		if errors.Is(err, ErrStop) {
@@ -79,7 +81,7 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 
 func (p *Pipeline) encodeFunc(st *step, prev *sharedmem.Handoff, encoders []Encoder) processFunc {
 	m := st.m
-	return func(sctx *seqContext, w int, s *slot) error {
+	return func(ctx context.Context, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
 		rec, err := prev.Receive(in.parcel)
@@ -89,7 +91,7 @@ func (p *Pipeline) encodeFunc(st *step, prev *sharedmem.Handoff, encoders []Enco
 		var c Chunk
 		err = guard("encode", in.seq, func() error {
 			var err error
-			c, err = encoders[w].Encode(sctx, rec)
+			c, err = encoders[w].Encode(ctx, rec)
 			return err
 		})
 		rows := rec.NumRows()

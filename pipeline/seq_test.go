@@ -31,12 +31,8 @@ func holdStage(mem memory.Allocator, name string, workers, emitRows int) pipelin
 		Workers: workers,
 		NewWorker: func() pipeline.Worker {
 			h := &holder{}
-			h.funcWorker = func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+			h.funcWorker = func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 				defer in.Release()
-				seq, ok := pipeline.SeqOf(ctx)
-				if !ok {
-					return nil, fmt.Errorf("no sequence number")
-				}
 				for _, v := range in.Column(0).(*array.Int64).Int64Values() {
 					h.rows = append(h.rows, tagged{int64(seq), v})
 				}
@@ -91,8 +87,7 @@ type seqRecorder struct {
 }
 
 func (r *seqRecorder) stage(workers int) pipeline.Stage {
-	return stageOf("record", workers, func(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-		seq, _ := pipeline.SeqOf(ctx)
+	return stageOf("record", workers, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 		r.mu.Lock()
 		r.seqs = append(r.seqs, seq)
 		r.mu.Unlock()

@@ -24,6 +24,9 @@ type Chunk struct {
 	Line   int64
 	// Rows is the number of records in Data, when the producer counted them.
 	Rows int
+	// Seq is the chunk's sequence number in the stream (0, 1, 2, ...), set
+	// by the pipeline before it hands the chunk to a Decoder.
+	Seq uint64
 }
 
 // A Source produces the input stream.
@@ -68,8 +71,9 @@ type Encoder interface {
 // A Stage is one transform step between source and sink.
 //
 // NewWorker is called once per worker when the pipeline starts. Each worker
-// receives batches from the stage's input queue; with ordered output (the
-// default) each batch's result keeps its input position. Finish, when set,
+// receives batches from the stage's input queue, each with its sequence
+// number; with ordered output (the default) each batch's result keeps its
+// input position. Finish, when set,
 // runs once after every worker has processed its last batch, so a stateful
 // stage can merge the workers' partial state and emit the result.
 type Stage struct {
@@ -84,10 +88,14 @@ type Stage struct {
 
 // A Worker processes batches for one stage, on one goroutine at a time.
 //
-// Process consumes in: it must release it or return it. It returns the batch
-// to pass downstream, owned by the caller, or nil to pass nothing. Returning
+// Process consumes in, the batch numbered seq: it must release it or
+// return it. Sequence numbers strictly increase along the stage's input in
+// input order (see the package doc), so a stage that depends on order, such
+// as a group-by listing groups by first appearance, orders what its workers
+// saw by seq even when they saw it out of order. It returns the batch to
+// pass downstream, owned by the caller, or nil to pass nothing. Returning
 // ErrStop (possibly with a final batch) ends the stream early without error:
 // the source stops reading and the rest of the pipeline drains normally.
 type Worker interface {
-	Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error)
+	Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error)
 }

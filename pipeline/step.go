@@ -38,7 +38,7 @@ type slot struct {
 
 // processFunc does a step's work on one slot: it consumes s.in and may fill
 // s.out. Worker w owns its scratch state.
-type processFunc func(ctx *seqContext, w int, s *slot) error
+type processFunc func(ctx context.Context, w int, s *slot) error
 
 // step is one worker pool with its queues:
 //
@@ -206,7 +206,6 @@ func (st *step) start(ctx context.Context, g *group) {
 // loop is worker w's life: process slots until the work queue closes; the
 // last worker to leave runs the step's finish and closes the next step.
 func (st *step) loop(ctx context.Context, w int) error {
-	sctx := &seqContext{Context: ctx}
 	for {
 		var s *slot
 		var ok bool
@@ -222,7 +221,7 @@ func (st *step) loop(ctx context.Context, w int) error {
 		if !ok {
 			break
 		}
-		err := st.run1(sctx, w, s)
+		err := st.run1(ctx, w, s)
 		if err != nil {
 			var perr *PanicError
 			if errors.As(err, &perr) {
@@ -246,7 +245,6 @@ func (st *step) loop(ctx context.Context, w int) error {
 // loop1 is the life of a one-worker step's worker: take an item, process
 // it, pass the result on; then finish and close the next step.
 func (st *step) loop1(ctx context.Context) error {
-	sctx := &seqContext{Context: ctx}
 	s := &st.slots[0]
 	for {
 		var ok bool
@@ -263,7 +261,7 @@ func (st *step) loop1(ctx context.Context) error {
 			break
 		}
 		s.hasOut, s.err = false, nil
-		if err := st.run1(sctx, 0, s); err != nil {
+		if err := st.run1(ctx, 0, s); err != nil {
 			return err
 		}
 		if s.hasOut {
@@ -281,12 +279,11 @@ func (st *step) loop1(ctx context.Context) error {
 }
 
 // run1 has worker w process s, with the step's accounting around it.
-func (st *step) run1(sctx *seqContext, w int, s *slot) error {
+func (st *step) run1(ctx context.Context, w int, s *slot) error {
 	m := st.m
-	sctx.seq = s.in.seq
 	clock := &st.clocks[w]
 	if !clock.times(s.in.seq) {
-		err := st.process(sctx, w, s)
+		err := st.process(ctx, w, s)
 		s.out.queued = 0
 		return err
 	}
@@ -297,7 +294,7 @@ func (st *step) run1(sctx *seqContext, w int, s *slot) error {
 	if s.in.queued != 0 {
 		m.queueWait.record(durationNs(t0 - s.in.queued))
 	}
-	err := st.process(sctx, w, s)
+	err := st.process(ctx, w, s)
 	t1 := st.run.now()
 	m.busy[w].Add(clock.account(t1 - t0))
 	s.out.queued = t1

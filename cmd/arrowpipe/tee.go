@@ -175,7 +175,7 @@ func (t *tee) write(ctx context.Context, rec arrow.RecordBatch) error {
 
 type teeWorker struct{ t *tee }
 
-func (w teeWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w teeWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	if err := w.t.write(ctx, in); err != nil {
 		in.Release()
 		return nil, err
@@ -203,8 +203,8 @@ func readToTheEnd(calls []verbCall, stages []pipeline.Stage) {
 // noStop turns a worker's early stop into a plain result.
 type noStop struct{ w pipeline.Worker }
 
-func (n noStop) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	out, err := n.w.Process(ctx, in)
+func (n noStop) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	out, err := n.w.Process(ctx, seq, in)
 	if errors.Is(err, pipeline.ErrStop) {
 		err = nil
 	}

@@ -61,7 +61,7 @@ func runBench(b *testing.B, st pipeline.Stage, batches []arrow.RecordBatch, roun
 		for range rounds {
 			for _, rec := range batches {
 				rec.Retain()
-				if _, err := w.Process(pipeline.WithSeq(context.Background(), seq), rec); err != nil {
+				if _, err := w.Process(context.Background(), seq, rec); err != nil {
 					b.Fatal(err)
 				}
 				seq++
@@ -159,7 +159,7 @@ func BenchmarkMergeManyKeys(b *testing.B) {
 			for range rounds {
 				for _, rec := range batches {
 					rec.Retain()
-					if _, err := ws[seq%2].Process(pipeline.WithSeq(context.Background(), seq), rec); err != nil {
+					if _, err := ws[seq%2].Process(context.Background(), seq, rec); err != nil {
 						b.Fatal(err)
 					}
 					seq++
@@ -245,7 +245,7 @@ func BenchmarkSortSpillLarge(b *testing.B) {
 				}
 				rec := bld.NewRecordBatch()
 				bld.Release()
-				if _, err := w.Process(pipeline.WithSeq(context.Background(), uint64(seq)), rec); err != nil {
+				if _, err := w.Process(context.Background(), uint64(seq), rec); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -305,7 +305,7 @@ func BenchmarkGroupByParallel(b *testing.B) {
 					for i := wi; i < len(batches)*rounds; i += workers {
 						rec := batches[i%len(batches)]
 						rec.Retain()
-						if _, err := ws[wi].Process(pipeline.WithSeq(context.Background(), uint64(i)), rec); err != nil {
+						if _, err := ws[wi].Process(context.Background(), uint64(i), rec); err != nil {
 							errs[wi] = err
 							return
 						}

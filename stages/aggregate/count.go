@@ -14,7 +14,7 @@ import (
 // countWorker counts the rows it sees; it reads no column.
 type countWorker struct{ n int64 }
 
-func (w *countWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *countWorker) Process(_ context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	w.n += in.NumRows()
 	in.Release()
 	return nil, nil

@@ -3,7 +3,6 @@ package aggregate
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -15,18 +14,17 @@ import (
 // distinctWorker passes on the rows whose key columns have not been seen
 // before, whole and in input order. It runs as the stage's only worker.
 type distinctWorker struct {
-	name    string
-	keyIdx  []int
-	tab     *table
-	mem     memory.Allocator
-	cap     int64
-	keys    []arrow.Array
-	gids    []uint32
-	keep    []uint32
-	counter atomic.Uint64
+	name   string
+	keyIdx []int
+	tab    *table
+	mem    memory.Allocator
+	cap    int64
+	keys   []arrow.Array
+	gids   []uint32
+	keep   []uint32
 }
 
-func (w *distinctWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *distinctWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	n := int(in.NumRows())
 	if n == 0 {
 		in.Release()
@@ -36,7 +34,7 @@ func (w *distinctWorker) Process(ctx context.Context, in arrow.RecordBatch) (arr
 		w.keys[i] = in.Column(c)
 	}
 	before := uint32(w.tab.n)
-	w.gids = w.tab.groups(w.keys, n, batchSeq(ctx, &w.counter), w.gids)
+	w.gids = w.tab.groups(w.keys, n, seq, w.gids)
 	// New groups are numbered in order of their first row in this batch.
 	w.keep = w.keep[:0]
 	next := before

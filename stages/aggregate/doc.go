@@ -53,9 +53,9 @@
 //
 // Output order is the order of each group's first row in the input, the
 // same for any worker count: every group records the (batch sequence, row)
-// of its earliest row, the sequence coming from pipeline.SeqOf. Merged
-// groups are radix sorted on those positions; the state rows merge a block
-// at a time, like updates.
+// of its earliest row, the sequence being the one Worker.Process receives.
+// Merged groups are radix sorted on those positions; the state rows merge a
+// block at a time, like updates.
 //
 // # Ordering
 //

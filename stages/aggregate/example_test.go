@@ -38,7 +38,7 @@ func ExampleVerbs() {
 	fmt.Println(out)
 	w := st.NewWorker()
 	ctx := context.Background()
-	if _, err := w.Process(pipeline.WithSeq(ctx, 0), rec); err != nil {
+	if _, err := w.Process(ctx, 0, rec); err != nil {
 		panic(err)
 	}
 	err = st.Finish(ctx, []pipeline.Worker{w}, func(res arrow.RecordBatch) error {

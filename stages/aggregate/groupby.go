@@ -41,8 +41,6 @@ type groupBy struct {
 	outRows int // rows per emitted batch
 	bytes   atomic.Int64
 	groups  atomic.Int64
-	// seq numbers batches when the pipeline does not (see batchSeq).
-	seq atomic.Uint64
 	// spill is where exact quantiles spill; nil without a cap.
 	spill *quantSpill
 }
@@ -98,22 +96,11 @@ func (g *groupBy) newWorker() pipeline.Worker {
 	return &groupWorker{g: g, part: g.newPartial(), keys: make([]arrow.Array, len(g.plan.keyIdx))}
 }
 
-// batchSeq returns the batch's sequence number from ctx, or, outside a
-// pipeline that provides one, the order of arrival (exact only with one
-// worker).
-func batchSeq(ctx context.Context, fallback *atomic.Uint64) uint64 {
-	if s, ok := pipeline.SeqOf(ctx); ok {
-		return s
-	}
-	return fallback.Add(1) - 1
-}
-
-func (w *groupWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *groupWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	if w.g.spill != nil {
 		w.g.spill.watch(ctx)
 	}
-	seq := batchSeq(ctx, &w.g.seq)
 	n := int(in.NumRows())
 	if n == 0 {
 		return nil, nil

@@ -197,7 +197,7 @@ func drive(t testing.TB, ctx context.Context, st pipeline.Stage, batches []arrow
 					batches[i].Release()
 					continue
 				}
-				out, err := ws[w].Process(pipeline.WithSeq(ctx, uint64(i)), batches[i])
+				out, err := ws[w].Process(ctx, uint64(i), batches[i])
 				passed[i] = out
 				errs[w] = err
 			}
@@ -262,7 +262,7 @@ func assertCancelReleases(t *testing.T, st pipeline.Stage, mem *memory.CheckedAl
 	defer cancel()
 	w := st.NewWorker()
 	for i, b := range batchesOf(t, mem, testSchema, parts) {
-		_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
+		_, err := w.Process(ctx, uint64(i), b)
 		require.NoError(t, err)
 	}
 	files, _ := os.ReadDir(dir)

@@ -362,7 +362,7 @@ func TestQuantileSpillCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := st.NewWorker()
 	for _, rec := range kvBatches(t, mem, f64, keys, vals, r, 1000) {
-		_, err := w.Process(pipeline.WithSeq(ctx, 0), rec)
+		_, err := w.Process(ctx, 0, rec)
 		require.NoError(t, err)
 	}
 	entries, err := os.ReadDir(dir)

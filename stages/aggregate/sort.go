@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -27,7 +26,6 @@ type sorter struct {
 	cap     int64
 	tempDir string
 	outRows int // rows per emitted batch
-	seq     atomic.Uint64
 
 	buf      []sortBatch
 	bufBytes int64 // buffered batches' bytes plus the sort's working space for their rows
@@ -41,7 +39,7 @@ type sortBatch struct {
 	views []keyView
 }
 
-func (s *sorter) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (s *sorter) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	if !s.guard.enter(ctx, s.cleanup) {
 		in.Release()
 		return nil, errAborted
@@ -51,7 +49,7 @@ func (s *sorter) Process(ctx context.Context, in arrow.RecordBatch) (arrow.Recor
 		in.Release()
 		return nil, nil
 	}
-	s.buf = append(s.buf, sortBatch{seq: batchSeq(ctx, &s.seq), rec: in, views: viewsOf(s.keys, in)})
+	s.buf = append(s.buf, sortBatch{seq: seq, rec: in, views: viewsOf(s.keys, in)})
 	s.bufBytes += recordBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
 	if s.cap > 0 && s.bufBytes > s.cap {
 		if err := s.spill(ctx); err != nil {

@@ -156,7 +156,7 @@ func TestSortSpillErrorRemovesFiles(t *testing.T) {
 		require.NoError(t, err)
 		w := st.NewWorker()
 		for i, b := range batchesOf(t, mem, testSchema, parts) {
-			_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+			_, err := w.Process(context.Background(), uint64(i), b)
 			require.NoError(t, err)
 		}
 		files, _ := os.ReadDir(dir)
@@ -222,7 +222,7 @@ func TestTopCancelReleases(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := st.NewWorker()
 	for i, b := range batchesOf(t, mem, testSchema, splitBatches(r, randomRows(r, 500), 100)) {
-		_, err := w.Process(pipeline.WithSeq(ctx, uint64(i)), b)
+		_, err := w.Process(ctx, uint64(i), b)
 		require.NoError(t, err)
 	}
 	require.NotZero(t, mem.CurrentAlloc())
@@ -297,7 +297,7 @@ func TestSortMultiPassMerge(t *testing.T) {
 	require.NoError(t, err)
 	w := st.NewWorker()
 	for i, b := range batchesOf(t, mem, testSchema, parts) {
-		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
 	runs := w.(*sorter).runs

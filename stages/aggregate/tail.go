@@ -56,7 +56,7 @@ type tailWorker struct {
 	guard     guard
 }
 
-func (w *tailWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *tailWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	if !w.guard.enter(ctx, w.cleanup) {
 		in.Release()
 		return nil, errAborted

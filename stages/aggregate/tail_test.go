@@ -73,7 +73,7 @@ func TestTailBoundedMemory(t *testing.T) {
 		// Each batch is made just before it goes in, so that mem counts
 		// only what tail holds and the batch it is given.
 		b := makeBatch(t, mem, testSchema, p)
-		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 		cur := int64(mem.CurrentAlloc())
 		require.LessOrEqual(t, cur, int64(2*maxMem), "after batch %d", i)

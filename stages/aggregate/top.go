@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -63,7 +62,6 @@ type topStage struct {
 	schema  *arrow.Schema
 	mem     memory.Allocator
 	outRows int // rows per emitted batch
-	seq     atomic.Uint64
 }
 
 // topWorker keeps the best n rows it has seen in a heap of references
@@ -127,13 +125,12 @@ func (w *topWorker) release() {
 	w.heap.views, w.heap.es = nil, nil
 }
 
-func (w *topWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *topWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	if !w.guard.enter(ctx, w.release) {
 		return nil, errAborted
 	}
 	defer w.guard.leave()
-	seq := batchSeq(ctx, &w.st.seq)
 	h := &w.heap
 	h.keys = w.st.keys
 	src := uint32(len(w.srcs))

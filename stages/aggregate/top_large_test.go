@@ -80,7 +80,7 @@ func TestTopLargeNCutsRuns(t *testing.T) {
 	w := st.NewWorker().(*sorter)
 	r := rand.New(rand.NewPCG(9, 9))
 	for i, b := range batchesOf(t, mem, testSchema, splitBatches(r, randomRows(r, 4*n), 5000)) {
-		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
 	require.NotNil(t, w.runs, "spilled")
@@ -130,7 +130,7 @@ func TestTopUnderSmallCap(t *testing.T) {
 	require.Equal(t, 1, st.Workers, "1000 rows on 4 workers do not fit 32 KiB: sorted")
 	w := st.NewWorker()
 	for i, b := range batchesOf(t, mem, testSchema, parts) {
-		_, err := w.Process(pipeline.WithSeq(context.Background(), uint64(i)), b)
+		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
 	files, _ := os.ReadDir(dir)

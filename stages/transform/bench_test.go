@@ -67,7 +67,7 @@ func BenchmarkVerb(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				rec.Retain()
-				out, err := w.Process(ctx, rec)
+				out, err := w.Process(ctx, 0, rec)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -63,7 +63,7 @@ type projectWorker struct {
 	pick   []int
 }
 
-func (w projectWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w projectWorker) Process(_ context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	if err := checkInput(w.verb, in, w.in); err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ type filterWorker struct {
 	mem memory.Allocator
 }
 
-func (w *filterWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *filterWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	out, err := w.ev.Filter(ctx, in, w.mem)
 	if err != nil {
@@ -90,7 +90,7 @@ func newComputeStage(name string, env verb.Env, steps []step, out *arrow.Schema)
 	}}
 }
 
-func (w *computeWorker) Process(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *computeWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
 	if len(w.steps) == 0 { // cast to the types the columns already have
 		if err := checkInput(w.verb, in, w.out); err != nil {

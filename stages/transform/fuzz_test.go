@@ -37,7 +37,7 @@ func FuzzDerive(f *testing.F) {
 		rec := batchFromJSON(t, mem, salesSchema, salesRows)
 		defer rec.Release()
 		rec.Retain() // Process consumes one reference
-		out, err := st.NewWorker().Process(context.Background(), rec)
+		out, err := st.NewWorker().Process(context.Background(), 0, rec)
 		if err != nil {
 			if errors.Is(err, pipeline.ErrStop) {
 				t.Fatal("derive must not stop the stream")

@@ -24,7 +24,7 @@ func parseCount(verbName, arg string) (int64, error) {
 // pipeline.ErrStop with the batch that completes them (sliced to fit).
 type headWorker struct{ left int64 }
 
-func (w *headWorker) Process(_ context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *headWorker) Process(_ context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	if w.left == 0 {
 		in.Release()
 		return nil, pipeline.ErrStop

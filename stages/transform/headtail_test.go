@@ -87,7 +87,7 @@ func TestHead(t *testing.T) {
 					continue
 				}
 				processed++
-				res, err := w.Process(context.Background(), b)
+				res, err := w.Process(context.Background(), 0, b)
 				if res != nil {
 					out = append(out, res)
 				}
@@ -112,10 +112,10 @@ func TestHeadAfterStopDropsBatches(t *testing.T) {
 	require.NoError(t, err)
 	w := st.NewWorker()
 	bs := idBatches(mem, 2, 2)
-	res, err := w.Process(context.Background(), bs[0])
+	res, err := w.Process(context.Background(), 0, bs[0])
 	require.ErrorIs(t, err, pipeline.ErrStop)
 	res.Release()
-	res, err = w.Process(context.Background(), bs[1]) // in flight when the source stopped
+	res, err = w.Process(context.Background(), 1, bs[1]) // in flight when the source stopped
 	assert.Nil(t, res)
 	assert.ErrorIs(t, err, pipeline.ErrStop)
 }
@@ -157,7 +157,7 @@ func TestTailEmitErrorReleases(t *testing.T) {
 	require.NoError(t, err)
 	w := st.NewWorker()
 	for _, b := range idBatches(mem, 2, 2, 2) {
-		_, err := w.Process(context.Background(), b)
+		_, err := w.Process(context.Background(), 0, b)
 		require.NoError(t, err)
 	}
 	boom := errors.New("downstream closed")
@@ -197,7 +197,7 @@ func TestStatelessWorkersConcurrent(t *testing.T) {
 					w := st.NewWorker()
 					for j := k; j < len(batches); j += 3 {
 						batches[j].Retain()
-						res, err := w.Process(context.Background(), batches[j])
+						res, err := w.Process(context.Background(), uint64(j), batches[j])
 						if err != nil {
 							done <- err
 							return

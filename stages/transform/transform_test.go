@@ -75,7 +75,7 @@ func run(t *testing.T, st pipeline.Stage, batches ...arrow.RecordBatch) ([]arrow
 	var stop error
 	for _, b := range batches {
 		b.Retain()
-		res, err := w.Process(context.Background(), b)
+		res, err := w.Process(context.Background(), 0, b)
 		if res != nil {
 			out = append(out, res)
 		}
