@@ -27,7 +27,9 @@
 // queue) are allocated once per run and their number (workers plus
 // Config.QueueDepth) bounds the batches in flight, so a slow sink slows the
 // reader and memory does not grow with the input. With Config.Unordered a
-// step passes each batch on as soon as it is done.
+// step passes each batch on as soon as it is done, except the steps before
+// a stage that declares Stage.Ordered (head, tail, distinct), which still
+// keep input order.
 //
 // Between steps, batches cross as sharedmem decides (Config.Handoff): shared
 // by reference, or copied as a message encoded by the producing worker and

@@ -122,7 +122,16 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	// Decode step: chunks to parcels.
 	dm := p.metrics[1]
 	decodeWorkers := dm.workers
-	decode := newStep(r, dm, decodeWorkers, depth(decodeWorkers), p.cfg.Unordered)
+	// Steps up to the last stage that declares Ordered keep input order
+	// even when the pipeline is unordered: step k feeds stage k.
+	lastOrdered := -1
+	for i, stg := range p.stages {
+		if stg.Ordered {
+			lastOrdered = i
+		}
+	}
+	unordered := func(step int) bool { return p.cfg.Unordered && step > lastOrdered }
+	decode := newStep(r, dm, decodeWorkers, depth(decodeWorkers), unordered(0))
 	decoders := make([]Decoder, decodeWorkers)
 	for i := range decoders {
 		decoders[i] = p.source.NewDecoder()
@@ -134,7 +143,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	for i, stg := range p.stages {
 		sm := p.metrics[2+i]
 		n := sm.workers
-		st := newStep(r, sm, n, depth(n), p.cfg.Unordered)
+		st := newStep(r, sm, n, depth(n), unordered(i+1))
 		workers := make([]Worker, n)
 		for w := range workers {
 			workers[w] = stg.NewWorker()

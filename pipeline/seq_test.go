@@ -192,3 +192,34 @@ func TestMetricsDuringRun(t *testing.T) {
 		})
 	}
 }
+
+// A stage that declares Ordered sees its input in input order even in an
+// unordered pipeline whose earlier steps finish batches out of order; the
+// steps after it may pass batches on as they are done.
+func TestOrderedStageInUnorderedPipeline(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(fmt.Sprintf("mode=%s", mode), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			src := &countSource{mem: mem, batches: 80, rows: 3, maxDelay: 300 * time.Microsecond, seed: 9}
+			var seen []int64
+			ordered := stageOf("first-seen", 1, func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+				seen = append(seen, in.Column(0).(*array.Int64).Int64Values()...)
+				return in, nil
+			})
+			ordered.Ordered = true
+			stages := []pipeline.Stage{
+				delayStage("shuffle", 4, 300*time.Microsecond, 3),
+				ordered,
+				delayStage("after", 4, 300*time.Microsecond, 4),
+			}
+			sink := &collectSink{}
+			p := pipeline.New(src, stages, sink, pipeline.Config{
+				Handoff: sharedmem.Policy{Mode: mode}, Mem: mem, Unordered: true, DecodeWorkers: 4, EncodeWorkers: 4,
+			})
+			require.NoError(t, runWithTimeout(t, context.Background(), p))
+			assert.Equal(t, sequence(240), seen, "the Ordered stage sees input order")
+			assert.ElementsMatch(t, sequence(240), sink.got())
+		})
+	}
+}

@@ -81,7 +81,13 @@ type Stage struct {
 	// Workers is the size of the stage's pool; 0 means GOMAXPROCS. Stages
 	// whose result depends on the order of rows across batches (head,
 	// distinct) must use 1.
-	Workers   int
+	Workers int
+	// Ordered declares that the stage's result depends on the order in
+	// which batches reach it (head, tail, distinct), not only on their
+	// sequence numbers: with Config.Unordered, every step before it still
+	// keeps input order, and only the steps after it pass batches on as
+	// they are done.
+	Ordered   bool
 	NewWorker func() Worker
 	Finish    func(ctx context.Context, workers []Worker, emit func(arrow.RecordBatch) error) error
 }

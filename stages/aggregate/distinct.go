@@ -83,8 +83,10 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string) (pipeline.Stage,
 		return pipeline.Stage{}, nil, err
 	}
 	return pipeline.Stage{
-		Name:    "distinct",
+		Name: "distinct",
+		// It keeps each key's first row as it arrives.
 		Workers: 1,
+		Ordered: true,
 		NewWorker: func() pipeline.Worker {
 			return &distinctWorker{
 				name: "distinct", keyIdx: keyIdx, tab: newTable(types), mem: mem, cap: env.MaxMemory,

@@ -30,6 +30,7 @@ func NewTail(env verb.Env, in *arrow.Schema, n int64) pipeline.Stage {
 		Name: "tail",
 		// The last rows are the last to arrive: one worker sees them in order.
 		Workers: 1,
+		Ordered: true,
 		NewWorker: func() pipeline.Worker {
 			return &tailWorker{n: n, schema: in, mem: mem, cap: env.MaxMemory, tempDir: env.TempDir}
 		},

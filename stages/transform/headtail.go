@@ -48,7 +48,8 @@ func buildHead(_ verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *ar
 	if err != nil {
 		return pipeline.Stage{}, nil, err
 	}
-	return pipeline.Stage{Name: "head", Workers: 1, NewWorker: func() pipeline.Worker {
+	// The first rows are the first to arrive, in input order.
+	return pipeline.Stage{Name: "head", Workers: 1, Ordered: true, NewWorker: func() pipeline.Worker {
 		return &headWorker{left: n}
 	}}, in, nil
 }
