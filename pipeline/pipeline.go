@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
@@ -118,10 +117,6 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		}
 		return workers
 	}
-	steps := make([]*step, 0, len(p.stages)+2)
-	// Decode step: chunks to parcels.
-	dm := p.metrics[1]
-	decodeWorkers := dm.workers
 	// Steps up to the last stage that declares Ordered keep input order
 	// even when the pipeline is unordered: step k feeds stage k.
 	lastOrdered := -1
@@ -131,83 +126,43 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		}
 	}
 	unordered := func(step int) bool { return p.cfg.Unordered && step > lastOrdered }
-	decode := newStep(r, dm, decodeWorkers, depth(decodeWorkers), unordered(0))
-	decoders := make([]Decoder, decodeWorkers)
-	for i := range decoders {
-		decoders[i] = p.source.NewDecoder()
-	}
-	decode.process = p.decodeFunc(decode, decoders)
-	steps = append(steps, decode)
 
-	// Transform stages: parcels to parcels.
-	for i, stg := range p.stages {
-		sm := p.metrics[2+i]
-		n := sm.workers
-		st := newStep(r, sm, n, depth(n), unordered(i+1))
-		workers := make([]Worker, n)
-		for w := range workers {
-			workers[w] = stg.NewWorker()
-		}
-		prev := steps[len(steps)-1].m.handoff
-		st.process = p.stageFunc(r, st, prev, workers)
-		if stg.Finish != nil {
-			st.finish = func(ctx context.Context) error {
-				emit := func(rec arrow.RecordBatch) error {
-					now := r.now()
-					it := item{seq: st.nextSeq(), born: now, queued: now}
-					var err error
-					if it.parcel, err = sm.handoff.Send(rec); err != nil {
-						return err
-					}
-					sm.batchesOut.Add(1)
-					sm.rowsOut.Add(it.parcel.Rows())
-					sm.bytesOut.Add(it.parcel.Bytes())
-					if err := st.forward(ctx, &it); err != nil {
-						it.release()
-						return err
-					}
-					return nil
-				}
-				if err := stg.Finish(ctx, workers, emit); err != nil {
-					return &StageError{Stage: stg.Name, Seq: -1, Err: err}
-				}
-				return nil
-			}
-		}
-		steps = append(steps, st)
-	}
+	// The steps are built from the writer back, each with its successor.
+	// p.metrics[k] is step k's: read, decode, stages..., encode, write.
+	steps := make([]*step, len(p.stages)+2)
+	var next downstream = &writer{p: p, r: r, m: p.metrics[len(p.metrics)-1]}
 
-	// Encode step: parcels to chunks, written in order by its collector.
+	// Encode step: parcels to chunks, written in order by the writer.
 	em := p.metrics[len(p.metrics)-2]
-	encodeWorkers := em.workers
-	encode := newStep(r, em, encodeWorkers, depth(encodeWorkers), p.cfg.Unordered)
-	encoders := make([]Encoder, encodeWorkers)
+	encoders := make([]Encoder, em.workers)
 	for i := range encoders {
 		encoders[i] = p.sink.NewEncoder()
 	}
-	encode.process = p.encodeFunc(encode, steps[len(steps)-1].m.handoff, encoders)
-	steps = append(steps, encode)
+	encode := newStep(r, em, em.workers, depth(em.workers), p.cfg.Unordered,
+		encodeFunc(p.metrics[len(p.metrics)-3].handoff, encoders), nil, next)
+	steps[len(steps)-1], next = encode, encode
 
-	// Wire each step to the next.
-	wm := p.metrics[len(p.metrics)-1]
-	for i, st := range steps {
-		if i+1 < len(steps) {
-			next := steps[i+1]
-			st.forward = next.dispatch
-			st.end = func(context.Context) error { next.close(); return nil }
-			continue
+	// Transform stages: parcels to parcels.
+	for i := len(p.stages) - 1; i >= 0; i-- {
+		stg, sm := p.stages[i], p.metrics[2+i]
+		workers := make([]Worker, sm.workers)
+		for w := range workers {
+			workers[w] = stg.NewWorker()
 		}
-		st.forward = func(ctx context.Context, it *item) error {
-			return p.write(ctx, r, wm, it)
-		}
-		st.end = func(ctx context.Context) error {
-			if err := p.sink.Close(ctx); err != nil {
-				return &StageError{Stage: "write", Seq: -1, Err: err}
-			}
-			wm.finished.Store(r.now())
-			return nil
-		}
+		st := newStep(r, sm, sm.workers, depth(sm.workers), unordered(i+1),
+			stageFunc(p.metrics[1+i].handoff, workers), stageFinish(stg, workers), next)
+		steps[1+i], next = st, st
 	}
+
+	// Decode step: chunks to parcels.
+	dm := p.metrics[1]
+	decoders := make([]Decoder, dm.workers)
+	for i := range decoders {
+		decoders[i] = p.source.NewDecoder()
+	}
+	decode := newStep(r, dm, dm.workers, depth(dm.workers), unordered(0), decodeFunc(decoders), nil, next)
+	steps[0] = decode
+
 	for _, st := range steps {
 		st.start(gctx, g)
 	}
@@ -267,11 +222,27 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 		seq++
 	}
 	m.finished.Store(r.now())
-	decode.close()
+	return decode.end(ctx)
+}
+
+// writer is the last step's downstream: the sink, on the goroutine of the
+// worker that forwards (one at a time).
+type writer struct {
+	p *Pipeline
+	r *run
+	m *stepMetrics
+}
+
+func (wr *writer) end(ctx context.Context) error {
+	if err := wr.p.sink.Close(ctx); err != nil {
+		return &StageError{Stage: "write", Seq: -1, Err: err}
+	}
+	wr.m.finished.Store(wr.r.now())
 	return nil
 }
 
-func (p *Pipeline) write(ctx context.Context, r *run, m *stepMetrics, it *item) error {
+func (wr *writer) dispatch(ctx context.Context, it *item) error {
+	p, r, m := wr.p, wr.r, wr.m
 	c, seq, born := it.chunk, it.seq, it.born
 	*it = item{}
 	// Calls to write are serialized (one forwarding worker at a time), so

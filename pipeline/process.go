@@ -15,8 +15,8 @@ import (
 // and hands its output batch to the step's handoff, so a copy is encoded by
 // the producing worker and decoded by the consuming one.
 
-func (p *Pipeline) decodeFunc(st *step, decoders []Decoder) processFunc {
-	return func(ctx context.Context, w int, s *slot) error {
+func decodeFunc(decoders []Decoder) processFunc {
+	return func(ctx context.Context, st *step, w int, s *slot) error {
 		in := s.in
 		s.in = item{}
 		in.chunk.Seq = in.seq
@@ -36,11 +36,11 @@ func (p *Pipeline) decodeFunc(st *step, decoders []Decoder) processFunc {
 	}
 }
 
-func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers []Worker) processFunc {
-	m := st.m
+func stageFunc(prev *sharedmem.Handoff, workers []Worker) processFunc {
 	var stopOnce sync.Once
 	stopping := make(chan struct{})
-	return func(ctx context.Context, w int, s *slot) error {
+	return func(ctx context.Context, st *step, w int, s *slot) error {
+		m := st.m
 		in := s.in
 		s.in = item{}
 		select {
@@ -62,7 +62,7 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 		if errors.Is(err, ErrStop) {
 			stopOnce.Do(func() {
 				close(stopping)
-				r.stopSource()
+				st.run.stopSource()
 			})
 			err = nil
 		}
@@ -79,9 +79,41 @@ func (p *Pipeline) stageFunc(r *run, st *step, prev *sharedmem.Handoff, workers 
 	}
 }
 
-func (p *Pipeline) encodeFunc(st *step, prev *sharedmem.Handoff, encoders []Encoder) processFunc {
-	m := st.m
-	return func(ctx context.Context, w int, s *slot) error {
+// stageFinish runs stg.Finish after the stage's last batch: each batch it
+// emits is numbered after the stage's last input and passed downstream
+// like any other. It is nil for a stage without Finish.
+func stageFinish(stg Stage, workers []Worker) finishFunc {
+	if stg.Finish == nil {
+		return nil
+	}
+	return func(ctx context.Context, st *step) error {
+		m := st.m
+		emit := func(rec arrow.RecordBatch) error {
+			now := st.run.now()
+			it := item{seq: st.nextSeq(), born: now, queued: now}
+			var err error
+			if it.parcel, err = m.handoff.Send(rec); err != nil {
+				return err
+			}
+			m.batchesOut.Add(1)
+			m.rowsOut.Add(it.parcel.Rows())
+			m.bytesOut.Add(it.parcel.Bytes())
+			if err := st.next.dispatch(ctx, &it); err != nil {
+				it.release()
+				return err
+			}
+			return nil
+		}
+		if err := stg.Finish(ctx, workers, emit); err != nil {
+			return &StageError{Stage: stg.Name, Seq: -1, Err: err}
+		}
+		return nil
+	}
+}
+
+func encodeFunc(prev *sharedmem.Handoff, encoders []Encoder) processFunc {
+	return func(ctx context.Context, st *step, w int, s *slot) error {
+		m := st.m
 		in := s.in
 		s.in = item{}
 		rec, err := prev.Receive(in.parcel)

@@ -38,7 +38,20 @@ type slot struct {
 
 // processFunc does a step's work on one slot: it consumes s.in and may fill
 // s.out. Worker w owns its scratch state.
-type processFunc func(ctx context.Context, w int, s *slot) error
+type processFunc func(ctx context.Context, st *step, w int, s *slot) error
+
+// finishFunc runs after a step's last batch, on the last worker to exit;
+// it may pass more items downstream (Stage.Finish).
+type finishFunc func(ctx context.Context, st *step) error
+
+// downstream is where a step passes what it finished: the next step, or
+// the writer after the last one.
+type downstream interface {
+	// dispatch takes ownership of it, blocking while the receiver is full.
+	dispatch(ctx context.Context, it *item) error
+	// end says that no more items come, after a successful run.
+	end(ctx context.Context) error
+}
 
 // step is one worker pool with its queues:
 //
@@ -58,12 +71,8 @@ type step struct {
 	workers   int
 	unordered bool
 	process   processFunc
-	// finish runs after the last batch, on the last worker to exit.
-	finish func(ctx context.Context) error
-	// forward passes a finished item downstream and takes ownership of it.
-	forward func(ctx context.Context, it *item) error
-	// end runs after finish on success: it closes the downstream step.
-	end func(ctx context.Context) error
+	finish    finishFunc // nil: nothing to do after the last batch
+	next      downstream
 
 	// queue carries the items of a one-worker step: its capacity is the
 	// backpressure, and results leave in order without a ready ring (half
@@ -109,13 +118,19 @@ func (st *step) saw(seq uint64) {
 	}
 }
 
-func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool) *step {
+// newStep makes a step of workers workers with room for depth more
+// items, doing process on each and finish after the last, passing what it
+// finishes to next.
+func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool, process processFunc, finish finishFunc, next downstream) *step {
 	n := workers + depth
 	st := &step{
 		run:       r,
 		m:         m,
 		workers:   workers,
 		unordered: unordered,
+		process:   process,
+		finish:    finish,
+		next:      next,
 	}
 	if workers == 1 {
 		st.queue = make(chan item, depth)
@@ -183,13 +198,14 @@ func (st *step) push(s *slot) {
 	st.pending++
 }
 
-// close tells the step that no more items come.
-func (st *step) close() {
+// end tells the step that no more items come.
+func (st *step) end(context.Context) error {
 	if st.queue != nil {
 		close(st.queue)
-		return
+		return nil
 	}
 	close(st.work)
+	return nil
 }
 
 func (st *step) start(ctx context.Context, g *group) {
@@ -266,7 +282,7 @@ func (st *step) loop1(ctx context.Context) error {
 		}
 		if s.hasOut {
 			st.m.batchesOut.Add(1)
-			if err := st.forward(ctx, &s.out); err != nil {
+			if err := st.next.dispatch(ctx, &s.out); err != nil {
 				return err
 			}
 			s.hasOut = false
@@ -283,7 +299,7 @@ func (st *step) run1(ctx context.Context, w int, s *slot) error {
 	m := st.m
 	clock := &st.clocks[w]
 	if !clock.times(s.in.seq) {
-		err := st.process(ctx, w, s)
+		err := st.process(ctx, st, w, s)
 		s.out.queued = 0
 		return err
 	}
@@ -294,7 +310,7 @@ func (st *step) run1(ctx context.Context, w int, s *slot) error {
 	if s.in.queued != 0 {
 		m.queueWait.record(durationNs(t0 - s.in.queued))
 	}
-	err := st.process(ctx, w, s)
+	err := st.process(ctx, st, w, s)
 	t1 := st.run.now()
 	m.busy[w].Add(clock.account(t1 - t0))
 	s.out.queued = t1
@@ -375,7 +391,7 @@ func (st *step) deliver(ctx context.Context, s *slot) error {
 	}
 	if s.hasOut {
 		st.m.batchesOut.Add(1)
-		if err := st.forward(ctx, &s.out); err != nil {
+		if err := st.next.dispatch(ctx, &s.out); err != nil {
 			return err
 		}
 		s.hasOut = false
@@ -386,12 +402,12 @@ func (st *step) deliver(ctx context.Context, s *slot) error {
 
 func (st *step) finishAndEnd(ctx context.Context) error {
 	if st.finish != nil {
-		if err := st.finish(ctx); err != nil {
+		if err := st.finish(ctx, st); err != nil {
 			return err
 		}
 	}
 	st.m.finished.Store(st.run.now())
-	return st.end(ctx)
+	return st.next.end(ctx)
 }
 
 // releaseAll drops whatever the step's slots still hold after the run
