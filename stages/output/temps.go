@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"syscall"
 )
 
 // TempFiles records the temporary files of the outputs opened with it
@@ -76,10 +77,24 @@ func (t *TempFiles) RemoveAll() error {
 		delete(t.paths, path)
 	}
 	for dir := range t.dirs {
-		if err := os.RemoveAll(dir); err != nil {
+		if err := removeDir(dir); err != nil {
 			errs = append(errs, err)
 		}
 		delete(t.dirs, dir)
 	}
 	return errors.Join(errs...)
+}
+
+// removeDir removes dir and what it holds. A stage may still be writing
+// into it (a hurried exit does not wait for the run to stop), so a file
+// created while the directory is being emptied fails the last step with
+// ENOTEMPTY: it tries again, a few times.
+func removeDir(dir string) error {
+	var err error
+	for range 5 {
+		if err = os.RemoveAll(dir); err == nil || !errors.Is(err, syscall.ENOTEMPTY) {
+			return err
+		}
+	}
+	return err
 }
