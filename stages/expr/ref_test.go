@@ -455,8 +455,13 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if d >= 0 {
 			return x
 		}
-		// round half away from zero on the exact rational x / 10^-d
-		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(-d), nil)
+		// round half away from zero on the exact rational x / 10^-d; every
+		// |x| < 2^64 < 10^40 / 2 rounds to 0 from -d = 40 on.
+		k := int64(40)
+		if d > -40 {
+			k = -d
+		}
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil)
 		z := refBig(x)
 		q, rem := new(big.Int).QuoRem(new(big.Int).Abs(z), p, new(big.Int))
 		if rem.Lsh(rem, 1).Cmp(p) >= 0 {
@@ -844,6 +849,10 @@ func refRoundFloat(x float64, d int64) float64 {
 	if !ok {
 		panic("ref: rat of " + strconv.FormatFloat(x, 'g', -1, 64))
 	}
+	// The shortest decimal of a float has no digit below 10^-342, and no
+	// float reaches half of 10^309: d beyond ±400 rounds as ±400 does, and
+	// 10^|d| stays small enough to compute.
+	d = max(-400, min(d, 400))
 	scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(d)), nil))
 	if d >= 0 {
 		v.Mul(v, scale)
