@@ -7,23 +7,27 @@ import (
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
-// stepMetrics is the always-on accounting of one step: a handful of atomic
-// adds and two clock reads per batch (per sampleEvery batches while they
-// take under sampleBelow each, see workerClock).
-type stepMetrics struct {
+// stepSpec is what one step is, fixed when the pipeline is made: its
+// name, its pool size, the handoff its output crosses (nil for the read,
+// encode and write steps, whose output is raw) and its counters.
+type stepSpec struct {
 	name    string
 	workers int
+	handoff *sharedmem.Handoff
+	m       *stepMetrics
+}
 
-	// A step's input is its predecessor's output (prev; the read step
-	// has none), so only outputs are counted: three atomic adds fewer per
-	// batch and step.
-	prev                *stepMetrics
+// stepMetrics is the always-on accounting of one step, counters only: a
+// handful of atomic adds and two clock reads per batch (per sampleEvery
+// batches while they take under sampleBelow each, see workerClock). A
+// step's input is its predecessor's output, so only outputs are counted:
+// three atomic adds fewer per batch and step.
+type stepMetrics struct {
 	batchesOut, rowsOut atomic.Int64
 	bytesOut            atomic.Int64
 	busy                []paddedInt64 // ns per worker
 	queueWait           histogram
 	started, finished   atomic.Int64 // ns since the run's start
-	handoff             *sharedmem.Handoff
 }
 
 // paddedInt64 keeps each worker's counter on its own cache line.
@@ -67,10 +71,13 @@ type Metrics struct {
 	Elapsed time.Duration
 }
 
-func (m *stepMetrics) snapshot(now int64) StageMetrics {
+// snapshot reads the step's counters; prev is its predecessor's spec (nil
+// for the read step), whose output is its input.
+func (spec *stepSpec) snapshot(prev *stepSpec, now int64) StageMetrics {
+	m := spec.m
 	s := StageMetrics{
-		Name:    m.name,
-		Workers: m.workers,
+		Name:    spec.name,
+		Workers: spec.workers,
 
 		BatchesOut:   m.batchesOut.Load(),
 		RowsOut:      m.rowsOut.Load(),
@@ -78,10 +85,10 @@ func (m *stepMetrics) snapshot(now int64) StageMetrics {
 		QueueWaitP50: m.queueWait.quantile(0.50),
 		QueueWaitP99: m.queueWait.quantile(0.99),
 	}
-	if m.prev != nil {
-		s.BatchesIn = m.prev.batchesOut.Load()
-		s.RowsIn = m.prev.rowsOut.Load()
-		s.BytesIn = m.prev.bytesOut.Load()
+	if prev != nil {
+		s.BatchesIn = prev.m.batchesOut.Load()
+		s.RowsIn = prev.m.rowsOut.Load()
+		s.BytesIn = prev.m.bytesOut.Load()
 	}
 	for i := range m.busy {
 		s.Busy += time.Duration(m.busy[i].Load())
@@ -96,8 +103,8 @@ func (m *stepMetrics) snapshot(now int64) StageMetrics {
 	if s.Wall > 0 && s.Workers > 0 {
 		s.Utilization = float64(s.Busy) / (float64(s.Wall) * float64(s.Workers))
 	}
-	if m.handoff != nil {
-		s.Handoff = m.handoff.Counters()
+	if spec.handoff != nil {
+		s.Handoff = spec.handoff.Counters()
 	}
 	return s
 }

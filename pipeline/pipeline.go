@@ -25,10 +25,10 @@ type Pipeline struct {
 	started atomic.Bool
 	// runStart is set once Run has begun; Metrics reads the clock from it.
 	runStart atomic.Pointer[time.Time]
-	// steps' metrics, in order: read, decode, stages..., encode, write.
-	// They are laid out here, before Run, so that Metrics never races
-	// with Run's setup.
-	metrics []*stepMetrics
+	// specs describes the steps, in order: read, decode, stages...,
+	// encode, write. They are laid out here, before Run, so that Metrics
+	// never races with Run's setup.
+	specs   []stepSpec
 	latency histogram
 }
 
@@ -40,14 +40,11 @@ func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
 		p.mem = sharedmem.NewPool(0)
 	}
 	add := func(name string, workers int, handoff bool) {
-		m := &stepMetrics{name: name, workers: workers, busy: make([]paddedInt64, workers)}
-		if n := len(p.metrics); n > 0 {
-			m.prev = p.metrics[n-1]
-		}
+		spec := stepSpec{name: name, workers: workers, m: &stepMetrics{busy: make([]paddedInt64, workers)}}
 		if handoff {
-			m.handoff = sharedmem.NewHandoff(cfg.Handoff, p.mem)
+			spec.handoff = sharedmem.NewHandoff(cfg.Handoff, p.mem)
 		}
-		p.metrics = append(p.metrics, m)
+		p.specs = append(p.specs, spec)
 	}
 	add("read", 1, false)
 	add("decode", poolSize(cfg.DecodeWorkers), true)
@@ -71,8 +68,12 @@ func (p *Pipeline) Metrics() Metrics {
 		LatencyP99: p.latency.quantile(0.99),
 		Elapsed:    time.Duration(now),
 	}
-	for _, sm := range p.metrics {
-		m.Stages = append(m.Stages, sm.snapshot(now))
+	for k := range p.specs {
+		var prev *stepSpec
+		if k > 0 {
+			prev = &p.specs[k-1]
+		}
+		m.Stages = append(m.Stages, p.specs[k].snapshot(prev, now))
 	}
 	return m
 }
@@ -128,39 +129,40 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	unordered := func(step int) bool { return p.cfg.Unordered && step > lastOrdered }
 
 	// The steps are built from the writer back, each with its successor.
-	// p.metrics[k] is step k's: read, decode, stages..., encode, write.
+	// p.specs[k] is step k's: read, decode, stages..., encode, write.
 	steps := make([]*step, len(p.stages)+2)
-	var next downstream = &writer{p: p, r: r, m: p.metrics[len(p.metrics)-1]}
+	last := len(p.specs) - 1
+	var next downstream = &writer{p: p, r: r, m: p.specs[last].m}
 
 	// Encode step: parcels to chunks, written in order by the writer.
-	em := p.metrics[len(p.metrics)-2]
-	encoders := make([]Encoder, em.workers)
+	es := p.specs[last-1]
+	encoders := make([]Encoder, es.workers)
 	for i := range encoders {
 		encoders[i] = p.sink.NewEncoder()
 	}
-	encode := newStep(r, em, em.workers, depth(em.workers), p.cfg.Unordered,
-		encodeFunc(p.metrics[len(p.metrics)-3].handoff, encoders), nil, next)
+	encode := newStep(r, es, depth(es.workers), p.cfg.Unordered,
+		encodeFunc(p.specs[last-2].handoff, encoders), nil, next)
 	steps[len(steps)-1], next = encode, encode
 
 	// Transform stages: parcels to parcels.
 	for i := len(p.stages) - 1; i >= 0; i-- {
-		stg, sm := p.stages[i], p.metrics[2+i]
-		workers := make([]Worker, sm.workers)
+		stg, ss := p.stages[i], p.specs[2+i]
+		workers := make([]Worker, ss.workers)
 		for w := range workers {
 			workers[w] = stg.NewWorker()
 		}
-		st := newStep(r, sm, sm.workers, depth(sm.workers), unordered(i+1),
-			stageFunc(p.metrics[1+i].handoff, workers), stageFinish(stg, workers), next)
+		st := newStep(r, ss, depth(ss.workers), unordered(i+1),
+			stageFunc(p.specs[1+i].handoff, workers), stageFinish(stg, workers), next)
 		steps[1+i], next = st, st
 	}
 
 	// Decode step: chunks to parcels.
-	dm := p.metrics[1]
-	decoders := make([]Decoder, dm.workers)
+	ds := p.specs[1]
+	decoders := make([]Decoder, ds.workers)
 	for i := range decoders {
 		decoders[i] = p.source.NewDecoder()
 	}
-	decode := newStep(r, dm, dm.workers, depth(dm.workers), unordered(0), decodeFunc(decoders), nil, next)
+	decode := newStep(r, ds, depth(ds.workers), unordered(0), decodeFunc(decoders), nil, next)
 	steps[0] = decode
 
 	for _, st := range steps {
@@ -181,7 +183,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 // read is the source's loop: one goroutine calling Next and dispatching
 // chunks to the decode step in input order.
 func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) error {
-	m := p.metrics[0]
+	m := p.specs[0].m
 	m.started.Store(r.now())
 	var seq uint64
 	for {

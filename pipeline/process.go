@@ -40,7 +40,6 @@ func stageFunc(prev *sharedmem.Handoff, workers []Worker) processFunc {
 	var stopOnce sync.Once
 	stopping := make(chan struct{})
 	return func(ctx context.Context, st *step, w int, s *slot) error {
-		m := st.m
 		in := s.in
 		s.in = item{}
 		select {
@@ -51,10 +50,10 @@ func stageFunc(prev *sharedmem.Handoff, workers []Worker) processFunc {
 		}
 		rec, err := prev.Receive(in.parcel)
 		if err != nil {
-			return &StageError{Stage: m.name, Seq: int64(in.seq), Err: err}
+			return &StageError{Stage: st.name, Seq: int64(in.seq), Err: err}
 		}
 		var out arrow.RecordBatch
-		err = guard(m.name, in.seq, func() error {
+		err = guard(st.name, in.seq, func() error {
 			var err error
 			out, err = workers[w].Process(ctx, in.seq, rec)
 			return err
@@ -92,7 +91,7 @@ func stageFinish(stg Stage, workers []Worker) finishFunc {
 			now := st.run.now()
 			it := item{seq: st.nextSeq(), born: now, queued: now}
 			var err error
-			if it.parcel, err = m.handoff.Send(rec); err != nil {
+			if it.parcel, err = st.handoff.Send(rec); err != nil {
 				return err
 			}
 			m.batchesOut.Add(1)
@@ -150,19 +149,19 @@ func (st *step) emit(s *slot, in item, rec arrow.RecordBatch) error {
 	if rec == nil {
 		return nil
 	}
-	parcel, err := st.m.handoff.Send(rec)
+	parcel, err := st.handoff.Send(rec)
 	return st.emitParcel(s, in, parcel, err)
 }
 
 // emitUnchanged is emit for the batch that in carried, passed on as it is.
 func (st *step) emitUnchanged(s *slot, in item, rec arrow.RecordBatch) error {
-	parcel, err := st.m.handoff.SendUnchanged(rec, in.parcel)
+	parcel, err := st.handoff.SendUnchanged(rec, in.parcel)
 	return st.emitParcel(s, in, parcel, err)
 }
 
 func (st *step) emitParcel(s *slot, in item, parcel sharedmem.Parcel, err error) error {
 	if err != nil {
-		return &StageError{Stage: st.m.name, Seq: int64(in.seq), Err: err}
+		return &StageError{Stage: st.name, Seq: int64(in.seq), Err: err}
 	}
 	st.m.rowsOut.Add(parcel.Rows())
 	st.m.bytesOut.Add(parcel.Bytes())

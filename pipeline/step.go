@@ -67,7 +67,9 @@ type downstream interface {
 // batch, process it, pass it on.
 type step struct {
 	run       *run
+	name      string
 	m         *stepMetrics
+	handoff   *sharedmem.Handoff // what the step's output crosses; nil for raw output
 	workers   int
 	unordered bool
 	process   processFunc
@@ -121,11 +123,14 @@ func (st *step) saw(seq uint64) {
 // newStep makes a step of workers workers with room for depth more
 // items, doing process on each and finish after the last, passing what it
 // finishes to next.
-func newStep(r *run, m *stepMetrics, workers, depth int, unordered bool, process processFunc, finish finishFunc, next downstream) *step {
+func newStep(r *run, spec stepSpec, depth int, unordered bool, process processFunc, finish finishFunc, next downstream) *step {
+	workers := spec.workers
 	n := workers + depth
 	st := &step{
 		run:       r,
-		m:         m,
+		name:      spec.name,
+		m:         spec.m,
+		handoff:   spec.handoff,
 		workers:   workers,
 		unordered: unordered,
 		process:   process,
