@@ -45,6 +45,10 @@
 // has exited and every batch it held is released. A stage ends the stream
 // early without error by returning ErrStop.
 //
+// FromRecordReader and ToFunc adapt arrow-go's array.RecordReader and a
+// plain function to a Source and a Sink, so that Arrow data in memory runs
+// through a chain of stages with no Source or Sink of its own.
+//
 // Ownership: a Worker consumes the batch it is given and the pipeline owns
 // what it returns; see the Source, Sink and Stage docs for the rest.
 // Metrics are always on (a few atomic adds per batch) and may be read while

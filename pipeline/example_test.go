@@ -29,18 +29,46 @@ func (k keepEven) Process(ctx context.Context, seq uint64, in arrow.RecordBatch)
 	return array.NewRecordBatch(in.Schema(), []arrow.Array{col}, int64(col.Len())), nil
 }
 
-// A pipeline from a source of counting batches through a filtering stage on
-// four workers to a sink: output keeps input order.
+// int64Column makes a one-column batch of vals.
+func int64Column(mem memory.Allocator, vals ...int64) arrow.RecordBatch {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.AppendValues(vals, nil)
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "v", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	return array.NewRecordBatch(schema, []arrow.Array{col}, int64(len(vals)))
+}
+
+// Arrow batches in memory, through a filtering stage on four workers, into
+// Go values: output keeps input order whatever the workers' timing.
 func ExamplePipeline_Run() {
 	mem := memory.NewGoAllocator()
-	src := &countSource{mem: mem, batches: 4, rows: 5}
+	var batches []arrow.RecordBatch
+	for i := range int64(4) {
+		batches = append(batches, int64Column(mem, 5*i, 5*i+1, 5*i+2, 5*i+3, 5*i+4))
+	}
+	rr, err := array.NewRecordReader(batches[0].Schema(), batches)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rr.Release()
+	for _, b := range batches {
+		b.Release() // the reader holds its own references
+	}
+
+	var got []int64
+	sink := pipeline.ToFunc(func(ctx context.Context, rec arrow.RecordBatch) error {
+		got = append(got, rec.Column(0).(*array.Int64).Int64Values()...)
+		return nil
+	})
 	filter := pipeline.Stage{
 		Name:      "even",
 		Workers:   4,
 		NewWorker: func() pipeline.Worker { return keepEven{mem: mem} },
 	}
-	sink := &collectSink{}
-	p := pipeline.New(src, []pipeline.Stage{filter}, sink, pipeline.Config{
+	p := pipeline.New(pipeline.FromRecordReader(rr), []pipeline.Stage{filter}, sink, pipeline.Config{
 		Handoff: sharedmem.Policy{Mode: sharedmem.Shared},
 		Mem:     mem,
 	})
@@ -48,7 +76,7 @@ func ExamplePipeline_Run() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(sink.got())
+	fmt.Println(got)
 	m := p.Metrics()
 	fmt.Println(m.Stages[2].Name, m.Stages[2].RowsIn, "rows in,", m.Stages[2].RowsOut, "rows out")
 	// Output:
