@@ -43,12 +43,8 @@ const (
 	fsumUnscale = 0x1p64
 )
 
-// fsumWords are group g's three state words in w (from the accumulator's
-// offset on): the bits of sum and comp, then n.
-func fsumWords(w []uint64, g, stride int) *[3]uint64 {
-	return (*[3]uint64)(w[g*stride : g*stride+3])
-}
-
+// fsumFrom reads an fsum from its three state words: the bits of sum and
+// comp, then n.
 func fsumFrom(ws *[3]uint64) fsum {
 	return fsum{sum: rawview.Float64(&ws[0]), comp: rawview.Float64(&ws[1]), n: ws[2]}
 }
@@ -80,7 +76,7 @@ func (a *fsumAcc) update(gids []uint32, lo int) error {
 		if !v.ok(i) {
 			continue
 		}
-		ws := fsumWords(w, int(g), stride)
+		ws := words3(w, int(g), stride)
 		x := vals[i]
 		// The common case: no flag, x finite and no overflow.
 		sum, n := rawview.Float64(&ws[0]), ws[2]
@@ -196,8 +192,8 @@ func (a *fsumAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		ws := fsumWords(w, int(g), stride)
-		s, t := fsumFrom(ws), fsumFrom(fsumWords(bw, lo+i, bstride))
+		ws := words3(w, int(g), stride)
+		s, t := fsumFrom(ws), fsumFrom(words3(bw, lo+i, bstride))
 		s.merge(&t)
 		s.to(ws)
 	}
@@ -207,5 +203,5 @@ func (a *fsumAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 func (a *fsumAcc) bytes() int64 { return 0 }
 
 func (a *fsumAcc) at(g uint32) fsum {
-	return fsumFrom(fsumWords(a.rows.w[a.off:], int(g), a.rows.stride))
+	return fsumFrom(words3(a.rows.w[a.off:], int(g), a.rows.stride))
 }

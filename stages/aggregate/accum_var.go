@@ -39,12 +39,8 @@ const (
 	welfordUnscale = 0x1p600
 )
 
-// welfordWords are group g's three state words in w (from the
-// accumulator's offset on): n, then the bits of mean and m2.
-func welfordWords(w []uint64, g, stride int) *[3]uint64 {
-	return (*[3]uint64)(w[g*stride : g*stride+3])
-}
-
+// welfordFrom reads a welford from its three state words: n, then the
+// bits of mean and m2.
 func welfordFrom(ws *[3]uint64) welford {
 	return welford{n: ws[0], mean: rawview.Float64(&ws[1]), m2: rawview.Float64(&ws[2])}
 }
@@ -63,7 +59,7 @@ func (a *varAcc) update(gids []uint32, lo int) error {
 		if !v.ok(i) {
 			continue
 		}
-		ws := welfordWords(w, int(g), stride)
+		ws := words3(w, int(g), stride)
 		x := vals[i]
 		if sn := ws[0]; sn < welfordNaN {
 			n := sn + 1
@@ -143,8 +139,8 @@ func (a *varAcc) mergeRows(src accumulator, gids []uint32, lo int) error {
 	w, stride := a.rows.w[a.off:], a.rows.stride
 	bw, bstride := b.rows.w[b.off:], b.rows.stride
 	for i, g := range gids {
-		ws := welfordWords(w, int(g), stride)
-		s, t := welfordFrom(ws), welfordFrom(welfordWords(bw, lo+i, bstride))
+		ws := words3(w, int(g), stride)
+		s, t := welfordFrom(ws), welfordFrom(words3(bw, lo+i, bstride))
 		s.merge(&t)
 		s.to(ws)
 	}
@@ -156,7 +152,7 @@ func (a *varAcc) bytes() int64 { return 0 }
 // variance is the sample variance of group g, or with std its square
 // root; ok is false under two values.
 func (a *varAcc) variance(g uint32, std bool) (float64, bool) {
-	s := welfordFrom(welfordWords(a.rows.w[a.off:], int(g), a.rows.stride))
+	s := welfordFrom(words3(a.rows.w[a.off:], int(g), a.rows.stride))
 	n := s.n & welfordCount
 	if n < 2 {
 		return 0, false

@@ -62,3 +62,9 @@ type rowSlot struct {
 // lines (~100 KiB for 5 words), which stay in L2 while the accumulators
 // read them; 512 to 2048 measured the same, 4096 slower.
 const updateBlock = 1024
+
+// words3 are group g's three state words in w (from an accumulator's
+// offset on), for the states kept in three words (fsum, welford).
+func words3(w []uint64, g, stride int) *[3]uint64 {
+	return (*[3]uint64)(w[g*stride : g*stride+3])
+}

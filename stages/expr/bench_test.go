@@ -177,16 +177,22 @@ func BenchmarkArithInt(b *testing.B) {
 	mem := memory.NewGoAllocator()
 	rec := benchBatch(mem, benchRows)
 	defer rec.Release()
+	benchExprs(b, mem, rec, "id + qty", "id - qty", "id * qty", "qty * 3 + 1", "-id")
+}
+
+// benchExprs times the evaluation of each of srcs over rec, one
+// sub-benchmark each.
+func benchExprs(b *testing.B, mem memory.Allocator, rec arrow.RecordBatch, srcs ...string) {
 	ctx := context.Background()
-	for _, src := range []string{"id + qty", "id - qty", "id * qty", "qty * 3 + 1", "-id"} {
-		e, err := Compile(src, benchSchema)
+	for _, src := range srcs {
+		e, err := Compile(src, rec.Schema())
 		if err != nil {
 			b.Fatal(err)
 		}
 		ev := e.NewEvaluator()
-		b.Run(fmt.Sprintf("expr=%s/batch=%d", src, benchRows), func(b *testing.B) {
+		b.Run(fmt.Sprintf("expr=%s/batch=%d", src, rec.NumRows()), func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(benchRows * 8)
+			b.SetBytes(rec.NumRows() * 8)
 			cpu0 := cpuNanos()
 			for b.Loop() {
 				out, err := ev.Eval(ctx, rec, mem)
@@ -195,7 +201,7 @@ func BenchmarkArithInt(b *testing.B) {
 				}
 				out.Release()
 			}
-			reportRows(b, benchRows, cpu0)
+			reportRows(b, int(rec.NumRows()), cpu0)
 		})
 	}
 }
@@ -221,25 +227,5 @@ func BenchmarkCompareTime(b *testing.B) {
 	rec := rb.NewRecordBatch()
 	rb.Release()
 	defer rec.Release()
-	ctx := context.Background()
-	for _, src := range []string{"us > ts'2026-03-01T00:00:00Z'", "us > us2", "ns > ts'2026-03-01T00:00:00.000000001Z'", "ns > ns2", "us > ns"} {
-		e, err := Compile(src, schema)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ev := e.NewEvaluator()
-		b.Run(fmt.Sprintf("expr=%s/batch=%d", src, benchRows), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(benchRows * 8)
-			cpu0 := cpuNanos()
-			for b.Loop() {
-				out, err := ev.Eval(ctx, rec, mem)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out.Release()
-			}
-			reportRows(b, benchRows, cpu0)
-		})
-	}
+	benchExprs(b, mem, rec, "us > ts'2026-03-01T00:00:00Z'", "us > us2", "ns > ts'2026-03-01T00:00:00.000000001Z'", "ns > ns2", "us > ns")
 }
