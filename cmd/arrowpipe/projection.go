@@ -45,10 +45,6 @@ func columnsRead(calls []verbCall, schemas []*arrow.Schema) []string {
 	var needed []string // nil: all
 	for i := len(calls) - 1; i >= 0; i-- {
 		c := calls[i]
-		if c.spec.Reads == nil {
-			needed = nil
-			continue
-		}
 		needed = c.spec.Reads(c.args, schemas[i], needed)
 	}
 	if needed == nil {

@@ -74,15 +74,17 @@ func teeVerb(sides *sideOutputs) verb.Spec {
 		Name:    "tee",
 		Args:    []string{verb.FileArg},
 		Summary: "also write the stream as it is here to FILE (format and compression from its extension), and pass it on",
-		Build: func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-			if sides == nil {
-				return pipeline.Stage{}, nil, errors.New("tee: not available here")
-			}
-			t, err := sides.newTee(args[0], in, env.Mem)
-			if err != nil {
-				return pipeline.Stage{}, nil, fmt.Errorf("tee: %w", err)
-			}
-			return t.stage(), in, nil
+		Parse: func(args []string) (verb.Verb, error) {
+			return verb.Verb{Name: "tee", WritesStream: true, Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+				if sides == nil {
+					return pipeline.Stage{}, nil, errors.New("tee: not available here")
+				}
+				t, err := sides.newTee(args[0], in, env.Mem)
+				if err != nil {
+					return pipeline.Stage{}, nil, fmt.Errorf("tee: %w", err)
+				}
+				return t.stage(), in, nil
+			}}, nil
 		},
 		// No Reads: tee writes every column that reaches it.
 	}

@@ -22,7 +22,7 @@ import (
 // keys ~6.5M, with ~94 bytes of state per group; an in-memory sort of 1M
 // rows on an int64 key ~2.7M.
 func Verbs() []verb.Spec {
-	return []verb.Spec{
+	return specs([]cliVerb{
 		{
 			Name:    "groupby",
 			Args:    []string{"KEYS", "AGGS"},
@@ -128,7 +128,7 @@ func Verbs() []verb.Spec {
 				return wrapBuild("top")(newTop(env, in, args[0], args[1]))
 			},
 		},
-	}
+	})
 }
 
 // wrapBuild returns a function that prefixes a build error with the verb's
@@ -140,4 +140,31 @@ func wrapBuild(name string) func(pipeline.Stage, *arrow.Schema, error) (pipeline
 		}
 		return s, schema, nil
 	}
+}
+
+// cliVerb is a verb whose build and reads functions take the words
+// themselves.
+type cliVerb struct {
+	Name    string
+	Args    []string
+	Summary string
+	Reads   func(args []string, in *arrow.Schema, needed []string) []string
+	Build   func(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error)
+}
+
+func specs(cvs []cliVerb) []verb.Spec {
+	out := make([]verb.Spec, len(cvs))
+	for i, cv := range cvs {
+		out[i] = verb.Spec{Name: cv.Name, Args: cv.Args, Summary: cv.Summary, Parse: func(args []string) (verb.Verb, error) {
+			return verb.Verb{
+				Name: cv.Name,
+				Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+					return cv.Build(env, args, in)
+				},
+				Reads:  func(in *arrow.Schema, needed []string) []string { return cv.Reads(args, in, needed) },
+				Spills: cv.Name != "count" && cv.Name != "distinct", // sort, top; exact quantiles of groupby, agg, count_distinct
+			}, nil
+		}}
+	}
+	return out
 }

@@ -46,11 +46,9 @@ func TestColumnNamesAsEveryVerbWritesThem(t *testing.T) {
 			_, out, err := spec.Build(verb.Env{Workers: 1, Mem: memory.NewGoAllocator()}, []string{c.arg}, in)
 			require.NoError(t, err)
 			assert.Equal(t, c.want, names(out))
-			if spec.Reads != nil {
-				reads := spec.Reads([]string{c.arg}, in, c.want[:1])
-				for _, r := range reads {
-					assert.NotEmpty(t, in.FieldIndices(r), "Reads named %q, not a column", r)
-				}
+			reads := spec.Reads([]string{c.arg}, in, c.want[:1])
+			for _, r := range reads {
+				assert.NotEmpty(t, in.FieldIndices(r), "Reads named %q, not a column", r)
 			}
 		})
 	}

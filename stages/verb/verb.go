@@ -1,6 +1,12 @@
-// Package verb describes the pipeline verbs that the command line chains with
-// "then": each verb knows its arguments and builds one pipeline stage for the
-// schema that reaches it.
+// Package verb describes the pipeline verbs: a Verb is one configured step
+// of a chain, which builds its pipeline stage for the schema that reaches
+// it; a Spec is a verb's command-line form, which parses the words after
+// the verb's name into a Verb.
+//
+// The stage packages (transform, aggregate) export a typed constructor per
+// verb (transform.Filter, aggregate.GroupBy, ...) and a Verbs function with
+// the Specs of the same verbs, which parse the command line's words and
+// call those constructors.
 package verb
 
 import (
@@ -26,12 +32,43 @@ type Env struct {
 	BatchRows int
 }
 
+// A Verb is one configured step of a chain. A Verb is a value: building it
+// twice gives two independent stages.
+type Verb struct {
+	// Name names the verb in errors and in the stage's name.
+	Name string
+	// Build makes the stage for input schema in and returns it with the
+	// schema of its output. Errors point at the bad argument.
+	Build func(env Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error)
+	// Reads, when set, names the input columns the stage needs in order
+	// to produce the output columns needed downstream (needed nil: all of
+	// them), so that readers can skip the rest; nil means every input
+	// column. in is the stage's full input schema. Building the verb for
+	// in narrowed to the columns Reads names must succeed whenever
+	// building it for in does, with the needed output columns unchanged.
+	Reads func(in *arrow.Schema, needed []string) []string
+	// Spills is set when the stage may write spill files to Env.TempDir.
+	Spills bool
+	// WritesStream is set when the stage writes the whole stream that
+	// reaches it somewhere besides passing it on (tee): the stages after
+	// it then read to the end instead of stopping the source early.
+	WritesStream bool
+}
+
+// Failed returns a Verb whose Build returns err: typed constructors report
+// a bad argument when the chain is built, so that they can be used inline.
+func Failed(name string, err error) Verb {
+	return Verb{Name: name, Build: func(Env, *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+		return pipeline.Stage{}, nil, err
+	}}
+}
+
 // FileArg is the name in Spec.Args of an argument that is a file name
 // (tee FILE): the command line then does not take an existing file there
 // for a forgotten argument.
 const FileArg = "FILE"
 
-// Spec describes one verb.
+// Spec is a verb's command-line form.
 type Spec struct {
 	Name string
 	// Args names the verb's positional arguments, in order, for usage text;
@@ -39,15 +76,27 @@ type Spec struct {
 	// as flags. An argument that names a file is called FileArg.
 	Args    []string
 	Summary string
-	// Build makes the stage for input schema in and returns it with the
-	// schema of its output. Errors point at the bad argument.
-	Build func(env Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error)
-	// Reads, when set, names the input columns the stage needs in order
-	// to produce the output columns needed downstream (needed nil: all of
-	// them), so that readers can skip the rest; nil means every input
-	// column. in is the stage's full input schema. Building the verb for
-	// in narrowed to the columns Reads names must succeed whenever
-	// building it for in does, with the needed output columns unchanged.
-	// A verb without Reads needs every input column.
-	Reads func(args []string, in *arrow.Schema, needed []string) []string
+	// Parse turns exactly len(Args) words into the Verb. An argument that
+	// needs the input schema to be checked (a column name, an
+	// expression) is checked by the Verb's Build.
+	Parse func(args []string) (Verb, error)
+}
+
+// Build parses args and builds the verb's stage for in.
+func (s Spec) Build(env Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	v, err := s.Parse(args)
+	if err != nil {
+		return pipeline.Stage{}, nil, err
+	}
+	return v.Build(env, in)
+}
+
+// Reads parses args and answers Verb.Reads for them: nil, every column,
+// when args do not parse or the verb has no Reads.
+func (s Spec) Reads(args []string, in *arrow.Schema, needed []string) []string {
+	v, err := s.Parse(args)
+	if err != nil || v.Reads == nil {
+		return nil
+	}
+	return v.Reads(in, needed)
 }
