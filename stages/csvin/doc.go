@@ -95,11 +95,13 @@
 //
 // # Ownership and concurrency
 //
-// NewSource starts one reader goroutine, which serves Next's read
-// requests one at a time (one block, at most 256 KiB, in flight ahead of
-// the splitter). It exits when the ctx given to NewSource is done or when
-// Close is called; Close waits for it, after any Read in progress returns.
-// The caller must call Close.
+// NewSource reads the sample on the caller's goroutine and starts none.
+// The first Next starts one reader goroutine (stages/internal/readahead),
+// which serves Next's read requests one at a time (one block, at most
+// 256 KiB, in flight ahead of the splitter). It exits at the end of the
+// last input, when the ctx given to NewSource is done or when Close is
+// called; Close closes the inputs that are io.Closers (so that a Read
+// blocked on a pipe returns) and waits for it. The caller must call Close.
 //
 // Next is called from one goroutine. Each chunk's Data is a buffer of the
 // source's free list: Decode recycles it, and Recycle takes back a chunk

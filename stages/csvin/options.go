@@ -30,8 +30,10 @@ const (
 type Input struct {
 	// Name is the file name used in errors; "" or "-" means standard input.
 	Name string
-	// R is read until io.EOF by the source's reader goroutine. The caller
-	// opens and closes it; closing it unblocks a Read that waits forever.
+	// R is read until io.EOF, first by NewSource (the sample), then by the
+	// source's reader goroutine. The caller opens and closes it; closing it
+	// unblocks a Read that waits forever, and so Source.Close, and NewSource
+	// when its ctx ends, close it when it is an io.Closer.
 	R io.Reader
 }
 
@@ -66,7 +68,7 @@ type Options struct {
 	// arrive, so that the types do not depend on timing: on a trickling
 	// pipe the first batch waits for SampleRows records. When Schema types
 	// every column there is nothing to infer, and inference also stops
-	// after FlushInterval of waiting once it has seen a record.
+	// once it has seen a record (Next then waits FlushInterval for more).
 	SampleRows int
 	// BatchRows and BatchBytes bound a chunk, so a decoded batch, in records
 	// and in bytes (DefaultBatchRows, DefaultBatchBytes when 0). A single

@@ -9,7 +9,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/internal/readahead"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -33,14 +33,12 @@ var (
 
 var _ pipeline.Source = (*Source)(nil)
 
-// chunkFreeSize bounds the source's free list of chunk buffers.
-const chunkFreeSize = 16
-
 // A Source reads CSV or TSV inputs as one stream of chunks of whole records
 // and decodes them into record batches; it implements pipeline.Source.
 //
-// NewSource starts one reader goroutine. Close stops it; the caller must
-// call Close once it is done with the source, after its last Next.
+// The first Next starts one reader goroutine (see readahead). Close stops
+// it; the caller must call Close once it is done with the source, after its
+// last Next.
 type Source struct {
 	inputs []Input
 	opts   Options
@@ -56,26 +54,13 @@ type Source struct {
 	names  []string
 	nulls  nullSet
 
-	// reader goroutine
-	ctx       context.Context
-	reqs      chan readReq
-	resps     chan block
-	pending   bool // a readReq is in flight, into the room after sp.buf
-	stop      chan struct{}
-	readDone  chan struct{}
-	closeOnce sync.Once
-
-	// chunk buffers handed out and not yet recycled, keyed by their first
-	// byte: a pointer, not an address, so that a buffer still listed
-	// cannot be freed and its address reused by a slice not ours
-	mu          sync.Mutex
-	outstanding map[*byte]struct{}
-	chunkFree   chan []byte
+	// rd reads the inputs ahead and owns the chunk buffers; sp.buf is
+	// always rd.Bytes().
+	rd *readahead.Reader
 
 	// splitter state, owned by the goroutine calling Next
-	sp    splitter
-	cur   int  // index of the input being split
-	atEOF bool // every byte of input cur is in sp.buf
+	sp  splitter
+	cur int // index of the input being split
 	// needHeader: input cur's header line (and BOM) is still in sp.buf.
 	needHeader bool
 	needBOM    bool
@@ -92,15 +77,16 @@ type Source struct {
 	// records).
 	sampleRecordBytes int
 	err               error // sticky error of Next
-	timer             *time.Timer
 }
 
 // NewSource reads the first input until it has the header line and a sample
 // of records, infers the schema from them (the sampled bytes stay in the
-// stream) and returns a source whose Schema is known. ctx bounds the whole
-// life of the source: when it is done, the reader goroutine stops. NewSource
-// blocks until the sample is read (see Options.SampleRows). Errors name the
-// input; an input without a header line fails with errEmptyInput.
+// stream) and returns a source whose Schema is known. It reads the sample
+// on the caller's goroutine and starts none. ctx bounds the whole life of
+// the source: when it is done, the reader goroutine stops. NewSource
+// blocks until the sample is read (see Options.SampleRows), or until ctx is
+// done (closing an input that is an io.Closer to unblock its Read). Errors
+// name the input; an input without a header line fails with errEmptyInput.
 func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -109,26 +95,22 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	if len(inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input", ErrOptions)
 	}
+	ins := make([]readahead.Input, len(inputs))
+	for i, in := range inputs {
+		ins[i] = readahead.Input{Name: in.Name, R: in.R}
+	}
 	s := &Source{
-		inputs:      inputs,
-		opts:        opts,
-		nulls:       newNullSet(opts.NullValues),
-		ctx:         ctx,
-		reqs:        make(chan readReq, 1),
-		resps:       make(chan block, 1),
-		stop:        make(chan struct{}),
-		readDone:    make(chan struct{}),
-		outstanding: make(map[*byte]struct{}),
-		chunkFree:   make(chan []byte, chunkFreeSize),
-		needBOM:     true,
-		needEOL:     true,
-		needHeader:  !opts.NoHeader,
+		inputs:     inputs,
+		opts:       opts,
+		nulls:      newNullSet(opts.NullValues),
+		rd:         readahead.New(ctx, ins, opts.BatchBytes),
+		needBOM:    true,
+		needEOL:    true,
+		needHeader: !opts.NoHeader,
 	}
 	s.sp.line = 1
 	s.sp.noQuotes = opts.NoQuotes
 	s.sp.file = fileName(inputs[0].Name)
-	s.sp.buf = s.newBuf()
-	go s.read()
 	if err := s.sample(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -147,12 +129,12 @@ func fileName(name string) string {
 // concurrent use.
 func (s *Source) Schema() *arrow.Schema { return s.schema }
 
-// Close stops the reader goroutine and waits for it to exit; a Read in
-// progress completes first. Close is idempotent and always returns nil.
+// Close stops the reader goroutine and waits for it to exit. To unblock a
+// Read that waits on a pipe, it first closes the inputs that are
+// io.Closers, and returns the first error of those closes. Close is
+// idempotent and must not run concurrently with Next.
 func (s *Source) Close() error {
-	s.closeOnce.Do(func() { close(s.stop) })
-	<-s.readDone
-	return nil
+	return s.rd.Close()
 }
 
 // Recycle hands a chunk's buffer back to the source for reuse. Decoders
@@ -160,137 +142,41 @@ func (s *Source) Close() error {
 // decoding. Chunks not made by this source, and chunks already recycled,
 // are ignored. Safe for concurrent use.
 func (s *Source) Recycle(c pipeline.Chunk) {
-	if cap(c.Data) == 0 {
-		return
-	}
-	key := &c.Data[:1][0]
-	s.mu.Lock()
-	_, ok := s.outstanding[key]
-	delete(s.outstanding, key)
-	s.mu.Unlock()
-	if ok {
-		s.putBuf(c.Data)
-	}
+	s.rd.Recycle(c.Data)
 }
 
-// putBuf puts a buffer that nothing refers to any more on the free list.
-// It keeps buffers of about the usual size only: one grown for a huge
-// record goes back to the garbage collector, and so does one whose start
-// was cut off (a header), which no longer holds a chunk and the read after
-// it (request relies on that room).
-func (s *Source) putBuf(b []byte) {
-	if cap(b) >= s.opts.BatchBytes+readSize && cap(b) <= 2*(s.opts.BatchBytes+readSize) {
-		select {
-		case s.chunkFree <- b[:0]:
-		default:
-		}
-	}
-}
-
-// newBuf returns an empty buffer for a chunk and the read after it.
-func (s *Source) newBuf() []byte {
-	select {
-	case b := <-s.chunkFree:
-		return b
-	default:
-		return make([]byte, 0, s.opts.BatchBytes+readSize)
-	}
-}
-
-// request sends the reader goroutine a readReq for the room after sp.buf,
-// unless one is in flight or the input is done. While the chunk is
-// shorter than BatchBytes, reads stop there, so that a chunk cut at its
-// byte bound leaves only its last partial record to move to the next
-// buffer; beyond it (a record longer than a chunk) sp.buf grows.
-func (s *Source) request() {
-	if s.pending || s.atEOF {
-		return
-	}
-	sp := &s.sp
-	n := readSize
-	if len(sp.buf) < s.opts.BatchBytes {
-		n = min(n, s.opts.BatchBytes-len(sp.buf))
-	}
-	if cap(sp.buf)-len(sp.buf) < n {
-		// No read is in flight and no chunk shares sp.buf: it may move.
-		var nb []byte
-		if len(sp.buf)+n <= s.opts.BatchBytes+readSize {
-			nb = s.newBuf()
-		} else {
-			nb = make([]byte, 0, 2*(len(sp.buf)+n))
-		}
-		old := sp.buf
-		sp.buf = append(nb, sp.buf...)
-		s.putBuf(old)
-	}
-	l := len(sp.buf)
-	s.reqs <- readReq{buf: sp.buf[l : l+n : l+n], input: s.cur} // never blocks: one in flight at most
-	s.pending = true
-}
-
-// fill reads one block into sp.buf (requesting it first unless it is in
-// flight) and, while the chunk is short of BatchBytes, requests the next,
-// so that the reader goroutine reads it while the caller scans. With a
-// non-zero deadline it gives up at the deadline and reports false; the
-// read stays in flight. At the end of the input it reports true at once.
+// fill reads one block onto sp.buf, while the reader reads the next (see
+// readahead.Reader.Fill). With a non-zero deadline it gives up at the
+// deadline and reports false; the read stays in flight. At the end of the
+// input it reports true at once.
 func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
-	s.request()
-	if !s.pending {
-		return true, nil // at the end of the input
+	n, ok, err := s.rd.Fill(ctx, deadline)
+	if errors.Is(err, readahead.ErrClosed) {
+		err = ErrClosed
 	}
-	var b block
-	select {
-	case b = <-s.resps:
-	default:
-		var timeout <-chan time.Time
-		if !deadline.IsZero() {
-			d := time.Until(deadline)
-			if d <= 0 {
-				return false, nil
-			}
-			if s.timer == nil {
-				s.timer = time.NewTimer(d)
-			} else {
-				s.timer.Reset(d)
-			}
-			defer s.timer.Stop()
-			timeout = s.timer.C
-		}
-		select {
-		case b = <-s.resps:
-		case <-timeout:
-			return false, nil
-		case <-ctx.Done():
-			return false, context.Cause(ctx)
-		case <-s.readDone:
-			// The reader may have answered before it stopped.
-			select {
-			case b = <-s.resps:
-			default:
-				if err := context.Cause(s.ctx); err != nil {
-					return false, err
-				}
-				return false, ErrClosed
-			}
-		}
+	s.landed(n)
+	return ok, err
+}
+
+// sampleFill is fill for the sample: it reads on the caller's goroutine.
+func (s *Source) sampleFill(ctx context.Context) error {
+	n, err := s.rd.Sample(ctx, s.cur)
+	s.landed(n)
+	return err
+}
+
+// landed takes the n bytes just read at the end of the window into sp.buf.
+func (s *Source) landed(n int) {
+	s.sp.buf = s.rd.Bytes()
+	if s.crLines && n > 0 {
+		s.crQuoted = crToLF(s.sp.buf[len(s.sp.buf)-n:], !s.opts.NoQuotes, s.crQuoted)
 	}
-	s.pending = false
-	// The reader wrote right after sp.buf, in its capacity.
-	s.sp.buf = s.sp.buf[:len(s.sp.buf)+b.n]
-	if s.crLines {
-		s.crQuoted = crToLF(s.sp.buf[len(s.sp.buf)-b.n:], !s.opts.NoQuotes, s.crQuoted)
-	}
-	if b.err != nil {
-		return false, b.err
-	}
-	if b.eof {
-		s.atEOF = true
-		return true, nil
-	}
-	if len(s.sp.buf) < s.opts.BatchBytes {
-		s.request()
-	}
-	return true, nil
+}
+
+// drop removes n bytes holding lines newlines from the front of sp.buf.
+func (s *Source) drop(n int, lines int64) {
+	s.rd.Drop(n)
+	s.sp.drop(n, lines)
 }
 
 // startInput prepares buf (holding the beginning of input cur) for
@@ -300,16 +186,16 @@ func (s *Source) fill(ctx context.Context, deadline time.Time) (bool, error) {
 func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err error) {
 	sp := &s.sp
 	if s.needBOM {
-		if len(sp.buf) < 3 && !s.atEOF {
+		if len(sp.buf) < 3 && !s.rd.AtEOF() {
 			return nil, false, nil
 		}
 		if bytes.HasPrefix(sp.buf, []byte("\xEF\xBB\xBF")) {
-			sp.drop(3, 0)
+			s.drop(3, 0)
 		}
 		s.needBOM = false
 	}
 	if s.needEOL {
-		cr, ok := crLineEnds(sp.buf, p.quoting, s.atEOF)
+		cr, ok := crLineEnds(sp.buf, p.quoting, s.rd.AtEOF())
 		if !ok {
 			return nil, false, nil
 		}
@@ -324,7 +210,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 	}
 	for {
 		end, nls, quotes, complete := recordEndIn(sp.buf, 0, p.quoting)
-		if !complete && !s.atEOF {
+		if !complete && !s.rd.AtEOF() {
 			return nil, false, nil
 		}
 		rec := trimCR(sp.buf[:end])
@@ -337,7 +223,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 			if !complete {
 				return nil, false, fmt.Errorf("%s: %w", input.DisplayName(sp.file), errEmptyInput)
 			}
-			sp.drop(next, int64(nls))
+			s.drop(next, int64(nls))
 			continue
 		}
 		dataErr := func(col int, msg error) error {
@@ -357,7 +243,7 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 			header[i] = string(f)
 		}
 		s.headerLine = sp.line
-		sp.drop(next, int64(nls))
+		s.drop(next, int64(nls))
 		s.needHeader = false
 		return header, true, nil
 	}
@@ -386,12 +272,12 @@ func (s *Source) sample(ctx context.Context) error {
 func (s *Source) nextInput() {
 	sp := &s.sp
 	s.cur++
-	s.atEOF = false
+	s.rd.NextInput()
 	s.needBOM = true
 	s.needEOL = true
 	s.crLines = false
 	s.needHeader = !s.opts.NoHeader
-	sp.buf = sp.buf[:0]
+	sp.buf = s.rd.Bytes()
 	sp.reset()
 	sp.off, sp.line, sp.file = 0, 1, fileName(s.inputs[s.cur].Name)
 }
@@ -412,35 +298,28 @@ func (s *Source) sampleInput(ctx context.Context) error {
 			header = h
 			break
 		}
-		if _, err := s.fill(ctx, time.Time{}); err != nil {
+		if err := s.sampleFill(ctx); err != nil {
 			return err
 		}
 	}
 	// Read until SampleRows records or the end of the input, however
 	// slowly they come, so that the types do not depend on when bytes
 	// arrive. Only when Options.Schema types every column, and the sample
-	// decides nothing, does a pause of FlushInterval end it.
+	// decides nothing, does it end with the first read that holds a record:
+	// Next then waits FlushInterval for more, as for any record.
 	typed := s.schemaTypesAll(header)
-	var deadline time.Time
 	smp := splitter{noQuotes: s.opts.NoQuotes}
 	for {
 		smp.buf = s.sp.buf
-		if smp.scanFor(s.opts.SampleRows, math.MaxInt) || s.atEOF {
+		if smp.scanFor(s.opts.SampleRows, math.MaxInt) || s.rd.AtEOF() || (typed && smp.rows > 0) {
 			break
 		}
-		if typed && smp.rows > 0 && deadline.IsZero() {
-			deadline = time.Now().Add(s.opts.FlushInterval)
-		}
-		got, err := s.fill(ctx, deadline)
-		if err != nil {
+		if err := s.sampleFill(ctx); err != nil {
 			return err
-		}
-		if !got {
-			break
 		}
 	}
 	sample := s.sp.buf[:smp.cut]
-	if s.atEOF && smp.rows < s.opts.SampleRows {
+	if s.rd.AtEOF() && smp.rows < s.opts.SampleRows {
 		sample = s.sp.buf
 	}
 	s.sampleRecordBytes = max(1, len(sample)/max(1, smp.rows))
@@ -592,13 +471,13 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 			// (cutBytes): scanning record by record costs ~4× more and
 			// runs on this one goroutine, which the decoders wait on.
 			lazy := !sp.byRows && sp.scan == 0
-			if sp.cutBytes(s.opts.BatchRows, s.opts.BatchBytes, s.atEOF) {
+			if sp.cutBytes(s.opts.BatchRows, s.opts.BatchBytes, s.rd.AtEOF()) {
 				return s.cutChunk(), nil
 			}
-			if (!lazy || len(sp.buf) >= s.opts.BatchBytes || s.atEOF) && sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes) {
+			if (!lazy || len(sp.buf) >= s.opts.BatchBytes || s.rd.AtEOF()) && sp.scanFor(s.opts.BatchRows, s.opts.BatchBytes) {
 				return s.cutChunk(), nil
 			}
-			if s.atEOF {
+			if s.rd.AtEOF() {
 				if len(trimBlank(sp.buf[sp.cut:])) > 0 {
 					sp.rows++
 				}
@@ -658,37 +537,17 @@ func trimBlank(b []byte) []byte {
 	return b
 }
 
-// cutChunk returns buf[:cut] as a chunk. Normally the chunk takes buf, and
-// the rest of buf (part of a record) moves to a new buffer. When a read is
-// in flight into buf's room (a chunk cut at its row bound, or on a pause
-// of the input), or when the rest is the larger part (buf holds more
-// chunks, as after the inference sample), buf stays and the chunk gets a
-// copy. Then, unless buf already holds the next chunk, it requests the
-// next read, so that reading goes on while the caller dispatches this
-// chunk.
+// cutChunk returns buf[:cut] as a chunk (see readahead.Reader.Cut).
 func (s *Source) cutChunk() pipeline.Chunk {
 	sp := &s.sp
 	// Rows stays 0: cutBytes finds the cut without counting records, and
 	// the decoders count them.
 	c := pipeline.Chunk{File: sp.file, Offset: sp.off, Line: sp.line}
-	if s.pending || len(sp.buf)-sp.cut > sp.cut {
-		c.Data = append(s.newBuf(), sp.buf[:sp.cut]...)
-		sp.buf = sp.buf[sp.cut:]
-	} else {
-		c.Data = sp.buf[:sp.cut]
-		sp.buf = append(s.newBuf(), sp.buf[sp.cut:]...)
-	}
+	c.Data = s.rd.Cut(sp.cut)
+	sp.buf = s.rd.Bytes()
 	sp.off += int64(sp.cut)
 	sp.line += sp.cutLines
 	sp.reset()
-	if cap(c.Data) > 0 {
-		s.mu.Lock()
-		s.outstanding[&c.Data[:1][0]] = struct{}{}
-		s.mu.Unlock()
-	}
-	if len(sp.buf) < s.opts.BatchBytes {
-		s.request()
-	}
 	return c
 }
 

@@ -1,0 +1,71 @@
+package readahead
+
+// Cut hands out the first n bytes of the window as a chunk buffer, owned by
+// the caller until it gives it to Recycle, and keeps the rest as the
+// window. Normally the chunk takes the window's buffer and the rest (part
+// of a record) moves to a free one; when a read is in flight into the
+// window's room, or when the rest is the larger part (the window holds more
+// chunks, as after a sample), the window stays and the chunk gets a copy.
+// Then, unless the window already holds the next chunk, Cut asks for the
+// next read, so that reading goes on while the caller dispatches this
+// chunk.
+func (r *Reader) Cut(n int) []byte {
+	w := &r.wins[r.cur]
+	var data []byte
+	if r.pending || len(w.buf)-n > n {
+		data = append(r.newBuf(), w.buf[:n]...)
+		w.buf = w.buf[n:]
+	} else {
+		data = w.buf[:n]
+		w.buf = append(r.newBuf(), w.buf[n:]...)
+	}
+	if cap(data) > 0 {
+		r.mu.Lock()
+		r.outstanding[&data[:1][0]] = struct{}{}
+		r.mu.Unlock()
+	}
+	if len(w.buf) < r.chunkBytes {
+		r.request()
+	}
+	return data
+}
+
+// Recycle takes back a chunk buffer that Cut returned, once nothing refers
+// to it, for reuse. Buffers not from Cut, and buffers already recycled, are
+// ignored. Safe for concurrent use.
+func (r *Reader) Recycle(data []byte) {
+	if cap(data) == 0 {
+		return
+	}
+	key := &data[:1][0]
+	r.mu.Lock()
+	_, ok := r.outstanding[key]
+	delete(r.outstanding, key)
+	r.mu.Unlock()
+	if ok {
+		r.putBuf(data)
+	}
+}
+
+// putBuf puts a buffer that nothing refers to any more on the free list.
+// It keeps buffers of about the usual size only: one grown for a huge
+// record goes back to the garbage collector, and so does one whose start
+// was cut off (Drop), which no longer holds a chunk and the read after it.
+func (r *Reader) putBuf(b []byte) {
+	if size := r.chunkBytes + ReadSize; cap(b) >= size && cap(b) <= 2*size {
+		select {
+		case r.free <- b[:0]:
+		default:
+		}
+	}
+}
+
+// newBuf returns an empty buffer for a chunk and the read after it.
+func (r *Reader) newBuf() []byte {
+	select {
+	case b := <-r.free:
+		return b
+	default:
+		return make([]byte, 0, r.chunkBytes+ReadSize)
+	}
+}
