@@ -2,7 +2,9 @@ package transform
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -10,34 +12,38 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
-	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// splitItems splits a comma-separated argument as every verb does (see
-// colname): each item keeps its backticks and its offset, so that errors
-// can point at it.
-func splitItems(arg string) ([]colname.Item, error) { return colname.Split(arg) }
-
-// columnIndex finds name in schema. When it is missing, or ambiguous, the
-// error is an *expr.Error pointing at offset pos of the argument arg, with
-// a suggestion when a column name is close.
-func columnIndex(schema *arrow.Schema, name, arg string, pos int) (int, error) {
+// columnIndex finds the k-th named column of a verb's arguments in
+// schema. When it is missing, or ambiguous, the error names it, with a
+// suggestion when a column name is close.
+func columnIndex(verbName string, schema *arrow.Schema, name string, k int) (int, error) {
 	idx := schema.FieldIndices(name)
-	switch len(idx) {
-	case 1:
+	if len(idx) == 1 {
 		return idx[0], nil
-	case 0:
-		names := make([]string, schema.NumFields())
-		for k, f := range schema.Fields() {
-			names[k] = f.Name
-		}
-		if hint := expr.Closest(name, names); hint != "" {
-			return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("unknown column %q", name), Hint: hint}
-		}
-		return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))}
 	}
-	return 0, &expr.Error{Src: arg, Pos: pos, Msg: fmt.Sprintf("column name %q is ambiguous: %d columns have it", name, len(idx))}
+	return 0, columnError(verbName, k, columnMsg(schema, name, idx))
+}
+
+func columnMsg(schema *arrow.Schema, name string, idx []int) *expr.Error {
+	if len(idx) > 1 {
+		return &expr.Error{Src: name, Msg: fmt.Sprintf("column name %q is ambiguous: %d columns have it", name, len(idx))}
+	}
+	names := make([]string, schema.NumFields())
+	for k, f := range schema.Fields() {
+		names[k] = f.Name
+	}
+	if hint := expr.Closest(name, names); hint != "" {
+		return &expr.Error{Src: name, Msg: fmt.Sprintf("unknown column %q", name), Hint: hint}
+	}
+	return &expr.Error{Src: name, Msg: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))}
+}
+
+// columnError is an error about the k-th column name of a verb's
+// arguments.
+func columnError(verbName string, k int, err *expr.Error) error {
+	return &itemError{verb: verbName, k: k, err: err, bare: true}
 }
 
 // checkInput reports a batch whose columns do not have the types of the
@@ -82,25 +88,34 @@ func projectStage(name string, env verb.Env, in *arrow.Schema, pick []int, field
 	return pipeline.Stage{Name: name, Workers: env.Workers, NewWorker: func() pipeline.Worker { return w }}, out
 }
 
-func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	names, err := splitItems(args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
+// Select returns the verb that keeps the columns cols, in that order,
+// sharing their arrays with the input (zero-copy). Build fails on an
+// empty list and on a column that is missing or listed twice.
+func Select(cols ...string) verb.Verb {
+	cols = slices.Clone(cols)
+	return verb.Verb{
+		Name: "select",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return buildSelect(env, cols, in)
+		},
+		Reads: func(*arrow.Schema, []string) []string { return slices.Clone(cols) },
 	}
-	pick := make([]int, len(names))
-	fields := make([]arrow.Field, len(names))
+}
+
+func buildSelect(env verb.Env, cols []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	if len(cols) == 0 {
+		return pipeline.Stage{}, nil, errors.New("select: no columns")
+	}
+	pick := make([]int, len(cols))
+	fields := make([]arrow.Field, len(cols))
 	seen := map[int]bool{}
-	for k, n := range names {
-		name, err := colname.Unquote(n.Text)
+	for k, name := range cols {
+		idx, err := columnIndex("select", in, name, k)
 		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
-		}
-		idx, err := columnIndex(in, name, args[0], n.Pos)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", err)
+			return pipeline.Stage{}, nil, err
 		}
 		if seen[idx] {
-			return pipeline.Stage{}, nil, fmt.Errorf("select: %w", &expr.Error{Src: args[0], Pos: n.Pos, Msg: fmt.Sprintf("column %q listed twice", name)})
+			return pipeline.Stage{}, nil, columnError("select", k, &expr.Error{Src: name, Msg: fmt.Sprintf("column %q listed twice", name)})
 		}
 		seen[idx] = true
 		pick[k], fields[k] = idx, in.Field(idx)
@@ -109,20 +124,26 @@ func buildSelect(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage,
 	return st, out, nil
 }
 
-func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	names, err := splitItems(args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
+// Drop returns the verb that removes the columns cols and passes the
+// others on in their order, zero-copy. Naming a column twice is allowed;
+// Build fails on a missing column.
+func Drop(cols ...string) verb.Verb {
+	cols = slices.Clone(cols)
+	return verb.Verb{
+		Name: "drop",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return buildDrop(env, cols, in)
+		},
+		Reads: func(_ *arrow.Schema, needed []string) []string { return readsPassing(needed, cols) },
 	}
+}
+
+func buildDrop(env verb.Env, cols []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 	gone := map[int]bool{}
-	for _, n := range names {
-		name, err := colname.Unquote(n.Text)
+	for k, name := range cols {
+		idx, err := columnIndex("drop", in, name, k)
 		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
-		}
-		idx, err := columnIndex(in, name, args[0], n.Pos)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("drop: %w", err)
+			return pipeline.Stage{}, nil, err
 		}
 		gone[idx] = true
 	}
@@ -137,27 +158,36 @@ func buildDrop(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *
 	return st, out, nil
 }
 
-func buildRename(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	pairs, err := splitItems(args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
+// Renaming renames the column Old to New.
+type Renaming struct{ Old, New string }
+
+// Rename returns the verb that renames columns in place, zero-copy. Build
+// fails on an empty name, a missing column, and a rename that leaves two
+// columns with the same new name.
+func Rename(renames ...Renaming) verb.Verb {
+	renames = slices.Clone(renames)
+	return verb.Verb{
+		Name: "rename",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return buildRename(env, renames, in)
+		},
+		Reads: func(_ *arrow.Schema, needed []string) []string { return readsRename(renames, needed) },
 	}
+}
+
+func buildRename(env verb.Env, renames []Renaming, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 	fields := append([]arrow.Field(nil), in.Fields()...)
 	renamed := map[string]bool{}
-	for _, p := range pairs {
-		old, nu, ok, err := colname.Cut(p.Text, '=')
+	for k, r := range renames {
+		if r.Old == "" || r.New == "" {
+			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q to %q: a name is empty", r.Old, r.New)
+		}
+		idx, err := columnIndex("rename", in, r.Old, k)
 		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
+			return pipeline.Stage{}, nil, err
 		}
-		if !ok || old == "" || nu == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("rename: %q is not OLD=NEW", p.Text)
-		}
-		idx, err := columnIndex(in, old, args[0], p.Pos)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("rename: %w", err)
-		}
-		fields[idx].Name = nu
-		renamed[nu] = true
+		fields[idx].Name = r.New
+		renamed[r.New] = true
 	}
 	seen := map[string]bool{}
 	for _, f := range fields {

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
-	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -40,15 +38,29 @@ func (w *filterWorker) Process(ctx context.Context, seq uint64, in arrow.RecordB
 	return out, nil
 }
 
-func buildFilter(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	e, err := expr.Compile(args[0], in)
+// Filter returns the verb that keeps the rows where the condition cond
+// (an expression of stages/expr) is true; null counts as false. Build
+// fails when cond does not compile against the input or is not a
+// condition.
+func Filter(cond string) verb.Verb {
+	return verb.Verb{
+		Name: "filter",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return buildFilter(env, cond, in)
+		},
+		Reads: func(_ *arrow.Schema, needed []string) []string { return readsFilter(cond, needed) },
+	}
+}
+
+func buildFilter(env verb.Env, cond string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+	e, err := expr.Compile(cond, in)
 	if err != nil {
 		return pipeline.Stage{}, nil, fmt.Errorf("filter: %w", err)
 	}
 	switch e.Type().ID() {
 	case arrow.BOOL, arrow.NULL:
 	default:
-		return pipeline.Stage{}, nil, fmt.Errorf("filter: %q is %s, not a condition", args[0], e.Type())
+		return pipeline.Stage{}, nil, fmt.Errorf("filter: %q is %s, not a condition", cond, e.Type())
 	}
 	mem := allocator(env)
 	return pipeline.Stage{Name: "filter", Workers: env.Workers, NewWorker: func() pipeline.Worker {
@@ -149,177 +161,57 @@ func checkConverted(src, res arrow.Array, s step) error {
 	return nil
 }
 
-// splitAssignments splits "a = x; b = y" at semicolons outside quotes and
-// returns each assignment with its byte offset in arg.
-func splitAssignments(arg string) (parts []string, offs []int) {
-	start := 0
-	var quote byte
-	for i := 0; i < len(arg); i++ {
-		c := arg[i]
-		switch {
-		case quote != 0 && c == '\\' && quote != '`':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote != 0:
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == ';':
-			parts, offs = append(parts, arg[start:i]), append(offs, start)
-			start = i + 1
-		}
+// Definition defines the column Name as the value of the expression Expr
+// (see stages/expr).
+type Definition struct{ Name, Expr string }
+
+// Derive returns the verb that adds or replaces columns computed by
+// expressions. Definitions run in order, each seeing the columns the ones
+// before it made; a replaced column keeps its position, new ones are
+// appended, the other columns are shared with the input. Build fails on an
+// empty name, a name that several input columns have, and an expression
+// that does not compile; an integer overflow is an error at run time.
+func Derive(defs ...Definition) verb.Verb {
+	defs = slices.Clone(defs)
+	return verb.Verb{
+		Name: "derive",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return buildDerive(env, defs, in)
+		},
+		Reads: func(_ *arrow.Schema, needed []string) []string { return readsDerive(defs, needed) },
 	}
-	parts, offs = append(parts, arg[start:]), append(offs, start)
-	return parts, offs
 }
 
-// parseAssignment splits "NAME = EXPR" (NAME bare or in backticks) and
-// returns the name and the offset of the expression within a.
-func parseAssignment(a string) (name string, exprAt int, err error) {
-	i := 0
-	for i < len(a) && (a[i] == ' ' || a[i] == '\t' || a[i] == '\n' || a[i] == '\r') {
-		i++
-	}
-	if i < len(a) && a[i] == '`' {
-		var b strings.Builder
-		j := i + 1
-		for ; j < len(a); j++ {
-			if a[j] == '`' {
-				if j+1 < len(a) && a[j+1] == '`' {
-					b.WriteByte('`')
-					j++
-					continue
-				}
-				break
-			}
-			b.WriteByte(a[j])
-		}
-		if j >= len(a) {
-			return "", 0, errors.New("unterminated backtick")
-		}
-		name, i = b.String(), j+1
-	} else {
-		j := i
-		for j < len(a) && a[j] != '=' && a[j] != ' ' && a[j] != '\t' {
-			j++
-		}
-		name, i = a[i:j], j
-	}
-	for i < len(a) && (a[i] == ' ' || a[i] == '\t') {
-		i++
-	}
-	if name == "" || i >= len(a) || a[i] != '=' || i+1 < len(a) && a[i+1] == '=' {
-		return "", 0, fmt.Errorf("%q is not NAME = EXPR", strings.TrimSpace(a))
-	}
-	return name, i + 1, nil
-}
-
-func buildDerive(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	arg := args[0]
-	parts, offs := splitAssignments(arg)
+func buildDerive(env verb.Env, defs []Definition, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 	schema := in
 	var steps []step
-	for k, p := range parts {
-		if strings.TrimSpace(p) == "" {
-			if k == len(parts)-1 && k > 0 {
-				continue // a trailing semicolon
-			}
-			return pipeline.Stage{}, nil, fmt.Errorf("derive: empty assignment in %q", arg)
+	for k, d := range defs {
+		if d.Name == "" {
+			return pipeline.Stage{}, nil, fmt.Errorf("derive: definition %d (%q) has no name", k+1, d.Expr)
 		}
-		name, at, err := parseAssignment(p)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("derive: %w", err)
-		}
-		e, err := expr.Compile(p[at:], schema)
+		e, err := expr.Compile(d.Expr, schema)
 		if err != nil {
 			var xe *expr.Error
-			if errors.As(err, &xe) { // point into the whole argument
-				xe2 := *xe
-				xe2.Src, xe2.Pos = arg, offs[k]+at+xe.Pos
-				return pipeline.Stage{}, nil, fmt.Errorf("derive: %s: %w", name, &xe2)
+			if errors.As(err, &xe) {
+				return pipeline.Stage{}, nil, &itemError{verb: "derive", prefix: d.Name + ": ", k: k, err: xe}
 			}
-			return pipeline.Stage{}, nil, fmt.Errorf("derive: %s: %w", name, err)
+			return pipeline.Stage{}, nil, fmt.Errorf("derive: %s: %w", d.Name, err)
 		}
-		st := step{e: e, name: name, schema: schema, pos: schema.NumFields()}
+		st := step{e: e, name: d.Name, schema: schema, pos: schema.NumFields()}
 		fields := append([]arrow.Field(nil), schema.Fields()...)
-		f := arrow.Field{Name: name, Type: e.Type(), Nullable: true}
-		switch idx := schema.FieldIndices(name); len(idx) {
+		f := arrow.Field{Name: d.Name, Type: e.Type(), Nullable: true}
+		switch idx := schema.FieldIndices(d.Name); len(idx) {
 		case 0:
 			fields = append(fields, f)
 		case 1:
 			st.pos = idx[0]
 			fields[idx[0]] = f
 		default:
-			return pipeline.Stage{}, nil, fmt.Errorf("derive: column name %q is ambiguous", name)
+			return pipeline.Stage{}, nil, fmt.Errorf("derive: column name %q is ambiguous", d.Name)
 		}
 		md := in.Metadata()
 		schema = arrow.NewSchema(fields, &md)
 		steps = append(steps, st)
 	}
 	return newComputeStage("derive", env, steps, schema), schema, nil
-}
-
-// castTypes maps cast type names to the conversion function.
-var castTypes = map[string]string{
-	"int": "to_int", "int64": "to_int", "integer": "to_int",
-	"float": "to_float", "float64": "to_float", "double": "to_float",
-	"string": "to_string", "str": "to_string", "utf8": "to_string",
-	"bool": "to_bool", "boolean": "to_bool",
-	"timestamp": "to_timestamp", "date": "to_date",
-}
-
-func buildCast(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	items, err := splitItems(args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
-	}
-	fields := append([]arrow.Field(nil), in.Fields()...)
-	var steps []step
-	schema := in
-	for _, it := range items {
-		col, typ, ok, err := colname.Cut(it.Text, ':')
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
-		}
-		typ = strings.ToLower(typ)
-		if !ok || col == "" || typ == "" {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: %q is not COL:TYPE", it.Text)
-		}
-		fn, ok := castTypes[typ]
-		if !ok {
-			names := []string{"int", "float", "string", "bool", "timestamp", "date"}
-			all := make([]string, 0, len(castTypes))
-			for k := range castTypes {
-				all = append(all, k)
-			}
-			sort.Strings(all)
-			hint := expr.Closest(typ, all)
-			if hint != "" {
-				return pipeline.Stage{}, nil, fmt.Errorf("cast: unknown type %q, did you mean %q?", typ, hint)
-			}
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: unknown type %q (types: %s)", typ, strings.Join(names, ", "))
-		}
-		idx, err := columnIndex(in, col, args[0], it.Pos)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: %w", err)
-		}
-		quoted := "`" + strings.ReplaceAll(col, "`", "``") + "`"
-		e, err := expr.Compile(fn+"("+quoted+")", schema)
-		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: column %q to %s: %s", col, typ, firstLine(err))
-		}
-		if arrow.TypeEqual(e.Type(), schema.Field(idx).Type) {
-			continue // already that type
-		}
-		steps = append(steps, step{e: e, name: col, schema: schema, pos: idx, strict: true, src: idx, to: e.Type().String()})
-		fields[idx] = arrow.Field{Name: col, Type: e.Type(), Nullable: true, Metadata: in.Field(idx).Metadata}
-		md := in.Metadata()
-		schema = arrow.NewSchema(append([]arrow.Field(nil), fields...), &md)
-	}
-	return newComputeStage("cast", env, steps, schema), schema, nil
-}
-
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
 }

@@ -27,7 +27,7 @@ func FuzzDerive(f *testing.F) {
 	f.Fuzz(func(t *testing.T, arg string) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
-		st, schema, err := buildDerive(verb.Env{Mem: mem}, []string{arg}, salesSchema)
+		st, schema, err := verbNamed(t, "derive").Build(verb.Env{Mem: mem}, []string{arg}, salesSchema)
 		if err != nil {
 			if strings.TrimSpace(err.Error()) == "" {
 				t.Fatal("empty error")

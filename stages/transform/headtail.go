@@ -3,7 +3,6 @@ package transform
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -11,14 +10,6 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
-
-func parseCount(verbName, arg string) (int64, error) {
-	n, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s: %q is not a row count (a whole number ≥ 0)", verbName, arg)
-	}
-	return n, nil
-}
 
 // headWorker passes batches until n rows have gone through, then returns
 // pipeline.ErrStop with the batch that completes them (sliced to fit).
@@ -43,22 +34,43 @@ func (w *headWorker) Process(_ context.Context, seq uint64, in arrow.RecordBatch
 	return out, pipeline.ErrStop
 }
 
-func buildHead(_ verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	n, err := parseCount("head", args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, err
+// Head returns the verb that keeps the first n rows, in input order, and
+// then stops the source (pipeline.ErrStop). It runs one worker. Build
+// fails when n is negative.
+func Head(n int64) verb.Verb {
+	if n < 0 {
+		return verb.Failed("head", countError("head", n))
 	}
-	// The first rows are the first to arrive, in input order.
-	return pipeline.Stage{Name: "head", Workers: 1, Ordered: true, NewWorker: func() pipeline.Worker {
-		return &headWorker{left: n}
-	}}, in, nil
+	return verb.Verb{
+		Name: "head",
+		// The first rows are the first to arrive, in input order.
+		Build: func(_ verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return pipeline.Stage{Name: "head", Workers: 1, Ordered: true, NewWorker: func() pipeline.Worker {
+				return &headWorker{left: n}
+			}}, in, nil
+		},
+		Reads: readsRows,
+	}
 }
 
-func buildTail(env verb.Env, args []string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-	n, err := parseCount("tail", args[0])
-	if err != nil {
-		return pipeline.Stage{}, nil, err
+// Tail returns the verb that keeps the last n rows and emits them at the
+// end of the stream. It keeps at most n rows plus one batch and spills to
+// Env.TempDir beyond Env.MaxMemory, as sort does. Build fails when n is
+// negative.
+func Tail(n int64) verb.Verb {
+	if n < 0 {
+		return verb.Failed("tail", countError("tail", n))
 	}
-	// tail spills to disk beyond the memory cap, as sort does.
-	return aggregate.NewTail(env, in, n), in, nil
+	return verb.Verb{
+		Name: "tail",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return aggregate.NewTail(env, in, n), in, nil
+		},
+		Reads:  readsRows,
+		Spills: true,
+	}
+}
+
+func countError(verbName string, n int64) error {
+	return fmt.Errorf("%s: %d is not a row count (a whole number ≥ 0)", verbName, n)
 }
