@@ -1,6 +1,22 @@
 // Package aggregate holds the verbs that summarize and reorder the whole
-// stream: groupby, agg, count, distinct, count_distinct, sort and top
-// (see Verbs), and tail (NewTail, which the transform verbs list).
+// stream: groupby, agg, count, distinct, count_distinct, sort and top, and
+// tail (NewTail, which the transform verbs list).
+//
+// # API
+//
+// The typed constructors are the package's API: GroupBy, Agg, Count,
+// Distinct, CountDistinct, Sort and Top each return a verb.Verb, built
+// from typed arguments: key column names, Aggregate values (CountRows,
+// Sum, Quantile, ... with As to name the output) and SortKey values (Asc,
+// Desc). A bad argument is reported by the Verb's Build, so that the
+// constructors can be used inline:
+//
+//	aggregate.GroupBy([]string{"region"}, aggregate.CountRows().As("n"), aggregate.Sum("qty"))
+//	aggregate.Top(10, aggregate.Desc("price"), aggregate.Asc("id"))
+//
+// Verbs returns the same verbs' command-line form: each Spec parses its
+// words ('region' 'count() as n, sum(qty)') into those typed values and
+// calls the constructor, so both forms build the same stage.
 //
 // # Group-by
 //

@@ -313,7 +313,7 @@ func (g *groupBy) build(p *partial, order []uint32) (arrow.RecordBatch, error) {
 
 // newGroupBy builds the group-by stage for keys (none: the whole stream is
 // one group) and an aggregate list.
-func newGroupBy(env verb.Env, name string, in *arrow.Schema, keys []string, calls []aggCall) (pipeline.Stage, *arrow.Schema, error) {
+func newGroupBy(env verb.Env, name string, in *arrow.Schema, keys []string, calls []Aggregate) (pipeline.Stage, *arrow.Schema, error) {
 	p, err := newPlan(in, keys, calls)
 	if err != nil {
 		return pipeline.Stage{}, nil, err

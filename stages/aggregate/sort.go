@@ -174,8 +174,8 @@ func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 	return nil
 }
 
-func newSort(env verb.Env, in *arrow.Schema, order string) (pipeline.Stage, *arrow.Schema, error) {
-	keys, err := parseOrder(in, order)
+func newSort(env verb.Env, in *arrow.Schema, sortKeys []SortKey) (pipeline.Stage, *arrow.Schema, error) {
+	keys, err := orderKeys(in, sortKeys)
 	if err != nil {
 		return pipeline.Stage{}, nil, err
 	}

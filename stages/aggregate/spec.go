@@ -45,21 +45,12 @@ type outSpec struct {
 	build func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error)
 }
 
-// aggCall is one parsed item of an aggregate list: fn(col[, q]) [as name].
-type aggCall struct {
-	text string
-	fn   string
-	col  string
-	q    float64
-	name string
-}
-
 var errSyntax = errors.New("expected fn(column) [as name]")
 
 // parseAggs splits an aggregate list such as
 // "count() as n, sum(qty), quantile(price, 0.9)" into calls.
-func parseAggs(s string) ([]aggCall, error) {
-	var calls []aggCall
+func parseAggs(s string) ([]Aggregate, error) {
+	var calls []Aggregate
 	for _, item := range splitTop(s) {
 		item = strings.TrimSpace(item)
 		c, err := parseCall(item)
@@ -103,7 +94,9 @@ func splitTop(s string) []string {
 	return out
 }
 
-// Functions returns the aggregate functions, as they are called.
+// Functions returns the aggregate functions, as the command line calls
+// them; each has a constructor of Aggregate (count() is CountRows, pNN is
+// Quantile(col, NN/100), avg is Mean).
 //
 // sum of integers is exact (128-bit) and an error when the total does not
 // fit int64 (uint64 for uint64 columns); var and stddev are the sample
@@ -158,8 +151,8 @@ func isQuantile(fn string) (quantile, approx bool) {
 	return pNN || base == "median" || base == "quantile", approx
 }
 
-func parseCall(item string) (aggCall, error) {
-	c := aggCall{text: item}
+func parseCall(item string) (Aggregate, error) {
+	c := Aggregate{text: item}
 	open := strings.IndexByte(item, '(')
 	closing := strings.LastIndexByte(item, ')')
 	if open <= 0 || closing < open {
@@ -219,7 +212,7 @@ func parseCall(item string) (aggCall, error) {
 	return c, nil
 }
 
-func defaultName(c aggCall) string {
+func defaultName(c Aggregate) string {
 	if c.fn == "count" && c.col == "" {
 		return "count"
 	}
@@ -276,7 +269,7 @@ func isNumeric(dt arrow.DataType) bool {
 }
 
 // newPlan binds key columns and an aggregate list to the input schema.
-func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
+func newPlan(in *arrow.Schema, keys []string, calls []Aggregate) (*plan, error) {
 	p := &plan{}
 	var fields []arrow.Field
 	seen := map[string]bool{}
@@ -301,15 +294,19 @@ func newPlan(in *arrow.Schema, keys []string, calls []aggCall) (*plan, error) {
 	}
 	quantAccs := map[quantKey]int{}
 	for _, c := range calls {
-		if seen[c.name] {
-			return nil, fmt.Errorf("aggregate %q: output column %q already exists (use \"as name\")", c.text, c.name)
+		if err := c.check(); err != nil {
+			return nil, fmt.Errorf("aggregate %q: %w", c, err)
 		}
-		seen[c.name] = true
+		name := c.outName()
+		if seen[name] {
+			return nil, fmt.Errorf("aggregate %q: output column %q already exists (use \"as name\")", c, name)
+		}
+		seen[name] = true
 		dt, err := p.add(in, c, quantAccs)
 		if err != nil {
-			return nil, fmt.Errorf("aggregate %q: %w", c.text, err)
+			return nil, fmt.Errorf("aggregate %q: %w", c, err)
 		}
-		fields = append(fields, arrow.Field{Name: c.name, Type: dt, Nullable: true})
+		fields = append(fields, arrow.Field{Name: name, Type: dt, Nullable: true})
 	}
 	p.schema = arrow.NewSchema(fields, nil)
 	words := 0
@@ -327,7 +324,7 @@ type quantKey struct {
 }
 
 // add plans one aggregate call and returns its output type.
-func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[quantKey]int) (arrow.DataType, error) {
+func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (arrow.DataType, error) {
 	col := -1
 	var dt arrow.DataType
 	if c.col != "" {
@@ -355,7 +352,7 @@ func (p *plan) add(in *arrow.Schema, c aggCall, quantAccs map[quantKey]int) (arr
 		return len(p.accs) - 1
 	}
 	outErr := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error)) {
-		p.outs = append(p.outs, outSpec{acc: acc, text: c.text, build: build})
+		p.outs = append(p.outs, outSpec{acc: acc, text: c.String(), build: build})
 	}
 	out := func(acc int, build func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array) {
 		outErr(acc, func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error) {

@@ -4,11 +4,8 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
-	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -232,12 +229,8 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 	return nil
 }
 
-func newTop(env verb.Env, in *arrow.Schema, count, order string) (pipeline.Stage, *arrow.Schema, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(count))
-	if err != nil || n < 1 {
-		return pipeline.Stage{}, nil, fmt.Errorf("the row count %q is not a positive integer", count)
-	}
-	keys, err := parseOrder(in, order)
+func newTop(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey) (pipeline.Stage, *arrow.Schema, error) {
+	keys, err := orderKeys(in, sortKeys)
 	if err != nil {
 		return pipeline.Stage{}, nil, err
 	}
