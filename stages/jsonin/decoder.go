@@ -64,6 +64,9 @@ type Decoder struct {
 	// slots, or -1 when it is not decoded (Source.Project): its values
 	// are checked as JSON and skipped.
 	pos []int
+	// recycle takes back the chunk's buffer once decoded (Source.Recycle);
+	// nil for a decoder made without a source.
+	recycle func([]byte)
 }
 
 // newDecoder decodes the columns of kinds that keep marks (nil: all of
@@ -104,8 +107,12 @@ func newDecoder(schema *arrow.Schema, root *node, kinds []kind, keep []bool, mem
 // Decode parses the lines of c.Data into one batch that the caller must
 // release; it returns a nil batch when no line makes a row. A bad line is a
 // *pipeline.DataError (see the package doc); with Options.OnError set and
-// accepting it, the line is dropped.
+// accepting it, the line is dropped. Decode consumes c: a decoder from
+// Source.NewDecoder recycles c.Data (see Source.Recycle).
 func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	if d.recycle != nil {
+		defer d.recycle(c.Data) // the batch does not point into it
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -62,10 +62,13 @@
 //
 // Ownership and concurrency: Next and Close belong to one goroutine; a
 // Decoder is used by one goroutine at a time, and different Decoders run in
-// parallel. Decode returns a batch the caller must release. Chunk.Data is
-// owned by the consumer, which may hand it back with Recycle once decoded so
-// that later chunks reuse the memory. The reader goroutine started by
-// NewSource ends when the inputs are exhausted, when NewSource's ctx is
-// done, or at Close, which closes the inputs that are io.Closers so that a
-// Read blocked on a pipe returns.
+// parallel. Decode returns a batch the caller must release. Chunk.Data is a
+// buffer of the source: Decode hands it back (batches do not point into
+// it), and Recycle takes back a chunk dropped without decoding, so that
+// later chunks reuse the memory. NewSource reads the sample on the
+// caller's goroutine and starts none; the first Next starts the reader
+// goroutine (stages/internal/readahead), which ends when the inputs are
+// exhausted, when NewSource's ctx is done, or at Close, which closes the
+// inputs that are io.Closers so that a Read blocked on a pipe returns, and
+// waits for it. The caller must call Close.
 package jsonin

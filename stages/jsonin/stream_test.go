@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/readahead"
 )
 
 // randomString mixes ASCII, characters that need escapes, and multi-byte
@@ -224,12 +225,12 @@ func TestChunksPlaceLines(t *testing.T) {
 }
 
 func TestLongLineIsOneChunk(t *testing.T) {
-	long := `{"s":"` + strings.Repeat("x", 3*blockSize) + `"}`
+	long := `{"s":"` + strings.Repeat("x", 3*readahead.ReadSize) + `"}`
 	text := "{\"s\":\"a\"}\n" + long + "\n{\"s\":\"b\"}\n"
 	rows, _, err := readAll(t, checked(t), one("l", text), Options{BatchBytes: 1000})
 	require.NoError(t, err)
 	require.Len(t, rows, 3)
-	assert.Len(t, rows[1]["s"], 3*blockSize)
+	assert.Len(t, rows[1]["s"], 3*readahead.ReadSize)
 }
 
 func TestTrickleFlushes(t *testing.T) {
