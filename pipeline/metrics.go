@@ -100,6 +100,12 @@ func (spec *stepSpec) snapshot(prev *stepSpec, now int64) StageMetrics {
 		}
 		s.Wall = time.Duration(end - start)
 	}
+	// Busy time of fast batches is sampled (see workerClock), and the
+	// estimate can overshoot on a short run: no step is busier than its
+	// workers' wall time.
+	if limit := s.Wall * time.Duration(s.Workers); s.Busy > limit {
+		s.Busy = limit
+	}
 	if s.Wall > 0 && s.Workers > 0 {
 		s.Utilization = float64(s.Busy) / (float64(s.Wall) * float64(s.Workers))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
 const helpIntro = `arrowpipe streams CSV, TSV, NDJSON, Arrow IPC and Parquet (gzip or zstd
@@ -72,7 +73,7 @@ func printHelp(w io.Writer) {
 	o.register(fs)
 	fmt.Fprint(w, helpIntro)
 	fmt.Fprint(w, "\nVerbs:\n")
-	for _, s := range allVerbs(nil) {
+	for _, s := range plan.Specs(nil) {
 		use := s.Name
 		if len(s.Args) > 0 {
 			use += " " + strings.Join(s.Args, " ")

@@ -2,21 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -43,8 +43,8 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		prev := debug.SetMemoryLimit(env.MaxMemory + streamingHeadroom)
 		defer debug.SetMemoryLimit(prev)
 	}
-	sides := &sideOutputs{o: o}
-	calls, files, err := parseChain(args, allVerbs(sides))
+	sides := &plan.SideOutputs{Temps: o.temps, Sink: plan.SinkOptions{Compression: o.compression}}
+	calls, files, err := plan.ParseChain(args, plan.Specs(sides))
 	if err != nil {
 		return err
 	}
@@ -54,9 +54,10 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	sides.inputs = files
-	defer sides.abort()
-	if spills(calls) {
+	sides.Avoid = append([]string{o.output, o.rejects}, files...)
+	defer sides.Abort()
+	verbs := plan.Verbs(calls)
+	if plan.Spills(verbs) {
 		dir, remove, err := spillDir(o)
 		if err != nil {
 			return err
@@ -77,40 +78,52 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if err != nil {
 		return err
 	}
-	defer src.close()
+	defer src.Close()
 
-	stages, schemas, err := buildStages(env, calls, src.Schema(), o.stageWorkers)
+	overrides, err := parseStageWorkers(o.stageWorkers)
 	if err != nil {
 		return err
 	}
-	stages, schemas, err = projectSource(env, src.Source, calls, o.stageWorkers, stages, schemas)
+	delete(overrides, "decode")
+	delete(overrides, "encode")
+	pl, err := plan.Build(env, verbs, src, plan.Options{StageWorkers: overrides})
+	var werr *plan.WorkersError
+	if errors.As(err, &werr) {
+		return &usageError{fmt.Sprintf("--stage-workers %s=%d: %s", werr.Stage, werr.Workers, err)}
+	}
 	if err != nil {
 		return err
 	}
-	schema := schemas[len(schemas)-1]
-	readToTheEnd(calls, stages)
-	out, err := openOutput(o, stdout)
+	f, err := outputFormat(o)
 	if err != nil {
 		return err
 	}
-	defer out.file.Abort()
-	sink, err := newSink(o, out, schema, env.Mem)
+	if f == format.ArrowFile && output.IsStdout(o.output) {
+		f = format.ArrowStream // the file format needs a file
+	}
+	// An empty o.compress lets Open take the compression from the name.
+	out, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	sink, err := plan.NewSink(out, f, pl.Output(), plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 	if err != nil {
 		return err
 	}
 
-	p := pipeline.New(src, stages, sink, cfg)
+	p := pipeline.New(src, pl.Stages, sink, cfg)
 	stopProgress := startProgress(ctx, o, p, src, stderr)
 	runErr := p.Run(ctx)
 	stopProgress()
-	if err := src.close(); err != nil && runErr == nil {
+	if err := src.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
 	if runErr == nil {
-		runErr = sides.commit()
+		runErr = sides.Commit()
 	}
 	if runErr == nil {
-		runErr = out.file.Commit()
+		runErr = out.Commit()
 	}
 	if runErr == nil {
 		runErr = rejects.commit()
@@ -129,7 +142,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if output.IsBrokenPipe(runErr) {
 		// A quiet end for stdout's reader, but tee files stay unwritten:
 		// they would hold only the part of the stream read so far.
-		for _, path := range sides.paths() {
+		for _, path := range sides.Paths() {
 			fmt.Fprintf(stderr, "arrowpipe: tee %s not written: the output was closed before the stream ended\n", path)
 		}
 	}
@@ -202,112 +215,28 @@ func parseStageWorkers(items []string) (map[string]int, error) {
 	return m, nil
 }
 
-// buildStages builds each verb's stage against the schema that reaches it.
-// schemas[i] is the input of calls[i], and the last one the chain's output.
-func buildStages(env verb.Env, calls []verbCall, in *arrow.Schema, stageWorkers []string) (stages []pipeline.Stage, schemas []*arrow.Schema, err error) {
-	overrides, err := parseStageWorkers(stageWorkers)
-	if err != nil {
-		return nil, nil, err
-	}
-	seen := map[string]int{}
-	stages = make([]pipeline.Stage, 0, len(calls))
-	schemas = append(make([]*arrow.Schema, 0, len(calls)+1), in)
-	schema := in
-	for _, c := range calls {
-		stage, out, err := c.spec.Build(env, c.args, schema)
-		if err != nil {
-			msg := err.Error()
-			if !strings.HasPrefix(msg, c.spec.Name+":") {
-				msg = c.spec.Name + ": " + msg
-			}
-			return nil, nil, &usageError{msg}
-		}
-		seen[c.spec.Name]++
-		stage.Name = stageName(c.spec.Name, seen[c.spec.Name])
-		// Stages that need one worker (head, distinct, sort) keep it, and
-		// asking for more is a mistake to report, not to ignore.
-		switch n := overrides[stage.Name]; {
-		case n > 1 && stage.Workers == 1:
-			return nil, nil, &usageError{fmt.Sprintf("--stage-workers %s=%d: %s runs on one worker (its result depends on row order or one shared state)", stage.Name, n, stage.Name)}
-		case n > 0:
-			stage.Workers = n
-		}
-		stages = append(stages, stage)
-		schemas = append(schemas, out)
-		schema = out
-	}
-	return stages, schemas, nil
-}
-
-// outputTarget is where the result goes and in which format.
-type outputTarget struct {
-	file   *output.File
-	format format.Format
-}
-
-func openOutput(o *options, stdout io.Writer) (outputTarget, error) {
-	f, err := outputFormat(o)
-	if err != nil {
-		return outputTarget{}, err
-	}
-	// An empty o.compress lets Open take the compression from the name.
-	file, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
-	if err != nil {
-		return outputTarget{}, err
-	}
-	return outputTarget{file: file, format: f}, nil
-}
-
 // checkRejectsTarget refuses a --rejects file that is also the output or
 // an input: the rejects would replace the good rows or the data.
 func checkRejectsTarget(o *options, inputs []string) error {
 	if o.onError != "reject" {
 		return nil
 	}
-	if isStdout(o.rejects) && isStdout(o.output) {
+	if output.IsStdout(o.rejects) && output.IsStdout(o.output) {
 		return &usageError{"--rejects - and the output would both go to stdout: give -o or a --rejects file"}
 	}
 	for _, other := range append([]string{o.output}, inputs...) {
-		if samePath(o.rejects, other) {
+		if output.SamePath(o.rejects, other) {
 			return &usageError{fmt.Sprintf("--rejects %s is also an input or the output", o.rejects)}
 		}
 	}
 	return nil
 }
 
-func isStdout(path string) bool { return path == "" || path == "-" }
-
 func displayPath(path string) string {
-	if isStdout(path) {
+	if output.IsStdout(path) {
 		return "stdout"
 	}
 	return path
-}
-
-// samePath reports whether a and b name the same file (not stdin/stdout).
-func samePath(a, b string) bool {
-	if isStdout(a) || isStdout(b) {
-		return false
-	}
-	if sa, err := os.Stat(a); err == nil {
-		if sb, err := os.Stat(b); err == nil {
-			return os.SameFile(sa, sb)
-		}
-	}
-	absA, errA := filepath.Abs(a)
-	absB, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && absA == absB
-}
-
-// spills reports whether a verb of the chain may write spill files (sort,
-// beyond --max-memory).
-func spills(calls []verbCall) bool {
-	for _, c := range calls {
-		if c.spec.Name == "sort" {
-			return true
-		}
-	}
-	return false
 }
 
 // spillDir makes the run's own directory for spill files in --temp-dir

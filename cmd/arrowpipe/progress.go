@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
 // startProgress shows a progress bar on stderr while p runs, when stderr
@@ -17,7 +18,7 @@ import (
 // far, for pipes), rows/s, MB/s and, for files, the time left. It samples
 // the pipeline's counters 5 times a second, so the pipeline itself pays
 // nothing for it. The returned func stops it.
-func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *openedSource, stderr io.Writer) func() {
+func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *plan.Source, stderr io.Writer) func() {
 	show := o.progress
 	// stderr is an *os.File, or main's stallGuard over one.
 	if f, ok := stderr.(interface{ Fd() uintptr }); ok && !o.progress && !o.noProgress {
@@ -26,7 +27,7 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *o
 	if !show || o.noProgress {
 		return func() {}
 	}
-	_, total := src.progress()
+	_, total := src.Progress()
 	// Our ticker drives every redraw: no throttle (it would drop the byte
 	// count that follows a Describe) and no spinner goroutine of the bar's
 	// own (it would read the bar while we update it).
@@ -40,7 +41,7 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *o
 		progressbar.OptionSpinnerType(14),
 		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
-	read, _ := src.progress()
+	read, _ := src.Progress()
 	bar.Set64(read)
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -56,7 +57,7 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *o
 				return
 			case <-tick.C:
 			}
-			read, _ := src.progress()
+			read, _ := src.Progress()
 			m := p.Metrics()
 			rows := int64(0)
 			if len(m.Stages) > 1 {

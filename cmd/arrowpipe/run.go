@@ -12,6 +12,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
 // version is set at build time with -ldflags "-X main.version=..." (see
@@ -93,10 +94,14 @@ func report(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var uerr *usageError
+	var planErr *plan.UsageError
 	var derr *pipeline.DataError
 	switch {
 	case errors.As(err, &uerr):
 		fmt.Fprintf(stderr, "arrowpipe: %s\nRun 'arrowpipe --help' for usage.\n", uerr.msg)
+		return exitUsage
+	case errors.As(err, &planErr):
+		fmt.Fprintf(stderr, "arrowpipe: %s\nRun 'arrowpipe --help' for usage.\n", planErr.Msg)
 		return exitUsage
 	case output.IsBrokenPipe(err):
 		// The reader of our output went away (| head): not an error.

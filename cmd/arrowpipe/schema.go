@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
+	"github.com/arrowpipe/arrowpipe/stages/transform"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -32,11 +33,11 @@ func runSchema(ctx context.Context, o *options, files []string, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	defer src.close()
+	defer src.Close()
 	if err := checkSample(ctx, src, mem); err != nil {
 		return err
 	}
-	if err := src.close(); err != nil {
+	if err := src.Close(); err != nil {
 		return err
 	}
 	// One name:type per line; joined with commas it is a --schema value.
@@ -47,34 +48,11 @@ func runSchema(ctx context.Context, o *options, files []string, stdin io.Reader,
 }
 
 // checkSample decodes the first schemaCheckRows rows of src and drops them.
-func checkSample(ctx context.Context, src *openedSource, mem *sharedmem.Pool) error {
-	var head *verbCall
-	for _, s := range allVerbs(nil) {
-		if s.Name == "head" {
-			head = &verbCall{spec: s, args: []string{strconv.Itoa(schemaCheckRows)}}
-		}
-	}
-	stages, _, err := buildStages(verb.Env{Mem: mem}, []verbCall{*head}, src.Schema(), nil)
+func checkSample(ctx context.Context, src *plan.Source, mem *sharedmem.Pool) error {
+	pl, err := plan.Build(verb.Env{Mem: mem}, []verb.Verb{transform.Head(schemaCheckRows)}, src, plan.Options{})
 	if err != nil {
 		return err
 	}
-	return pipeline.New(src, stages, discardSink{}, pipeline.Config{Mem: mem}).Run(ctx)
+	discard := pipeline.ToFunc(func(context.Context, arrow.RecordBatch) error { return nil })
+	return pipeline.New(src, pl.Stages, discard, pipeline.Config{Mem: mem}).Run(ctx)
 }
-
-// discardSink drops every batch.
-type discardSink struct{}
-
-func (discardSink) NewEncoder() pipeline.Encoder { return discardSink{} }
-
-func (discardSink) Encode(context.Context, arrow.RecordBatch) (pipeline.Chunk, error) {
-	return pipeline.Chunk{}, nil
-}
-
-func (discardSink) Write(_ context.Context, c pipeline.Chunk) error {
-	if c.Batch != nil {
-		c.Batch.Release()
-	}
-	return nil
-}
-
-func (discardSink) Close(context.Context) error { return nil }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -99,15 +100,15 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 
 // validateForChain checks the flags that name stages or depend on the
 // outputs: --stage-workers names and --compression.
-func (o *options) validateForChain(fs *pflag.FlagSet, calls []verbCall) error {
+func (o *options) validateForChain(fs *pflag.FlagSet, calls []plan.Call) error {
 	names := map[string]bool{"decode": true, "encode": true}
-	seen := map[string]int{}
+	for _, name := range plan.StageNames(plan.Verbs(calls)) {
+		names[name] = true
+	}
 	parquet := false
 	for _, c := range calls {
-		seen[c.spec.Name]++
-		names[stageName(c.spec.Name, seen[c.spec.Name])] = true
-		if c.spec.Name == "tee" {
-			f, _ := format.FromPath(c.args[0])
+		if c.Spec.Name == "tee" {
+			f, _ := format.FromPath(c.Args[0])
 			parquet = parquet || f == format.Parquet
 		}
 	}
@@ -143,16 +144,8 @@ func outputFormat(o *options) (format.Format, error) {
 	switch {
 	case f == format.Unknown:
 		return format.CSV, nil
-	case f == format.Parquet && isStdout(o.output):
+	case f == format.Parquet && output.IsStdout(o.output):
 		return format.Unknown, &usageError{"Parquet output needs a file: use -o FILE.parquet"}
 	}
 	return f, nil
-}
-
-// stageName is the pipeline's name for the n-th use (from 1) of a verb.
-func stageName(verbName string, n int) string {
-	if n > 1 {
-		return fmt.Sprintf("%s-%d", verbName, n)
-	}
-	return verbName
 }

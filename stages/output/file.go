@@ -108,7 +108,7 @@ func Open(path string, opts Options) (*File, error) {
 	}
 	f := &File{name: path, path: path, sync: opts.Sync, temps: opts.Temps}
 	var dest io.Writer
-	if path == "" || path == "-" {
+	if IsStdout(path) {
 		if opts.Stdout == nil {
 			return nil, ErrNoStdout
 		}

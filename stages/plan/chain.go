@@ -1,4 +1,4 @@
-package main
+package plan
 
 import (
 	"fmt"
@@ -8,18 +8,22 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// verbCall is one verb of the chain with its arguments.
-type verbCall struct {
-	spec verb.Spec
-	args []string
+// A Call is one verb of a command-line chain: its spec, its words and the
+// Verb they parse into.
+type Call struct {
+	Spec verb.Spec
+	Args []string
+	Verb verb.Verb
 }
 
-// parseChain splits the words after the flags into the verb chain and the
-// files that follow it: VERB ARGS [then VERB ARGS]... FILE... A verb
-// takes the next len(Args) words whatever they look like ('-a < -1' is an
-// expression, not a flag).
-func parseChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) {
-	calls, files, err := splitChain(args, specs)
+// ParseChain splits command-line words into the verb chain and the files
+// that follow it: VERB ARGS [then VERB ARGS]... FILE... A verb takes the
+// next len(Args) words whatever they look like ('-a < -1' is an
+// expression, not a flag). It looks at the file system to tell a
+// mistyped verb from a missing file, and a forgotten verb argument from a
+// file name (top 5 orders.csv). Errors are *UsageError.
+func ParseChain(words []string, specs []verb.Spec) (calls []Call, files []string, err error) {
+	calls, files, err = splitChain(words, specs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -29,43 +33,59 @@ func parseChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) 
 	if err := checkLastArg(calls, files); err != nil {
 		return nil, nil, err
 	}
+	for i, c := range calls {
+		v, err := c.Spec.Parse(c.Args)
+		if err != nil {
+			return nil, nil, usage(prefixed(c.Spec.Name, err))
+		}
+		calls[i].Verb = v
+	}
 	return calls, files, nil
 }
 
-func splitChain(args []string, specs []verb.Spec) ([]verbCall, []string, error) {
+// Verbs returns the calls' verbs, in order.
+func Verbs(calls []Call) []verb.Verb {
+	vs := make([]verb.Verb, len(calls))
+	for i, c := range calls {
+		vs[i] = c.Verb
+	}
+	return vs
+}
+
+func splitChain(args []string, specs []verb.Spec) ([]Call, []string, error) {
 	byName := make(map[string]verb.Spec, len(specs))
 	names := make([]string, 0, len(specs))
 	for _, s := range specs {
 		byName[s.Name] = s
 		names = append(names, s.Name)
 	}
-	var calls []verbCall
+	var calls []Call
 	afterThen := false
 	for i := 0; i < len(args); {
 		tok := args[i]
 		spec, ok := byName[tok]
 		if !ok {
 			if afterThen {
-				return nil, nil, &usageError{unknownVerb(tok, names, "after 'then'")}
+				return nil, nil, usage(unknownVerb(tok, names, "after 'then'"))
 			}
 			if _, err := os.Stat(tok); err != nil && tok != "-" && looksLikeVerb(tok) {
 				if s := closest(tok, names); s != "" {
-					return nil, nil, &usageError{fmt.Sprintf("unknown verb or missing file %q (did you mean the verb %q?)", tok, s)}
+					return nil, nil, usage(fmt.Sprintf("unknown verb or missing file %q (did you mean the verb %q?)", tok, s))
 				}
 			}
 			return calls, args[i:], nil
 		}
 		if len(spec.Args) > len(args)-i-1 {
-			return nil, nil, &usageError{fmt.Sprintf("verb %s needs %d argument(s): %s %s", tok, len(spec.Args), tok, strings.Join(spec.Args, " "))}
+			return nil, nil, usage(fmt.Sprintf("verb %s needs %d argument(s): %s %s", tok, len(spec.Args), tok, strings.Join(spec.Args, " ")))
 		}
-		calls = append(calls, verbCall{spec: spec, args: args[i+1 : i+1+len(spec.Args)]})
+		calls = append(calls, Call{Spec: spec, Args: args[i+1 : i+1+len(spec.Args)]})
 		i += 1 + len(spec.Args)
 		afterThen = false
 		if i < len(args) && args[i] == "then" {
 			i++
 			afterThen = true
 			if i == len(args) {
-				return nil, nil, &usageError{"'then' must be followed by a verb"}
+				return nil, nil, usage("'then' must be followed by a verb")
 			}
 		}
 	}
@@ -78,7 +98,7 @@ func checkFiles(files []string) error {
 	for _, f := range files {
 		if len(f) > 1 && f[0] == '-' {
 			if _, err := os.Stat(f); err != nil {
-				return &usageError{fmt.Sprintf("%s after the verbs and files: flags go before the first verb or file (arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]); a file whose name starts with - is written ./%s", f, f)}
+				return usage(fmt.Sprintf("%s after the verbs and files: flags go before the first verb or file (arrowpipe [FLAGS] [VERB ARGS [then VERB ARGS]...] [FILE...]); a file whose name starts with - is written ./%s", f, f))
 			}
 		}
 	}
@@ -90,30 +110,39 @@ func checkFiles(files []string) error {
 // instead. With no file after the chain, a last argument that names an
 // existing file is refused, unless the verb takes a file there (tee). An
 // explicit - for stdin keeps such an argument.
-func checkLastArg(calls []verbCall, files []string) error {
+func checkLastArg(calls []Call, files []string) error {
 	if len(files) > 0 || len(calls) == 0 {
 		return nil
 	}
 	last := calls[len(calls)-1]
-	if len(last.args) == 0 {
+	if len(last.Args) == 0 {
 		return nil
 	}
-	i := len(last.args) - 1
-	name, arg := last.spec.Args[i], last.args[i]
+	i := len(last.Args) - 1
+	name, arg := last.Spec.Args[i], last.Args[i]
 	if name == verb.FileArg {
 		return nil
 	}
 	if st, err := os.Stat(arg); err != nil || st.IsDir() {
 		return nil
 	}
-	return &usageError{fmt.Sprintf("%s: %q looks like a file name, not %s; usage: %s [then ...] [FILE...] (to read stdin, end with -)",
-		last.spec.Name, arg, name, strings.Join(append([]string{last.spec.Name}, last.spec.Args...), " "))}
+	return usage(fmt.Sprintf("%s: %q looks like a file name, not %s; usage: %s [then ...] [FILE...] (to read stdin, end with -)",
+		last.Spec.Name, arg, name, strings.Join(append([]string{last.Spec.Name}, last.Spec.Args...), " ")))
 }
 
 func unknownVerb(tok string, names []string, where string) string {
 	msg := fmt.Sprintf("unknown verb %q %s", tok, where)
 	if s := closest(tok, names); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+// prefixed makes err's message start with the verb's name, once.
+func prefixed(name string, err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, name+":") {
+		msg = name + ": " + msg
 	}
 	return msg
 }

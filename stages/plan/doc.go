@@ -1,0 +1,24 @@
+// Package plan turns a chain of verbs and a set of files into a runnable
+// pipeline: it is what the arrowpipe command line does between its flags
+// and pipeline.Run, as a library.
+//
+//	words ──ParseChain──▶ verbs ─┐
+//	files ──Open────────▶ Source ─┴─Build──▶ stages + output schema ──▶ pipeline.New
+//	                                   └─▶ Source.Project (columns the chain reads)
+//
+// ParseChain reads the command-line form of a chain (VERB ARGS [then VERB
+// ARGS]... FILE...). Build builds each verb's stage against the schema that
+// reaches it, names the stages (sort, sort-2, ...), narrows a source that
+// can skip columns to the columns the chain reads, and makes the stages
+// after a verb that writes the whole stream (tee) read to the end rather
+// than stop the source early. Open opens files of any format the stages
+// read (compressed or not, stdin as "-"); NewSink makes the writer for an
+// output format. Tee and SideOutputs write copies of the stream to side
+// files that are committed or removed together with the main output.
+//
+// Errors in how a chain or its options are written are *UsageError; a
+// command line reports them as usage errors.
+//
+// Nothing here starts a goroutine: the returned source, stages and sink run
+// inside pipeline.Run. A Source is closed by its caller after the run.
+package plan

@@ -1,0 +1,259 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/arrowio"
+	"github.com/arrowpipe/arrowpipe/stages/csvin"
+	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/jsonin"
+	"github.com/arrowpipe/arrowpipe/stages/parquetio"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// ReadOptions tune Open. The zero value reads any format with its
+// defaults.
+type ReadOptions struct {
+	// Format forces the input format; Unknown means from each file's name,
+	// else from its first bytes.
+	Format format.Format
+	// Delimiter is the CSV field delimiter; 0 means ',' (tab for TSV).
+	Delimiter byte
+	// NoHeader: CSV input has no header line; columns are named c1, c2, ...
+	NoHeader bool
+	// NullValues are the CSV texts read as null besides the empty field.
+	NullValues []string
+	// Schema gives the types of some or all columns of CSV, TSV or NDJSON
+	// input; the rest are inferred. Other formats carry their own.
+	Schema textval.Spec
+	// BatchRows and BatchBytes bound a batch; 0 means the reader's default.
+	BatchRows  int
+	BatchBytes int
+	// FlushInterval is how long a text reader holds a partial batch from
+	// a slow pipe; 0 means the reader's default.
+	FlushInterval time.Duration
+	// OnError, when set, is given each bad row of text input instead of
+	// failing the run; see pipeline.RejectFunc.
+	OnError pipeline.RejectFunc
+	// Mem allocates the batches; nil means Go's allocator.
+	Mem memory.Allocator
+}
+
+// A Source is files opened as one pipeline.Source. Close it after the run.
+type Source struct {
+	pipeline.Source
+	format  format.Format
+	inputs  []*input.Input
+	closeFn func() error
+	closed  bool
+}
+
+// Format returns the inputs' format.
+func (s *Source) Format() format.Format { return s.format }
+
+// Close closes the reader and every file; it may be called again. It is
+// not safe for concurrent use.
+func (s *Source) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	// Inputs first: closing them unblocks a reader waiting on a pipe,
+	// which the reader's Close then waits for.
+	var errs []error
+	for _, in := range s.inputs {
+		errs = append(errs, in.Close())
+	}
+	if s.closeFn != nil {
+		errs = append(errs, s.closeFn())
+	}
+	return errors.Join(errs...)
+}
+
+// Progress returns the bytes read so far from the files (compressed, as
+// stored) and their total size, -1 when a pipe makes it unknown. It is
+// safe to call while the pipeline runs.
+func (s *Source) Progress() (read, total int64) {
+	for _, in := range s.inputs {
+		read += in.BytesRead()
+		if sz := in.Size(); sz >= 0 && total >= 0 {
+			total += sz
+		} else {
+			total = -1
+		}
+	}
+	return read, total
+}
+
+// Open opens paths ("-" is stdin, read from stdin) as one source: files of
+// one format, read one after the other, gzip or zstd compressed or not.
+// Text input is sampled for its schema here, which may block on a pipe
+// until ctx ends. Errors name the file.
+func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (_ *Source, err error) {
+	src := &Source{}
+	defer func() {
+		if err != nil {
+			src.Close()
+		}
+	}()
+	forced := ""
+	if opts.Format != format.Unknown {
+		forced = opts.Format.String()
+	}
+	for i, path := range paths {
+		in, err := input.Open(ctx, path, stdin)
+		if err != nil {
+			return nil, namedError(input.DisplayName(path), err)
+		}
+		src.inputs = append(src.inputs, in)
+		f, err := in.DetectFormat(path, forced)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			src.format = f
+		} else if f != src.format {
+			return nil, usage(fmt.Sprintf("%s is %s but %s is %s: inputs of one run must share a format", in.Name, f, src.inputs[0].Name, src.format))
+		}
+	}
+	if err := checkReadOptions(src.format, opts); err != nil {
+		return nil, err
+	}
+	switch src.format {
+	case format.CSV, format.TSV:
+		err = src.openCSV(ctx, opts)
+	case format.NDJSON:
+		err = src.openNDJSON(ctx, opts)
+	case format.ArrowStream, format.ArrowFile:
+		err = src.openArrow(opts)
+	case format.Parquet:
+		err = src.openParquet(opts)
+	default:
+		err = usage(fmt.Sprintf("reading %s is not supported", src.format))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// checkReadOptions refuses options that the input's format would ignore.
+func checkReadOptions(f format.Format, opts ReadOptions) error {
+	text := f == format.CSV || f == format.TSV
+	switch {
+	case len(opts.Schema) > 0 && !text && f != format.NDJSON:
+		return usage("a schema applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own")
+	case !text && (opts.Delimiter != 0 || opts.NoHeader || len(opts.NullValues) > 0):
+		return usage("a delimiter, no header and null texts apply to CSV and TSV input, not " + f.String())
+	}
+	return nil
+}
+
+func (s *Source) openCSV(ctx context.Context, opts ReadOptions) error {
+	delim := opts.Delimiter
+	if delim == 0 {
+		delim = ','
+		if s.format == format.TSV {
+			delim = '\t'
+		}
+	}
+	ins := make([]csvin.Input, len(s.inputs))
+	for i, in := range s.inputs {
+		ins[i] = csvin.Input{Name: in.Name, R: in}
+	}
+	r, err := csvin.NewSource(ctx, ins, csvin.Options{
+		Delimiter:     delim,
+		NoHeader:      opts.NoHeader,
+		NullValues:    opts.NullValues,
+		Schema:        opts.Schema,
+		BatchRows:     opts.BatchRows,
+		BatchBytes:    opts.BatchBytes,
+		FlushInterval: opts.FlushInterval,
+		OnError:       opts.OnError,
+		Mem:           opts.Mem,
+	})
+	if err != nil {
+		return err
+	}
+	s.Source, s.closeFn = r, r.Close
+	return nil
+}
+
+func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
+	ins := make([]jsonin.Input, len(s.inputs))
+	for i, in := range s.inputs {
+		ins[i] = jsonin.Input{Name: in.Name, R: in}
+	}
+	fields := make([]jsonin.Field, len(opts.Schema))
+	for i, f := range opts.Schema {
+		fields[i] = jsonin.Field{Name: f.Name, Type: f.Type}
+	}
+	r, err := jsonin.NewSource(ctx, ins, jsonin.Options{
+		Schema:        fields,
+		BatchRows:     opts.BatchRows,
+		BatchBytes:    opts.BatchBytes,
+		FlushInterval: opts.FlushInterval,
+		OnError:       opts.OnError,
+		Mem:           opts.Mem,
+	})
+	if err != nil {
+		return err
+	}
+	s.Source, s.closeFn = r, r.Close
+	return nil
+}
+
+func (s *Source) openArrow(opts ReadOptions) error {
+	ins := make([]arrowio.Input, len(s.inputs))
+	for i, in := range s.inputs {
+		ins[i] = arrowio.Input{Name: in.Name, R: in}
+		if at, size, ok := in.ReaderAt(); ok {
+			ins[i].At, ins[i].Size = at, size
+		}
+	}
+	r, err := arrowio.NewSource(ins, arrowio.Options{Mem: opts.Mem})
+	if err != nil {
+		return err
+	}
+	s.Source, s.closeFn = r, r.Close
+	return nil
+}
+
+func (s *Source) openParquet(opts ReadOptions) error {
+	ins := make([]parquetio.Input, len(s.inputs))
+	for i, in := range s.inputs {
+		at, size, ok := in.ReaderAt()
+		if !ok {
+			return fmt.Errorf("%s: %w", in.Name, input.ErrNotSeekable)
+		}
+		ins[i] = parquetio.Input{Name: in.Name, At: at, Size: size}
+	}
+	r, err := parquetio.NewSource(ins, parquetio.Options{BatchRows: opts.BatchRows, Mem: opts.Mem})
+	if err != nil {
+		return err
+	}
+	s.Source, s.closeFn = r, r.Close
+	return nil
+}
+
+// namedError makes err read "NAME: what went wrong", naming the file once.
+func namedError(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", name, pe.Err)
+	}
+	if strings.Contains(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
