@@ -48,14 +48,15 @@ func (r *Reader) Sample(ctx context.Context, i int) (int, error) {
 // starts the reader goroutine.
 func (r *Reader) Fill(ctx context.Context, deadline time.Time) (n int, ok bool, err error) {
 	w := &r.wins[r.cur]
+	if r.closed {
+		return 0, false, r.stopped()
+	}
 	if !r.pending {
 		switch {
 		case w.err != nil:
 			return 0, false, w.err
 		case w.eof:
 			return 0, true, nil
-		case r.closed:
-			return 0, false, r.stopped()
 		}
 		r.request()
 	}
@@ -83,6 +84,9 @@ func (r *Reader) Fill(ctx context.Context, deadline time.Time) (n int, ok bool, 
 			return 0, false, nil
 		case <-ctx.Done():
 			return 0, false, context.Cause(ctx)
+		case <-r.ctx.Done():
+			// The reader stops, or is blocked in a Read that Close ends.
+			return 0, false, context.Cause(r.ctx)
 		case <-r.done:
 			// The reader may have answered before it stopped.
 			select {
