@@ -86,8 +86,7 @@ func measure(ctx context.Context, r *cellRunner) (Sample, error) {
 		LatencyP99: m.LatencyP99,
 	}
 	if len(m.Stages) >= 2 {
-		// Stages: read, decode, transforms..., encode, write.
-		decode := m.Stages[1]
+		decode := m.Decoded()
 		s.Rows, s.Batches = decode.RowsOut, decode.BatchesOut
 		s.OutRows = m.Stages[len(m.Stages)-1].RowsIn
 	}

@@ -35,7 +35,8 @@ func (s readerSource) Next(ctx context.Context) (Chunk, error) {
 	return Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
 }
 
-func (readerSource) NewDecoder() Decoder { return batchCodec{} }
+// NewDecoder returns nil: the chunks carry batches.
+func (readerSource) NewDecoder() Decoder { return nil }
 
 // ToFunc returns a Sink that calls write with every batch of the stream,
 // in order (in completion order when the pipeline is unordered), from one
@@ -50,7 +51,8 @@ type funcSink struct {
 	write func(ctx context.Context, rec arrow.RecordBatch) error
 }
 
-func (funcSink) NewEncoder() Encoder { return batchCodec{} }
+// NewEncoder returns nil: Write takes the batches.
+func (funcSink) NewEncoder() Encoder { return nil }
 
 func (s funcSink) Write(ctx context.Context, c Chunk) error {
 	defer c.Batch.Release()
@@ -58,14 +60,3 @@ func (s funcSink) Write(ctx context.Context, c Chunk) error {
 }
 
 func (funcSink) Close(context.Context) error { return nil }
-
-// batchCodec passes batches through the decode and encode steps of a
-// columnar source or sink.
-type batchCodec struct{}
-
-func (batchCodec) Decode(_ context.Context, c Chunk) (arrow.RecordBatch, error) { return c.Batch, nil }
-
-func (batchCodec) Encode(_ context.Context, rec arrow.RecordBatch) (Chunk, error) {
-	rec.Retain() // Encode borrows rec; the chunk carries its own reference
-	return Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
-}

@@ -77,6 +77,65 @@ func TestRecordReaderToFunc(t *testing.T) {
 	})
 }
 
+// A columnar source and sink get no decode or encode step: the reader
+// hands batches to the first stage, the last stage to Write, and with no
+// stage the reader hands them to Write, in every handoff mode; a cancel
+// mid-run releases everything.
+func TestColumnarEndsHaveNoCodecSteps(t *testing.T) {
+	for _, mode := range modes {
+		for _, stages := range []int{0, 2} {
+			t.Run(fmt.Sprintf("mode=%s/stages=%d", mode, stages), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				rr := recordReader(t, mem, 20, 5)
+				defer rr.Release()
+				var chain []pipeline.Stage
+				for i := range stages {
+					chain = append(chain, delayStage(fmt.Sprintf("s%d", i), 3, 100_000, 1))
+				}
+				var got []int64
+				sink := pipeline.ToFunc(func(ctx context.Context, rec arrow.RecordBatch) error {
+					got = append(got, rec.Column(0).(*array.Int64).Int64Values()...)
+					return nil
+				})
+				p := pipeline.New(pipeline.FromRecordReader(rr), chain, sink, pipeline.Config{Handoff: sharedmem.Policy{Mode: mode}, Mem: mem})
+				require.NoError(t, runWithTimeout(t, context.Background(), p))
+				assert.Equal(t, sequence(20*5), got)
+				m := p.Metrics()
+				var kinds []pipeline.StepKind
+				for _, s := range m.Stages {
+					kinds = append(kinds, s.Kind)
+				}
+				want := []pipeline.StepKind{pipeline.ReadStep}
+				for range stages {
+					want = append(want, pipeline.StageStep)
+				}
+				assert.Equal(t, append(want, pipeline.WriteStep), kinds)
+				assert.Equal(t, int64(100), m.Decoded().RowsOut)
+				assert.Equal(t, int64(100), m.Stages[len(m.Stages)-1].RowsIn)
+			})
+		}
+	}
+	t.Run("cancel", func(t *testing.T) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		rr := recordReader(t, mem, 50, 5)
+		defer rr.Release()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		n := 0
+		sink := pipeline.ToFunc(func(context.Context, arrow.RecordBatch) error {
+			if n++; n == 3 {
+				cancel()
+			}
+			return nil
+		})
+		p := pipeline.New(pipeline.FromRecordReader(rr), []pipeline.Stage{delayStage("s", 2, 100_000, 1)}, sink,
+			pipeline.Config{Handoff: sharedmem.Policy{Mode: sharedmem.Copy}, Mem: mem})
+		require.ErrorIs(t, runWithTimeout(t, ctx, p), context.Canceled)
+	})
+}
+
 // recordReader reads batches of rows consecutive values, 0, 1, 2, ...
 func recordReader(t *testing.T, mem memory.Allocator, batches, rows int) array.RecordReader {
 	t.Helper()

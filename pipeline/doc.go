@@ -6,6 +6,10 @@
 //	 (1 goroutine)  (Decoder per    (Worker per         (Encoder per    (1 goroutine,
 //	                 worker)         worker)             worker)         input order)
 //
+// Columnar sources and sinks (Arrow IPC, Parquet, FromRecordReader, ToFunc)
+// have no Decoder or Encoder, and their pool is left out: the reader hands
+// batches straight to the first stage, the last stage straight to Write.
+//
 // Ordering is part of the contract: every batch carries a sequence number,
 // and every step's output sequence strictly increases (in input order; with
 // Config.Unordered the numbers are still unique). The reader numbers its
@@ -35,8 +39,8 @@
 // by reference, or copied as a message encoded by the producing worker and
 // decoded by the consuming one.
 //
-// Lifecycle: workers, decoders and encoders are created once when Run
-// starts and reused for every batch. Stage.Finish runs after a stage's last
+// Lifecycle: decoders and encoders are made by New, workers when Run
+// starts; each is reused for every batch. Stage.Finish runs after a stage's last
 // batch and may emit more (group-by merges its workers' partial state
 // there). Run returns the first error, as a *StageError naming the stage and
 // the batch; a panic becomes a *PanicError carrying the panic value and the

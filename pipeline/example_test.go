@@ -78,7 +78,8 @@ func ExamplePipeline_Run() {
 	}
 	fmt.Println(got)
 	m := p.Metrics()
-	fmt.Println(m.Stages[2].Name, m.Stages[2].RowsIn, "rows in,", m.Stages[2].RowsOut, "rows out")
+	even := m.Transforms()[0]
+	fmt.Println(even.Name, even.RowsIn, "rows in,", even.RowsOut, "rows out")
 	// Output:
 	// [0 2 4 6 8 10 12 14 16 18]
 	// even 20 rows in, 10 rows out

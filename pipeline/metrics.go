@@ -11,6 +11,7 @@ import (
 // name, its pool size, the handoff its output crosses (nil for the read,
 // encode and write steps, whose output is raw) and its counters.
 type stepSpec struct {
+	kind    StepKind
 	name    string
 	workers int
 	handoff *sharedmem.Handoff
@@ -36,8 +37,23 @@ type paddedInt64 struct {
 	_ [56]byte
 }
 
+// A StepKind is what a step of the pipeline does.
+type StepKind int
+
+// The steps' kinds. A pipeline has one read and one write step; a decode
+// step when its Source has a Decoder, an encode step when its Sink has an
+// Encoder, and a step per Stage.
+const (
+	ReadStep StepKind = iota
+	DecodeStep
+	StageStep
+	EncodeStep
+	WriteStep
+)
+
 // StageMetrics is a snapshot of one step's counters.
 type StageMetrics struct {
+	Kind    StepKind
 	Name    string
 	Workers int
 	// Batches, rows and bytes (live Arrow bytes, or raw bytes for the read
@@ -61,8 +77,9 @@ type StageMetrics struct {
 
 // Metrics is a snapshot of a whole run.
 type Metrics struct {
-	// Stages lists the steps in order: "read", "decode", each Stage by
-	// name, "encode", "write".
+	// Stages lists the steps in order: "read", "decode" (for a Source
+	// with a Decoder), each Stage by name, "encode" (for a Sink with an
+	// Encoder), "write".
 	Stages []StageMetrics
 	// LatencyP50 and LatencyP99 are how long batches took from being read
 	// to being written.
@@ -71,11 +88,37 @@ type Metrics struct {
 	Elapsed time.Duration
 }
 
+// Decoded returns the metrics of the step whose output is the source's
+// batches: the decode step, or the read step of a source without one.
+func (m Metrics) Decoded() StageMetrics {
+	for _, s := range m.Stages {
+		if s.Kind == DecodeStep {
+			return s
+		}
+	}
+	if len(m.Stages) == 0 {
+		return StageMetrics{}
+	}
+	return m.Stages[0]
+}
+
+// Transforms returns the metrics of the Stages' steps, in order.
+func (m Metrics) Transforms() []StageMetrics {
+	var out []StageMetrics
+	for _, s := range m.Stages {
+		if s.Kind == StageStep {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // snapshot reads the step's counters; prev is its predecessor's spec (nil
 // for the read step), whose output is its input.
 func (spec *stepSpec) snapshot(prev *stepSpec, now int64) StageMetrics {
 	m := spec.m
 	s := StageMetrics{
+		Kind:    spec.kind,
 		Name:    spec.name,
 		Workers: spec.workers,
 

@@ -20,39 +20,63 @@ type Pipeline struct {
 	source Source
 	stages []Stage
 	sink   Sink
+	// decoders and encoders are the decode and encode pools' codecs; nil
+	// when the source's chunks carry batches (NewDecoder returns nil) or
+	// the sink takes batches (NewEncoder returns nil), and the step is
+	// left out.
+	decoders []Decoder
+	encoders []Encoder
 
 	mem     memory.Allocator
 	started atomic.Bool
 	// runStart is set once Run has begun; Metrics reads the clock from it.
 	runStart atomic.Pointer[time.Time]
-	// specs describes the steps, in order: read, decode, stages...,
-	// encode, write. They are laid out here, before Run, so that Metrics
-	// never races with Run's setup.
-	specs   []stepSpec
-	latency histogram
+	// specs describes the steps, in order: read, [decode], stages...,
+	// [encode], write. They are laid out here, before Run, so that Metrics
+	// never races with Run's setup. firstStage is the index of the first
+	// stage's spec.
+	specs      []stepSpec
+	firstStage int
+	latency    histogram
 }
 
 // New returns a pipeline that reads source, passes every batch through
-// stages in order and writes the result to sink.
+// stages in order and writes the result to sink. It makes the decoders
+// and encoders, one per worker of their pools.
 func New(source Source, stages []Stage, sink Sink, cfg Config) *Pipeline {
 	p := &Pipeline{cfg: cfg, source: source, stages: stages, sink: sink, mem: cfg.Mem}
 	if p.mem == nil {
 		p.mem = sharedmem.NewPool(0)
 	}
-	add := func(name string, workers int, handoff bool) {
-		spec := stepSpec{name: name, workers: workers, m: &stepMetrics{busy: make([]paddedInt64, workers)}}
+	add := func(kind StepKind, name string, workers int, handoff bool) {
+		spec := stepSpec{kind: kind, name: name, workers: workers, m: &stepMetrics{busy: make([]paddedInt64, workers)}}
 		if handoff {
 			spec.handoff = sharedmem.NewHandoff(cfg.Handoff, p.mem)
 		}
 		p.specs = append(p.specs, spec)
 	}
-	add("read", 1, false)
-	add("decode", poolSize(cfg.DecodeWorkers), true)
-	for _, s := range stages {
-		add(s.Name, poolSize(s.Workers), true)
+	if d := source.NewDecoder(); d != nil {
+		p.decoders = []Decoder{d}
+		for range poolSize(cfg.DecodeWorkers) - 1 {
+			p.decoders = append(p.decoders, source.NewDecoder())
+		}
+		add(ReadStep, "read", 1, false)
+		add(DecodeStep, "decode", len(p.decoders), true)
+	} else {
+		add(ReadStep, "read", 1, true) // the reader hands its batches on itself
 	}
-	add("encode", poolSize(cfg.EncodeWorkers), false)
-	add("write", 1, false)
+	p.firstStage = len(p.specs)
+	for _, s := range stages {
+		add(StageStep, s.Name, poolSize(s.Workers), true)
+	}
+	if e := sink.NewEncoder(); e != nil {
+		p.encoders = []Encoder{e}
+		for range poolSize(cfg.EncodeWorkers) - 1 {
+			p.encoders = append(p.encoders, sink.NewEncoder())
+		}
+		add(EncodeStep, "encode", len(p.encoders), false)
+	}
+	add(WriteStep, "write", 1, false)
 	return p
 }
 
@@ -129,46 +153,46 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	unordered := func(step int) bool { return p.cfg.Unordered && step > lastOrdered }
 
 	// The steps are built from the writer back, each with its successor.
-	// p.specs[k] is step k's: read, decode, stages..., encode, write.
-	steps := make([]*step, len(p.stages)+2)
+	// p.specs are read, [decode], stages..., [encode], write; spec k-1's
+	// handoff is what step k receives from.
+	var steps []*step
 	last := len(p.specs) - 1
 	var next downstream = &writer{p: p, r: r, m: p.specs[last].m}
-
-	// Encode step: parcels to chunks, written in order by the writer.
-	es := p.specs[last-1]
-	encoders := make([]Encoder, es.workers)
-	for i := range encoders {
-		encoders[i] = p.sink.NewEncoder()
+	if p.encoders == nil {
+		next = &writer{p: p, r: r, m: p.specs[last].m, prev: p.specs[last-1].handoff}
+	} else {
+		// Encode step: parcels to chunks, written in order by the writer.
+		es := p.specs[last-1]
+		encode := newStep(r, es, depth(es.workers), p.cfg.Unordered,
+			encodeFunc(p.specs[last-2].handoff, p.encoders), nil, next)
+		steps, next = append(steps, encode), encode
 	}
-	encode := newStep(r, es, depth(es.workers), p.cfg.Unordered,
-		encodeFunc(p.specs[last-2].handoff, encoders), nil, next)
-	steps[len(steps)-1], next = encode, encode
 
 	// Transform stages: parcels to parcels.
 	for i := len(p.stages) - 1; i >= 0; i-- {
-		stg, ss := p.stages[i], p.specs[2+i]
+		k := p.firstStage + i
+		stg, ss := p.stages[i], p.specs[k]
 		workers := make([]Worker, ss.workers)
 		for w := range workers {
 			workers[w] = stg.NewWorker()
 		}
 		st := newStep(r, ss, depth(ss.workers), unordered(i+1),
-			stageFunc(p.specs[1+i].handoff, workers), stageFinish(stg, workers), next)
-		steps[1+i], next = st, st
+			stageFunc(p.specs[k-1].handoff, workers), stageFinish(stg, workers), next)
+		steps, next = append(steps, st), st
 	}
 
-	// Decode step: chunks to parcels.
-	ds := p.specs[1]
-	decoders := make([]Decoder, ds.workers)
-	for i := range decoders {
-		decoders[i] = p.source.NewDecoder()
+	if p.decoders != nil {
+		// Decode step: chunks to parcels.
+		ds := p.specs[1]
+		decode := newStep(r, ds, depth(ds.workers), unordered(0), decodeFunc(p.decoders), nil, next)
+		steps, next = append(steps, decode), decode
 	}
-	decode := newStep(r, ds, depth(ds.workers), unordered(0), decodeFunc(decoders), nil, next)
-	steps[0] = decode
 
 	for _, st := range steps {
 		st.start(gctx, g)
 	}
-	g.Go(func() error { return p.read(gctx, stopCtx, r, decode) })
+	first := next
+	g.Go(func() error { return p.read(gctx, stopCtx, r, first) })
 
 	err := eg.Wait()
 	for _, st := range steps {
@@ -181,9 +205,11 @@ func (p *Pipeline) Run(ctx context.Context) error {
 }
 
 // read is the source's loop: one goroutine calling Next and dispatching
-// chunks to the decode step in input order.
-func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) error {
+// chunks to the decode step in input order, or, without one, the chunks'
+// batches to the next step.
+func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, next downstream) error {
 	m := p.specs[0].m
+	handoff := p.specs[0].handoff // nil: chunks go to the decode step
 	m.started.Store(r.now())
 	var seq uint64
 	for {
@@ -213,18 +239,44 @@ func (p *Pipeline) read(ctx, stopCtx context.Context, r *run, decode *step) erro
 			}
 			return &StageError{Stage: "read", Seq: int64(seq), Err: err}
 		}
-		m.batchesOut.Add(1)
-		m.rowsOut.Add(int64(c.Rows))
-		m.bytesOut.Add(int64(len(c.Data)))
 		it := item{seq: seq, born: t1, queued: t1, chunk: c}
-		if err := decode.dispatch(ctx, &it); err != nil {
+		rows, size := int64(c.Rows), int64(len(c.Data))
+		if handoff != nil {
+			if err := p.handOn(&it, handoff); err != nil {
+				return err
+			}
+			rows, size = it.parcel.Rows(), it.parcel.Bytes()
+		}
+		m.batchesOut.Add(1)
+		m.rowsOut.Add(rows)
+		m.bytesOut.Add(size)
+		if err := next.dispatch(ctx, &it); err != nil {
 			it.release()
-			return nil
+			if ctx.Err() != nil {
+				return nil // the run is failing or cancelled
+			}
+			return err // the writer's, when no step comes between
 		}
 		seq++
 	}
 	m.finished.Store(r.now())
-	return decode.end(ctx)
+	return next.end(ctx)
+}
+
+// handOn turns the batch of a columnar source's chunk into the parcel the
+// first step after the reader receives.
+func (p *Pipeline) handOn(it *item, handoff *sharedmem.Handoff) error {
+	c := it.chunk
+	it.chunk = Chunk{}
+	if c.Batch == nil {
+		return &StageError{Stage: "read", Seq: int64(it.seq), Err: errors.New("pipeline: a source without a Decoder returned a chunk without a Batch")}
+	}
+	parcel, err := handoff.Send(c.Batch)
+	if err != nil {
+		return &StageError{Stage: "read", Seq: int64(it.seq), Err: err}
+	}
+	it.parcel = parcel
+	return nil
 }
 
 // writer is the last step's downstream: the sink, on the goroutine of the
@@ -233,6 +285,9 @@ type writer struct {
 	p *Pipeline
 	r *run
 	m *stepMetrics
+	// prev is what a sink without Encoder receives batches from; nil when
+	// the encode step hands the writer chunks.
+	prev *sharedmem.Handoff
 }
 
 func (wr *writer) end(ctx context.Context) error {
@@ -246,6 +301,14 @@ func (wr *writer) end(ctx context.Context) error {
 func (wr *writer) dispatch(ctx context.Context, it *item) error {
 	p, r, m := wr.p, wr.r, wr.m
 	c, seq, born := it.chunk, it.seq, it.born
+	if wr.prev != nil {
+		rec, err := wr.prev.Receive(it.parcel)
+		if err != nil {
+			*it = item{}
+			return &StageError{Stage: "write", Seq: int64(seq), Err: err}
+		}
+		c = Chunk{Batch: rec, Rows: int(rec.NumRows())}
+	}
 	*it = item{}
 	// Calls to write are serialized (one forwarding worker at a time), so
 	// they may share one clock.

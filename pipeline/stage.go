@@ -33,8 +33,11 @@ type Chunk struct {
 //
 // Next is called from a single goroutine and returns chunks in input order;
 // it returns io.EOF after the last one. It must return promptly once ctx is
-// done. Decoders run on the source's worker pool, one per worker, created
-// once at start; a decoder is used by one goroutine at a time.
+// done. Decoders run on the source's worker pool, one per worker, made by
+// New; a decoder is used by one goroutine at a time. A source whose chunks
+// already carry batches (Chunk.Batch: Arrow IPC, Parquet, batches in
+// memory) returns a nil Decoder, and the pipeline then hands the batches
+// on from the reading goroutine, with no decode step.
 type Source interface {
 	Schema() *arrow.Schema
 	Next(ctx context.Context) (Chunk, error)
@@ -49,7 +52,10 @@ type Decoder interface {
 
 // A Sink consumes the output stream.
 //
-// Encoders run on the sink's worker pool, one per worker; Write is called from
+// Encoders run on the sink's worker pool, one per worker, made by New. A
+// sink that takes batches as they are (Arrow IPC, Parquet, a function)
+// returns a nil Encoder: there is no encode step, and Write receives each
+// batch in Chunk.Batch. Write is called from
 // a single goroutine with the encoded chunks in stream order (unless the
 // pipeline is unordered). Close is called once after the last Write of a
 // successful run, and never after a failed one: the caller of Run decides

@@ -59,10 +59,7 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *p
 			}
 			read, _ := src.Progress()
 			m := p.Metrics()
-			rows := int64(0)
-			if len(m.Stages) > 1 {
-				rows = m.Stages[1].RowsOut
-			}
+			rows := m.Decoded().RowsOut
 			bar.Set64(read)
 			if secs := m.Elapsed.Seconds(); secs > 0 {
 				bar.Describe(fmt.Sprintf("%s rows, %s rows/s", humanCount(rows), humanCount(int64(float64(rows)/secs))))

@@ -33,10 +33,10 @@ type rowAccount struct {
 func reconcile(m pipeline.Metrics, rejected, badRows int64) rowAccount {
 	a := rowAccount{Rejected: rejected, Dropped: map[string]int64{}, Added: map[string]int64{}}
 	st := m.Stages
-	if len(st) < 4 {
+	if len(st) < 2 {
 		return a
 	}
-	decode := st[1]
+	decode := m.Decoded()
 	// The NDJSON reader counts the records it cuts (RowsIn); the CSV
 	// reader (whose decoders count them) and columnar ones do not, and
 	// then what was decoded plus rejected is what was read.
@@ -44,7 +44,7 @@ func reconcile(m pipeline.Metrics, rejected, badRows int64) rowAccount {
 	decodeBalanced := decode.RowsIn == 0 || decode.RowsIn == decode.RowsOut+rejected
 	a.Written = st[len(st)-1].RowsIn
 	var dropped, added int64
-	for _, s := range st[2 : len(st)-2] {
+	for _, s := range m.Transforms() {
 		switch d := s.RowsIn - s.RowsOut; {
 		case d > 0:
 			a.Dropped[s.Name] = d

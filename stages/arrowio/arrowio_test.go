@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -52,12 +54,10 @@ func write(t *testing.T, mem memory.Allocator, opts SinkOptions, batches ...arro
 	opts.Mem = mem
 	sink, err := NewSink(&buf, testSchema, opts)
 	require.NoError(t, err)
-	enc := sink.NewEncoder()
 	ctx := context.Background()
 	for _, rec := range batches {
-		c, err := enc.Encode(ctx, rec)
-		require.NoError(t, err)
-		require.NoError(t, sink.Write(ctx, c))
+		rec.Retain() // Write takes a reference of its own
+		require.NoError(t, sink.Write(ctx, pipeline.Chunk{Batch: rec}))
 	}
 	require.NoError(t, sink.Close(ctx))
 	return buf.Bytes()
@@ -65,7 +65,6 @@ func write(t *testing.T, mem memory.Allocator, opts SinkOptions, batches ...arro
 
 func readAll(t *testing.T, src *Source) []arrow.RecordBatch {
 	t.Helper()
-	dec := src.NewDecoder()
 	var out []arrow.RecordBatch
 	for {
 		c, err := src.Next(context.Background())
@@ -73,8 +72,7 @@ func readAll(t *testing.T, src *Source) []arrow.RecordBatch {
 			return out
 		}
 		require.NoError(t, err)
-		rec, err := dec.Decode(context.Background(), c)
-		require.NoError(t, err)
+		rec := c.Batch
 		out = append(out, rec)
 	}
 }

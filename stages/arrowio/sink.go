@@ -62,9 +62,9 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 	return &Sink{w: ipc.NewWriter(w, ipcOpts...)}, nil
 }
 
-// NewEncoder returns the pass-through encoder: it retains the batch it
-// borrows and hands it to Write in Chunk.Batch.
-func (s *Sink) NewEncoder() pipeline.Encoder { return retainer{} }
+// NewEncoder returns nil: Write takes the batches themselves, and the
+// pipeline has no encode step.
+func (s *Sink) NewEncoder() pipeline.Encoder { return nil }
 
 // Write writes c.Batch and releases it.
 func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
@@ -84,13 +84,6 @@ func (s *Sink) Close(context.Context) error {
 		return fmt.Errorf("arrowio: close: %w", err)
 	}
 	return nil
-}
-
-type retainer struct{}
-
-func (retainer) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
-	rec.Retain()
-	return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
 }
 
 var _ pipeline.Sink = (*Sink)(nil)

@@ -199,8 +199,9 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 	return pipeline.Chunk{}, io.EOF
 }
 
-// NewDecoder returns the pass-through decoder.
-func (s *Source) NewDecoder() pipeline.Decoder { return passThrough{} }
+// NewDecoder returns nil: the chunks carry batches, and the pipeline hands
+// them on without a decode step.
+func (s *Source) NewDecoder() pipeline.Decoder { return nil }
 
 // Close releases the readers not yet exhausted. It does not close the
 // inputs' readers, which belong to the caller.
@@ -212,13 +213,6 @@ func (s *Source) Close() error {
 		}
 	}
 	return nil
-}
-
-// passThrough hands a chunk's batch on: the caller of Decode owns it.
-type passThrough struct{}
-
-func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
-	return c.Batch, nil
 }
 
 // ioReadsAt reports whether b was filled from r at off.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
 )
 
 func BenchmarkWrite(b *testing.B) {
@@ -26,10 +28,8 @@ func BenchmarkWrite(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rec.Retain()
-				c, _ := sink.NewEncoder().Encode(context.Background(), rec)
-				rec.Release()
-				if err := sink.Write(context.Background(), c); err != nil {
+				rec.Retain() // Write releases its reference
+				if err := sink.Write(context.Background(), pipeline.Chunk{Batch: rec}); err != nil {
 					b.Fatal(err)
 				}
 				if err := sink.Close(context.Background()); err != nil {
@@ -46,9 +46,7 @@ func BenchmarkRead(b *testing.B) {
 	size := arrowBytes(rec)
 	var buf bytes.Buffer
 	sink, _ := NewSink(&buf, allTypes, SinkOptions{Mem: mem})
-	c, _ := sink.NewEncoder().Encode(context.Background(), rec)
-	rec.Release()
-	if err := sink.Write(context.Background(), c); err != nil {
+	if err := sink.Write(context.Background(), pipeline.Chunk{Batch: rec}); err != nil {
 		b.Fatal(err)
 	}
 	if err := sink.Close(context.Background()); err != nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -110,12 +112,10 @@ func write(t *testing.T, mem memory.Allocator, opts SinkOptions, schema *arrow.S
 	opts.Mem = mem
 	sink, err := NewSink(&buf, schema, opts)
 	require.NoError(t, err)
-	enc := sink.NewEncoder()
 	ctx := context.Background()
 	for _, rec := range batches {
-		c, err := enc.Encode(ctx, rec)
-		require.NoError(t, err)
-		require.NoError(t, sink.Write(ctx, c))
+		rec.Retain() // Write takes a reference of its own
+		require.NoError(t, sink.Write(ctx, pipeline.Chunk{Batch: rec}))
 	}
 	require.NoError(t, sink.Close(ctx))
 	return buf.Bytes()
@@ -124,7 +124,6 @@ func write(t *testing.T, mem memory.Allocator, opts SinkOptions, schema *arrow.S
 // readColumns reads every batch and concatenates each column.
 func readColumns(t *testing.T, mem memory.Allocator, src *Source) ([]arrow.Array, int) {
 	t.Helper()
-	dec := src.NewDecoder()
 	var recs []arrow.RecordBatch
 	for {
 		c, err := src.Next(context.Background())
@@ -132,8 +131,7 @@ func readColumns(t *testing.T, mem memory.Allocator, src *Source) ([]arrow.Array
 			break
 		}
 		require.NoError(t, err)
-		rec, err := dec.Decode(context.Background(), c)
-		require.NoError(t, err)
+		rec := c.Batch
 		assert.True(t, rec.Schema().Equal(src.Schema()), "batch schema %s", rec.Schema())
 		recs = append(recs, rec)
 	}

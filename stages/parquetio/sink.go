@@ -130,9 +130,9 @@ func lowCardinality(rec arrow.RecordBatch) []string {
 	return names
 }
 
-// NewEncoder returns the pass-through encoder: it retains the batch it
-// borrows and hands it to Write.
-func (s *Sink) NewEncoder() pipeline.Encoder { return retainer{} }
+// NewEncoder returns nil: Write takes the batches themselves, and the
+// pipeline has no encode step.
+func (s *Sink) NewEncoder() pipeline.Encoder { return nil }
 
 // Write buffers c.Batch into the current row group, starting a new one at
 // the size limits, and releases the batch.
@@ -175,13 +175,6 @@ func (s *Sink) Close(context.Context) error {
 		return fmt.Errorf("parquetio: close: %w", err)
 	}
 	return nil
-}
-
-type retainer struct{}
-
-func (retainer) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
-	rec.Retain()
-	return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
 }
 
 // writerOnly hides a Close method: the Parquet writer would call it.

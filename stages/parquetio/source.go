@@ -291,8 +291,9 @@ func (s *Source) rowsOnly(f *openedFile) (pipeline.Chunk, bool) {
 	return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(n)}, true
 }
 
-// NewDecoder returns the pass-through decoder.
-func (s *Source) NewDecoder() pipeline.Decoder { return passThrough{} }
+// NewDecoder returns nil: the chunks carry batches, and the pipeline hands
+// them on without a decode step.
+func (s *Source) NewDecoder() pipeline.Decoder { return nil }
 
 // Close releases the files not yet exhausted. It does not close the inputs'
 // readers, which belong to the caller.
@@ -308,12 +309,6 @@ func (s *Source) Close() error {
 		s.files[i] = nil
 	}
 	return nil
-}
-
-type passThrough struct{}
-
-func (passThrough) Decode(_ context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
-	return c.Batch, nil
 }
 
 var _ pipeline.Source = (*Source)(nil)

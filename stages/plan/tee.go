@@ -181,9 +181,15 @@ func (t *tee) write(ctx context.Context, rec arrow.RecordBatch) error {
 	if err := t.open(); err != nil {
 		return err
 	}
-	c, err := t.enc.Encode(ctx, rec)
-	if err != nil {
-		return fmt.Errorf("%s: %w", t.path, err)
+	var c pipeline.Chunk
+	if t.enc == nil { // the sink takes batches: it gets a reference of its own
+		rec.Retain()
+		c = pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows())}
+	} else {
+		var err error
+		if c, err = t.enc.Encode(ctx, rec); err != nil {
+			return fmt.Errorf("%s: %w", t.path, err)
+		}
 	}
 	if err := t.sink.Write(ctx, c); err != nil {
 		return fmt.Errorf("%s: %w", t.path, err)
