@@ -13,7 +13,9 @@ import (
 // runs through a pipeline without a Source of its own. The pipeline takes
 // its own reference to each batch; rr stays the caller's, who releases it
 // after Run. rr is read from one goroutine, and Run ends with rr's Err if
-// it has one.
+// it has one. A sequence of batches (iter.Seq2[arrow.RecordBatch, error])
+// becomes a RecordReader with arrow-go's array.ReaderFromIter, whose
+// Release stops the sequence.
 func FromRecordReader(rr array.RecordReader) Source { return readerSource{rr} }
 
 type readerSource struct{ rr array.RecordReader }

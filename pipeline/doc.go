@@ -51,7 +51,9 @@
 //
 // FromRecordReader and ToFunc adapt arrow-go's array.RecordReader and a
 // plain function to a Source and a Sink, so that Arrow data in memory runs
-// through a chain of stages with no Source or Sink of its own.
+// through a chain of stages with no Source or Sink of its own; Batches runs
+// a pipeline as a range loop over its output (and, with arrow-go's
+// array.ReaderFromIter, as a RecordReader).
 //
 // Ownership: a Worker consumes the batch it is given and the pipeline owns
 // what it returns; see the Source, Sink and Stage docs for the rest.
