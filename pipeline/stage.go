@@ -111,3 +111,13 @@ type Stage struct {
 type Worker interface {
 	Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error)
 }
+
+// WorkerFunc is a Worker that is a function, for a stateless stage: one
+// value may serve every worker of the pool, so it must be safe for
+// concurrent use.
+type WorkerFunc func(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error)
+
+// Process calls f.
+func (f WorkerFunc) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return f(ctx, seq, in)
+}
