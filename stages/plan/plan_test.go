@@ -1,0 +1,112 @@
+package plan_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/transform"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+func TestStageNames(t *testing.T) {
+	verbs := []verb.Verb{transform.Filter("qty > 1"), aggregate.Sort(aggregate.Asc("id")), transform.Filter("qty < 9"), aggregate.Sort(aggregate.Desc("id")), transform.Filter("id > 0")}
+	assert.Equal(t, []string{"filter", "sort", "filter-2", "sort-2", "filter-3"}, plan.StageNames(verbs))
+	p, err := plan.Build(verb.Env{}, verbs, &fakeSource{schema: ordersSchema}, plan.Options{StageWorkers: map[string]int{"filter-2": 3}})
+	require.NoError(t, err)
+	for i, s := range p.Stages {
+		assert.Equal(t, plan.StageNames(verbs)[i], s.Name)
+	}
+	assert.Equal(t, 3, p.Stages[2].Workers)
+}
+
+func TestBuildErrors(t *testing.T) {
+	src := &fakeSource{schema: ordersSchema}
+	_, err := plan.Build(verb.Env{}, []verb.Verb{transform.Head(3)}, src, plan.Options{StageWorkers: map[string]int{"head": 4}})
+	var werr *plan.WorkersError
+	require.ErrorAs(t, err, &werr)
+	assert.Equal(t, plan.WorkersError{Stage: "head", Workers: 4}, *werr)
+
+	_, err = plan.Build(verb.Env{}, []verb.Verb{transform.Head(3)}, src, plan.Options{StageWorkers: map[string]int{"sort": 2}})
+	var uerr *plan.UsageError
+	require.ErrorAs(t, err, &uerr)
+	assert.Contains(t, uerr.Msg, "no stage sort")
+
+	_, err = plan.Build(verb.Env{}, []verb.Verb{transform.Select("qtty")}, src, plan.Options{})
+	require.ErrorAs(t, err, &uerr)
+	assert.Contains(t, uerr.Msg, `select: unknown column "qtty"`)
+}
+
+func TestParseChainErrors(t *testing.T) {
+	for _, tc := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"head"}, "verb head needs 1 argument(s)"},
+		{[]string{"head", "3", "then"}, "'then' must be followed by a verb"},
+		{[]string{"head", "3", "then", "fliter", "x"}, `unknown verb "fliter" after 'then' (did you mean "filter"?)`},
+		{[]string{"filtr", "x"}, `did you mean the verb "filter"?`},
+		{[]string{"head", "3", "f.csv", "-o"}, "-o after the verbs and files"},
+		{[]string{"head", "x"}, "head:"},
+	} {
+		t.Run(strings.Join(tc.words, " "), func(t *testing.T) {
+			_, _, err := plan.ParseChain(tc.words, plan.Specs(nil))
+			var uerr *plan.UsageError
+			require.ErrorAs(t, err, &uerr)
+			assert.Contains(t, uerr.Msg, tc.want)
+		})
+	}
+	t.Run("forgotten argument", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "orders.csv")
+		require.NoError(t, os.WriteFile(f, []byte("a\n1\n"), 0o644))
+		_, _, err := plan.ParseChain([]string{"top", "5", f}, plan.Specs(nil))
+		assert.ErrorContains(t, err, "looks like a file name")
+		calls, files, err := plan.ParseChain([]string{"top", "5", f, "-"}, plan.Specs(nil))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"-"}, files)
+		assert.Equal(t, []string{"5", f}, calls[0].Args)
+	})
+}
+
+// After a verb that writes the stream, a head no longer stops the source:
+// the side file gets every row while the main output gets the head.
+func TestTeeReadsToTheEnd(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var text strings.Builder
+	text.WriteString("id\n")
+	for i := range 5000 {
+		text.WriteString(strconv.Itoa(i) + "\n")
+	}
+	ctx := context.Background()
+	src, err := plan.Open(ctx, []string{"-"}, strings.NewReader(text.String()), plan.ReadOptions{BatchRows: 100, Mem: mem})
+	require.NoError(t, err)
+	defer src.Close()
+	side := filepath.Join(t.TempDir(), "all.csv")
+	sides := &plan.SideOutputs{}
+	defer sides.Abort()
+	p, err := plan.Build(verb.Env{Mem: mem}, []verb.Verb{sides.Tee(side), transform.Head(10)}, src, plan.Options{})
+	require.NoError(t, err)
+	rows := 0
+	sink := pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
+		rows += int(rec.NumRows())
+		return nil
+	})
+	require.NoError(t, pipeline.New(src, p.Stages, sink, pipeline.Config{Mem: mem}).Run(ctx))
+	require.NoError(t, sides.Commit())
+	assert.Equal(t, 10, rows)
+	got, err := os.ReadFile(side)
+	require.NoError(t, err)
+	assert.Equal(t, text.String(), string(got))
+}
