@@ -75,11 +75,15 @@ func splitChain(args []string, specs []verb.Spec) ([]Call, []string, error) {
 			}
 			return calls, args[i:], nil
 		}
-		if len(spec.Args) > len(args)-i-1 {
+		n := len(spec.Args)
+		if spec.Words != nil {
+			n = spec.Words(args[i+1:])
+		}
+		if n > len(args)-i-1 || n < 0 {
 			return nil, nil, usage(fmt.Sprintf("verb %s needs %d argument(s): %s %s", tok, len(spec.Args), tok, strings.Join(spec.Args, " ")))
 		}
-		calls = append(calls, Call{Spec: spec, Args: args[i+1 : i+1+len(spec.Args)]})
-		i += 1 + len(spec.Args)
+		calls = append(calls, Call{Spec: spec, Args: args[i+1 : i+1+n]})
+		i += 1 + n
 		afterThen = false
 		if i < len(args) && args[i] == "then" {
 			i++
@@ -118,8 +122,12 @@ func checkLastArg(calls []Call, files []string) error {
 	if len(last.Args) == 0 {
 		return nil
 	}
-	i := len(last.Args) - 1
-	name, arg := last.Spec.Args[i], last.Args[i]
+	// A verb of several forms names its last argument last in Args.
+	i := min(len(last.Args), len(last.Spec.Args)) - 1
+	if i < 0 {
+		return nil
+	}
+	name, arg := last.Spec.Args[i], last.Args[len(last.Args)-1]
 	if name == verb.FileArg {
 		return nil
 	}

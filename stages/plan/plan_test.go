@@ -110,3 +110,25 @@ func TestTeeReadsToTheEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, text.String(), string(got))
 }
+
+// A verb of several forms takes as many words as its Words counts.
+func TestParseChainWords(t *testing.T) {
+	opt := verb.Spec{Name: "opt", Args: []string{"[MODE]", "COLS"},
+		Words: func(rest []string) int {
+			if len(rest) > 0 && rest[0] == "last" {
+				return 2
+			}
+			return 1
+		},
+		Parse: func(args []string) (verb.Verb, error) { return verb.Verb{Name: "opt"}, nil },
+	}
+	specs := append(plan.Specs(nil), opt)
+	calls, files, err := plan.ParseChain([]string{"opt", "last", "a", "then", "opt", "b", "f.csv"}, specs)
+	require.NoError(t, err)
+	require.Len(t, calls, 2)
+	assert.Equal(t, []string{"last", "a"}, calls[0].Args)
+	assert.Equal(t, []string{"b"}, calls[1].Args)
+	assert.Equal(t, []string{"f.csv"}, files)
+	_, _, err = plan.ParseChain([]string{"opt", "last"}, specs)
+	assert.ErrorContains(t, err, "verb opt needs")
+}

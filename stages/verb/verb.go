@@ -22,7 +22,8 @@ type Env struct {
 	Workers int
 	// Mem allocates the batches that stages create.
 	Mem memory.Allocator
-	// MaxMemory caps the state of stateful stages (group-by, sort), in bytes.
+	// MaxMemory caps the state of stateful stages (group-by, sort), in
+	// bytes; 0 means no cap.
 	MaxMemory int64
 	// TempDir is where stages spill; "" means os.TempDir().
 	TempDir string
@@ -76,7 +77,14 @@ type Spec struct {
 	// as flags. An argument that names a file is called FileArg.
 	Args    []string
 	Summary string
-	// Parse turns exactly len(Args) words into the Verb. An argument that
+	// Words, when set, is for a verb whose forms differ in length (join
+	// [TYPE] KEYS FILE, fill COLS [by KEYS]): given every word after the
+	// verb's name, it says how many are the verb's; the command line then
+	// takes that many instead of len(Args), and Args is usage text only.
+	// It must not count a "then" that is not an argument.
+	Words func(rest []string) int
+	// Parse turns the verb's words (len(Args) of them, or as Words counts)
+	// into the Verb. An argument that
 	// needs the input schema to be checked (a column name, an
 	// expression) is checked by the Verb's Build.
 	Parse func(args []string) (Verb, error)
