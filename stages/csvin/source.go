@@ -112,8 +112,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	s.sp.noQuotes = opts.NoQuotes
 	s.sp.file = fileName(inputs[0].Name)
 	if err := s.sample(ctx); err != nil {
-		s.Close()
-		return nil, err
+		return nil, err // no goroutine to stop: sampling starts none
 	}
 	return s, nil
 }
