@@ -61,11 +61,14 @@ func Build(env verb.Env, verbs []verb.Verb, src pipeline.Source, opts Options) (
 	}
 	if ps, ok := src.(projectable); ok {
 		if cols := columnsRead(verbs, p.Schemas); cols != nil {
-			if err := ps.Project(cols); err != nil {
+			switch err := ps.Project(cols); {
+			case errors.Is(err, errors.ErrUnsupported):
+			case err != nil:
 				return nil, err
-			}
-			if p, err = build(env, verbs, src.Schema(), names, opts); err != nil {
-				return nil, err
+			default:
+				if p, err = build(env, verbs, src.Schema(), names, opts); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

@@ -61,6 +61,17 @@ type Source struct {
 // Format returns the inputs' format.
 func (s *Source) Format() format.Format { return s.format }
 
+// Project narrows the reader to columns when its format can skip the rest
+// (CSV, NDJSON, Parquet), and returns errors.ErrUnsupported otherwise.
+// Build calls it with the columns the chain reads.
+func (s *Source) Project(columns []string) error {
+	p, ok := s.Source.(projectable)
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	return p.Project(columns)
+}
+
 // Close closes the reader and every file; it may be called again. It is
 // not safe for concurrent use.
 func (s *Source) Close() error {

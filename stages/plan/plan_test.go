@@ -15,6 +15,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/transform"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
@@ -131,4 +132,48 @@ func TestParseChainWords(t *testing.T) {
 	assert.Equal(t, []string{"f.csv"}, files)
 	_, _, err = plan.ParseChain([]string{"opt", "last"}, specs)
 	assert.ErrorContains(t, err, "verb opt needs")
+}
+
+// Files opened by Open are narrowed to the columns the chain reads, in
+// every format that can skip columns, and a format that cannot keeps its
+// schema.
+func TestOpenedSourcesAreProjected(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "o.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("id,region,qty\n1,EU,5\n2,US,7\n"), 0o644))
+	ndjson := filepath.Join(dir, "o.ndjson")
+	require.NoError(t, os.WriteFile(ndjson, []byte(`{"id":1,"region":"EU","qty":5}`+"\n"), 0o644))
+	ctx := context.Background()
+	write := func(path string) {
+		src, err := plan.Open(ctx, []string{csv}, nil, plan.ReadOptions{})
+		require.NoError(t, err)
+		defer src.Close()
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		defer f.Close()
+		fmtOf := map[string]format.Format{".parquet": format.Parquet, ".arrow": format.ArrowFile}[filepath.Ext(path)]
+		sink, err := plan.NewSink(f, fmtOf, src.Schema(), plan.SinkOptions{})
+		require.NoError(t, err)
+		require.NoError(t, pipeline.New(src, nil, sink, pipeline.Config{}).Run(ctx))
+	}
+	parquet, ipc := filepath.Join(dir, "o.parquet"), filepath.Join(dir, "o.arrow")
+	write(parquet)
+	write(ipc)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{csv, []string{"qty"}}, {ndjson, []string{"qty"}}, {parquet, []string{"qty"}},
+		{ipc, []string{"id", "region", "qty"}},
+	} {
+		t.Run(filepath.Ext(tc.path), func(t *testing.T) {
+			src, err := plan.Open(ctx, []string{tc.path}, nil, plan.ReadOptions{})
+			require.NoError(t, err)
+			defer src.Close()
+			p, err := plan.Build(verb.Env{}, []verb.Verb{aggregate.Agg(aggregate.Sum("qty"))}, src, plan.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, names(p.Schemas[0]))
+			assert.Equal(t, tc.want, names(src.Schema()))
+		})
+	}
 }
