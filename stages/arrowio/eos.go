@@ -8,6 +8,8 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/ipcmeta"
 )
 
 // ErrTruncated matches the error for an input that ends before its end: a
@@ -99,7 +101,7 @@ type eosChecker struct {
 	// skipped is the input's bytes before r (a file format's magic), so
 	// that offsets are the input's.
 	skipped int64
-	err     error // ErrEmpty, ErrTruncated or errBadMetadata, once met
+	err     error // ErrEmpty, ErrTruncated or ipcmeta.ErrCorrupt, once met
 }
 
 func newEOSChecker(r io.Reader, skipped int64, opts ...ipc.Option) *eosChecker {
@@ -113,7 +115,7 @@ func (e *eosChecker) Message() (*ipc.Message, error) {
 	n := e.skipped + e.src.off
 	switch {
 	case err == nil:
-		if err := checkMetadata(e.src.metadata()); err != nil {
+		if err := ipcmeta.Check(e.src.metadata()); err != nil {
 			e.err = fmt.Errorf("%w (message at byte %d)", err, n-int64(len(e.src.msg))-msg.BodyLen())
 			return nil, e.err
 		}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/internal/batchcheck"
+	"github.com/arrowpipe/arrowpipe/stages/internal/ipcmeta"
 )
 
 // ErrSchemaMismatch is returned when inputs do not share one schema.
@@ -42,12 +44,20 @@ var fileMagic = []byte("ARROW1")
 // paddedMagic is how a file starts.
 var paddedMagic = []byte("ARROW1\x00\x00")
 
+// ErrCorrupt is wrapped by the error for a batch whose buffers do not hold
+// what its metadata claims (an offset past the data, offsets that go
+// backwards, a string that is not UTF-8, a dictionary index out of range):
+// such a batch would panic, or carry garbage, in the first verb that reads
+// it, so it is refused when read.
+var ErrCorrupt = errors.New("arrowio: corrupt record batch")
+
 // A reader is one opened input.
 type reader struct {
 	name   string
 	stream *ipc.Reader
+	msgs   *eosChecker // the stream's messages, for offsets
 	file   *ipc.FileReader
-	next   int // file format: index of the next batch
+	next   int // index of the next batch
 }
 
 func (r *reader) schema() *arrow.Schema {
@@ -57,8 +67,26 @@ func (r *reader) schema() *arrow.Schema {
 	return r.stream.Schema()
 }
 
-// read returns the next batch, owned by the caller, or io.EOF.
+// read returns the next batch, owned by the caller and checked by
+// batchcheck (one pass over each column's offsets, dictionary indices and
+// UTF-8), or io.EOF.
 func (r *reader) read() (arrow.RecordBatch, error) {
+	rec, err := r.readRaw()
+	if err != nil {
+		return nil, err
+	}
+	if err := batchcheck.Check(rec); err != nil {
+		rec.Release()
+		where := fmt.Sprintf("batch %d", r.next-1)
+		if r.msgs != nil {
+			where += fmt.Sprintf(", message ending at byte %d", r.msgs.skipped+r.msgs.src.off)
+		}
+		return nil, fmt.Errorf("%w (%s): %w", ErrCorrupt, where, err)
+	}
+	return rec, nil
+}
+
+func (r *reader) readRaw() (arrow.RecordBatch, error) {
 	if r.file != nil {
 		if r.next >= r.file.NumRecords() {
 			return nil, io.EOF
@@ -73,6 +101,7 @@ func (r *reader) read() (arrow.RecordBatch, error) {
 		}
 		return nil, io.EOF
 	}
+	r.next++
 	rec := r.stream.RecordBatch()
 	rec.Retain()
 	return rec, nil
@@ -92,12 +121,8 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 	if in.At != nil {
 		head := make([]byte, len(fileMagic))
 		if n, _ := in.At.ReadAt(head, 0); n == len(head) && bytes.Equal(head, fileMagic) {
-			f, err := ipc.NewFileReader(io.NewSectionReader(in.At, 0, in.Size), ipc.WithAllocator(mem))
+			f, err := openFooter(in.At, in.Size, mem)
 			if err != nil {
-				if tail := make([]byte, len(fileMagic)); in.Size < 2*int64(len(fileMagic)) ||
-					!ioReadsAt(in.At, tail, in.Size-int64(len(tail))) || !bytes.Equal(tail, fileMagic) {
-					return nil, &truncatedError{"file ends without its footer", in.Size}
-				}
 				return nil, err
 			}
 			r.file = f
@@ -131,7 +156,7 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 		}
 		return nil, err
 	}
-	r.stream = s
+	r.stream, r.msgs = s, msgs
 	return r, nil
 }
 
@@ -223,7 +248,7 @@ func ioReadsAt(r io.ReaderAt, b []byte, off int64) bool {
 
 // inputError names the input in err; arrow-go's errors say "arrow" too.
 func inputError(name string, err error) error {
-	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrDataAfterEnd) || errors.Is(err, errBadMetadata) {
+	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrDataAfterEnd) || errors.Is(err, ErrCorrupt) || errors.Is(err, ipcmeta.ErrCorrupt) {
 		return fmt.Errorf("%s: %w", input.DisplayName(name), err)
 	}
 	return fmt.Errorf("%s: arrow: %w", input.DisplayName(name), err)
