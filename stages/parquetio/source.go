@@ -16,6 +16,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/internal/batchcheck"
 )
 
 // Errors of NewSource.
@@ -103,9 +104,17 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 	if in.At == nil {
 		return nil, ErrNotSeekable
 	}
-	pf, err := file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(nil))
+	pf, err := file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(readProps(in.Size)))
 	if err != nil {
 		return nil, fmt.Errorf("not a readable Parquet file: %w", err)
+	}
+	err = checkFooter(pf.MetaData(), in.Size)
+	if err == nil {
+		err = checkArrowSchema(pf.MetaData())
+	}
+	if err != nil {
+		_ = pf.Close()
+		return nil, err
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: int64(opts.BatchRows)}, opts.Mem)
 	if err != nil {
@@ -176,53 +185,6 @@ func (s *Source) Project(columns []string) error {
 	return nil
 }
 
-// plainSchema drops the metadata that pqarrow adds ("PARQUET:field_id" on
-// fields, the stored "ARROW:schema"), so that a schema read back equals the
-// one written.
-func plainSchema(sc *arrow.Schema) *arrow.Schema {
-	fields := sc.Fields()
-	for i := range fields {
-		fields[i] = plainField(fields[i])
-	}
-	md := without(sc.Metadata(), "ARROW:schema")
-	return arrow.NewSchema(fields, &md)
-}
-
-func plainField(f arrow.Field) arrow.Field {
-	f.Metadata = without(f.Metadata, "PARQUET:field_id")
-	switch t := f.Type.(type) {
-	case *arrow.ListType:
-		f.Type = arrow.ListOfField(plainField(t.ElemField()))
-	case *arrow.LargeListType:
-		f.Type = arrow.LargeListOfField(plainField(t.ElemField()))
-	case *arrow.StructType:
-		children := t.Fields()
-		for i := range children {
-			children[i] = plainField(children[i])
-		}
-		f.Type = arrow.StructOf(children...)
-	}
-	return f
-}
-
-// without returns md minus key; empty metadata is the zero value.
-func without(md arrow.Metadata, key string) arrow.Metadata {
-	if md.FindKey(key) < 0 {
-		return md
-	}
-	var keys, vals []string
-	for k, name := range md.Keys() {
-		if name != key {
-			keys = append(keys, name)
-			vals = append(vals, md.Values()[k])
-		}
-	}
-	if len(keys) == 0 {
-		return arrow.Metadata{}
-	}
-	return arrow.NewMetadata(keys, vals)
-}
-
 // Schema returns the schema of the requested columns.
 func (s *Source) Schema() *arrow.Schema { return s.schema }
 
@@ -256,9 +218,16 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			f.rg++
 		}
 		if f.rr.Next() {
-			// Rebuild on the plain schema: zero-copy, retains the columns.
-			rec := f.rr.RecordBatch()
-			rec = array.NewRecordBatch(s.schema, rec.Columns(), rec.NumRows())
+			rec, err := plainBatch(s.schema, f.rr.RecordBatch())
+			if err == nil {
+				err = batchcheck.Check(rec)
+			}
+			if err != nil {
+				if rec != nil {
+					rec.Release()
+				}
+				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w: %w", input.DisplayName(f.name), f.rg-1, ErrCorrupt, err)
+			}
 			return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(rec.NumRows())}, nil
 		}
 		err := f.rr.Err()

@@ -1,0 +1,137 @@
+package parquetio
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// plainSchema drops the metadata that pqarrow adds ("PARQUET:field_id" on
+// fields, the stored "ARROW:schema"), so that a schema read back equals the
+// one written.
+func plainSchema(sc *arrow.Schema) *arrow.Schema {
+	fields := sc.Fields()
+	for i := range fields {
+		fields[i] = plainField(fields[i])
+	}
+	md := without(sc.Metadata(), "ARROW:schema")
+	return arrow.NewSchema(fields, &md)
+}
+
+func plainField(f arrow.Field) arrow.Field {
+	f.Metadata = without(f.Metadata, "PARQUET:field_id")
+	switch t := f.Type.(type) {
+	case *arrow.ListType:
+		f.Type = arrow.ListOfField(plainField(t.ElemField()))
+	case *arrow.LargeListType:
+		f.Type = arrow.LargeListOfField(plainField(t.ElemField()))
+	case *arrow.StructType:
+		children := t.Fields()
+		for i := range children {
+			children[i] = plainField(children[i])
+		}
+		f.Type = arrow.StructOf(children...)
+	}
+	return f
+}
+
+// without returns md minus key; empty metadata is the zero value.
+func without(md arrow.Metadata, key string) arrow.Metadata {
+	if md.FindKey(key) < 0 {
+		return md
+	}
+	var keys, vals []string
+	for k, name := range md.Keys() {
+		if name != key {
+			keys = append(keys, name)
+			vals = append(vals, md.Values()[k])
+		}
+	}
+	if len(keys) == 0 {
+		return arrow.Metadata{}
+	}
+	return arrow.NewMetadata(keys, vals)
+}
+
+// plainBatch returns rec's columns under schema, the plain form of rec's
+// own: pqarrow's arrays keep the field metadata that plainSchema drops
+// (inside list types too, which then differ from the schema's), so each
+// column is viewed, zero-copy, as the schema's type. The caller releases
+// the result; rec stays the caller's.
+func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+	if int(rec.NumCols()) != schema.NumFields() {
+		return nil, fmt.Errorf("parquet reader returned %d columns for a schema of %d", rec.NumCols(), schema.NumFields())
+	}
+	cols := make([]arrow.Array, schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, f := range schema.Fields() {
+		col := rec.Column(i)
+		if col.Len() != int(rec.NumRows()) {
+			return nil, fmt.Errorf("column %s has %d rows in a batch of %d", f.Name, col.Len(), rec.NumRows())
+		}
+		data, err := retype(col.Data(), f.Type)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", f.Name, err)
+		}
+		cols[i] = array.MakeFromData(data)
+		data.Release()
+	}
+	return array.NewRecordBatch(schema, cols, rec.NumRows()), nil
+}
+
+// retype returns d viewed as type t, which must differ from d's type only
+// in field names and metadata, nested types included. Zero-copy: the
+// result shares d's buffers; the caller releases it.
+func retype(d arrow.ArrayData, t arrow.DataType) (arrow.ArrayData, error) {
+	if d.DataType().ID() != t.ID() {
+		return nil, fmt.Errorf("data of type %s where the schema has %s", d.DataType(), t)
+	}
+	var fields []arrow.Field
+	layout := t
+	if e, ok := t.(arrow.ExtensionType); ok {
+		layout = e.StorageType()
+	}
+	if n, ok := layout.(arrow.NestedType); ok {
+		fields = n.Fields()
+	}
+	children := d.Children()
+	if len(children) != len(fields) {
+		return nil, fmt.Errorf("data of type %s has %d children, the schema's %s %d", d.DataType(), len(children), t, len(fields))
+	}
+	kids := make([]arrow.ArrayData, len(children))
+	defer func() {
+		for _, k := range kids {
+			if k != nil {
+				k.Release()
+			}
+		}
+	}()
+	for i, c := range children {
+		k, err := retype(c, fields[i].Type)
+		if err != nil {
+			return nil, err
+		}
+		kids[i] = k
+	}
+	// Dictionary returns a typed nil for plain data, so ask the type.
+	if dt, ok := t.(*arrow.DictionaryType); ok {
+		dict, ok := d.Dictionary().(*array.Data)
+		if !ok || dict == nil {
+			return nil, fmt.Errorf("dictionary data of type %s has no dictionary", t)
+		}
+		vals, err := retype(dict, dt.ValueType)
+		if err != nil {
+			return nil, err
+		}
+		defer vals.Release()
+		return array.NewDataWithDictionary(t, d.Len(), d.Buffers(), d.NullN(), d.Offset(), vals.(*array.Data)), nil
+	}
+	return array.NewData(t, d.Len(), d.Buffers(), kids, d.NullN(), d.Offset()), nil
+}
