@@ -1,7 +1,6 @@
 package join
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -51,8 +50,6 @@ func (j *joiner) checkAsOf() error {
 	j.tolerance = int64(d / unit)
 	return nil
 }
-
-var errDirection = errors.New("join: unknown asof direction")
 
 // asOfRow finds the table row for a stream row whose first key is v in
 // the group g, or -1.

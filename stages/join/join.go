@@ -34,6 +34,9 @@ func New(kind Kind, keys []KeyPair, table pipeline.Source, opts Options) verb.Ve
 	if table == nil {
 		return verb.Failed(name, errors.New("no table"))
 	}
+	if opts.Direction < Backward || opts.Direction > Nearest {
+		return verb.Failed(name, fmt.Errorf("unknown asof direction %d", int(opts.Direction)))
+	}
 	if opts.Suffix == "" {
 		opts.Suffix = DefaultSuffix
 	}
@@ -55,14 +58,16 @@ func New(kind Kind, keys []KeyPair, table pipeline.Source, opts Options) verb.Ve
 			if needed == nil {
 				return nil
 			}
-			// The keys, and the stream columns asked for by name (the
-			// table's columns come from the table).
+			// The keys, the stream columns asked for by name (the
+			// table's come from the table), and those named like a
+			// table column, which decide the table column's suffix.
 			out := make([]string, 0, len(keys)+len(needed))
 			for _, k := range keys {
 				out = append(out, k.Stream)
 			}
+			tableNames := table.Schema().FieldIndices
 			for _, f := range in.Fields() {
-				if slices.Contains(needed, f.Name) && !slices.Contains(out, f.Name) {
+				if (slices.Contains(needed, f.Name) || len(tableNames(f.Name)) > 0) && !slices.Contains(out, f.Name) {
 					out = append(out, f.Name)
 				}
 			}
