@@ -91,7 +91,7 @@ func (r *reader) readRaw() (arrow.RecordBatch, error) {
 		if r.next >= r.file.NumRecords() {
 			return nil, io.EOF
 		}
-		rec, err := r.file.RecordBatchAt(r.next)
+		rec, err := recordBatchAt(r.file, r.next)
 		r.next++
 		return rec, err
 	}
