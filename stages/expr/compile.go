@@ -451,6 +451,10 @@ func (c *compiler) call(a *callExpr) (node, error) {
 	if len(a.args) < info.minArgs || info.maxArgs >= 0 && len(a.args) > info.maxArgs {
 		return nil, c.errorf(a.pos, "%s takes %s, got %d arguments (usage: %s)", a.name, argCount(info), len(a.args), info.usage)
 	}
+	if info.id == fnNullif { // if(x == y, null, x): == decides what equal means
+		eq := &binaryExpr{pos: a.pos, op: "==", l: a.args[0], r: a.args[1]}
+		return c.compile(&callExpr{pos: a.pos, name: "if", args: []astNode{eq, &litExpr{pos: a.pos}, a.args[0]}})
+	}
 	args := make([]node, len(a.args))
 	for k, e := range a.args {
 		var err error
@@ -629,6 +633,10 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		}
 		if g.t == tNull {
 			g.t = tTime
+		}
+	default:
+		if n, err := c.callMore(a, g, want); n != nil || err != nil {
+			return n, err
 		}
 	}
 	if hasNull {

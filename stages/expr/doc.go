@@ -23,7 +23,51 @@
 // to_float, to_string, to_bool, to_timestamp, to_date, year, month, day,
 // hour, minute, date_trunc(unit, t) with unit 'year', 'month', 'day',
 // 'hour' or 'minute', and epoch(t), the seconds since 1970-01-01 UTC as a
-// float (so epoch(b) - epoch(a) is a duration in seconds).
+// float (so epoch(b) - epoch(a) is a duration in seconds). The string,
+// pattern and conditional functions follow below; Functions lists every
+// function with its signature.
+//
+// # Strings, patterns and conditionals
+//
+// As DuckDB's functions of the same names, character positions 1-based:
+// concat(x, ...) joins the to_string of its arguments and skips nulls (it
+// is never null; || stays the logical or it has always been here, so
+// that no existing filter changes meaning); lpad/rpad(s, n, fill) pad to
+// n characters or cut to the first n (an empty fill where padding is
+// needed gives null, where DuckDB fails; n above 1Mi characters is an
+// error); split_part(s, sep, i), i < 0 counting from the end, "" beyond
+// the fields, an empty sep splitting into characters; strpos(s, sub), 0
+// when absent; reverse(s) by code point (DuckDB: by grapheme cluster);
+// left/right(s, n), a negative n leaving out -n characters at the other
+// end; levenshtein(a, b) counts characters (DuckDB counts bytes);
+// md5/sha256(s) in lowercase hex; hash(x) is xxhash64 of the value's
+// bytes (a string's UTF-8, a number's, timestamp's or date's 8
+// little-endian bytes in its own unit, -0.0 as 0.0), for sampling and
+// keys, not DuckDB's hash, and null for null.
+//
+// s like p and s ilike p (also like(s, p), not like) match % (any run of
+// characters) and _ (one character); there is no escape character, as in
+// DuckDB without ESCAPE; ilike lowercases both sides. Constant patterns
+// of the forms 'abc', 'abc%', '%abc' and '%abc%' compare bytes directly.
+//
+// case when c1 then v1 [when c2 then v2 ...] [else e] end, and case x when
+// a then v1 ... end (x == a), are if() calls nested in order: a null
+// condition takes the next branch, no else gives null. nullif(x, y) is
+// if(x == y, null, x). greatest and least meet their arguments at one
+// type as coalesce does, skip nulls (null only when all are) and put NaN
+// above every other float, as DuckDB. is_nan(x) is false for integers.
+//
+// regexp_matches(s, re) (a match anywhere), regexp_extract(s, re[, group])
+// ("" when there is no match or the group took no part) and
+// regexp_replace(s, re, repl[, 'g']) (the first match, every match with
+// 'g'; \1 or \0 in repl for a group, as DuckDB's \1) use Go's RE2
+// syntax. The pattern, group, replacement and flags must be literals:
+// they are compiled once by Compile, and an invalid pattern is an *Error
+// with a caret at it. A backslash in a literal is an escape, so a
+// regular expression's \d is written '\\d'. A pattern that is a plain
+// string is matched with bytes.Contains, and any other pattern is first
+// checked for a literal every match must contain (BenchmarkRegexpMatches
+// has the figures).
 //
 // # Types and nulls
 //

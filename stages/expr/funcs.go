@@ -40,6 +40,27 @@ const (
 	fnMinute
 	fnDateTrunc
 	fnEpoch
+	fnConcat
+	fnLpad
+	fnRpad
+	fnSplitPart
+	fnStrpos
+	fnReverse
+	fnLeft
+	fnRight
+	fnLike
+	fnIlike
+	fnLevenshtein
+	fnMD5
+	fnSHA256
+	fnHash
+	fnNullif
+	fnGreatest
+	fnLeast
+	fnIsNaN
+	fnRegexpMatches
+	fnRegexpExtract
+	fnRegexpReplace
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -79,6 +100,28 @@ var funcs = map[string]funcInfo{
 	"minute":       {fnMinute, 1, 1, "minute(timestamp)"},
 	"date_trunc":   {fnDateTrunc, 2, 2, "date_trunc(unit, timestamp or date)"},
 	"epoch":        {fnEpoch, 1, 1, "epoch(timestamp or date)"},
+
+	"concat":         {fnConcat, 1, -1, "concat(x, y, ...) -> string (nulls skipped)"},
+	"lpad":           {fnLpad, 3, 3, "lpad(string, length, fill)"},
+	"rpad":           {fnRpad, 3, 3, "rpad(string, length, fill)"},
+	"split_part":     {fnSplitPart, 3, 3, "split_part(string, separator, index)"},
+	"strpos":         {fnStrpos, 2, 2, "strpos(string, substring) -> int"},
+	"reverse":        {fnReverse, 1, 1, "reverse(string)"},
+	"left":           {fnLeft, 2, 2, "left(string, count)"},
+	"right":          {fnRight, 2, 2, "right(string, count)"},
+	"like":           {fnLike, 2, 2, "like(string, pattern) or string [not] like pattern"},
+	"ilike":          {fnIlike, 2, 2, "ilike(string, pattern) or string [not] ilike pattern"},
+	"levenshtein":    {fnLevenshtein, 2, 2, "levenshtein(string, string) -> int"},
+	"md5":            {fnMD5, 1, 1, "md5(string) -> hex string"},
+	"sha256":         {fnSHA256, 1, 1, "sha256(string) -> hex string"},
+	"hash":           {fnHash, 1, 1, "hash(x) -> uint64 (xxhash64)"},
+	"nullif":         {fnNullif, 2, 2, "nullif(x, y)"},
+	"greatest":       {fnGreatest, 1, -1, "greatest(x, y, ...) (nulls skipped)"},
+	"least":          {fnLeast, 1, -1, "least(x, y, ...) (nulls skipped)"},
+	"is_nan":         {fnIsNaN, 1, 1, "is_nan(number) -> bool"},
+	"regexp_matches": {fnRegexpMatches, 2, 2, "regexp_matches(string, 'regexp') -> bool"},
+	"regexp_extract": {fnRegexpExtract, 2, 3, "regexp_extract(string, 'regexp'[, group]) -> string"},
+	"regexp_replace": {fnRegexpReplace, 3, 4, "regexp_replace(string, 'regexp', 'replacement'[, 'g'])"},
 }
 
 // Functions returns how each function expressions may call is called,
@@ -134,8 +177,10 @@ type callNode struct {
 	base
 	fn     fnID
 	args   []node
-	digits int64     // round
-	unit   truncUnit // date_trunc
+	digits int64      // round
+	unit   truncUnit  // date_trunc
+	re     *regexpArg // the regexp_* functions: compiled once, at Compile
+	like   *likeArg   // like/ilike with a constant pattern
 }
 
 func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
@@ -145,13 +190,14 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 	case fnIf:
 		return c.ifThen(ev, in)
 	}
-	var a [3]vec
-	for k, x := range c.args {
+	var buf [4]vec
+	a := buf[:0]
+	for _, x := range c.args {
 		v, err := x.eval(ev, in)
 		if err != nil {
 			return vec{}, err
 		}
-		a[k] = v
+		a = append(a, v)
 	}
 	s := ev.slot(c)
 	n := in.n
@@ -163,7 +209,10 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 			return c.truncNanos(ev, s, a[1], n)
 		}
 	}
-	return c.rowwise(s, a[:len(c.args)], n)
+	if c.fn >= fnConcat {
+		return c.rowwiseMore(ev, s, a, n)
+	}
+	return c.rowwise(s, a, n)
 }
 
 // truncNanos is date_trunc of ns timestamps: a start before the first ns

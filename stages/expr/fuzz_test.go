@@ -25,6 +25,11 @@ func FuzzExpr(f *testing.F) {
 		"round(f1 * 1e10, 17) - abs(-9223372036854775807 - 1)",
 		"t3 > t5 or coalesce(t5, t1) == ts'2026-01-02T03:04:05.123456789Z'",
 		"date_trunc('day', if(b1, t3, t4)) in (t1, d1, ts'1677-09-21T00:12:43.145224192Z')",
+		"case when s1 like '%a_' then concat(s1, i1) when s2 not ilike 'x%' then lpad(s2, i2, '*') else null end",
+		"case i2 when 1 then greatest(f1, i1, null) else least(u64, 3) end > nullif(f2, 0.0)",
+		"regexp_replace(s1, '([a-z]+)\\\\d?', '<\\\\1>', 'g') || regexp_matches(ls, '^[0-9]')",
+		"levenshtein(reverse(s1), split_part(ls, ' ', -1)) + strpos(left(s1, 2), right(s2, -1))",
+		"hash(t3) > 5 and md5(s1) != sha256(s2) and is_nan(f1)",
 	} {
 		f.Add(s)
 	}

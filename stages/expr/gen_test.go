@@ -217,7 +217,10 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"coalesce("+I()+", "+I()+")", "coalesce("+I()+", "+I()+", "+I()+")", "if("+B()+", "+I()+", "+I()+")",
 			// uint64 meeting int64 columns: int64, the uint64 must fit
 			"("+U()+" + i2)", "(i1 - "+U()+")", "(n32 * "+U()+")", "-("+U()+")", "to_int("+U()+")", "coalesce("+U()+", i2)",
-			"if("+B()+", i1, "+U()+")", "("+I()+" % u8)")
+			"if("+B()+", i1, "+U()+")", "("+I()+" % u8)",
+			"strpos("+S()+", "+S()+")", "levenshtein("+S()+", "+S()+")", "nullif("+I()+", "+I()+")",
+			"greatest("+I()+", "+I()+")", "least("+I()+", "+I()+", "+I()+")",
+			"case when "+B()+" then "+I()+" when "+B()+" then "+I()+" else "+I()+" end")
 	case tUint:
 		return g.pick(
 			"("+U()+" + "+U()+")", "("+U()+" - "+U()+")", "("+U()+" * "+U()+")", "("+U()+" % "+U()+")",
@@ -230,7 +233,8 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"("+F()+" % "+N()+")", "-"+F(), "abs("+F()+")", "round("+F()+")", "round("+F()+", 1)",
 			"round("+F()+", -1)", "floor("+F()+")", "ceil("+F()+")", "to_float("+g.pick(S(), I(), B(), F(), U())+")",
 			"epoch("+AT()+")",
-			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")")
+			"coalesce("+F()+", "+N()+")", "if("+B()+", "+F()+", "+N()+")",
+			"greatest("+F()+", "+N()+")", "least("+N()+", "+F()+")", "nullif("+F()+", "+N()+")")
 	case tBool:
 		cmp := g.pick("==", "!=", "<", "<=", ">", ">=")
 		eq := g.pick("==", "!=")
@@ -249,7 +253,14 @@ func (g *exprGen) gen(t typ, depth int) string {
 		return g.pick(
 			"lower("+S()+")", "upper("+S()+")", "trim("+S()+")", "substr("+S()+", "+I()+")",
 			"substr("+S()+", "+I()+", "+I()+")", "replace("+S()+", 'a', 'xy')", "replace("+S()+", "+S()+", "+S()+")",
-			"to_string("+A()+")", "coalesce("+S()+", "+S()+")", "if("+B()+", "+S()+", "+S()+")")
+			"to_string("+A()+")", "coalesce("+S()+", "+S()+")", "if("+B()+", "+S()+", "+S()+")",
+			"concat("+S()+", "+A()+", "+S()+")", "lpad("+S()+", "+g.pick("i2", "5", "0")+", "+S()+")",
+			"rpad("+S()+", "+g.pick("i2", "5")+", 'é')", "split_part("+S()+", "+S()+", "+g.pick("i2", "1", "-1")+")",
+			"reverse("+S()+")", "left("+S()+", i2)", "right("+S()+", "+g.pick("i2", "2", "-1")+")", "md5("+S()+")",
+			"greatest("+S()+", "+S()+")", "nullif("+S()+", "+S()+")",
+			"regexp_extract("+S()+", '"+g.pick("[0-9]+", "(a)(b)?", "ß")+"')",
+			"regexp_replace("+S()+", '"+g.pick("a", "[a-z]", "")+"', '<\\\\0>'"+g.pick("", ", 'g'")+")",
+			"case when "+B()+" then "+S()+" else "+S()+" end")
 	case tTime:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+T()+")",

@@ -244,7 +244,7 @@ func (lx *lexer) quoted() (string, error) {
 			}
 			p += n
 		default:
-			return "", lx.errorf(p-2, "unknown escape \\"+string(e))
+			return "", lx.errorf(p-2, "unknown escape \\"+string(e)+" (a regular expression's \\"+string(e)+" is written \\\\"+string(e)+")")
 		}
 	}
 	lx.pos = p

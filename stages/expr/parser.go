@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
@@ -215,15 +216,31 @@ func (p *parser) comparison() (astNode, error) {
 			return nil, err
 		}
 		l = &isNullExpr{pos: pos, not: not, x: l}
-	case p.keyword("in") || p.keyword("not"):
+	case p.keyword("in") || p.keyword("not") || p.keyword("like") || p.keyword("ilike"):
 		not := p.keyword("not")
 		if not {
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
-			if !p.keyword("in") {
-				return nil, p.errorf(p.tok.pos, "expected in after not, found "+p.describe())
+			if !p.keyword("in") && !p.keyword("like") && !p.keyword("ilike") {
+				return nil, p.errorf(p.tok.pos, "expected in, like or ilike after not, found "+p.describe())
 			}
+		}
+		if p.keyword("like") || p.keyword("ilike") {
+			// s like p is like(s, p): one function, one kernel
+			name := strings.ToLower(p.tok.text)
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			r, err := p.additive()
+			if err != nil {
+				return nil, err
+			}
+			l = &callExpr{pos: pos, name: name, args: []astNode{l, r}}
+			if not {
+				l = &unaryExpr{pos: pos, op: "not", x: l}
+			}
+			break
 		}
 		if err := p.advance(); err != nil {
 			return nil, err
@@ -242,7 +259,7 @@ func (p *parser) comparison() (astNode, error) {
 	default:
 		return l, nil
 	}
-	if p.tok.kind == tokOp && isCmpOp(p.tok.text) || p.keyword("is") || p.keyword("in") {
+	if p.tok.kind == tokOp && isCmpOp(p.tok.text) || p.keyword("is") || p.keyword("in") || p.keyword("like") || p.keyword("ilike") {
 		return nil, p.errorf(p.tok.pos, "comparisons cannot be chained; use parentheses or and")
 	}
 	return l, nil
@@ -356,6 +373,9 @@ func (p *parser) primary() (astNode, error) {
 			if !ok {
 				return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05Z)")
 			}
+			if !printableYear(time.UnixMicro(int64(v))) {
+				return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" is outside the years 0000 to 9999 in UTC")
+			}
 			return &litExpr{pos: t.pos, kind: litTime, i: int64(v)}, p.advance()
 		}
 		if fractionDigits(t.text) > 9 {
@@ -367,6 +387,9 @@ func (p *parser) primary() (astNode, error) {
 				return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" has ns digits but is outside the range of timestamps in ns (1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)")
 			}
 			return nil, p.errorf(t.pos, "bad timestamp "+strconv.Quote(t.text)+" (want RFC 3339, e.g. 2026-01-02T03:04:05.123456789Z)")
+		}
+		if !printableYear(time.Unix(0, int64(v))) {
+			return nil, p.errorf(t.pos, "timestamp "+strconv.Quote(t.text)+" is outside the years 0000 to 9999 in UTC")
 		}
 		return &litExpr{pos: t.pos, kind: litTimeNs, i: int64(v)}, p.advance()
 	case tokDate:
@@ -386,8 +409,14 @@ func (p *parser) primary() (astNode, error) {
 			return &litExpr{pos: t.pos, kind: litBool, b: strings.EqualFold(t.text, "true")}, nil
 		case "null":
 			return &litExpr{pos: t.pos, kind: litNull}, nil
-		case "and", "or", "not", "in", "is":
+		case "like", "ilike": // the function form, like(s, pattern)
+			if !p.op("(") {
+				return nil, p.errorf(t.pos, "unexpected "+strconv.Quote(t.text))
+			}
+		case "and", "or", "not", "in", "is", "when", "then", "else", "end":
 			return nil, p.errorf(t.pos, "unexpected "+strconv.Quote(t.text))
+		case "case":
+			return p.caseExpr(t.pos)
 		}
 		if p.op("(") {
 			if err := p.advance(); err != nil {
@@ -413,6 +442,13 @@ func (p *parser) primary() (astNode, error) {
 		}
 	}
 	return nil, p.errorf(t.pos, "unexpected "+p.describe())
+}
+
+// printableYear reports whether t's UTC year has the four digits that a
+// literal's canonical form (RFC 3339) can write and read back.
+func printableYear(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
 }
 
 // microsOnly returns s with its fraction cut to 6 digits, to tell a

@@ -409,6 +409,9 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		}
 		return refConvert(refEval(n.args[2], rec, r), t)
 	}
+	if v, ok := refCallLenient(n, rec, r); ok {
+		return v
+	}
 	for _, e := range n.args {
 		if refType(e, schema) == tNull { // a null literal: nothing else is computed
 			return nil
@@ -425,6 +428,13 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if a == nil {
 			return nil
 		}
+	}
+	argTypes := make([]typ, len(n.args))
+	for k, e := range n.args {
+		argTypes[k] = refType(e, schema)
+	}
+	if v, ok := refCallMore(n.name, args, argTypes); ok {
+		return v
 	}
 	x := args[0]
 	switch n.name {
@@ -604,7 +614,7 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		case dateVal:
 			return tsOf(refTime(v))
 		case string: // to µs: a string with digits below the µs does not convert
-			s := strings.TrimSpace(v)
+			s := strings.ToUpper(strings.TrimSpace(v)) // RFC 3339 allows a lowercase t and z
 			for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
 				if t, err := time.Parse(layout, s); err == nil {
 					if t.Nanosecond()%1000 != 0 {
@@ -721,6 +731,9 @@ func refType(n astNode, schema *arrow.Schema) typ {
 	case *inExpr, *isNullExpr:
 		return tBool
 	case *callExpr:
+		if t, ok := refTypeMore(n, schema); ok {
+			return t
+		}
 		switch n.name {
 		case "coalesce", "if":
 			vals := n.args
