@@ -20,6 +20,11 @@ type options struct {
 	noHeader   bool
 	schema     string
 	nullValues []string
+	// Many files.
+	strictSchema   bool
+	filenameColumn string
+	noHive         bool
+	maxOpenFiles   int
 	// Output.
 	output      string
 	to          string
@@ -59,6 +64,10 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
 	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp, timestamp_ns; the rest is inferred from the first 1000 rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
+	fs.BoolVar(&o.strictSchema, "strict-schema", false, "several input files must have the same columns in the same order (default: combine them by column name, widening types)")
+	fs.StringVar(&o.filenameColumn, "filename-column", "", "add a column of this name holding each row's input file path")
+	fs.BoolVar(&o.noHive, "no-hive", false, "do not add partition columns for key=value directories in input paths")
+	fs.IntVar(&o.maxOpenFiles, "max-open-files", 64, "files open at once at most, for many inputs and for --partition-by outputs")
 
 	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
 	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, arrows, parquet (default: from -o extension, else csv)")

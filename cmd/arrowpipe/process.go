@@ -15,6 +15,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
@@ -53,6 +54,9 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	}
 	if len(files) == 0 {
 		files = []string{"-"}
+	}
+	if files, err = input.Expand(files); err != nil {
+		return err
 	}
 	sides.Avoid = append([]string{o.output, o.rejects}, files...)
 	defer sides.Abort()

@@ -16,12 +16,18 @@ import (
 // openSource opens the input files with the input flags.
 func openSource(ctx context.Context, o *options, files []string, stdin io.Reader, mem memory.Allocator, reject pipeline.RejectFunc) (*plan.Source, error) {
 	opts := plan.ReadOptions{
-		NoHeader:      o.noHeader,
-		NullValues:    o.nullValues,
-		BatchRows:     o.batchRows,
-		FlushInterval: o.flushInterval,
-		OnError:       reject,
-		Mem:           mem,
+		NoHeader:       o.noHeader,
+		NullValues:     o.nullValues,
+		BatchRows:      o.batchRows,
+		FlushInterval:  o.flushInterval,
+		OnError:        reject,
+		Mem:            mem,
+		StrictSchema:   o.strictSchema,
+		FilenameColumn: o.filenameColumn,
+		NoHive:         o.noHive,
+		// A quarter of the cap for readers held open by sampling; the
+		// rest is for outputs and the run's own files.
+		MaxOpenFiles: max(1, o.maxOpenFiles/4),
 	}
 	var err error
 	if o.from != "" {

@@ -47,18 +47,42 @@ type ReadOptions struct {
 	OnError pipeline.RejectFunc
 	// Mem allocates the batches; nil means Go's allocator.
 	Mem memory.Allocator
+
+	// StrictSchema makes several files one source only when they have the
+	// same columns in the same order, as before union by name; otherwise
+	// files combine by column name (see Open).
+	StrictSchema bool
+	// FilenameColumn, when set, adds a string column of that name holding
+	// each row's file path as given (after glob expansion).
+	FilenameColumn string
+	// NoHive turns off the partition columns read from key=value
+	// directories in the paths.
+	NoHive bool
+	// Keep, when set, is asked about each file's hive partition values
+	// (by column name) before the file is opened; a file it refuses is
+	// skipped unopened and counted in Source.Files.
+	Keep func(partition map[string]any) bool
+	// MaxOpenFiles bounds the files open at once when there are several;
+	// 0 means 16.
+	MaxOpenFiles int
+
+	// mixed: this file is one of a union, whose other files may be of
+	// other formats: options of text formats do not make it fail.
+	mixed bool
 }
 
 // A Source is files opened as one pipeline.Source. Close it after the run.
 type Source struct {
 	pipeline.Source
+	union   *union // the files, when Open combined several
 	format  format.Format
 	inputs  []*input.Input
 	closeFn func() error
 	closed  bool
 }
 
-// Format returns the inputs' format.
+// Format returns the inputs' format (the first file's, when several
+// files of different formats are combined).
 func (s *Source) Format() format.Format { return s.format }
 
 // Project narrows the reader to columns when its format can skip the rest
@@ -95,6 +119,9 @@ func (s *Source) Close() error {
 // stored) and their total size, -1 when a pipe makes it unknown. It is
 // safe to call while the pipeline runs.
 func (s *Source) Progress() (read, total int64) {
+	if s.union != nil {
+		return s.union.progress()
+	}
 	for _, in := range s.inputs {
 		read += in.BytesRead()
 		if sz := in.Size(); sz >= 0 && total >= 0 {
@@ -106,11 +133,42 @@ func (s *Source) Progress() (read, total int64) {
 	return read, total
 }
 
-// Open opens paths ("-" is stdin, read from stdin) as one source: files of
-// one format, read one after the other, gzip or zstd compressed or not.
+// Files returns how many files have been read to the end, how many the
+// source reads in all, and how many a partition filter (ReadOptions.Keep)
+// skipped unopened. Safe to call while the pipeline runs.
+func (s *Source) Files() (done, total, skipped int) {
+	if s.union != nil {
+		return s.union.files()
+	}
+	return 0, len(s.inputs), 0
+}
+
+// Open opens paths ("-" is stdin, read from stdin) as one source, read
+// one after the other in the order given, gzip or zstd compressed or not.
 // Text input is sampled for its schema here, which may block on a pipe
 // until ctx ends. Errors name the file.
-func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (_ *Source, err error) {
+//
+// Several files combine by column name (see union.go's rule, Widen): the
+// source's columns are those of the first file, then each column that a
+// later file adds, in order of appearance; a file without a column gives
+// nulls there, and a column whose type differs between files takes the
+// type Widen gives. Files of different formats mix. Directories of the
+// form key=value in a path add a column per key (int64 when every value
+// is an integer written canonically, else string), after the files'
+// columns, then FilenameColumn. With StrictSchema, files with other
+// columns than the first's fail instead. Files are opened at most
+// MaxOpenFiles at a time: each is opened at Open to read its schema, and
+// the ones beyond the limit are opened again when their turn comes.
+func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (*Source, error) {
+	if needsUnion(paths, opts) {
+		return openUnion(ctx, paths, stdin, opts)
+	}
+	return openFiles(ctx, paths, stdin, opts)
+}
+
+// openFiles opens files of one format with one reader: one file, or the
+// files of a union that reads them as one.
+func openFiles(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (_ *Source, err error) {
 	src := &Source{}
 	defer func() {
 		if err != nil {
@@ -137,7 +195,9 @@ func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions
 			return nil, usage(fmt.Sprintf("%s is %s but %s is %s: inputs of one run must share a format", in.Name, f, src.inputs[0].Name, src.format))
 		}
 	}
-	if err := checkReadOptions(src.format, opts); err != nil {
+	if opts.mixed {
+		opts = textOptionsFor(src.format, opts)
+	} else if err := checkReadOptions(src.format, opts); err != nil {
 		return nil, err
 	}
 	switch src.format {
