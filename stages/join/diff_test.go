@@ -302,7 +302,7 @@ func TestDifferential(t *testing.T) {
 		t.Run(sp.name(), func(t *testing.T) {
 			for iter := range 3 {
 				strType := strTypes[iter%len(strTypes)]
-				stream := randomStream(r, r.IntN(400))
+				stream := randomStream(r, r.IntN(250))
 				table := randomTable(r, r.IntN(60))
 				want := reference(sp, stream, table)
 				maxRows := []int{1, 7, 1000}[iter%3]

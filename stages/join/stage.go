@@ -32,6 +32,15 @@ type state struct {
 	grace *grace // non-nil when the table was spilled
 }
 
+// abortedErr is the error of a worker called after the release on
+// cancel: the run's cause, which is the one error the run reports.
+func abortedErr(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return errAborted
+}
+
 func (j *joiner) stage() pipeline.Stage {
 	return pipeline.Stage{
 		Name:      "join",
@@ -49,7 +58,7 @@ func (j *joiner) acquire(ctx context.Context) error {
 		switch {
 		case s.aborted:
 			s.mu.RUnlock()
-			return errAborted
+			return abortedErr(ctx)
 		case s.read && s.err != nil:
 			s.mu.RUnlock()
 			return s.err
@@ -154,7 +163,7 @@ func (j *joiner) finish(ctx context.Context, workers []pipeline.Worker, emit fun
 	}
 	defer s.mu.Unlock()
 	if s.aborted {
-		return errAborted
+		return abortedErr(ctx)
 	}
 	defer func() {
 		s.aborted = true
