@@ -29,6 +29,7 @@ type stepMetrics struct {
 	busy                []paddedInt64 // ns per worker
 	queueWait           histogram
 	started, finished   atomic.Int64 // ns since the run's start
+	finishing           atomic.Bool  // Stage.Finish is running
 }
 
 // paddedInt64 keeps each worker's counter on its own cache line.
@@ -61,7 +62,8 @@ type StageMetrics struct {
 	BatchesIn, BatchesOut int64
 	RowsIn, RowsOut       int64
 	BytesIn, BytesOut     int64
-	// Busy is the time workers spent processing, summed over workers.
+	// Busy is the time workers spent processing, summed over workers,
+	// a stage's Finish included (less its waits for room downstream).
 	Busy time.Duration
 	// Wall is the time from the step's first batch to its end.
 	Wall time.Duration
@@ -73,6 +75,9 @@ type StageMetrics struct {
 	QueueWaitP50, QueueWaitP99 time.Duration
 	// Handoff counts how this step's output batches crossed to the next.
 	Handoff sharedmem.Counters
+	// Finishing is set while the stage's Finish runs (a sort merging, a
+	// group-by emitting its groups): all its input is in.
+	Finishing bool
 }
 
 // Metrics is a snapshot of a whole run.
@@ -127,6 +132,7 @@ func (spec *stepSpec) snapshot(prev *stepSpec, now int64) StageMetrics {
 		BytesOut:     m.bytesOut.Load(),
 		QueueWaitP50: m.queueWait.quantile(0.50),
 		QueueWaitP99: m.queueWait.quantile(0.99),
+		Finishing:    m.finishing.Load(),
 	}
 	if prev != nil {
 		s.BatchesIn = prev.m.batchesOut.Load()

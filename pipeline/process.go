@@ -87,8 +87,18 @@ func stageFinish(stg Stage, workers []Worker) finishFunc {
 	}
 	return func(ctx context.Context, st *step) error {
 		m := st.m
+		// Finish's work is the stage's (a sort's merge, a group-by's
+		// output): its time counts as busy, except the waits for room
+		// downstream. It is added at each emit, so a long Finish shows
+		// in a live snapshot.
+		m.finishing.Store(true)
+		defer m.finishing.Store(false)
+		mark := st.run.now()
+		defer func() { m.busy[0].Add(st.run.now() - mark) }()
 		emit := func(rec arrow.RecordBatch) error {
 			now := st.run.now()
+			m.busy[0].Add(now - mark)
+			defer func() { mark = st.run.now() }()
 			it := item{seq: st.nextSeq(), born: now, queued: now}
 			var err error
 			if it.parcel, err = st.handoff.Send(rec); err != nil {
