@@ -124,3 +124,9 @@ func unify(a, b typ) (typ, bool) {
 	}
 	return 0, false
 }
+
+// Readable reports whether expressions can read a column of type dt.
+func Readable(dt arrow.DataType) bool {
+	_, err := typeOf(dt)
+	return err == nil
+}

@@ -16,6 +16,7 @@ func Verbs() []verb.Spec {
 		{Name: "filter", Args: []string{"EXPR"}, Summary: "keep the rows where EXPR is true (null counts as false)", Parse: parseFilter},
 		{Name: "derive", Args: []string{"NAME = EXPR; ..."}, Summary: "add or replace columns computed by expressions; each may use the ones before it", Parse: parseDerive},
 		{Name: "head", Args: []string{"N"}, Summary: "keep the first N rows and stop reading", Parse: parseHead},
+		{Name: "grep", Args: []string{"[-v] [-i]", "PATTERN", "[COLS]"}, Summary: "keep the rows where the regular expression PATTERN matches in any column, or in the comma-separated COLS; -v keeps the rows where none matches, -i ignores case", Words: grepWords, Parse: parseGrep},
 		{Name: "tail", Args: []string{"N"}, Summary: "keep the last N rows; spills to TempDir beyond the memory cap", Parse: parseTail},
 	}
 }
