@@ -71,7 +71,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cfg.CopyThreshold = n
 	}
-	results, err := bench.Run(ctx, cfg, stderr)
+	// The bench package redraws its progress line with '\r': a log
+	// gets one line per run instead.
+	progress := stderr
+	if !isTerminal(stderr) {
+		frames := &lineFrames{w: stderr}
+		defer frames.Close()
+		progress = frames
+	}
+	results, err := bench.Run(ctx, cfg, progress)
 	if err != nil {
 		return err
 	}

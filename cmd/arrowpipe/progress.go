@@ -4,50 +4,105 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
-// startProgress shows a progress bar on stderr while p runs, when stderr
-// is a terminal or --progress asks for it: bytes read of the total (or so
-// far, for pipes), rows/s, MB/s and, for files, the time left. It samples
-// the pipeline's counters 5 times a second, so the pipeline itself pays
-// nothing for it. The returned func stops it.
-func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *plan.Source, stderr io.Writer) func() {
-	show := o.progress
-	// stderr is an *os.File, or main's stallGuard over one.
-	if f, ok := stderr.(interface{ Fd() uintptr }); ok && !o.progress && !o.noProgress {
-		show = term.IsTerminal(int(f.Fd()))
+// A progressMode is how a run reports progress on stderr.
+type progressMode int
+
+const (
+	progressOff   progressMode = iota
+	progressBar                // one line redrawn in place, for a terminal
+	progressPlain              // one line per interval, for logs
+	progressJSON               // one JSON object per interval, for machines
+)
+
+// How often each mode writes: a bar is redrawn 5 times a second, a log
+// gets a line a second.
+const (
+	barInterval  = 200 * time.Millisecond
+	lineInterval = time.Second
+)
+
+// chooseProgress turns --progress's value and --no-progress into a mode.
+// "auto" (the default) draws the bar when stderr is a terminal that stdout
+// is not (a bar among data rows would corrupt them); "on" (the bare flag,
+// or "true") forces it, as plain lines when stderr is not a terminal, so
+// that no '\r' ever reaches a file; "plain" and "json" write lines;
+// "off" nothing. --no-progress wins.
+func chooseProgress(value string, noProgress bool, stdout, stderr io.Writer) (progressMode, error) {
+	if noProgress {
+		return progressOff, nil
 	}
-	if !show || o.noProgress {
+	tty := isTerminal(stderr)
+	switch value {
+	case "", "auto", "false":
+		if value == "false" || !tty || sameTerminal(stdout, stderr) {
+			return progressOff, nil
+		}
+		return progressBar, nil
+	case "on", "true", "bar":
+		if tty {
+			return progressBar, nil
+		}
+		return progressPlain, nil
+	case "plain":
+		return progressPlain, nil
+	case "json":
+		return progressJSON, nil
+	case "off", "none":
+		return progressOff, nil
+	}
+	return progressOff, &usageError{fmt.Sprintf("--progress %q: want auto, on, plain, json or off", value)}
+}
+
+// progressFlag is --progress's value as options hold it now (a bool: the
+// bare flag forces the display).
+func progressFlag(o *options) string {
+	if o.progress {
+		return "on"
+	}
+	return "auto"
+}
+
+// startProgress shows the progress of a run of o on stderr, as the flags
+// and the terminals ask (chooseProgress). The data goes to the process's
+// stdout unless -o names a file: only then can it share stderr's terminal.
+func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *plan.Source, stderr io.Writer) func() {
+	var dataOut io.Writer
+	if output.IsStdout(o.output) {
+		dataOut = os.Stdout
+	}
+	mode, err := chooseProgress(progressFlag(o), o.noProgress, dataOut, stderr)
+	if err != nil {
+		mode = progressOff // validated with the other flags (progressFlag)
+	}
+	return showProgress(ctx, mode, p, src, stderr)
+}
+
+// showProgress reports the run's progress on stderr in mode until the
+// returned func is called; that func erases the bar (or writes a last
+// line) and returns once nothing more is written. It samples the
+// pipeline's counters, so the pipeline itself pays nothing for it.
+func showProgress(ctx context.Context, mode progressMode, p *pipeline.Pipeline, src *plan.Source, stderr io.Writer) func() {
+	if mode == progressOff {
 		return func() {}
 	}
-	_, total := src.Progress()
-	// Our ticker drives every redraw: no throttle (it would drop the byte
-	// count that follows a Describe) and no spinner goroutine of the bar's
-	// own (it would read the bar while we update it).
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(24),
-		progressbar.OptionSetPredictTime(total > 0),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionSetSpinnerChangeInterval(0),
-	)
-	read, _ := src.Progress()
-	bar.Set64(read)
+	d := &progressDrawer{mode: mode, p: p, src: src, w: stderr}
+	interval := lineInterval
+	if mode == progressBar {
+		interval = barInterval
+	}
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		tick := time.NewTicker(200 * time.Millisecond)
+		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
 			select {
@@ -56,21 +111,69 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *p
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-			}
-			read, _ := src.Progress()
-			m := p.Metrics()
-			rows := m.Decoded().RowsOut
-			bar.Set64(read)
-			if secs := m.Elapsed.Seconds(); secs > 0 {
-				bar.Describe(fmt.Sprintf("%s rows, %s rows/s", humanCount(rows), humanCount(int64(float64(rows)/secs))))
+				d.draw()
 			}
 		}
 	}()
 	return func() {
 		close(done)
 		<-stopped
-		bar.Finish()
-		bar.Clear()
+		d.end()
+	}
+}
+
+// progressDrawer writes the redraws of one run. It is used by one
+// goroutine at a time.
+type progressDrawer struct {
+	mode      progressMode
+	p         *pipeline.Pipeline
+	src       *plan.Source
+	w         io.Writer
+	sawFinish bool
+	drawn     bool // a bar is on the screen
+}
+
+func (d *progressDrawer) state() progressState {
+	read, total := d.src.Progress()
+	s := readProgress(d.p.Metrics(), read, total, d.sawFinish)
+	d.sawFinish = d.sawFinish || s.All > 0
+	return s
+}
+
+func (d *progressDrawer) draw() {
+	s := d.state()
+	switch d.mode {
+	case progressBar:
+		width := termWidth(d.w)
+		if width <= 0 {
+			width = 80
+		}
+		// One write per redraw: back to column 0, the line, clear the
+		// rest of a longer previous line.
+		fmt.Fprint(d.w, "\r"+s.barLine(width)+"\x1b[K")
+		d.drawn = true
+	case progressPlain:
+		fmt.Fprintln(d.w, s.plainLine())
+	case progressJSON:
+		fmt.Fprintln(d.w, s.jsonLine())
+	}
+}
+
+// end erases the bar, or writes the last line of a log.
+func (d *progressDrawer) end() {
+	switch d.mode {
+	case progressBar:
+		if d.drawn {
+			fmt.Fprint(d.w, "\r\x1b[K")
+		}
+	case progressPlain, progressJSON:
+		s := d.state()
+		s.Phase = "end"
+		if d.mode == progressPlain {
+			fmt.Fprintln(d.w, s.plainLine())
+		} else {
+			fmt.Fprintln(d.w, s.jsonLine())
+		}
 	}
 }
 
