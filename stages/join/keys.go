@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -297,14 +298,14 @@ func (k *batchKeys) tupleAt(i int) []byte {
 // group number). Lookups are safe for concurrent use once it is built.
 type index struct {
 	mode  keyMode
-	words map[uint64]int32
+	words *wordTable
 	strs  map[string]int32
 }
 
 func newIndex(mode keyMode, hint int) *index {
 	ix := &index{mode: mode}
 	if mode == modeWord {
-		ix.words = make(map[uint64]int32, hint)
+		ix.words = newWordTable(hint)
 	} else {
 		ix.strs = make(map[string]int32, hint)
 	}
@@ -315,8 +316,7 @@ func newIndex(mode keyMode, hint int) *index {
 func (ix *index) get(k *batchKeys, i int) (int32, bool) {
 	switch ix.mode {
 	case modeWord:
-		v, ok := ix.words[k.words[i]]
-		return v, ok
+		return ix.words.get(k.words[i])
 	case modeString:
 		v, ok := ix.strs[k.str(i)]
 		return v, ok
@@ -329,9 +329,9 @@ func (ix *index) get(k *batchKeys, i int) (int32, bool) {
 func (ix *index) put(k *batchKeys, i int, v int32) {
 	switch ix.mode {
 	case modeWord:
-		ix.words[k.words[i]] = v
+		ix.words.put(k.words[i], v)
 	case modeString:
-		ix.strs[string([]byte(k.str(i)))] = v
+		ix.strs[strings.Clone(k.str(i))] = v
 	default:
 		ix.strs[string(k.tupleAt(i))] = v
 	}
@@ -339,7 +339,7 @@ func (ix *index) put(k *batchKeys, i int, v int32) {
 
 func (ix *index) len() int {
 	if ix.mode == modeWord {
-		return len(ix.words)
+		return ix.words.n
 	}
 	return len(ix.strs)
 }

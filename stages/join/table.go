@@ -145,7 +145,7 @@ func (t *table) indexEqual(keys []int) {
 	var k batchKeys
 	k.mode = modeOf(classesOf(cols))
 	k.load(cols)
-	t.ix = newIndex(k.mode, 0)
+	t.ix = newIndex(k.mode, t.rows)
 	t.next = make([]int32, t.rows)
 	// Backwards, so that each chain lists its rows in table order.
 	for i := t.rows - 1; i >= 0; i-- {
