@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 
@@ -165,11 +166,26 @@ func (t *JoinTables) Join(kind join.Kind, keys []join.KeyPair, path string, opts
 		src = s
 		return s, nil
 	}
+	// Reads records the file's columns that the chain needs; the next
+	// Build, which plan.Build makes only when it narrows the main input
+	// too, narrows the file to them before building the join for it.
+	var tableCols []string
 	v := verb.Verb{Name: "join", Spills: true}
 	v.Build = func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 		s, err := open()
 		if err != nil {
 			return pipeline.Stage{}, nil, err
+		}
+		mu.Lock()
+		cols := tableCols
+		tableCols = nil
+		mu.Unlock()
+		if cols != nil {
+			if ps, ok := s.Source.(projectable); ok {
+				if err := ps.Project(cols); err != nil {
+					return pipeline.Stage{}, nil, err
+				}
+			}
 		}
 		return join.New(kind, keys, s, opts).Build(env, in)
 	}
@@ -177,6 +193,12 @@ func (t *JoinTables) Join(kind join.Kind, keys []join.KeyPair, path string, opts
 		s, err := open()
 		if err != nil {
 			return nil
+		}
+		if needed != nil && kind != join.Semi && kind != join.Anti {
+			cols := tableColumns(s.Schema(), in, keys, needed, opts.Suffix)
+			mu.Lock()
+			tableCols = cols
+			mu.Unlock()
 		}
 		return join.New(kind, keys, s, opts).Reads(in, needed)
 	}
@@ -207,6 +229,30 @@ func (t *JoinTables) open(path string) (*Source, error) {
 	t.sources = append(t.sources, s)
 	t.mu.Unlock()
 	return s, nil
+}
+
+// tableColumns lists the file's columns a join needs when the chain
+// needs the output columns needed: its keys, and those whose output name
+// (suffixed when the stream has the name) is needed.
+func tableColumns(table, stream *arrow.Schema, keys []join.KeyPair, needed []string, suffix string) []string {
+	if suffix == "" {
+		suffix = join.DefaultSuffix
+	}
+	var cols []string
+	for _, f := range table.Fields() {
+		name := f.Name
+		if len(stream.FieldIndices(name)) > 0 {
+			name += suffix
+		}
+		keep := slices.Contains(needed, name)
+		for _, k := range keys {
+			keep = keep || k.Table == f.Name
+		}
+		if keep {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
 }
 
 // projectKeys narrows a file that can skip columns to the table's keys.
