@@ -61,11 +61,44 @@ func chooseProgress(value string, noProgress bool, stdout, stderr io.Writer) (pr
 	return progressOff, &usageError{fmt.Sprintf("--progress %q: want auto, on, plain, json or off", value)}
 }
 
-// progressFlag is --progress's value as options hold it now (a bool: the
-// bare flag forces the display).
-func progressFlag(o *options) string {
-	if o.progress {
-		return "on"
+// progressUsage is --progress's help line.
+const progressUsage = "progress on stderr: auto (a bar when stderr is a terminal that the data does not go to), on (the bare flag: a bar, or plain lines when stderr is not a terminal), plain (a line a second, for logs), json (an object a second) or off"
+
+// progressValue is --progress's value, checked when the flag is parsed:
+//
+//	fs.Var(&o.progress, "progress", progressUsage)
+//	fs.Lookup("progress").NoOptDefVal = "on"
+type progressValue string
+
+// Set accepts the values chooseProgress knows.
+func (p *progressValue) Set(s string) error {
+	if _, err := chooseProgress(s, false, nil, nil); err != nil {
+		return fmt.Errorf("want auto, on, plain, json or off")
+	}
+	*p = progressValue(s)
+	return nil
+}
+
+func (p *progressValue) String() string {
+	if *p == "" {
+		return "auto"
+	}
+	return string(*p)
+}
+
+// Type names the value in help.
+func (p *progressValue) Type() string { return "mode" }
+
+// progressFlag is --progress's value, from the bool the flag was (the bare
+// flag forces the display) or a progressValue.
+func progressFlag(v any) string {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return "on"
+		}
+	case progressValue:
+		return v.String()
 	}
 	return "auto"
 }
@@ -78,9 +111,9 @@ func startProgress(ctx context.Context, o *options, p *pipeline.Pipeline, src *p
 	if output.IsStdout(o.output) {
 		dataOut = os.Stdout
 	}
-	mode, err := chooseProgress(progressFlag(o), o.noProgress, dataOut, stderr)
+	mode, err := chooseProgress(progressFlag(o.progress), o.noProgress, dataOut, stderr)
 	if err != nil {
-		mode = progressOff // validated with the other flags (progressFlag)
+		mode = progressOff // progressValue checked it when parsing
 	}
 	return showProgress(ctx, mode, p, src, stderr)
 }

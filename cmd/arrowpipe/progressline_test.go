@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -89,4 +91,21 @@ func TestChooseProgress(t *testing.T) {
 	assert.Equal(t, progressOff, got, "--no-progress wins")
 	_, err = chooseProgress("fancy", false, &buf, &buf)
 	assert.Error(t, err)
+}
+
+func TestProgressValueParses(t *testing.T) {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var v progressValue
+	fs.Var(&v, "progress", progressUsage)
+	fs.Lookup("progress").NoOptDefVal = "on"
+	require.NoError(t, fs.Parse(nil))
+	assert.Equal(t, "auto", progressFlag(v))
+	require.NoError(t, fs.Parse([]string{"--progress"}))
+	assert.Equal(t, "on", progressFlag(v))
+	require.NoError(t, fs.Parse([]string{"--progress=json"}))
+	assert.Equal(t, "json", progressFlag(v))
+	assert.Error(t, fs.Parse([]string{"--progress=loud"}))
+	assert.Equal(t, "on", progressFlag(true))
+	assert.Equal(t, "auto", progressFlag(false))
 }
