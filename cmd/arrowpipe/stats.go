@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
 	"time"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -152,17 +151,7 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 	default:
 		return &usageError{fmt.Sprintf("--stats %q: want text or json", o.stats)}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\tworkers\tbatches in\tbatches out\trows in\trows out\tbusy\tutil\tqueue p50\tqueue p99\tcopied\tshared\t")
-	for _, s := range m.Stages {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%.0f%%\t%s\t%s\t%s\t%s\t\n",
-			s.Name, s.Workers, s.BatchesIn, s.BatchesOut, s.RowsIn, s.RowsOut,
-			s.Busy.Round(time.Millisecond), 100*s.Utilization,
-			s.QueueWaitP50.Round(time.Microsecond), s.QueueWaitP99.Round(time.Microsecond),
-			handoffCell(s.Handoff.CopiedBatches, s.Handoff.CopiedBytes),
-			handoffCell(s.Handoff.SharedBatches, s.Handoff.SharedBytes))
-	}
-	if err := tw.Flush(); err != nil {
+	if err := writeStatsTable(w, m.Stages); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "elapsed %s, batch latency p50 %s p99 %s\n",
@@ -183,24 +172,17 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 			line += fmt.Sprintf(" - %d made by %s", a, s.Name)
 		}
 	}
+	note := ""
 	switch {
 	case failed:
-		line += "  (run failed: counts stop where it stopped)"
+		note = "(run failed: counts stop where it stopped)"
 	case closed:
-		line += "  (output closed early: counts stop where it stopped)"
+		note = "(output closed early: counts stop where it stopped)"
 	case !acct.Balanced:
-		line += "  (DOES NOT BALANCE)"
+		note = "(DOES NOT BALANCE)"
 	}
-	_, err := fmt.Fprintln(w, line)
+	_, err := fmt.Fprint(w, wrapWords(line, statsWidth, "  ", note))
 	return err
-}
-
-// handoffCell shows a handoff count as batches/bytes, e.g. "59/45.8MiB".
-func handoffCell(batches, bytes int64) string {
-	if batches == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%d/%s", batches, humanBytes(bytes))
 }
 
 // humanBytes rounds n to three significant digits of the largest binary
