@@ -325,6 +325,37 @@ func (ix *index) get(k *batchKeys, i int) (int32, bool) {
 	return v, ok
 }
 
+// heads appends the value of each of the n rows of k, -1 for a row
+// with a null key or none. The lookups run in a loop of their own, so
+// that the cache misses of a large table overlap.
+func (ix *index) heads(k *batchKeys, dst []int32, n int) []int32 {
+	if ix.len() == 0 {
+		for range n {
+			dst = append(dst, -1)
+		}
+		return dst
+	}
+	if ix.mode == modeWord {
+		dst = ix.words.getAll(k.words[:n], dst)
+	} else {
+		for i := range n {
+			v, ok := ix.get(k, i)
+			if !ok {
+				v = -1
+			}
+			dst = append(dst, v)
+		}
+	}
+	if k.null != nil {
+		for i, null := range k.null[:n] {
+			if null {
+				dst[i] = -1
+			}
+		}
+	}
+	return dst
+}
+
 // put sets row i's value, copying the key.
 func (ix *index) put(k *batchKeys, i int, v int32) {
 	switch ix.mode {

@@ -18,6 +18,7 @@ type worker struct {
 	on      []uint64
 	probe   []int32 // output row -> stream row
 	build   []int32 // output row -> table row, -1 for none
+	heads   []int32 // stream row -> its first match, -1 for none
 	matched []uint64
 }
 
@@ -131,13 +132,9 @@ func (w *worker) probeEqual(t *table, in arrow.RecordBatch) {
 	if j.kind.keepsTable() && len(w.matched) < (t.rows+63)/64 {
 		w.matched = make([]uint64, (t.rows+63)/64)
 	}
-	for i := range int(in.NumRows()) {
-		head := int32(-1)
-		if !w.keys.isNull(i) && t.ix.len() > 0 {
-			if h, ok := t.ix.get(&w.keys, i); ok {
-				head = h
-			}
-		}
+	n := int(in.NumRows())
+	w.heads = t.ix.heads(&w.keys, w.heads[:0], n)
+	for i, head := range w.heads {
 		switch j.kind {
 		case Semi:
 			if head >= 0 {
