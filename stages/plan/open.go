@@ -144,7 +144,8 @@ func (s *Source) Files() (done, total, skipped int) {
 }
 
 // Open opens paths ("-" is stdin, read from stdin) as one source, read
-// one after the other in the order given, gzip or zstd compressed or not.
+// one after the other in the order given, gzip or zstd compressed or not;
+// globs and directories are expanded first (input.Expand).
 // Text input is sampled for its schema here, which may block on a pipe
 // until ctx ends. Errors name the file.
 //
@@ -160,6 +161,10 @@ func (s *Source) Files() (done, total, skipped int) {
 // MaxOpenFiles at a time: each is opened at Open to read its schema, and
 // the ones beyond the limit are opened again when their turn comes.
 func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (*Source, error) {
+	paths, err := input.Expand(paths)
+	if err != nil {
+		return nil, err
+	}
 	if needsUnion(paths, opts) {
 		return openUnion(ctx, paths, stdin, opts)
 	}
