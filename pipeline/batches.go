@@ -14,30 +14,31 @@ var errBreak = errors.New("pipeline: the consumer of Batches stopped")
 // Batches runs src through stages and yields the output batches in order,
 // so that a pipeline's result is read with a range loop:
 //
-//	for rec, err := range pipeline.Batches(ctx, src, stages, cfg) { ... }
+//	for rec, err := range pipeline.Batches(ctx, src, stages, cfg) {
+//		if err != nil { ... }
+//		use(rec)
+//		rec.Release()
+//	}
 //
-// A batch is lent for one iteration: the loop body retains what it keeps.
-// An error ends the sequence as its last element. Leaving the loop early
-// stops the run; every goroutine has ended and every batch is released
-// when the loop is over. array.ReaderFromIter turns the sequence into an
-// array.RecordReader. Each range over the result runs the pipeline anew,
-// so src must be readable again for a second range.
+// The loop owns each batch it is given and releases it, the ownership rule
+// of arrow-go's array.ReaderFromIter, which turns the sequence into an
+// array.RecordReader. An error ends the sequence as its last element.
+// Leaving the loop early stops the run; every goroutine has ended when
+// the loop is over. The run goes on with the next batch while the loop
+// body works on one. Each range over the result runs the pipeline anew, so
+// src must be readable again for a second range.
 func Batches(ctx context.Context, src Source, stages []Stage, cfg Config) iter.Seq2[arrow.RecordBatch, error] {
 	return func(yield func(arrow.RecordBatch, error) bool) {
 		ctx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
-		lent := make(chan arrow.RecordBatch)
-		returned := make(chan bool)
+		out := make(chan arrow.RecordBatch)
 		sink := ToFunc(func(ctx context.Context, rec arrow.RecordBatch) error {
+			rec.Retain() // for the loop, which releases it
 			select {
-			case lent <- rec:
-			case <-ctx.Done():
-				return context.Cause(ctx)
-			}
-			select {
-			case <-returned:
+			case out <- rec:
 				return nil
 			case <-ctx.Done():
+				rec.Release()
 				return context.Cause(ctx)
 			}
 		})
@@ -53,18 +54,8 @@ func Batches(ctx context.Context, src Source, stages []Stage, cfg Config) iter.S
 		}()
 		for {
 			select {
-			case rec := <-lent:
-				more := yield(rec, nil)
-				if !more {
-					return
-				}
-				select {
-				case returned <- true:
-				case err := <-done: // the run ended while the batch was out
-					ended = true
-					if err != nil {
-						yield(nil, err)
-					}
+			case rec := <-out:
+				if !yield(rec, nil) {
 					return
 				}
 			case err := <-done:

@@ -114,6 +114,7 @@ func Example_recordReader() {
 		for i := range int(out.NumRows()) {
 			fmt.Printf("%s %.1f\n", sensors.Value(i), hottest.Value(i))
 		}
+		out.Release()
 	}
 	// Output:
 	// b 31.0
