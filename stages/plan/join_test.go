@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -155,4 +156,37 @@ func TestParseJoin(t *testing.T) {
 	assert.Equal(t, []join.KeyPair{{Stream: "ts", Table: "ts"}, {Stream: "a b", Table: "sym"}}, keys)
 	assert.Equal(t, "q.csv", file)
 	assert.Equal(t, join.Options{Tolerance: "5m", Direction: join.Forward}, opts)
+}
+
+// A bad row in the join's file fails the run naming that file and line.
+func TestJoinBadTableRow(t *testing.T) {
+	dir := joinDir(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.csv"), []byte("id,name\n10,Ann\n11,Bo,extra\n"), 0o644))
+	_, err := runJoinChain(t, dir, "join", "customer_id=id", "bad.csv", "orders.csv")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.csv:3")
+}
+
+// ParseJoin never panics; what it accepts splits back into its words.
+func FuzzParseJoin(f *testing.F) {
+	for _, s := range []string{"left|a=b|t.csv", "asof|--tolerance|5m|ts,sym|q.csv", "k|t.csv", "`a,b`=c|f", "semi|--suffix|_x|a,b|f", "a=|f", "--direction|up|k|f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words := strings.Split(s, "|")
+		if len(words) < 2 {
+			return
+		}
+		kind, keys, file, _, err := plan.ParseJoin(words)
+		if err != nil {
+			return
+		}
+		assert.Equal(t, words[len(words)-1], file)
+		assert.NotEmpty(t, keys)
+		for _, k := range keys {
+			assert.NotEmpty(t, k.Stream)
+			assert.NotEmpty(t, k.Table)
+		}
+		assert.True(t, kind >= join.Inner && kind <= join.AsOf)
+	})
 }
