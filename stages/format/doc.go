@@ -13,6 +13,8 @@
 //	ArrowStream  arrows ipc stream            .arrows
 //	ArrowFile    arrow feather                .arrow .feather
 //	Parquet      parquet pq                   .parquet
+//	Table        table                        (output only)
+//	Markdown     markdown md                  (output only)
 //
 // and by Compression: gzip (.gz .gzip), zstd (.zst .zstd). Names and
 // extensions match without regard to case.

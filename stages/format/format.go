@@ -22,6 +22,11 @@ const (
 	ArrowStream
 	ArrowFile
 	Parquet
+	// Table and Markdown are display formats: tables written for people
+	// (stages/tableout), never read. Parse and String know them; Formats
+	// and FromPath leave them out.
+	Table
+	Markdown
 )
 
 // formatInfo is one row of the table: the names Parse accepts (the first
@@ -40,6 +45,8 @@ var formats = [...]formatInfo{
 	ArrowStream: {names: []string{"arrows", "ipc", "stream"}, extensions: []string{".arrows"}},
 	ArrowFile:   {names: []string{"arrow", "feather"}, extensions: []string{".arrow", ".feather"}},
 	Parquet:     {names: []string{"parquet", "pq"}, extensions: []string{".parquet"}},
+	Table:       {names: []string{"table"}},
+	Markdown:    {names: []string{"markdown", "md"}},
 }
 
 // ErrUnknown is returned by Parse for a name that names no format.
@@ -49,7 +56,7 @@ var ErrUnknown = errors.New("format: unknown format")
 // their constants. The slice is new on each call.
 func Formats() []Format {
 	all := make([]Format, 0, len(formats)-1)
-	for f := Unknown + 1; int(f) < len(formats); f++ {
+	for f := Unknown + 1; f <= Parquet; f++ {
 		all = append(all, f)
 	}
 	return all
@@ -93,7 +100,7 @@ func (f Format) Extensions() []string {
 // canonical names.
 func Parse(name string) (Format, error) {
 	lower := strings.ToLower(name)
-	for _, f := range Formats() {
+	for _, f := range append(Formats(), Table, Markdown) {
 		for _, n := range formats[f].names {
 			if n == lower {
 				return f, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/jsonout"
 	"github.com/arrowpipe/arrowpipe/stages/parquetio"
+	"github.com/arrowpipe/arrowpipe/stages/tableout"
 )
 
 // SinkOptions tune NewSink.
@@ -23,6 +24,9 @@ type SinkOptions struct {
 	Compression string
 	// Mem allocates the writers' scratch; nil means Go's allocator.
 	Mem memory.Allocator
+	// TableWidth is the widest line of a Table (the terminal's width);
+	// 0 means no limit.
+	TableWidth int
 }
 
 // NewSink returns the writer of f for batches of schema, writing to w.
@@ -43,6 +47,10 @@ func NewSink(w io.Writer, f format.Format, schema *arrow.Schema, opts SinkOption
 		return arrowio.NewSink(w, schema, arrowio.SinkOptions{File: f == format.ArrowFile, Mem: opts.Mem})
 	case format.Parquet:
 		return parquetio.NewSink(w, schema, parquetio.SinkOptions{Compression: opts.Compression, Mem: opts.Mem})
+	case format.Table:
+		return tableout.NewSink(w, schema, tableout.Options{MaxWidth: opts.TableWidth})
+	case format.Markdown:
+		return tableout.NewSink(w, schema, tableout.Options{Format: tableout.Markdown})
 	}
 	return nil, usage(fmt.Sprintf("unknown output format %s (want csv, tsv, ndjson, arrow, arrows or parquet)", f))
 }
