@@ -4,7 +4,8 @@
 // Data flow:
 //
 //	files ─► Source.Next: row group by row group, BatchRows rows a batch ─► Decoder: pass-through
-//	pipeline ─► Encoder: pass-through ─► Sink.Write: buffered row groups ─► Close: footer
+//	pipeline ─► Encoder (per worker): batch ─► row group, encoded and compressed
+//	         ─► Sink.Write: copies the row group's bytes, keeps its footer entry ─► Close: footer
 //
 // Parquet needs random access (its footer is at the end), so every input
 // must be a seekable file: an io.ReaderAt with its size. The source reads
@@ -13,11 +14,20 @@
 // at a time, without pqarrow's per-column goroutines, so its memory is one
 // batch of one row group's column chunks.
 //
-// The sink buffers rows into row groups of at most SinkOptions.RowGroupRows
-// rows or about RowGroupBytes bytes, compresses them (zstd by default) and
-// writes the footer at Close. Dictionary encoding is off except, by
-// default, for string columns whose first batch shows few distinct values:
-// on high-cardinality text it made output larger and slower.
+// The sink encodes on the encode workers: each batch of at least
+// SinkOptions.GatherRows rows becomes a row group (cut at RowGroupRows),
+// written by a pqarrow writer as a small Parquet file in memory, pages
+// encoded and compressed (zstd by default). Write, on one goroutine, only
+// copies that file's column chunks into the output and adds its footer
+// entries, their offsets moved, to the output's footer, written at Close.
+// So the bytes depend on the batches and the options, never on the worker
+// count. Smaller batches (a filtered stream) are gathered by Write into
+// shared row groups of up to RowGroupBytes, which it encodes itself. In
+// flight: one row group per encode worker and per queue slot, each as its
+// batch and its encoded bytes. Dictionary encoding is off except, by
+// default, for string columns whose row group's first batch shows few
+// distinct values: on high-cardinality text it made output larger and
+// slower.
 //
 // The Arrow schema is stored in the file, so types Parquet lacks (uint32,
 // large_utf8, time zones) read back as written; the metadata pqarrow adds
@@ -25,7 +35,8 @@
 // List elements read back named "element", Parquet's name for them.
 //
 // Ownership: Next returns chunks whose Batch the receiver owns; Encode
-// retains the batch it borrows and Write releases it. Concurrency: Next and
+// borrows its batch (retaining one it passes on to be gathered), Write
+// owns the chunk's bytes and releases its batch. Concurrency: Next and
 // Close of the source, Write and Close of the sink, each belong to one
 // goroutine; decoders and encoders may run in parallel.
 package parquetio

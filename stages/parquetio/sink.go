@@ -2,14 +2,14 @@ package parquetio
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 )
@@ -18,18 +18,26 @@ import (
 type SinkOptions struct {
 	// Compression is "zstd" (the default, for ""), "snappy" or "none".
 	Compression string
-	// RowGroupRows caps the rows of a row group; 0 means 1Mi.
+	// RowGroupRows caps the rows of a row group; 0 means 1Mi. An encoder
+	// cuts a longer batch into several row groups.
 	RowGroupRows int64
-	// RowGroupBytes starts a new row group once the batches buffered in the
-	// current one reach this Arrow size (buffers of slices count whole);
-	// 0 means 128 MiB. The buffered row group holds the encoded and
-	// compressed pages of those rows until it is flushed.
+	// GatherRows is the size below which a batch is not a row group of its
+	// own: the encoders pass such batches on, and Write gathers consecutive
+	// ones into a shared row group (encoding them itself), so that a
+	// filtered stream of small batches does not make a file of tiny row
+	// groups. 0 means 16384; the default batch (65536 rows) is a row group
+	// encoded by an encode worker.
+	GatherRows int64
+	// RowGroupBytes ends a gathered row group once its batches reach this
+	// Arrow size (buffers of slices count whole); 0 means 64 MiB. The
+	// gathered row group holds the encoded and compressed pages of those
+	// rows until it is placed.
 	RowGroupBytes int64
 	// Dictionary is "auto" (the default, for ""): dictionary-encode the
-	// string columns whose first batch has at most one distinct value in
-	// ten (sampling up to 8192 rows); "off": never.
+	// string columns whose first batch of a row group has at most one
+	// distinct value in ten (sampling up to 8192 rows); "off": never.
 	Dictionary string
-	// Mem allocates the writer's buffers; nil means memory.DefaultAllocator.
+	// Mem allocates the writers' buffers; nil means memory.DefaultAllocator.
 	Mem memory.Allocator
 }
 
@@ -39,16 +47,22 @@ type Sink struct {
 	schema *arrow.Schema
 	opts   SinkOptions
 	codec  compress.Compression
-	fw     *pqarrow.FileWriter
-	// rgBytes is the Arrow size of the rows in the current row group.
-	rgBytes int64
+	// free recycles the encoded row groups' byte buffers from Write back
+	// to the encoders.
+	free chan []byte
+	// gather is the row group Write is filling with small batches; nil
+	// when there is none.
+	gather *group
+	// offset is the output's length so far; meta the footer of the row
+	// groups placed so far (nil before the first placement).
+	offset int64
+	meta   *metadata.FileMetaData
 }
 
-// NewSink validates opts and returns a sink writing to w. The Parquet
-// writer starts at the first Write, whose batch decides the dictionary
-// columns. Close writes the footer; it does not close w.
+// NewSink validates opts and returns a sink writing to w. Close writes the
+// footer; it does not close w.
 func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error) {
-	s := &Sink{w: writerOnly{w}, schema: schema, opts: opts}
+	s := &Sink{w: w, schema: schema, opts: opts, free: make(chan []byte, 8)}
 	switch opts.Compression {
 	case "", "zstd":
 		s.codec = compress.Codecs.Zstd
@@ -67,8 +81,11 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 	if s.opts.RowGroupRows <= 0 {
 		s.opts.RowGroupRows = 1 << 20
 	}
+	if s.opts.GatherRows <= 0 {
+		s.opts.GatherRows = 16384
+	}
 	if s.opts.RowGroupBytes <= 0 {
-		s.opts.RowGroupBytes = 128 << 20
+		s.opts.RowGroupBytes = 64 << 20
 	}
 	if s.opts.Mem == nil {
 		s.opts.Mem = memory.DefaultAllocator
@@ -76,109 +93,97 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 	return s, nil
 }
 
-// start creates the Parquet writer; first (may be nil) picks dictionary
-// columns.
-func (s *Sink) start(first arrow.RecordBatch) error {
-	props := []parquet.WriterProperty{
-		parquet.WithCompression(s.codec),
-		parquet.WithMaxRowGroupLength(s.opts.RowGroupRows),
-		parquet.WithAllocator(s.opts.Mem),
-		parquet.WithDictionaryDefault(false),
-	}
-	if first != nil && s.opts.Dictionary != "off" {
-		for _, name := range lowCardinality(first) {
-			props = append(props, parquet.WithDictionaryFor(name, true))
-		}
-	}
-	fw, err := pqarrow.NewFileWriter(s.schema, s.w, parquet.NewWriterProperties(props...),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(s.opts.Mem)))
-	if err != nil {
-		return fmt.Errorf("parquetio: %w", err)
-	}
-	s.fw = fw
-	return nil
-}
-
-// lowCardinality returns the string columns of rec whose sampled rows have
-// at most one distinct value in ten.
-func lowCardinality(rec arrow.RecordBatch) []string {
-	const sample = 8192
-	var names []string
-	for j, col := range rec.Columns() {
-		type stringLike interface {
-			arrow.Array
-			Value(int) string
-		}
-		a, ok := col.(stringLike)
-		if !ok || (col.DataType().ID() != arrow.STRING && col.DataType().ID() != arrow.LARGE_STRING) {
-			continue
-		}
-		n := min(a.Len(), sample)
-		if n == 0 {
-			continue
-		}
-		seen := make(map[string]struct{})
-		for i := 0; i < n && len(seen)*10 <= n; i++ {
-			if !a.IsNull(i) {
-				seen[a.Value(i)] = struct{}{}
-			}
-		}
-		if len(seen)*10 <= n {
-			names = append(names, rec.Schema().Field(j).Name)
-		}
-	}
-	return names
-}
-
-// NewEncoder returns nil: Write takes the batches themselves, and the
-// pipeline has no encode step.
-func (s *Sink) NewEncoder() pipeline.Encoder { return nil }
-
-// Write buffers c.Batch into the current row group, starting a new one at
-// the size limits, and releases the batch.
+// Write places c's row groups in the file: encoded ones (c.Data, from an
+// Encoder) as they are, a batch (c.Batch, small or written without an
+// encode step) gathered with its neighbours into a row group that Write
+// encodes itself. It releases c.Batch.
 func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
-	if c.Batch == nil {
+	if c.Batch != nil {
+		defer c.Batch.Release()
+		if c.Batch.NumRows() == 0 {
+			return nil
+		}
+		return s.gatherBatch(c.Batch)
+	}
+	if c.Data == nil {
 		return nil
 	}
-	defer c.Batch.Release()
-	if s.fw == nil {
-		if err := s.start(c.Batch); err != nil {
-			return err
-		}
+	if err := s.flushGather(); err != nil {
+		return err
 	}
-	if err := s.fw.WriteBuffered(c.Batch); err != nil {
-		return fmt.Errorf("parquetio: write: %w", err)
+	if err := s.place(c.Data); err != nil {
+		return err
 	}
-	// pqarrow cuts at RowGroupRows itself; the byte limit is ours, on the
-	// Arrow size of what the row group has buffered.
-	if rows, _ := s.fw.RowGroupNumRows(); rows < int(c.Batch.NumRows()) {
-		s.rgBytes = 0 // pqarrow started a new row group inside this batch
-	}
-	s.rgBytes += arrowBytes(c.Batch)
-	if s.rgBytes >= s.opts.RowGroupBytes {
-		if err := s.fw.NewBufferedRowGroupChecked(); err != nil {
-			return fmt.Errorf("parquetio: write: %w", err)
-		}
-		s.rgBytes = 0
+	select {
+	case s.free <- c.Data[:0]:
+	default:
 	}
 	return nil
 }
 
-// Close flushes the last row group and writes the footer.
+// gatherBatch adds rec to the gathered row group, placing the group once
+// it reaches RowGroupBytes (pqarrow itself cuts at RowGroupRows).
+func (s *Sink) gatherBatch(rec arrow.RecordBatch) error {
+	if s.gather == nil {
+		g, err := s.newGroup(rec, nil)
+		if err != nil {
+			return err
+		}
+		s.gather = g
+	}
+	if err := s.gather.add(rec); err != nil {
+		return err
+	}
+	if s.gather.arrowBytes >= s.opts.RowGroupBytes {
+		return s.flushGather()
+	}
+	return nil
+}
+
+// flushGather places the gathered row group, if any.
+func (s *Sink) flushGather() error {
+	if s.gather == nil {
+		return nil
+	}
+	g := s.gather
+	s.gather = nil
+	data, err := g.finish()
+	if err != nil {
+		return err
+	}
+	return s.place(data)
+}
+
+// Close places the last gathered row group and writes the footer.
 func (s *Sink) Close(context.Context) error {
-	if s.fw == nil {
-		if err := s.start(nil); err != nil {
+	if err := s.flushGather(); err != nil {
+		return err
+	}
+	if s.meta == nil { // no rows: the footer of an empty file
+		g, err := s.newGroup(nil, nil)
+		if err != nil {
+			return err
+		}
+		data, err := g.finish()
+		if err != nil {
+			return err
+		}
+		if err := s.place(data); err != nil {
 			return err
 		}
 	}
-	if err := s.fw.Close(); err != nil {
+	n, err := s.meta.WriteTo(s.w, nil)
+	if err == nil {
+		var tail [8]byte
+		binary.LittleEndian.PutUint32(tail[:4], uint32(n))
+		copy(tail[4:], magic)
+		_, err = s.w.Write(tail[:])
+	}
+	if err != nil {
 		return fmt.Errorf("parquetio: close: %w", err)
 	}
 	return nil
 }
-
-// writerOnly hides a Close method: the Parquet writer would call it.
-type writerOnly struct{ io.Writer }
 
 var _ pipeline.Sink = (*Sink)(nil)
 

@@ -1,0 +1,135 @@
+package parquetio
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// A group is a row group being encoded as a standalone Parquet file in
+// memory; place copies its column chunks into the output.
+type group struct {
+	buf        *bytes.Buffer
+	fw         *pqarrow.FileWriter
+	arrowBytes int64
+}
+
+// newGroup starts a row group file writing into buf (nil: a new buffer);
+// first (may be nil) picks its dictionary columns, so the choice depends on
+// the row group's own rows and not on which worker encodes it.
+func (s *Sink) newGroup(first arrow.RecordBatch, buf []byte) (*group, error) {
+	props := []parquet.WriterProperty{
+		parquet.WithCompression(s.codec),
+		parquet.WithMaxRowGroupLength(s.opts.RowGroupRows),
+		parquet.WithAllocator(s.opts.Mem),
+		parquet.WithDictionaryDefault(false),
+	}
+	if first != nil && s.opts.Dictionary != "off" {
+		for _, name := range lowCardinality(first) {
+			props = append(props, parquet.WithDictionaryFor(name, true))
+		}
+	}
+	g := &group{buf: bytes.NewBuffer(buf)}
+	fw, err := pqarrow.NewFileWriter(s.schema, g.buf, parquet.NewWriterProperties(props...),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(s.opts.Mem)))
+	if err != nil {
+		return nil, fmt.Errorf("parquetio: %w", err)
+	}
+	g.fw = fw
+	return g, nil
+}
+
+// add appends rec's rows to the row group (more than RowGroupRows start
+// another one).
+func (g *group) add(rec arrow.RecordBatch) error {
+	if err := g.fw.WriteBuffered(rec); err != nil {
+		return fmt.Errorf("parquetio: write: %w", err)
+	}
+	g.arrowBytes += arrowBytes(rec)
+	return nil
+}
+
+// finish closes the file and returns its bytes.
+func (g *group) finish() ([]byte, error) {
+	if err := g.fw.Close(); err != nil {
+		return nil, fmt.Errorf("parquetio: write: %w", err)
+	}
+	return g.buf.Bytes(), nil
+}
+
+// NewEncoder returns an encoder for one encode worker.
+func (s *Sink) NewEncoder() pipeline.Encoder { return encoder{s} }
+
+// An encoder turns a batch of at least GatherRows rows into finished row
+// groups: a small Parquet file in Chunk.Data, its pages encoded and
+// compressed, which Write copies into the output. A smaller batch is
+// passed on in Chunk.Batch for Write to gather. Encoders share only the
+// sink's options and its channel of free buffers, so they run in
+// parallel; a batch's bytes do not depend on which encoder made them.
+type encoder struct{ s *Sink }
+
+// Encode encodes rec, which it borrows.
+func (e encoder) Encode(ctx context.Context, rec arrow.RecordBatch) (pipeline.Chunk, error) {
+	if err := ctx.Err(); err != nil {
+		return pipeline.Chunk{}, context.Cause(ctx)
+	}
+	if rec.NumRows() < e.s.opts.GatherRows {
+		rec.Retain()
+		return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
+	}
+	var buf []byte
+	select {
+	case buf = <-e.s.free:
+	default:
+	}
+	g, err := e.s.newGroup(rec, buf)
+	if err != nil {
+		return pipeline.Chunk{}, err
+	}
+	if err := g.fw.Write(rec); err != nil {
+		_ = g.fw.Close()
+		return pipeline.Chunk{}, fmt.Errorf("parquetio: write: %w", err)
+	}
+	data, err := g.finish()
+	if err != nil {
+		return pipeline.Chunk{}, err
+	}
+	return pipeline.Chunk{Data: data, Rows: int(rec.NumRows())}, nil
+}
+
+// lowCardinality returns the string columns of rec whose sampled rows have
+// at most one distinct value in ten.
+func lowCardinality(rec arrow.RecordBatch) []string {
+	const sample = 8192
+	var names []string
+	for j, col := range rec.Columns() {
+		type stringLike interface {
+			arrow.Array
+			Value(int) string
+		}
+		a, ok := col.(stringLike)
+		if !ok || (col.DataType().ID() != arrow.STRING && col.DataType().ID() != arrow.LARGE_STRING) {
+			continue
+		}
+		n := min(a.Len(), sample)
+		if n == 0 {
+			continue
+		}
+		seen := make(map[string]struct{})
+		for i := 0; i < n && len(seen)*10 <= n; i++ {
+			if !a.IsNull(i) {
+				seen[a.Value(i)] = struct{}{}
+			}
+		}
+		if len(seen)*10 <= n {
+			names = append(names, rec.Schema().Field(j).Name)
+		}
+	}
+	return names
+}
