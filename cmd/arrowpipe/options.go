@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // options are the flags of a processing run.
@@ -25,11 +26,17 @@ type options struct {
 	filenameColumn string
 	noHive         bool
 	maxOpenFiles   int
+	// prune is the chain's first verb, for plan.ReadOptions.Prune.
+	prune *verb.Verb
 	// Output.
 	output      string
 	to          string
 	compress    string
 	compression string
+	partitionBy []string
+	splitRows   int64
+	splitBytes  string
+	overwrite   bool
 	// Engine.
 	handoff       string
 	copyThreshold string
@@ -67,11 +74,15 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strictSchema, "strict-schema", false, "several input files must have the same columns in the same order (default: combine them by column name, widening types)")
 	fs.StringVar(&o.filenameColumn, "filename-column", "", "add a column of this name holding each row's input file path")
 	fs.BoolVar(&o.noHive, "no-hive", false, "do not add partition columns for key=value directories in input paths")
-	fs.IntVar(&o.maxOpenFiles, "max-open-files", 64, "files open at once at most, for many inputs and for --partition-by outputs")
+	fs.IntVar(&o.maxOpenFiles, "max-open-files", 64, "files open at once at most, inputs and outputs together (an eighth for reading, the rest less a reserve for writing --partition-by files)")
 
 	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
 	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, arrows, parquet (default: from -o extension, else csv)")
 	fs.StringVar(&o.compress, "compress", "", "compress the output: gzip, zstd or none (default: from -o extension)")
+	fs.StringSliceVar(&o.partitionBy, "partition-by", nil, "write one directory per value of these columns under -o DIR (DIR/region=EU/part-00001.csv), in any output format")
+	fs.Int64Var(&o.splitRows, "split-rows", 0, "write numbered files of at most this many rows under -o DIR (part-00001.csv, ...), each complete")
+	fs.StringVar(&o.splitBytes, "split-bytes", "", "write numbered files of at most this size under -o DIR, e.g. 64MiB (uncompressed; Parquet and Arrow files are cut once they reach it)")
+	fs.BoolVar(&o.overwrite, "overwrite", false, "with --partition-by or --split-*: replace a non-empty -o DIR whole when the run succeeds (it is never merged)")
 	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none (Parquet output and tee files only)")
 
 	fs.StringVar(&o.handoff, "handoff", "auto", "how batches cross between stages: copy, shared or auto")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -17,6 +18,8 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/parquetio"
+	"github.com/arrowpipe/arrowpipe/stages/partition"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -78,6 +81,9 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	}
 	defer rejects.abort()
 
+	if len(verbs) > 0 {
+		o.prune = &verbs[0] // a filter on partition columns skips files
+	}
 	src, err := openSource(ctx, o, files, stdin, env.Mem, rejects.fn())
 	if err != nil {
 		return err
@@ -105,15 +111,26 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if f == format.ArrowFile && output.IsStdout(o.output) {
 		f = format.ArrowStream // the file format needs a file
 	}
-	// An empty o.compress lets Open take the compression from the name.
-	out, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
-	if err != nil {
-		return err
-	}
-	defer out.Abort()
-	sink, err := plan.NewSink(out, f, pl.Output(), plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
-	if err != nil {
-		return err
+	var sink pipeline.Sink
+	var commit func() error
+	var parts *partition.Sink
+	if o.manyOutputs() {
+		if parts, err = newPartitionSink(o, f, pl.Output(), env); err != nil {
+			return err
+		}
+		defer parts.Abort()
+		sink, commit = parts, parts.Commit
+	} else {
+		// An empty o.compress lets Open take the compression from the name.
+		out, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
+		if err != nil {
+			return err
+		}
+		defer out.Abort()
+		if sink, err = plan.NewSink(out, f, pl.Output(), plan.SinkOptions{Compression: o.compression, Mem: env.Mem}); err != nil {
+			return err
+		}
+		commit = out.Commit
 	}
 
 	p := pipeline.New(src, pl.Stages, sink, cfg)
@@ -127,7 +144,13 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		runErr = sides.Commit()
 	}
 	if runErr == nil {
-		runErr = out.Commit()
+		runErr = commit()
+	}
+	if parts != nil && runErr == nil {
+		printFiles(o, parts.Files(), stderr)
+	}
+	if _, total, skipped := src.Files(); skipped > 0 && o.stats != "" {
+		fmt.Fprintf(stderr, "arrowpipe: read %d file(s), skipped %d by their partition values\n", total, skipped)
 	}
 	if runErr == nil {
 		runErr = rejects.commit()
@@ -256,4 +279,71 @@ func spillDir(o *options) (dir string, remove func(), err error) {
 		os.RemoveAll(dir)
 		untrack()
 	}, nil
+}
+
+// newPartitionSink writes the run's output as files under -o DIR, by
+// --partition-by and split by --split-rows or --split-bytes.
+func newPartitionSink(o *options, f format.Format, schema *arrow.Schema, env verb.Env) (*partition.Sink, error) {
+	var splitBytes int64
+	if o.splitBytes != "" {
+		splitBytes, _ = parseBytes(o.splitBytes) // checked by validate
+	}
+	ext := f.Extensions()[0]
+	switch o.compress {
+	case output.Gzip:
+		ext += ".gz"
+	case output.Zstd:
+		ext += ".zst"
+	}
+	writers := o.writeFiles()
+	// Rows of keys without a writer wait in memory up to this, then spill.
+	budget := min(64<<20, max(env.MaxMemory/4, 1<<20))
+	if env.MaxMemory == 0 {
+		budget = 64 << 20
+	}
+	// An open Parquet writer buffers a row group: their sum stays near
+	// the budget too.
+	rowGroup := max(1<<20, budget/int64(writers))
+	sink, err := partition.New(schema, partition.Options{
+		Dir:          o.output,
+		Keys:         o.partitionBy,
+		Ext:          ext,
+		Compress:     o.compress,
+		MaxOpen:      writers,
+		MemoryBudget: budget,
+		SplitRows:    o.splitRows,
+		SplitBytes:   splitBytes,
+		Overwrite:    o.overwrite,
+		Temps:        o.temps,
+		Mem:          env.Mem,
+		NewWriter: func(w io.Writer, s *arrow.Schema) (pipeline.Sink, error) {
+			if f == format.Parquet {
+				return parquetio.NewSink(w, s, parquetio.SinkOptions{Compression: o.compression, RowGroupBytes: rowGroup, Mem: env.Mem})
+			}
+			return plan.NewSink(w, f, s, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
+		},
+	})
+	if errors.Is(err, partition.ErrExists) {
+		return nil, &usageError{err.Error()}
+	}
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return sink, nil
+}
+
+// printFiles says what a partitioned or split run wrote: a line, and with
+// --stats text every file and its rows.
+func printFiles(o *options, files []partition.FileInfo, stderr io.Writer) {
+	var rows int64
+	for _, f := range files {
+		rows += f.Rows
+	}
+	fmt.Fprintf(stderr, "arrowpipe: wrote %d file(s), %d row(s), under %s\n", len(files), rows, o.output)
+	if o.stats == "" {
+		return
+	}
+	for _, f := range files {
+		fmt.Fprintf(stderr, "  %s\t%d\n", f.Path, f.Rows)
+	}
 }

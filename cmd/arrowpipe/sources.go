@@ -25,9 +25,8 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 		StrictSchema:   o.strictSchema,
 		FilenameColumn: o.filenameColumn,
 		NoHive:         o.noHive,
-		// A quarter of the cap for readers held open by sampling; the
-		// rest is for outputs and the run's own files.
-		MaxOpenFiles: max(1, o.maxOpenFiles/4),
+		MaxOpenFiles:   o.readFiles(),
+		Prune:          o.prune,
 	}
 	var err error
 	if o.from != "" {
@@ -82,4 +81,13 @@ func (o *options) delimiterFor(f format.Format) (byte, error) {
 		return 0, &usageError{fmt.Sprintf("--delimiter %q: want one character", o.delimiter)}
 	}
 	return o.delimiter[0], nil
+}
+
+// readFiles and writeFiles share --max-open-files between the input
+// files held open (an eighth) and the partitioned outputs (the rest, less
+// a reserve for the run's own: standard streams, spill runs, rejects).
+func (o *options) readFiles() int { return max(1, o.maxOpenFiles/8) }
+
+func (o *options) writeFiles() int {
+	return max(1, o.maxOpenFiles-o.readFiles()-min(16, o.maxOpenFiles/4))
 }

@@ -40,6 +40,9 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 	if o.rejects != "" && o.onError != "reject" {
 		return &usageError{"--rejects needs --on-error reject"}
 	}
+	if err := o.checkManyOutputs(); err != nil {
+		return err
+	}
 	if o.from != "" {
 		f, err := format.Parse(o.from)
 		if err != nil {
@@ -148,4 +151,37 @@ func outputFormat(o *options) (format.Format, error) {
 		return format.Unknown, &usageError{"Parquet output needs a file: use -o FILE.parquet"}
 	}
 	return f, nil
+}
+
+// manyOutputs: the run writes a directory of files (--partition-by,
+// --split-rows, --split-bytes) rather than one output.
+func (o *options) manyOutputs() bool {
+	return len(o.partitionBy) > 0 || o.splitRows != 0 || o.splitBytes != ""
+}
+
+func (o *options) checkManyOutputs() error {
+	switch {
+	case !o.manyOutputs():
+		if o.overwrite {
+			return &usageError{"--overwrite applies to --partition-by, --split-rows and --split-bytes (a single -o file is always replaced)"}
+		}
+		return nil
+	case output.IsStdout(o.output):
+		return &usageError{"--partition-by, --split-rows and --split-bytes write files under a directory: give -o DIR"}
+	case o.splitRows < 0:
+		return &usageError{"--split-rows must not be negative"}
+	case o.maxOpenFiles < 1:
+		return &usageError{"--max-open-files must be at least 1"}
+	}
+	for _, k := range o.partitionBy {
+		if k == "" {
+			return &usageError{"--partition-by: empty column name"}
+		}
+	}
+	if o.splitBytes != "" {
+		if n, err := parseBytes(o.splitBytes); err != nil || n == 0 {
+			return &usageError{fmt.Sprintf("--split-bytes %q: want a size above 0, e.g. 64MiB", o.splitBytes)}
+		}
+	}
+	return nil
 }

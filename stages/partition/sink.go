@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,7 +151,7 @@ func New(schema *arrow.Schema, opts Options) (*Sink, error) {
 	if dir == "" {
 		dir = "."
 	}
-	staging, err := os.MkdirTemp(dir, "."+base+".tmp-")
+	staging, err := makeStaging(dir, base)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Dir, err)
 	}
@@ -159,6 +161,20 @@ func New(schema *arrow.Schema, opts Options) (*Sink, error) {
 		s.untrack = opts.Temps.TrackDir(staging)
 	}
 	return s, nil
+}
+
+// makeStaging creates the hidden staging directory next to DIR with the
+// mode a new directory gets (0777 less the umask), which DIR keeps after
+// the rename; os.MkdirTemp would make it 0700.
+func makeStaging(dir, base string) (string, error) {
+	for range 100 {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d", base, rand.Uint32()))
+		err := os.Mkdir(name, 0o777)
+		if !errors.Is(err, fs.ErrExist) {
+			return name, err
+		}
+	}
+	return "", errors.New("partition: cannot make a staging directory")
 }
 
 // checkDir refuses a Dir that Commit could not replace.

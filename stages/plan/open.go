@@ -19,6 +19,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/jsonin"
 	"github.com/arrowpipe/arrowpipe/stages/parquetio"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // ReadOptions tune Open. The zero value reads any format with its
@@ -62,6 +63,11 @@ type ReadOptions struct {
 	// (by column name) before the file is opened; a file it refuses is
 	// skipped unopened and counted in Source.Files.
 	Keep func(partition map[string]any) bool
+	// Prune, when it is a filter verb (the chain's first), is run over the
+	// files' hive partition values before any file is opened: a file
+	// whose values it drops is skipped unopened, as Keep. A filter that
+	// reads other columns prunes nothing. The chain still applies it.
+	Prune *verb.Verb
 	// MaxOpenFiles bounds the files open at once when there are several;
 	// 0 means 16.
 	MaxOpenFiles int

@@ -28,7 +28,7 @@ const defaultMaxOpenFiles = 16
 // combines them: several files, a file-name column, or partition
 // directories in the path.
 func needsUnion(paths []string, opts ReadOptions) bool {
-	if len(paths) > 1 || opts.FilenameColumn != "" || opts.Keep != nil {
+	if len(paths) > 1 || opts.FilenameColumn != "" || opts.Keep != nil || isFilter(opts.Prune) {
 		return true
 	}
 	if opts.NoHive || len(paths) == 0 {
@@ -110,7 +110,7 @@ func openUnion(ctx context.Context, paths []string, stdin io.Reader, opts ReadOp
 			u.Close()
 		}
 	}()
-	hiveCols, err := u.partitions(paths)
+	hiveCols, err := u.partitions(ctx, paths)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ type hiveColumn struct {
 
 // partitions makes the members from paths, with their partition values;
 // files that opts.Keep refuses are left out.
-func (u *union) partitions(paths []string) ([]hiveColumn, error) {
+func (u *union) partitions(ctx context.Context, paths []string) ([]hiveColumn, error) {
 	var cols []hiveColumn
 	all := make([][]hive.Pair, len(paths))
 	for i, p := range paths {
@@ -217,7 +217,8 @@ func (u *union) partitions(paths []string) ([]hiveColumn, error) {
 			}
 		}
 	}
-	for i, p := range paths {
+	values := make([]map[string]*constant, len(paths))
+	for i := range paths {
 		consts := map[string]*constant{}
 		for _, c := range cols {
 			k := &constant{}
@@ -231,7 +232,22 @@ func (u *union) partitions(paths []string) ([]hiveColumn, error) {
 			}
 			consts[c.name] = k
 		}
+		values[i] = consts
+	}
+	var keep []bool
+	if len(cols) > 0 && isFilter(u.opts.Prune) {
+		var err error
+		if keep, err = prune(ctx, u.opts.Prune, cols, values, u.opts.Mem); err != nil {
+			return nil, err
+		}
+	}
+	for i, p := range paths {
+		consts := values[i]
+		skip := keep != nil && !keep[i]
 		if u.opts.Keep != nil && len(cols) > 0 && !u.opts.Keep(partitionValues(cols, consts)) {
+			skip = true
+		}
+		if skip {
 			u.skipped++
 			continue
 		}
