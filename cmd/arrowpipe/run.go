@@ -31,8 +31,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case "bench":
 			return report(runBench(ctx, args[1:], stdout, stderr), stderr)
 		case "help":
-			printHelp(stdout)
-			return exitOK
+			return report(runHelp(args[1:], stdout), stderr)
+		case "man":
+			return report(writeManPage(stdout), stderr)
+		case "completion":
+			return report(runCompletion(args[1:], stdout), stderr)
 		}
 	}
 	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
@@ -47,6 +50,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return report(&usageError{err.Error()}, stderr)
 	}
 	words := fs.Args()
+	if len(words) > 1 && (words[1] == "--help" || words[1] == "-h") {
+		// arrowpipe VERB --help: that verb's page.
+		if s, ok := findSpec(words[0]); ok {
+			printVerbHelp(stdout, s)
+			return exitOK
+		}
+	}
 	if len(words) > 0 && words[0] == "schema" {
 		// schema takes the input flags before or after it.
 		fs.SetInterspersed(true)

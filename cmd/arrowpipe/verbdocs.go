@@ -1,0 +1,105 @@
+package main
+
+// verbDoc is the help of one verb beyond its Spec's usage and summary:
+// what each argument is, notes, and examples (command lines run from the
+// repository's root; a test parses each).
+type verbDoc struct {
+	args     [][2]string // argument, what it is
+	notes    string
+	examples []string
+}
+
+// verbDocs returns every verb's help, by name. A test checks that each
+// verb of plan.Specs has an entry.
+func verbDocs() map[string]verbDoc {
+	return map[string]verbDoc{
+		"select": {
+			args:     [][2]string{{"COLS", "column names, comma-separated; the output has them in this order"}},
+			examples: []string{"arrowpipe select id,region,qty samples/orders.csv"},
+		},
+		"drop": {
+			args:     [][2]string{{"COLS", "column names, comma-separated"}},
+			examples: []string{"arrowpipe drop note,discount samples/orders.csv"},
+		},
+		"rename": {
+			args:     [][2]string{{"OLD=NEW,...", "pairs of a column's name and its new name"}},
+			examples: []string{"arrowpipe rename qty=quantity,ts=time samples/orders.csv"},
+		},
+		"cast": {
+			args:     [][2]string{{"COL:TYPE,...", "a column and its new type: int, float, string, bool, timestamp or date"}},
+			examples: []string{"arrowpipe cast qty:float,id:string samples/orders.csv"},
+		},
+		"filter": {
+			args:     [][2]string{{"EXPR", "an expression (see 'arrowpipe help functions'); quote it for the shell"}},
+			notes:    "A row is kept when EXPR is true; false and null drop it.",
+			examples: []string{`arrowpipe filter 'qty > 50 and region == "EU"' samples/orders.csv`, `arrowpipe filter 'note is not null' samples/orders.csv`},
+		},
+		"derive": {
+			args:     [][2]string{{"NAME = EXPR; ...", "new or replaced columns, separated by ';'"}},
+			examples: []string{"arrowpipe derive 'total = qty * price; big = total > 1000' samples/orders.csv"},
+		},
+		"head": {
+			args:     [][2]string{{"N", "how many rows to keep"}},
+			notes:    "Reading stops once N rows are out, so head is cheap on a large file.",
+			examples: []string{"arrowpipe head 10 samples/orders.csv"},
+		},
+		"grep": {
+			args: [][2]string{
+				{"[-v] [-i]", "-v keeps the rows where nothing matches; -i ignores case"},
+				{"PATTERN", "a regular expression (Go's RE2 syntax)"},
+				{"[COLS]", "the columns to search, comma-separated (default: every column)"},
+			},
+			examples: []string{"arrowpipe grep -i 'urgent|fragile' note samples/orders.csv"},
+		},
+		"tail": {
+			args:     [][2]string{{"N", "how many rows to keep"}},
+			examples: []string{"arrowpipe tail 5 samples/orders.csv"},
+		},
+		"groupby": {
+			args: [][2]string{
+				{"KEYS", "the key columns, comma-separated, or - for one group of everything"},
+				{"AGGS", "aggregates, comma-separated, each with an optional 'as NAME' (see 'arrowpipe help functions')"},
+			},
+			notes:    "Groups come out in the order of their first row. A group-by stops with an error when its state would pass --max-memory.",
+			examples: []string{"arrowpipe groupby region 'count() as n, sum(qty), mean(price) as avg_price' samples/orders.csv"},
+		},
+		"agg": {
+			args:     [][2]string{{"AGGS", "aggregates, comma-separated, each with an optional 'as NAME'"}},
+			examples: []string{"arrowpipe agg 'count() as n, min(ts), max(ts), p99(price)' samples/orders.csv"},
+		},
+		"count": {
+			examples: []string{"arrowpipe count samples/orders.csv"},
+		},
+		"distinct": {
+			args:     [][2]string{{"COLS", "the columns whose combinations are kept once, comma-separated"}},
+			examples: []string{"arrowpipe distinct region,product samples/orders.csv"},
+		},
+		"count_distinct": {
+			args:     [][2]string{{"COLS", "the columns to count combinations of, comma-separated"}},
+			examples: []string{"arrowpipe count_distinct region samples/orders.csv"},
+		},
+		"sort": {
+			args:     [][2]string{{"ORDER", "'COL [asc|desc] [nulls first|last], ...'"}},
+			notes:    "The sort is stable and spills sorted runs to --temp-dir beyond --max-memory; the progress line says 'sorting' while it merges them.",
+			examples: []string{"arrowpipe sort 'price desc, id' samples/orders.csv", "arrowpipe --max-memory 64MiB sort ts big.csv"},
+		},
+		"top": {
+			args:     [][2]string{{"N", "how many rows to keep"}, {"ORDER", "'COL [asc|desc] [nulls first|last], ...'"}},
+			examples: []string{"arrowpipe top 5 'qty desc' samples/orders.csv"},
+		},
+		"tee": {
+			args:     [][2]string{{"FILE", "the file to write; its extension names the format and compression"}},
+			examples: []string{`arrowpipe filter 'region == "EU"' then tee eu.parquet then groupby product 'sum(qty)' samples/orders.csv`},
+		},
+		"join": {
+			args: [][2]string{
+				{"[TYPE]", "inner (default), left, right, full, semi, anti or asof"},
+				{"[--suffix S]", "added to the table's column names that clash (default _right)"},
+				{"[--tolerance D] [--direction DIR]", "for asof: the largest distance, and backward, forward or nearest"},
+				{"KEYS", "the key columns, comma-separated; LEFT=RIGHT when the names differ"},
+				{"FILE", "the table to join with, read whole before the stream"},
+			},
+			examples: []string{"arrowpipe join left id customers.csv samples/orders.csv"},
+		},
+	}
+}
