@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Example pipelines on the bundled samples. Run them from anywhere with an
-# arrowpipe on PATH (go build -o ~/bin/arrowpipe ./cmd/arrowpipe):
+# Example pipelines on the bundled samples. Run them from a checkout, from
+# any directory; the script builds arrowpipe from the checkout into a
+# temporary directory first (or uses $ARROWPIPE when it names a binary):
 #
 #   bash samples/examples.sh            # every example
 #   bash samples/examples.sh top-orders # one of them
 #
 # Each example is a "# name: what it shows" line and one arrowpipe command;
 # what it prints is in expected/NAME.out, which cmd/arrowpipe's
-# TestSampleExamples checks by running every command here.
+# TestSampleExamples checks by running every command here. The script
+# exits non-zero when a command's exit status is not the one its expected
+# output ends with ("--- exit N", else 0), or when a name matches nothing.
 #
 # The samples: orders.csv (10,000 orders: id, ts, region, product, qty,
 # price, discount, note), events.ndjson (400 web events with a nested user
@@ -17,19 +20,57 @@
 set -euo pipefail
 # The script's own path, before cd: the examples are read from it.
 script="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
-cd "$(dirname "$script")"
+samples="$(dirname "$script")"
+bin="${ARROWPIPE:-}"
+if [ -z "$bin" ]; then
+  if ! command -v go >/dev/null; then
+    echo "arrowpipe examples: building arrowpipe needs Go (https://go.dev/dl/); or set ARROWPIPE=/path/to/arrowpipe" >&2
+    exit 2
+  fi
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  echo "building arrowpipe from $(dirname "$samples") ..." >&2
+  (cd "$samples/.." && go build -o "$tmp/arrowpipe" ./cmd/arrowpipe)
+  bin="$tmp/arrowpipe"
+fi
+arrowpipe() { "$bin" "$@"; }
+cd "$samples"
 only="${1:-}"
 name=""
+ran=0
+failed=0
 while IFS= read -r line; do
   case "$line" in
     "# "*:*) name="${line#\# }"; name="${name%%:*}" ;;
     arrowpipe\ *)
       if [ -z "$only" ] || [ "$only" = "$name" ]; then
         echo "== $name: $line" >&2
-        eval "$line" || true
+        want=0
+        if [ -f "expected/$name.out" ]; then
+          want="$(sed -n 's/^--- exit \([0-9]*\)$/\1/p' "expected/$name.out")"
+          want="${want:-0}"
+        fi
+        status=0
+        eval "$line" || status=$?
+        ran=$((ran + 1))
+        if [ "$status" != "$want" ]; then
+          echo "arrowpipe examples: $name exited $status, want $want" >&2
+          failed=$((failed + 1))
+        fi
       fi ;;
   esac
 done < <(sed -n '/^# --- examples ---$/,$p' "$script")
+if [ "$ran" -eq 0 ]; then
+  echo "arrowpipe examples: no example named '$only'" >&2
+  exit 2
+fi
+if [ "$failed" -gt 0 ]; then
+  echo "arrowpipe examples: $failed of $ran failed" >&2
+  exit 1
+fi
+exit 0
+
+# --- examples ---$/,$p' "$script")
 exit 0
 
 # --- examples ---

@@ -112,7 +112,8 @@ func TestSampleExamples(t *testing.T) {
 
 // TestExamplesScriptRuns runs samples/examples.sh itself, by a path
 // relative to another directory (as the README has it, from the checkout),
-// with this test binary as the arrowpipe on PATH, for one example.
+// with this test binary as $ARROWPIPE, for one example; and a copy with a
+// failing example, which must make the script fail.
 func TestExamplesScriptRuns(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
@@ -120,17 +121,42 @@ func TestExamplesScriptRuns(t *testing.T) {
 	}
 	exe, err := os.Executable()
 	require.NoError(t, err)
-	bin := t.TempDir()
-	require.NoError(t, os.Symlink(exe, filepath.Join(bin, "arrowpipe")))
+	bin := filepath.Join(t.TempDir(), "arrowpipe")
+	require.NoError(t, os.Symlink(exe, bin))
 	want, err := os.ReadFile(filepath.Join(samplesDir, "expected", "top-orders.out"))
 	require.NoError(t, err)
+	runScript := func(dir, script string, args ...string) (string, string, error) {
+		cmd := exec.Command(bash, append([]string{script}, args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "ARROWPIPE_AS_MAIN=1", "ARROWPIPE="+bin)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		return stdout.String(), stderr.String(), err
+	}
 
-	cmd := exec.Command(bash, filepath.Join("samples", "examples.sh"), "top-orders")
-	cmd.Dir = filepath.Join(samplesDir, "..")
-	cmd.Env = append(os.Environ(), "ARROWPIPE_AS_MAIN=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), stderr.String())
-	assert.Equal(t, string(want), stdout.String())
-	assert.Contains(t, stderr.String(), "== top-orders: arrowpipe ")
+	stdout, stderr, err := runScript(filepath.Join(samplesDir, ".."), filepath.Join("samples", "examples.sh"), "top-orders")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, string(want), stdout)
+	assert.Contains(t, stderr, "== top-orders: arrowpipe ")
+
+	// An example that exits as its expected output says passes.
+	_, stderr, err = runScript(filepath.Join(samplesDir, ".."), filepath.Join("samples", "examples.sh"), "messy-fail")
+	require.NoError(t, err, stderr)
+
+	_, stderr, err = runScript(samplesDir, "examples.sh", "no-such-example")
+	assert.Error(t, err)
+	assert.Contains(t, stderr, "no example named 'no-such-example'")
+
+	// A copy with a broken example fails, naming it.
+	dir := t.TempDir()
+	script, err := os.ReadFile(filepath.Join(samplesDir, "examples.sh"))
+	require.NoError(t, err)
+	script = append(script, []byte("\n# broken: a verb that does not exist\narrowpipe nosuchverb orders.csv\n")...)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "examples.sh"), script, 0o600))
+	_, stderr, err = runScript(dir, "examples.sh", "broken")
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, stderr)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, stderr, "arrowpipe examples: broken exited 2, want 0")
 }
