@@ -14,6 +14,11 @@ import (
 // the row, never a wrapped value.
 var ErrOverflow = errors.New("expr: integer overflow")
 
+// ErrValue is wrapped by the error of a value a function cannot take, such
+// as a string strptime cannot read by its layout. The error names the row
+// and the value.
+var ErrValue = errors.New("expr: value does not convert")
+
 // The checked kernels compute every row as the wrapping kernels do and
 // fold an overflow flag over the block without branches; only when the
 // flag is set does the caller look for the row (overflowRow), so the

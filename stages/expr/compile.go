@@ -204,7 +204,7 @@ func (c *compiler) fold(n node) (node, error) {
 	}
 	ev := &Evaluator{slots: make([]slot, c.nslots)}
 	v, err := n.eval(ev, &input{n: 1})
-	if errors.Is(err, ErrOverflow) {
+	if errors.Is(err, ErrOverflow) || errors.Is(err, ErrValue) {
 		return n, nil
 	}
 	if err != nil {
@@ -450,6 +450,13 @@ func (c *compiler) call(a *callExpr) (node, error) {
 	}
 	if len(a.args) < info.minArgs || info.maxArgs >= 0 && len(a.args) > info.maxArgs {
 		return nil, c.errorf(a.pos, "%s takes %s, got %d arguments (usage: %s)", a.name, argCount(info), len(a.args), info.usage)
+	}
+	if info.id == fnDateTrunc && len(a.args) == 3 {
+		// truncate the wall clock of the zone, then read it back as UTC
+		z := a.args[2]
+		local := &callExpr{pos: a.pos, name: "to_timezone", args: []astNode{a.args[1], z}}
+		trunc := &callExpr{pos: a.pos, name: "date_trunc", args: []astNode{a.args[0], local}}
+		return c.compile(&callExpr{pos: a.pos, name: "from_timezone", args: []astNode{trunc, z}})
 	}
 	if info.id == fnNullif { // if(x == y, null, x): == decides what equal means
 		eq := &binaryExpr{pos: a.pos, op: "==", l: a.args[0], r: a.args[1]}

@@ -37,7 +37,7 @@ func diffReference(src string, e *Expr, tree astNode, rec arrow.RecordBatch, mem
 	got, err := e.Eval(context.Background(), rec, mem)
 	if err != nil {
 		m := overflowRowRe.FindStringSubmatch(err.Error())
-		if !errors.Is(err, ErrOverflow) || m == nil {
+		if !errors.Is(err, ErrOverflow) && !errors.Is(err, ErrValue) || m == nil {
 			return fmt.Errorf("eval %s: %v", src, err)
 		}
 		row, _ := strconv.Atoi(m[1])

@@ -69,6 +69,42 @@
 // checked for a literal every match must contain (BenchmarkRegexpMatches
 // has the figures).
 //
+// # Dates, times and zones
+//
+// strptime(s, layout) reads a string by a layout of % codes (the list is
+// at timeLayout: %Y %m %d %H %M %S %f %p %b %z ... as in DuckDB and C),
+// giving a timestamp in µs, or in ns when the layout has %n; a field the
+// layout lacks is 1900-01-01 00:00:00. A non-null string that does not
+// match, or names no real date (2026-02-30), is an error wrapping
+// ErrValue that names the row and the value; try_strptime gives null
+// instead. strftime(t, layout) prints a timestamp or date, always in UTC
+// (%z is +0000): use to_timezone first for a local time. The layout, the
+// zone, the unit and the interval are literals, checked by Compile (an
+// unknown % code is an *Error with a caret at the layout). strptime of
+// '%Y-%m-%d %H:%M:%S' costs ~44 CPU ns/row, ~23M values/s per core;
+// '%m/%d/%Y %I:%M:%S.%f %p' ~61 (BenchmarkStrptime).
+//
+// Zones are IANA names, read from the zone database embedded in this
+// package (time/tzdata), so a static binary needs none on the machine.
+// Timestamps stay UTC instants; to_timezone(t, 'Europe/Paris') gives the
+// wall clock there as a timestamp (DuckDB's timezone(zone, timestamptz)),
+// from_timezone(t, zone) reads a wall clock there back to UTC (a time a
+// DST change skips or repeats maps as Go's time.Date maps it), and
+// date_trunc(unit, t, zone) truncates the wall clock: a day in a zone
+// starts at its local midnight, 23 or 25 hours apart across DST. A ns
+// timestamp whose wall clock is outside the ns range is an error there.
+//
+// date_diff('unit', a, b) counts unit boundaries from a to b as DuckDB
+// does: year, quarter and month by the calendar fields, week as whole
+// 7-day spans, day and below by the floor of each instant (units: year,
+// quarter, month, week, day, hour, minute, second, millisecond,
+// microsecond, nanosecond, plural allowed); a and b keep their own units.
+// date_add(t, 'N unit [N unit ...]') or date_add(t, n, 'unit') adds months
+// first (the day clamped to the month's end: Jan 31 + 1 month is Feb 29 in
+// 2024), then days, then the fixed time; a date becomes a timestamp. week
+// is the ISO week, dayofweek 0 (Sunday) to 6, quarter 1 to 4, epoch_ms
+// the ms since the epoch truncated toward zero, as DuckDB.
+//
 // # Types and nulls
 //
 // Values are int64, uint64, float64, bool, string, timestamp and date

@@ -61,6 +61,17 @@ const (
 	fnRegexpMatches
 	fnRegexpExtract
 	fnRegexpReplace
+	fnStrptime
+	fnTryStrptime
+	fnStrftime
+	fnToTimezone
+	fnFromTimezone
+	fnDateDiff
+	fnDateAdd
+	fnWeek
+	fnDayOfWeek
+	fnQuarter
+	fnEpochMs
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -98,7 +109,7 @@ var funcs = map[string]funcInfo{
 	"day":          {fnDay, 1, 1, "day(timestamp or date)"},
 	"hour":         {fnHour, 1, 1, "hour(timestamp)"},
 	"minute":       {fnMinute, 1, 1, "minute(timestamp)"},
-	"date_trunc":   {fnDateTrunc, 2, 2, "date_trunc(unit, timestamp or date)"},
+	"date_trunc":   {fnDateTrunc, 2, 3, "date_trunc(unit, timestamp or date[, 'zone'])"},
 	"epoch":        {fnEpoch, 1, 1, "epoch(timestamp or date)"},
 
 	"concat":         {fnConcat, 1, -1, "concat(x, y, ...) -> string (nulls skipped)"},
@@ -122,6 +133,18 @@ var funcs = map[string]funcInfo{
 	"regexp_matches": {fnRegexpMatches, 2, 2, "regexp_matches(string, 'regexp') -> bool"},
 	"regexp_extract": {fnRegexpExtract, 2, 3, "regexp_extract(string, 'regexp'[, group]) -> string"},
 	"regexp_replace": {fnRegexpReplace, 3, 4, "regexp_replace(string, 'regexp', 'replacement'[, 'g'])"},
+
+	"strptime":      {fnStrptime, 2, 2, "strptime(string, 'layout') -> timestamp"},
+	"try_strptime":  {fnTryStrptime, 2, 2, "try_strptime(string, 'layout') -> timestamp or null"},
+	"strftime":      {fnStrftime, 2, 2, "strftime(timestamp or date, 'layout') -> string"},
+	"to_timezone":   {fnToTimezone, 2, 2, "to_timezone(timestamp, 'Area/City') -> local wall clock"},
+	"from_timezone": {fnFromTimezone, 2, 2, "from_timezone(timestamp, 'Area/City') -> UTC"},
+	"date_diff":     {fnDateDiff, 3, 3, "date_diff('unit', start, end) -> int"},
+	"date_add":      {fnDateAdd, 2, 3, "date_add(timestamp, 'N unit ...') or date_add(timestamp, n, 'unit')"},
+	"week":          {fnWeek, 1, 1, "week(timestamp or date) -> ISO week"},
+	"dayofweek":     {fnDayOfWeek, 1, 1, "dayofweek(timestamp or date) -> 0 (Sunday) .. 6"},
+	"quarter":       {fnQuarter, 1, 1, "quarter(timestamp or date)"},
+	"epoch_ms":      {fnEpochMs, 1, 1, "epoch_ms(timestamp or date) -> int"},
 }
 
 // Functions returns how each function expressions may call is called,
@@ -177,10 +200,14 @@ type callNode struct {
 	base
 	fn     fnID
 	args   []node
-	digits int64      // round
-	unit   truncUnit  // date_trunc
-	re     *regexpArg // the regexp_* functions: compiled once, at Compile
-	like   *likeArg   // like/ilike with a constant pattern
+	digits int64          // round
+	unit   truncUnit      // date_trunc
+	re     *regexpArg     // the regexp_* functions: compiled once, at Compile
+	like   *likeArg       // like/ilike with a constant pattern
+	layout *timeLayout    // strptime, strftime
+	loc    *time.Location // to_timezone, from_timezone
+	tu     timeUnit       // date_diff, date_add(t, n, unit)
+	iv     interval       // date_add(t, interval)
 }
 
 func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
@@ -208,6 +235,9 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 		if c.t == tTimeNs {
 			return c.truncNanos(ev, s, a[1], n)
 		}
+	}
+	if c.fn >= fnStrptime {
+		return c.timeFunc(ev, s, a, n)
 	}
 	if c.fn >= fnConcat {
 		return c.rowwiseMore(ev, s, a, n)

@@ -30,6 +30,9 @@ func FuzzExpr(f *testing.F) {
 		"regexp_replace(s1, '([a-z]+)\\\\d?', '<\\\\1>', 'g') || regexp_matches(ls, '^[0-9]')",
 		"levenshtein(reverse(s1), split_part(ls, ' ', -1)) + strpos(left(s1, 2), right(s2, -1))",
 		"hash(t3) > 5 and md5(s1) != sha256(s2) and is_nan(f1)",
+		"strftime(try_strptime(s1, '%d/%m/%Y %I:%M %p'), '%F %T %a') == to_string(date_trunc('day', t1, 'Europe/Paris'))",
+		"date_diff('month', to_timezone(t3, 'Asia/Kolkata'), date_add(d1, '1 month -2 days')) + week(t4) + epoch_ms(t5)",
+		"date_add(from_timezone(t2, 'America/New_York'), i2, 'hours') > strptime(s2, '%Y-%m-%dT%H:%M:%S.%nZ')",
 	} {
 		f.Add(s)
 	}

@@ -220,7 +220,9 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"if("+B()+", i1, "+U()+")", "("+I()+" % u8)",
 			"strpos("+S()+", "+S()+")", "levenshtein("+S()+", "+S()+")", "nullif("+I()+", "+I()+")",
 			"greatest("+I()+", "+I()+")", "least("+I()+", "+I()+", "+I()+")",
-			"case when "+B()+" then "+I()+" when "+B()+" then "+I()+" else "+I()+" end")
+			"case when "+B()+" then "+I()+" when "+B()+" then "+I()+" else "+I()+" end",
+			"date_diff('"+g.pick("year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond")+"', "+AT()+", "+AT()+")",
+			"week("+AT()+")", "dayofweek("+AT()+")", "quarter("+AT()+")", "epoch_ms("+AT()+")")
 	case tUint:
 		return g.pick(
 			"("+U()+" + "+U()+")", "("+U()+" - "+U()+")", "("+U()+" * "+U()+")", "("+U()+" % "+U()+")",
@@ -260,17 +262,27 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"greatest("+S()+", "+S()+")", "nullif("+S()+", "+S()+")",
 			"regexp_extract("+S()+", '"+g.pick("[0-9]+", "(a)(b)?", "ß")+"')",
 			"regexp_replace("+S()+", '"+g.pick("a", "[a-z]", "")+"', '<\\\\0>'"+g.pick("", ", 'g'")+")",
-			"case when "+B()+" then "+S()+" else "+S()+" end")
+			"case when "+B()+" then "+S()+" else "+S()+" end",
+			"strftime("+AT()+", '"+g.pick("%Y-%m-%d %H:%M:%S.%f", "%a %d %b %y %I%p %j", "%F %T.%n %u %w %V %Z%z %%")+"')")
 	case tTime:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+T()+")",
 			"to_timestamp("+g.pick(D(), S(), T())+")", "coalesce("+T()+", "+g.pick(T(), D())+")",
-			"if("+B()+", "+T()+", "+g.pick(T(), D())+")")
+			"if("+B()+", "+T()+", "+g.pick(T(), D())+")",
+			"try_strptime("+S()+", '"+g.pick("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%y", "%d", "%F %T")+"')",
+			"to_timezone("+g.pick(T(), D())+", '"+g.pick("Europe/Paris", "America/New_York", "Asia/Kolkata", "UTC")+"')",
+			"from_timezone("+g.pick(T(), D())+", '"+g.pick("Europe/Paris", "America/Sao_Paulo", "Australia/Lord_Howe")+"')",
+			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+g.pick(T(), D())+", '"+g.pick("Europe/Paris", "Asia/Kathmandu", "America/New_York")+"')",
+			"date_add("+g.pick(T(), D())+", '"+g.pick("1 month", "-1 day 3 hours", "2 years", "90 minutes", "1 week -1 microsecond")+"')",
+			"date_add("+g.pick(T(), D())+", "+g.pick("i2", "n32", "-1")+", '"+g.pick("month", "days", "hour", "second", "quarter")+"')")
 	case tTimeNs:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+TN()+")",
 			"to_timestamp("+TN()+")", "coalesce("+TN()+", "+AT()+")", "coalesce("+g.pick(T(), D())+", "+TN()+")",
-			"if("+B()+", "+TN()+", "+AT()+")", "if("+B()+", "+g.pick(T(), D())+", "+TN()+")")
+			"if("+B()+", "+TN()+", "+AT()+")", "if("+B()+", "+g.pick(T(), D())+", "+TN()+")",
+			"try_strptime("+S()+", '%Y-%m-%dT%H:%M:%S.%nZ')", "to_timezone("+TN()+", 'Europe/Paris')",
+			"from_timezone("+TN()+", 'America/New_York')", "date_trunc('day', "+TN()+", 'Asia/Kolkata')",
+			"date_add("+TN()+", '"+g.pick("1 month", "-1 nanosecond", "1 day")+"')", "date_add("+TN()+", i2, 'nanoseconds')")
 	case tDate:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day")+"', "+D()+")",

@@ -436,6 +436,9 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	if v, ok := refCallMore(n.name, args, argTypes); ok {
 		return v
 	}
+	if v, ok := refCallTime(n, args, argTypes, refType(n, schema)); ok {
+		return v
+	}
 	x := args[0]
 	switch n.name {
 	case "abs":
@@ -732,6 +735,9 @@ func refType(n astNode, schema *arrow.Schema) typ {
 		return tBool
 	case *callExpr:
 		if t, ok := refTypeMore(n, schema); ok {
+			return t
+		}
+		if t, ok := refTypeTime(n, schema); ok {
 			return t
 		}
 		switch n.name {

@@ -57,7 +57,8 @@ type slot struct {
 	tmp   []byte
 	offs  []int32
 	data  []byte
-	care  []byte // the care mask a call lends its arguments (Evaluator.care)
+	care  []byte   // the care mask a call lends its arguments (Evaluator.care)
+	zone  zoneSpan // to_timezone: the last offset looked up and where it holds
 }
 
 func grow[T any](s []T, n int) []T {
