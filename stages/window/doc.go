@@ -1,0 +1,71 @@
+// Package window holds the verbs that look at a row's neighbours: window
+// adds columns computed from the rows before (and after) each row in its
+// group, as SQL window functions do.
+//
+//	window KEYS 'NAME = FUNC(ARGS), ...'
+//
+//	batch ─▶ group ids (first-seen order, by key) ─▶ each function's
+//	         per-group state steps row by row ─▶ input columns + new columns
+//
+// Each function is DuckDB's f OVER (PARTITION BY KEYS ORDER BY the input
+// order ROWS ...), except where said; rows keep their input order and the
+// new columns are appended after the input's. Keys may be null (nulls are
+// one group), NaN is one group, -0 and 0 are one group.
+//
+//   - lag(col[, n[, default]]), lead(col[, n[, default]]): the value n rows
+//     (default 1) before or after in the group, the row's own for n = 0;
+//     the default (null unless given) where that row is outside the group.
+//     A null value is passed on as null, not replaced by the default.
+//   - row_number(): 1, 2, ... within the group.
+//   - rank(ORDER), dense_rank(ORDER): the row's rank in its group by
+//     ORDER ('COL [asc|desc] [nulls first|last], ...', nulls last by
+//     default in both directions, as sort); ties (equal in every key,
+//     null equal to null) share the lowest rank; rank leaves gaps after
+//     ties (1, 1, 3), dense_rank does not (1, 1, 2). Floats order NaN
+//     after every number, as DuckDB does (sort puts NaN first).
+//   - running_sum/running_count/running_mean/running_min/running_max(col):
+//     the aggregate over the group's rows so far (ROWS UNBOUNDED
+//     PRECEDING), ignoring nulls: null until the group's first non-null
+//     value; running_count counts non-null values (0 before the first),
+//     and running_count() counts rows. Sums of integers are int64 and an
+//     overflow is an error (DuckDB widens to int128); sums of floats add in
+//     row order. min and max order NaN above every number, as DuckDB.
+//   - moving_sum/moving_mean(col, N): over the group's last N rows, the
+//     current one included (ROWS N-1 PRECEDING), ignoring nulls; null when
+//     the frame has no non-null value. An integer window sum is exact even
+//     when a partial sum on the way would overflow; a float one is added up
+//     again for each row, in row order (N additions a row).
+//   - delta(col), ratio(col): col - lag(col) and col / lag(col) (a float,
+//     IEEE division: x/0 is ±Inf or NaN): null on the group's first row and
+//     when either value is null. Integer delta overflowing int64 is an
+//     error.
+//   - ewma(col, alpha): the exponentially weighted mean of the group's
+//     non-null values so far: the first value, then
+//     alpha*x + (1-alpha)*previous (Miller's step -a ewma); null before the
+//     first non-null value.
+//
+// Arithmetic functions (sums, means, delta, ratio, ewma) take integer and
+// float columns; lag, lead, min and max take strings, booleans (not min or
+// max), dates, times and timestamps too and keep the column's type.
+//
+// Memory and holding: the streaming functions (lag, row_number,
+// running_*, moving_*, delta, ratio, ewma) keep per-group state only (a
+// value or two per group, N values for lag(col, N) and the moving
+// functions) and pass each batch on as soon as it is processed. lead holds
+// a batch until every row in it has its lead, that is until the n-th later
+// row of each of its rows' groups arrives or the input ends: without keys
+// that is about one batch, with keys it can be the whole stream (a group
+// seen once early holds everything after it). The ranks hold the whole
+// input and emit it from Finish. What is held and the per-group state
+// count against Env.MaxMemory; beyond it the run fails with ErrMemory
+// (there is no spill yet). Emitted batches keep the input's batch
+// boundaries, except that batches released together by one later row are
+// concatenated.
+//
+// Concurrency: the stage runs on one worker and declares Stage.Ordered,
+// because each function's state carries from batch to batch in row order;
+// with --unordered the steps before it still deliver batches in input
+// order. The worker's state is released by Finish, by an error, or, when
+// the run is cancelled first, by a context.AfterFunc hook. Batches the
+// stage emits belong to the receiver.
+package window

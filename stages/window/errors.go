@@ -1,0 +1,15 @@
+package window
+
+import "errors"
+
+var (
+	// ErrMemory is returned when what lead, rank or the per-group state
+	// must hold passes Env.MaxMemory.
+	ErrMemory = errors.New("window: over the memory cap")
+	// ErrOverflow is returned when an integer sum or difference leaves
+	// int64.
+	ErrOverflow = errors.New("window: integer overflow")
+	// errAborted is returned by a worker called after its run was
+	// cancelled and its state released.
+	errAborted = errors.New("window: stage state released after cancel")
+)

@@ -1,0 +1,142 @@
+package window
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// groups numbers the distinct key combinations 0, 1, 2, ... in order of
+// first appearance. One key of integer kind or of strings takes a map of
+// that type; several keys are encoded into bytes. Nulls are a group of
+// their own, as PARTITION BY makes them; NaN is one group, and -0 and 0 are one.
+type groups struct {
+	kinds []kind
+	views []view
+	n     int // groups so far
+
+	ints    map[int64]uint32
+	strs    map[string]uint32
+	nullGID uint32 // for one key: the null key's group, or noGroup
+	buf     []byte
+	size    int64 // bytes the maps hold, estimated
+}
+
+const noGroup = ^uint32(0)
+
+func newGroups(kinds []kind) *groups {
+	return &groups{
+		kinds: kinds, views: make([]view, len(kinds)), nullGID: noGroup,
+		ints: map[int64]uint32{}, strs: map[string]uint32{},
+	}
+}
+
+// ids returns each row's group in dst, for the key columns of one batch.
+func (g *groups) ids(keys []arrow.Array, rows int, dst []uint32) []uint32 {
+	dst = grow(dst, rows)
+	if len(keys) == 0 {
+		if rows > 0 && g.n == 0 {
+			g.n = 1
+		}
+		clear(dst)
+		return dst
+	}
+	for k, col := range keys {
+		g.views[k].load(g.kinds[k], col)
+	}
+	if len(keys) == 1 && g.kinds[0] == kindInt {
+		v := &g.views[0]
+		for i := range rows {
+			if !v.valid(i) {
+				dst[i] = g.null()
+				continue
+			}
+			id, ok := g.ints[v.ints[i]]
+			if !ok {
+				id = g.next()
+				g.ints[v.ints[i]] = id
+				g.size += 24
+			}
+			dst[i] = id
+		}
+		return dst
+	}
+	if len(keys) == 1 && g.kinds[0] == kindString {
+		v := &g.views[0]
+		for i := range rows {
+			if !v.valid(i) {
+				dst[i] = g.null()
+				continue
+			}
+			s := v.strs.Value(i)
+			id, ok := g.strs[s]
+			if !ok {
+				id = g.next()
+				g.strs[string([]byte(s))] = id
+				g.size += int64(len(s)) + 40
+			}
+			dst[i] = id
+		}
+		return dst
+	}
+	for i := range rows {
+		g.buf = g.encode(g.buf[:0], i)
+		id, ok := g.strs[string(g.buf)]
+		if !ok {
+			id = g.next()
+			g.strs[string(g.buf)] = id
+			g.size += int64(len(g.buf)) + 40
+		}
+		dst[i] = id
+	}
+	return dst
+}
+
+func (g *groups) next() uint32 {
+	g.n++
+	return uint32(g.n - 1)
+}
+
+func (g *groups) null() uint32 {
+	if g.nullGID == noGroup {
+		g.nullGID = g.next()
+	}
+	return g.nullGID
+}
+
+// encode appends row i's keys: a null or value tag, then the value,
+// strings length-prefixed, so that distinct key tuples never collide.
+func (g *groups) encode(dst []byte, i int) []byte {
+	for k := range g.views {
+		c := g.views[k].cell(i)
+		if !c.ok {
+			dst = append(dst, 0)
+			continue
+		}
+		dst = append(dst, 1)
+		switch g.kinds[k] {
+		case kindInt:
+			dst = binary.LittleEndian.AppendUint64(dst, uint64(c.i))
+		case kindFloat:
+			f := c.f
+			switch {
+			case math.IsNaN(f):
+				f = math.NaN()
+			case f == 0:
+				f = 0 // -0 too
+			}
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(f))
+		case kindString:
+			dst = binary.AppendUvarint(dst, uint64(len(c.s)))
+			dst = append(dst, c.s...)
+		case kindBool:
+			if c.b {
+				dst = append(dst, 1)
+			} else {
+				dst = append(dst, 0)
+			}
+		}
+	}
+	return dst
+}
