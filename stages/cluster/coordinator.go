@@ -1,0 +1,280 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// A Job is a chain over files, to run on the cluster's workers.
+type Job struct {
+	// Files are the inputs, one task each, in the order their rows reach
+	// the chain; relative paths are made absolute, as workers share the
+	// file system, not the working directory.
+	Files []string
+	// Calls is the chain, as plan.ParseChain returns it.
+	Calls []plan.Call
+	// Read is the input flags.
+	Read ReadSpec
+	// Env and Config are the settings of the coordinator's pipeline (the
+	// reduce side).
+	Env    verb.Env
+	Config pipeline.Config
+	// NewSink makes the writer for the output schema; the caller commits
+	// or removes the output after Run.
+	NewSink func(schema *arrow.Schema) (pipeline.Sink, error)
+}
+
+// TaskReport is what a task's winning attempt reported.
+type TaskReport struct {
+	Task      int
+	File      string
+	Worker    string
+	Delivered uint64 // deliveries of the task when the attempt started
+	Rows      int64
+	Bytes     int64
+	Duration  time.Duration
+}
+
+// Run plans the job, publishes its tasks, and runs the rest of the chain
+// on the tasks' results in task order into the sink: the output is the
+// single-process run's. It blocks until the job is done, fails or ctx
+// ends; either way the job's tasks and results are removed from the
+// server and workers drop what they still run of it. The first result of
+// each task wins; later ones (redeliveries, duplicates) are ignored. A
+// task that fails on its last delivery, or is delivered MaxDeliver times
+// without a result, fails the job with the task's error.
+func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, error) {
+	if len(job.Files) == 0 {
+		return nil, errors.New("cluster: no input files (stdin cannot be read by workers)")
+	}
+	files := make([]string, len(job.Files))
+	for i, f := range job.Files {
+		if f == "-" {
+			return nil, errors.New("cluster: stdin cannot be read by workers: give files")
+		}
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, err
+		}
+		files[i] = abs
+	}
+	p, err := planJob(ctx, files, job)
+	if err != nil {
+		return nil, err
+	}
+	sink, err := job.NewSink(p.output)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := taskQueue(ctx, js); err != nil {
+		return nil, err
+	}
+	c := &coordinator{js: js, id: nuid.Next(), files: files, plan: p, job: job,
+		dones: make(chan *done), failed: make(chan error, 1), seqs: map[uint64]int{}}
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
+		Name:       jobStream(c.id),
+		Subjects:   []string{jobSubjects(c.id)},
+		Storage:    jetstream.FileStorage,
+		Duplicates: 2 * time.Minute,
+		// A coordinator that dies without cleaning up leaves its job
+		// stream to expire.
+		MaxAge: 24 * time.Hour,
+	}); err != nil {
+		return nil, fmt.Errorf("cluster: job stream: %w", err)
+	}
+	defer c.cleanup(ctx)
+	return c.run(ctx, sink)
+}
+
+// jobPlan is the chain cut in two: the words of the map side, and the
+// built stages of the reduce side with the schema that reaches them.
+type jobPlan struct {
+	mapChain [][]string
+	columns  []string
+	reduce   []pipeline.Stage
+	input    *arrow.Schema // the reduce side's, what every task returns
+	output   *arrow.Schema
+}
+
+// planJob builds the whole chain for the files' schema, as the
+// single-process run does, and cuts it.
+func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
+	ropts, err := job.Read.Options()
+	if err != nil {
+		return nil, err
+	}
+	ropts.Mem = job.Env.Mem
+	src, err := plan.Open(ctx, files, nil, ropts)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	verbs := plan.Verbs(job.Calls)
+	pl, err := plan.Build(job.Env, verbs, src, plan.Options{})
+	if err != nil {
+		return nil, err
+	}
+	k := Cut(verbs, pl.Stages)
+	p := &jobPlan{reduce: pl.Stages[k:], input: pl.Schemas[k], output: pl.Output()}
+	for _, c := range job.Calls[:k] {
+		p.mapChain = append(p.mapChain, append([]string{c.Spec.Name}, c.Args...))
+	}
+	for _, f := range src.Schema().Fields() {
+		p.columns = append(p.columns, f.Name)
+	}
+	return p, nil
+}
+
+type coordinator struct {
+	js    jetstream.JetStream
+	id    string
+	files []string
+	plan  *jobPlan
+	job   Job
+
+	dones  chan *done // first result of each task, from readDones
+	failed chan error // a task delivered MaxDeliver times
+
+	mu      sync.Mutex
+	seqs    map[uint64]int // task stream sequence → task
+	reports []TaskReport
+}
+
+func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport, error) {
+	nc := c.js.Conn()
+	adv, err := nc.Subscribe(maxDeliveriesAdvisory, c.onMaxDeliveries)
+	if err != nil {
+		return nil, err
+	}
+	defer adv.Unsubscribe()
+	if err := c.publishTasks(ctx); err != nil {
+		return nil, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	runCtx, stopDones := context.WithCancel(gctx)
+	g.Go(func() error { return c.readDones(runCtx) })
+	g.Go(func() error {
+		defer stopDones()
+		src := &results{c: c, mem: c.job.Env.Mem}
+		defer src.close()
+		return pipeline.New(src, c.plan.reduce, sink, c.job.Config).Run(gctx)
+	})
+	err = g.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return c.reports, err
+}
+
+func (c *coordinator) publishTasks(ctx context.Context) error {
+	for i, f := range c.files {
+		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{f},
+			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns}
+		data, err := t.Marshal()
+		if err != nil {
+			return err
+		}
+		msg := &nats.Msg{Subject: taskSubject(c.id), Data: data, Header: nats.Header{}}
+		msg.Header.Set(hdrTask, strconv.Itoa(i))
+		ack, err := c.js.PublishMsg(ctx, msg, jetstream.WithMsgID(fmt.Sprintf("%s.%d", c.id, i)))
+		if err != nil {
+			return fmt.Errorf("cluster: publish task %d: %w", i, err)
+		}
+		c.mu.Lock()
+		c.seqs[ack.Sequence] = i
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// onMaxDeliveries fails the job when one of its tasks has used its
+// deliveries without any worker reporting on it (killed or stuck every
+// time).
+func (c *coordinator) onMaxDeliveries(m *nats.Msg) {
+	var adv struct {
+		StreamSeq  uint64 `json:"stream_seq"`
+		Deliveries uint64 `json:"deliveries"`
+	}
+	if json.Unmarshal(m.Data, &adv) != nil {
+		return
+	}
+	c.mu.Lock()
+	task, ok := c.seqs[adv.StreamSeq]
+	c.mu.Unlock()
+	if !ok {
+		return
+	}
+	select {
+	case c.failed <- fmt.Errorf("cluster: task %d (%s) was delivered %d times without a result: its workers died or hung",
+		task, c.files[task], adv.Deliveries):
+	default:
+	}
+}
+
+// readDones reads the job's done messages in stream order and passes on
+// the first of each task; the stream already dropped exact duplicates.
+func (c *coordinator) readDones(ctx context.Context) error {
+	cons, err := c.js.OrderedConsumer(ctx, jobStream(c.id), jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{doneSubjects(c.id)},
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: results consumer: %w", err)
+	}
+	seen := make([]bool, len(c.files))
+	for ctx.Err() == nil {
+		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		msg, err := cons.Next(jetstream.FetchContext(fctx))
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+				sleep(ctx, 100*time.Millisecond)
+			}
+			continue
+		}
+		d, err := parseDone(msg.Data())
+		if err != nil {
+			return err
+		}
+		if d.Task >= len(c.files) {
+			return fmt.Errorf("cluster: a result for task %d of a job of %d tasks", d.Task, len(c.files))
+		}
+		if seen[d.Task] {
+			continue
+		}
+		seen[d.Task] = true
+		select {
+		case c.dones <- d:
+		case <-ctx.Done():
+		}
+	}
+	return nil
+}
+
+// cleanup cancels what workers still run of the job and removes its
+// tasks and results; it runs even when ctx has ended.
+func (c *coordinator) cleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	c.js.Conn().Publish(cancelSubject(c.id), nil)
+	if s, err := c.js.Stream(ctx, taskStream); err == nil {
+		s.Purge(ctx, jetstream.WithPurgeSubject(taskSubject(c.id)))
+	}
+	c.js.DeleteStream(ctx, jobStream(c.id))
+	c.js.Conn().Flush()
+}

@@ -1,0 +1,38 @@
+// Package cluster runs a chain over many files on worker processes,
+// possibly on other machines, with NATS JetStream handing out the work
+// and carrying the results back: an embedded server (Serve), the worker
+// loop (Work) and the coordinator (Run).
+//
+//	coordinator (Run)                 JetStream                    workers (Work)
+//	plan, Cut the chain ──tasks──▶ ARROWPIPE_TASKS (work queue) ──▶ read a file,
+//	                                 shared pull consumer          run the map side,
+//	reduce side + writer ◀─parts─ ARROWPIPE_JOB_<id>  ◀──parts+done── IPC (zstd) parts
+//	(rest of the chain,           (one stream per job,
+//	 in task order)                deleted at its end)
+//
+// Planning: the coordinator builds the whole chain for the files' schema,
+// as a single-process run does, and Cut cuts it before the first stage
+// that needs the whole stream (sort, groupby, distinct, head, ...). A task
+// is one input file with the map side's verb words and the read options:
+// JSON data validated strictly (ParseTask), never code. A worker runs it
+// and publishes the output as one Arrow IPC stream cut into parts, then a
+// done message listing the parts. The coordinator reads each task's
+// first done message in task order, streams its parts into the reduce
+// side, and deletes them: the output is the single-process run's.
+//
+// Exactly once: each attempt's parts are its own (job, task, attempt);
+// done messages are de-duplicated by (job, task) in the job stream, and
+// the coordinator keeps the first per task, so a redelivered or
+// duplicated task changes nothing. A worker heartbeats (InProgress) every
+// AckWait/3, so only a dead or hung worker loses its task, which the
+// server redelivers after AckWait. MaxDeliver bounds the tries; then the
+// job fails with the task's error (or, for a task that never reported,
+// with the server's max-deliveries advisory). When Run ends, for any
+// reason, it cancels the job's running tasks, purges its queued ones and
+// deletes the job stream: workers drop the tasks of a job that is gone.
+//
+// Concurrency: Serve, Work and Run block and start goroutines only
+// inside; every one has ended when they return (the NATS client's own
+// end with the connection's Close, the caller's). Nothing here is a
+// package-level state; several workers may run in one process.
+package cluster

@@ -1,0 +1,155 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+)
+
+// results is the reduce side's source: the batches of task 0's winning
+// attempt, then task 1's, ... read from the job stream one part at a
+// time, so the coordinator holds one part and one batch per task in
+// memory whatever the tasks' sizes. Next runs on one goroutine.
+type results struct {
+	c   *coordinator
+	mem memory.Allocator
+
+	task    int
+	got     map[int]*done
+	reader  *ipc.Reader
+	pending *done
+}
+
+func (r *results) Schema() *arrow.Schema { return r.c.plan.input }
+
+func (r *results) NewDecoder() pipeline.Decoder { return nil }
+
+func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
+	for {
+		if r.reader == nil {
+			if r.task == len(r.c.files) {
+				return pipeline.Chunk{}, io.EOF
+			}
+			if err := r.open(ctx); err != nil {
+				return pipeline.Chunk{}, err
+			}
+		}
+		if r.reader.Next() {
+			rec := r.reader.RecordBatch()
+			rec.Retain()
+			return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows()), File: r.c.files[r.task]}, nil
+		}
+		if err := r.reader.Err(); err != nil {
+			return pipeline.Chunk{}, fmt.Errorf("cluster: result of task %d (%s): %w", r.task, r.c.files[r.task], err)
+		}
+		r.reader.Release()
+		r.reader = nil
+		r.c.record(r.pending, r.c.files[r.task])
+		r.dropParts(ctx, r.pending)
+		r.task++
+	}
+}
+
+// open waits for the current task's first result and opens its stream.
+func (r *results) open(ctx context.Context) error {
+	if r.got == nil {
+		r.got = map[int]*done{}
+	}
+	for r.got[r.task] == nil {
+		select {
+		case d := <-r.c.dones:
+			r.got[d.Task] = d
+			if d.Err != "" {
+				return fmt.Errorf("task %d (%s) failed on worker %s (delivery %d): %s", d.Task, r.c.files[d.Task], d.Worker, d.Delivered, d.Err)
+			}
+		case err := <-r.c.failed:
+			return err
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	d := r.got[r.task]
+	delete(r.got, r.task)
+	stream, err := r.c.js.Stream(ctx, jobStream(r.c.id))
+	if err != nil {
+		return fmt.Errorf("cluster: job stream: %w", err)
+	}
+	pr := &partReader{ctx: ctx, stream: stream, d: d}
+	rd, err := ipc.NewReader(pr, ipc.WithAllocator(r.mem))
+	if err != nil {
+		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.files[d.Task], err)
+	}
+	if !rd.Schema().Equal(r.c.plan.input) {
+		rd.Release()
+		return fmt.Errorf("cluster: %s reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
+			r.c.files[d.Task], rd.Schema(), r.c.plan.input)
+	}
+	r.reader, r.pending = rd, d
+	return nil
+}
+
+// dropParts deletes a consumed result from the job stream, so that the
+// server keeps only results not yet merged.
+func (r *results) dropParts(ctx context.Context, d *done) {
+	stream, err := r.c.js.Stream(ctx, jobStream(r.c.id))
+	if err != nil {
+		return
+	}
+	for _, seq := range d.Parts {
+		stream.DeleteMsg(ctx, seq)
+	}
+}
+
+func (r *results) close() {
+	if r.reader != nil {
+		r.reader.Release()
+		r.reader = nil
+	}
+}
+
+func (c *coordinator) record(d *done, file string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reports = append(c.reports, TaskReport{Task: d.Task, File: file, Worker: d.Worker, Delivered: d.Delivered,
+		Rows: d.Rows, Bytes: d.Bytes, Duration: time.Duration(d.Millis) * time.Millisecond})
+}
+
+// partReader reads an attempt's parts in order from the job stream,
+// checking that each is the part of that task and attempt it should be.
+type partReader struct {
+	ctx    context.Context
+	stream jetstream.Stream
+	d      *done
+	next   int
+	cur    bytes.Reader
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	for p.cur.Len() == 0 {
+		if p.next == len(p.d.Parts) {
+			return 0, io.EOF
+		}
+		msg, err := p.stream.GetMsg(p.ctx, p.d.Parts[p.next])
+		if err != nil {
+			return 0, fmt.Errorf("part %d: %w", p.next, err)
+		}
+		if msg.Header.Get(hdrTask) != strconv.Itoa(p.d.Task) || msg.Header.Get(hdrAttempt) != p.d.Attempt ||
+			msg.Header.Get(hdrPart) != strconv.Itoa(p.next) {
+			return 0, errors.New("cluster: a result part does not belong to its task")
+		}
+		p.cur.Reset(msg.Data)
+		p.next++
+	}
+	return p.cur.Read(b)
+}

@@ -1,0 +1,168 @@
+package cluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// TaskVersion is the task format this build writes and runs; a worker
+// refuses any other.
+const TaskVersion = 1
+
+// maxTaskBytes bounds a task message: a task names files and verbs, it
+// never carries data.
+const maxTaskBytes = 1 << 20
+
+// ErrBadTask is wrapped by every error about a task message that does not
+// parse or validate: such a task is refused, never run.
+var ErrBadTask = errors.New("cluster: malformed task")
+
+// A Task is one unit of work as it travels to a worker: data, never code.
+// The worker reads Files with Read, keeps Columns, runs the verbs of Chain
+// (each a verb's name and its words, as on the command line) and sends
+// the batches back.
+type Task struct {
+	Version int        `json:"version"`
+	Job     string     `json:"job"`
+	Index   int        `json:"task"`
+	Files   []string   `json:"files"`
+	Chain   [][]string `json:"chain"`
+	Read    ReadSpec   `json:"read"`
+	// Columns are the input columns the whole chain reads, in input order;
+	// empty means every column.
+	Columns []string `json:"columns,omitempty"`
+}
+
+// ReadSpec is the input flags of a run, as text, so that a task carries
+// them as data: the fields mean what plan.ReadOptions' fields mean.
+type ReadSpec struct {
+	Format         string   `json:"format,omitempty"`
+	Delimiter      string   `json:"delimiter,omitempty"`
+	NoHeader       bool     `json:"no_header,omitempty"`
+	Schema         string   `json:"schema,omitempty"`
+	NullValues     []string `json:"null_values,omitempty"`
+	BatchRows      int      `json:"batch_rows,omitempty"`
+	BatchBytes     int      `json:"batch_bytes,omitempty"`
+	FilenameColumn string   `json:"filename_column,omitempty"`
+	NoHive         bool     `json:"no_hive,omitempty"`
+	StrictSchema   bool     `json:"strict_schema,omitempty"`
+}
+
+// Options returns the plan.ReadOptions the spec stands for (without an
+// allocator: the caller sets Mem).
+func (r ReadSpec) Options() (plan.ReadOptions, error) {
+	var o plan.ReadOptions
+	var err error
+	if r.Format != "" {
+		if o.Format, err = format.Parse(r.Format); err != nil {
+			return o, fmt.Errorf("read format %q: %w", r.Format, err)
+		}
+	}
+	switch len(r.Delimiter) {
+	case 0:
+	case 1:
+		o.Delimiter = r.Delimiter[0]
+	default:
+		return o, fmt.Errorf("delimiter %q: want one byte", r.Delimiter)
+	}
+	if r.Schema != "" {
+		if o.Schema, err = textval.ParseSpec(r.Schema); err != nil {
+			return o, fmt.Errorf("schema %q: %w", r.Schema, err)
+		}
+	}
+	if r.BatchRows < 0 || r.BatchBytes < 0 {
+		return o, errors.New("batch_rows and batch_bytes must not be negative")
+	}
+	o.NoHeader = r.NoHeader
+	o.NullValues = r.NullValues
+	o.BatchRows = r.BatchRows
+	o.BatchBytes = r.BatchBytes
+	o.FilenameColumn = r.FilenameColumn
+	o.NoHive = r.NoHive
+	o.StrictSchema = r.StrictSchema
+	return o, nil
+}
+
+// Marshal encodes the task for a message.
+func (t *Task) Marshal() ([]byte, error) {
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(t)
+}
+
+// ParseTask decodes and validates a task message strictly: unknown
+// fields, trailing data, another version, a bad job id, an empty or
+// non-absolute file list, an empty verb name or read options that do not
+// parse are errors wrapping ErrBadTask. Whether the verbs exist is checked
+// when the worker builds them.
+func ParseTask(data []byte) (*Task, error) {
+	if len(data) > maxTaskBytes {
+		return nil, fmt.Errorf("%w: %d bytes (at most %d)", ErrBadTask, len(data), maxTaskBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var t Task
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: data after the task", ErrBadTask)
+	}
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func (t *Task) validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrBadTask}, args...)...)
+	}
+	switch {
+	case t.Version != TaskVersion:
+		return bad("version %d (this worker runs version %d)", t.Version, TaskVersion)
+	case !validID(t.Job):
+		return bad("job id %q (want 1 to 64 letters and digits)", t.Job)
+	case t.Index < 0:
+		return bad("task number %d", t.Index)
+	case len(t.Files) != 1:
+		return bad("%d files (a task reads one)", len(t.Files))
+	}
+	for _, f := range t.Files {
+		if !utf8.ValidString(f) || !strings.HasPrefix(f, "/") || strings.ContainsRune(f, 0) {
+			return bad("file %q (want an absolute path)", f)
+		}
+	}
+	for i, call := range t.Chain {
+		if len(call) == 0 || call[0] == "" || call[0] == "then" {
+			return bad("verb %d has no name", i+1)
+		}
+	}
+	if _, err := t.Read.Options(); err != nil {
+		return bad("%v", err)
+	}
+	return nil
+}
+
+// validID accepts the ids this package makes (nuid: 22 letters and
+// digits), which are safe as subject tokens and stream names.
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,88 @@
+package cluster
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func validTask() *Task {
+	return &Task{Version: TaskVersion, Job: "abc123", Index: 2, Files: []string{"/data/a.csv"},
+		Chain: [][]string{{"filter", "qty > 1"}}, Read: ReadSpec{Delimiter: ";", Schema: "qty:int64"}}
+}
+
+func TestTaskRoundTrip(t *testing.T) {
+	data, err := validTask().Marshal()
+	require.NoError(t, err)
+	got, err := ParseTask(data)
+	require.NoError(t, err)
+	assert.Equal(t, validTask(), got)
+}
+
+func TestParseTaskRefuses(t *testing.T) {
+	for name, data := range map[string]string{
+		"not json":       `rm -rf /`,
+		"unknown field":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
+		"trailing data":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
+		"other version":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"bad job id":     `{"version":1,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"negative task":  `{"version":1,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
+		"no file":        `{"version":1,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
+		"relative file":  `{"version":1,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
+		"stdin":          `{"version":1,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
+		"empty verb":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
+		"bad delimiter":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
+		"bad schema":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
+		"bad format":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
+		"wrong type":     `{"version":1,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
+		"negative rows":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
+		"then as a verb": `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseTask([]byte(data))
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, ErrBadTask), "%v", err)
+		})
+	}
+}
+
+func TestParseCallsRefusesUnknownVerbsAndArity(t *testing.T) {
+	specs := validWorkerSpecs()
+	_, err := parseCalls([][]string{{"shell", "ls"}}, specs)
+	assert.ErrorIs(t, err, ErrBadTask)
+	assert.ErrorContains(t, err, `unknown verb "shell"`)
+	_, err = parseCalls([][]string{{"filter"}}, specs)
+	assert.ErrorIs(t, err, ErrBadTask)
+	vs, err := parseCalls([][]string{{"filter", "qty > 1"}, {"select", "qty"}}, specs)
+	require.NoError(t, err)
+	assert.Len(t, vs, 2)
+}
+
+// FuzzParseTask: whatever the bytes, ParseTask returns a task that
+// marshals back to itself, or an error wrapping ErrBadTask; never a panic.
+func FuzzParseTask(f *testing.F) {
+	data, _ := validTask().Marshal()
+	f.Add(data)
+	f.Add([]byte(`{"version":1,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		task, err := ParseTask(data)
+		if err != nil {
+			if !errors.Is(err, ErrBadTask) {
+				t.Fatalf("error without ErrBadTask: %v", err)
+			}
+			return
+		}
+		again, err := task.Marshal()
+		if err != nil {
+			t.Fatalf("a parsed task does not marshal: %v", err)
+		}
+		back, err := ParseTask(again)
+		if err != nil {
+			t.Fatalf("round trip: %v", err)
+		}
+		assert.Equal(t, task, back)
+	})
+}
