@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,8 +104,9 @@ func split(r *rand.Rand, rows []row, maxRows int) [][]row {
 	return out
 }
 
-// source is a pipeline.Source over batches built from parts; release
-// the reader after the run.
+// source is a pipeline.Source over batches built from parts, and the
+// release of its reader (once, however often it is called) for after
+// the run.
 func source(t testing.TB, mem memory.Allocator, schema *arrow.Schema, parts [][]row) (pipeline.Source, func()) {
 	recs := make([]arrow.RecordBatch, len(parts))
 	for i, p := range parts {
@@ -113,7 +115,7 @@ func source(t testing.TB, mem memory.Allocator, schema *arrow.Schema, parts [][]
 	rr, err := array.NewRecordReader(schema, recs)
 	require.NoError(t, err)
 	releaseAll(recs)
-	return pipeline.FromRecordReader(rr), rr.Release
+	return pipeline.FromRecordReader(rr), sync.OnceFunc(rr.Release)
 }
 
 // runCase is one run of a join in a pipeline.

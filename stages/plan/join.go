@@ -33,6 +33,22 @@ type JoinTables struct {
 
 	mu      sync.Mutex
 	sources []*Source
+	stats   []JoinStats
+}
+
+// JoinStats are the counters of one join verb, for --stats.
+type JoinStats struct {
+	// Table is the join's file as messages name it.
+	Table string
+	*join.Stats
+}
+
+// Stats returns the counters of every join verb made so far, in chain
+// order; they may be read while the pipeline runs.
+func (t *JoinTables) Stats() []JoinStats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.stats)
 }
 
 // JoinSpec is the command-line form of Join:
@@ -148,6 +164,12 @@ func (t *JoinTables) Join(kind join.Kind, keys []join.KeyPair, path string, opts
 	if opts.Table == "" {
 		opts.Table = input.DisplayName(path)
 	}
+	if opts.Stats == nil {
+		opts.Stats = &join.Stats{}
+	}
+	t.mu.Lock()
+	t.stats = append(t.stats, JoinStats{Table: opts.Table, Stats: opts.Stats})
+	t.mu.Unlock()
 	open := func() (*Source, error) {
 		mu.Lock()
 		defer mu.Unlock()

@@ -68,6 +68,12 @@ func runJoinChain(t *testing.T, dir string, words ...string) (string, error) {
 	sink, err := plan.NewSink(&out, format.CSV, p.Output(), plan.SinkOptions{Mem: mem})
 	require.NoError(t, err)
 	err = pipeline.New(src, p.Stages, sink, pipeline.Config{Mem: mem}).Run(ctx)
+	if err == nil {
+		for _, s := range tables.Stats() {
+			assert.Positive(t, s.ProbeRows.Load(), s.Table)
+			assert.Positive(t, s.BuildRows.Load(), s.Table)
+		}
+	}
 	return out.String(), err
 }
 
