@@ -53,8 +53,7 @@ func readProjected(t *testing.T, mem memory.Allocator, inputs []Input, opts Opti
 		if err != nil {
 			return rows, src.Schema(), err
 		}
-		rec, err := dec.Decode(ctx, c)
-		src.Recycle(c)
+		rec, err := dec.Decode(ctx, c) // recycles c itself
 		if err != nil {
 			return rows, src.Schema(), err
 		}

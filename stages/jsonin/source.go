@@ -243,8 +243,10 @@ func (s *Source) emit(n int) pipeline.Chunk {
 
 // Recycle gives a chunk's buffer back for reuse by later chunks. Decoders
 // recycle the chunks they decode; call it only for a chunk dropped without
-// decoding. Chunks not made by this source, and chunks already recycled,
-// are ignored. Safe for concurrent use.
+// decoding. Chunks not made by this source are ignored, and so is a chunk
+// recycled twice only until its buffer is handed out again: after that,
+// the second call would free a later chunk's bytes while in use, so a
+// chunk must be recycled once. Safe for concurrent use.
 func (s *Source) Recycle(c pipeline.Chunk) {
 	s.rd.Recycle(c.Data)
 }

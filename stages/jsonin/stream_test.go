@@ -145,8 +145,7 @@ func decodeParallel(t *testing.T, src *Source, workers int) []map[string]any {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				rec, err := dec.Decode(ctx, j.c)
-				src.Recycle(j.c)
+				rec, err := dec.Decode(ctx, j.c) // recycles j.c itself
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err

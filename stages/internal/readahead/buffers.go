@@ -31,8 +31,10 @@ func (r *Reader) Cut(n int) []byte {
 }
 
 // Recycle takes back a chunk buffer that Cut returned, once nothing refers
-// to it, for reuse. Buffers not from Cut, and buffers already recycled, are
-// ignored. Safe for concurrent use.
+// to it, for reuse. Buffers not from Cut are ignored, and so are buffers
+// already recycled until Cut hands them out again: a chunk must be
+// recycled once, or its second Recycle frees a later chunk's buffer in
+// use. Safe for concurrent use.
 func (r *Reader) Recycle(data []byte) {
 	if cap(data) == 0 {
 		return
