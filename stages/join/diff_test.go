@@ -314,7 +314,7 @@ func TestDifferential(t *testing.T) {
 					done()
 					tdone()
 					require.NoError(t, err, "%s", c)
-					if c.unordered || c.env.MaxMemory > 0 {
+					if c.unordered {
 						assert.Equal(t, sortedRows(want), sortedRows(got), "%s table %s", c, strType)
 					} else {
 						assert.Equal(t, want, got, "%s table %s", c, strType)

@@ -26,8 +26,8 @@
 //     times (inner, left, right, full), once (semi) or not at all (anti).
 //   - Order: stream rows keep their order, each with its matches in table
 //     order; right and full then emit the unmatched table rows in table
-//     order. With pipeline.Config.Unordered batches may come out of
-//     order; a spilled join (below) emits in partition order.
+//     order, spilled or not. With pipeline.Config.Unordered batches may
+//     come out of order.
 //   - Columns: the stream's, then the table's except its equality keys
 //     (the stream's key columns hold the key; for the table rows of right
 //     and full that matched nothing they take the table's key values). A
@@ -60,8 +60,9 @@
 // outgrow it is spilled: a grace hash join writes the table's rows and
 // then the stream's into 32 partition files by a hash of the key (Arrow
 // IPC in Env.TempDir), and Finish joins one partition pair at a time, so
-// a table up to ~32 times the cap joins within it. As-of joins do not
-// spill. The stage's Options.Stats count build rows and bytes, spilled
+// a table up to ~32 times the cap joins within it; every row carries its
+// place, and a merge of the partitions' outputs restores the order. A
+// spilled join emits everything in Finish. As-of joins do not spill. The stage's Options.Stats count build rows and bytes, spilled
 // bytes, probe rows and matches.
 //
 // # Concurrency and ownership

@@ -22,7 +22,7 @@ type worker struct {
 	matched []uint64
 }
 
-func (w *worker) Process(ctx context.Context, _ uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	j := w.j
 	if err := j.acquire(ctx); err != nil {
 		in.Release()
@@ -39,7 +39,7 @@ func (w *worker) Process(ctx context.Context, _ uint64, in arrow.RecordBatch) (a
 	}
 	j.stats.ProbeRows.Add(in.NumRows())
 	if g := j.state.grace; g != nil {
-		return nil, g.addStream(ctx, w, in)
+		return nil, g.addStream(ctx, w, seq, in)
 	}
 	return w.join(ctx, j.state.t, in)
 }

@@ -193,6 +193,18 @@ func (j *joiner) finish(ctx context.Context, workers []pipeline.Worker, emit fun
 // emitUnmatched emits the table rows not marked in matched, in table
 // order, with nulls for the stream's columns but its keys.
 func (j *joiner) emitUnmatched(ctx context.Context, t *table, matched []uint64, emit func(arrow.RecordBatch) error) error {
+	return j.unmatched(ctx, t, matched, func(rows []int32) error {
+		rec, err := j.tableRowsOnly(ctx, t, rows)
+		if err != nil {
+			return err
+		}
+		return emit(rec)
+	})
+}
+
+// unmatched gives the table rows not marked in matched to f, in table
+// order, up to outRows at a time; f borrows the slice.
+func (j *joiner) unmatched(ctx context.Context, t *table, matched []uint64, f func(rows []int32) error) error {
 	var rows []int32
 	flush := func() error {
 		if len(rows) == 0 {
@@ -201,12 +213,9 @@ func (j *joiner) emitUnmatched(ctx context.Context, t *table, matched []uint64, 
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)
 		}
-		rec, err := j.tableRowsOnly(ctx, t, rows)
+		err := f(rows)
 		rows = rows[:0]
-		if err != nil {
-			return err
-		}
-		return emit(rec)
+		return err
 	}
 	for w, m := range matched {
 		m = ^m
