@@ -50,7 +50,7 @@ type grace struct {
 	tableRows int64
 	// tagged schemas: the sides' columns and their rows' places.
 	tableTagged, streamTagged, outTagged *arrow.Schema
-	outs []string // the output parts, while Finish merges them
+	outs                                 []string // the output parts, while Finish merges them
 }
 
 // The columns that carry a row's place through the spill files.
@@ -75,11 +75,11 @@ const partitions = 32
 const partBufferBytes = 64 << 10
 
 type partFile struct {
-	mu     sync.Mutex
-	path   string
-	f      *os.File
-	bw     *bufio.Writer
-	w      interface {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+	bw   *bufio.Writer
+	w    interface {
 		Write(arrow.RecordBatch) error
 		Close() error
 	}
