@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/spf13/pflag"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/cluster"
+	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+)
+
+// runCluster is a run with --cluster URL: the chain's streaming head runs
+// on the cluster's workers, one task per input file, and the rest of the
+// chain and the writer here, with the output the run without --cluster
+// writes. URL local:N starts an embedded server and N worker processes
+// (this executable's worker subcommand) for the run.
+func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	if n, ok := strings.CutPrefix(url, "local:"); ok {
+		workers, err := strconv.Atoi(n)
+		if err != nil || workers < 1 || workers > 256 {
+			return &usageError{fmt.Sprintf("--cluster %s: want local:N with N from 1 to 256, or nats://HOST:PORT", url)}
+		}
+		// Usage errors before any process starts.
+		if _, files, err := plan.ParseChain(args, plan.Specs(nil)); err != nil {
+			return err
+		} else if err := checkClusterFiles(files); err != nil {
+			return err
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		return cluster.Local(ctx, workers, func(url string) *exec.Cmd {
+			return workerCommand(exe, url, o)
+		}, func(ctx context.Context, url string) error {
+			return runClusterJob(ctx, url, o, fs, args, stdout, stderr)
+		})
+	}
+	return runClusterJob(ctx, url, o, fs, args, stdout, stderr)
+}
+
+// workerCommand starts `exe worker` for local:N with the run's engine
+// flags; ARROWPIPE_AS_MAIN lets a test binary stand for arrowpipe.
+func workerCommand(exe, url string, o *options) *exec.Cmd {
+	args := []string{"worker", "--cluster", url, "--max-memory", o.maxMemory, "--handoff", o.handoff}
+	if o.workers > 0 {
+		args = append(args, "--workers", strconv.Itoa(o.workers))
+	}
+	if o.tempDir != "" {
+		args = append(args, "--temp-dir", o.tempDir)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "ARROWPIPE_AS_MAIN=1")
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// runClusterJob is process() for a cluster: the same chain, files and
+// output handling, with the pipeline's source replaced by the workers'
+// results.
+func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	cfg, env, err := o.engine()
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.onError != "fail":
+		return &usageError{"--cluster runs with --on-error fail only (skip and reject are not done yet)"}
+	case len(o.stageWorkers) > 0:
+		return &usageError{"--stage-workers does not apply with --cluster; use --workers"}
+	}
+	sides := &plan.SideOutputs{Temps: o.temps, Sink: plan.SinkOptions{Compression: o.compression}}
+	calls, files, err := plan.ParseChain(args, plan.Specs(sides))
+	if err != nil {
+		return err
+	}
+	if err := o.validateForChain(fs, calls); err != nil {
+		return err
+	}
+	if err := checkClusterFiles(files); err != nil {
+		return err
+	}
+	if files, err = input.Expand(files); err != nil {
+		return err
+	}
+	sides.Avoid = append([]string{o.output}, files...)
+	defer sides.Abort()
+	read, err := readSpec(o)
+	if err != nil {
+		return err
+	}
+	if plan.Spills(plan.Verbs(calls)) {
+		dir, remove, err := spillDir(o)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		env.TempDir = dir
+	}
+	f, err := outputFormat(o)
+	if err != nil {
+		return err
+	}
+	if f == format.ArrowFile && output.IsStdout(o.output) {
+		f = format.ArrowStream
+	}
+	out, err := output.Open(o.output, output.Options{Stdout: stdout, Compress: o.compress, Temps: o.temps})
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	nc, js, err := cluster.Connect(url, "arrowpipe")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	reports, err := cluster.Run(ctx, js, cluster.Job{
+		Files: files, Calls: calls, Read: read, Env: env, Config: cfg,
+		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
+			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
+		},
+	})
+	if err == nil {
+		err = sides.Commit()
+	}
+	if err == nil {
+		err = out.Commit()
+	}
+	if o.stats != "" && err == nil {
+		printTaskReports(stderr, reports)
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	return err
+}
+
+// checkClusterFiles refuses stdin, which workers cannot read.
+func checkClusterFiles(files []string) error {
+	if len(files) == 0 || slices.Contains(files, "-") {
+		return &usageError{"--cluster reads files, not stdin: workers cannot read this process's input"}
+	}
+	return nil
+}
+
+// readSpec turns the input flags into the tasks' read options.
+func readSpec(o *options) (cluster.ReadSpec, error) {
+	r := cluster.ReadSpec{Format: o.from, NoHeader: o.noHeader, Schema: o.schema, NullValues: o.nullValues,
+		BatchRows: o.batchRows, FilenameColumn: o.filenameColumn, NoHive: o.noHive, StrictSchema: o.strictSchema}
+	if o.delimiter != "" {
+		d, err := o.delimiterFor(format.CSV)
+		if err != nil {
+			return r, err
+		}
+		r.Delimiter = string(d)
+	}
+	if o.batchBytes != "" {
+		n, err := parseBytes(o.batchBytes)
+		if err != nil {
+			return r, &usageError{"--batch-bytes: " + err.Error()}
+		}
+		r.BatchBytes = int(n)
+	}
+	if _, err := r.Options(); err != nil {
+		return r, &usageError{err.Error()}
+	}
+	return r, nil
+}
+
+func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
+	fmt.Fprintf(w, "%-5s %-24s %9s %12s %12s %9s  %s\n", "task", "worker", "delivery", "rows", "bytes", "ms", "file")
+	for _, r := range reports {
+		fmt.Fprintf(w, "%-5d %-24s %9d %12d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Bytes, r.Duration.Milliseconds(), r.File)
+	}
+}

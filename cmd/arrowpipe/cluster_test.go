@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/cluster"
+)
+
+// serveInProcess runs `arrowpipe serve` and two `arrowpipe worker`s as
+// goroutines of this test, stopped at its end, and returns the URL.
+func serveInProcess(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	urls := make(chan string, 1)
+	wg.Go(func() {
+		assert.NoError(t, cluster.Serve(ctx, cluster.ServerOptions{Listen: "127.0.0.1:0", Ready: func(u string) { urls <- u }}))
+	})
+	var url string
+	select {
+	case url = <-urls:
+	case <-time.After(20 * time.Second):
+		cancel()
+		wg.Wait()
+		t.Fatal("the server did not start")
+	}
+	var workers sync.WaitGroup
+	for range 2 {
+		workers.Go(func() {
+			var out, errOut bytes.Buffer
+			assert.NoError(t, runWorker(ctx, []string{"--cluster", url, "--workers", "2"}, &out, &errOut))
+		})
+	}
+	t.Cleanup(func() {
+		cancel()
+		workers.Wait()
+		wg.Wait()
+	})
+	return url
+}
+
+// clusterCLI runs the command line with --cluster url through runCluster,
+// as run does once the flag is registered.
+func clusterCLI(t *testing.T, url string, args ...string) (string, error) {
+	t.Helper()
+	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
+	fs.SetInterspersed(false)
+	var o options
+	o.register(fs)
+	require.NoError(t, fs.Parse(args))
+	require.NoError(t, o.validate(fs))
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := runCluster(ctx, url, &o, fs, fs.Args(), &out, &errOut)
+	return out.String(), err
+}
+
+// splitSample writes the sample as n CSV files of consecutive rows.
+func splitSample(t *testing.T, n int) []string {
+	t.Helper()
+	data, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	header, rows := lines[0], lines[1:]
+	dir := t.TempDir()
+	var files []string
+	per := (len(rows) + n - 1) / n
+	for i := 0; i < n; i++ {
+		part := rows[min(i*per, len(rows)):min((i+1)*per, len(rows))]
+		path := filepath.Join(dir, "part-"+string(rune('a'+i))+".csv")
+		require.NoError(t, os.WriteFile(path, []byte(header+strings.Join(part, "")+"\n"), 0o644))
+		files = append(files, path)
+	}
+	return files
+}
+
+func TestClusterCommandLineMatchesSingleRun(t *testing.T) {
+	url := serveInProcess(t)
+	files := splitSample(t, 3)
+	for name, chain := range map[string][]string{
+		"pass-through": {},
+		"filter":       {"filter", "qty > 50 and region != 'EU'", "then", "select", "id,region,price"},
+		"groupby":      {"groupby", "region,product", "count() as n, sum(qty), min(price), max(price)"},
+		"sort":         {"derive", "v = qty * price", "then", "sort", "v desc, id"},
+		"distinct":     {"distinct", "region,product"},
+		"head":         {"filter", "qty > 10", "then", "head", "25"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := append(append([]string{"--batch-rows", "333"}, chain...), files...)
+			want := cli(t, "", args...)
+			require.Equal(t, 0, want.code, want.stderr)
+			got, err := clusterCLI(t, url, args...)
+			require.NoError(t, err)
+			assert.Equal(t, want.stdout, got)
+		})
+	}
+}
+
+func TestClusterCommandLineErrors(t *testing.T) {
+	_, err := clusterCLI(t, "local:0", "head", "1", sample)
+	assert.ErrorContains(t, err, "local:N")
+	_, err = clusterCLI(t, "local:2", "head", "1", "-")
+	assert.ErrorContains(t, err, "not stdin")
+	_, err = clusterCLI(t, "local:2", "--on-error", "skip", "head", "1", sample)
+	assert.ErrorContains(t, err, "--on-error")
+}
+
+// With the hooks in run (the --cluster flag and the worker subcommand),
+// local:2 runs two worker processes of this binary.
+func TestClusterLocalProcesses(t *testing.T) {
+	if res := cli(t, "", "worker", "--help"); res.code != 0 {
+		t.Skip("the worker subcommand is not registered in run yet")
+	}
+	files := splitSample(t, 4)
+	args := append([]string{"groupby", "region", "count() as n, sum(price)"}, files...)
+	want := cli(t, "", args...)
+	require.Equal(t, 0, want.code, want.stderr)
+	got := cli(t, "", append([]string{"--cluster", "local:2"}, args...)...)
+	require.Equal(t, 0, got.code, got.stderr)
+	assert.Equal(t, want.stdout, got.stdout)
+}
