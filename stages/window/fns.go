@@ -59,6 +59,10 @@ type lagFn struct {
 	ring []cell  // group g's ring is ring[g*n : g*n+n]
 	seen []int64 // rows seen per group
 	size int64
+	// lag(col, 1) of numbers: the group's previous value.
+	prevI  []int64
+	prevF  []float64
+	prevOK []bool
 }
 
 func (f *lagFn) step(r *rows, out *column) error {
@@ -67,6 +71,10 @@ func (f *lagFn) step(r *rows, out *column) error {
 		for i := range r.gids {
 			out.set(i, f.v.cell(i))
 		}
+		return nil
+	}
+	if f.n == 1 && (f.kind == kindInt || f.kind == kindFloat) {
+		f.stepPrev(r, out)
 		return nil
 	}
 	f.seen = growTo(f.seen, r.groups)
@@ -91,7 +99,32 @@ func (f *lagFn) step(r *rows, out *column) error {
 	return nil
 }
 
-func (f *lagFn) bytes() int64 { return int64(len(f.ring))*48 + int64(len(f.seen))*8 + f.size }
+// stepPrev is lag(col, 1) of numbers: the group's previous value is one
+// word and a validity flag, and the default stands in for it before the
+// group's first row.
+func (f *lagFn) stepPrev(r *rows, out *column) {
+	for len(f.prevOK) < r.groups {
+		f.prevI = append(f.prevI, f.def.i)
+		f.prevF = append(f.prevF, f.def.f)
+		f.prevOK = append(f.prevOK, f.def.ok)
+	}
+	v := &f.v
+	if f.kind == kindInt {
+		for i, g := range r.gids {
+			out.ints[i], out.valid[i] = f.prevI[g], f.prevOK[g]
+			f.prevI[g], f.prevOK[g] = v.ints[i], v.valid(i)
+		}
+		return
+	}
+	for i, g := range r.gids {
+		out.flts[i], out.valid[i] = f.prevF[g], f.prevOK[g]
+		f.prevF[g], f.prevOK[g] = v.flts[i], v.valid(i)
+	}
+}
+
+func (f *lagFn) bytes() int64 {
+	return int64(len(f.ring))*48 + int64(len(f.seen))*8 + f.size + int64(len(f.prevOK))*17
+}
 
 // leadFn keeps each group's last n rows, whose leads are not known yet, in
 // a ring of positions; the n-th row after one resolves it.

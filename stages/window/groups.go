@@ -17,6 +17,7 @@ type groups struct {
 	n     int // groups so far
 
 	ints    map[int64]uint32
+	small   []uint32 // group+1 of the integer keys 0..len-1, 0 for none yet
 	strs    map[string]uint32
 	nullGID uint32 // for one key: the null key's group, or noGroup
 	buf     []byte
@@ -50,6 +51,10 @@ func (g *groups) ids(keys []arrow.Array, rows int, dst []uint32) []uint32 {
 		for i := range rows {
 			if !v.valid(i) {
 				dst[i] = g.null()
+				continue
+			}
+			if k := v.ints[i]; uint64(k) < smallKeys {
+				dst[i] = g.smallID(k)
 				continue
 			}
 			id, ok := g.ints[v.ints[i]]
@@ -91,6 +96,25 @@ func (g *groups) ids(keys []arrow.Array, rows int, dst []uint32) []uint32 {
 		dst[i] = id
 	}
 	return dst
+}
+
+// smallKeys bounds the integer keys looked up in a slice instead of the
+// map (ids, codes, years): the slice grows to the largest seen, up to
+// 256 KiB.
+const smallKeys = 1 << 16
+
+func (g *groups) smallID(k int64) uint32 {
+	if int(k) >= len(g.small) {
+		n := min(max(2*len(g.small), int(k)+1, 64), smallKeys)
+		g.size += int64(n-len(g.small)) * 4
+		g.small = append(g.small, make([]uint32, n-len(g.small))...)
+	}
+	id := g.small[k]
+	if id == 0 {
+		id = g.next() + 1
+		g.small[k] = id
+	}
+	return id - 1
 }
 
 func (g *groups) next() uint32 {

@@ -63,8 +63,14 @@ type view struct {
 	kind  kind
 	arr   arrow.Array
 	nulls bool
+	bits  []byte // validity bitmap, when nulls
+	off   int    // the array's offset into bits
 	ints  []int64
 	flts  []float64
+	// iscr and fscr are the scratch that ints and flts use when the
+	// column's values are converted; otherwise they alias the column.
+	iscr  []int64
+	fscr  []float64
 	strs  interface{ Value(int) string }
 	bools *array.Boolean
 }
@@ -73,11 +79,22 @@ type view struct {
 // reusable scratch.
 func (v *view) load(k kind, arr arrow.Array) {
 	v.kind, v.arr, v.nulls = k, arr, arr.NullN() > 0
+	v.bits, v.off = arr.NullBitmapBytes(), arr.Data().Offset()
 	switch k {
 	case kindInt:
-		v.ints = loadInts(arr, v.ints)
+		if a, ok := arr.(*array.Int64); ok {
+			v.ints = a.Int64Values()
+			break
+		}
+		v.iscr = loadInts(arr, v.iscr)
+		v.ints = v.iscr
 	case kindFloat:
-		v.flts = loadFloats(arr, v.flts)
+		if a, ok := arr.(*array.Float64); ok {
+			v.flts = a.Float64Values()
+			break
+		}
+		v.fscr = loadFloats(arr, v.fscr)
+		v.flts = v.fscr
 	case kindString:
 		v.strs = arr.(interface{ Value(int) string })
 	case kindBool:
@@ -85,7 +102,10 @@ func (v *view) load(k kind, arr arrow.Array) {
 	}
 }
 
-func (v *view) valid(i int) bool { return !v.nulls || v.arr.IsValid(i) }
+func (v *view) valid(i int) bool {
+	j := v.off + i
+	return !v.nulls || v.bits[j>>3]>>(j&7)&1 != 0
+}
 
 // cell returns row i; strings alias the batch's memory (see keep).
 func (v *view) cell(i int) cell {
@@ -112,11 +132,10 @@ func keep(c cell) cell {
 
 func grow[T any](s []T, n int) []T { return slices.Grow(s[:0], n)[:n] }
 
+// loadInts converts an integer-kind column other than int64 into dst.
 func loadInts(a arrow.Array, dst []int64) []int64 {
 	n := a.Len()
 	switch a := a.(type) {
-	case *array.Int64:
-		return a.Int64Values()
 	case *array.Int32:
 		return widen(a.Int32Values(), grow(dst, n))
 	case *array.Int16:
@@ -152,10 +171,9 @@ func widen[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32](src 
 	return dst
 }
 
+// loadFloats converts a float32 column into dst.
 func loadFloats(a arrow.Array, dst []float64) []float64 {
 	switch a := a.(type) {
-	case *array.Float64:
-		return a.Float64Values()
 	case *array.Float32:
 		dst = grow(dst, a.Len())
 		for i, x := range a.Float32Values() {

@@ -8,7 +8,8 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// Verbs returns the command-line form of the package's verbs: window.
+// Verbs returns the command-line form of the package's verbs: window and
+// fill.
 func Verbs() []verb.Spec {
 	return []verb.Spec{
 		{
@@ -27,7 +28,49 @@ func Verbs() []verb.Spec {
 				return Window(keys, fns...), nil
 			},
 		},
+		{
+			Name:    "fill",
+			Args:    []string{"COLS", "[by KEYS | with VALUE | backward]"},
+			Summary: "replace the nulls of COLS (comma-separated) with the last value above (within each group of KEYS with 'by KEYS'), with VALUE, or with the first value below ('backward', which holds batches until that value arrives)",
+			Words:   fillWords,
+			Parse: func(args []string) (verb.Verb, error) {
+				cols, err := colname.Names(args[0])
+				if err != nil {
+					return verb.Verb{}, fmt.Errorf("fill: %w", err)
+				}
+				switch {
+				case len(args) == 1:
+					return Fill(cols, FillDown, nil, nil), nil
+				case args[1] == "backward":
+					return Fill(cols, FillUp, nil, nil), nil
+				case args[1] == "with":
+					return Fill(cols, FillValue, nil, literal(strings.TrimSpace(args[2]))), nil
+				}
+				keys, err := colname.Names(args[2])
+				if err != nil {
+					return verb.Verb{}, fmt.Errorf("fill: by: %w", err)
+				}
+				return Fill(cols, FillDown, keys, nil), nil
+			},
+		},
 	}
+}
+
+// fillWords counts fill's words: COLS, then "by KEYS", "with VALUE" or
+// "backward" when the next word is one of those.
+func fillWords(rest []string) int {
+	if len(rest) < 2 {
+		return 1
+	}
+	switch rest[1] {
+	case "by", "with":
+		if len(rest) >= 3 {
+			return 3
+		}
+	case "backward":
+		return 2
+	}
+	return 1
 }
 
 // parseKeys reads KEYS: comma-separated names, or - for none.

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
@@ -35,7 +37,7 @@ var funcSets = map[string][]Func{
 	},
 }
 
-var keySets = [][]string{nil, {"g"}, {"h"}, {"g", "h"}, {"v_bool"}, {"v_f"}}
+var keySets = [][]string{nil, {"g"}, {"h"}, {"v_int"}, {"g", "h"}, {"v_bool"}, {"v_f"}}
 
 // Every function against the reference, for each key set (in one
 // configuration) and in every configuration (for one key set): every
@@ -125,4 +127,26 @@ func TestWindowSchema(t *testing.T) {
 	for i, f := range testSchema.Fields() {
 		require.Equal(t, f, out.Field(i))
 	}
+}
+
+// Integer keys in and out of the small-key slice, and null, are told
+// apart and numbered in order of first appearance.
+func TestGroupsIntKeys(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	keys := []int64{65535, 65536, -1, 0, 1 << 40, 65535, 3, 0, -1, 65536, 1 << 40}
+	for _, k := range keys {
+		b.Append(k)
+	}
+	b.AppendNull()
+	b.Append(3)
+	b.AppendNull()
+	arr := b.NewArray()
+	defer arr.Release()
+	g := newGroups([]kind{kindInt})
+	got := g.ids([]arrow.Array{arr}, arr.Len(), nil)
+	require.Equal(t, []uint32{0, 1, 2, 3, 4, 0, 5, 3, 2, 1, 4, 6, 5, 6}, got)
+	require.Equal(t, 7, g.n)
 }
