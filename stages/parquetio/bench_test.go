@@ -8,7 +8,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -63,14 +62,13 @@ func BenchmarkRead(b *testing.B) {
 					b.Fatal(err)
 				}
 				for {
-					c, err := src.Next(context.Background())
+					r, err := nextBatch(src)
 					if errors.Is(err, io.EOF) {
 						break
 					}
 					if err != nil {
 						b.Fatal(err)
 					}
-					var r arrow.RecordBatch = c.Batch
 					r.Release()
 				}
 				_ = src.Close()

@@ -3,16 +3,18 @@
 //
 // Data flow:
 //
-//	files ─► Source.Next: row group by row group, BatchRows rows a batch ─► Decoder: pass-through
+//	files ─► Source.Next: row-group descriptors ─► Decoder (per worker): a row group ─► one batch
 //	pipeline ─► Encoder (per worker): batch ─► row group, encoded and compressed
 //	         ─► Sink.Write: copies the row group's bytes, keeps its footer entry ─► Close: footer
 //
 // Parquet needs random access (its footer is at the end), so every input
 // must be a seekable file: an io.ReaderAt with its size. The source reads
 // only the requested columns (Options.Columns, or Project once the schema
-// is known; for no column, only the footer's row counts) and one row group
-// at a time, without pqarrow's per-column goroutines, so its memory is one
-// batch of one row group's column chunks.
+// is known; for no column, only the footer's row counts). Next only hands
+// out row groups; the decode workers read, decompress and check them in
+// parallel, each row group whole as one batch (without pqarrow's
+// per-column goroutines), so memory holds a row group per worker and
+// queue slot.
 //
 // The sink encodes on the encode workers: each batch of at least
 // SinkOptions.GatherRows rows becomes a row group (cut at RowGroupRows),

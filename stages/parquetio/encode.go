@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
@@ -23,11 +24,11 @@ type group struct {
 // newGroup starts a row group file writing into buf (nil: a new buffer);
 // first (may be nil) picks its dictionary columns, so the choice depends on
 // the row group's own rows and not on which worker encodes it.
-func (s *Sink) newGroup(first arrow.RecordBatch, buf []byte) (*group, error) {
+func (s *Sink) newGroup(first arrow.RecordBatch, buf []byte, mem memory.Allocator) (*group, error) {
 	props := []parquet.WriterProperty{
 		parquet.WithCompression(s.codec),
 		parquet.WithMaxRowGroupLength(s.opts.RowGroupRows),
-		parquet.WithAllocator(s.opts.Mem),
+		parquet.WithAllocator(mem),
 		parquet.WithDictionaryDefault(false),
 	}
 	if first != nil && s.opts.Dictionary != "off" {
@@ -37,7 +38,7 @@ func (s *Sink) newGroup(first arrow.RecordBatch, buf []byte) (*group, error) {
 	}
 	g := &group{buf: bytes.NewBuffer(buf)}
 	fw, err := pqarrow.NewFileWriter(s.schema, g.buf, parquet.NewWriterProperties(props...),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(s.opts.Mem)))
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	if err != nil {
 		return nil, fmt.Errorf("parquetio: %w", err)
 	}
@@ -88,7 +89,7 @@ func (e encoder) Encode(ctx context.Context, rec arrow.RecordBatch) (pipeline.Ch
 	case buf = <-e.s.free:
 	default:
 	}
-	g, err := e.s.newGroup(rec, buf)
+	g, err := e.s.newGroup(rec, buf, e.s.opts.Mem)
 	if err != nil {
 		return pipeline.Chunk{}, err
 	}

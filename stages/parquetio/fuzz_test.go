@@ -2,7 +2,6 @@ package parquetio
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -72,13 +71,13 @@ func readFuzzed(data []byte, columns []string) error {
 		return err
 	}
 	for {
-		c, err := src.Next(context.Background())
+		rec, err := nextBatch(src)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		c.Batch.Release()
+		rec.Release()
 	}
 }

@@ -37,7 +37,9 @@ type SinkOptions struct {
 	// string columns whose first batch of a row group has at most one
 	// distinct value in ten (sampling up to 8192 rows); "off": never.
 	Dictionary string
-	// Mem allocates the writers' buffers; nil means memory.DefaultAllocator.
+	// Mem allocates the encoders' buffers; nil means
+	// memory.DefaultAllocator. A row group gathered by Write, which lives
+	// across calls, uses Go's allocator.
 	Mem memory.Allocator
 }
 
@@ -125,7 +127,10 @@ func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
 // it reaches RowGroupBytes (pqarrow itself cuts at RowGroupRows).
 func (s *Sink) gatherBatch(rec arrow.RecordBatch) error {
 	if s.gather == nil {
-		g, err := s.newGroup(rec, nil)
+		// Go's allocator, not opts.Mem: the group lives across Writes, and
+		// after a failed run, which never calls Close, nothing would
+		// release it; the garbage collector takes it.
+		g, err := s.newGroup(rec, nil, memory.NewGoAllocator())
 		if err != nil {
 			return err
 		}
@@ -160,7 +165,7 @@ func (s *Sink) Close(context.Context) error {
 		return err
 	}
 	if s.meta == nil { // no rows: the footer of an empty file
-		g, err := s.newGroup(nil, nil)
+		g, err := s.newGroup(nil, nil, s.opts.Mem)
 		if err != nil {
 			return err
 		}

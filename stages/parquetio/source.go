@@ -2,6 +2,7 @@ package parquetio
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +40,9 @@ type Options struct {
 	// Columns names the top-level columns to read, nil meaning all. The
 	// batches keep the file's column order.
 	Columns []string
-	// BatchRows is the most rows per batch; 0 means 65536.
+	// BatchRows is the most rows per batch when no column is read
+	// (counting); 0 means 65536. Otherwise a batch is a row group, read
+	// whole by a decode worker, so memory holds a row group per worker.
 	BatchRows int
 	// Mem allocates the batches; nil means memory.DefaultAllocator.
 	Mem memory.Allocator
@@ -54,7 +57,7 @@ type openedFile struct {
 	full   *arrow.Schema // every column of the file
 	schema *arrow.Schema // the columns read
 	rg     int           // next row group
-	rr     pqarrow.RecordReader
+	mem    memory.Allocator
 	// batchRows bounds a batch; rowsLeft counts the rows of the current
 	// row group still to emit when no column is read.
 	batchRows int
@@ -116,7 +119,14 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		_ = pf.Close()
 		return nil, err
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: int64(opts.BatchRows)}, opts.Mem)
+	// A row group is read as one batch where it has at most 1Mi rows
+	// (larger ones are read in parts and joined), and pqarrow's reader may
+	// reserve room for that many rows at once.
+	batch := int64(1)
+	for i := range pf.NumRowGroups() {
+		batch = max(batch, min(pf.MetaData().RowGroup(i).NumRows(), 1<<20))
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: batch}, opts.Mem)
 	if err != nil {
 		_ = pf.Close()
 		return nil, fmt.Errorf("parquet reader: %w", err)
@@ -127,7 +137,7 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		return nil, fmt.Errorf("parquet schema: %w", err)
 	}
 	full = plainSchema(full)
-	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows}
+	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows, mem: opts.Mem}
 	if err := f.project(opts.Columns); err != nil {
 		_ = pf.Close()
 		return nil, err
@@ -188,9 +198,12 @@ func (s *Source) Project(columns []string) error {
 // Schema returns the schema of the requested columns.
 func (s *Source) Schema() *arrow.Schema { return s.schema }
 
-// Next returns the next batch in Chunk.Batch, owned by the caller, or io.EOF
-// after the last. It reads (and decompresses) on the calling goroutine;
-// ctx is checked between batches.
+// Next returns the next row group to read, or io.EOF after the last. The
+// chunk only describes it (Chunk.Data is the source's own descriptor,
+// Offset the row group's place in the file, Rows its rows); a Decoder from
+// NewDecoder reads and decompresses it, so row groups are read in
+// parallel by the decode workers. A read of no column (counting) gets its
+// batches here, from the footer's row counts, in Chunk.Batch.
 func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 	for s.cur < len(s.files) {
 		if err := ctx.Err(); err != nil {
@@ -203,39 +216,19 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			}
 			continue
 		}
-		if f.rr == nil {
-			if f.rg >= f.pf.NumRowGroups() {
-				_ = f.pf.Close()
-				s.files[s.cur] = nil
-				s.cur++
-				continue
-			}
-			rr, err := f.fr.GetRecordReader(ctx, f.leaves, []int{f.rg})
-			if err != nil {
-				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), f.rg, err)
-			}
-			f.rr = rr
-			f.rg++
+		if f.rg >= f.pf.NumRowGroups() {
+			s.cur++
+			continue
 		}
-		if f.rr.Next() {
-			rec, err := plainBatch(s.schema, f.rr.RecordBatch())
-			if err == nil {
-				err = batchcheck.Check(rec)
-			}
-			if err != nil {
-				if rec != nil {
-					rec.Release()
-				}
-				return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w: %w", input.DisplayName(f.name), f.rg-1, ErrCorrupt, err)
-			}
-			return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(rec.NumRows())}, nil
+		rg := f.rg
+		f.rg++
+		md := f.pf.MetaData().RowGroup(rg)
+		if md.NumRows() == 0 {
+			continue
 		}
-		err := f.rr.Err()
-		f.rr.Release()
-		f.rr = nil
-		if err != nil && err != io.EOF {
-			return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), f.rg-1, err)
-		}
+		data := binary.AppendUvarint(nil, uint64(s.cur))
+		data = binary.AppendUvarint(data, uint64(rg))
+		return pipeline.Chunk{Data: data, File: f.name, Offset: md.FileOffset(), Rows: int(md.NumRows())}, nil
 	}
 	return pipeline.Chunk{}, io.EOF
 }
@@ -246,8 +239,6 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 func (s *Source) rowsOnly(f *openedFile) (pipeline.Chunk, bool) {
 	for f.rowsLeft == 0 {
 		if f.rg >= f.pf.NumRowGroups() {
-			_ = f.pf.Close()
-			s.files[s.cur] = nil
 			s.cur++
 			return pipeline.Chunk{}, false
 		}
@@ -260,19 +251,108 @@ func (s *Source) rowsOnly(f *openedFile) (pipeline.Chunk, bool) {
 	return pipeline.Chunk{Batch: rec, File: f.name, Rows: int(n)}, true
 }
 
-// NewDecoder returns nil: the chunks carry batches, and the pipeline hands
-// them on without a decode step.
-func (s *Source) NewDecoder() pipeline.Decoder { return nil }
+// NewDecoder returns a decoder of the row groups Next describes. Decoders
+// share the opened files (their footers) and read at random offsets, so
+// any number run in parallel.
+func (s *Source) NewDecoder() pipeline.Decoder { return decoder{s} }
 
-// Close releases the files not yet exhausted. It does not close the inputs'
-// readers, which belong to the caller.
+// A decoder reads one row group per chunk into one batch.
+type decoder struct{ s *Source }
+
+// Decode reads the row group c describes (the requested columns only),
+// checks it like every batch read, and returns it as one batch of the row
+// group's rows, owned by the caller. A chunk carrying a batch (a read of no
+// column) is passed on.
+func (d decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	if c.Batch != nil {
+		return c.Batch, nil
+	}
+	fi, n := binary.Uvarint(c.Data)
+	rg, m := binary.Uvarint(c.Data[max(n, 0):])
+	if n <= 0 || m <= 0 || fi >= uint64(len(d.s.files)) || d.s.files[fi] == nil {
+		return nil, errors.New("parquetio: internal error: not a row group of this source")
+	}
+	f := d.s.files[fi]
+	rec, err := f.readRowGroup(ctx, d.s.schema, int(rg))
+	if err != nil {
+		return nil, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), rg, err)
+	}
+	return rec, nil
+}
+
+// readRowGroup reads row group rg of f as one batch of schema.
+func (f *openedFile) readRowGroup(ctx context.Context, schema *arrow.Schema, rg int) (arrow.RecordBatch, error) {
+	rr, err := f.fr.GetRecordReader(ctx, f.leaves, []int{rg})
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Release()
+	var parts []arrow.RecordBatch
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	for rr.Next() {
+		rec, err := plainBatch(schema, rr.RecordBatch())
+		if err == nil {
+			err = batchcheck.Check(rec)
+		}
+		if err != nil {
+			if rec != nil {
+				rec.Release()
+			}
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		parts = append(parts, rec)
+	}
+	if err := rr.Err(); err != nil && err != io.EOF {
+		return nil, err
+	}
+	switch len(parts) {
+	case 0:
+		return array.NewRecordBatch(schema, nil, 0), nil
+	case 1:
+		rec := parts[0]
+		parts = nil
+		return rec, nil
+	}
+	return concatBatches(schema, parts, f.mem)
+}
+
+// concatBatches joins parts (still the caller's) into one batch.
+func concatBatches(schema *arrow.Schema, parts []arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	var rows int64
+	for _, p := range parts {
+		rows += p.NumRows()
+	}
+	for j := range cols {
+		pieces := make([]arrow.Array, len(parts))
+		for i, p := range parts {
+			pieces[i] = p.Column(j)
+		}
+		var err error
+		if cols[j], err = array.Concatenate(pieces, mem); err != nil {
+			return nil, err
+		}
+	}
+	return array.NewRecordBatch(schema, cols, rows), nil
+}
+
+// Close releases the files, which stay open to the end for the decoders.
+// It does not close the inputs' readers, which belong to the caller.
 func (s *Source) Close() error {
 	for i, f := range s.files {
 		if f == nil {
 			continue
-		}
-		if f.rr != nil {
-			f.rr.Release()
 		}
 		_ = f.pf.Close()
 		s.files[i] = nil
