@@ -290,7 +290,7 @@ func (g *grace) join(ctx context.Context, emit func(arrow.RecordBatch) error) er
 		}
 		g.outs = append(g.outs, out.path)
 		err = g.joinPart(ctx, p, out)
-		if cerr := out.close(&Stats{}); err == nil {
+		if cerr := out.close(j.stats); err == nil {
 			err = cerr
 		}
 		if err != nil {
