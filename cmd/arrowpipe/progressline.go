@@ -60,9 +60,15 @@ func readProgress(m pipeline.Metrics, read, total int64, sawFinish bool) progres
 			return s
 		}
 	}
-	s.Phase = "reading"
-	if sawFinish || (total > 0 && read >= total) {
+	// After the last byte is read, the chain may still be at work (a sort
+	// spilling its last run) before anything is written.
+	switch {
+	case sawFinish || s.Written > 0 && total > 0 && read >= total:
 		s.Phase = "writing"
+	case total > 0 && read >= total:
+		s.Phase = "processing"
+	default:
+		s.Phase = "reading"
 	}
 	return s
 }
@@ -95,7 +101,9 @@ type progressField struct {
 	rank int
 }
 
-// fields returns the line's pieces in display order.
+// fields returns the line's pieces in display order. Numbers are padded
+// to fixed widths, and the ETA's place is kept from the start, so that
+// the bar does not jump as they change.
 func (s progressState) fields() []progressField {
 	var f []progressField
 	phase := s.Phase
@@ -103,22 +111,27 @@ func (s progressState) fields() []progressField {
 		phase += fmt.Sprintf(" %3.0f%%", pct)
 	}
 	f = append(f, progressField{phase, 0})
-	bytes := humanBytes(s.Read)
+	if s.Phase != "reading" {
+		f = append(f, progressField{fmt.Sprintf("%6s rows out", humanCount(s.Written)), 1})
+		f = append(f, progressField{clock(s.Elapsed), 5})
+		return f
+	}
+	bytes := fmt.Sprintf("%7s", humanBytes(s.Read))
 	if s.Total > 0 {
 		bytes += "/" + humanBytes(s.Total)
 	}
 	f = append(f, progressField{bytes, 2})
-	rows := humanCount(s.Rows) + " rows"
-	if s.Phase != "reading" {
-		rows = humanCount(s.Written) + " rows out"
-	}
-	f = append(f, progressField{rows, 1})
-	if secs := s.Elapsed.Seconds(); secs > 0 && s.Phase == "reading" {
-		f = append(f, progressField{humanBytes(int64(float64(s.Read)/secs)) + "/s", 3})
+	f = append(f, progressField{fmt.Sprintf("%6s rows", humanCount(s.Rows)), 1})
+	if secs := s.Elapsed.Seconds(); secs > 0 {
+		f = append(f, progressField{fmt.Sprintf("%9s", humanBytes(int64(float64(s.Read)/secs))+"/s"), 3})
 	}
 	f = append(f, progressField{clock(s.Elapsed), 5})
-	if left, ok := s.eta(); ok {
-		f = append(f, progressField{"ETA " + clock(left), 4})
+	if s.Total > 0 {
+		eta := "ETA  -:--"
+		if left, ok := s.eta(); ok {
+			eta = fmt.Sprintf("ETA %5s", clock(left))
+		}
+		f = append(f, progressField{eta, 4})
 	}
 	return f
 }
@@ -127,7 +140,9 @@ func (s progressState) fields() []progressField {
 func (s progressState) plainLine() string {
 	var parts []string
 	for _, f := range s.fields() {
-		parts = append(parts, f.text)
+		if t := strings.Join(strings.Fields(f.text), " "); t != "ETA -:--" {
+			parts = append(parts, t)
+		}
 	}
 	return "arrowpipe: " + strings.Join(parts, "  ")
 }

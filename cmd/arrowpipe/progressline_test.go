@@ -32,9 +32,9 @@ func TestBarLineFitsEveryWidth(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, "reading  42% [=========>             ] 261MiB/622MiB 3.1M rows 52.2MiB/s 0:05 ETA 0:07",
+	assert.Equal(t, "reading  42% [=======>           ]  261MiB/622MiB   3.1M rows 52.2MiB/s 0:05 ETA  0:07",
 		states["reading/file"].barLine(87))
-	assert.Equal(t, "sorting  40% 3.9M rows out", states["sorting"].barLine(30))
+	assert.Equal(t, "sorting  40%   3.9M rows out", states["sorting"].barLine(30))
 	assert.NotContains(t, states["reading/pipe"].barLine(80), "ETA", "no ETA without a size")
 	assert.NotContains(t, states["sorting"].barLine(120), "ETA", "no ETA outside reading")
 }
@@ -58,6 +58,9 @@ func TestReadProgressNamesThePhase(t *testing.T) {
 	assert.True(t, ok)
 	assert.InDelta(t, 20, pct, 0.01)
 	assert.Equal(t, "writing", readProgress(stages(""), 100, 100, false).Phase)
+	nothingOut := stages("")
+	nothingOut.Stages[4].RowsIn = 0
+	assert.Equal(t, "processing", readProgress(nothingOut, 100, 100, false).Phase, "read to the end, nothing written yet")
 	assert.Equal(t, "writing", readProgress(stages(""), 10, -1, true).Phase)
 	assert.Equal(t, "grouping", finishPhase("groupby"))
 	assert.Equal(t, "finishing frob-3", finishPhase("frob-3"))
