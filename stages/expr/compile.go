@@ -199,7 +199,7 @@ func (c *compiler) adapt(x node, other typ) node {
 // integer overflow is left to evaluation, which reports it only for rows
 // that use it (it may sit in an if() branch no row takes).
 func (c *compiler) fold(n node) (node, error) {
-	if !allConst(n) {
+	if !allConst(n) || n.typ() == tList { // lists are never constants
 		return n, nil
 	}
 	ev := &Evaluator{slots: make([]slot, c.nslots)}
@@ -277,6 +277,9 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 	}
 	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
 	lt, rt := l.typ(), r.typ()
+	if lt == tList || rt == tList {
+		return nil, c.errorf(a.pos, "operator %s does not take a list", a.op)
+	}
 	switch a.op {
 	case "and", "or":
 		if lt != tBool && lt != tNull || rt != tBool && rt != tNull {
@@ -362,6 +365,9 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		return nil, err
 	}
 	ot := x.typ()
+	if ot == tList {
+		return nil, c.errorf(a.pos, "in does not take a list; use list_contains")
+	}
 	list := make([]node, len(a.list))
 	for k, e := range a.list {
 		if list[k], err = c.compile(e); err != nil {
@@ -467,6 +473,13 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		var err error
 		if args[k], err = c.compile(e); err != nil {
 			return nil, err
+		}
+	}
+	if info.id < fnListLength || info.id > fnListJoin {
+		for k, x := range args {
+			if x.typ() == tList {
+				return nil, c.errorf(a.args[k].position(), "%s does not take a list (lists go to list_length, list_get, list_contains, list_join, or out as a column)", a.name)
+			}
 		}
 	}
 	// want checks that argument k has one of the given types (null always

@@ -60,6 +60,8 @@ func (c *compiler) callMore(a *callExpr, g *callNode, want func(k int, ts ...typ
 		return nil, want(0, tInt, tUint, tFloat)
 	case fnRegexpMatches, fnRegexpExtract, fnRegexpReplace:
 		return nil, c.regexpCall(a, g, want)
+	case fnSplit, fnRegexpSplit, fnListLength, fnListGet, fnListContains, fnListJoin:
+		return nil, c.listCall(a, g, want)
 	default:
 		return nil, c.timeCall(a, g, want)
 	}

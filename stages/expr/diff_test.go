@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
@@ -94,6 +95,12 @@ func toResultType(v any, dt arrow.DataType) any {
 }
 
 func sameValue(a, b any) bool {
+	if la, ok := a.([]any); ok {
+		return reflect.DeepEqual(la, b)
+	}
+	if _, ok := b.([]any); ok {
+		return false
+	}
 	fa, ok1 := a.(float64)
 	fb, ok2 := b.(float64)
 	if ok1 && ok2 {

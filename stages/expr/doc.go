@@ -105,10 +105,24 @@
 // is the ISO week, dayofweek 0 (Sunday) to 6, quarter 1 to 4, epoch_ms
 // the ms since the epoch truncated toward zero, as DuckDB.
 //
+// # Lists
+//
+// A list<string> column (a Parquet or Arrow list of strings) reads as a
+// list; split(s, sep) (an empty sep splits into characters, as DuckDB's
+// string_split) and regexp_split(s, re) (as Go's regexp.Split) make one.
+// list_length(l), list_get(l, i) (1-based, i < 0 counting from the end,
+// null beyond the list or for a null element, as DuckDB's list_extract),
+// list_contains(l, s) (null elements never match) and list_join(l, sep)
+// (null elements skipped, as DuckDB's array_to_string) read one, and an
+// expression may give a list as its result: derive makes a list column,
+// which the explode verb turns into rows. Lists are not compared,
+// converted, or taken by other functions; that is a Compile error.
+// Lists of other element types are not read yet.
+//
 // # Types and nulls
 //
-// Values are int64, uint64, float64, bool, string, timestamp and date
-// (days). A timestamp is µs since the epoch, UTC (columns in s and ms are
+// Values are int64, uint64, float64, bool, string, timestamp, date
+// (days) and list of strings. A timestamp is µs since the epoch, UTC (columns in s and ms are
 // converted exactly), or ns since the epoch, UTC, for columns in ns: a
 // timestamp keeps its own precision everywhere (see Timestamps). int8..
 // int32 and uint8..uint32 columns read as int64 and float32 as float64,

@@ -72,6 +72,12 @@ const (
 	fnDayOfWeek
 	fnQuarter
 	fnEpochMs
+	fnSplit
+	fnRegexpSplit
+	fnListLength
+	fnListGet
+	fnListContains
+	fnListJoin
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -145,6 +151,13 @@ var funcs = map[string]funcInfo{
 	"dayofweek":     {fnDayOfWeek, 1, 1, "dayofweek(timestamp or date) -> 0 (Sunday) .. 6"},
 	"quarter":       {fnQuarter, 1, 1, "quarter(timestamp or date)"},
 	"epoch_ms":      {fnEpochMs, 1, 1, "epoch_ms(timestamp or date) -> int"},
+
+	"split":         {fnSplit, 2, 2, "split(string, separator) -> list"},
+	"regexp_split":  {fnRegexpSplit, 2, 2, "regexp_split(string, 'regexp') -> list"},
+	"list_length":   {fnListLength, 1, 1, "list_length(list) -> int"},
+	"list_get":      {fnListGet, 2, 2, "list_get(list, index) -> string (1-based, < 0 from the end)"},
+	"list_contains": {fnListContains, 2, 2, "list_contains(list, string) -> bool"},
+	"list_join":     {fnListJoin, 2, 2, "list_join(list, separator) -> string (nulls skipped)"},
 }
 
 // Functions returns how each function expressions may call is called,
@@ -235,6 +248,9 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 		if c.t == tTimeNs {
 			return c.truncNanos(ev, s, a[1], n)
 		}
+	}
+	if c.fn >= fnSplit {
+		return c.listFunc(s, a, n)
 	}
 	if c.fn >= fnStrptime {
 		return c.timeFunc(ev, s, a, n)

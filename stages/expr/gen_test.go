@@ -40,6 +40,7 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "u8", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},
 	{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true},
 	{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true},
+	{Name: "l1", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
 }, nil)
 
 var testStrings = []string{"", "a", "EU", "US", " hello ", "Ünïcödé", "straße", "abcabc", "12", "-7", " 42 ", "3.5",
@@ -177,6 +178,17 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 				fb.(*array.Int8Builder).Append(int8(rng.IntN(256) - 128))
 			case "d1":
 				fb.(*array.Date32Builder).Append(arrow.Date32(rng.IntN(80*365) - 10*365))
+			case "l1": // 0 to 3 elements, some null
+				lb := fb.(*array.ListBuilder)
+				lb.Append(true)
+				vb := lb.ValueBuilder().(*array.StringBuilder)
+				for e := rng.IntN(4); e > 0; e-- {
+					if rng.IntN(6) == 0 {
+						vb.AppendNull()
+					} else {
+						vb.Append(testStrings[rng.IntN(len(testStrings))])
+					}
+				}
 			}
 		}
 	}
@@ -207,6 +219,9 @@ func (g *exprGen) gen(t typ, depth int) string {
 	U := func() string { return g.gen(tUint, d) }
 	N := func() string { return g.pick(I(), F(), U()) }
 	A := func() string { return g.gen(typ(1+g.rng.IntN(8)), d) }
+	L := func() string {
+		return g.pick("l1", "split("+S()+", "+g.pick("','", "''", "'a'", S())+")", "regexp_split("+S()+", '"+g.pick("[a ]", "", "x*")+"')")
+	}
 	switch t {
 	case tInt:
 		return g.pick(
@@ -222,7 +237,8 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"greatest("+I()+", "+I()+")", "least("+I()+", "+I()+", "+I()+")",
 			"case when "+B()+" then "+I()+" when "+B()+" then "+I()+" else "+I()+" end",
 			"date_diff('"+g.pick("year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond")+"', "+AT()+", "+AT()+")",
-			"week("+AT()+")", "dayofweek("+AT()+")", "quarter("+AT()+")", "epoch_ms("+AT()+")")
+			"week("+AT()+")", "dayofweek("+AT()+")", "quarter("+AT()+")", "epoch_ms("+AT()+")",
+			"list_length("+L()+")")
 	case tUint:
 		return g.pick(
 			"("+U()+" + "+U()+")", "("+U()+" - "+U()+")", "("+U()+" * "+U()+")", "("+U()+" % "+U()+")",
@@ -250,7 +266,11 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"contains("+S()+", "+S()+")", "starts_with("+S()+", 'a')", "ends_with("+S()+", "+S()+")",
 			"to_bool("+g.pick(S(), I(), F(), B(), U())+")", "coalesce("+B()+", "+B()+")", "if("+B()+", "+B()+", "+B()+")",
 			"("+U()+" "+cmp+" "+g.pick(U(), I(), "-1", "i1")+")", "("+g.pick(I(), "i1")+" "+cmp+" "+U()+")",
-			"("+U()+" in (0, 1, "+g.pick(I(), U(), F())+"))", "(i1 in ("+U()+", -1))", "("+U()+" not in ("+U()+"))")
+			"("+U()+" in (0, 1, "+g.pick(I(), U(), F())+"))", "(i1 in ("+U()+", -1))", "("+U()+" not in ("+U()+"))",
+			"("+S()+" like "+g.pick(S(), "'%a%'", "'_'", "'a%'", "'%_b'")+")", "("+S()+" not ilike "+S()+")",
+			"is_nan("+F()+")", "regexp_matches("+S()+", '"+g.pick("a", "^[0-9]+$", "(?i)ß", "b.")+"')",
+			"case "+S()+" when 'a' then "+B()+" when "+S()+" then "+B()+" end",
+			"list_contains("+L()+", "+S()+")", "("+L()+" is null)")
 	case tString:
 		return g.pick(
 			"lower("+S()+")", "upper("+S()+")", "trim("+S()+")", "substr("+S()+", "+I()+")",
@@ -263,6 +283,7 @@ func (g *exprGen) gen(t typ, depth int) string {
 			"regexp_extract("+S()+", '"+g.pick("[0-9]+", "(a)(b)?", "ß")+"')",
 			"regexp_replace("+S()+", '"+g.pick("a", "[a-z]", "")+"', '<\\\\0>'"+g.pick("", ", 'g'")+")",
 			"case when "+B()+" then "+S()+" else "+S()+" end",
+			"list_get("+L()+", "+g.pick("1", "-1", "i2", "3")+")", "list_join("+L()+", "+g.pick("'|'", "''", S())+")",
 			"strftime("+AT()+", '"+g.pick("%Y-%m-%d %H:%M:%S.%f", "%a %d %b %y %I%p %j", "%F %T.%n %u %w %V %Z%z %%")+"')")
 	case tTime:
 		return g.pick(

@@ -188,6 +188,16 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 		case arrow.Nanosecond: // tTimeNs: zero-copy
 			v.i = vals
 		}
+	case *array.List:
+		child := a.ListValues().(*array.String)
+		v.loffs = a.Offsets()[off : off+n+1] // the whole buffer: slice it
+		v.offs = child.ValueOffsets()
+		if b := child.Data().Buffers()[2]; b != nil {
+			v.data = b.Bytes()
+		}
+		if child.NullN() > 0 {
+			v.cvalid = shiftBitmap(&s.tmp, child.NullBitmapBytes(), child.Data().Offset(), child.Len())
+		}
 	case *array.Date32:
 		v.i = widen(&s.i, a.Date32Values())
 	case *array.Date64:

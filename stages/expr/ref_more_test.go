@@ -241,6 +241,44 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 			binary.LittleEndian.PutUint64(b[:], uint64(refTicks(x, argTypes[0])))
 		}
 		return xxhash.Sum64(b[:]), true
+	case "split", "regexp_split":
+		var parts []string
+		if name == "split" {
+			parts = strings.Split(str(0), str(1))
+		} else {
+			parts = regexp.MustCompile(str(1)).Split(str(0), -1)
+		}
+		out := []any{}
+		for _, p := range parts {
+			out = append(out, p)
+		}
+		return out, true
+	case "list_length":
+		return int64(len(args[0].([]any))), true
+	case "list_get":
+		l, i := args[0].([]any), args[1].(int64)
+		if i < 0 {
+			i += int64(len(l)) + 1
+		}
+		if i < 1 || i > int64(len(l)) {
+			return nil, true
+		}
+		return l[i-1], true
+	case "list_contains":
+		for _, e := range args[0].([]any) {
+			if e == args[1] {
+				return true, true
+			}
+		}
+		return false, true
+	case "list_join":
+		var parts []string
+		for _, e := range args[0].([]any) {
+			if e != nil {
+				parts = append(parts, e.(string))
+			}
+		}
+		return strings.Join(parts, str(1)), true
 	case "is_nan":
 		f, ok := args[0].(float64)
 		return ok && math.IsNaN(f), true
@@ -285,6 +323,14 @@ func refTypeMore(n *callExpr, schema *arrow.Schema) (typ, bool) {
 		return tBool, true
 	case "hash":
 		return tUint, true
+	case "split", "regexp_split":
+		return tList, true
+	case "list_length":
+		return tInt, true
+	case "list_get", "list_join":
+		return tString, true
+	case "list_contains":
+		return tBool, true
 	case "nullif":
 		return refType(n.args[0], schema), true
 	case "greatest", "least":

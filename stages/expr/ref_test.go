@@ -231,6 +231,13 @@ func refValue(a arrow.Array, r int) any {
 		return dateVal(a.Value(r))
 	case *array.Date64:
 		return dateVal(a.Value(r).ToTime().Unix() / 86400)
+	case *array.List:
+		start, end := a.ValueOffsets(r)
+		out := []any{}
+		for e := start; e < end; e++ {
+			out = append(out, refValue(a.ListValues(), int(e)))
+		}
+		return out
 	}
 	panic("ref: column type " + a.DataType().String())
 }

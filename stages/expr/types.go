@@ -23,10 +23,11 @@ const (
 	tDate
 	tUint   // uint64; after tDate so that the other values keep their numbers
 	tTimeNs // a timestamp in ns
+	tList   // a list of strings (see vec.loffs)
 )
 
 func (t typ) String() string {
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]"}[t]
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "list<string>"}[t]
 }
 
 // timestampType and timestampNsType are the arrow types of timestamp
@@ -55,6 +56,8 @@ func (t typ) arrowType() arrow.DataType {
 		return timestampNsType
 	case tDate:
 		return arrow.FixedWidthTypes.Date32
+	case tList:
+		return arrow.ListOf(arrow.BinaryTypes.String)
 	}
 	return arrow.Null
 }
@@ -82,6 +85,10 @@ func typeOf(dt arrow.DataType) (typ, error) {
 		return tTime, nil
 	case arrow.DATE32, arrow.DATE64:
 		return tDate, nil
+	case arrow.LIST:
+		if dt.(*arrow.ListType).Elem().ID() == arrow.STRING {
+			return tList, nil
+		}
 	}
 	return 0, fmt.Errorf("unsupported column type %s", dt)
 }

@@ -20,6 +20,11 @@ type vec struct {
 	b       []byte // bool values, as a bitmap
 	offs    []int32
 	data    []byte // string values: row r is data[offs[r]:offs[r+1]]
+	// A list of strings: row r holds the elements loffs[r]..loffs[r+1]-1,
+	// element e being data[offs[e]:offs[e+1]], null where cvalid (nil:
+	// none is null) has its bit e clear.
+	loffs  []int32
+	cvalid []byte
 }
 
 // constStr returns the value of a string constant.
@@ -59,6 +64,7 @@ type slot struct {
 	data  []byte
 	care  []byte   // the care mask a call lends its arguments (Evaluator.care)
 	zone  zoneSpan // to_timezone: the last offset looked up and where it holds
+	loffs []int32  // list offsets
 }
 
 func grow[T any](s []T, n int) []T {

@@ -71,7 +71,7 @@ func grepCondition(pattern string, opts GrepOptions, in *arrow.Schema) (string, 
 	cols := opts.Columns
 	if cols == nil {
 		for _, f := range in.Fields() {
-			if expr.Readable(f.Type) {
+			if expr.Readable(f.Type) && f.Type.ID() != arrow.LIST {
 				cols = append(cols, f.Name)
 			}
 		}
@@ -90,7 +90,7 @@ func grepCondition(pattern string, opts GrepOptions, in *arrow.Schema) (string, 
 			return "", fmt.Errorf("grep: unknown column %q", c)
 		}
 		ref := "`" + strings.ReplaceAll(c, "`", "``") + "`"
-		if !expr.Readable(in.Field(idx[0]).Type) {
+		if dt := in.Field(idx[0]).Type; !expr.Readable(dt) || dt.ID() == arrow.LIST {
 			return "", fmt.Errorf("grep: column %q is %s, which grep cannot search", c, in.Field(idx[0]).Type)
 		}
 		if dt := in.Field(idx[0]).Type.ID(); dt != arrow.STRING && dt != arrow.LARGE_STRING {
