@@ -3,16 +3,18 @@
 //
 // Data flow:
 //
-//	files ─► Source.Next: row-group descriptors ─► Decoder (per worker): a row group ─► one batch
+//	files ─► Source.Next: a row group's column chunk bytes ─► Decoder (per worker): decompress, decode ─► one batch
 //	pipeline ─► Encoder (per worker): batch ─► row group, encoded and compressed
 //	         ─► Sink.Write: copies the row group's bytes, keeps its footer entry ─► Close: footer
 //
 // Parquet needs random access (its footer is at the end), so every input
 // must be a seekable file: an io.ReaderAt with its size. The source reads
 // only the requested columns (Options.Columns, or Project once the schema
-// is known; for no column, only the footer's row counts). Next only hands
-// out row groups; the decode workers read, decompress and check them in
-// parallel, each row group whole as one batch (without pqarrow's
+// is known; for no column, only the footer's row counts). Next reads the
+// raw bytes of a row group's requested column chunks (I/O only); the
+// decode workers decompress, decode and check them in parallel, with a
+// Parquet reader of their own over those bytes and the footer read at
+// open, so a chunk needs nothing of the file once read, each row group whole as one batch (without pqarrow's
 // per-column goroutines), so memory holds a row group per worker and
 // queue slot.
 //

@@ -2,7 +2,6 @@ package parquetio
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -58,6 +58,11 @@ type openedFile struct {
 	schema *arrow.Schema // the columns read
 	rg     int           // next row group
 	mem    memory.Allocator
+	// at and size are the input, md its footer, shared by the decoders.
+	at     io.ReaderAt
+	size   int64
+	md     *metadata.FileMetaData
+	closed bool
 	// batchRows bounds a batch; rowsLeft counts the rows of the current
 	// row group still to emit when no column is read.
 	batchRows int
@@ -137,7 +142,8 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		return nil, fmt.Errorf("parquet schema: %w", err)
 	}
 	full = plainSchema(full)
-	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows, mem: opts.Mem}
+	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows, mem: opts.Mem,
+		at: in.At, size: in.Size, md: pf.MetaData()}
 	if err := f.project(opts.Columns); err != nil {
 		_ = pf.Close()
 		return nil, err
@@ -226,8 +232,10 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 		if md.NumRows() == 0 {
 			continue
 		}
-		data := binary.AppendUvarint(nil, uint64(s.cur))
-		data = binary.AppendUvarint(data, uint64(rg))
+		data, err := f.readChunks(s.cur, rg)
+		if err != nil {
+			return pipeline.Chunk{}, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), rg, err)
+		}
 		return pipeline.Chunk{Data: data, File: f.name, Offset: md.FileOffset(), Rows: int(md.NumRows())}, nil
 	}
 	return pipeline.Chunk{}, io.EOF
@@ -267,22 +275,33 @@ func (d decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatc
 	if c.Batch != nil {
 		return c.Batch, nil
 	}
-	fi, n := binary.Uvarint(c.Data)
-	rg, m := binary.Uvarint(c.Data[max(n, 0):])
-	if n <= 0 || m <= 0 || fi >= uint64(len(d.s.files)) || d.s.files[fi] == nil {
+	rc, err := parseRowGroupChunk(c.Data)
+	if err != nil || rc.file >= len(d.s.files) {
 		return nil, errors.New("parquetio: internal error: not a row group of this source")
 	}
-	f := d.s.files[fi]
-	rec, err := f.readRowGroup(ctx, d.s.schema, int(rg))
+	f := d.s.files[rc.file]
+	rg := rc.rowGroup
+	rec, err := f.decodeRowGroup(ctx, d.s.schema, rc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), rg, err)
 	}
 	return rec, nil
 }
 
-// readRowGroup reads row group rg of f as one batch of schema.
-func (f *openedFile) readRowGroup(ctx context.Context, schema *arrow.Schema, rg int) (arrow.RecordBatch, error) {
-	rr, err := f.fr.GetRecordReader(ctx, f.leaves, []int{rg})
+// decodeRowGroup decodes the column chunks rc holds as one batch of
+// schema, through a Parquet reader of its own over those bytes and the
+// footer read at open.
+func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, rc rowGroupChunk) (arrow.RecordBatch, error) {
+	pf, err := file.NewParquetReader(rc, file.WithReadProps(readProps(f.size)), file.WithMetadata(f.md))
+	if err != nil {
+		return nil, err
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, f.fr.Props, f.mem)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := fr.GetRecordReader(ctx, f.leaves, []int{rc.rowGroup})
 	if err != nil {
 		return nil, err
 	}
@@ -349,13 +368,15 @@ func concatBatches(schema *arrow.Schema, parts []arrow.RecordBatch, mem memory.A
 
 // Close releases the files, which stay open to the end for the decoders.
 // It does not close the inputs' readers, which belong to the caller.
+//
+// Chunks from Next carry their row group's bytes, so they decode after
+// Close, and after the caller has closed the inputs.
 func (s *Source) Close() error {
-	for i, f := range s.files {
-		if f == nil {
-			continue
+	for _, f := range s.files {
+		if f != nil && !f.closed {
+			_ = f.pf.Close()
+			f.closed = true
 		}
-		_ = f.pf.Close()
-		s.files[i] = nil
 	}
 	return nil
 }
