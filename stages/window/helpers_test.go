@@ -208,3 +208,5 @@ func runVerb(t *testing.T, ctx context.Context, mem memory.Allocator, env verb.E
 var errEOF = io.EOF
 
 func newRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
+type arrowRecord = arrow.RecordBatch

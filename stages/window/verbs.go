@@ -2,14 +2,16 @@ package window
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// Verbs returns the command-line form of the package's verbs: window and
-// fill.
+// Verbs returns the command-line form of the package's verbs: window,
+// fill and sample.
 func Verbs() []verb.Spec {
 	return []verb.Spec{
 		{
@@ -52,6 +54,43 @@ func Verbs() []verb.Spec {
 				}
 				return Fill(cols, FillDown, keys, nil), nil
 			},
+		},
+		sampleSpec(),
+	}
+}
+
+// sampleSpec is the sample verb's command-line form.
+func sampleSpec() verb.Spec {
+	return verb.Spec{
+		Name:    "sample",
+		Args:    []string{"N|P%", "[SEED]"},
+		Summary: "a uniform sample of N rows (reservoir, held to the end, in input order) or of each row with probability P%; the same rows for the same SEED (an integer; random without it)",
+		Words: func(rest []string) int {
+			if len(rest) >= 2 {
+				if _, err := strconv.ParseUint(rest[1], 10, 64); err == nil {
+					return 2
+				}
+			}
+			return 1
+		},
+		Parse: func(args []string) (verb.Verb, error) {
+			seed := rand.Uint64()
+			if len(args) == 2 {
+				seed, _ = strconv.ParseUint(args[1], 10, 64)
+			}
+			arg := strings.TrimSpace(args[0])
+			if pct, ok := strings.CutSuffix(arg, "%"); ok {
+				p, err := strconv.ParseFloat(pct, 64)
+				if err != nil || !(p >= 0 && p <= 100) {
+					return verb.Verb{}, fmt.Errorf("sample: %q is not a percentage from 0%% to 100%%", arg)
+				}
+				return SampleFraction(p/100, seed), nil
+			}
+			n, err := strconv.ParseInt(arg, 10, 64)
+			if err != nil || n < 0 {
+				return verb.Verb{}, fmt.Errorf("sample: %q is neither a row count nor a percentage (N or P%%)", arg)
+			}
+			return Sample(n, seed), nil
 		},
 	}
 }

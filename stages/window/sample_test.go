@@ -1,0 +1,168 @@
+package window
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// numberedRows are rows whose v_int is their position.
+func numberedRows(n int) []row {
+	rows := randomRows(newRand(), n)
+	for i := range rows {
+		rows[i][colIndex("v_int")] = int64(i)
+	}
+	return rows
+}
+
+func positions(t *testing.T, rows []row) []int64 {
+	var out []int64
+	for _, r := range rows {
+		out = append(out, r[colIndex("v_int")].(int64))
+	}
+	return out
+}
+
+// sample N: min(N, rows) distinct rows in input order, the same for a
+// seed whatever the batches and configuration.
+func TestSampleReservoir(t *testing.T) {
+	rows := numberedRows(3000)
+	for _, n := range []int64{0, 1, 50, 2999, 3000, 5000} {
+		var first []int64
+		for k, cfg := range configs() {
+			for _, maxRows := range []int{1, 7, 100, 1000} {
+				if k > 0 && maxRows != 100 {
+					continue
+				}
+				t.Run(fmt.Sprintf("n=%d/%v/batch=%d", n, cfg, maxRows), func(t *testing.T) {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					defer mem.AssertSize(t, 0)
+					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, maxRows), Sample(n, 7))
+					require.NoError(t, err)
+					pos := positions(t, got)
+					require.Len(t, pos, int(min(n, 3000)))
+					for i := 1; i < len(pos); i++ {
+						require.Less(t, pos[i-1], pos[i], "input order, no repeats")
+					}
+					for _, r := range got {
+						require.Empty(t, sameRows([]row{rows[r[colIndex("v_int")].(int64)]}, []row{r}, outNames(nil)))
+					}
+					if first == nil {
+						first = pos
+					}
+					require.Equal(t, first, pos, "the same rows for the seed")
+				})
+			}
+		}
+	}
+}
+
+// Every row is equally likely to be sampled: 10 of 100 rows over 3000
+// seeds, each row's count near 300.
+func TestSampleUniform(t *testing.T) {
+	rows := numberedRows(100)
+	parts := splitBatches(newRand(), rows, 13)
+	counts := make([]int, 100)
+	for seed := range uint64(3000) {
+		st, _, err := Sample(10, seed).Build(verb.Env{}, testSchema)
+		require.NoError(t, err)
+		w := st.NewWorker()
+		for i, p := range parts {
+			_, err := w.Process(context.Background(), uint64(i), makeBatch(t, memory.DefaultAllocator, testSchema, p))
+			require.NoError(t, err)
+		}
+		var out []row
+		require.NoError(t, w.(*reservoir).finish(context.Background(), nil2(func(r []row) { out = r }, t)))
+		for _, p := range positions(t, out) {
+			counts[p]++
+		}
+	}
+	for i, c := range counts {
+		assert.InDelta(t, 300, c, 75, "row %d", i)
+	}
+}
+
+// sample P%: about P% of the rows, in input order, the same for a seed
+// and batches.
+func TestSampleFraction(t *testing.T) {
+	rows := numberedRows(20000)
+	parts := splitBatches(newRand(), rows, 500)
+	var first []int64
+	for _, cfg := range configs() {
+		t.Run(cfg.String(), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, parts, SampleFraction(0.1, 3))
+			require.NoError(t, err)
+			pos := positions(t, got)
+			assert.InDelta(t, 2000, len(pos), 200)
+			if cfg.unordered {
+				return
+			}
+			for i := 1; i < len(pos); i++ {
+				require.Less(t, pos[i-1], pos[i])
+			}
+			if first == nil {
+				first = pos
+			}
+			require.Equal(t, first, pos)
+		})
+	}
+}
+
+// A reservoir over the memory cap fails and releases what it held; a
+// cancel releases it too.
+func TestSampleBounded(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := numberedRows(5000)
+	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 8 << 10}, configs()[0], splitBatches(newRand(), rows, 20), Sample(4000, 1))
+	require.ErrorIs(t, err, ErrMemory)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[0], splitBatches(newRand(), rows, 20), Sample(4000, 1))
+	require.Error(t, err)
+}
+
+func TestSampleCommandLine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "in.csv")
+	require.NoError(t, os.WriteFile(file, []byte("a\n1\n"), 0o644))
+	specs := append(plan.Specs(nil), Verbs()...)
+	for words, want := range map[string]int{
+		"sample 10":               1,
+		"sample 10 42":            1,
+		"sample 5% 7":             0,
+		"sample 12.5%":            0,
+		"sample 10 then head 2":   1,
+		"sample 1% 3 then head 2": 0,
+	} {
+		calls, files, err := plan.ParseChain(append(splitWords(words), file), specs)
+		require.NoError(t, err, words)
+		require.Equal(t, []string{file}, files, words)
+		st, _, err := calls[0].Verb.Build(verb.Env{}, testSchema)
+		require.NoError(t, err, words)
+		assert.Equal(t, want, st.Workers, words)
+	}
+	for _, words := range []string{"sample x", "sample 101%", "sample -3"} {
+		_, _, err := plan.ParseChain(append(splitWords(words), file), specs)
+		assert.ErrorContains(t, err, "sample", words)
+	}
+}
+
+// nil2 is an emit that collects the rows of the one batch emitted.
+func nil2(f func([]row), t *testing.T) func(rec arrowRecord) error {
+	return func(rec arrowRecord) error {
+		defer rec.Release()
+		f(rowsOf(t, []arrowRecord{rec}))
+		return nil
+	}
+}
