@@ -400,3 +400,21 @@ func TestClusterCancelledJobIsRemoved(t *testing.T) {
 		assert.False(t, strings.HasPrefix(name, "ARROWPIPE_JOB_"), "job stream %s left", name)
 	}
 }
+
+// A worker slower than the ack wait heartbeats and keeps its task: no
+// task is delivered twice.
+func TestClusterSlowTaskIsNotRedelivered(t *testing.T) {
+	url := startServerOnly(t)
+	inProcessWorker(t, url, WorkerOptions{AckWait: time.Second, delay: 3500 * time.Millisecond})
+	files := writeFiles(t, 1, 300)
+	calls := parseWords(t, "filter", "qty > 1", "then", "count")
+	read := ReadSpec{BatchRows: 3}
+	want := reference(t, files, calls, read)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got, reports, err := runJob(ctx, t, url, files, calls, read, 2, sharedmem.Auto)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	require.Len(t, reports, 1)
+	assert.Equal(t, uint64(1), reports[0].Delivered)
+}

@@ -74,6 +74,10 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 	if runErr == nil {
 		runErr = pw.flush()
 	}
+	if runErr == nil && w.opts.delay > 0 {
+		sleep(ctx, w.opts.delay)
+		runErr = ctx.Err()
+	}
 	if runErr != nil {
 		return nil, runErr
 	}

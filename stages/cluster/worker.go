@@ -43,6 +43,8 @@ type WorkerOptions struct {
 	// repeat runs each task this many extra times, publishing every
 	// attempt's result (tests of duplicate results).
 	repeat int
+	// delay makes each task take this much longer (tests of slow tasks).
+	delay time.Duration
 	// noDoneID publishes done messages without their de-duplication id,
 	// so that duplicates reach the coordinator (tests).
 	noDoneID bool
