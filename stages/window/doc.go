@@ -1,6 +1,7 @@
 // Package window holds the verbs that look at a row's neighbours: window
 // adds columns computed from the rows before (and after) each row in its
-// group, as SQL window functions do.
+// group, as SQL window functions do; fill replaces nulls with a
+// neighbour's value; sample keeps a random subset of the rows.
 //
 //	window KEYS 'NAME = FUNC(ARGS), ...'
 //
@@ -62,10 +63,25 @@
 // boundaries, except that batches released together by one later row are
 // concatenated.
 //
-// Concurrency: the stage runs on one worker and declares Stage.Ordered,
-// because each function's state carries from batch to batch in row order;
-// with --unordered the steps before it still deliver batches in input
-// order. The worker's state is released by Finish, by an error, or, when
-// the run is cancelled first, by a context.AfterFunc hook. Batches the
-// stage emits belong to the receiver.
+// fill COLS [by KEYS | with VALUE | backward]: a null takes the last
+// non-null value above it (in its group with by; DuckDB's
+// last_value(col IGNORE NULLS) OVER (... ROWS UNBOUNDED PRECEDING)), the
+// constant VALUE (parsed for each column's type), or the first non-null
+// value below it (backward, which holds the batches above a run of nulls,
+// within Env.MaxMemory); nulls with no value to take stay null. The
+// schema is unchanged.
+//
+// sample N [SEED] keeps N rows chosen uniformly (reservoir sampling; the
+// same rows for a seed whatever the batch sizes), emitted in input order
+// at the end; sample P% [SEED] keeps each row with probability P/100
+// (Bernoulli, per batch from the seed and the batch's sequence number).
+// Without SEED the seed is random.
+//
+// Concurrency: window, fill (but fill with VALUE) and sample N run on
+// one worker and declare Stage.Ordered, because their state carries from
+// batch to batch in row order; with --unordered the steps before them
+// still deliver batches in input order. fill with VALUE and sample P% are
+// per row and run on every worker. A stateful worker's state is released
+// by Finish, by an error, or, when the run is cancelled first, by a
+// context.AfterFunc hook. Batches the stages emit belong to the receiver.
 package window
