@@ -39,7 +39,8 @@
 // the fields, an empty sep splitting into characters; strpos(s, sub), 0
 // when absent; reverse(s) by code point (DuckDB: by grapheme cluster);
 // left/right(s, n), a negative n leaving out -n characters at the other
-// end; levenshtein(a, b) counts characters (DuckDB counts bytes);
+// end; levenshtein(a, b) counts characters (DuckDB counts bytes; a row
+// whose lengths multiply to more than 2^26 is an error wrapping ErrValue);
 // md5/sha256(s) in lowercase hex; hash(x) is xxhash64 of the value's
 // bytes (a string's UTF-8, a number's, timestamp's or date's 8
 // little-endian bytes in its own unit, -0.0 as 0.0), for sampling and

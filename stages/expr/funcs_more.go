@@ -99,10 +99,22 @@ func (c *callNode) rowwiseMore(ev *Evaluator, s *slot, a []vec, n int) (vec, err
 		return ints(func(r int) int64 { return strpos(x.str(r), a[1].str(r)) })
 	case fnLevenshtein:
 		var ra, rb []rune
-		return ints(func(r int) int64 {
+		bad := -1
+		out, err := ints(func(r int) int64 {
 			ra, rb = appendRunes(ra[:0], x.str(r)), appendRunes(rb[:0], a[1].str(r))
+			if int64(len(ra))*int64(len(rb)) > maxLevenshteinCells {
+				if bad < 0 && (ev.care == nil || getBit(ev.care, r)) {
+					bad = r
+				}
+				return 0
+			}
 			return int64(levenshtein(ra, rb))
 		})
+		if bad >= 0 {
+			return vec{}, valueError(bad, "levenshtein of strings of %d and %d characters is beyond the limit of %d character pairs",
+				utf8.RuneCount(x.str(bad)), utf8.RuneCount(a[1].str(bad)), maxLevenshteinCells)
+		}
+		return out, err
 	case fnHash:
 		t := c.args[0].typ()
 		return buildInts(s, n, func(r int) (int64, bool) {
@@ -362,6 +374,11 @@ func appendRunes(dst []rune, s []byte) []rune {
 	}
 	return dst
 }
+
+// maxLevenshteinCells bounds levenshtein's work per row (the product of
+// the two lengths in characters: two strings of 8Ki characters, ~0.1 s),
+// so that one row of long text cannot stall a run.
+const maxLevenshteinCells = 1 << 26
 
 // levenshtein is the edit distance in characters, in O(len(a)·len(b))
 // time and O(len(b)) space.

@@ -135,6 +135,21 @@ func TestPadLimit(t *testing.T) {
 	assert.Contains(t, err.Error(), "row 1 of the batch: lpad to 7000000 characters")
 }
 
+// TestLevenshteinLimit: strings too long to compare are an error naming
+// the row, not a stall.
+func TestLevenshteinLimit(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := specBatch(t, mem)
+	defer rec.Release()
+	e, err := Compile("levenshtein(lpad(s, 9000, 'x'), lpad(s, 9000, 'y'))", rec.Schema())
+	require.NoError(t, err)
+	_, err = e.Eval(context.Background(), rec, mem)
+	require.ErrorIs(t, err, ErrValue)
+	assert.Contains(t, err.Error(), "row 1 of the batch: levenshtein of strings of 9000 and 9000 characters")
+	checkAgainstReference(t, "levenshtein(lpad(s, 9000, 'x'), lpad(s, 9000, 'y'))", rec, mem)
+}
+
 // TestNewFunctionsAgainstReference runs every new function over every
 // column type, with and without nulls, on whole and sliced batches.
 func TestNewFunctionsAgainstReference(t *testing.T) {

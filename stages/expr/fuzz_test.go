@@ -33,6 +33,7 @@ func FuzzExpr(f *testing.F) {
 		"strftime(try_strptime(s1, '%d/%m/%Y %I:%M %p'), '%F %T %a') == to_string(date_trunc('day', t1, 'Europe/Paris'))",
 		"date_diff('month', to_timezone(t3, 'Asia/Kolkata'), date_add(d1, '1 month -2 days')) + week(t4) + epoch_ms(t5)",
 		"date_add(from_timezone(t2, 'America/New_York'), i2, 'hours') > strptime(s2, '%Y-%m-%dT%H:%M:%S.%nZ')",
+		"list_get(split(s1, ''), -1) == list_join(regexp_split(ls, '[a ]'), '|') or list_contains(l1, s2) or list_length(l1) > 2",
 	} {
 		f.Add(s)
 	}

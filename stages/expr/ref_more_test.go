@@ -196,6 +196,9 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 		return regexp.MustCompile(re.String()).MatchString(s), true
 	case "levenshtein":
 		a, b := []rune(str(0)), []rune(str(1))
+		if len(a)*len(b) > 1<<26 {
+			return refErr{}, true
+		}
 		d := make([][]int, len(a)+1)
 		for i := range d {
 			d[i] = make([]int, len(b)+1)
