@@ -59,13 +59,14 @@ func TestFormatErrors(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "-o FILE.parquet")
 
-	res = cli(t, "", pq, sample)
-	assert.NotEqual(t, 0, res.code)
-	assert.Contains(t, res.stderr, "share a format")
+	// Files of different formats, or different columns, combine by name
+	// (issue 17); --strict-schema still wants the same columns.
+	res = cli(t, "", "count", pq, sample)
+	assert.Equal(t, 0, res.code, res.stderr)
 
 	other := filepath.Join(dir, "other.csv")
 	require.NoError(t, os.WriteFile(other, []byte("x,y\n1,2\n"), 0o644))
-	res = cli(t, "", sample, other)
-	assert.Equal(t, exitData, res.code)
+	res = cli(t, "", "--strict-schema", sample, other)
+	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "other.csv")
 }

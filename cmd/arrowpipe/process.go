@@ -58,10 +58,13 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	if files, err = input.Expand(files); err != nil {
+	// plan.Open expands globs and directories; the expanded list is for
+	// the checks that no output is also an input.
+	expanded, err := input.Expand(files)
+	if err != nil {
 		return err
 	}
-	sides.Avoid = append([]string{o.output, o.rejects}, files...)
+	sides.Avoid = append([]string{o.output, o.rejects}, expanded...)
 	defer sides.Abort()
 	verbs := plan.Verbs(calls)
 	if plan.Spills(verbs) {
@@ -72,7 +75,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		defer remove()
 		env.TempDir = dir
 	}
-	if err := checkRejectsTarget(o, files); err != nil {
+	if err := checkRejectsTarget(o, expanded); err != nil {
 		return err
 	}
 	rejects, err := newRejectPolicy(o, stdout)

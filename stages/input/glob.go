@@ -31,12 +31,72 @@ var ErrNoMatch = errors.New("input: no file matches")
 // no file is an error wrapping ErrNoMatch. It reads only directory
 // entries, never the files.
 func Expand(args []string) ([]string, error) {
-	var out []string
+	files, _, err := ExpandRooted(args)
+	return files, err
+}
+
+// ExpandRooted is Expand that also gives, for each file, the part of its
+// path that the expansion walked: below the directory argument, or below
+// a pattern's fixed leading directories; "" for a file named as it is.
+// Hive partition directories (key=value) count only there, so that a
+// directory that happens to have "=" in its name above the data adds no
+// column.
+func ExpandRooted(args []string) (files, walked []string, err error) {
 	for _, arg := range args {
-		if IsStdin(arg) {
-			out = append(out, arg)
-			continue
+		n := len(files)
+		files, err = expandOne(files, arg)
+		if err != nil {
+			return nil, nil, err
 		}
+		root := rootOf(arg)
+		for _, f := range files[n:] {
+			w := ""
+			if root != "" {
+				if rel, err := filepath.Rel(root, f); err == nil && !strings.HasPrefix(rel, "..") {
+					w = rel
+				}
+			}
+			walked = append(walked, w)
+		}
+	}
+	return files, walked, nil
+}
+
+// rootOf is the directory an argument's expansion walks from, or "" for
+// a file named as it is.
+func rootOf(arg string) string {
+	if IsStdin(arg) {
+		return ""
+	}
+	if st, err := os.Stat(arg); err == nil {
+		if st.IsDir() {
+			return arg
+		}
+		return ""
+	}
+	if !hasMeta(arg) {
+		return ""
+	}
+	segs := strings.Split(filepath.ToSlash(arg), "/")
+	fixed := 0
+	for fixed < len(segs) && !hasMeta(segs[fixed]) && segs[fixed] != "**" {
+		fixed++
+	}
+	switch root := strings.Join(segs[:fixed], "/"); {
+	case fixed == 0:
+		return "."
+	case root == "":
+		return "/"
+	default:
+		return root
+	}
+}
+
+func expandOne(out []string, arg string) ([]string, error) {
+	if IsStdin(arg) {
+		return append(out, arg), nil
+	}
+	{
 		st, err := os.Stat(arg)
 		switch {
 		case err == nil && st.IsDir():
@@ -45,7 +105,7 @@ func Expand(args []string) ([]string, error) {
 				return nil, err
 			}
 			if len(files) == 0 {
-				return nil, fmt.Errorf("%s: %w (the directory holds no csv, tsv, ndjson, arrow or parquet file)", arg, ErrNoMatch)
+				return nil, fmt.Errorf("%s: is a directory holding no csv, tsv, ndjson, arrow or parquet file: %w", arg, ErrNoMatch)
 			}
 			out = append(out, files...)
 		case err == nil || !hasMeta(arg):

@@ -81,6 +81,7 @@ type ReadOptions struct {
 type Source struct {
 	pipeline.Source
 	union   *union // the files, when Open combined several
+	lazy    []*lazyInput
 	format  format.Format
 	inputs  []*input.Input
 	closeFn func() error
@@ -115,6 +116,9 @@ func (s *Source) Close() error {
 	for _, in := range s.inputs {
 		errs = append(errs, in.Close())
 	}
+	for _, l := range s.lazy {
+		errs = append(errs, l.Close())
+	}
 	if s.closeFn != nil {
 		errs = append(errs, s.closeFn())
 	}
@@ -127,6 +131,9 @@ func (s *Source) Close() error {
 func (s *Source) Progress() (read, total int64) {
 	if s.union != nil {
 		return s.union.progress()
+	}
+	for _, l := range s.lazy {
+		read += l.bytesRead()
 	}
 	for _, in := range s.inputs {
 		read += in.BytesRead()
@@ -167,12 +174,12 @@ func (s *Source) Files() (done, total, skipped int) {
 // MaxOpenFiles at a time: each is opened at Open to read its schema, and
 // the ones beyond the limit are opened again when their turn comes.
 func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (*Source, error) {
-	paths, err := input.Expand(paths)
+	paths, walked, err := input.ExpandRooted(paths)
 	if err != nil {
 		return nil, err
 	}
-	if needsUnion(paths, opts) {
-		return openUnion(ctx, paths, stdin, opts)
+	if needsUnion(paths, walked, opts) {
+		return openUnion(ctx, paths, walked, stdin, opts)
 	}
 	return openFiles(ctx, paths, stdin, opts)
 }
@@ -213,7 +220,11 @@ func openFiles(ctx context.Context, paths []string, stdin io.Reader, opts ReadOp
 	}
 	switch src.format {
 	case format.CSV, format.TSV:
-		err = src.openCSV(ctx, opts)
+		ins := make([]csvin.Input, len(src.inputs))
+		for i, in := range src.inputs {
+			ins[i] = csvin.Input{Name: in.Name, R: in}
+		}
+		err = src.openCSV(ctx, opts, ins)
 	case format.NDJSON:
 		err = src.openNDJSON(ctx, opts)
 	case format.ArrowStream, format.ArrowFile:
@@ -241,17 +252,13 @@ func checkReadOptions(f format.Format, opts ReadOptions) error {
 	return nil
 }
 
-func (s *Source) openCSV(ctx context.Context, opts ReadOptions) error {
+func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Input) error {
 	delim := opts.Delimiter
 	if delim == 0 {
 		delim = ','
 		if s.format == format.TSV {
 			delim = '\t'
 		}
-	}
-	ins := make([]csvin.Input, len(s.inputs))
-	for i, in := range s.inputs {
-		ins[i] = csvin.Input{Name: in.Name, R: in}
 	}
 	r, err := csvin.NewSource(ctx, ins, csvin.Options{
 		Delimiter:     delim,

@@ -19,7 +19,12 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/hive"
 	"github.com/arrowpipe/arrowpipe/stages/input"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
+
+// sampleBatchBytes is the text readers' batch size while Open reads each
+// file's schema.
+const sampleBatchBytes = 256 << 10
 
 // defaultMaxOpenFiles is ReadOptions.MaxOpenFiles's default.
 const defaultMaxOpenFiles = 16
@@ -27,14 +32,14 @@ const defaultMaxOpenFiles = 16
 // needsUnion tells when Open reads files each with its own reader and
 // combines them: several files, a file-name column, or partition
 // directories in the path.
-func needsUnion(paths []string, opts ReadOptions) bool {
+func needsUnion(paths, walked []string, opts ReadOptions) bool {
 	if len(paths) > 1 || opts.FilenameColumn != "" || opts.Keep != nil || isFilter(opts.Prune) {
 		return true
 	}
 	if opts.NoHive || len(paths) == 0 {
 		return false
 	}
-	pairs, err := hive.Parse(paths[0])
+	pairs, err := hive.Parse(walked[0])
 	return err != nil || len(pairs) > 0
 }
 
@@ -53,11 +58,15 @@ func textOptionsFor(f format.Format, opts ReadOptions) ReadOptions {
 
 // A member is one file of a union.
 type member struct {
-	path   string
+	path   string   // the first file, for messages
+	paths  []string // the files read in a row by one reader (see coalesce)
 	schema *arrow.Schema // the file's own, read at Open
 	consts map[string]*constant
 	size   int64
 	format format.Format
+	// typed gives every column of a text file the type read at Open, so
+	// that opening it again infers nothing and gets the same schema.
+	typed textval.Spec
 
 	// src is the file's reader while it is open; Next's goroutine sets it,
 	// and the decoders get it through pool.
@@ -97,7 +106,7 @@ type union struct {
 	read   int64 // bytes of the files read to the end
 }
 
-func openUnion(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (_ *Source, err error) {
+func openUnion(ctx context.Context, paths, walked []string, stdin io.Reader, opts ReadOptions) (_ *Source, err error) {
 	if opts.Mem == nil {
 		opts.Mem = memory.DefaultAllocator
 	}
@@ -110,19 +119,35 @@ func openUnion(ctx context.Context, paths []string, stdin io.Reader, opts ReadOp
 			u.Close()
 		}
 	}()
-	hiveCols, err := u.partitions(ctx, paths)
+	hiveCols, err := u.partitions(ctx, paths, walked)
 	if err != nil {
 		return nil, err
 	}
 	fileOpts := opts
 	fileOpts.mixed = true
+	// Reading a schema needs no full-size read buffers: a text reader
+	// allocates its chunk buffers up front, which for a thousand small
+	// files cost more than their sampling.
+	sampleOpts := fileOpts
+	if sampleOpts.BatchBytes == 0 {
+		sampleOpts.BatchBytes = sampleBatchBytes
+	}
 	var first format.Format
 	for _, m := range u.members {
-		src, err := openFiles(ctx, []string{m.path}, stdin, fileOpts)
+		o := sampleOpts
+		if input.IsStdin(m.path) {
+			o = fileOpts // read once: kept open for the run
+		}
+		src, err := openFiles(ctx, []string{m.path}, stdin, o)
 		if err != nil {
 			return nil, err
 		}
 		m.schema, m.format = src.Schema(), src.Format()
+		if m.format == format.CSV || m.format == format.TSV || m.format == format.NDJSON {
+			for _, f := range m.schema.Fields() {
+				m.typed = append(m.typed, textval.SpecField{Name: f.Name, Type: f.Type})
+			}
+		}
 		if (m.format == format.CSV || m.format == format.TSV) && !opts.NoHeader && headerOnly(ctx, m.path) {
 			m.schema = nullTyped(m.schema) // no value to infer a type from
 		}
@@ -131,13 +156,16 @@ func openUnion(ctx context.Context, paths []string, stdin io.Reader, opts ReadOp
 			first = m.format
 		}
 		u.text = u.text || src.Source.NewDecoder() != nil
-		if keep := input.IsStdin(m.path) || len(u.openMembers()) < opts.MaxOpenFiles; keep {
+		if keep := input.IsStdin(m.path) || (m.typed == nil && len(u.openMembers()) < opts.MaxOpenFiles); keep {
 			m.src = src
 		} else if err := src.Close(); err != nil {
 			return nil, err
 		}
 	}
 	if err := u.unify(hiveCols); err != nil {
+		return nil, err
+	}
+	if err := u.coalesce(); err != nil {
 		return nil, err
 	}
 	return &Source{Source: u, union: u, format: first, closeFn: u.Close}, nil
@@ -172,6 +200,48 @@ func nullTyped(s *arrow.Schema) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
+// coalesce joins consecutive CSV or TSV files with the same columns and
+// types and the same partition values (and no file-name column) into one
+// member, read by one reader over lazily opened files: a thousand small
+// files then cost what one reader does, not a reader each.
+func (u *union) coalesce() error {
+	var out []*member
+	for _, m := range u.members {
+		if n := len(out); n > 0 && u.sameRun(out[n-1], m) {
+			last := out[n-1]
+			last.paths = append(last.paths, m.path)
+			last.size += m.size
+			for _, x := range []*member{last, m} {
+				if x.src != nil {
+					if err := x.src.Close(); err != nil {
+						return err
+					}
+					x.src = nil
+				}
+			}
+			continue
+		}
+		out = append(out, m)
+	}
+	u.members = out
+	return nil
+}
+
+func (u *union) sameRun(a, b *member) bool {
+	text := a.format == format.CSV || a.format == format.TSV
+	if !text || a.format != b.format || u.opts.FilenameColumn != "" || input.IsStdin(a.path) || input.IsStdin(b.path) ||
+		!a.schema.Equal(b.schema) || len(a.consts) != len(b.consts) {
+		return false
+	}
+	for k, ca := range a.consts {
+		cb, ok := b.consts[k]
+		if !ok || *ca != *cb {
+			return false
+		}
+	}
+	return true
+}
+
 func (u *union) openMembers() []*member {
 	var open []*member
 	for _, m := range u.members {
@@ -190,16 +260,16 @@ type hiveColumn struct {
 
 // partitions makes the members from paths, with their partition values;
 // files that opts.Keep refuses are left out.
-func (u *union) partitions(ctx context.Context, paths []string) ([]hiveColumn, error) {
+func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveColumn, error) {
 	var cols []hiveColumn
 	all := make([][]hive.Pair, len(paths))
 	for i, p := range paths {
 		if u.opts.NoHive || input.IsStdin(p) {
 			continue
 		}
-		pairs, err := hive.Parse(p)
+		pairs, err := hive.Parse(walked[i])
 		if err != nil {
-			return nil, usage(err.Error())
+			return nil, usage(fmt.Sprintf("%s: %v", p, err))
 		}
 		all[i] = pairs
 		for _, pr := range pairs {
@@ -254,7 +324,7 @@ func (u *union) partitions(ctx context.Context, paths []string) ([]hiveColumn, e
 		if u.opts.FilenameColumn != "" {
 			consts[u.opts.FilenameColumn] = &constant{value: p, valid: true}
 		}
-		u.members = append(u.members, &member{path: p, consts: consts})
+		u.members = append(u.members, &member{path: p, paths: []string{p}, consts: consts})
 	}
 	if len(u.members) == 0 {
 		return nil, usage(fmt.Sprintf("the partition filter leaves none of the %d files to read", len(paths)))
@@ -373,7 +443,7 @@ func (u *union) projectFile(m *member) error {
 	if u.project == nil {
 		return nil
 	}
-	var cols []string
+	cols := []string{} // not nil: nil means every column
 	for _, f := range m.src.Schema().Fields() {
 		if slices.Contains(u.project, f.Name) {
 			cols = append(cols, f.Name)
@@ -396,9 +466,21 @@ func (u *union) NewDecoder() pipeline.Decoder {
 
 // start opens m when needed, narrows it and maps it onto the union.
 func (u *union) start(ctx context.Context, m *member) error {
+	if m.src == nil && len(m.paths) > 1 {
+		opts := u.opts
+		opts.Schema = m.typed
+		src, err := openRun(ctx, m.paths, m.format, opts)
+		if err != nil {
+			return err
+		}
+		m.src = src
+	}
 	if m.src == nil {
 		opts := u.opts
 		opts.mixed = true
+		if m.typed != nil {
+			opts.Schema = m.typed
+		}
 		src, err := openFiles(ctx, []string{m.path}, u.stdin, opts)
 		if err != nil {
 			return err
@@ -458,7 +540,7 @@ func (u *union) finish(m *member) error {
 	err := m.src.Close()
 	u.mu.Lock()
 	u.active = nil
-	u.done++
+	u.done += len(m.paths)
 	u.read += read
 	u.mu.Unlock()
 	m.decoded()

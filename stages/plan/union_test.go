@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,6 +82,7 @@ func writeDrift(t *testing.T, dir string, n int, rng *rand.Rand) (files []driftF
 		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 		files = append(files, f)
 	}
+	slices.SortFunc(files, func(a, b driftFile) int { return strings.Compare(a.path, b.path) }) // as a directory reads
 	for _, f := range files {
 		for _, r := range f.rows {
 			row := map[string]string{"file": f.path}
@@ -119,10 +121,7 @@ func TestUnionByNameDrift(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 1))
 	dir := t.TempDir()
 	files, want := writeDrift(t, dir, 23, rng)
-	paths := make([]string, len(files))
-	for i, f := range files {
-		paths[i] = f.path
-	}
+	paths := []string{dir} // partition columns come from the directories walked
 	for _, workers := range []int{1, 4} {
 		for _, mode := range []sharedmem.Mode{sharedmem.Shared, sharedmem.Copy, sharedmem.Auto} {
 			for _, maxOpen := range []int{1, 16} {
@@ -247,7 +246,7 @@ func TestUnionPartitionFilterSkipsFiles(t *testing.T) {
 	}
 	require.NoError(t, os.Chmod(paths[0], 0)) // a skipped file is never opened
 	var seen []map[string]any
-	src, err := plan.Open(context.Background(), paths, nil, plan.ReadOptions{Keep: func(p map[string]any) bool {
+	src, err := plan.Open(context.Background(), []string{dir}, nil, plan.ReadOptions{Keep: func(p map[string]any) bool {
 		seen = append(seen, p)
 		return p["year"] != nil && p["year"].(int64) == 2026
 	}})
@@ -284,4 +283,24 @@ func TestWiden(t *testing.T) {
 	}
 	_, err := plan.Widen(arrow.ListOf(arrow.PrimitiveTypes.Int64), arrow.BinaryTypes.String)
 	assert.Error(t, err)
+}
+
+func TestHiveOnlyBelowTheWalkedRoot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a=b")
+	p := filepath.Join(dir, "k=1", "f.csv")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte("n\n1\n"), 0o644))
+	for _, c := range []struct {
+		arg  string
+		want []string
+	}{
+		{p, []string{"n"}},
+		{dir, []string{"n", "k"}},
+		{filepath.Join(dir, "*", "*.csv"), []string{"n", "k"}},
+	} {
+		src, err := plan.Open(context.Background(), []string{c.arg}, nil, plan.ReadOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, names(src.Schema()), c.arg)
+		require.NoError(t, src.Close())
+	}
 }
