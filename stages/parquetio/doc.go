@@ -14,9 +14,9 @@
 // raw bytes of a row group's requested column chunks (I/O only); the
 // decode workers decompress, decode and check them in parallel, with a
 // Parquet reader of their own over those bytes and the footer read at
-// open, so a chunk needs nothing of the file once read, each row group whole as one batch (without pqarrow's
-// per-column goroutines), so memory holds a row group per worker and
-// queue slot.
+// open, so a chunk needs nothing of the file once read. A row group is
+// one batch (read without pqarrow's per-column goroutines): memory holds
+// a row group per worker and queue slot.
 //
 // The sink encodes on the encode workers: each batch of at least
 // SinkOptions.GatherRows rows becomes a row group (cut at RowGroupRows),

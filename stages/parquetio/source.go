@@ -74,6 +74,8 @@ type Source struct {
 	files  []*openedFile
 	cur    int
 	schema *arrow.Schema
+	prune  []Predicate // see Prune
+	pruned int
 }
 
 // NewSource opens every input (reading its footer) and checks that all
@@ -230,6 +232,10 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 		f.rg++
 		md := f.pf.MetaData().RowGroup(rg)
 		if md.NumRows() == 0 {
+			continue
+		}
+		if s.prune != nil && f.excluded(rg, s.prune) {
+			s.pruned++
 			continue
 		}
 		data, err := f.readChunks(s.cur, rg)
