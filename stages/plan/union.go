@@ -58,8 +58,8 @@ func textOptionsFor(f format.Format, opts ReadOptions) ReadOptions {
 
 // A member is one file of a union.
 type member struct {
-	path   string   // the first file, for messages
-	paths  []string // the files read in a row by one reader (see coalesce)
+	path   string        // the first file, for messages
+	paths  []string      // the files read in a row by one reader (see coalesce)
 	schema *arrow.Schema // the file's own, read at Open
 	consts map[string]*constant
 	size   int64
