@@ -1,5 +1,6 @@
 // Package transform provides the row and column verbs as pipeline steps:
-// Select, Drop, Rename, Cast, Filter, Derive, Head and Tail. Each typed
+// Select, Drop, Rename, Cast, Filter, Derive, Grep, Explode, Head and
+// Tail. Each typed
 // constructor returns a verb.Verb, the package's API for Go users; a
 // chain is built by calling each Verb's Build with the schema the one
 // before it outputs. A constructor never fails: a bad argument (Head(-1),
@@ -13,7 +14,8 @@
 //
 //	in ──▶ select/drop/rename   rearrange columns, zero-copy (Retain)
 //	   ──▶ cast/derive          compute columns with stages/expr, reuse the rest
-//	   ──▶ filter               evaluate a predicate, compact all columns once
+//	   ──▶ filter / grep        evaluate a predicate, compact all columns once
+//	   ──▶ explode              one row per element of a list column
 //	   ──▶ head N / tail N      single worker, order-dependent
 //
 // Cast converts with the to_* functions of stages/expr and treats a
