@@ -51,6 +51,10 @@ func verbDocs() map[string]verbDoc {
 			},
 			examples: []string{"arrowpipe grep -i 'urgent|fragile' note samples/orders.csv"},
 		},
+		"explode": {
+			args:     [][2]string{{"COL", "a list column (from Parquet or Arrow input)"}},
+			examples: []string{"arrowpipe explode items then groupby items 'count() as n' orders.parquet"},
+		},
 		"tail": {
 			args:     [][2]string{{"N", "how many rows to keep"}},
 			examples: []string{"arrowpipe tail 5 samples/orders.csv"},
