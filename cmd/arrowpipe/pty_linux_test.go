@@ -206,6 +206,29 @@ func TestTerminal(t *testing.T) {
 		assert.Equal(t, 1_500_001, len(readCSV(t, out)), "every row")
 	})
 
+	t.Run("interrupt", func(t *testing.T) {
+		p := openPTY(t, 80, 24)
+		cmd := exec.Command(bin, "-o", filepath.Join(dir, "cut.csv"), "sort", "price desc", big)
+		cmd.Stderr = p.slave
+		require.NoError(t, cmd.Start())
+		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(p.drawn(), "reading") && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit)
+		assert.Equal(t, exitInterrupted, exit.ExitCode())
+		lines, _ := screen(p.finish(t), 80)
+		var shown []string
+		for _, l := range lines {
+			if l != "" {
+				shown = append(shown, l)
+			}
+		}
+		assert.Equal(t, []string{"arrowpipe: interrupted"}, shown, "the bar is erased before the message")
+	})
+
 	t.Run("stdout=terminal/stderr=same terminal", func(t *testing.T) {
 		p := openPTY(t, 80, 24)
 		cmd := exec.Command(bin, "head", "200000", big)
