@@ -199,15 +199,16 @@ func TestClusterEqualsSingleProcess(t *testing.T) {
 	c := startCluster(t, 2, 10*time.Second)
 	files := writeFiles(t, 3, 500)
 	chains := map[string][]string{
-		"pass-through":  nil,
-		"filter":        {"filter", "qty > 4"},
-		"filter-select": {"filter", "qty > 4", "then", "select", "note,id"},
-		"groupby":       {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
-		"sort":          {"sort", "qty desc"},
-		"filter-sort":   {"filter", "price > 20", "then", "sort", "region, qty"},
-		"distinct":      {"distinct", "region,qty"},
-		"top":           {"derive", "v = qty * price", "then", "top", "7", "v desc"},
-		"head":          {"filter", "qty >= 1", "then", "head", "1000"},
+		"pass-through":    nil,
+		"filter":          {"filter", "qty > 4"},
+		"filter-select":   {"filter", "qty > 4", "then", "select", "note,id"},
+		"groupby":         {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
+		"groupby-partial": {"filter", "price > 5", "then", "groupby", "region, qty", "count() as n, sum(qty), min(price), max(note), count(qty) as k, sum(id) as ids", "then", "sort", "n desc"},
+		"sort":            {"sort", "qty desc"},
+		"filter-sort":     {"filter", "price > 20", "then", "sort", "region, qty"},
+		"distinct":        {"distinct", "region,qty"},
+		"top":             {"derive", "v = qty * price", "then", "top", "7", "v desc"},
+		"head":            {"filter", "qty >= 1", "then", "head", "1000"},
 	}
 	cases := []struct {
 		workers int
@@ -403,6 +404,28 @@ func TestClusterCancelledJobIsRemoved(t *testing.T) {
 
 // A worker slower than the ack wait heartbeats and keeps its task: no
 // task is delivered twice.
+// A groupby of count, integer sum, min and max runs per task on the
+// workers and merges on the coordinator; other aggregates ship the rows.
+func TestPartialGroupByPlan(t *testing.T) {
+	files := writeFiles(t, 1, 10)
+	mem := memory.NewGoAllocator()
+	for words, partial := range map[string]bool{
+		"groupby|region|count() as n, sum(qty), min(price), max(note)": true,
+		"groupby|region|sum(price)":                                    false,
+		"groupby|region|mean(qty)":                                     false,
+		"groupby|region|count(), count_distinct(qty)":                  false,
+		"filter|qty > 1|groupby|region,note|max(id) as m":              true,
+	} {
+		t.Run(words, func(t *testing.T) {
+			calls := parseWords(t, splitWords(words)...)
+			p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: mem}})
+			require.NoError(t, err)
+			n := len(p.mapChain)
+			assert.Equal(t, partial, n > 0 && p.mapChain[n-1][0] == "groupby", "map chain %q", p.mapChain)
+		})
+	}
+}
+
 func TestClusterSlowTaskIsNotRedelivered(t *testing.T) {
 	url := startServerOnly(t)
 	inProcessWorker(t, url, WorkerOptions{AckWait: time.Second, delay: 3500 * time.Millisecond})

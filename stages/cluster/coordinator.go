@@ -38,6 +38,9 @@ type Job struct {
 	// NewSink makes the writer for the output schema; the caller commits
 	// or removes the output after Run.
 	NewSink func(schema *arrow.Schema) (pipeline.Sink, error)
+	// NoPartial ships every row of the map side to the coordinator even
+	// when a groupby could be merged from per-task groups (partialGroupBy).
+	NoPartial bool
 }
 
 // TaskReport is what a task's winning attempt reported.
@@ -134,6 +137,14 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 	p := &jobPlan{reduce: pl.Stages[k:], input: pl.Schemas[k], output: pl.Output()}
 	for _, c := range job.Calls[:k] {
 		p.mapChain = append(p.mapChain, append([]string{c.Spec.Name}, c.Args...))
+	}
+	if k < len(verbs) && !job.NoPartial {
+		if words, reduce, partial, ok := partialGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok {
+			reduce.Name = pl.Stages[k].Name
+			p.mapChain = append(p.mapChain, words)
+			p.reduce = append([]pipeline.Stage{reduce}, pl.Stages[k+1:]...)
+			p.input = partial
+		}
 	}
 	for _, f := range src.Schema().Fields() {
 		p.columns = append(p.columns, f.Name)
