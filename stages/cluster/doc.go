@@ -12,7 +12,9 @@
 //
 // Planning: the coordinator builds the whole chain for the files' schema,
 // as a single-process run does, and Cut cuts it before the first stage
-// that needs the whole stream (sort, groupby, distinct, head, ...). A task
+// that needs the whole stream (sort, groupby, distinct, head, ...); a
+// groupby of count, integer sum, min and max is split in two as well
+// (partialGroupBy), so that workers send groups, not rows. A task
 // is one input file with the map side's verb words and the read options:
 // JSON data validated strictly (ParseTask), never code. A worker runs it
 // and publishes the output as one Arrow IPC stream cut into parts, then a
