@@ -34,3 +34,9 @@ func TestTableOutput(t *testing.T) {
 	require.Equal(t, exitOK, md.code, md.stderr)
 	assert.Equal(t, "| city   |  pop |\n|:-------|-----:|\n| 東京   | 37.4 |\n| Zu\u0308rich |  0.4 |\n| *null* |   12 |\n", md.stdout)
 }
+
+func TestTableWidthOnlyForATerminal(t *testing.T) {
+	var buf strings.Builder
+	assert.Zero(t, tableWidth(&options{}, &buf), "a pipe or buffer keeps whole lines")
+	assert.Zero(t, tableWidth(&options{output: "x.txt"}, os.Stdout), "a file keeps whole lines")
+}

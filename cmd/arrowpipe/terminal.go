@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"golang.org/x/term"
+
+	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
 // fdOf returns w's file descriptor when w is a file (or main's stallGuard
@@ -45,4 +47,14 @@ func sameTerminal(a, b io.Writer) bool {
 		return false
 	}
 	return sameDevice(fa, fb)
+}
+
+// tableWidth is the widest a --to table line may be: the terminal's width
+// when the table goes to stdout and stdout is a terminal, else 0 (no
+// limit: a file or a pipe keeps whole lines).
+func tableWidth(o *options, stdout io.Writer) int {
+	if !output.IsStdout(o.output) || !isTerminal(stdout) {
+		return 0
+	}
+	return termWidth(stdout)
 }
