@@ -299,6 +299,7 @@ func (k *batchKeys) tupleAt(i int) []byte {
 type index struct {
 	mode  keyMode
 	words *wordTable
+	rows  *strTable // a single string key whose values are table rows
 	strs  map[string]int32
 }
 
@@ -318,6 +319,9 @@ func (ix *index) get(k *batchKeys, i int) (int32, bool) {
 	case modeWord:
 		return ix.words.get(k.words[i])
 	case modeString:
+		if ix.rows != nil {
+			return ix.rows.get(k.str(i))
+		}
 		v, ok := ix.strs[k.str(i)]
 		return v, ok
 	}
@@ -362,6 +366,10 @@ func (ix *index) put(k *batchKeys, i int, v int32) {
 	case modeWord:
 		ix.words.put(k.words[i], v)
 	case modeString:
+		if ix.rows != nil {
+			ix.rows.put(k.str(i), v)
+			return
+		}
 		ix.strs[strings.Clone(k.str(i))] = v
 	default:
 		ix.strs[string(k.tupleAt(i))] = v
@@ -369,8 +377,11 @@ func (ix *index) put(k *batchKeys, i int, v int32) {
 }
 
 func (ix *index) len() int {
-	if ix.mode == modeWord {
+	switch {
+	case ix.mode == modeWord:
 		return ix.words.n
+	case ix.rows != nil:
+		return ix.rows.n
 	}
 	return len(ix.strs)
 }

@@ -146,6 +146,10 @@ func (t *table) indexEqual(keys []int) {
 	k.mode = modeOf(classesOf(cols))
 	k.load(cols)
 	t.ix = newIndex(k.mode, t.rows)
+	if k.mode == modeString {
+		// The values are rows: the keys need not be copied.
+		t.ix.strs, t.ix.rows = nil, newStrTable(k.str, t.rows)
+	}
 	t.next = make([]int32, t.rows)
 	// Backwards, so that each chain lists its rows in table order.
 	for i := t.rows - 1; i >= 0; i-- {
