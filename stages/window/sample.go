@@ -84,6 +84,9 @@ func (w *bernoulli) Process(ctx context.Context, seq uint64, in arrow.RecordBatc
 		}
 	}
 	defer in.Release()
+	if len(w.keep) == 0 {
+		return nil, nil
+	}
 	return takeRows(ctx, w.mem, in, w.keep)
 }
 
