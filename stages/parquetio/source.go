@@ -297,7 +297,15 @@ func (d decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatc
 // decodeRowGroup decodes the column chunks rc holds as one batch of
 // schema, through a Parquet reader of its own over those bytes and the
 // footer read at open.
-func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, rc rowGroupChunk) (arrow.RecordBatch, error) {
+func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, rc rowGroupChunk) (_ arrow.RecordBatch, err error) {
+	// The last resort for what the footer checks cannot see: arrow-go's
+	// page reader dereferences a data page header that a corrupt page
+	// lacks. A panic here is the input's fault, so it is an error.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: the Parquet reader panicked: %v", ErrCorrupt, p)
+		}
+	}()
 	pf, err := file.NewParquetReader(rc, file.WithReadProps(readProps(f.size)), file.WithMetadata(f.md))
 	if err != nil {
 		return nil, err
