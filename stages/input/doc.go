@@ -12,6 +12,10 @@
 // the first bytes: names and extensions come from the one table in
 // stages/format, content sniffing (Sniff) is this package's. DisplayName
 // is how every reader names an input in its messages ("<stdin>").
+// Expand turns command-line arguments into files: globs (with "**") and
+// directories expanded by arrowpipe and sorted; ExpandRooted also says
+// which part of each path the expansion walked (where hive partition
+// directories count).
 //
 // Ownership and concurrency: an Input is read by one goroutine at a time.
 // BytesRead and Size may be called from any goroutine (for progress). Close
