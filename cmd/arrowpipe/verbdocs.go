@@ -55,6 +55,29 @@ func verbDocs() map[string]verbDoc {
 			args:     [][2]string{{"COL", "a list column (from Parquet or Arrow input)"}},
 			examples: []string{"arrowpipe explode items then groupby items 'count() as n' orders.parquet"},
 		},
+		"window": {
+			args: [][2]string{
+				{"KEYS", "the group columns, comma-separated, or - for the whole stream as one group"},
+				{"FUNCS", "NAME = FUNC(ARGS), ...: lag, lead, row_number, rank, dense_rank, running_sum/count/mean/min/max, moving_sum/mean, delta, ratio, ewma"},
+			},
+			notes:    "New columns are appended and rows keep their input order; each row sees the rows before it in its group (lead and the ranks: the rows after it too). Nulls, ties and frames follow DuckDB's window functions.",
+			examples: []string{"arrowpipe window region 'total = running_sum(qty), prev = lag(price)' samples/orders.csv", "arrowpipe window product 'r = rank(price)' then filter 'r == 1' samples/orders.csv"},
+		},
+		"fill": {
+			args: [][2]string{
+				{"COLS", "the columns whose nulls to fill, comma-separated"},
+				{"[by KEYS | with VALUE | backward]", "fill down within groups of KEYS, with a constant, or up from the next value (default: down from the last value above)"},
+			},
+			examples: []string{"arrowpipe fill discount by region samples/orders.csv", "arrowpipe fill discount with 0 samples/orders.csv"},
+		},
+		"sample": {
+			args: [][2]string{
+				{"N|P%", "how many rows (a uniform reservoir sample) or what share of them"},
+				{"[SEED]", "a seed, for the same rows on every run"},
+			},
+			notes:    "The rows come out in input order.",
+			examples: []string{"arrowpipe sample 5 42 samples/orders.csv", "arrowpipe sample 1% samples/orders.csv"},
+		},
 		"tail": {
 			args:     [][2]string{{"N", "how many rows to keep"}},
 			examples: []string{"arrowpipe tail 5 samples/orders.csv"},
