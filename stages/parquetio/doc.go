@@ -16,7 +16,9 @@
 // Parquet reader of their own over those bytes and the footer read at
 // open, so a chunk needs nothing of the file once read. A row group is
 // one batch (read without pqarrow's per-column goroutines): memory holds
-// a row group per worker and queue slot.
+// a row group per worker and queue slot. Source.Prune skips the row
+// groups whose statistics rule out simple predicates before their bytes
+// are read.
 //
 // The sink encodes on the encode workers: each batch of at least
 // SinkOptions.GatherRows rows becomes a row group (cut at RowGroupRows),
@@ -38,7 +40,9 @@
 // ("PARQUET:field_id", "ARROW:schema") is dropped from the schema read.
 // List elements read back named "element", Parquet's name for them.
 //
-// Ownership: Next returns chunks whose Batch the receiver owns; Encode
+// Ownership: Next returns chunks whose Data (a row group's bytes) or
+// Batch (counting) the receiver owns; Decode returns a batch the caller
+// releases; Encode
 // borrows its batch (retaining one it passes on to be gathered), Write
 // owns the chunk's bytes and releases its batch. Concurrency: Next and
 // Close of the source, Write and Close of the sink, each belong to one
