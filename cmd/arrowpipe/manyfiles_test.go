@@ -182,3 +182,19 @@ func TestOpenFileCap(t *testing.T) {
 		})
 	}
 }
+
+// TestMixedFormats reads a Parquet file and CSV files in one run: the
+// same rows as reading the CSV files alone.
+func TestMixedFormats(t *testing.T) {
+	dir := t.TempDir()
+	pq := filepath.Join(dir, "a.parquet")
+	res := cli(t, "", "-o", pq, "testdata/manyfiles/drift/a.csv")
+	require.Equal(t, 0, res.code, res.stderr)
+	for _, workers := range []string{"1", "4"} {
+		want := cli(t, "", "--workers", workers, "testdata/manyfiles/drift/a.csv", "testdata/manyfiles/drift/b.csv", "testdata/manyfiles/drift/c.csv")
+		require.Equal(t, 0, want.code, want.stderr)
+		got := cli(t, "", "--workers", workers, pq, "testdata/manyfiles/drift/b.csv", "testdata/manyfiles/drift/c.csv")
+		require.Equal(t, 0, got.code, got.stderr)
+		assertSameRecords(t, readCSV(t, want.stdout), readCSV(t, got.stdout))
+	}
+}
