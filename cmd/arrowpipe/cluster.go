@@ -34,7 +34,7 @@ func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, 
 			return &usageError{fmt.Sprintf("--cluster %s: want local:N with N from 1 to 256, or nats://HOST:PORT", url)}
 		}
 		// Usage errors before any process starts.
-		if _, files, err := plan.ParseChain(args, plan.Specs(nil)); err != nil {
+		if _, files, err := plan.ParseChain(args, plan.Specs(nil, nil)); err != nil {
 			return err
 		} else if err := checkClusterFiles(files); err != nil {
 			return err
@@ -83,7 +83,9 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		return &usageError{"--stage-workers does not apply with --cluster; use --workers"}
 	}
 	sides := &plan.SideOutputs{Temps: o.temps, Sink: plan.SinkOptions{Compression: o.compression}}
-	calls, files, err := plan.ParseChain(args, plan.Specs(sides))
+	tables := &plan.JoinTables{Ctx: ctx, Avoid: []string{o.output}}
+	defer tables.Close()
+	calls, files, err := plan.ParseChain(args, plan.Specs(sides, tables))
 	if err != nil {
 		return err
 	}
@@ -102,6 +104,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if err != nil {
 		return err
 	}
+	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, Mem: env.Mem}
 	if plan.Spills(plan.Verbs(calls)) {
 		dir, remove, err := spillDir(o)
 		if err != nil {

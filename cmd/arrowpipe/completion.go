@@ -47,7 +47,7 @@ type completionData struct {
 
 func completionWords() completionData {
 	var c completionData
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		c.verbs = append(c.verbs, s.Name)
 		c.summaries = append(c.summaries, s.Summary)
 		if len(s.Args) > 0 {

@@ -25,6 +25,8 @@ Usage:
   arrowpipe bench [--quick] [--out DIR]
   arrowpipe help [VERB | functions | formats]    (or arrowpipe VERB --help)
   arrowpipe man | completion bash|zsh|fish
+  arrowpipe serve [--listen HOST:PORT] [--data-dir DIR]
+  arrowpipe worker --cluster nats://HOST:4222 [FLAGS]
 
 Flags come before the first verb or file. Each verb takes the words after it
 as its arguments, never as flags (filter '-qty < -1' works); a file whose
@@ -76,7 +78,7 @@ Exit status: 0 success (also when the reader of stdout goes away early),
 func printHelp(w io.Writer) {
 	fmt.Fprint(w, helpIntro)
 	fmt.Fprint(w, "\nVerbs (arrowpipe help VERB for one):\n")
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		fmt.Fprint(w, hangingIndent("  "+verbUsage(s), s.Summary, 2, 36))
 	}
 	fmt.Fprint(w, helpExpressions)
@@ -125,7 +127,7 @@ func runHelp(args []string, stdout io.Writer) error {
 
 // findSpec returns the command-line form of verb name.
 func findSpec(name string) (verb.Spec, bool) {
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		if s.Name == name {
 			return s, true
 		}
@@ -135,7 +137,7 @@ func findSpec(name string) (verb.Spec, bool) {
 
 func verbNames() []string {
 	var names []string
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		names = append(names, s.Name)
 	}
 	return names

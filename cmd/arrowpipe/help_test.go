@@ -24,7 +24,7 @@ var updateMan = flag.Bool("update", false, "rewrite the committed man page")
 // its usage, arguments and examples, in 80 columns.
 func TestVerbHelp(t *testing.T) {
 	docs := verbDocs()
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		t.Run("verb="+s.Name, func(t *testing.T) {
 			doc, ok := docs[s.Name]
 			require.True(t, ok, "verbDocs has no entry for %s", s.Name)
@@ -79,7 +79,7 @@ func TestVerbExamplesParse(t *testing.T) {
 			if _, ok := findSpec(name); !ok {
 				continue // documented ahead of its registration (join)
 			}
-			calls, _, err := plan.ParseChain(fs.Args(), plan.Specs(nil))
+			calls, _, err := plan.ParseChain(fs.Args(), plan.Specs(nil, nil))
 			require.NoError(t, err, e)
 			assert.NotEmpty(t, calls, e)
 		}
@@ -126,7 +126,7 @@ func TestManPageInSync(t *testing.T) {
 	committed, err := os.ReadFile(manPagePath)
 	require.NoError(t, err)
 	assert.Equal(t, string(committed), res.stdout, "%s is stale: go test ./cmd/arrowpipe -run TestManPage -update", manPagePath)
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		assert.Contains(t, res.stdout, ".B "+roffText(verbUsage(s))+"\n")
 	}
 	assert.NotRegexp(t, `GOMAXPROCS = \d`, res.stdout, "nothing machine-specific")

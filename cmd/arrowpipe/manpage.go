@@ -51,7 +51,7 @@ arrowpipe \- stream CSV, NDJSON, Arrow and Parquet through a chain of verbs
 	b.WriteString(roffText(strings.Join(strings.Fields(intro), " ")) + "\n")
 	b.WriteString(".SH VERBS\n")
 	docs := verbDocs()
-	for _, s := range plan.Specs(nil) {
+	for _, s := range plan.Specs(nil, nil) {
 		doc := docs[s.Name]
 		fmt.Fprintf(&b, ".TP\n.B %s\n%s.\n", roffText(verbUsage(s)), roffText(capitalize(s.Summary)))
 		for _, a := range doc.args {

@@ -55,8 +55,11 @@ type options struct {
 	rejects    string
 	stats      string
 	statsFile  string
-	progress   bool
+	progress   progressValue
 	noProgress bool
+	// cluster runs the chain on a cluster's workers (--cluster).
+	cluster string
+
 	// temps records the outputs' temporary files for a hurried exit
 	// (tempFilesOf); nil records nothing.
 	temps *output.TempFiles
@@ -103,8 +106,10 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.stats, "stats", "", "print per-stage statistics at the end: text or json")
 	fs.Lookup("stats").NoOptDefVal = "text"
 	fs.StringVar(&o.statsFile, "stats-file", "", "with --stats: write the statistics to this file instead of stderr")
-	fs.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+	fs.Var(&o.progress, "progress", progressUsage)
+	fs.Lookup("progress").NoOptDefVal = "on"
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
+	fs.StringVar(&o.cluster, "cluster", "", "run the chain on a cluster: nats://HOST:4222 (workers started with arrowpipe worker) or local:N (an embedded server and N worker processes on this machine)")
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.version, "version", false, "print the version")

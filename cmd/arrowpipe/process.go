@@ -48,7 +48,11 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		defer debug.SetMemoryLimit(prev)
 	}
 	sides := &plan.SideOutputs{Temps: o.temps, Sink: plan.SinkOptions{Compression: o.compression}}
-	calls, files, err := plan.ParseChain(args, plan.Specs(sides))
+	// Join files are opened when the chain is built, with the input's
+	// reading options (set below, once the reject policy exists).
+	tables := &plan.JoinTables{Ctx: ctx, Avoid: []string{o.output, o.rejects}}
+	defer tables.Close()
+	calls, files, err := plan.ParseChain(args, plan.Specs(sides, tables))
 	if err != nil {
 		return err
 	}
@@ -92,6 +96,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		return err
 	}
 	defer src.Close()
+	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.fn(), Mem: env.Mem}
 
 	overrides, err := parseStageWorkers(o.stageWorkers)
 	if err != nil {
@@ -130,7 +135,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 			return err
 		}
 		defer out.Abort()
-		if sink, err = plan.NewSink(out, f, pl.Output(), plan.SinkOptions{Compression: o.compression, Mem: env.Mem}); err != nil {
+		if sink, err = plan.NewSink(out, f, pl.Output(), plan.SinkOptions{Compression: o.compression, Mem: env.Mem, TableWidth: tableWidth(o, stdout)}); err != nil {
 			return err
 		}
 		commit = out.Commit
@@ -158,7 +163,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if runErr == nil {
 		runErr = rejects.commit()
 	}
-	if err := printStats(o, p.Metrics(), rejects.count(), runErr, stderr); err != nil && runErr == nil {
+	if err := printStats(o, p.Metrics(), tables.Stats(), rejects.count(), runErr, stderr); err != nil && runErr == nil {
 		runErr = err
 	}
 	if n := rejects.count(); n > 0 && runErr == nil {

@@ -211,7 +211,10 @@ func TestTerminal(t *testing.T) {
 		cmd := exec.Command(bin, "-o", filepath.Join(dir, "cut.csv"), "sort", "price desc", big)
 		cmd.Stderr = p.slave
 		require.NoError(t, cmd.Start())
-		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(p.drawn(), "reading") && time.Now().Before(deadline); {
+		// Interrupt once the bar is up: reading, or sorting when the file
+		// was read before the first tick.
+		drawing := func() bool { d := p.drawn(); return strings.Contains(d, "reading") || strings.Contains(d, "sorting") }
+		for deadline := time.Now().Add(60 * time.Second); !drawing() && time.Now().Before(deadline); {
 			time.Sleep(20 * time.Millisecond)
 		}
 		require.NoError(t, cmd.Process.Signal(os.Interrupt))

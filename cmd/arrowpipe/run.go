@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -36,6 +37,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return report(writeManPage(stdout), stderr)
 		case "completion":
 			return report(runCompletion(args[1:], stdout), stderr)
+		case "serve":
+			return report(runServe(ctx, args[1:], stdout, stderr), stderr)
+		case "worker":
+			return report(runWorker(ctx, args[1:], stdout, stderr), stderr)
 		}
 	}
 	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
@@ -82,14 +87,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, versionLine(version, info))
 		return exitOK
 	}
-	if len(words) > 0 && (words[0] == "gen" || words[0] == "bench") {
+	if len(words) > 0 && slices.Contains([]string{"gen", "bench", "serve", "worker"}, words[0]) {
 		return report(&usageError{fmt.Sprintf("%s takes flags of its own: arrowpipe %s [FLAGS]", words[0], words[0])}, stderr)
 	}
 	if err = o.validate(fs); err != nil {
 		return report(err, stderr)
 	}
 	o.temps = tempFilesOf(ctx)
-	err = process(ctx, &o, fs, words, stdin, stdout, stderr)
+	if o.cluster != "" {
+		err = runCluster(ctx, o.cluster, &o, fs, words, stdout, stderr)
+	} else {
+		err = process(ctx, &o, fs, words, stdin, stdout, stderr)
+	}
 	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
 		// Whatever failed after the signal (a closed pipe, a cancelled
 		// stage) failed because of it.

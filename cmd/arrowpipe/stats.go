@@ -10,6 +10,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
 // rowAccount reconciles the rows of a run: every row read was written,
@@ -91,6 +92,22 @@ type runJSON struct {
 	Failed         bool        `json:"failed"`
 	OutputClosed   bool        `json:"output_closed_early"`
 	Error          string      `json:"error,omitempty"`
+	Joins          []joinJSON  `json:"joins,omitempty"`
+}
+
+// joinJSON is one join verb's counters in --stats=json.
+type joinJSON struct {
+	Table        string `json:"table"`
+	BuildRows    int64  `json:"build_rows"`
+	BuildBytes   int64  `json:"build_bytes"`
+	SpilledBytes int64  `json:"spilled_bytes"`
+	ProbeRows    int64  `json:"probe_rows"`
+	Matches      int64  `json:"matches"`
+}
+
+func joinToJSON(j plan.JoinStats) joinJSON {
+	return joinJSON{Table: j.Table, BuildRows: j.BuildRows.Load(), BuildBytes: j.BuildBytes.Load(),
+		SpilledBytes: j.SpilledBytes.Load(), ProbeRows: j.ProbeRows.Load(), Matches: j.Matches.Load()}
 }
 
 func stageToJSON(s pipeline.StageMetrics) stageJSON {
@@ -108,7 +125,7 @@ func stageToJSON(s pipeline.StageMetrics) stageJSON {
 	return j
 }
 
-func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, stderr io.Writer) error {
+func printStats(o *options, m pipeline.Metrics, joins []plan.JoinStats, rejected int64, runErr error, stderr io.Writer) error {
 	if o.stats == "" {
 		return nil
 	}
@@ -144,6 +161,9 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 		for _, s := range m.Stages {
 			out.Stages = append(out.Stages, stageToJSON(s))
 		}
+		for _, j := range joins {
+			out.Joins = append(out.Joins, joinToJSON(j))
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
@@ -153,6 +173,11 @@ func printStats(o *options, m pipeline.Metrics, rejected int64, runErr error, st
 	}
 	if err := writeStatsTable(w, m.Stages); err != nil {
 		return err
+	}
+	for _, j := range joins {
+		c := joinToJSON(j)
+		fmt.Fprint(w, wrapWords(fmt.Sprintf("join %s: table %d rows (%s), %s spilled; %d rows probed, %d matches",
+			c.Table, c.BuildRows, humanBytes(c.BuildBytes), humanBytes(c.SpilledBytes), c.ProbeRows, c.Matches), statsWidth, "  ", ""))
 	}
 	fmt.Fprintf(w, "elapsed %s, batch latency p50 %s p99 %s\n",
 		m.Elapsed.Round(time.Millisecond), m.LatencyP50.Round(time.Microsecond), m.LatencyP99.Round(time.Microsecond))

@@ -141,7 +141,7 @@ func outputFormat(o *options) (format.Format, error) {
 	if o.to != "" {
 		var err error
 		if f, err = format.Parse(o.to); err != nil {
-			return format.Unknown, &usageError{fmt.Sprintf("unknown output format %q (want csv, tsv, ndjson, arrow, arrows or parquet)", o.to)}
+			return format.Unknown, &usageError{fmt.Sprintf("unknown output format %q (want csv, tsv, ndjson, arrow, arrows, parquet, table or markdown)", o.to)}
 		}
 	}
 	switch {

@@ -121,12 +121,11 @@ func verbDocs() map[string]verbDoc {
 		"join": {
 			args: [][2]string{
 				{"[TYPE]", "inner (default), left, right, full, semi, anti or asof"},
-				{"[--suffix S]", "added to the table's column names that clash (default _right)"},
-				{"[--tolerance D] [--direction DIR]", "for asof: the largest distance, and backward, forward or nearest"},
+				{"[OPTIONS]", "--suffix S, added to the table's column names that clash (default _right); for asof, --tolerance D (the largest distance) and --direction backward|forward|nearest"},
 				{"KEYS", "the key columns, comma-separated; LEFT=RIGHT when the names differ"},
 				{"FILE", "the table to join with, read whole before the stream"},
 			},
-			examples: []string{"arrowpipe join left id customers.csv samples/orders.csv"},
+			examples: []string{"arrowpipe join product samples/products.csv then groupby category 'count() as n, sum(qty)' samples/orders.csv", "arrowpipe join anti product=product samples/orders.csv samples/products.csv"},
 		},
 	}
 }

@@ -92,7 +92,7 @@ func reference(t *testing.T, files []string, calls []plan.Call, read ReadSpec) s
 
 func parseWords(t *testing.T, words ...string) []plan.Call {
 	t.Helper()
-	calls, files, err := plan.ParseChain(words, plan.Specs(nil))
+	calls, files, err := plan.ParseChain(words, plan.Specs(nil, nil))
 	require.NoError(t, err)
 	require.Empty(t, files)
 	return calls

@@ -5,4 +5,4 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-func validWorkerSpecs() []verb.Spec { return plan.Specs(nil) }
+func validWorkerSpecs() []verb.Spec { return plan.Specs(nil, nil) }

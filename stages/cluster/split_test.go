@@ -54,7 +54,7 @@ func TestCutBeforeTheFirstWholeStreamStage(t *testing.T) {
 // "then" between the verbs.
 func splitWords(s string) []string {
 	specs := map[string]int{}
-	for _, sp := range plan.Specs(nil) {
+	for _, sp := range plan.Specs(nil, nil) {
 		specs[sp.Name] = len(sp.Args)
 	}
 	parts := strings.Split(s, "|")

@@ -33,7 +33,7 @@ type WorkerOptions struct {
 	// Env and Config are the pipeline settings of each task's run.
 	Env    verb.Env
 	Config pipeline.Config
-	// Specs are the verbs a task may name; nil means plan.Specs(nil).
+	// Specs are the verbs a task may name; nil means plan.Specs(nil, nil).
 	Specs []verb.Spec
 	// Log, when set, gets one line per task event.
 	Log io.Writer
@@ -58,7 +58,7 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 		o.MaxDeliver = 4
 	}
 	if o.Specs == nil {
-		o.Specs = plan.Specs(nil)
+		o.Specs = plan.Specs(nil, nil)
 	}
 	if o.Name == "" {
 		o.Name = nuid.Next()

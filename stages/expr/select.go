@@ -262,8 +262,11 @@ func takeFallback(ctx context.Context, a arrow.Array, sel []int32, mem memory.Al
 	b.AppendValues(sel, nil)
 	idx := b.NewArray()
 	defer idx.Release()
+	// arrow-go's kernels can leak their output buffers when ctx ends
+	// midway; one batch's kernel is short, and the run's cancellation is
+	// seen between batches.
 	ectx := compute.DefaultExecCtx()
 	ectx.NumParallel = 1
-	ctx = compute.WithAllocator(compute.SetExecCtx(ctx, ectx), mem)
+	ctx = compute.WithAllocator(compute.SetExecCtx(context.WithoutCancel(ctx), ectx), mem)
 	return compute.TakeArray(ctx, a, idx)
 }

@@ -60,7 +60,10 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 	indices := b.NewArray()
 	b.Release()
 	defer indices.Release()
-	ctx = compute.WithAllocator(ctx, s.opts.Mem)
+	// arrow-go's kernels can leak their output buffers when ctx ends
+	// midway; one batch's kernel is short, and the run's cancellation is
+	// seen between batches.
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), s.opts.Mem)
 	out, err := compute.Take(ctx, *compute.DefaultTakeOptions(), compute.NewDatumWithoutOwning(data), compute.NewDatumWithoutOwning(indices))
 	if err != nil {
 		return err

@@ -52,7 +52,7 @@ func TestProjection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmtChain(tt.chain), func(t *testing.T) {
-			calls, files, err := plan.ParseChain(tt.chain, plan.Specs(nil))
+			calls, files, err := plan.ParseChain(tt.chain, plan.Specs(nil, nil))
 			require.NoError(t, err)
 			require.Empty(t, files)
 			src := &fakeSource{schema: ordersSchema}

@@ -63,7 +63,7 @@ func Example() {
 // The command line's form of the same chain parses into the same verbs.
 func ExampleParseChain() {
 	words := []string{"filter", "qty > 2", "then", "groupby", "region", "count() as orders, sum(qty)", "orders.csv"}
-	calls, files, err := plan.ParseChain(words, plan.Specs(nil))
+	calls, files, err := plan.ParseChain(words, plan.Specs(nil, nil))
 	if err != nil {
 		panic(err)
 	}

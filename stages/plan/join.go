@@ -64,7 +64,7 @@ func JoinSpec(tables *JoinTables) verb.Spec {
 		Name: "join",
 		// The optional words come first; the last is the file, which the
 		// chain parser looks for last in Args.
-		Args:    []string{"[TYPE] [--suffix S] [--tolerance D] [--direction DIR] KEYS", verb.FileArg},
+		Args:    []string{"[TYPE]", "[OPTIONS]", "KEYS", verb.FileArg},
 		Summary: "join the stream with FILE on KEYS (a,b or a=b when names differ); TYPE inner (default), left, right, full, semi, anti or asof (first key nearest earlier, --direction forward|nearest, --tolerance 5m); clashing FILE columns get --suffix (_right)",
 		Words:   joinWords,
 		Parse: func(args []string) (verb.Verb, error) {

@@ -50,7 +50,7 @@ func runJoinChain(t *testing.T, dir string, words ...string) (string, error) {
 	t.Chdir(dir)
 	tables := &plan.JoinTables{Read: plan.ReadOptions{Mem: mem}}
 	defer tables.Close()
-	calls, files, err := plan.ParseChain(words, append(plan.Specs(nil), plan.JoinSpec(tables)))
+	calls, files, err := plan.ParseChain(words, append(plan.Specs(nil, nil), plan.JoinSpec(tables)))
 	if err != nil {
 		return "", err
 	}
@@ -139,7 +139,7 @@ func TestJoinCommandLineErrors(t *testing.T) {
 }
 
 func TestParseJoin(t *testing.T) {
-	specs := append(plan.Specs(nil), plan.JoinSpec(nil))
+	specs := append(plan.Specs(nil, nil), plan.JoinSpec(nil))
 	for _, tc := range []struct {
 		words []string
 		args  []string

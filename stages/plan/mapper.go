@@ -92,7 +92,10 @@ func (m *mapper) apply(ctx context.Context, rec arrow.RecordBatch) (arrow.Record
 // castColumn widens a column (see Widen); a cast to string formats the
 // value as arrow's cast does (12, 1.5, 2026-01-02 03:04:05).
 func castColumn(ctx context.Context, col arrow.Array, to arrow.DataType, mem memory.Allocator) (arrow.Array, error) {
-	ctx = compute.WithAllocator(ctx, mem)
+	// arrow-go's kernels can leak their output buffers when ctx ends
+	// midway; one batch's kernel is short, and the run's cancellation is
+	// seen between batches.
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), mem)
 	ctx = compute.SetExecCtx(ctx, oneThreadExec())
 	switch {
 	case col.DataType().ID() == arrow.NULL:

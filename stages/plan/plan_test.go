@@ -62,7 +62,7 @@ func TestParseChainErrors(t *testing.T) {
 		{[]string{"head", "x"}, "head:"},
 	} {
 		t.Run(strings.Join(tc.words, " "), func(t *testing.T) {
-			_, _, err := plan.ParseChain(tc.words, plan.Specs(nil))
+			_, _, err := plan.ParseChain(tc.words, plan.Specs(nil, nil))
 			var uerr *plan.UsageError
 			require.ErrorAs(t, err, &uerr)
 			assert.Contains(t, uerr.Msg, tc.want)
@@ -71,9 +71,9 @@ func TestParseChainErrors(t *testing.T) {
 	t.Run("forgotten argument", func(t *testing.T) {
 		f := filepath.Join(t.TempDir(), "orders.csv")
 		require.NoError(t, os.WriteFile(f, []byte("a\n1\n"), 0o644))
-		_, _, err := plan.ParseChain([]string{"top", "5", f}, plan.Specs(nil))
+		_, _, err := plan.ParseChain([]string{"top", "5", f}, plan.Specs(nil, nil))
 		assert.ErrorContains(t, err, "looks like a file name")
-		calls, files, err := plan.ParseChain([]string{"top", "5", f, "-"}, plan.Specs(nil))
+		calls, files, err := plan.ParseChain([]string{"top", "5", f, "-"}, plan.Specs(nil, nil))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"-"}, files)
 		assert.Equal(t, []string{"5", f}, calls[0].Args)
@@ -123,7 +123,7 @@ func TestParseChainWords(t *testing.T) {
 		},
 		Parse: func(args []string) (verb.Verb, error) { return verb.Verb{Name: "opt"}, nil },
 	}
-	specs := append(plan.Specs(nil), opt)
+	specs := append(plan.Specs(nil, nil), opt)
 	calls, files, err := plan.ParseChain([]string{"opt", "last", "a", "then", "opt", "b", "f.csv"}, specs)
 	require.NoError(t, err)
 	require.Len(t, calls, 2)

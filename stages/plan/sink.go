@@ -52,5 +52,5 @@ func NewSink(w io.Writer, f format.Format, schema *arrow.Schema, opts SinkOption
 	case format.Markdown:
 		return tableout.NewSink(w, schema, tableout.Options{Format: tableout.Markdown})
 	}
-	return nil, usage(fmt.Sprintf("unknown output format %s (want csv, tsv, ndjson, arrow, arrows or parquet)", f))
+	return nil, usage(fmt.Sprintf("unknown output format %s (want csv, tsv, ndjson, arrow, arrows, parquet, table or markdown)", f))
 }

@@ -8,9 +8,10 @@ import (
 )
 
 // Specs lists every verb of the command line, in usage order; tee writes
-// its files through sides (nil where the verbs are only described).
-func Specs(sides *SideOutputs) []verb.Spec {
+// its files through sides and join reads its files through tables (either
+// nil where the verbs are only described).
+func Specs(sides *SideOutputs, tables *JoinTables) []verb.Spec {
 	specs := append(transform.Verbs(), aggregate.Verbs()...)
 	specs = append(specs, window.Verbs()...)
-	return append(specs, TeeSpec(sides))
+	return append(specs, JoinSpec(tables), TeeSpec(sides))
 }

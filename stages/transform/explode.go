@@ -80,7 +80,10 @@ func (w *explodeWorker) Process(ctx context.Context, seq uint64, in arrow.Record
 			w.elems = append(w.elems, e)
 		}
 	}
-	ctx = compute.WithAllocator(ctx, w.mem)
+	// arrow-go's kernels can leak their output buffers when ctx ends
+	// midway; one batch's kernel is short, and the run's cancellation is
+	// seen between batches.
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), w.mem)
 	rowIdx := array.NewInt64Data(array.NewData(arrow.PrimitiveTypes.Int64, len(w.rows),
 		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(w.rows))}, nil, 0, 0))
 	defer rowIdx.Release()

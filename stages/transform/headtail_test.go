@@ -72,7 +72,7 @@ func TestHead(t *testing.T) {
 		t.Run(fmt.Sprintf("n=%s/batches=%v", tt.n, tt.sizes), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			st, schema, err := Verbs()[6].Build(verb.Env{Workers: 4, Mem: mem}, []string{tt.n}, idSchema)
+			st, schema, err := verbNamed(t, "head").Build(verb.Env{Workers: 4, Mem: mem}, []string{tt.n}, idSchema)
 			require.NoError(t, err)
 			assert.Same(t, idSchema, schema)
 			assert.Equal(t, 1, st.Workers, "head is order-dependent")
@@ -108,7 +108,7 @@ func TestHead(t *testing.T) {
 func TestHeadAfterStopDropsBatches(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	st, _, err := Verbs()[6].Build(verb.Env{Mem: mem}, []string{"2"}, idSchema)
+	st, _, err := verbNamed(t, "head").Build(verb.Env{Mem: mem}, []string{"2"}, idSchema)
 	require.NoError(t, err)
 	w := st.NewWorker()
 	bs := idBatches(mem, 2, 2)
@@ -137,7 +137,7 @@ func TestTail(t *testing.T) {
 		t.Run(fmt.Sprintf("n=%s/batches=%v", tt.n, tt.sizes), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			st, _, err := Verbs()[7].Build(verb.Env{Workers: 4, Mem: mem}, []string{tt.n}, idSchema)
+			st, _, err := verbNamed(t, "tail").Build(verb.Env{Workers: 4, Mem: mem}, []string{tt.n}, idSchema)
 			require.NoError(t, err)
 			assert.Equal(t, 1, st.Workers)
 			batches := idBatches(mem, tt.sizes...)
@@ -153,7 +153,7 @@ func TestTail(t *testing.T) {
 func TestTailEmitErrorReleases(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	st, _, err := Verbs()[7].Build(verb.Env{Mem: mem}, []string{"5"}, idSchema)
+	st, _, err := verbNamed(t, "tail").Build(verb.Env{Mem: mem}, []string{"5"}, idSchema)
 	require.NoError(t, err)
 	w := st.NewWorker()
 	for _, b := range idBatches(mem, 2, 2, 2) {

@@ -175,7 +175,7 @@ func TestBuildErrors(t *testing.T) {
 		{"cast", "qty:integr", `cast: unknown type "integr", did you mean "integer"?`},
 		{"cast", "qtyy:int", "cast: unknown column \"qtyy\" at 1:1, did you mean \"qty\"?\nqtyy:int\n^"},
 		{"cast", "qty", `cast: "qty" is not COL:TYPE`},
-		{"cast", "tags:int", `cast: column "tags" to int: column "tags": unsupported column type list<item: utf8, nullable> at 1:8`},
+		{"cast", "tags:int", `cast: column "tags" to int: to_int does not take a list (lists go to list_length, list_get, list_contains, list_join, or out as a column) at 1:8`},
 		{"filter", "qty + 1", `filter: "qty + 1" is int64, not a condition`},
 		{"filter", "qtty > 1", "filter: unknown column \"qtty\" at 1:1, did you mean \"qty\"?\nqtty > 1\n^"},
 		{"derive", "a = qty * 2; b = a + pricee", "derive: b: unknown column \"pricee\" at 1:22, did you mean \"price\"?\na = qty * 2; b = a + pricee\n                     ^"},
@@ -209,7 +209,7 @@ func TestFilter(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			rec := batchFromJSON(t, mem, salesSchema, salesRows)
 			defer rec.Release()
-			st, schema, err := Verbs()[4].Build(verb.Env{Workers: 3, Mem: mem}, []string{tt.expr}, salesSchema)
+			st, schema, err := verbNamed(t, "filter").Build(verb.Env{Workers: 3, Mem: mem}, []string{tt.expr}, salesSchema)
 			require.NoError(t, err)
 			assert.Same(t, salesSchema, schema)
 			assert.Equal(t, 3, st.Workers)
@@ -256,7 +256,7 @@ func TestDerive(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			rec := batchFromJSON(t, mem, salesSchema, salesRows)
 			defer rec.Release()
-			st, schema, err := Verbs()[5].Build(verb.Env{Mem: mem}, []string{tt.arg}, salesSchema)
+			st, schema, err := verbNamed(t, "derive").Build(verb.Env{Mem: mem}, []string{tt.arg}, salesSchema)
 			require.NoError(t, err)
 			var names []string
 			for _, f := range schema.Fields() {
@@ -285,7 +285,7 @@ func TestCast(t *testing.T) {
 	          {"id": 2, "region": "US", "qty": 7, "price": 1.75, "tags": [], "note": null}]`
 	rec := batchFromJSON(t, mem, salesSchema, rows)
 	defer rec.Release()
-	st, schema, err := Verbs()[3].Build(verb.Env{Mem: mem}, []string{"note:int, qty:string, price:int, id:int"}, salesSchema)
+	st, schema, err := verbNamed(t, "cast").Build(verb.Env{Mem: mem}, []string{"note:int, qty:string, price:int, id:int"}, salesSchema)
 	require.NoError(t, err)
 	assert.Equal(t, arrow.PrimitiveTypes.Int64, schema.Field(5).Type)
 	assert.Equal(t, arrow.BinaryTypes.String, schema.Field(2).Type)
@@ -300,7 +300,7 @@ func TestCast(t *testing.T) {
 
 	bad := batchFromJSON(t, mem, salesSchema, salesRows)
 	defer bad.Release()
-	st, _, err = Verbs()[3].Build(verb.Env{Mem: mem}, []string{"note:int"}, salesSchema)
+	st, _, err = verbNamed(t, "cast").Build(verb.Env{Mem: mem}, []string{"note:int"}, salesSchema)
 	require.NoError(t, err)
 	out2, err := run(t, st, bad)
 	releaseAll(out2)
@@ -335,7 +335,7 @@ func TestSchemaMismatch(t *testing.T) {
 		assert.EqualError(t, err, c.want, c.verb)
 	}
 	other := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.BinaryTypes.String}}, nil)
-	st, _, err := Verbs()[0].Build(verb.Env{Mem: mem}, []string{"id"}, other)
+	st, _, err := verbNamed(t, "select").Build(verb.Env{Mem: mem}, []string{"id"}, other)
 	require.NoError(t, err)
 	_, err = run(t, st, rec)
 	assert.EqualError(t, err, `select: column 1 "id" is int64, the stage was built for utf8`)

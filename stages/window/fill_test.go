@@ -4,17 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -149,29 +145,6 @@ func TestFillUpBounded(t *testing.T) {
 	cancel()
 	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[1], splitBatches(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
 	require.Error(t, err)
-}
-
-func TestFillCommandLine(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "in.csv")
-	require.NoError(t, os.WriteFile(file, []byte("a\n1\n"), 0o644))
-	specs := append(plan.Specs(nil), Verbs()...)
-	for words, want := range map[string]string{
-		"fill v_int,v_str":              "down",
-		"fill v_int by g,h":             "down by",
-		"fill v_str with 'n/a'":         "value",
-		"fill v_f backward":             "up",
-		"fill v_f then head 2":          "down",
-		"fill v_f by g then head 2":     "down by",
-		"fill v_f backward then head 2": "up",
-	} {
-		calls, files, err := plan.ParseChain(append(splitWords(words), file), specs)
-		require.NoError(t, err, words)
-		require.Equal(t, []string{file}, files, words)
-		st, out, err := calls[0].Verb.Build(verb.Env{}, testSchema)
-		require.NoError(t, err, words)
-		assert.Equal(t, testSchema, out)
-		assert.Equal(t, want == "value", st.Workers != 1, words)
-	}
 }
 
 // splitWords splits at spaces outside single quotes, as a shell would.

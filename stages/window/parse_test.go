@@ -1,15 +1,12 @@
 package window
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
-	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -69,31 +66,6 @@ func TestParseOrder(t *testing.T) {
 	assert.Equal(t, []aggregate.SortKey{aggregate.Desc("v_int"), {Column: "v_f", NullsFirst: true}, aggregate.Asc("v_str")}, keys)
 	_, err = parseOrder(testSchema, "zz desc")
 	assert.ErrorContains(t, err, `no column "zz"`)
-}
-
-// The command line: the chain parser takes the window verb's two words.
-func TestWindowCommandLine(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "in.csv")
-	require.NoError(t, os.WriteFile(file, []byte("a\n1\n"), 0o644))
-	specs := append(plan.Specs(nil), Verbs()...)
-	calls, files, err := plan.ParseChain([]string{"window", "g,h", "prev = lag(v_int), r = rank(v_f desc)", "then", "head", "5", file}, specs)
-	require.NoError(t, err)
-	require.Equal(t, []string{file}, files)
-	require.Len(t, calls, 2)
-	st, out, err := calls[0].Verb.Build(verb.Env{}, testSchema)
-	require.NoError(t, err)
-	assert.Equal(t, "window", st.Name)
-	assert.Equal(t, 1, st.Workers)
-	assert.True(t, st.Ordered)
-	assert.Equal(t, []string{"prev", "r"}, []string{out.Field(8).Name, out.Field(9).Name})
-	assert.Equal(t, []string{"g", "h", "v_f", "v_int", "v_str"}, calls[0].Verb.Reads(testSchema, []string{"v_str", "prev", "r"}))
-
-	_, _, err = plan.ParseChain([]string{"window", "-", "x = lag(", file}, specs)
-	assert.ErrorContains(t, err, "window")
-	calls, _, err = plan.ParseChain([]string{"window", "-", "n = row_number()", file}, specs)
-	require.NoError(t, err)
-	_, _, err = calls[0].Verb.Build(verb.Env{}, testSchema)
-	require.NoError(t, err)
 }
 
 func FuzzParseFuncs(f *testing.F) {

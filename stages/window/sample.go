@@ -240,7 +240,10 @@ func takeRows(ctx context.Context, mem memory.Allocator, rec arrow.RecordBatch, 
 	defer ia.Release()
 	ec := compute.DefaultExecCtx()
 	ec.NumParallel = 1
-	ctx = compute.SetExecCtx(compute.WithAllocator(ctx, mem), ec)
+	// arrow-go's kernels can leak their output buffers when ctx ends
+	// midway; one batch's kernel is short, and the run's cancellation is
+	// seen between batches.
+	ctx = compute.SetExecCtx(compute.WithAllocator(context.WithoutCancel(ctx), mem), ec)
 	cols := make([]arrow.Array, rec.NumCols())
 	defer func() {
 		for _, c := range cols {

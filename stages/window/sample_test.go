@@ -3,15 +3,12 @@ package window
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -131,31 +128,6 @@ func TestSampleBounded(t *testing.T) {
 	cancel()
 	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[0], splitBatches(newRand(), rows, 20), Sample(4000, 1))
 	require.Error(t, err)
-}
-
-func TestSampleCommandLine(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "in.csv")
-	require.NoError(t, os.WriteFile(file, []byte("a\n1\n"), 0o644))
-	specs := append(plan.Specs(nil), Verbs()...)
-	for words, want := range map[string]int{
-		"sample 10":               1,
-		"sample 10 42":            1,
-		"sample 5% 7":             0,
-		"sample 12.5%":            0,
-		"sample 10 then head 2":   1,
-		"sample 1% 3 then head 2": 0,
-	} {
-		calls, files, err := plan.ParseChain(append(splitWords(words), file), specs)
-		require.NoError(t, err, words)
-		require.Equal(t, []string{file}, files, words)
-		st, _, err := calls[0].Verb.Build(verb.Env{}, testSchema)
-		require.NoError(t, err, words)
-		assert.Equal(t, want, st.Workers, words)
-	}
-	for _, words := range []string{"sample x", "sample 101%", "sample -3"} {
-		_, _, err := plan.ParseChain(append(splitWords(words), file), specs)
-		assert.ErrorContains(t, err, "sample", words)
-	}
 }
 
 // nil2 is an emit that collects the rows of the one batch emitted.
