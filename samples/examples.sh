@@ -107,3 +107,39 @@ arrowpipe --null NA --on-error skip messy.csv
 
 # messy-fail: the default stops at the first bad row, naming file, line and column
 arrowpipe --null NA --schema amount:float64 messy.csv
+
+# products-by-category: enrich orders from a dimension table (join on product), then group on its column
+arrowpipe join product products.csv then groupby category 'count() as orders, sum(qty) as units' then sort 'units desc' orders.csv
+
+# unsold-products: an anti join keeps the rows with no match in the other file
+arrowpipe join anti product orders.csv products.csv
+
+# running-totals: per-region running total, the previous price and a row number, rows in input order
+arrowpipe select id,region,qty,price then window region 'total = running_sum(qty), prev_price = lag(price), n = row_number()' then head 6 orders.csv
+
+# moving-average: a 3-row moving mean, the change from the previous row and an exponentially weighted mean, over the whole stream
+arrowpipe select id,qty then window - 'avg3 = moving_mean(qty, 3), change = delta(qty), smooth = ewma(qty, 0.5)' then head 5 orders.csv
+
+# cheapest-per-product: rank within each product by price, keep the cheapest
+arrowpipe select id,product,price then window product 'r = rank(price), d = dense_rank(price)' then filter 'r == 1' then head 5 orders.csv
+
+# fill-discount: fill a missing discount down from the last one in the same region
+arrowpipe select id,region,discount then fill discount by region then head 10 orders.csv
+
+# sample-five: five orders chosen uniformly (reservoir), the same five for seed 42, in input order
+arrowpipe sample 5 42 then select id,region,qty orders.csv
+
+# clean-messy: regexp_extract, a time zone and strftime, case when: cleaning a spreadsheet export
+arrowpipe --null NA --on-error skip derive 'first = regexp_extract(name, "^([^ ,]+)", 1); paid_berlin = strftime(to_timezone(paid_at, "Europe/Berlin"), "%d.%m.%Y %H:%M"); kind = case when to_float(amount) >= 100 then "big" when to_float(amount) is null then "unknown" else "small" end' then select id,first,paid_berlin,kind messy.csv
+
+# grep-messy: the rows where a regular expression matches in any column, ignoring case
+arrowpipe --null NA --on-error skip grep -i 'paris|lagos' messy.csv
+
+# dates-layouts: strftime and strptime with % layouts, ISO week, the hour in New York
+arrowpipe derive 'day = strftime(ts, "%a %d %b %Y"); week = week(ts); local_hour = hour(to_timezone(ts, "America/New_York")); back = strftime(strptime(strftime(ts, "%m/%d/%Y %I:%M %p"), "%m/%d/%Y %I:%M %p"), "%FT%TZ")' then select id,ts,day,week,local_hour,back then head 3 orders.csv
+
+# bad-regexp: an invalid pattern is an error before any data, with a caret
+arrowpipe filter "regexp_matches(note, 'a(b')" orders.csv
+
+# explode-tags: NDJSON arrays arrive as JSON text: split makes a list, explode one row per element
+arrowpipe derive 'tags = split(regexp_replace(tags, "[\\[\\]\"]", "", "g"), ",")' then explode tags then groupby tags 'count() as n' then sort 'n desc, tags' events.ndjson

@@ -108,13 +108,22 @@ func parseRowGroupChunk(data []byte) (rowGroupChunk, error) {
 		vals = append(vals, v)
 		return true
 	}
-	if !next() || !next() || !next() || !next() {
+	// nextN reads k values.
+	nextN := func(k int) bool {
+		for range k {
+			if !next() {
+				return false
+			}
+		}
+		return true
+	}
+	if !nextN(4) {
 		return rowGroupChunk{}, errors.New("short header")
 	}
 	rc := rowGroupChunk{file: int(vals[0]), rowGroup: int(vals[1]), size: int64(vals[2])}
 	at := 0
 	for range vals[3] {
-		if !next() || !next() {
+		if !nextN(2) {
 			return rowGroupChunk{}, errors.New("short header")
 		}
 		sp := span{off: int64(vals[len(vals)-2]), n: int64(vals[len(vals)-1]), at: at}

@@ -136,9 +136,7 @@ func runGrep(t *testing.T, mem memory.Allocator, v verb.Verb, batches []arrow.Re
 	defer rr.Release()
 	var ids []int64
 	sink := pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
-		for _, x := range rec.Column(0).(*array.Int64).Int64Values() {
-			ids = append(ids, x)
-		}
+		ids = append(ids, rec.Column(0).(*array.Int64).Int64Values()...)
 		return nil
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
