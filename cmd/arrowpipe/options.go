@@ -93,7 +93,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.workers, "workers", 0, "workers per CPU-bound stage (default: GOMAXPROCS = "+strconv.Itoa(runtime.GOMAXPROCS(0))+")")
 	fs.StringSliceVar(&o.stageWorkers, "stage-workers", nil, "per-stage worker counts, e.g. decode=2,filter=1,encode=1 (decode, encode or a verb of the chain; a verb's second use is VERB-2)")
 	fs.IntVar(&o.batchRows, "batch-rows", 0, "rows per batch at most, at least 1 (default 65536)")
-	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most, 1B to 256MiB (default 2MiB for CSV, 8MiB for NDJSON)")
+	fs.StringVar(&o.batchBytes, "batch-bytes", "", "input bytes per batch at most, 1B to 256MiB (default 2MiB for CSV and NDJSON)")
 	fs.DurationVar(&o.flushInterval, "flush-interval", 200*time.Millisecond, "emit a partial batch when input trickles for this long (> 0), once the types are known (after the first 1000 rows, or at once when --schema types every column)")
 	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept; head, tail and distinct still see input order)")
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
