@@ -43,6 +43,9 @@ type column struct {
 	f64  *array.Float64Builder
 	bl   *array.BooleanBuilder
 	ts   *array.TimestampBuilder
+	// list is set for a list column; then one of str, i64, f64 and bl is
+	// its value builder.
+	list *array.ListBuilder
 	// dataPerRow is the string bytes per row of the last batch, to reserve
 	// the next batch's data buffer in one allocation.
 	dataPerRow float64
@@ -57,6 +60,7 @@ type Decoder struct {
 	slots   []slot
 	gen     uint32
 	buf     []byte // unescaped strings of the current line
+	elems   []slot // array elements of the current line (list.go)
 	keyBuf  []byte
 	line    []byte // the line being parsed
 	onError pipeline.RejectFunc
@@ -99,6 +103,8 @@ func newDecoder(schema *arrow.Schema, root *node, kinds []kind, keep []bool, mem
 		case kTimestamp:
 			c.ts = c.b.(*array.TimestampBuilder)
 			c.unit = t.(*arrow.TimestampType).Unit
+		case kList:
+			c.listBuilders()
 		}
 	}
 	return d
@@ -219,6 +225,7 @@ func (d *Decoder) parseLine(b []byte) *syntaxError {
 		d.gen = 1
 	}
 	d.buf = d.buf[:0]
+	d.elems = d.elems[:0]
 	d.line = b
 	i := skipSpace(b, 0)
 	if b[i] != '{' {
@@ -477,6 +484,17 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		}
 		*sl = slot{gen: d.gen, i: v}
 		return next, nil
+	case kList:
+		if c != '[' {
+			return 0, d.typeError(b, i, depth, "", "an array")
+		}
+		start := len(d.elems)
+		end, err := d.list(b, i, d.cols[col].elemKind(), depth)
+		if err != nil {
+			return 0, err
+		}
+		d.slots[col] = slot{gen: d.gen, s: start, e: len(d.elems)}
+		return end, nil
 	}
 	panic("jsonin: unknown column kind")
 }
@@ -536,6 +554,8 @@ func (d *Decoder) commit() {
 			c.bl.Append(sl.i != 0)
 		case kTimestamp:
 			c.ts.Append(arrow.Timestamp(sl.i))
+		case kList:
+			d.appendList(c, sl)
 		default:
 			d.appendOther(c, sl)
 		}

@@ -35,10 +35,23 @@
 // not infinity or a cut; a float64 column rounds a decimal to the nearest
 // float64, as any float64 does (1e-400 is 0).
 //
-// Nested objects are flattened to dotted column names ("user.id"); arrays,
-// objects that were always empty, and keys whose sampled values mix kinds (a
-// number here, a string there) become utf8 columns holding the JSON text of
-// the value (strings unescaped). A key seen only as null is utf8. Columns
+// Arrays of scalars are list columns, typed by the kinds of all sampled
+// elements: list<int64> for integers, list<float64> for integers and
+// fractions, list<bool>, and list<utf8> for strings or for any other mix of
+// scalars (1, true and "x" read as "1", "true" and "x": each element that is
+// not a string is its JSON text), for a number beyond float64, and for
+// arrays that were always empty or held only nulls. A null element is a null
+// element, [] an empty list, null or a missing key a null list. An array
+// holding an array or an object anywhere in the sample keeps its whole
+// column as the JSON text of each array. After the sample, a list<utf8>
+// column takes any element (nested ones as JSON text); the others take only
+// elements of their kind or null.
+//
+// Nested objects are flattened to dotted column names ("user.id"); nested
+// arrays, objects that were always empty, and keys whose sampled values mix
+// kinds (an array here, a string there) become utf8 columns holding the JSON
+// text of the value (strings unescaped). The sample fixes the types: an
+// array after it in a column inferred as utf8 is its JSON text. A key seen only as null is utf8. Columns
 // are in order of first appearance. A key absent from a line is null. A key
 // first seen after the sample is a data error naming the file, line, column
 // and key, unless Options.Schema declares it; Options.Schema also overrides

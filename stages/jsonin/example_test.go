@@ -41,7 +41,7 @@ func Example() {
 	// Output:
 	// id: int64
 	// user.name: utf8
-	// tags: utf8
+	// tags: list<item: utf8, nullable>
 	// at: timestamp[us, tz=UTC]
 	// score: float64
 	// rows: 2 tags of row 0: ["a"]

@@ -29,7 +29,7 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 			i, buf = observe(b, i, c, buf)
 		case v == '[':
 			c.seen |= seenArray
-			i, _ = skipValue(b, i, 1)
+			i, c.elems = observeArray(b, i, c.elems)
 		case v == '"':
 			s, e, esc, out, next, _ := scanString(b, i, buf[:0])
 			buf = out

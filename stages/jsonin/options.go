@@ -30,8 +30,8 @@ type Field struct {
 type Options struct {
 	// Schema overrides inferred column types and declares columns that the
 	// sample may not show. Supported types: int8…int64, uint8…uint64,
-	// float32, float64, bool, utf8, large_utf8, date32 and timestamp (any
-	// unit and zone).
+	// float32, float64, bool, utf8, large_utf8, date32, timestamp (any
+	// unit and zone) and list of utf8, int64, float64 or bool.
 	Schema []Field
 	// SampleRows is how many lines the schema is inferred from; 0 means
 	// 1000. Sampling also ends at the end of the inputs, but not when the

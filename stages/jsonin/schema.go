@@ -26,6 +26,7 @@ const (
 	kBool
 	kTimestamp
 	kDate32
+	kList // of kString, kInt64, kFloat64 or kBool elements
 )
 
 func kindOf(t arrow.DataType) (kind, bool) {
@@ -60,6 +61,9 @@ func kindOf(t arrow.DataType) (kind, bool) {
 		return kTimestamp, true
 	case arrow.DATE32:
 		return kDate32, true
+	case arrow.LIST:
+		_, ok := listElem(t)
+		return kList, ok
 	}
 	return 0, false
 }
@@ -109,6 +113,7 @@ const (
 type inode struct {
 	key      string
 	seen     uint16
+	elems    uint16 // the kinds of the elements of its arrays
 	override arrow.DataType
 	declared bool // some descendant has an override
 	children []*inode
@@ -161,6 +166,11 @@ func (n *inode) isObject() bool {
 func (n *inode) leafType() arrow.DataType {
 	if n.override != nil {
 		return n.override
+	}
+	if n.seen&^seenNull == seenArray {
+		if t := listType(n.elems); t != nil {
+			return t
+		}
 	}
 	switch n.seen &^ (seenNull | seenNonTimestamp | seenNanos | seenBeyondNanos) {
 	case seenBool:
