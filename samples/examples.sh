@@ -141,5 +141,5 @@ arrowpipe derive 'day = strftime(ts, "%a %d %b %Y"); week = week(ts); local_hour
 # bad-regexp: an invalid pattern is an error before any data, with a caret
 arrowpipe filter "regexp_matches(note, 'a(b')" orders.csv
 
-# explode-tags: NDJSON arrays arrive as JSON text: split makes a list, explode one row per element
-arrowpipe derive 'tags = split(regexp_replace(tags, "[\\[\\]\"]", "", "g"), ",")' then explode tags then groupby tags 'count() as n' then sort 'n desc, tags' events.ndjson
+# explode-tags: NDJSON arrays are list columns: explode makes one row per element
+arrowpipe explode tags then groupby tags 'count() as n' then sort 'n desc, tags' events.ndjson
