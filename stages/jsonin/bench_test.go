@@ -24,10 +24,28 @@ func realisticLines(n int) string {
 	return b.String()
 }
 
+// arrayLines makes ~150-byte event lines with a string and an integer
+// array, as list columns read them.
+func arrayLines(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"id":%d,"event":"page_view","tags":["ab:new-nav","campaign:spring","user%d"],"ids":[%d,%d,null,%d],"empty":[],"ok":%t}`+"\n",
+			i, i%500, i, i*3, i%97, i%3 != 0)
+	}
+	return b.String()
+}
+
 func BenchmarkDecode(b *testing.B) {
-	text := realisticLines(20000)
 	for _, rows := range []int{4096, 65536} {
-		b.Run(fmt.Sprintf("lines=realistic/batch=%d", rows), func(b *testing.B) {
+		for _, lines := range []struct{ name, text string }{{"realistic", realisticLines(20000)}, {"arrays", arrayLines(20000)}} {
+			benchDecode(b, fmt.Sprintf("lines=%s/batch=%d", lines.name, rows), lines.text, rows)
+		}
+	}
+}
+
+func benchDecode(b *testing.B, name, text string, rows int) {
+	{
+		b.Run(name, func(b *testing.B) {
 			src, err := NewSource(context.Background(), one("b", text), Options{Mem: memory.NewGoAllocator()})
 			if err != nil {
 				b.Fatal(err)

@@ -49,6 +49,9 @@ type column struct {
 	// dataPerRow is the string bytes per row of the last batch, to reserve
 	// the next batch's data buffer in one allocation.
 	dataPerRow float64
+	// elemsPerRow is, for a list column, the elements per row of the last
+	// batch, to reserve its value builder likewise.
+	elemsPerRow float64
 }
 
 // A Decoder parses chunks of NDJSON lines into record batches. It is used
@@ -129,6 +132,9 @@ func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 			if cl.str != nil && cl.dataPerRow > 0 {
 				cl.str.ReserveData(int(cl.dataPerRow * float64(c.Rows) * 1.05))
 			}
+			if cl.list != nil && cl.elemsPerRow > 0 {
+				cl.list.ValueBuilder().Reserve(int(cl.elemsPerRow * float64(c.Rows) * 1.05))
+			}
 		}
 	}
 	data, lineNo, off, rows := c.Data, c.Line, c.Offset, 0
@@ -198,6 +204,9 @@ func (d *Decoder) finish(rows int) arrow.RecordBatch {
 		cl := &d.cols[j]
 		if cl.str != nil {
 			cl.dataPerRow = float64(cl.str.DataLen()) / float64(rows)
+		}
+		if cl.list != nil {
+			cl.elemsPerRow = float64(cl.list.ValueBuilder().Len()) / float64(rows)
 		}
 		arrs[j] = cl.b.NewArray()
 	}
