@@ -78,6 +78,10 @@ func verbDocs() map[string]verbDoc {
 			notes:    "The rows come out in input order.",
 			examples: []string{"arrowpipe sample 5 42 samples/orders.csv", "arrowpipe sample 1% samples/orders.csv"},
 		},
+		"summary": {
+			notes:    "One row per input column, as DuckDB's SUMMARIZE: count (rows) and nulls are exact; distinct and the quartiles are exact up to 10000 values and estimates past them (distinct_approx, quantiles_approx); mean, stddev and the quartiles are for number columns only; top lists the 5 most frequent values while distinct is exact. One pass, bounded memory, on every worker.",
+			examples: []string{"arrowpipe summary samples/orders.csv", "arrowpipe filter 'region == \"EU\"' then summary samples/orders.csv"},
+		},
 		"tail": {
 			args:     [][2]string{{"N", "how many rows to keep"}},
 			examples: []string{"arrowpipe tail 5 samples/orders.csv"},

@@ -1,7 +1,8 @@
 // Package window holds the verbs that look at a row's neighbours: window
 // adds columns computed from the rows before (and after) each row in its
 // group, as SQL window functions do; fill replaces nulls with a
-// neighbour's value; sample keeps a random subset of the rows.
+// neighbour's value; sample keeps a random subset of the rows; summary
+// describes each column.
 //
 //	window KEYS 'NAME = FUNC(ARGS), ...'
 //
@@ -76,6 +77,26 @@
 // at the end; sample P% [SEED] keeps each row with probability P/100
 // (Bernoulli, per batch from the seed and the batch's sequence number).
 // Without SEED the seed is random.
+//
+// summary (DuckDB's SUMMARIZE, one row per input column, in schema
+// order) gives, per column: column and type (Arrow's name); count, the
+// rows, nulls included; nulls; distinct, the number of distinct non-null
+// values, exact up to SummaryExact (10000) values and 1 MiB of their text,
+// then a HyperLogLog estimate (~0.8 % standard error) with distinct_approx
+// true; min and max as text (numbers by value with NaN above every
+// number, -0 as 0; strings by bytes; false < true; dates, times and
+// timestamps by instant; other types by their text); for integer and
+// float columns only, mean and stddev (sample, n-1; null for fewer than
+// two values; NaN when a value is NaN) and q25, q50, q75 (quantile_cont:
+// interpolated at q·(n-1) over the sorted non-NaN values, exact up to
+// SummaryExact values, then a t-digest with quantiles_approx true); top,
+// the five most frequent values as "value (count), ..." by count then
+// value, only while distinct is exact (null after). Empty input gives
+// count 0 and nulls elsewhere. Memory: per column and worker at most
+// SummaryExact values and counts, 1 MiB of distinct text, one HLL
+// (16 KiB) and one t-digest (~5 KiB), whatever the input size. It runs
+// on every worker, each with its own state, and Finish merges them
+// (Chan's formula for the variance) and emits the one batch.
 //
 // Concurrency: window, fill (but fill with VALUE) and sample N run on
 // one worker and declare Stage.Ordered, because their state carries from

@@ -11,7 +11,7 @@ import (
 )
 
 // Verbs returns the command-line form of the package's verbs: window,
-// fill and sample.
+// fill, sample and summary.
 func Verbs() []verb.Spec {
 	return []verb.Spec{
 		{
@@ -56,6 +56,11 @@ func Verbs() []verb.Spec {
 			},
 		},
 		sampleSpec(),
+		{
+			Name:    "summary",
+			Summary: "one row per input column: type, count, nulls, distinct (estimated past 10000, flagged), min, max, mean, stddev, quartiles (estimated past 10000 values, flagged), the 5 most frequent values",
+			Parse:   func([]string) (verb.Verb, error) { return Summary(), nil },
+		},
 	}
 }
 
