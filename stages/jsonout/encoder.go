@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
@@ -74,6 +75,12 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 				buf = c.AppendText(buf, i)
 				buf = append(buf, '"')
 			case textfmt.KindOther:
+				if l, ok := c.Array().(*array.List); ok {
+					if out, ok := appendList(buf, l, i); ok {
+						buf = out
+						continue
+					}
+				}
 				v, err := json.Marshal(c.Array().GetOneForMarshal(i))
 				if err != nil {
 					return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)

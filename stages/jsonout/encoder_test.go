@@ -58,6 +58,35 @@ func TestEncodeTypes(t *testing.T) {
 			lb.ValueBuilder().(*array.StringBuilder).AppendValues([]string{"a", "b"}, nil)
 			lb.AppendNull()
 		}, `{"v":["a","b"]}` + "\n" + `{"v":null}` + "\n"},
+		{"type=list/elem=utf8", arrow.ListOf(arrow.BinaryTypes.String), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.StringBuilder).AppendValues([]string{"R&D <x>", "é\n", ""}, []bool{true, true, false})
+			lb.Append(true)
+		}, `{"v":["R&D <x>","é\n",null]}` + "\n" + `{"v":[]}` + "\n"},
+		{"type=list/elem=float64", arrow.ListOf(arrow.PrimitiveTypes.Float64), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.Float64Builder).AppendValues([]float64{1, 2.5, math.NaN(), 1e300, 0}, []bool{true, true, true, true, false})
+		}, `{"v":[1.0,2.5,null,1e+300,null]}` + "\n"},
+		{"type=list/elem=int64,bool", arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int64)), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			inner := lb.ValueBuilder().(*array.ListBuilder)
+			lb.Append(true)
+			inner.Append(true)
+			inner.ValueBuilder().(*array.Int64Builder).AppendValues([]int64{-1, 2}, nil)
+			inner.AppendNull()
+		}, `{"v":[[-1,2],null]}` + "\n"},
+		{"type=list/elem=bool", arrow.ListOf(arrow.FixedWidthTypes.Boolean), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.BooleanBuilder).AppendValues([]bool{true, false}, nil)
+		}, `{"v":[true,false]}` + "\n"},
+		{"type=list/elem=int32", arrow.ListOf(arrow.PrimitiveTypes.Int32), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.Int32Builder).AppendValues([]int32{7}, nil)
+		}, `{"v":[7]}` + "\n"},
 		{"type=null", arrow.Null, func(b array.Builder) { b.AppendNull() }, `{"v":null}` + "\n"},
 	}
 	for _, c := range cases {
