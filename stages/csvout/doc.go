@@ -24,8 +24,9 @@
 //     rows, nulls and empty strings (TestRoundTripKeepsRowsNullsAndEmptyStrings);
 //   - numbers, booleans, timestamps and dates as package textfmt formats
 //     them (shortest round-trip floats, "NaN"/"+Inf"/"-Inf", RFC 3339 UTC
-//     timestamps, 2006-01-02 dates); decimals, lists, structs and other
-//     types through arrow-go's ValueStr, quoted when needed.
+//     timestamps, 2006-01-02 dates); lists as the JSON array package
+//     jsonout writes (["a","b"], [1.0,2.5]); decimals, structs and other
+//     types through arrow-go's ValueStr; all quoted when needed.
 //
 // TSV is the same format with a tab delimiter: a value holding a tab, CR,
 // LF or double quote is quoted as in CSV, which readers that accept quoted

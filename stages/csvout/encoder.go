@@ -5,8 +5,10 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/jsonout"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
@@ -17,6 +19,8 @@ type Encoder struct {
 	cols []textfmt.Column
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
+	// list is scratch for the JSON text of a list field.
+	list []byte
 }
 
 // Encode returns rec's rows as CSV lines in c.Data, in a buffer from the
@@ -57,6 +61,13 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 			case textfmt.KindString:
 				buf = appendField(buf, c.Text(i), quote)
 			case textfmt.KindOther:
+				if l, ok := c.Array().(*array.List); ok {
+					if text, ok := jsonout.AppendList(e.list[:0], l, i); ok {
+						e.list = text
+						buf = appendField(buf, string(text), quote)
+						continue
+					}
+				}
 				buf = appendField(buf, c.Array().ValueStr(i), quote)
 			default:
 				buf = c.AppendText(buf, i)

@@ -82,6 +82,17 @@ func TestEncodeTypes(t *testing.T) {
 			lb.ValueBuilder().(*array.Int64Builder).AppendValues([]int64{1, 2}, nil)
 			lb.AppendNull()
 		}, "\"[1,2]\"\n\n"},
+		{"type=list/elem=utf8", arrow.ListOf(arrow.BinaryTypes.String), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.StringBuilder).AppendValues([]string{"R&D <x>", "é", ""}, []bool{true, true, false})
+			lb.Append(true)
+		}, "\"[\"\"R&D <x>\"\",\"\"é\"\",null]\"\n[]\n"},
+		{"type=list/elem=float64", arrow.ListOf(arrow.PrimitiveTypes.Float64), func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			lb.ValueBuilder().(*array.Float64Builder).AppendValues([]float64{1}, nil)
+		}, "[1.0]\n"},
 		{"type=dictionary", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, func(b array.Builder) {
 			db := b.(*array.BinaryDictionaryBuilder)
 			for _, v := range []string{"EU", "a,b", "EU"} {

@@ -76,7 +76,7 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 				buf = append(buf, '"')
 			case textfmt.KindOther:
 				if l, ok := c.Array().(*array.List); ok {
-					if out, ok := appendList(buf, l, i); ok {
+					if out, ok := AppendList(buf, l, i); ok {
 						buf = out
 						continue
 					}

@@ -9,12 +9,14 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
-// appendList appends row i of a list column as a JSON array whose elements
-// are written as the writer writes columns of their type: strings without
-// HTML escapes, floats marked as floats (so [1.0] reads back as floats),
-// NaN and ±Inf as null. ok is false for an element type it does not
-// write; the caller falls back to encoding/json.
-func appendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
+// AppendList appends row i of list l, which must not be null, as the JSON
+// array this package writes: elements follow the writer's rules (strings
+// without HTML escapes, floats marked as floats so that [1.0] reads back as
+// floats, NaN and ±Inf as null). It handles lists of strings, int64,
+// float64, booleans and such lists; for other element types ok is false and
+// the caller falls back to encoding/json (dst's contents past its length
+// may then have changed). Package csvout writes list fields with it.
+func AppendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
 	start, end := l.ValueOffsets(i)
 	vals := l.ListValues()
 	buf = append(buf, '[')
@@ -36,7 +38,7 @@ func appendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
 		case *array.Boolean:
 			buf = strconv.AppendBool(buf, v.Value(k))
 		case *array.List:
-			if buf, ok = appendList(buf, v, k); !ok {
+			if buf, ok = AppendList(buf, v, k); !ok {
 				return buf, false
 			}
 		default:
