@@ -45,7 +45,9 @@
 // holding an array or an object anywhere in the sample keeps its whole
 // column as the JSON text of each array. After the sample, a list<utf8>
 // column takes any element (nested ones as JSON text); the others take only
-// elements of their kind or null.
+// elements of their kind or null. DuckDB's read_json gives the same
+// BIGINT[], DOUBLE[] and VARCHAR[], but JSON[] for mixed and nested arrays,
+// whose strings keep their quotes.
 //
 // Nested objects are flattened to dotted column names ("user.id"); nested
 // arrays, objects that were always empty, and keys whose sampled values mix
