@@ -102,8 +102,9 @@ func verbDocs() map[string]verbDoc {
 			examples: []string{"arrowpipe count samples/orders.csv"},
 		},
 		"distinct": {
-			args:     [][2]string{{"COLS", "the columns whose combinations are kept once, comma-separated"}},
-			examples: []string{"arrowpipe distinct region,product samples/orders.csv"},
+			args:     [][2]string{{"[COLS [last]]", "the columns whose combinations are kept once, comma-separated (without them, whole rows); after them, last keeps each combination's latest row instead of its first"}},
+			notes:    "The first rows pass on as they arrive, in input order. With last (the latest record per key) the rows are held to the end and come out in the order of those latest rows; what is held counts against --max-memory.",
+			examples: []string{"arrowpipe distinct region,product samples/orders.csv", "arrowpipe distinct region last samples/orders.csv", "arrowpipe distinct samples/orders.csv"},
 		},
 		"count_distinct": {
 			args:     [][2]string{{"COLS", "the columns to count combinations of, comma-separated"}},

@@ -63,20 +63,36 @@ func Count() verb.Verb {
 }
 
 // Distinct returns the distinct verb: the first row of each distinct
-// combination of cols, whole and in input order, passed on as it arrives
-// (one worker). Its set of keys above verb.Env.MaxMemory is an error
-// wrapping ErrMemory.
+// combination of cols (of whole rows when cols is empty), whole and in
+// input order, passed on as it arrives (one worker). Its set of keys
+// above verb.Env.MaxMemory is an error wrapping ErrMemory.
 func Distinct(cols ...string) verb.Verb {
-	if len(cols) == 0 {
-		return verb.Failed("distinct", errors.New("distinct: no key column"))
-	}
-	cols = slices.Clone(cols)
+	return distinctVerb(slices.Clone(cols), false)
+}
+
+// DistinctLast returns the distinct verb that keeps the latest row of
+// each distinct combination of cols (of whole rows when cols is empty),
+// DuckDB's "latest record per key": the rows come out from Finish in the
+// order of their input positions, that is ordered by each key's last
+// occurrence. It holds the batches of the latest rows (compacted to one
+// row a key when they pass twice the keys), one worker; its keys and
+// rows above verb.Env.MaxMemory are an error wrapping ErrMemory.
+func DistinctLast(cols ...string) verb.Verb {
+	return distinctVerb(slices.Clone(cols), true)
+}
+
+func distinctVerb(cols []string, last bool) verb.Verb {
 	return verb.Verb{
 		Name: "distinct",
 		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
-			return named("distinct")(newDistinct(env, in, cols))
+			return named("distinct")(newDistinct(env, in, cols, last))
 		},
-		Reads: func(_ *arrow.Schema, needed []string) []string { return passReads(needed, cols) },
+		Reads: func(_ *arrow.Schema, needed []string) []string {
+			if len(cols) == 0 {
+				return nil
+			}
+			return passReads(needed, cols)
+		},
 	}
 }
 

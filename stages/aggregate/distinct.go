@@ -1,8 +1,10 @@
 package aggregate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -61,10 +63,17 @@ func (w *distinctWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 	return out, nil
 }
 
-func newDistinct(env verb.Env, in *arrow.Schema, cols []string) (pipeline.Stage, *arrow.Schema, error) {
+// newDistinct builds distinct over cols (every column when there are
+// none), keeping each key's first row, or its latest with last.
+func newDistinct(env verb.Env, in *arrow.Schema, cols []string, last bool) (pipeline.Stage, *arrow.Schema, error) {
 	mem := env.Mem
 	if mem == nil {
 		mem = memory.DefaultAllocator
+	}
+	if len(cols) == 0 {
+		for _, f := range in.Fields() {
+			cols = append(cols, f.Name)
+		}
 	}
 	var keyIdx []int
 	var types []arrow.DataType
@@ -82,6 +91,23 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string) (pipeline.Stage,
 	if err := checkGatherable(in); err != nil {
 		return pipeline.Stage{}, nil, err
 	}
+	if last {
+		return pipeline.Stage{
+			Name: "distinct",
+			// Which row is a key's latest depends on the order of rows.
+			Workers: 1,
+			Ordered: true,
+			NewWorker: func() pipeline.Worker {
+				return &distinctLastWorker{
+					name: "distinct", keyIdx: keyIdx, tab: newTable(types), mem: mem, cap: env.MaxMemory,
+					outRows: outRows(env), schema: in, keys: make([]arrow.Array, len(types)),
+				}
+			},
+			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
+				return workers[0].(*distinctLastWorker).finish(ctx, emit)
+			},
+		}, in, nil
+	}
 	return pipeline.Stage{
 		Name: "distinct",
 		// It keeps each key's first row as it arrives.
@@ -94,4 +120,133 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string) (pipeline.Stage,
 			}
 		},
 	}, in, nil
+}
+
+// lastRef is where a key's latest row is held, and its input position.
+type lastRef struct {
+	ref rowRef
+	pos int64
+}
+
+// distinctLastWorker keeps, for each key, its latest row: it holds the
+// batches those rows are in, compacting them into one batch of the
+// latest rows when they hold twice as many rows as there are keys, and
+// emits the rows from Finish in the order of their input positions. It
+// runs as the stage's only worker.
+type distinctLastWorker struct {
+	name     string
+	keyIdx   []int
+	tab      *table
+	mem      memory.Allocator
+	cap      int64
+	outRows  int
+	schema   *arrow.Schema
+	keys     []arrow.Array
+	gids     []uint32
+	last     []lastRef
+	held     []arrow.RecordBatch
+	heldRows int64
+	seen     int64
+	guard    guard
+}
+
+func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	if !w.guard.enter(ctx, w.release) {
+		in.Release()
+		return nil, errAborted
+	}
+	defer w.guard.leave()
+	n := int(in.NumRows())
+	if n == 0 {
+		in.Release()
+		return nil, nil
+	}
+	for i, c := range w.keyIdx {
+		w.keys[i] = in.Column(c)
+	}
+	w.gids = w.tab.groups(w.keys, n, seq, w.gids)
+	src := uint32(len(w.held))
+	for i, g := range w.gids {
+		for int(g) >= len(w.last) {
+			w.last = append(w.last, lastRef{})
+		}
+		w.last[g] = lastRef{rowRef{src, uint32(i)}, w.seen + int64(i)}
+	}
+	w.seen += int64(n)
+	w.held = append(w.held, in)
+	w.heldRows += int64(n)
+	if len(w.held) >= 8 && w.heldRows > 2*int64(len(w.last)) {
+		w.compact()
+	}
+	if w.cap > 0 {
+		if b := w.tab.bytes() + w.heldBytes(); b > w.cap {
+			w.fail()
+			return nil, fmt.Errorf("%s: %w: the latest rows of %d keys hold ~%s, over the cap of %s",
+				w.name, ErrMemory, w.tab.n, fmtBytes(b), fmtBytes(w.cap))
+		}
+	}
+	return nil, nil
+}
+
+// compact replaces the held batches by one batch of each key's latest
+// row, in key order.
+func (w *distinctLastWorker) compact() {
+	refs := make([]rowRef, len(w.last))
+	for g, l := range w.last {
+		refs[g] = l.ref
+	}
+	out := gather(w.mem, w.schema, w.held, refs)
+	w.release()
+	for g := range w.last {
+		w.last[g].ref = rowRef{0, uint32(g)}
+	}
+	w.held, w.heldRows = []arrow.RecordBatch{out}, out.NumRows()
+}
+
+func (w *distinctLastWorker) heldBytes() int64 {
+	var b int64
+	for _, r := range w.held {
+		for _, c := range r.Columns() {
+			for _, buf := range c.Data().Buffers() {
+				if buf != nil {
+					b += int64(buf.Len())
+				}
+			}
+		}
+	}
+	return b
+}
+
+func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
+	if !w.guard.enter(ctx, w.release) {
+		return errAborted
+	}
+	defer w.guard.leave()
+	defer w.fail()
+	order := slices.Clone(w.last)
+	slices.SortFunc(order, func(a, b lastRef) int { return cmp.Compare(a.pos, b.pos) })
+	refs := make([]rowRef, 0, min(len(order), w.outRows))
+	for start := 0; start < len(order); start += w.outRows {
+		refs = refs[:0]
+		for _, l := range order[start:min(start+w.outRows, len(order))] {
+			refs = append(refs, l.ref)
+		}
+		if err := emit(gather(w.mem, w.schema, w.held, refs)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fail releases the state for good. Call it under the guard.
+func (w *distinctLastWorker) fail() {
+	w.release()
+	w.guard.done()
+}
+
+func (w *distinctLastWorker) release() {
+	for _, r := range w.held {
+		r.Release()
+	}
+	w.held, w.heldRows = nil, 0
 }

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -64,12 +65,19 @@ func Verbs() []verb.Spec {
 		},
 		{
 			Name:    "distinct",
-			Args:    []string{"COLS"},
-			Summary: "the first row of each distinct combination of COLS, streaming",
+			Args:    []string{"[COLS [last]]"},
+			Summary: "the first row of each distinct combination of COLS (of whole rows without COLS), streaming; with last, the latest row of each, held to the end and given in the order of those rows",
+			Words:   distinctWords,
 			Parse: func(args []string) (verb.Verb, error) {
+				if len(args) == 0 {
+					return Distinct(), nil
+				}
 				cols, err := colname.Names(args[0])
 				if err != nil {
 					return verb.Verb{}, fmt.Errorf("distinct: %w", err)
+				}
+				if len(args) == 2 {
+					return DistinctLast(cols...), nil
 				}
 				return Distinct(cols...), nil
 			},
@@ -107,6 +115,22 @@ func Verbs() []verb.Spec {
 			},
 		},
 	}
+}
+
+// distinctWords counts distinct's words: none when the chain or the
+// command line ends there or an existing file follows (distinct
+// orders.csv), else COLS, and "last" after it.
+func distinctWords(rest []string) int {
+	if len(rest) == 0 || rest[0] == "then" || rest[0] == "-" {
+		return 0
+	}
+	if st, err := os.Stat(rest[0]); err == nil && !st.IsDir() {
+		return 0
+	}
+	if len(rest) >= 2 && rest[1] == "last" {
+		return 2
+	}
+	return 1
 }
 
 // orderedVerb returns the verb that mk makes of the keys in order, which
