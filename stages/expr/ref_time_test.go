@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -213,7 +214,10 @@ func refDateDiff(unit string, a, b any, ta, tb typ) any {
 }
 
 // refStrptime parses s with a regular expression built from the layout.
+// Literal bytes that are not UTF-8 match themselves: both strings map them
+// to private-use runes first, as Go's regexp reads UTF-8 only.
 func refStrptime(s, layout string) (time.Time, bool) {
+	s, layout = privateBytes(s), privateBytes(layout)
 	var re strings.Builder
 	var codes []byte
 	re.WriteString(`^\s*`)
@@ -402,6 +406,25 @@ func refStrftime(tm time.Time, layout string) string {
 		case '%':
 			b.WriteByte('%')
 		}
+	}
+	return b.String()
+}
+
+// privateBytes replaces each byte of s that is not part of valid UTF-8 by
+// the private-use rune U+F700+byte.
+func privateBytes(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(0xF700 + rune(s[i]))
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
 	}
 	return b.String()
 }
