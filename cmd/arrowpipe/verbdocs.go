@@ -52,8 +52,8 @@ func verbDocs() map[string]verbDoc {
 			examples: []string{"arrowpipe grep -i 'urgent|fragile' note samples/orders.csv"},
 		},
 		"explode": {
-			args:     [][2]string{{"COL", "a list column (from Parquet or Arrow input)"}},
-			examples: []string{"arrowpipe explode items then groupby items 'count() as n' orders.parquet"},
+			args:     [][2]string{{"COL", "a list column (NDJSON arrays, Parquet or Arrow lists)"}},
+			examples: []string{"arrowpipe explode tags then groupby tags 'count() as n' samples/events.ndjson"},
 		},
 		"window": {
 			args: [][2]string{

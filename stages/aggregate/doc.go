@@ -92,7 +92,9 @@
 // keeps the batches of the last N rows on one worker and, past the cap,
 // writes them in arrival order to files it drops as newer rows cover the
 // window. distinct runs on one worker and passes each
-// batch on filtered to the rows whose keys are new.
+// batch on filtered to the rows whose keys are new (no keys: whole rows);
+// DistinctLast (distinct COLS last) holds one row a key to the end, within
+// the memory cap, and emits the latest rows in their input order.
 //
 // Order keys are named as in every verb (stages/internal/colname): bare,
 // spaces allowed ('unit price desc'), or in backticks.
