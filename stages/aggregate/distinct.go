@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -147,15 +148,15 @@ type distinctLastWorker struct {
 	held     []arrow.RecordBatch
 	heldRows int64
 	seen     int64
-	guard    guard
+	guard    cancelguard.Guard
 }
 
 func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		in.Release()
 		return nil, errAborted
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	n := int(in.NumRows())
 	if n == 0 {
 		in.Release()
@@ -218,10 +219,10 @@ func (w *distinctLastWorker) heldBytes() int64 {
 }
 
 func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		return errAborted
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	defer w.fail()
 	order := slices.Clone(w.last)
 	slices.SortFunc(order, func(a, b lastRef) int { return cmp.Compare(a.pos, b.pos) })
@@ -241,7 +242,7 @@ func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordB
 // fail releases the state for good. Call it under the guard.
 func (w *distinctLastWorker) fail() {
 	w.release()
-	w.guard.done()
+	w.guard.Done()
 }
 
 func (w *distinctLastWorker) release() {

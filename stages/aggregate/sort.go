@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -30,7 +31,7 @@ type sorter struct {
 	buf      []sortBatch
 	bufBytes int64 // buffered batches' bytes plus the sort's working space for their rows
 	runs     *runFiles
-	guard    guard
+	guard    cancelguard.Guard
 }
 
 type sortBatch struct {
@@ -40,11 +41,11 @@ type sortBatch struct {
 }
 
 func (s *sorter) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !s.guard.enter(ctx, s.cleanup) {
+	if !s.guard.Enter(ctx, s.cleanup) {
 		in.Release()
 		return nil, errAborted
 	}
-	defer s.guard.leave()
+	defer s.guard.Leave()
 	if in.NumRows() == 0 {
 		in.Release()
 		return nil, nil
@@ -144,11 +145,11 @@ func (s *sorter) cleanup() {
 }
 
 func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !s.guard.enter(ctx, s.cleanup) {
+	if !s.guard.Enter(ctx, s.cleanup) {
 		return errAborted
 	}
-	defer s.guard.leave()
-	defer s.guard.done()
+	defer s.guard.Leave()
+	defer s.guard.Done()
 	defer s.cleanup()
 	if s.runs == nil {
 		refs := s.limited(s.sortedRefs())

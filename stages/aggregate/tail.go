@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -54,15 +55,15 @@ type tailWorker struct {
 	kept      []arrow.RecordBatch
 	keptBytes int64
 	rows      int64 // rows in the files and in kept
-	guard     guard
+	guard     cancelguard.Guard
 }
 
 func (w *tailWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.enter(ctx, w.cleanup) {
+	if !w.guard.Enter(ctx, w.cleanup) {
 		in.Release()
 		return nil, errAborted
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	if w.n == 0 || in.NumRows() == 0 {
 		in.Release()
 		return nil, nil
@@ -144,11 +145,11 @@ func (w *tailWorker) cleanup() {
 // finish emits the last n rows in input order; emit takes ownership of
 // each batch.
 func (w *tailWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.enter(ctx, w.cleanup) {
+	if !w.guard.Enter(ctx, w.cleanup) {
 		return errAborted
 	}
-	defer w.guard.leave()
-	defer w.guard.done()
+	defer w.guard.Leave()
+	defer w.guard.Done()
 	defer w.cleanup()
 	skip := max(w.rows-w.n, 0)
 	// send emits b without its first skip rows (none of it when skip

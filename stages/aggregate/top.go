@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -72,7 +73,7 @@ type topWorker struct {
 	st      *topStage
 	srcs    []arrow.RecordBatch // srcs[i] is heap.views[i]
 	srcRows int                 // rows of the batches kept since the last compaction
-	guard   guard
+	guard   cancelguard.Guard
 	heap    topHeap
 }
 
@@ -124,10 +125,10 @@ func (w *topWorker) release() {
 
 func (w *topWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer in.Release()
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		return nil, errAborted
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	h := &w.heap
 	h.keys = w.st.keys
 	src := uint32(len(w.srcs))
@@ -186,11 +187,11 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 	var poss []pos // poss[i] is the input position of refs[i]
 	for _, pw := range workers {
 		w := pw.(*topWorker)
-		if !w.guard.enter(ctx, w.release) {
+		if !w.guard.Enter(ctx, w.release) {
 			return errAborted
 		}
-		defer w.guard.leave()
-		defer w.guard.done()
+		defer w.guard.Leave()
+		defer w.guard.Done()
 		defer w.release()
 		base := uint32(len(recs))
 		recs = append(recs, w.srcs...)

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -235,7 +236,7 @@ type fillUpWorker struct {
 	base      uint64 // number of queue[0]
 	waiting   [][]pos
 	heldBytes int64
-	guard     guard
+	guard     cancelguard.Guard
 }
 
 type fillHeld struct {
@@ -245,11 +246,11 @@ type fillHeld struct {
 }
 
 func (w *fillUpWorker) Process(ctx context.Context, _ uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		in.Release()
 		return nil, aborted(ctx)
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	if w.waiting == nil {
 		w.waiting = make([][]pos, len(w.c.cols))
 	}
@@ -286,7 +287,7 @@ func (w *fillUpWorker) Process(ctx context.Context, _ uint64, in arrow.RecordBat
 	w.heldBytes += h.bytes
 	if w.c.cap > 0 && w.heldBytes > w.c.cap {
 		w.release()
-		w.guard.done()
+		w.guard.Done()
 		return nil, fmt.Errorf("%w: %d batches wait for a value below their nulls, ~%d bytes, over the cap of %d (raise --max-memory)",
 			ErrMemory, len(w.queue), w.heldBytes, w.c.cap)
 	}
@@ -334,11 +335,11 @@ func (w *fillUpWorker) emit(hs []*fillHeld) arrow.RecordBatch {
 }
 
 func (w *fillUpWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		return aborted(ctx)
 	}
-	defer w.guard.leave()
-	defer w.guard.done()
+	defer w.guard.Leave()
+	defer w.guard.Done()
 	defer w.release()
 	for len(w.queue) > 0 {
 		h := w.queue[0]

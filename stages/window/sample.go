@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -103,7 +104,7 @@ type reservoir struct {
 	// until they are twice the sample, so that its cost per row stays
 	// constant.
 	heldRows int64
-	guard    guard
+	guard    cancelguard.Guard
 }
 
 // slot is one sampled row: its place in the input and in the held
@@ -115,11 +116,11 @@ type slot struct {
 }
 
 func (w *reservoir) Process(ctx context.Context, _ uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		in.Release()
 		return nil, aborted(ctx)
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	b := int32(len(w.held))
 	used := false
 	for i := range in.NumRows() {
@@ -192,11 +193,11 @@ func (w *reservoir) compact(ctx context.Context) error {
 }
 
 func (w *reservoir) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		return aborted(ctx)
 	}
-	defer w.guard.leave()
-	defer w.guard.done()
+	defer w.guard.Leave()
+	defer w.guard.Done()
 	defer w.release()
 	if len(w.slots) == 0 {
 		return nil
@@ -220,7 +221,7 @@ func (w *reservoir) finish(ctx context.Context, emit func(arrow.RecordBatch) err
 
 func (w *reservoir) fail() {
 	w.release()
-	w.guard.done()
+	w.guard.Done()
 }
 
 func (w *reservoir) release() {

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -137,7 +138,7 @@ type worker struct {
 	base      uint64 // number of queue[0]
 	next      uint64 // number of the next batch
 	heldBytes int64
-	guard     guard
+	guard     cancelguard.Guard
 }
 
 func newWorker(p *config) *worker {
@@ -158,11 +159,11 @@ func newWorker(p *config) *worker {
 }
 
 func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		in.Release()
 		return nil, aborted(ctx)
 	}
-	defer w.guard.leave()
+	defer w.guard.Leave()
 	n := int(in.NumRows())
 	if n == 0 {
 		in.Release()
@@ -295,11 +296,11 @@ func (w *worker) checkMemory() error {
 }
 
 func (w *worker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.release) {
 		return aborted(ctx)
 	}
-	defer w.guard.leave()
-	defer w.guard.done()
+	defer w.guard.Leave()
+	defer w.guard.Done()
 	defer w.release()
 	for _, f := range w.fns {
 		if lf, ok := f.(*leadFn); ok {
@@ -327,7 +328,7 @@ func (w *worker) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 // whether or not the run is then cancelled.
 func (w *worker) fail() {
 	w.release()
-	w.guard.done()
+	w.guard.Done()
 }
 
 func (w *worker) release() {
