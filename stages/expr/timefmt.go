@@ -186,7 +186,7 @@ func (l *timeLayout) parse(s []byte, cache *monthCache) (sec, nsec int64, ok boo
 				}
 				p += 2
 			}
-		case 'b':
+		case 'b', 'B', 'h':
 			var m int
 			m, good = matchName(s, &p, monthNames[:])
 			mon = m + 1
