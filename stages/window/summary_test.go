@@ -232,7 +232,7 @@ func TestSummaryApproximate(t *testing.T) {
 			assert.Equal(t, strconv.Itoa(n-1), r[7])
 			assert.InDelta(t, float64(n-1)/2, r[8], 1e-6)
 			for i, q := range []float64{0.25, 0.5, 0.75} {
-				assert.InEpsilon(t, q*(n-1), r[10+i], 0.01)
+				assert.InEpsilon(t, q*(n-1), r[10+i], 0.03) // a t-digest merged from 4 workers in any order
 			}
 			assert.Equal(t, true, r[13], "quantiles flagged approximate")
 			assert.Nil(t, r[14], "no top values once inexact")
