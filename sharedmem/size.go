@@ -35,7 +35,8 @@ func LiveBytes(rec arrow.RecordBatch) int64 {
 	return n
 }
 
-// PinnedBytes is Sizes.Pinned of rec.
+// PinnedBytes is Sizes.Pinned of rec: the bytes of every buffer its
+// columns hold, children included. Stateful verbs count held batches by it.
 func PinnedBytes(rec arrow.RecordBatch) int64 {
 	var n int64
 	for _, col := range rec.Columns() {
@@ -94,6 +95,10 @@ func columnSizes(ad arrow.ArrayData, wantPinned bool) (live, pinned int64) {
 	p := pinnedBytes(d)
 	return p, p
 }
+
+// ArrayPinnedBytes is the bytes of every buffer of one array's data,
+// children included.
+func ArrayPinnedBytes(d arrow.ArrayData) int64 { return pinnedBytes(d) }
 
 func pinnedBytes(d arrow.ArrayData) int64 {
 	var n int64

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -51,7 +52,7 @@ func (s *sorter) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		return nil, nil
 	}
 	s.buf = append(s.buf, sortBatch{seq: seq, rec: in, views: viewsOf(s.keys, in)})
-	s.bufBytes += recordBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
+	s.bufBytes += sharedmem.PinnedBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
 	if s.cap > 0 && s.bufBytes > s.cap {
 		if err := s.spill(ctx); err != nil {
 			s.cleanup()

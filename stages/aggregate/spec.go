@@ -9,8 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // A plan is a parsed aggregate list bound to an input schema: which
@@ -51,8 +50,11 @@ var errSyntax = errors.New("expected fn(column) [as name]")
 // "count() as n, sum(qty), quantile(price, 0.9)" into calls.
 func parseAggs(s string) ([]Aggregate, error) {
 	var calls []Aggregate
-	for _, item := range splitTop(s) {
-		item = strings.TrimSpace(item)
+	items, err := colname.SplitTop(s, ',')
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range items {
 		c, err := parseCall(item)
 		if err != nil {
 			return nil, fmt.Errorf("aggregate %q: %w", item, err)
@@ -63,35 +65,6 @@ func parseAggs(s string) ([]Aggregate, error) {
 		return nil, errors.New("empty aggregate list")
 	}
 	return calls, nil
-}
-
-// splitTop splits s at commas outside parentheses and quotes.
-func splitTop(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '`':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ',' && depth == 0:
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	if strings.TrimSpace(s[start:]) != "" || len(out) > 0 {
-		out = append(out, s[start:])
-	}
-	return out
 }
 
 // Functions returns the aggregate functions, as the command line calls
@@ -161,12 +134,15 @@ func parseCall(item string) (Aggregate, error) {
 	c.fn = strings.ToLower(strings.TrimSpace(item[:open]))
 	if !knownFunction(c.fn) {
 		msg := fmt.Sprintf("unknown function %q", c.fn)
-		if near := expr.Closest(c.fn, functionNames()); near != "" {
+		if near := colname.Closest(c.fn, functionNames()); near != "" {
 			msg += fmt.Sprintf(", did you mean %q?", near)
 		}
 		return c, fmt.Errorf("%s (aggregates: %s)", msg, strings.Join(Functions(), ", "))
 	}
-	args := splitTop(item[open+1 : closing])
+	args, err := colname.SplitTop(item[open+1:closing], ',')
+	if err != nil {
+		return c, err
+	}
 	for i := range args {
 		args[i] = unquote(strings.TrimSpace(args[i]))
 	}
@@ -251,7 +227,7 @@ func columnIndex(in *arrow.Schema, name string) (int, error) {
 		for k, f := range in.Fields() {
 			names[k] = f.Name
 		}
-		if hint := expr.Closest(name, names); hint != "" {
+		if hint := colname.Closest(name, names); hint != "" {
 			return 0, fmt.Errorf("unknown column %q, did you mean %q?", name, hint)
 		}
 		return 0, fmt.Errorf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -69,7 +70,7 @@ func (w *tailWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBat
 		return nil, nil
 	}
 	w.kept = append(w.kept, in)
-	w.keptBytes += recordBytes(in)
+	w.keptBytes += sharedmem.PinnedBytes(in)
 	w.rows += in.NumRows()
 	w.dropOld()
 	if w.cap > 0 && w.keptBytes > w.cap {
@@ -98,7 +99,7 @@ func (w *tailWorker) dropOld() {
 			return
 		}
 		w.rows -= w.kept[0].NumRows()
-		w.keptBytes -= recordBytes(w.kept[0])
+		w.keptBytes -= sharedmem.PinnedBytes(w.kept[0])
 		w.kept[0].Release()
 		w.kept[0] = nil
 		w.kept = w.kept[1:]

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -181,7 +182,7 @@ func TestTopHeapCopiesBounded(t *testing.T) {
 	}
 	recs := batchesOf(t, checked, schema, parts)
 	for _, r := range recs {
-		inBytes += recordBytes(r)
+		inBytes += sharedmem.PinnedBytes(r)
 	}
 	mem := &countingAllocator{Allocator: checked}
 	st, _, err := buildVerb(t, verb.Env{Workers: 1, Mem: mem}, "top", schema, fmt.Sprint(n), "k desc")

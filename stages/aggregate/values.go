@@ -202,26 +202,3 @@ func strView(arr arrow.Array) (offs []int32, data []byte) {
 	}
 	return a.ValueOffsets(), data
 }
-
-// recordBytes is the size of the buffers rec holds (whole buffers, so a
-// slice counts its parent's).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -32,7 +33,10 @@ func partialGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWor
 		return nil, reduce, nil, false
 	}
 	keys := call.Args[0]
-	items := splitTopLevel(call.Args[1])
+	items, err := colname.SplitTop(call.Args[1], ',')
+	if err != nil {
+		return nil, reduce, nil, false
+	}
 	nk := out.NumFields() - len(items)
 	if nk < 1 {
 		return nil, reduce, nil, false
@@ -92,29 +96,4 @@ func isInteger(t arrow.DataType) bool {
 		return true
 	}
 	return false
-}
-
-// splitTopLevel splits at commas outside parentheses and quotes.
-func splitTopLevel(s string) []string {
-	var parts []string
-	depth, start := 0, 0
-	var quote rune
-	for i, c := range s {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ',' && depth == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // Compile parses src and type-checks it against schema, before any data
@@ -123,7 +124,7 @@ func (c *compiler) column(a *colExpr) (node, error) {
 			names[k] = f.Name
 		}
 		e := c.errorf(a.pos, "unknown column %q", a.name)
-		e.Hint = closest(a.name, names)
+		e.Hint = colname.Closest(a.name, names)
 		return nil, e
 	}
 	if len(idx) > 1 {
@@ -451,7 +452,7 @@ func (c *compiler) call(a *callExpr) (node, error) {
 	info, ok := funcs[a.name]
 	if !ok {
 		e := c.errorf(a.pos, "unknown function %q", a.name)
-		e.Hint = closest(a.name, funcNames())
+		e.Hint = colname.Closest(a.name, funcNames())
 		return nil, e
 	}
 	if len(a.args) < info.minArgs || info.maxArgs >= 0 && len(a.args) > info.maxArgs {
@@ -640,7 +641,7 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		u, ok := parseUnit(string(k.v.constStr()))
 		if !ok {
 			e := c.errorf(a.args[0].position(), "date_trunc: unknown unit %q", k.v.constStr())
-			e.Hint = closest(string(k.v.constStr()), []string{"year", "month", "day", "hour", "minute"})
+			e.Hint = colname.Closest(string(k.v.constStr()), []string{"year", "month", "day", "hour", "minute"})
 			return nil, e
 		}
 		if err := want(1, tTime, tTimeNs, tDate); err != nil {

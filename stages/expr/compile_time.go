@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the zone database, so that to_timezone works on a machine without one
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 )
 
 // timeUnit is a unit of date_diff and date_add.
@@ -163,7 +165,7 @@ func (c *compiler) timeCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 		var ok bool
 		if g.tu, ok = parseTimeUnit(s); !ok {
 			e := c.errorf(a.args[0].position(), "date_diff: unknown unit %q", s)
-			e.Hint = closest(s, timeUnitNames)
+			e.Hint = colname.Closest(s, timeUnitNames)
 			return e
 		}
 		for k := 1; k < 3; k++ {
@@ -198,7 +200,7 @@ func (c *compiler) timeCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 			var ok bool
 			if g.tu, ok = parseTimeUnit(s); !ok {
 				e := c.errorf(a.args[2].position(), "date_add: unknown unit %q", s)
-				e.Hint = closest(s, timeUnitNames)
+				e.Hint = colname.Closest(s, timeUnitNames)
 				return e
 			}
 			g.args = g.args[:2]

@@ -231,12 +231,3 @@ func TestCompileTypes(t *testing.T) {
 		})
 	}
 }
-
-func TestClosest(t *testing.T) {
-	names := []string{"qty", "price", "region", "discount"}
-	assert.Equal(t, "qty", closest("qtty", names))
-	assert.Equal(t, "region", closest("Region", names))
-	assert.Equal(t, "discount", closest("discont", names))
-	assert.Equal(t, "", closest("zzzz", names))
-	assert.Equal(t, "", closest("x", nil))
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -84,7 +85,7 @@ func benchProbe(b *testing.B, key string, tableRows int, kind Kind) {
 	require.NoError(b, err)
 	out.Release()
 	b.ReportAllocs()
-	b.SetBytes(recordBytes(batch))
+	b.SetBytes(sharedmem.PinnedBytes(batch))
 	b.ResetTimer()
 	for i := range b.N {
 		batch.Retain()

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -157,13 +157,11 @@ func column(s *arrow.Schema, name, side string) (int, error) {
 		return i[0], nil
 	}
 	msg := fmt.Sprintf("no column %q in the %s", name, side)
-	best, bestD := "", len(name)/2+2
-	for _, f := range s.Fields() {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(f.Name)); d < bestD {
-			best, bestD = f.Name, d
-		}
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
 	}
-	if best != "" {
+	if best := colname.Closest(name, names); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return -1, fmt.Errorf("%w: %s", ErrKey, msg)
@@ -207,24 +205,4 @@ func (j *joiner) outSchema() (*arrow.Schema, error) {
 		j.tableOut = append(j.tableOut, c)
 	}
 	return arrow.NewSchema(fields, nil), nil
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 // errAborted is returned by a worker called after its run was cancelled.
@@ -94,7 +95,7 @@ func (j *joiner) readTable(ctx context.Context) {
 		if err != nil {
 			return err
 		}
-		b := recordBytes(rec)
+		b := sharedmem.PinnedBytes(rec)
 		j.stats.BuildRows.Add(rec.NumRows())
 		j.stats.BuildBytes.Add(b)
 		if s.grace != nil {

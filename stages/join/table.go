@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 // table is the build side in memory: its columns concatenated into one
@@ -50,28 +51,6 @@ func readAll(ctx context.Context, src pipeline.Source, mem memory.Allocator, kee
 		return keep(rec)
 	}), pipeline.Config{Mem: mem})
 	return p.Run(ctx)
-}
-
-// recordBytes is the size of rec's buffers.
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }
 
 // newTable concatenates batches (consumed) of schema into a table and
@@ -119,7 +98,7 @@ func newTable(mem memory.Allocator, schema *arrow.Schema, batches []arrow.Record
 			t.release()
 			return nil, fmt.Errorf("concatenate column %q: %w", schema.Field(c).Name, err)
 		}
-		t.bytes += dataBytes(t.cols[c].Data())
+		t.bytes += sharedmem.ArrayPinnedBytes(t.cols[c].Data())
 	}
 	if asof {
 		t.indexAsOf(keys)

@@ -11,13 +11,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 func BenchmarkWrite(b *testing.B) {
 	mem := memory.NewGoAllocator()
 	rec := makeBatch(mem, 0, 65536)
 	defer rec.Release()
-	size := arrowBytes(rec)
+	size := sharedmem.PinnedBytes(rec)
 	for _, comp := range []string{"zstd", "snappy", "none"} {
 		b.Run("compression="+comp, func(b *testing.B) {
 			b.SetBytes(size)
@@ -42,7 +43,7 @@ func BenchmarkWrite(b *testing.B) {
 func BenchmarkRead(b *testing.B) {
 	mem := memory.NewGoAllocator()
 	rec := makeBatch(mem, 0, 65536)
-	size := arrowBytes(rec)
+	size := sharedmem.PinnedBytes(rec)
 	var buf bytes.Buffer
 	sink, _ := NewSink(&buf, allTypes, SinkOptions{Mem: mem})
 	if err := sink.Write(context.Background(), pipeline.Chunk{Batch: rec}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 // A group is a row group being encoded as a standalone Parquet file in
@@ -52,7 +53,7 @@ func (g *group) add(rec arrow.RecordBatch) error {
 	if err := g.fw.WriteBuffered(rec); err != nil {
 		return fmt.Errorf("parquetio: write: %w", err)
 	}
-	g.arrowBytes += arrowBytes(rec)
+	g.arrowBytes += sharedmem.PinnedBytes(rec)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -350,7 +351,7 @@ func TestRowGroupByteLimit(t *testing.T) {
 	for i := range 10 {
 		batches = append(batches, makeBatch(mem, i*100, 100))
 	}
-	per := arrowBytes(batches[0])
+	per := sharedmem.PinnedBytes(batches[0])
 	data := write(t, mem, SinkOptions{RowGroupBytes: 3 * per}, allTypes, batches...)
 	for _, b := range batches {
 		b.Release()

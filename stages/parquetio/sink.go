@@ -192,25 +192,3 @@ func (s *Sink) Close(context.Context) error {
 }
 
 var _ pipeline.Sink = (*Sink)(nil)
-
-// arrowBytes is the size of the buffers of rec.
-func arrowBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, col := range rec.Columns() {
-		n += dataBytes(col.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
-}

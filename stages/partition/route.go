@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/hive"
 )
 
@@ -20,7 +21,7 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 	data := s.dataOf(rec)
 	defer data.Release()
 	if len(s.keyIdx) == 0 {
-		_, err := s.deliver(ctx, s.partOf(""), data, recordSize(data))
+		_, err := s.deliver(ctx, s.partOf(""), data, sharedmem.PinnedBytes(data))
 		return err
 	}
 	n := int(rec.NumRows())
@@ -38,7 +39,7 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 		s.gids = append(s.gids, g)
 	}
 	if len(order) == 1 {
-		_, err := s.deliver(ctx, order[0], data, recordSize(data))
+		_, err := s.deliver(ctx, order[0], data, sharedmem.PinnedBytes(data))
 		return err
 	}
 	// Counting sort of the row numbers by partition, stable.
@@ -70,7 +71,7 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 	}
 	sorted := out.(*compute.RecordDatum).Value
 	defer sorted.Release()
-	size := recordSize(sorted)
+	size := sharedmem.PinnedBytes(sorted)
 	for g, p := range order {
 		piece := sorted.NewSlice(int64(starts[g]), int64(starts[g+1]))
 		held, err := s.deliver(ctx, p, piece, size)
@@ -175,27 +176,4 @@ func (s *Sink) deliver(ctx context.Context, p *part, rec arrow.RecordBatch, size
 		return true, s.spill(ctx)
 	}
 	return true, nil
-}
-
-// recordSize is the bytes of rec's buffers (a slice counts its whole
-// buffers, which it keeps alive).
-func recordSize(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataSize(c.Data())
-	}
-	return n
-}
-
-func dataSize(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataSize(c)
-	}
-	return n
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -69,7 +70,7 @@ func splitChain(args []string, specs []verb.Spec) ([]Call, []string, error) {
 				return nil, nil, usage(unknownVerb(tok, names, "after 'then'"))
 			}
 			if _, err := os.Stat(tok); err != nil && tok != "-" && looksLikeVerb(tok) {
-				if s := closest(tok, names); s != "" {
+				if s := colname.Closest(tok, names); s != "" {
 					return nil, nil, usage(fmt.Sprintf("unknown verb or missing file %q (did you mean the verb %q?)", tok, s))
 				}
 			}
@@ -140,7 +141,7 @@ func checkLastArg(calls []Call, files []string) error {
 
 func unknownVerb(tok string, names []string, where string) string {
 	msg := fmt.Sprintf("unknown verb %q %s", tok, where)
-	if s := closest(tok, names); s != "" {
+	if s := colname.Closest(tok, names); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return msg
@@ -158,35 +159,4 @@ func prefixed(name string, err error) string {
 // looksLikeVerb is true for a bare word: no path separator or extension.
 func looksLikeVerb(s string) bool {
 	return s != "" && !strings.ContainsAny(s, "./\\")
-}
-
-// closest returns the name nearest to s by edit distance, if it is near.
-func closest(s string, names []string) string {
-	best, bestD := "", len(s)/2+2
-	for _, n := range names {
-		if d := editDistance(s, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

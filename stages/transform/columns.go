@@ -12,6 +12,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -34,7 +35,7 @@ func columnMsg(schema *arrow.Schema, name string, idx []int) *expr.Error {
 	for k, f := range schema.Fields() {
 		names[k] = f.Name
 	}
-	if hint := expr.Closest(name, names); hint != "" {
+	if hint := colname.Closest(name, names); hint != "" {
 		return &expr.Error{Src: name, Msg: fmt.Sprintf("unknown column %q", name), Hint: hint}
 	}
 	return &expr.Error{Src: name, Msg: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(names, ", "))}

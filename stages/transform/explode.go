@@ -10,7 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
-	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -32,7 +32,7 @@ func Explode(col string) verb.Verb {
 				for k, f := range in.Fields() {
 					names[k] = f.Name
 				}
-				if hint := expr.Closest(col, names); hint != "" {
+				if hint := colname.Closest(col, names); hint != "" {
 					return pipeline.Stage{}, nil, fmt.Errorf("explode: unknown column %q, did you mean %q?", col, hint)
 				}
 				return pipeline.Stage{}, nil, fmt.Errorf("explode: unknown column %q", col)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -84,7 +85,7 @@ func grepCondition(pattern string, opts GrepOptions, in *arrow.Schema) (string, 
 			for k, f := range in.Fields() {
 				names[k] = f.Name
 			}
-			if hint := expr.Closest(c, names); hint != "" {
+			if hint := colname.Closest(c, names); hint != "" {
 				return "", fmt.Errorf("grep: unknown column %q, did you mean %q?", c, hint)
 			}
 			return "", fmt.Errorf("grep: unknown column %q", c)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/arrowpipe/arrowpipe/stages/expr"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -119,7 +118,7 @@ func castType(word string) (arrow.DataType, error) {
 	}
 	all := append(slices.Collect(maps.Keys(aliases)), names...)
 	slices.Sort(all)
-	if hint := expr.Closest(word, all); hint != "" {
+	if hint := colname.Closest(word, all); hint != "" {
 		return nil, fmt.Errorf("unknown type %q, did you mean %q?", word, hint)
 	}
 	return nil, fmt.Errorf("unknown type %q (types: %s)", word, strings.Join(names, ", "))

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -280,7 +281,7 @@ func (w *fillUpWorker) Process(ctx context.Context, _ uint64, in arrow.RecordBat
 			w.waiting[k] = w.waiting[k][:0]
 		}
 	}
-	h.bytes = recordBytes(in)
+	h.bytes = sharedmem.PinnedBytes(in)
 	for k := range h.cols {
 		h.bytes += h.cols[k].bytes()
 	}

@@ -12,9 +12,12 @@ import (
 // may be left out: the column is then named OP_COLUMN). Errors quote the
 // function at fault.
 func ParseFuncs(text string) ([]Func, error) {
-	items, err := splitTop(text, ',')
+	items, err := colname.SplitTop(text, ',')
 	if err != nil {
 		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("no window function: give NAME = FUNC(ARGS), ...")
 	}
 	var fns []Func
 	for _, it := range items {
@@ -27,52 +30,10 @@ func ParseFuncs(text string) ([]Func, error) {
 	return fns, nil
 }
 
-// splitTop splits s at each sep outside parentheses, backticks and single
-// quotes, trimming the parts; an empty part is an error.
-func splitTop(s string, sep byte) ([]string, error) {
-	var parts []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '`' || c == '\'':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth < 0 {
-				return nil, fmt.Errorf("unbalanced ')' in %q", s)
-			}
-		case c == sep && depth == 0:
-			parts = append(parts, strings.TrimSpace(s[start:i]))
-			start = i + 1
-		}
-	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated %c in %q", quote, s)
-	}
-	if depth != 0 {
-		return nil, fmt.Errorf("unbalanced '(' in %q", s)
-	}
-	parts = append(parts, strings.TrimSpace(s[start:]))
-	for _, p := range parts {
-		if p == "" {
-			return nil, fmt.Errorf("empty item in %q", s)
-		}
-	}
-	return parts, nil
-}
-
 func parseFunc(item string) (Func, error) {
 	var f Func
 	call := item
-	if eq, err := splitTop(item, '='); err == nil && len(eq) == 2 {
+	if eq, err := colname.SplitTop(item, '='); err == nil && len(eq) == 2 {
 		if f.Name, err = colname.Unquote(eq[0]); err != nil {
 			return f, err
 		}
@@ -100,7 +61,7 @@ func parseFunc(item string) (Func, error) {
 	var args []string
 	if inner != "" {
 		var err error
-		if args, err = splitTop(inner, ','); err != nil {
+		if args, err = colname.SplitTop(inner, ','); err != nil {
 			return f, err
 		}
 	}

@@ -36,7 +36,7 @@ func TestParseFuncs(t *testing.T) {
 	assert.Equal(t, OpDenseRank, got[1].Op)
 
 	bad := map[string]string{
-		"":                          "empty item",
+		"":                          "no window function",
 		"lag(price":                 "unbalanced",
 		"lag price":                 "not NAME = FUNC(ARGS)",
 		"x = median(price)":         "unknown window function",

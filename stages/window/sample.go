@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -186,8 +187,8 @@ func (w *reservoir) compact(ctx context.Context) error {
 	out := concatBatches(w.mem, parts)
 	w.release()
 	w.held, w.slots, w.heldRows = []arrow.RecordBatch{out}, next, out.NumRows()
-	if w.cap > 0 && recordBytes(out) > w.cap {
-		return fmt.Errorf("%w: the sample of %d rows needs ~%d bytes, over the cap of %d (raise --max-memory)", ErrMemory, len(w.slots), recordBytes(out), w.cap)
+	if w.cap > 0 && sharedmem.PinnedBytes(out) > w.cap {
+		return fmt.Errorf("%w: the sample of %d rows needs ~%d bytes, over the cap of %d (raise --max-memory)", ErrMemory, len(w.slots), sharedmem.PinnedBytes(out), w.cap)
 	}
 	return nil
 }

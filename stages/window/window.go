@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -200,7 +201,7 @@ func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 			return nil, err
 		}
 	}
-	h.bytes = recordBytes(in) + int64(len(h.gids))*4
+	h.bytes = sharedmem.PinnedBytes(in) + int64(len(h.gids))*4
 	for k := range h.cols {
 		h.bytes += h.cols[k].bytes()
 	}
@@ -346,18 +347,6 @@ func (c *column) append(o *column) {
 	c.flts = append(c.flts, o.flts...)
 	c.strs = append(c.strs, o.strs...)
 	c.bools = append(c.bools, o.bools...)
-}
-
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		for _, b := range c.Data().Buffers() {
-			if b != nil {
-				n += int64(b.Len())
-			}
-		}
-	}
-	return n
 }
 
 // aborted is the error of a worker called after its state was released:

@@ -67,3 +67,39 @@ func TestCut(t *testing.T) {
 	_, _, _, err := Cut("`a=b", '=')
 	assert.Error(t, err)
 }
+
+func TestClosest(t *testing.T) {
+	names := []string{"qty", "region", "discount", "product", "price"}
+	for _, c := range []struct{ in, want string }{
+		{"qtty", "qty"}, {"Region", "region"}, {"discont", "discount"},
+		{"prod", "product"}, // a unique prefix
+		{"pr", ""},          // too short to be a prefix hint, and two edits away
+		{"zzzz", ""}, {"x", ""},
+	} {
+		assert.Equal(t, c.want, Closest(c.in, names), c.in)
+	}
+	assert.Equal(t, "", Closest("x", nil))
+	assert.Equal(t, "", Closest("pri", []string{"price", "prince"}), "an ambiguous prefix suggests nothing")
+	assert.Equal(t, 3, editDistance("kitten", "sitting"))
+	assert.Equal(t, 1, editDistance("café", "cafe"), "runes, not bytes")
+}
+
+func TestSplitTop(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"count() as n, quantile(price, 0.9)", []string{"count() as n", "quantile(price, 0.9)"}},
+		{"a = lag(x, 1, 'a,b'), b = lead(`c,d`)", []string{"a = lag(x, 1, 'a,b')", "b = lead(`c,d`)"}},
+		{`sum("x,y")`, []string{`sum("x,y")`}},
+		{"  ", nil},
+	} {
+		got, err := SplitTop(c.in, ',')
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.want, got, c.in)
+	}
+	for _, bad := range []string{"a,,b", "f(x", "f(x))", "'open", "a,"} {
+		_, err := SplitTop(bad, ',')
+		assert.Error(t, err, bad)
+	}
+}
