@@ -13,7 +13,10 @@
 // Inference never picks a type that would change a value (see Classify):
 // numbers written with a leading zero or a '+' sign, and integers that
 // int64 or (among floats) float64 cannot hold exactly, are strings, and
-// timestamps with more than 6 fraction digits are nanosecond timestamps.
+// timestamps with more than 6 fraction digits are nanosecond timestamps. A
+// timestamp column is zoned (UTC) when its text names a zone and zone-less
+// (a wall-clock time, DuckDB's TIMESTAMP) when it does not; "NaN", "inf"
+// and "-Infinity" are float64 values, as DuckDB reads them.
 // Likewise ParseTimestamp rejects digits below the microsecond rather than
 // cutting them.
 //

@@ -30,7 +30,7 @@ func ExampleInferrer() {
 		return
 	}
 	fmt.Println(textval.FormatSchema(arrow.NewSchema(fields, nil)))
-	// Output: id:string,at:timestamp,ok:bool,x:float64
+	// Output: id:string,at:timestamp[us, UTC],ok:bool,x:float64
 }
 
 func ExampleParseTimestamp() {

@@ -17,7 +17,7 @@ const (
 	KindInt64                 // arrow.PrimitiveTypes.Int64
 	KindFloat64               // arrow.PrimitiveTypes.Float64
 	KindDate                  // arrow.FixedWidthTypes.Date32
-	KindTimestamp             // arrow.FixedWidthTypes.Timestamp_us (UTC)
+	KindTimestamp             // arrow.FixedWidthTypes.Timestamp_us (UTC; zone-less by Inferrer.Fields, ReadType)
 	KindString                // arrow.BinaryTypes.String
 	// KindTimestampNano is a timestamp whose text has more than 6 fraction
 	// digits: arrow.FixedWidthTypes.Timestamp_ns (UTC).
@@ -111,6 +111,9 @@ func Classify(v []byte) Kind {
 	if isInteger(v) {
 		return KindString
 	}
+	if _, ok := ParseSpecialFloat(v); ok {
+		return KindFloat64 // NaN, inf, -Infinity: a float's text, even with '+'
+	}
 	if _, ok := ParseFloat64(v); ok {
 		if numberAsText(v) {
 			return KindString
@@ -144,6 +147,9 @@ func Keeps(k Kind, v []byte) bool {
 	case KindInt64:
 		return len(v) == 0 || (!numberAsText(v) && !negativeZero(v))
 	case KindFloat64:
+		if _, special := ParseSpecialFloat(v); special {
+			return true
+		}
 		if len(v) == 0 || numberAsText(v) {
 			return false
 		}
@@ -223,26 +229,29 @@ func Join(a, b Kind) Kind {
 // change a value: a float64 column with an integer that float64 cannot hold
 // exactly (beyond ±2^53, such as 9007199254740993), and a timestamp_ns
 // column with a date or timestamp outside the nanosecond range (years 1677
-// to 2262), are string columns. The result does not depend on the order of
-// the values. The zero value is not usable: call NewInferrer.
-// Not safe for concurrent use.
+// to 2262), are string columns. A timestamp column is zoned (UTC) when a
+// sampled value names its zone, and zone-less otherwise (see Zoned and
+// Fields). The result does not depend on the order of the values. The zero
+// value is not usable: call NewInferrer. Not safe for concurrent use.
 type Inferrer struct {
 	kinds []Kind
-	// lossy marks, per column, values that some kinds would change.
-	lossy []lossy
+	// flags marks, per column, values that some kinds would change, and
+	// values with a zone.
+	flags []flags
 }
 
-// lossy is a set of kinds that would change a value seen in a column.
-type lossy uint8
+// flags is a set of facts about the values seen in a column.
+type flags uint8
 
 const (
-	lossyFloat lossy = 1 << iota // an int64 that float64 rounds
+	lossyFloat flags = 1 << iota // an int64 that float64 rounds
 	lossyNano                    // a date or timestamp beyond int64 nanoseconds
+	zoned                        // a timestamp that names its zone
 )
 
 // NewInferrer returns an Inferrer for n columns, all KindNull.
 func NewInferrer(n int) *Inferrer {
-	return &Inferrer{kinds: make([]Kind, n), lossy: make([]lossy, n)}
+	return &Inferrer{kinds: make([]Kind, n), flags: make([]flags, n)}
 }
 
 // Add observes the non-null value v in column col (0-based; col must be less
@@ -257,15 +266,18 @@ func (in *Inferrer) Add(col int, v []byte) {
 	case KindInt64:
 		x, _ := ParseInt64(v)
 		if f := float64(x); f >= math.MaxInt64 || int64(f) != x {
-			in.lossy[col] |= lossyFloat
+			in.flags[col] |= lossyFloat
 		}
 	case KindDate, KindTimestamp:
 		if _, ok := ParseTimestampNano(v); !ok {
-			in.lossy[col] |= lossyNano
+			in.flags[col] |= lossyNano
 		}
 	}
+	if (c == KindTimestamp || c == KindTimestampNano) && Zoned(v) {
+		in.flags[col] |= zoned
+	}
 	k = Join(k, c)
-	if (k == KindFloat64 && in.lossy[col]&lossyFloat != 0) || (k == KindTimestampNano && in.lossy[col]&lossyNano != 0) {
+	if (k == KindFloat64 && in.flags[col]&lossyFloat != 0) || (k == KindTimestampNano && in.flags[col]&lossyNano != 0) {
 		k = KindString
 	}
 	in.kinds[col] = k
@@ -276,14 +288,33 @@ func (in *Inferrer) Add(col int, v []byte) {
 func (in *Inferrer) Kinds() []Kind { return in.kinds }
 
 // Fields returns one nullable field per column, named by names (which must
-// have one name per column), typed by the inferred kinds.
+// have one name per column), typed by the inferred kinds. A timestamp
+// column is timestamp[us, UTC] (or ns) when a sampled value named its zone,
+// else a zone-less timestamp[us] (a wall-clock time, DuckDB's TIMESTAMP).
 func (in *Inferrer) Fields(names []string) []arrow.Field {
 	if len(names) != len(in.kinds) {
 		panic("textval: Inferrer.Fields: " + strconv.Itoa(len(names)) + " names for " + strconv.Itoa(len(in.kinds)) + " columns")
 	}
 	fields := make([]arrow.Field, len(names))
 	for i, name := range names {
-		fields[i] = arrow.Field{Name: name, Type: in.kinds[i].DataType(), Nullable: true}
+		dt := in.kinds[i].DataType()
+		if ts, ok := dt.(*arrow.TimestampType); ok && in.flags[i]&zoned == 0 {
+			dt = &arrow.TimestampType{Unit: ts.Unit}
+		}
+		fields[i] = arrow.Field{Name: name, Type: dt, Nullable: true}
 	}
 	return fields
+}
+
+// ReadType returns the type a reader builds for a column declared (or
+// inferred) as dt: the DataType of dt's Kind, except that a timestamp
+// keeps dt's zone (zone-less or UTC; any other zone reads as UTC, the
+// instants being the same). dt must be a type KindOf supports.
+func ReadType(dt arrow.DataType) arrow.DataType {
+	k, _ := KindOf(dt)
+	out := k.DataType()
+	if ts, ok := dt.(*arrow.TimestampType); ok && ts.TimeZone == "" {
+		return &arrow.TimestampType{Unit: out.(*arrow.TimestampType).Unit}
+	}
+	return out
 }

@@ -73,9 +73,12 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // ParseFloat64 reads a decimal floating-point number: an optional sign,
 // digits with an optional decimal point (at least one digit in all), and an
 // optional exponent (e or E, optional sign, digits). The result is the
-// correctly rounded float64, the same as strconv.ParseFloat's. Forms that
-// strconv accepts but a data column should not (NaN, Inf, hexadecimal,
-// underscores) and values that overflow float64 report false.
+// correctly rounded float64, the same as strconv.ParseFloat's. The special
+// values are read as DuckDB reads them: "nan", "inf" and "infinity" in any
+// letter case, with an optional sign ("NaN", "-inf", "Infinity"; see
+// ParseSpecialFloat). Forms that strconv accepts but a data column should
+// not (hexadecimal, underscores) and values that overflow float64 report
+// false.
 //
 // Short values (at most 15 significant digits and a small exponent, which
 // covers prices and measurements) are converted exactly in 9-18 ns
@@ -141,7 +144,7 @@ func ParseFloat64(b []byte) (float64, bool) {
 		}
 	}
 	if seen == 0 {
-		return 0, false
+		return ParseSpecialFloat(b)
 	}
 	if i < n && (b[i] == 'e' || b[i] == 'E') {
 		i++
@@ -217,4 +220,39 @@ func ParseBool(b []byte) (v, ok bool) {
 		}
 	}
 	return false, false
+}
+
+// ParseSpecialFloat reads the float specials that DuckDB reads in a DOUBLE
+// column and Polars writes: an optional sign then "nan", "inf" or
+// "infinity" in any letter case. It reports false for anything else. It
+// does not allocate.
+func ParseSpecialFloat(b []byte) (float64, bool) {
+	sign := 1
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		if b[0] == '-' {
+			sign = -1
+		}
+		b = b[1:]
+	}
+	switch {
+	case equalFold(b, "nan"):
+		return math.NaN(), true
+	case equalFold(b, "inf"), equalFold(b, "infinity"):
+		return math.Inf(sign), true
+	}
+	return 0, false
+}
+
+// equalFold reports whether b is lower, an ASCII lower-case word, in any
+// letter case.
+func equalFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		if b[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }

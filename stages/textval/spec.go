@@ -31,8 +31,8 @@ var typeNames = []struct {
 	{"float64", KindFloat64}, {"float", KindFloat64}, {"double", KindFloat64},
 	{"bool", KindBool}, {"boolean", KindBool},
 	{"string", KindString}, {"str", KindString}, {"utf8", KindString},
-	{"timestamp", KindTimestamp}, {"timestamp_us", KindTimestamp},
-	{"timestamp_ns", KindTimestampNano}, {"timestamp[ns]", KindTimestampNano},
+	{"timestamp", KindTimestamp}, {"timestamp_us", KindTimestamp}, {"timestamptz", KindTimestamp},
+	{"timestamp_ns", KindTimestampNano},
 	{"date", KindDate}, {"date32", KindDate},
 }
 
@@ -41,9 +41,11 @@ var typeNames = []struct {
 //	id:int64,price:float64,ts:timestamp,d:date,flag:bool,name:string
 //
 // Types are int64 (or int), float64 (float, double), bool (boolean), string
-// (str, utf8), timestamp (microseconds, UTC; or timestamp_us), timestamp_ns
-// (nanoseconds, UTC; or timestamp[ns]) and date (date32), in any letter
-// case. A name may contain ':' (the type follows the last one) but not ','.
+// (str, utf8), timestamp (microseconds, UTC; or timestamp_us, timestamptz),
+// timestamp_ns (nanoseconds, UTC), date (date32) and the timestamp types
+// as schema prints them: timestamp[us] and timestamp[ns] (zone-less: wall
+// clock times, DuckDB's TIMESTAMP), timestamp[us, UTC] and
+// timestamp[ns, UTC]; in any letter case. A name may contain ':' (the type follows the last one) but not ','.
 // Spaces around names and types are ignored. An empty string is an empty
 // Spec. Errors wrap ErrSpec and quote the bad entry.
 func ParseSpec(s string) (Spec, error) {
@@ -52,7 +54,7 @@ func ParseSpec(s string) (Spec, error) {
 	}
 	var spec Spec
 	seen := make(map[string]bool)
-	for i, entry := range strings.Split(s, ",") {
+	for i, entry := range splitEntries(s) {
 		colon := strings.LastIndexByte(entry, ':')
 		if colon < 0 {
 			return nil, fmt.Errorf("%w: entry %d %q: want name:type", ErrSpec, i+1, entry)
@@ -66,15 +68,15 @@ func ParseSpec(s string) (Spec, error) {
 			return nil, fmt.Errorf("%w: entry %d %q: column %q given twice", ErrSpec, i+1, entry, name)
 		}
 		seen[name] = true
-		var dt arrow.DataType
+		dt := bracketTimestamp(tname)
 		for _, tn := range typeNames {
-			if tn.name == tname {
+			if dt == nil && tn.name == tname {
 				dt = tn.kind.DataType()
 				break
 			}
 		}
 		if dt == nil {
-			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns or date)", ErrSpec, i+1, entry, tname)
+			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns, timestamp[us], timestamp[us, UTC] or date)", ErrSpec, i+1, entry, tname)
 		}
 		spec = append(spec, SpecField{Name: name, Type: dt})
 	}
@@ -123,6 +125,9 @@ func FormatSchema(schema *arrow.Schema) string {
 }
 
 func typeName(dt arrow.DataType) string {
+	if ts, ok := dt.(*arrow.TimestampType); ok {
+		return timestampName(ts)
+	}
 	k, ok := KindOf(dt)
 	if !ok {
 		return dt.String()
@@ -133,4 +138,67 @@ func typeName(dt arrow.DataType) string {
 		}
 	}
 	return dt.String()
+}
+
+// timestampName writes a timestamp type with its unit and zone, as
+// "timestamp[us, UTC]" or "timestamp[ns]" (zone-less).
+func timestampName(ts *arrow.TimestampType) string {
+	name := "timestamp[" + ts.Unit.String()
+	if ts.TimeZone != "" {
+		name += ", " + ts.TimeZone
+	}
+	return name + "]"
+}
+
+// bracketTimestamp reads a lower-case "timestamp[us]", "timestamp[ns]",
+// "timestamp[us, utc]" or "timestamp[ns, utc]" (spaces optional), the
+// forms timestampName writes for the types a reader builds; nil for any
+// other text.
+func bracketTimestamp(tname string) arrow.DataType {
+	rest, ok := strings.CutPrefix(tname, "timestamp[")
+	if !ok {
+		return nil
+	}
+	rest, ok = strings.CutSuffix(rest, "]")
+	if !ok {
+		return nil
+	}
+	unitText, zone, zoned := strings.Cut(rest, ",")
+	var unit arrow.TimeUnit
+	switch strings.TrimSpace(unitText) {
+	case "us":
+		unit = arrow.Microsecond
+	case "ns":
+		unit = arrow.Nanosecond
+	default:
+		return nil
+	}
+	switch {
+	case !zoned:
+		return &arrow.TimestampType{Unit: unit}
+	case strings.TrimSpace(zone) == "utc":
+		return &arrow.TimestampType{Unit: unit, TimeZone: "UTC"}
+	}
+	return nil
+}
+
+// splitEntries cuts a spec at the commas outside brackets and parentheses,
+// so that "ts:timestamp[us, UTC],x:int64" is two entries.
+func splitEntries(s string) []string {
+	var entries []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(':
+			depth++
+		case ']', ')':
+			depth--
+		case ',':
+			if depth <= 0 {
+				entries = append(entries, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(entries, s[start:])
 }

@@ -74,7 +74,7 @@ func TestSpecApply(t *testing.T) {
 }
 
 func TestFormatSchemaRoundTrip(t *testing.T) {
-	const in = "id:int64,price:float64,ts:timestamp,d:date,flag:bool,name:string"
+	const in = "id:int64,price:float64,ts:timestamp[us, UTC],local:timestamp[us],ns:timestamp[ns],d:date,flag:bool,name:string"
 	spec, err := ParseSpec(in)
 	require.NoError(t, err)
 	fields := make([]arrow.Field, len(spec))
@@ -82,6 +82,17 @@ func TestFormatSchemaRoundTrip(t *testing.T) {
 		fields[i] = arrow.Field{Name: sf.Name, Type: sf.Type, Nullable: true}
 	}
 	assert.Equal(t, in, FormatSchema(arrow.NewSchema(fields, nil)))
+
+	spec, err = ParseSpec("a:timestamp,b:TIMESTAMP[NS, utc],c:timestamptz,d:timestamp_ns")
+	require.NoError(t, err)
+	assert.Equal(t, "timestamp[us, tz=UTC]", spec[0].Type.String())
+	assert.Equal(t, "timestamp[ns, tz=UTC]", spec[1].Type.String())
+	assert.Equal(t, "timestamp[us, tz=UTC]", spec[2].Type.String())
+	assert.Equal(t, "timestamp[ns, tz=UTC]", spec[3].Type.String())
+	for _, bad := range []string{"a:timestamp[ms]", "a:timestamp[us, Europe/Paris]", "a:timestamp[us"} {
+		_, err := ParseSpec(bad)
+		assert.ErrorIs(t, err, ErrSpec, bad)
+	}
 
 	other := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int32}}, nil)
 	assert.Equal(t, "x:int32", FormatSchema(other))

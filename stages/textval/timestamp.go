@@ -29,10 +29,13 @@ func ParseDate(b []byte) (arrow.Date32, bool) {
 //	2026-01-02 03:04:05          (no zone: UTC)
 //	2026-01-02T03:04:05.123456+01:00
 //	2026-01-02T03:04+0100        (seconds optional)
+//	2026-01-02 03:04:05+00       (DuckDB's text for TIMESTAMPTZ)
 //	2026-01-02                   (a date alone: midnight UTC)
 //
 // The date and time are separated by 'T', 't' or a space; the fraction has
-// 1 to 9 digits; the zone is 'Z', 'z', ±hh:mm or ±hhmm. Fields are
+// 1 to 9 digits; the zone is 'Z', 'z', ±hh:mm, ±hhmm or ±hh. A value
+// without a zone reads as its wall-clock time in UTC: the reader's column
+// type (zone-less or UTC, see Zoned) says what it means. Fields are
 // range-checked (no leap second: 23:59:60 would have to be moved to
 // another instant). A fraction finer than a microsecond (a non-zero seventh to
 // ninth digit) reports false rather than being cut: ParseTimestampNano
@@ -98,6 +101,47 @@ func rfc3339Zone(b []byte) bool {
 		return true
 	}
 	return (b[n-6] == '+' || b[n-6] == '-') && b[n-3] == ':'
+}
+
+// Zoned reports whether b, a timestamp that ParseTimestamp or
+// ParseTimestampNano accepts, names its zone ('Z' or an offset): a column
+// of such values is read as timestamp[us, UTC], a column of wall-clock
+// times without a zone as a zone-less timestamp[us], as DuckDB reads them
+// as TIMESTAMPTZ and TIMESTAMP. A date alone has no zone. It does not
+// allocate.
+func Zoned(b []byte) bool {
+	if len(b) <= 16 {
+		return false
+	}
+	switch b[len(b)-1] {
+	case 'Z', 'z':
+		return true
+	}
+	for _, c := range b[16:] {
+		if c == '+' || c == '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseDateTime reads a timestamp that ParseTimestampNano accepts, other
+// than a date alone, as seconds since the Unix epoch and nanoseconds (0 to
+// 999999999), and whether it names its zone (see Zoned). It is how a JSON
+// string is recognised as a date-time. It does not allocate.
+func ParseDateTime(b []byte) (sec, nsec int64, zoned, ok bool) {
+	if len(b) < 16 {
+		return 0, 0, false, false
+	}
+	days, ok := parseDate(b)
+	if !ok {
+		return 0, 0, false, false
+	}
+	secs, nanos, ok := parseClock(b)
+	if !ok {
+		return 0, 0, false, false
+	}
+	return days*86400 + secs, nanos, Zoned(b), true
 }
 
 // FractionDigits returns the number of fraction-of-second digits of a
@@ -257,6 +301,9 @@ func parseClock(b []byte) (secs, nanos int64, ok bool) {
 		case 4:
 			oh, ok1 = two(rest[0], rest[1])
 			om, ok2 = two(rest[2], rest[3])
+		case 2:
+			oh, ok1 = two(rest[0], rest[1])
+			ok2 = true
 		default:
 			return 0, 0, false
 		}

@@ -274,3 +274,33 @@ func TestDateCacheMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestDuckDBZoneAndZoned(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		want  string
+		zoned bool
+	}{
+		{"2026-01-02 03:04:05+00", "2026-01-02T03:04:05Z", true},
+		{"2026-01-02 03:04:05.5-05", "2026-01-02T08:04:05.5Z", true},
+		{"2026-01-02T03:04:05+01:00", "2026-01-02T02:04:05Z", true},
+		{"2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z", true},
+		{"2026-01-02 03:04:05", "2026-01-02T03:04:05Z", false},
+		{"2026-01-02T03:04", "2026-01-02T03:04:00Z", false},
+	} {
+		ts, ok := ParseTimestamp([]byte(tt.in))
+		require.True(t, ok, tt.in)
+		assert.Equal(t, tt.want, ts.ToTime(arrow.Microsecond).UTC().Format(time.RFC3339Nano), tt.in)
+		assert.Equal(t, tt.zoned, Zoned([]byte(tt.in)), tt.in)
+		sec, nsec, zoned, ok := ParseDateTime([]byte(tt.in))
+		require.True(t, ok, tt.in)
+		assert.Equal(t, int64(ts), sec*1e6+nsec/1e3, tt.in)
+		assert.Equal(t, tt.zoned, zoned, tt.in)
+	}
+	for _, bad := range []string{"2026-01-02 03:04:05+0", "2026-01-02 03:04:05+000", "2026-01-02 03:04:05+24"} {
+		_, ok := ParseTimestamp([]byte(bad))
+		assert.False(t, ok, bad)
+	}
+	_, _, _, ok := ParseDateTime([]byte("2026-01-02"))
+	assert.False(t, ok, "a date alone is not a date-time")
+}
