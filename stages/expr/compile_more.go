@@ -62,6 +62,8 @@ func (c *compiler) callMore(a *callExpr, g *callNode, want func(k int, ts ...typ
 		return nil, c.regexpCall(a, g, want)
 	case fnSplit, fnRegexpSplit, fnListLength, fnListGet, fnListContains, fnListJoin:
 		return nil, c.listCall(a, g, want)
+	case fnFormat, fnPrintf:
+		return nil, c.formatCall(a, g, want)
 	default:
 		return nil, c.timeCall(a, g, want)
 	}

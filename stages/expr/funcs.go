@@ -78,6 +78,8 @@ const (
 	fnListGet
 	fnListContains
 	fnListJoin
+	fnFormat
+	fnPrintf
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -158,6 +160,9 @@ var funcs = map[string]funcInfo{
 	"list_get":      {fnListGet, 2, 2, "list_get(list, index) -> string (1-based, < 0 from the end)"},
 	"list_contains": {fnListContains, 2, 2, "list_contains(list, string) -> bool"},
 	"list_join":     {fnListJoin, 2, 2, "list_join(list, separator) -> string (nulls skipped)"},
+
+	"format": {fnFormat, 1, -1, "format('{} {:.2f} {:>8}', x, ...) -> string (DuckDB's {} specs)"},
+	"printf": {fnPrintf, 1, -1, "printf('%s %.2f %5d', x, ...) -> string (C's % codes)"},
 }
 
 // Functions returns how each function expressions may call is called,
@@ -221,6 +226,7 @@ type callNode struct {
 	loc    *time.Location // to_timezone, from_timezone
 	tu     timeUnit       // date_diff, date_add(t, n, unit)
 	iv     interval       // date_add(t, interval)
+	pieces []fmtPiece     // format, printf: the parsed format string
 }
 
 func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
@@ -248,6 +254,9 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 		if c.t == tTimeNs {
 			return c.truncNanos(ev, s, a[1], n)
 		}
+	}
+	if c.fn == fnFormat || c.fn == fnPrintf {
+		return c.formatRows(s, a, n)
 	}
 	if c.fn >= fnSplit {
 		return c.listFunc(s, a, n)
