@@ -40,7 +40,7 @@ func appendFormatted(dst []byte, v *vec, t typ, r int, sp *fmtSpec, scratch *[]b
 			case x < 0 && sp.cBits && sp.verb != 0 && sp.verb != 'd':
 				mag = uint64(x)
 			case x < 0:
-				sign, mag = "-", uint64(-(x + 1))+1
+				sign, mag = "-", uint64(-(x+1))+1
 			default:
 				mag = uint64(x)
 			}
