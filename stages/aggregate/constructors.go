@@ -149,6 +149,32 @@ func Top(n int64, keys ...SortKey) verb.Verb {
 	}
 }
 
+// TopBy returns the top verb per group: the n first rows in the order of
+// keys within each distinct combination of the by columns, as DuckDB's
+// QUALIFY row_number() OVER (PARTITION BY by ORDER BY keys) <= n, ties in
+// input order. Null is a key of its own. Groups come out in the order of
+// their first row in the input, each group's rows sorted. Each worker
+// keeps at most n rows a group; their memory above verb.Env.MaxMemory is
+// an error wrapping ErrMemory. No by columns is Top.
+func TopBy(by []string, n int64, keys ...SortKey) verb.Verb {
+	if len(by) == 0 {
+		return Top(n, keys...)
+	}
+	if n < 1 {
+		return verb.Failed("top", fmt.Errorf("top: the row count %d is not a positive integer", n))
+	}
+	by, keys = slices.Clone(by), slices.Clone(keys)
+	return verb.Verb{
+		Name: "top",
+		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
+			return named("top")(newTopGroup(env, in, int(min(n, math.MaxInt)), keys, by))
+		},
+		Reads: func(_ *arrow.Schema, needed []string) []string {
+			return passReads(needed, appendNew(keyColumns(keys), by...))
+		},
+	}
+}
+
 // named returns a function that prefixes a build error with the verb's
 // name.
 func named(name string) func(pipeline.Stage, *arrow.Schema, error) (pipeline.Stage, *arrow.Schema, error) {

@@ -223,35 +223,7 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 // merge adds src's groups to p's table and returns, for each of src's
 // groups, its id in p.
 func (p *partial) merge(mem memory.Allocator, src *partial) []uint32 {
-	n := src.tab.n
-	if len(p.tab.keys) == 0 {
-		if p.tab.n == 0 {
-			p.tab.n = 1
-			p.tab.hashes = append(p.tab.hashes, 0)
-			p.tab.first = append(p.tab.first, src.tab.first[0])
-		} else {
-			p.tab.keepFirst(0, src.tab.first[0])
-		}
-		return make([]uint32, n)
-	}
-	keys := src.tab.keyArrays(mem, identity(n))
-	defer func() {
-		for _, k := range keys {
-			k.Release()
-		}
-	}()
-	before := uint32(p.tab.n)
-	// Positions come from src below, not from a batch sequence.
-	p.tab.sawSeq = false
-	gids := p.tab.groups(keys, n, 0, nil)
-	for i, g := range gids {
-		if g >= before {
-			p.tab.first[g] = src.tab.first[i]
-		} else {
-			p.tab.keepFirst(g, src.tab.first[i])
-		}
-	}
-	return gids
+	return p.tab.absorb(mem, src.tab)
 }
 
 // A rowMerger is an accumulator whose state lives in the shared rows and

@@ -157,7 +157,9 @@ func rowsOf(t testing.TB, recs []arrow.RecordBatch) []row {
 func buildVerb(t testing.TB, env verb.Env, name string, in *arrow.Schema, args ...string) (pipeline.Stage, *arrow.Schema, error) {
 	for _, v := range Verbs() {
 		if v.Name == name {
-			require.Len(t, args, len(v.Args), "verb %s args", name)
+			if v.Words == nil {
+				require.Len(t, args, len(v.Args), "verb %s args", name)
+			}
 			return v.Build(env, args, in)
 		}
 	}

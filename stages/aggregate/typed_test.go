@@ -19,7 +19,9 @@ func wordsVerb(t *testing.T, name string, args ...string) verb.Verb {
 	t.Helper()
 	for _, s := range Verbs() {
 		if s.Name == name {
-			require.Len(t, args, len(s.Args), "verb %s args", name)
+			if s.Words == nil {
+				require.Len(t, args, len(s.Args), "verb %s args", name)
+			}
 			v, err := s.Parse(args)
 			require.NoError(t, err)
 			return v

@@ -104,14 +104,21 @@ func Verbs() []verb.Spec {
 		},
 		{
 			Name:    "top",
-			Args:    []string{"N", "ORDER"},
-			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows a worker (an N above 16Ki, or whose rows would not fit the memory cap, sorts instead and spills to TempDir beyond the cap)",
+			Args:    []string{"N", "ORDER", "[KEYS]"},
+			Summary: "the N first rows in ORDER ('COL desc, ...'), sorted, ties in input order; keeps only N rows a worker (an N above 16Ki, or whose rows would not fit the memory cap, sorts instead and spills to TempDir beyond the cap); with KEYS, the N first rows of each distinct combination of KEYS, groups in order of first appearance",
+			Words:   topWords,
 			Parse: func(args []string) (verb.Verb, error) {
 				n, err := strconv.ParseInt(strings.TrimSpace(args[0]), 10, 64)
 				if err != nil || n < 1 {
 					return verb.Verb{}, fmt.Errorf("top: the row count %q is not a positive integer", args[0])
 				}
-				return orderedVerb("top", args[1], func(keys []SortKey) verb.Verb { return Top(n, keys...) })
+				var by []string
+				if len(args) == 3 {
+					if by, err = colname.Names(args[2]); err != nil {
+						return verb.Verb{}, fmt.Errorf("top: keys: %w", err)
+					}
+				}
+				return orderedVerb("top", args[1], func(keys []SortKey) verb.Verb { return TopBy(by, n, keys...) })
 			},
 		},
 	}
@@ -131,6 +138,19 @@ func distinctWords(rest []string) int {
 		return 2
 	}
 	return 1
+}
+
+// topWords counts top's words: N and ORDER, and KEYS after them unless
+// the chain or the command line ends there or an existing file follows
+// (top 3 price orders.csv).
+func topWords(rest []string) int {
+	if len(rest) < 3 || rest[2] == "then" || rest[2] == "-" {
+		return 2
+	}
+	if st, err := os.Stat(rest[2]); err == nil && !st.IsDir() {
+		return 2
+	}
+	return 3
 }
 
 // orderedVerb returns the verb that mk makes of the keys in order, which
