@@ -19,6 +19,8 @@
 // Errors in how a chain or its options are written are *UsageError; a
 // command line reports them as usage errors.
 //
-// Nothing here starts a goroutine: the returned source, stages and sink run
-// inside pipeline.Run. A Source is closed by its caller after the run.
+// The returned source, stages and sink run inside pipeline.Run. Open of
+// several files reads their schemas on up to GOMAXPROCS goroutines, all
+// ended before it returns; nothing else here starts one. A Source is
+// closed by its caller after the run.
 package plan

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,10 +20,6 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
-
-// sampleBatchBytes is the text readers' batch size while Open reads each
-// file's schema.
-const sampleBatchBytes = 256 << 10
 
 // defaultMaxOpenFiles is ReadOptions.MaxOpenFiles's default.
 const defaultMaxOpenFiles = 16
@@ -64,6 +59,9 @@ type member struct {
 	consts map[string]*constant
 	size   int64
 	format format.Format
+	// decodes: the file's reader decodes chunks on the decode workers
+	// (text formats).
+	decodes bool
 	// typed gives every column of a text file the type read at Open, so
 	// that opening it again infers nothing and gets the same schema.
 	typed textval.Spec
@@ -123,44 +121,15 @@ func openUnion(ctx context.Context, paths, walked []string, stdin io.Reader, opt
 	if err != nil {
 		return nil, err
 	}
-	fileOpts := opts
-	fileOpts.mixed = true
-	// Reading a schema needs no full-size read buffers: a text reader
-	// allocates its chunk buffers up front, which for a thousand small
-	// files cost more than their sampling.
-	sampleOpts := fileOpts
-	if sampleOpts.BatchBytes == 0 {
-		sampleOpts.BatchBytes = sampleBatchBytes
+	if err := u.readSchemas(ctx); err != nil {
+		return nil, err
 	}
 	var first format.Format
 	for _, m := range u.members {
-		o := sampleOpts
-		if input.IsStdin(m.path) {
-			o = fileOpts // read once: kept open for the run
-		}
-		src, err := openFiles(ctx, []string{m.path}, stdin, o)
-		if err != nil {
-			return nil, err
-		}
-		m.schema, m.format = src.Schema(), src.Format()
-		if m.format == format.CSV || m.format == format.TSV || m.format == format.NDJSON {
-			for _, f := range m.schema.Fields() {
-				m.typed = append(m.typed, textval.SpecField{Name: f.Name, Type: f.Type})
-			}
-		}
-		if (m.format == format.CSV || m.format == format.TSV) && !opts.NoHeader && headerOnly(ctx, m.path) {
-			m.schema = nullTyped(m.schema) // no value to infer a type from
-		}
-		_, m.size = src.Progress()
 		if first == format.Unknown {
 			first = m.format
 		}
-		u.text = u.text || src.Source.NewDecoder() != nil
-		if keep := input.IsStdin(m.path) || (m.typed == nil && len(u.openMembers()) < opts.MaxOpenFiles); keep {
-			m.src = src
-		} else if err := src.Close(); err != nil {
-			return nil, err
-		}
+		u.text = u.text || m.decodes
 	}
 	if err := u.unify(hiveCols); err != nil {
 		return nil, err
@@ -169,27 +138,6 @@ func openUnion(ctx context.Context, paths, walked []string, stdin io.Reader, opt
 		return nil, err
 	}
 	return &Source{Source: u, union: u, format: first, closeFn: u.Close}, nil
-}
-
-// headerOnly reports a small text file that holds a header line and no
-// record: its columns' inferred type (string) says nothing, so it must
-// not widen the other files' types.
-func headerOnly(ctx context.Context, path string) bool {
-	if input.IsStdin(path) {
-		return false
-	}
-	in, err := input.Open(ctx, path, nil)
-	if err != nil {
-		return false
-	}
-	defer in.Close()
-	const most = 64 << 10
-	b, err := in.Peek(most)
-	if err != nil || len(b) == most {
-		return false
-	}
-	_, rest, _ := bytes.Cut(b, []byte("\n"))
-	return len(bytes.TrimSpace(rest)) == 0
 }
 
 func nullTyped(s *arrow.Schema) *arrow.Schema {
@@ -240,16 +188,6 @@ func (u *union) sameRun(a, b *member) bool {
 		}
 	}
 	return true
-}
-
-func (u *union) openMembers() []*member {
-	var open []*member
-	for _, m := range u.members {
-		if m.src != nil {
-			open = append(open, m)
-		}
-	}
-	return open
 }
 
 // hiveColumn is a partition column of the union.
