@@ -86,7 +86,7 @@ func TestConformance(t *testing.T) {
 		{
 			name:   "numeric nulls: empty and quoted empty",
 			in:     "i,f,b,d,ts\n1,1.5,true,2026-01-02,2026-01-02T03:04:05Z\n,\"\",\"\",,\n",
-			schema: "i:int64,f:float64,b:bool,d:date,ts:timestamp",
+			schema: "i:int64,f:float64,b:bool,d:date,ts:timestamp[us, UTC]",
 			rows: [][]string{
 				{"1", "1.5", "true", "2026-01-02", "2026-01-02T03:04:05Z"},
 				{null, null, null, null, null},
@@ -186,7 +186,7 @@ func TestConformance(t *testing.T) {
 		{
 			name:   "inference lattice",
 			in:     "b,i,f,d,dt,s,mixed\ntrue,1,1,2026-01-02,2026-01-02,x,1\nFALSE,-7,2.5,1999-12-31,2026-01-02 03:04:05.5+01:00,2,true\n",
-			schema: "b:bool,i:int64,f:float64,d:date,dt:timestamp,s:string,mixed:string",
+			schema: "b:bool,i:int64,f:float64,d:date,dt:timestamp[us, UTC],s:string,mixed:string",
 			rows: [][]string{
 				{"true", "1", "1", "2026-01-02", "2026-01-02T00:00:00Z", "x", "1"},
 				{"false", "-7", "2.5", "1999-12-31", "2026-01-02T02:04:05.5Z", "2", "true"},

@@ -1,6 +1,7 @@
 package csvin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ type decoder struct {
 	countOnly, needUTF8 bool
 	// blankRows: a blank line is a row of nulls (an input of one column).
 	blankRows bool
+	// tsv: fields hold TSV escapes (Options.TSV), decoded into unesc.
+	tsv   bool
+	unesc []byte
 	// recordBytes is the mean record size of the last chunk decoded (at
 	// first, of the source's sample): the batch's columns are sized from
 	// it, since a chunk does not say how many records it holds.
@@ -49,10 +53,11 @@ func newDecoder(s *Source) *decoder {
 	}
 	d.p.delim = s.opts.Delimiter
 	d.p.quoting = !s.opts.NoQuotes
+	d.tsv = s.opts.TSV
 	d.countOnly = true
 	d.blankRows = len(s.kinds) == 1
 	for i, k := range s.kinds {
-		d.cols[i] = column{kind: k, dtype: k.DataType(), strict: s.inferred[i]}
+		d.cols[i] = column{kind: k, dtype: s.fields[i].Type, strict: s.inferred[i]}
 		if s.keep[i] {
 			d.countOnly = false
 			d.needUTF8 = d.needUTF8 || k == textval.KindString
@@ -232,6 +237,10 @@ func (d *decoder) convert(checkUTF8 bool) (int, error) {
 			continue
 		}
 		f := p.field(i)
+		if d.tsv && bytes.IndexByte(f, '\\') >= 0 {
+			d.unesc = unescapeTSV(d.unesc[:0], f)
+			f = d.unesc
+		}
 		c := &d.cols[i]
 		if len(f) == 0 || (nulls.any && nulls.has(f)) {
 			// Null rules: see the package documentation. A quoted null

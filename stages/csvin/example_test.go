@@ -45,7 +45,7 @@ func Example() {
 		rec.Release()
 	}
 	// Output:
-	// id:int64,price:float64,when:timestamp,note:string
+	// id:int64,price:float64,when:timestamp[us, UTC],note:string
 	// 2 rows; price: [9.99 (null)] note: ["a, b" (null)]
 }
 

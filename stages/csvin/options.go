@@ -40,9 +40,18 @@ type Input struct {
 // Options configure a Source. The zero value reads comma-separated text with
 // a header line, inferring every column's type from the first 1000 records.
 type Options struct {
-	// Delimiter separates fields: ',' when 0, '\t' for TSV. It may not be
-	// '"', '\r' or '\n'. Quoting follows RFC 4180 for any delimiter.
+	// Delimiter separates fields. When 0 it is '\t' with TSV, else sniffed
+	// from the first line of the first input: ',' unless that line has no
+	// comma outside quotes and has ';', '|' or tabs (the most frequent of
+	// them). It may not be '"', '\r', '\n' or '\\' (with TSV). Quoting
+	// follows RFC 4180 for any delimiter, except with TSV or NoQuotes.
 	Delimiter byte
+	// TSV reads tab-separated values as Miller and the IANA TSV
+	// convention write them: '"' is an ordinary character (as with
+	// NoQuotes) and the escapes \t, \n, \r and \\ in a field (header
+	// included) stand for a tab, a line feed, a carriage return and a
+	// backslash; a backslash before any other byte stays as it is.
+	TSV bool
 	// NoHeader reads the first line as data; columns are named c1, c2, ...
 	NoHeader bool
 	// NoQuotes reads '"' as an ordinary character: no field is quoted, and
@@ -95,8 +104,17 @@ type Options struct {
 var ErrOptions = errors.New("csvin: invalid options")
 
 func (o Options) withDefaults() (Options, error) {
+	if o.TSV {
+		o.NoQuotes = true
+		if o.Delimiter == 0 {
+			o.Delimiter = '\t'
+		}
+		if o.Delimiter == '\\' {
+			return o, fmt.Errorf("%w: delimiter %q with TSV escapes", ErrOptions, o.Delimiter)
+		}
+	}
 	if o.Delimiter == 0 {
-		o.Delimiter = ','
+		o.Delimiter = ',' // until sniffed from the first line
 	}
 	switch o.Delimiter {
 	case '"', '\r', '\n':

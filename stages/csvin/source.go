@@ -76,7 +76,10 @@ type Source struct {
 	// decoders start from to size a batch (chunks do not count their
 	// records).
 	sampleRecordBytes int
-	err               error // sticky error of Next
+	// sniff: Options.Delimiter was 0 (not TSV), so the first line of the
+	// first input chooses it (see sniffDelimiter).
+	sniff bool
+	err   error // sticky error of Next
 }
 
 // NewSource reads the first input until it has the header line and a sample
@@ -88,6 +91,7 @@ type Source struct {
 // done (closing an input that is an io.Closer to unblock its Read). Errors
 // name the input; an input without a header line fails with errEmptyInput.
 func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
+	sniff := opts.Delimiter == 0 && !opts.TSV
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -107,6 +111,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 		needBOM:    true,
 		needEOL:    true,
 		needHeader: !opts.NoHeader,
+		sniff:      sniff,
 	}
 	s.sp.line = 1
 	s.sp.noQuotes = opts.NoQuotes
@@ -204,6 +209,15 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 			s.crQuoted = crToLF(sp.buf, p.quoting, false)
 		}
 	}
+	if s.sniff {
+		end, _, _, complete := recordEndIn(sp.buf, 0, p.quoting)
+		if !complete && !s.rd.AtEOF() {
+			return nil, false, nil
+		}
+		s.sniff = false
+		s.opts.Delimiter = sniffDelimiter(sp.buf[:end])
+		p.delim = s.opts.Delimiter
+	}
 	if !s.needHeader {
 		return nil, true, nil
 	}
@@ -236,6 +250,9 @@ func (s *Source) startInput(p *fieldSplitter) (header []string, ok bool, err err
 		header = make([]string, p.nfields())
 		for i := range header {
 			f := p.field(i)
+			if s.opts.TSV {
+				f = unescapeTSV(nil, f)
+			}
 			if !utf8.Valid(f) {
 				return nil, false, dataErr(i+1, fmt.Errorf("%w: invalid UTF-8 in column name", ErrHeader))
 			}
@@ -385,7 +402,7 @@ func (s *Source) sampleInput(ctx context.Context) error {
 	s.inferred = make([]bool, len(fields))
 	for i := range fields {
 		s.kinds[i], _ = textval.KindOf(fields[i].Type)
-		fields[i].Type = s.kinds[i].DataType()
+		fields[i].Type = textval.ReadType(fields[i].Type)
 		s.inferred[i] = !slices.ContainsFunc(s.opts.Schema, func(f textval.SpecField) bool { return f.Name == header[i] })
 	}
 	s.names = header

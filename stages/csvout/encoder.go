@@ -3,6 +3,7 @@ package csvout
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -59,16 +60,22 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 			}
 			switch c.Kind() {
 			case textfmt.KindString:
+				if s.tsv {
+					buf = appendTSV(buf, c.Text(i))
+					continue
+				}
 				buf = appendField(buf, c.Text(i), quote)
+			case textfmt.KindFloat:
+				buf = appendFloat(buf, c, i)
 			case textfmt.KindOther:
 				if l, ok := c.Array().(*array.List); ok {
 					if text, ok := jsonout.AppendList(e.list[:0], l, i); ok {
 						e.list = text
-						buf = appendField(buf, string(text), quote)
+						buf = s.appendText(buf, string(text))
 						continue
 					}
 				}
-				buf = appendField(buf, c.Array().ValueStr(i), quote)
+				buf = s.appendText(buf, c.Array().ValueStr(i))
 			default:
 				buf = c.AppendText(buf, i)
 			}
@@ -76,6 +83,29 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 		buf = append(buf, eol...)
 	}
 	return buf
+}
+
+// appendTSV appends v with the escapes of the IANA TSV convention, as
+// Miller writes them: a tab as \t, a line feed as \n, a carriage return
+// as \r and a backslash as \\, so that no field holds a delimiter or a
+// line end. Quotes are written as they are. An empty string is an empty
+// field, like a null: TSV cannot tell them apart.
+func appendTSV(dst []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // appendField appends v, quoted when it contains a byte marked in quote
@@ -112,4 +142,21 @@ func checkOnly(want *arrow.Schema, rec arrow.RecordBatch) error {
 		return fmt.Errorf("csvout: %w", err)
 	}
 	return nil
+}
+
+// appendFloat appends value i of a float column as DuckDB and Polars both
+// read it back as a float: NaN, inf and -inf for the specials (Polars'
+// CSV reader takes only these spellings; DuckDB takes any case), other
+// values with a ".0" mark (textfmt.MarkFloat), so that 2.0 is not read
+// back as the integer 2.
+func appendFloat(buf []byte, c *textfmt.Column, i int) []byte {
+	switch v := c.Float(i); {
+	case math.IsNaN(v):
+		return append(buf, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(buf, "inf"...)
+	case math.IsInf(v, -1):
+		return append(buf, "-inf"...)
+	}
+	return textfmt.MarkFloat(c.AppendText(buf, i), len(buf))
 }

@@ -34,10 +34,10 @@ func TestEncodeTypes(t *testing.T) {
 		{"type=float64", arrow.PrimitiveTypes.Float64, func(b array.Builder) {
 			b.(*array.Float64Builder).AppendValues([]float64{12.5, 3, -0.25, 1e-7, 1e21, 123456789, math.NaN(), math.Inf(-1)}, nil)
 			b.AppendNull()
-		}, "12.5\n3\n-0.25\n1e-7\n1e+21\n123456789\nNaN\n-Inf\n\n"},
+		}, "12.5\n3.0\n-0.25\n1e-7\n1e+21\n123456789.0\nNaN\n-inf\n\n"},
 		{"type=float32", arrow.PrimitiveTypes.Float32, func(b array.Builder) {
 			b.(*array.Float32Builder).AppendValues([]float32{0.1, 16777216}, nil)
-		}, "0.1\n16777216\n"},
+		}, "0.1\n16777216.0\n"},
 		{"type=bool", arrow.FixedWidthTypes.Boolean, func(b array.Builder) {
 			b.(*array.BooleanBuilder).AppendValues([]bool{true, false}, nil)
 			b.AppendNull()
@@ -237,9 +237,9 @@ func TestTSV(t *testing.T) {
 	defer rec.Release()
 	want := "id\ttext\tprice\n" +
 		"1\ta,b;c|d\t1.5\n" +
-		"2\t\"tab\there\"\t2\n" +
-		"3\t\"two\nlines\"\t0.25\n" +
-		"4\t\"say \"\"hi\"\"\"\t1e+22\n" +
-		"5\t\t-7\n"
+		"2\ttab\\there\t2.0\n" +
+		"3\ttwo\\nlines\t0.25\n" +
+		"4\tsay \"hi\"\t1e+22\n" +
+		"5\t\t-7.0\n"
 	assert.Equal(t, want, encodeAll(t, schema, Options{Delimiter: '\t'}, rec))
 }

@@ -47,5 +47,5 @@ func Example() {
 	// Output:
 	// id,note,price
 	// 1,"gift, ""wrapped""",12.5
-	// 2,,3
+	// 2,,3.0
 }

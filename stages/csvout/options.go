@@ -12,6 +12,10 @@ var ErrDelimiter = errors.New("csvout: delimiter must be one of , ; | or tab")
 // with a header line and LF line ends.
 type Options struct {
 	// Delimiter separates fields: ',', '\t', ';' or '|'; 0 means ','.
+	// A tab writes TSV as Miller and the IANA TSV convention do: no
+	// quotes, and a tab, line feed, carriage return or backslash in a text
+	// field written as \t, \n, \r or \\ (csvin's Options.TSV reads
+	// them back).
 	Delimiter byte
 	// NoHeader leaves out the line of column names.
 	NoHeader bool

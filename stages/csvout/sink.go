@@ -22,6 +22,9 @@ type Sink struct {
 	header bool
 	// quote[b] is true for the bytes that make a field need quotes.
 	quote *[256]bool
+	// tsv: the delimiter is a tab, and text is escaped (see appendTSV),
+	// never quoted.
+	tsv bool
 	free  textfmt.Buffers
 
 	headerDone bool
@@ -43,6 +46,7 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts Options) (*Sink, error) {
 		eol:    "\n",
 		header: !opts.NoHeader,
 		quote:  new([256]bool),
+		tsv:    opts.Delimiter == '\t',
 	}
 	if f, ok := w.(interface{ Flush() error }); ok {
 		s.flush = f.Flush
@@ -110,11 +114,20 @@ func (s *Sink) writeHeader() error {
 		if i > 0 {
 			line = append(line, s.delim)
 		}
-		line = appendField(line, f.Name, s.quote)
+		line = s.appendText(line, f.Name)
 	}
 	line = append(line, s.eol...)
 	if _, err := s.w.Write(line); err != nil {
 		return fmt.Errorf("csvout: header: %w", err)
 	}
 	return nil
+}
+
+// appendText appends a text field: escaped in TSV, else quoted when it
+// needs quotes.
+func (s *Sink) appendText(dst []byte, v string) []byte {
+	if s.tsv {
+		return appendTSV(dst, v)
+	}
+	return appendField(dst, v, s.quote)
 }

@@ -65,11 +65,7 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 			case textfmt.KindString:
 				buf = appendString(buf, c.Text(i))
 			case textfmt.KindFloat:
-				if v := c.Float(i); math.IsNaN(v) || math.IsInf(v, 0) {
-					buf = append(buf, "null"...)
-				} else {
-					buf = appendFloatMark(c.AppendText(buf, i), len(buf))
-				}
+				buf = appendFloat(buf, c, i)
 			case textfmt.KindTimestamp, textfmt.KindDate:
 				buf = append(buf, '"')
 				buf = c.AppendText(buf, i)
@@ -103,15 +99,19 @@ func checkOnly(want *arrow.Schema, rec arrow.RecordBatch) error {
 	return nil
 }
 
-// appendFloatMark appends ".0" to the float text at buf[start:] when it has
-// neither a fraction nor an exponent, so that a float column reads back as
-// float, not as an integer, and -0 keeps its sign ("-0.0"), as DuckDB
-// writes doubles.
-func appendFloatMark(buf []byte, start int) []byte {
-	for _, c := range buf[start:] {
-		if c == '.' || c == 'e' {
-			return buf
-		}
+// appendFloat appends value i of a float column: NaN and the infinities
+// as the bare NaN, Infinity and -Infinity that DuckDB's JSON writer writes
+// and its reader reads back as DOUBLE (JSON itself has no such numbers;
+// Polars' NDJSON reader refuses them), other values with a ".0" mark
+// (textfmt.MarkFloat) so that they read back as floats.
+func appendFloat(buf []byte, c *textfmt.Column, i int) []byte {
+	switch v := c.Float(i); {
+	case math.IsNaN(v):
+		return append(buf, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(buf, "Infinity"...)
+	case math.IsInf(v, -1):
+		return append(buf, "-Infinity"...)
 	}
-	return append(buf, ".0"...)
+	return textfmt.MarkFloat(c.AppendText(buf, i), len(buf))
 }

@@ -31,7 +31,7 @@ func TestEncodeTypes(t *testing.T) {
 		{"type=float64", arrow.PrimitiveTypes.Float64, func(b array.Builder) {
 			b.(*array.Float64Builder).AppendValues([]float64{12.5, 3, 1e-7, math.NaN(), math.Inf(1), math.Inf(-1)}, nil)
 			b.AppendNull()
-		}, `{"v":12.5}` + "\n" + `{"v":3.0}` + "\n" + `{"v":1e-7}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n" + `{"v":null}` + "\n"},
+		}, `{"v":12.5}` + "\n" + `{"v":3.0}` + "\n" + `{"v":1e-7}` + "\n" + `{"v":NaN}` + "\n" + `{"v":Infinity}` + "\n" + `{"v":-Infinity}` + "\n" + `{"v":null}` + "\n"},
 		{"type=bool", arrow.FixedWidthTypes.Boolean, func(b array.Builder) {
 			b.(*array.BooleanBuilder).AppendValues([]bool{true, false}, nil)
 		}, `{"v":true}` + "\n" + `{"v":false}` + "\n"},
@@ -43,7 +43,10 @@ func TestEncodeTypes(t *testing.T) {
 			`{"v":"` + "\u2028<&>" + `"}` + "\n" + `{"v":null}` + "\n"},
 		{"type=timestamp/unit=ms", &arrow.TimestampType{Unit: arrow.Millisecond}, func(b array.Builder) {
 			b.(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1709294400250, 1709294400000}, nil)
-		}, `{"v":"2024-03-01T12:00:00.25Z"}` + "\n" + `{"v":"2024-03-01T12:00:00Z"}` + "\n"},
+		}, `{"v":"2024-03-01T12:00:00.25"}` + "\n" + `{"v":"2024-03-01T12:00:00"}` + "\n"},
+		{"type=timestamp/unit=us/zone=UTC", arrow.FixedWidthTypes.Timestamp_us, func(b array.Builder) {
+			b.(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1709294400250000}, nil)
+		}, `{"v":"2024-03-01T12:00:00.25Z"}` + "\n"},
 		{"type=date32", arrow.FixedWidthTypes.Date32, func(b array.Builder) {
 			b.(*array.Date32Builder).AppendValues([]arrow.Date32{19783}, nil)
 			b.AppendNull()
@@ -68,7 +71,7 @@ func TestEncodeTypes(t *testing.T) {
 			lb := b.(*array.ListBuilder)
 			lb.Append(true)
 			lb.ValueBuilder().(*array.Float64Builder).AppendValues([]float64{1, 2.5, math.NaN(), 1e300, 0}, []bool{true, true, true, true, false})
-		}, `{"v":[1.0,2.5,null,1e+300,null]}` + "\n"},
+		}, `{"v":[1.0,2.5,NaN,1e+300,null]}` + "\n"},
 		{"type=list/elem=int64,bool", arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int64)), func(b array.Builder) {
 			lb := b.(*array.ListBuilder)
 			inner := lb.ValueBuilder().(*array.ListBuilder)

@@ -32,7 +32,7 @@ func AppendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
 		case *array.String:
 			buf = appendString(buf, v.Value(k))
 		case *array.Float64:
-			buf = appendFloat(buf, v.Value(k))
+			buf = appendListFloat(buf, v.Value(k))
 		case *array.Int64:
 			buf = strconv.AppendInt(buf, v.Value(k), 10)
 		case *array.Boolean:
@@ -48,9 +48,15 @@ func AppendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
 	return append(buf, ']'), true
 }
 
-func appendFloat(buf []byte, f float64) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(buf, "null"...)
+// appendListFloat appends a list element as appendFloat appends a field.
+func appendListFloat(buf []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(buf, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(buf, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(buf, "-Infinity"...)
 	}
-	return appendFloatMark(textfmt.AppendFloat(buf, f, 64), len(buf))
+	return textfmt.MarkFloat(textfmt.AppendFloat(buf, f, 64), len(buf))
 }

@@ -253,15 +253,11 @@ func checkReadOptions(f format.Format, opts ReadOptions) error {
 }
 
 func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Input) error {
-	delim := opts.Delimiter
-	if delim == 0 {
-		delim = ','
-		if s.format == format.TSV {
-			delim = '\t'
-		}
-	}
+	// A zero delimiter is a tab for TSV and sniffed from the first line
+	// for CSV (see csvin.Options.Delimiter).
 	r, err := csvin.NewSource(ctx, ins, csvin.Options{
-		Delimiter:     delim,
+		Delimiter:     opts.Delimiter,
+		TSV:           s.format == format.TSV,
 		NoHeader:      opts.NoHeader,
 		NullValues:    opts.NullValues,
 		Schema:        opts.Schema,

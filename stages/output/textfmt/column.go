@@ -25,7 +25,8 @@ const (
 	// KindString: utf8, large_utf8 or utf8_view; Text returns the raw
 	// value, to be quoted or escaped by the writer.
 	KindString
-	// KindTimestamp: AppendText writes AppendTimestamp's text.
+	// KindTimestamp: AppendText writes AppendTimestamp's text, without
+	// its 'Z' for a zone-less timestamp type (a wall-clock time).
 	KindTimestamp
 	// KindDate: date32 or date64; AppendText writes AppendDate's text.
 	KindDate
@@ -60,6 +61,7 @@ type Column struct {
 	kind     Kind
 	width    width
 	unit     arrow.TimeUnit
+	local    bool   // a timestamp without a zone: written without 'Z'
 	valid    []byte // validity bitmap, nil when the array has no nulls
 	validOff int
 
@@ -118,6 +120,7 @@ func (c *Column) Reset(arr arrow.Array) {
 	case *array.Timestamp:
 		c.kind = KindTimestamp
 		c.unit = a.DataType().(*arrow.TimestampType).Unit
+		c.local = a.DataType().(*arrow.TimestampType).TimeZone == ""
 		c.tss = a.TimestampValues()
 	case *array.Date32:
 		c.kind, c.width, c.d32s = KindDate, date32, a.Date32Values()
@@ -204,7 +207,11 @@ func (c *Column) AppendText(dst []byte, i int) []byte {
 		}
 		return AppendFloat(dst, c.f64s[i], 64)
 	case KindTimestamp:
-		return AppendTimestamp(dst, int64(c.tss[i]), c.unit)
+		out := AppendTimestamp(dst, int64(c.tss[i]), c.unit)
+		if c.local && out[len(out)-1] == 'Z' {
+			out = out[:len(out)-1] // a wall-clock time, DuckDB's TIMESTAMP
+		}
+		return out
 	case KindDate:
 		if c.width == date32 {
 			return AppendDate(dst, int64(c.d32s[i]))

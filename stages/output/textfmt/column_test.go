@@ -51,7 +51,7 @@ func TestColumnMatchesArray(t *testing.T) {
 			func(a arrow.Array, i int) string {
 				return strconv.FormatFloat(a.(*array.Float64).Value(i), 'f', -1, 64)
 			}},
-		{"type=timestamp", &arrow.TimestampType{Unit: arrow.Millisecond}, KindTimestamp,
+		{"type=timestamp", &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, KindTimestamp,
 			func(b array.Builder, i int) {
 				b.(*array.TimestampBuilder).Append(arrow.Timestamp(int64(i) * 86_399_999))
 			},

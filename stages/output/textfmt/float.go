@@ -71,3 +71,16 @@ func appendCents(dst []byte, v float64) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// MarkFloat appends ".0" to the float text at buf[start:] when it has
+// neither a fraction, nor an exponent, nor letters (NaN, inf), so that a
+// float column reads back as float, not as an integer, and -0 keeps its
+// sign ("-0.0"), as DuckDB writes doubles.
+func MarkFloat(buf []byte, start int) []byte {
+	for _, c := range buf[start:] {
+		if c == '.' || c >= 'A' {
+			return buf
+		}
+	}
+	return append(buf, ".0"...)
+}

@@ -1,0 +1,82 @@
+package csvin
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/textval"
+)
+
+// TestSniffDelimiter reads a first line without commas by the ';', '|' or
+// tab it holds, as DuckDB's sniffer does for such files named .csv; an
+// explicit Delimiter wins.
+func TestSniffDelimiter(t *testing.T) {
+	cases := []struct {
+		name, in string
+		opts     Options
+		schema   string
+		rows     [][]string
+	}{
+		{"semicolon", "a;b;c\n1;2,5;x\n", Options{}, "a:int64,b:string,c:string", [][]string{{"1", "2,5", "x"}}},
+		{"pipe", "a|b\n1|2\n", Options{}, "a:int64,b:int64", [][]string{{"1", "2"}}},
+		{"tab", "a\tb\n1\t2\n", Options{}, "a:int64,b:int64", [][]string{{"1", "2"}}},
+		{"comma wins", "a,b;c\n1,2;3\n", Options{}, "a:int64,b;c:string", [][]string{{"1", "2;3"}}},
+		{"quoted comma is no comma", "\"a,b\";c\n1;2\n", Options{}, "a,b:int64,c:int64", [][]string{{"1", "2"}}},
+		{"one column", "a\n1\n", Options{}, "a:int64", [][]string{{"1"}}},
+		{"no header", "1;2\n3;4\n", Options{NoHeader: true}, "c1:int64,c2:int64", [][]string{{"1", "2"}, {"3", "4"}}},
+		{"delimiter given", "a;b\n1;2\n", Options{Delimiter: ','}, "a;b:string", [][]string{{"1;2"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, batch := range []int{1, 1000} {
+				opts := c.opts
+				opts.BatchRows = batch
+				opts.Mem = checkedMem(t)
+				schema, rows, err := readString(t, c.in, opts)
+				require.NoError(t, err)
+				assert.Equal(t, c.schema, textval.FormatSchema(schema))
+				assert.Equal(t, c.rows, rows)
+			}
+		})
+	}
+}
+
+// TestTSV reads quotes as data and decodes the escapes of the IANA TSV
+// convention (Miller's): \t \n \r \\, a backslash before anything else
+// kept.
+func TestTSV(t *testing.T) {
+	in := "na\\tme\tq\n" +
+		"\"x\"\tsay \"hi\n" +
+		"a\\tb\\nc\\rd\\\\e\t\\N \\x end\\\n" +
+		"5\"\t\n"
+	for _, batch := range []int{1, 2, 1000} {
+		schema, rows, err := readString(t, in, Options{TSV: true, BatchRows: batch, Mem: checkedMem(t)})
+		require.NoError(t, err)
+		assert.Equal(t, "na\tme:string,q:string", textval.FormatSchema(schema))
+		assert.Equal(t, [][]string{
+			{`"x"`, `say "hi`},
+			{"a\tb\nc\rd\\e", `\N \x end\`},
+			{`5"`, null},
+		}, rows)
+	}
+	_, _, err := readString(t, "a\\b\n", Options{TSV: true, Delimiter: '\\'})
+	assert.ErrorIs(t, err, ErrOptions)
+}
+
+// TestFloatSpecials reads the NaN and infinities DuckDB and Polars write
+// as float64, and a zone-less timestamp as timestamp[us], a zoned one
+// (DuckDB's +00) as timestamp[us, UTC].
+func TestFloatSpecialsAndZones(t *testing.T) {
+	in := "x,local,zoned\n2.0,2026-01-02 03:04:05,2026-01-02 03:04:05+00\nNaN,2026-01-02T03:04:05.5,2026-01-02 05:04:05+02\ninf,,\n-Infinity,,\n"
+	schema, rows, err := readString(t, in, Options{Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Equal(t, "x:float64,local:timestamp[us],zoned:timestamp[us, UTC]", textval.FormatSchema(schema))
+	assert.Equal(t, [][]string{
+		{"2", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z"},
+		{"NaN", "2026-01-02T03:04:05.5Z", "2026-01-02T03:04:05Z"},
+		{"+Inf", null, null},
+		{"-Inf", null, null},
+	}, rows)
+}
