@@ -23,7 +23,8 @@ import (
 )
 
 // runCluster is a run with --cluster URL: the chain's streaming head runs
-// on the cluster's workers, one task per input file, and the rest of the
+// on the cluster's workers, one task per input file or per range of a
+// large text file (cluster.DefaultTaskBytes), and the rest of the
 // chain and the writer here, with the output the run without --cluster
 // writes. URL local:N starts an embedded server and N worker processes
 // (this executable's worker subcommand) for the run.
@@ -186,6 +187,10 @@ func readSpec(o *options) (cluster.ReadSpec, error) {
 func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
 	fmt.Fprintf(w, "%-5s %-24s %9s %12s %12s %9s  %s\n", "task", "worker", "delivery", "rows", "bytes", "ms", "file")
 	for _, r := range reports {
-		fmt.Fprintf(w, "%-5d %-24s %9d %12d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Bytes, r.Duration.Milliseconds(), r.File)
+		file := r.File
+		if r.Range != nil {
+			file = fmt.Sprintf("%s bytes %d to %d", r.File, r.Range.Start, r.Range.End)
+		}
+		fmt.Fprintf(w, "%-5d %-24s %9d %12d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Bytes, r.Duration.Milliseconds(), file)
 	}
 }

@@ -30,7 +30,8 @@ import (
 )
 
 // writeFiles writes n CSV files of rows rows each: quoted fields with
-// newlines, commas and quotes, empty (null) numbers, repeated keys.
+// newlines, commas and quotes, empty (null) numbers, repeated keys; the
+// odd-numbered files end their lines with CRLF.
 func writeFiles(t *testing.T, n, rows int) []string {
 	t.Helper()
 	dir := t.TempDir()
@@ -40,7 +41,11 @@ func writeFiles(t *testing.T, n, rows int) []string {
 	id := 0
 	for f := range n {
 		var b strings.Builder
-		b.WriteString("id,region,qty,price,note\n")
+		eol := "\n"
+		if f%2 == 1 {
+			eol = "\r\n"
+		}
+		b.WriteString("id,region,qty,price,note" + eol)
 		for range rows {
 			id++
 			qty := fmt.Sprint(rng.IntN(10))
@@ -51,8 +56,8 @@ func writeFiles(t *testing.T, n, rows int) []string {
 			if rng.IntN(7) == 0 {
 				note = fmt.Sprintf("line one\nline \"two\", %d", rng.IntN(5))
 			}
-			fmt.Fprintf(&b, "%d,%s,%s,%.2f,%s\n", id, csvField(regions[rng.IntN(len(regions))]), qty,
-				float64(rng.IntN(10000))/100, csvField(note))
+			fmt.Fprintf(&b, "%d,%s,%s,%.2f,%s%s", id, csvField(regions[rng.IntN(len(regions))]), qty,
+				float64(rng.IntN(10000))/100, csvField(note), eol)
 		}
 		path := filepath.Join(dir, fmt.Sprintf("part-%d.csv", f))
 		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
@@ -99,7 +104,9 @@ func parseWords(t *testing.T, words ...string) []plan.Call {
 }
 
 // runJob runs the chain on the cluster at url and returns the CSV output.
-func runJob(ctx context.Context, t *testing.T, url string, files []string, calls []plan.Call, read ReadSpec, workers int, mode sharedmem.Mode) (string, []TaskReport, error) {
+// taskBytes cuts text files into ranges of that size (0: the default, -1:
+// one task per file).
+func runJob(ctx context.Context, t *testing.T, url string, files []string, calls []plan.Call, read ReadSpec, workers int, mode sharedmem.Mode, taskBytes int64) (string, []TaskReport, error) {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -110,7 +117,7 @@ func runJob(ctx context.Context, t *testing.T, url string, files []string, calls
 	cfg := pipeline.Config{Mem: mem}
 	cfg.Handoff.Mode = mode
 	reports, err := Run(ctx, js, Job{
-		Files: files, Calls: calls, Read: read,
+		Files: files, Calls: calls, Read: read, TaskBytes: taskBytes,
 		Env: verb.Env{Mem: mem, Workers: workers}, Config: cfg,
 		NewSink: func(s *arrow.Schema) (pipeline.Sink, error) { return csvout.NewSink(&out, s, csvout.Options{}) },
 	})
@@ -211,27 +218,54 @@ func TestClusterEqualsSingleProcess(t *testing.T) {
 		"head":            {"filter", "qty >= 1", "then", "head", "1000"},
 	}
 	cases := []struct {
-		workers int
-		mode    sharedmem.Mode
-		batch   int
-	}{{1, sharedmem.Shared, 1}, {4, sharedmem.Copy, 1000}, {4, sharedmem.Auto, 13}}
+		workers   int
+		mode      sharedmem.Mode
+		batch     int
+		taskBytes int64
+	}{{1, sharedmem.Shared, 1, 5000}, {4, sharedmem.Copy, 1000, -1}, {4, sharedmem.Auto, 13, 9000}}
 	for name, words := range chains {
 		calls := parseWords(t, words...)
 		for _, tc := range cases {
-			t.Run(fmt.Sprintf("chain=%s/workers=%d/mode=%s/batch=%d", name, tc.workers, tc.mode, tc.batch), func(t *testing.T) {
+			t.Run(fmt.Sprintf("chain=%s/workers=%d/mode=%s/batch=%d/task-bytes=%d", name, tc.workers, tc.mode, tc.batch, tc.taskBytes), func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				defer cancel()
 				read := ReadSpec{BatchRows: tc.batch}
 				want := reference(t, files, calls, read)
-				got, reports, err := runJob(ctx, t, c.url, files, calls, read, tc.workers, tc.mode)
+				got, reports, err := runJob(ctx, t, c.url, files, calls, read, tc.workers, tc.mode, tc.taskBytes)
 				require.NoError(t, err)
 				assert.Equal(t, want, got)
 				if name != "head" {
-					assert.Len(t, reports, len(files))
+					assertCovers(t, reports, files, tc.taskBytes)
 				}
 			})
 		}
 	}
+}
+
+// assertCovers checks that the tasks read every file, in order: whole,
+// or in ranges from the first byte to the last.
+func assertCovers(t *testing.T, reports []TaskReport, files []string, taskBytes int64) {
+	t.Helper()
+	var next int64
+	f := 0
+	for i, r := range reports {
+		require.Equal(t, i, r.Task)
+		require.Less(t, f, len(files))
+		assert.Equal(t, files[f], r.File)
+		st, err := os.Stat(files[f])
+		require.NoError(t, err)
+		if r.Range == nil {
+			assert.Zero(t, next)
+			f++
+			continue
+		}
+		assert.Positive(t, taskBytes)
+		assert.Equal(t, next, r.Range.Start)
+		if next = r.Range.End; next == st.Size() {
+			next, f = 0, f+1
+		}
+	}
+	assert.Equal(t, len(files), f)
 }
 
 // A worker killed with SIGKILL in the middle of a task: the server hands
@@ -251,7 +285,7 @@ func TestClusterWorkerKilled(t *testing.T) {
 	}
 	res := make(chan result, 1)
 	go func() {
-		out, reports, err := runJob(ctx, t, c.url, files, calls, ReadSpec{}, 2, sharedmem.Auto)
+		out, reports, err := runJob(ctx, t, c.url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 1<<19)
 		res <- result{out, reports, err}
 	}()
 	waitLine(t, c.logs[0], "started")
@@ -306,7 +340,7 @@ func TestClusterDuplicateResults(t *testing.T) {
 			inProcessWorker(t, url, WorkerOptions{repeat: 1, noDoneID: noID})
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			got, reports, err := runJob(ctx, t, url, files, calls, ReadSpec{BatchRows: 50}, 2, sharedmem.Auto)
+			got, reports, err := runJob(ctx, t, url, files, calls, ReadSpec{BatchRows: 50}, 2, sharedmem.Auto, 0)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 			assert.Len(t, reports, len(files))
@@ -331,9 +365,9 @@ func TestClusterMalformedTask(t *testing.T) {
 	cons, err := js.OrderedConsumer(ctx, jobStream(job), jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubjects(job)}})
 	require.NoError(t, err)
 	payloads := map[int]string{
-		0: `{"version":1,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`,
+		0: `{"version":2,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`,
 		1: `$(rm -rf /)`,
-		2: `{"version":1,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`,
+		2: `{"version":2,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`,
 	}
 	for i := range len(payloads) {
 		msg := nats.NewMsg(taskSubject(job))
@@ -362,14 +396,21 @@ func TestClusterTaskErrorFailsJob(t *testing.T) {
 	files := writeFiles(t, 2, 50)
 	require.NoError(t, os.WriteFile(files[1], []byte("id,region,qty,price,note\n1,a,2,3.5,x\n2,b,oops,1,y\n"), 0o644))
 	calls := parseWords(t, "sort", "qty")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, _, err := runJob(ctx, t, url, files, calls, ReadSpec{Schema: "qty:int64"}, 2, sharedmem.Auto)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "task 1")
-	assert.Contains(t, err.Error(), files[1])
-	assert.Contains(t, err.Error(), "delivery 2")
-	assert.Contains(t, err.Error(), files[1]+":3:3")
+	// In whole files, and in ranges of 16 bytes: the error names the
+	// file's line, not the range's.
+	for _, size := range []int64{0, 16} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _, err := runJob(ctx, t, url, files, calls, ReadSpec{Schema: "qty:int64"}, 2, sharedmem.Auto, size)
+		require.Error(t, err)
+		if size == 0 {
+			assert.Contains(t, err.Error(), "task 1 ")
+		} else {
+			assert.Contains(t, err.Error(), files[1]+" bytes 37 to 50")
+		}
+		assert.Contains(t, err.Error(), "delivery 2")
+		assert.Contains(t, err.Error(), files[1]+":3:3")
+	}
 }
 
 // An interrupted coordinator returns the interruption, and its job leaves
@@ -384,7 +425,7 @@ func TestClusterCancelledJobIsRemoved(t *testing.T) {
 		cancel()
 	}()
 	// No worker: the tasks wait in the queue when the run is cancelled.
-	_, _, err := runJob(ctx, t, url, files, calls, ReadSpec{}, 2, sharedmem.Auto)
+	_, _, err := runJob(ctx, t, url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 0)
 	require.ErrorIs(t, err, context.Canceled)
 	nc, js, err := Connect(url, "arrowpipe-test")
 	require.NoError(t, err)
@@ -435,7 +476,7 @@ func TestClusterSlowTaskIsNotRedelivered(t *testing.T) {
 	want := reference(t, files, calls, read)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	got, reports, err := runJob(ctx, t, url, files, calls, read, 2, sharedmem.Auto)
+	got, reports, err := runJob(ctx, t, url, files, calls, read, 2, sharedmem.Auto, 0)
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 	require.Len(t, reports, 1)

@@ -23,8 +23,8 @@ import (
 
 // A Job is a chain over files, to run on the cluster's workers.
 type Job struct {
-	// Files are the inputs, one task each, in the order their rows reach
-	// the chain; relative paths are made absolute, as workers share the
+	// Files are the inputs, in the order their rows reach the chain, one
+	// task each or one per range (TaskBytes); relative paths are made absolute, as workers share the
 	// file system, not the working directory.
 	Files []string
 	// Calls is the chain, as plan.ParseChain returns it.
@@ -38,6 +38,10 @@ type Job struct {
 	// NewSink makes the writer for the output schema; the caller commits
 	// or removes the output after Run.
 	NewSink func(schema *arrow.Schema) (pipeline.Sink, error)
+	// TaskBytes is the size of a task's range of a CSV, TSV or NDJSON
+	// file, cut at a record boundary; 0 means DefaultTaskBytes, and a
+	// negative value makes every file one task.
+	TaskBytes int64
 	// NoPartial ships every row of the map side to the coordinator even
 	// when a groupby could be merged from per-task groups (partialGroupBy).
 	NoPartial bool
@@ -45,8 +49,10 @@ type Job struct {
 
 // TaskReport is what a task's winning attempt reported.
 type TaskReport struct {
-	Task      int
-	File      string
+	Task int
+	File string
+	// Range is the part of File the task read; nil means all of it.
+	Range     *Range
 	Worker    string
 	Delivered uint64 // deliveries of the task when the attempt started
 	Rows      int64
@@ -81,6 +87,14 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	if err != nil {
 		return nil, err
 	}
+	size := job.TaskBytes
+	if size == 0 {
+		size = DefaultTaskBytes
+	}
+	tasks, err := planTasks(ctx, files, job.Read, size)
+	if err != nil {
+		return nil, err
+	}
 	sink, err := job.NewSink(p.output)
 	if err != nil {
 		return nil, err
@@ -88,7 +102,7 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	if _, err := taskQueue(ctx, js); err != nil {
 		return nil, err
 	}
-	c := &coordinator{js: js, id: nuid.Next(), files: files, plan: p, job: job,
+	c := &coordinator{js: js, id: nuid.Next(), tasks: tasks, plan: p, job: job,
 		dones: make(chan *done), failed: make(chan error, 1), seqs: map[uint64]int{}}
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:       jobStream(c.id),
@@ -155,7 +169,7 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 type coordinator struct {
 	js    jetstream.JetStream
 	id    string
-	files []string
+	tasks []taskInput
 	plan  *jobPlan
 	job   Job
 
@@ -194,9 +208,12 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 }
 
 func (c *coordinator) publishTasks(ctx context.Context) error {
-	for i, f := range c.files {
-		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{f},
-			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns}
+	for i, in := range c.tasks {
+		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{in.file},
+			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng}
+		if in.rng != nil {
+			t.Read.Format, t.Schema = in.format, in.schema
+		}
 		data, err := t.Marshal()
 		if err != nil {
 			return err
@@ -233,7 +250,7 @@ func (c *coordinator) onMaxDeliveries(m *nats.Msg) {
 	}
 	select {
 	case c.failed <- fmt.Errorf("cluster: task %d (%s) was delivered %d times without a result: its workers died or hung",
-		task, c.files[task], adv.Deliveries):
+		task, c.tasks[task], adv.Deliveries):
 	default:
 	}
 }
@@ -247,7 +264,7 @@ func (c *coordinator) readDones(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: results consumer: %w", err)
 	}
-	seen := make([]bool, len(c.files))
+	seen := make([]bool, len(c.tasks))
 	for ctx.Err() == nil {
 		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		msg, err := cons.Next(jetstream.FetchContext(fctx))
@@ -262,8 +279,8 @@ func (c *coordinator) readDones(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if d.Task >= len(c.files) {
-			return fmt.Errorf("cluster: a result for task %d of a job of %d tasks", d.Task, len(c.files))
+		if d.Task >= len(c.tasks) {
+			return fmt.Errorf("cluster: a result for task %d of a job of %d tasks", d.Task, len(c.tasks))
 		}
 		if seen[d.Task] {
 			continue

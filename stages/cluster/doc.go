@@ -4,7 +4,7 @@
 // loop (Work) and the coordinator (Run).
 //
 //	coordinator (Run)                 JetStream                    workers (Work)
-//	plan, Cut the chain ──tasks──▶ ARROWPIPE_TASKS (work queue) ──▶ read a file,
+//	plan, Cut the chain ──tasks──▶ ARROWPIPE_TASKS (work queue) ──▶ read a file or range,
 //	                                 shared pull consumer          run the map side,
 //	reduce side + writer ◀─parts─ ARROWPIPE_JOB_<id>  ◀──parts+done── IPC (zstd) parts
 //	(rest of the chain,           (one stream per job,
@@ -15,8 +15,12 @@
 // that needs the whole stream (sort, groupby, distinct, head, ...); a
 // groupby of count, integer sum, min and max is split in two as well
 // (partialGroupBy), so that workers send groups, not rows. A task
-// is one input file with the map side's verb words and the read options:
-// JSON data validated strictly (ParseTask), never code. A worker runs it
+// is one input file, or a range of a CSV, TSV or NDJSON file (Range:
+// ~64 MiB, cut by one scan of the file at newlines outside quotes, so
+// that no record is split, lost or read twice), with the map side's verb
+// words and the read options: JSON data validated strictly (ParseTask),
+// never code. A range reads the file's header first and the file's
+// types, and its errors name the file's lines. A worker runs it
 // and publishes the output as one Arrow IPC stream cut into parts, then a
 // done message listing the parts. The coordinator reads each task's
 // first done message in task order, streams its parts into the reduce

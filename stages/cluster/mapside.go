@@ -28,7 +28,7 @@ const (
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
-// run is one attempt at task t: read its file, run its verbs, and publish
+// run is one attempt at task t: read its file or range, run its verbs, and publish
 // the batches as one Arrow IPC stream (zstd bodies) cut into parts. It
 // returns the done message to publish.
 func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, error) {
@@ -42,7 +42,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
 	}
 	ropts.Mem = w.opts.Env.Mem
-	src, err := plan.Open(ctx, t.Files, nil, ropts)
+	src, fix, err := openTask(ctx, t, ropts)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 		runErr = ctx.Err()
 	}
 	if runErr != nil {
-		return nil, runErr
+		return nil, fix(runErr)
 	}
 	return &done{
 		Task: t.Index, Attempt: attempt, Worker: w.opts.Name, Parts: pw.seqs,

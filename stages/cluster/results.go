@@ -38,7 +38,7 @@ func (r *results) NewDecoder() pipeline.Decoder { return nil }
 func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
 	for {
 		if r.reader == nil {
-			if r.task == len(r.c.files) {
+			if r.task == len(r.c.tasks) {
 				return pipeline.Chunk{}, io.EOF
 			}
 			if err := r.open(ctx); err != nil {
@@ -48,14 +48,14 @@ func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
 		if r.reader.Next() {
 			rec := r.reader.RecordBatch()
 			rec.Retain()
-			return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows()), File: r.c.files[r.task]}, nil
+			return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows()), File: r.c.tasks[r.task].file}, nil
 		}
 		if err := r.reader.Err(); err != nil {
-			return pipeline.Chunk{}, fmt.Errorf("cluster: result of task %d (%s): %w", r.task, r.c.files[r.task], err)
+			return pipeline.Chunk{}, fmt.Errorf("cluster: result of task %d (%s): %w", r.task, r.c.tasks[r.task], err)
 		}
 		r.reader.Release()
 		r.reader = nil
-		r.c.record(r.pending, r.c.files[r.task])
+		r.c.record(r.pending, r.c.tasks[r.task])
 		r.dropParts(ctx, r.pending)
 		r.task++
 	}
@@ -71,7 +71,7 @@ func (r *results) open(ctx context.Context) error {
 		case d := <-r.c.dones:
 			r.got[d.Task] = d
 			if d.Err != "" {
-				return fmt.Errorf("task %d (%s) failed on worker %s (delivery %d): %s", d.Task, r.c.files[d.Task], d.Worker, d.Delivered, d.Err)
+				return fmt.Errorf("task %d (%s) failed on worker %s (delivery %d): %s", d.Task, r.c.tasks[d.Task], d.Worker, d.Delivered, d.Err)
 			}
 		case err := <-r.c.failed:
 			return err
@@ -88,12 +88,12 @@ func (r *results) open(ctx context.Context) error {
 	pr := &partReader{ctx: ctx, stream: stream, d: d}
 	rd, err := ipc.NewReader(pr, ipc.WithAllocator(r.mem))
 	if err != nil {
-		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.files[d.Task], err)
+		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
 	}
 	if !rd.Schema().Equal(r.c.plan.input) {
 		rd.Release()
 		return fmt.Errorf("cluster: %s reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
-			r.c.files[d.Task], rd.Schema(), r.c.plan.input)
+			r.c.tasks[d.Task], rd.Schema(), r.c.plan.input)
 	}
 	r.reader, r.pending = rd, d
 	return nil
@@ -118,10 +118,10 @@ func (r *results) close() {
 	}
 }
 
-func (c *coordinator) record(d *done, file string) {
+func (c *coordinator) record(d *done, in taskInput) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reports = append(c.reports, TaskReport{Task: d.Task, File: file, Worker: d.Worker, Delivered: d.Delivered,
+	c.reports = append(c.reports, TaskReport{Task: d.Task, File: in.file, Range: in.rng, Worker: d.Worker, Delivered: d.Delivered,
 		Rows: d.Rows, Bytes: d.Bytes, Duration: time.Duration(d.Millis) * time.Millisecond})
 }
 

@@ -14,8 +14,8 @@ import (
 )
 
 // TaskVersion is the task format this build writes and runs; a worker
-// refuses any other.
-const TaskVersion = 1
+// refuses any other. Version 2 added Range and Schema.
+const TaskVersion = 2
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.
@@ -26,9 +26,9 @@ const maxTaskBytes = 1 << 20
 var ErrBadTask = errors.New("cluster: malformed task")
 
 // A Task is one unit of work as it travels to a worker: data, never code.
-// The worker reads Files with Read, keeps Columns, runs the verbs of Chain
-// (each a verb's name and its words, as on the command line) and sends
-// the batches back.
+// The worker reads Files (or the Range of its one file) with Read, keeps
+// Columns, runs the verbs of Chain (each a verb's name and its words, as
+// on the command line) and sends the batches back.
 type Task struct {
 	Version int        `json:"version"`
 	Job     string     `json:"job"`
@@ -39,6 +39,13 @@ type Task struct {
 	// Columns are the input columns the whole chain reads, in input order;
 	// empty means every column.
 	Columns []string `json:"columns,omitempty"`
+	// Range, when set, is the part of the file to read (CSV, TSV or
+	// NDJSON, with Read.Format set); nil means the whole file.
+	Range *Range `json:"range,omitempty"`
+	// Schema is the whole file's schema (an Arrow IPC stream without
+	// batches), which a range reads with: a range's own first records
+	// could infer other types. Set with Range only.
+	Schema []byte `json:"schema,omitempty"`
 }
 
 // ReadSpec is the input flags of a run, as text, so that a task carries
@@ -136,6 +143,21 @@ func (t *Task) validate() error {
 		return bad("task number %d", t.Index)
 	case len(t.Files) != 1:
 		return bad("%d files (a task reads one)", len(t.Files))
+	}
+	if r := t.Range; r != nil {
+		switch {
+		case r.Start < 0 || r.End <= r.Start || r.Header < 0 || r.Header > r.Start || r.Line < 1:
+			return bad("range %+v", *r)
+		case len(t.Schema) == 0:
+			return bad("a range without the file's schema")
+		}
+		switch t.Read.Format {
+		case "csv", "tsv", "ndjson":
+		default:
+			return bad("a range of format %q (want csv, tsv or ndjson)", t.Read.Format)
+		}
+	} else if len(t.Schema) > 0 {
+		return bad("a schema without a range")
 	}
 	for _, f := range t.Files {
 		if !utf8.ValidString(f) || !strings.HasPrefix(f, "/") || strings.ContainsRune(f, 0) {

@@ -14,31 +14,40 @@ func validTask() *Task {
 }
 
 func TestTaskRoundTrip(t *testing.T) {
-	data, err := validTask().Marshal()
-	require.NoError(t, err)
-	got, err := ParseTask(data)
-	require.NoError(t, err)
-	assert.Equal(t, validTask(), got)
+	ranged := validTask()
+	ranged.Read.Format, ranged.Range, ranged.Schema = "csv", &Range{Start: 40, End: 90, Header: 12, Line: 3}, []byte{1, 2}
+	for _, task := range []*Task{validTask(), ranged} {
+		data, err := task.Marshal()
+		require.NoError(t, err)
+		got, err := ParseTask(data)
+		require.NoError(t, err)
+		assert.Equal(t, task, got)
+	}
 }
 
 func TestParseTaskRefuses(t *testing.T) {
 	for name, data := range map[string]string{
-		"not json":       `rm -rf /`,
-		"unknown field":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
-		"trailing data":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
-		"other version":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"bad job id":     `{"version":1,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"negative task":  `{"version":1,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
-		"no file":        `{"version":1,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
-		"relative file":  `{"version":1,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
-		"stdin":          `{"version":1,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
-		"empty verb":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
-		"bad delimiter":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
-		"bad schema":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
-		"bad format":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
-		"wrong type":     `{"version":1,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
-		"negative rows":  `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
-		"then as a verb": `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+		"not json":          `rm -rf /`,
+		"unknown field":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
+		"trailing data":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
+		"other version":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"bad job id":        `{"version":2,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"negative task":     `{"version":2,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
+		"no file":           `{"version":2,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
+		"relative file":     `{"version":2,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
+		"stdin":             `{"version":2,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
+		"empty verb":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
+		"bad delimiter":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
+		"bad schema":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
+		"bad format":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
+		"wrong type":        `{"version":2,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
+		"negative rows":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
+		"range, no schema":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
+		"schema, no range":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
+		"empty range":       `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
+		"header past start": `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
+		"range of parquet":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
+		"then as a verb":    `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseTask([]byte(data))
@@ -65,7 +74,7 @@ func TestParseCallsRefusesUnknownVerbsAndArity(t *testing.T) {
 func FuzzParseTask(f *testing.F) {
 	data, _ := validTask().Marshal()
 	f.Add(data)
-	f.Add([]byte(`{"version":1,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
+	f.Add([]byte(`{"version":2,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		task, err := ParseTask(data)

@@ -1,0 +1,71 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+)
+
+// typeShiftFiles writes a CSV and an NDJSON file whose first records type
+// a column float64 (v: 1.5) and a timestamp with nanoseconds (ts), while
+// later ranges hold only integers and microseconds: a range's own
+// inference would type them otherwise. Strings hold escapes, quotes and
+// newlines.
+func typeShiftFiles(t *testing.T, rows int) (csvPath, jsonPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	var c, j strings.Builder
+	c.WriteString("id,v,ts,s\r\n")
+	for i := range rows {
+		v, ts := fmt.Sprint(i%17), fmt.Sprintf("2024-01-02T03:04:05.%06dZ", i)
+		if i < 3 {
+			v, ts = "1.5", "2024-01-02T03:04:05.123456789Z"
+		}
+		s := fmt.Sprintf("k%d", i%5)
+		if i%4 == 0 {
+			s = fmt.Sprintf("a \"q\"\nb, %d", i%3)
+		}
+		fmt.Fprintf(&c, "%d,%s,%s,%s\r\n", i, v, ts, csvField(s))
+		fmt.Fprintf(&j, "{\"id\":%d,\"v\":%s,\"ts\":%q,\"s\":%q}\n", i, v, ts, s)
+	}
+	csvPath, jsonPath = filepath.Join(dir, "shift.csv"), filepath.Join(dir, "shift.ndjson")
+	require.NoError(t, os.WriteFile(csvPath, []byte(c.String()), 0o644))
+	require.NoError(t, os.WriteFile(jsonPath, []byte(j.String()), 0o644))
+	return csvPath, jsonPath
+}
+
+// Ranges of CSV (CRLF, quoted newlines, a header) and NDJSON files read
+// as the whole file does, types included, on worker processes.
+func TestClusterRangesReadAsTheWholeFile(t *testing.T) {
+	c := startCluster(t, 2, 10*time.Second)
+	csvPath, jsonPath := typeShiftFiles(t, 3000)
+	for _, file := range []string{csvPath, jsonPath} {
+		for _, words := range [][]string{
+			nil,
+			{"filter", "v > 3", "then", "groupby", "s", "count() as n, sum(v), max(ts)"},
+			{"sort", "v desc, id"},
+		} {
+			t.Run(fmt.Sprintf("file=%s/chain=%s", filepath.Ext(file), strings.Join(words, " ")), func(t *testing.T) {
+				calls := parseWords(t, words...)
+				read := ReadSpec{BatchRows: 100}
+				want := reference(t, []string{file}, calls, read)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				got, reports, err := runJob(ctx, t, c.url, []string{file}, calls, read, 2, sharedmem.Auto, 20000)
+				require.NoError(t, err)
+				assert.Equal(t, want, got)
+				assert.Greater(t, len(reports), 3)
+				assertCovers(t, reports, []string{file}, 20000)
+			})
+		}
+	}
+}

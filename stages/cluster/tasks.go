@@ -1,0 +1,84 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+)
+
+// DefaultTaskBytes is the size of a task's range of a text file when
+// Job.TaskBytes is 0: large enough that a task's fixed cost (~25 ms on
+// loopback: the task and result messages, opening the range, starting
+// its pipeline; bench/RESULTS.md) stays near 2 % of its run, small
+// enough that two workers share a file of a few hundred MB.
+const DefaultTaskBytes = 64 << 20
+
+// A taskInput is what one task reads: a file, or a range of it.
+type taskInput struct {
+	file   string
+	rng    *Range
+	format string // the file's, for a range
+	schema []byte // the file's, for a range
+}
+
+func (t taskInput) String() string {
+	if t.rng == nil {
+		return t.file
+	}
+	return fmt.Sprintf("%s bytes %d to %d", t.file, t.rng.Start, t.rng.End)
+}
+
+// planTasks cuts the files into tasks, in input order: CSV, TSV and
+// NDJSON files larger than size into ranges at record boundaries (see
+// splitText), other files whole. A file read with a file name or hive
+// partition column stays whole, as do all files when size < 0.
+func planTasks(ctx context.Context, files []string, read ReadSpec, size int64) ([]taskInput, error) {
+	var tasks []taskInput
+	for _, f := range files {
+		rs, fmtName, schema, err := fileRanges(ctx, f, read, size)
+		if err != nil {
+			return nil, err
+		}
+		if rs == nil {
+			tasks = append(tasks, taskInput{file: f})
+			continue
+		}
+		for i := range rs {
+			tasks = append(tasks, taskInput{file: f, rng: &rs[i], format: fmtName, schema: schema})
+		}
+	}
+	return tasks, nil
+}
+
+func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]Range, string, []byte, error) {
+	if size < 0 || read.FilenameColumn != "" || (!read.NoHive && strings.Contains(filepath.Dir(file), "=")) {
+		return nil, "", nil, nil
+	}
+	ropts, err := read.Options()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	src, err := plan.Open(ctx, []string{file}, nil, ropts)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	f, schema := src.Format(), src.Schema()
+	src.Close()
+	if f != format.CSV && f != format.TSV && f != format.NDJSON {
+		return nil, "", nil, nil
+	}
+	text := f != format.NDJSON
+	rs, err := splitText(ctx, file, size, text, text && !read.NoHeader)
+	if err != nil || rs == nil {
+		return nil, "", nil, err
+	}
+	data, err := schemaBytes(schema)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return rs, f.String(), data, nil
+}
