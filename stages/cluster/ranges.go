@@ -115,7 +115,7 @@ func (c *cutter) finish() []Range {
 	return rs
 }
 
-// splitText cuts a CSV or TSV (quoted) or NDJSON file into ranges of at
+// splitText cuts a CSV (quoted) or TSV or NDJSON file into ranges of at
 // least size bytes, each ending at a record boundary, reading the whole
 // file once (~0.2 s per GB from the page cache). It returns nil, meaning
 // one task for the file, when the file is not larger than size, is

@@ -15,16 +15,17 @@ import (
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
-// typeShiftFiles writes a CSV and an NDJSON file whose first records type
+// typeShiftFiles writes a CSV, a TSV and an NDJSON file whose first records type
 // a column float64 (v: 1.5) and a timestamp with nanoseconds (ts), while
 // later ranges hold only integers and microseconds: a range's own
 // inference would type them otherwise. Strings hold escapes, quotes and
-// newlines.
-func typeShiftFiles(t *testing.T, rows int) (csvPath, jsonPath string) {
+// newlines (TSV: a lone quote, and \n escapes).
+func typeShiftFiles(t *testing.T, rows int) (csvPath, tsvPath, jsonPath string) {
 	t.Helper()
 	dir := t.TempDir()
-	var c, j strings.Builder
+	var c, tb, j strings.Builder
 	c.WriteString("id,v,ts,s\r\n")
+	tb.WriteString("id\tv\tts\ts\n")
 	for i := range rows {
 		v, ts := fmt.Sprint(i%17), fmt.Sprintf("2024-01-02T03:04:05.%06dZ", i)
 		if i < 3 {
@@ -35,20 +36,22 @@ func typeShiftFiles(t *testing.T, rows int) (csvPath, jsonPath string) {
 			s = fmt.Sprintf("a \"q\"\nb, %d", i%3)
 		}
 		fmt.Fprintf(&c, "%d,%s,%s,%s\r\n", i, v, ts, csvField(s))
+		fmt.Fprintf(&tb, "%d\t%s\t%s\t%s\n", i, v, ts, strings.ReplaceAll(s, "\n", `\n`)+` 5"`)
 		fmt.Fprintf(&j, "{\"id\":%d,\"v\":%s,\"ts\":%q,\"s\":%q}\n", i, v, ts, s)
 	}
-	csvPath, jsonPath = filepath.Join(dir, "shift.csv"), filepath.Join(dir, "shift.ndjson")
+	csvPath, tsvPath, jsonPath = filepath.Join(dir, "shift.csv"), filepath.Join(dir, "shift.tsv"), filepath.Join(dir, "shift.ndjson")
 	require.NoError(t, os.WriteFile(csvPath, []byte(c.String()), 0o644))
+	require.NoError(t, os.WriteFile(tsvPath, []byte(tb.String()), 0o644))
 	require.NoError(t, os.WriteFile(jsonPath, []byte(j.String()), 0o644))
-	return csvPath, jsonPath
+	return csvPath, tsvPath, jsonPath
 }
 
-// Ranges of CSV (CRLF, quoted newlines, a header) and NDJSON files read
+// Ranges of CSV (CRLF, quoted newlines, a header), TSV and NDJSON files read
 // as the whole file does, types included, on worker processes.
 func TestClusterRangesReadAsTheWholeFile(t *testing.T) {
 	c := startCluster(t, 2, 10*time.Second)
-	csvPath, jsonPath := typeShiftFiles(t, 3000)
-	for _, file := range []string{csvPath, jsonPath} {
+	csvPath, tsvPath, jsonPath := typeShiftFiles(t, 3000)
+	for _, file := range []string{csvPath, tsvPath, jsonPath} {
 		for _, words := range [][]string{
 			nil,
 			{"filter", "v > 3", "then", "groupby", "s", "count() as n, sum(v), max(ts)"},

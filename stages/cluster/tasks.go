@@ -35,7 +35,9 @@ func (t taskInput) String() string {
 // planTasks cuts the files into tasks, in input order: CSV, TSV and
 // NDJSON files larger than size into ranges at record boundaries (see
 // splitText), other files whole. A file read with a file name or hive
-// partition column stays whole, as do all files when size < 0.
+// partition column stays whole, as does a CSV file without a header or
+// a delimiter (whose delimiter is sniffed from its first line), and all
+// files when size < 0.
 func planTasks(ctx context.Context, files []string, read ReadSpec, size int64) ([]taskInput, error) {
 	var tasks []taskInput
 	for _, f := range files {
@@ -71,8 +73,13 @@ func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]
 	if f != format.CSV && f != format.TSV && f != format.NDJSON {
 		return nil, "", nil, nil
 	}
-	text := f != format.NDJSON
-	rs, err := splitText(ctx, file, size, text, text && !read.NoHeader)
+	if f == format.CSV && read.NoHeader && read.Delimiter == "" {
+		return nil, "", nil, nil // a range's first line could sniff another delimiter
+	}
+	// TSV reads quotes as ordinary characters (newlines in fields are
+	// escapes), so every newline ends a record there, as in NDJSON.
+	header := f != format.NDJSON && !read.NoHeader
+	rs, err := splitText(ctx, file, size, f == format.CSV, header)
 	if err != nil || rs == nil {
 		return nil, "", nil, err
 	}
