@@ -89,6 +89,12 @@ func ApproxQuantile(col string, q float64) Aggregate {
 	return Aggregate{fn: "approx_quantile", col: col, q: q}
 }
 
+// List is every value of col in each group, nulls included, in input
+// order, as a list of col's type (DuckDB's list, the inverse of explode):
+// list(col), named "list_COL". It keeps every value, counted against
+// verb.Env.MaxMemory with the rest of the group state.
+func List(col string) Aggregate { return Aggregate{fn: "list", col: col} }
+
 // As names the output column.
 func (a Aggregate) As(name string) Aggregate {
 	a.name = name

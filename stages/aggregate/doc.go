@@ -60,7 +60,10 @@
 // min/max/first/last compare values (uint64 as unsigned) or input
 // positions, count_distinct unions exact sets, approx_count_distinct takes
 // the register-wise max of HyperLogLog sketches (sketch.HLL, precision 14,
-// ~0.81 % standard error), the exact quantiles (median, pNN, quantile)
+// ~0.81 % standard error), list appends each worker's values to one
+// store with their group ids and batch runs, and orders them by the runs'
+// sequence numbers at the end (so a list is in input order for any
+// worker count), the exact quantiles (median, pNN, quantile)
 // keep every value, spilled as sorted runs beyond half the memory cap and
 // merged at Finish (see quantAcc), and approx_median, approx_pNN and
 // approx_quantile keep up to ApproxExactMax values per group and merge
@@ -88,7 +91,12 @@
 // rows seen (a bounded heap; one key comparison per input row) and merges
 // the workers' rows in Finish; above topHeapMaxRows (16Ki), or when the
 // heaps would not fit the cap, it runs as a sort that cuts each spilled
-// run and the merge to N rows. tail (NewTail)
+// run and the merge to N rows. top N ORDER KEYS (TopBy) keeps, per
+// worker, a bounded heap of N rows for each group of a key table, held as
+// references into the batches they came from (compacted when those hold
+// twice the kept rows), within the memory cap or ErrMemory; Finish merges
+// the workers' tables and emits each group's best N rows sorted, groups
+// in the order of their first row. tail (NewTail)
 // keeps the batches of the last N rows on one worker and, past the cap,
 // writes them in arrival order to files it drops as newer rows cover the
 // window. distinct runs on one worker and passes each

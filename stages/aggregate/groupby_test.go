@@ -91,6 +91,13 @@ func refValue(t testing.TB, rows []row, a refAgg) any {
 		return int64(len(rows))
 	}
 	c := colIndex(t, a.col)
+	if a.fn == "list" {
+		out := []any{}
+		for _, r := range rows {
+			out = append(out, r[c])
+		}
+		return out
+	}
 	var vals []any
 	for _, r := range rows {
 		if r[c] != nil {

@@ -143,12 +143,29 @@ func rowsOf(t testing.TB, recs []arrow.RecordBatch) []row {
 					r[c] = a.Value(i)
 				case *array.Timestamp:
 					r[c] = a.Value(i)
+				case *array.List:
+					r[c] = listOf(t, a, i)
 				default:
 					t.Fatalf("rowsOf: %T", col)
 				}
 			}
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// listOf reads list i of l into Go values, nil for a null element.
+func listOf(t testing.TB, l *array.List, i int) []any {
+	start, end := l.ValueOffsets(i)
+	vals := l.ListValues()
+	sub := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "v", Type: vals.DataType(), Nullable: true}}, nil),
+		[]arrow.Array{array.NewSlice(vals, start, end)}, end-start)
+	defer sub.Release()
+	defer sub.Column(0).Release()
+	out := []any{}
+	for _, r := range rowsOf(t, []arrow.RecordBatch{sub}) {
+		out = append(out, r[0])
 	}
 	return out
 }

@@ -77,13 +77,14 @@ func parseAggs(s string) ([]Aggregate, error) {
 // exact: the values sorted, position q·(n-1), linear interpolation (DuckDB's
 // quantile_cont), spilling to disk beyond the memory cap; approx_median,
 // approx_pNN and approx_quantile estimate them with a t-digest past 4096
-// values a group, in bounded memory.
+// values a group, in bounded memory. list is every value of the group,
+// nulls included, in input order, as a list of the column's type.
 func Functions() []string {
 	return []string{
 		"count()", "count(col)", "sum(col)", "mean(col)", "avg(col)", "var(col)", "stddev(col)",
 		"min(col)", "max(col)", "first(col)", "last(col)", "count_distinct(col)",
 		"approx_count_distinct(col)", "median(col)", "pNN(col)", "quantile(col, q)",
-		"approx_median(col)", "approx_pNN(col)", "approx_quantile(col, q)",
+		"approx_median(col)", "approx_pNN(col)", "approx_quantile(col, q)", "list(col)",
 	}
 }
 
@@ -407,6 +408,12 @@ func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (a
 			return buildInts(mem, i64, order, a.(*distinctAcc).counts, nil)
 		})
 		return i64, nil
+	case "list":
+		acc := newAcc(0, func(rowSlot) accumulator { return newListAcc(dt) })
+		outErr(acc, func(a accumulator, mem memory.Allocator, order []uint32) (arrow.Array, error) {
+			return a.(*listAcc).build(mem, order)
+		})
+		return arrow.ListOf(dt), nil
 	case "approx_count_distinct":
 		acc := newAcc(0, func(rowSlot) accumulator { return &hllAcc{kind: k} })
 		out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
