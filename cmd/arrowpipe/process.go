@@ -160,6 +160,9 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if _, total, skipped := src.Files(); skipped > 0 && o.stats != "" {
 		fmt.Fprintf(stderr, "arrowpipe: read %d file(s), skipped %d by their partition values\n", total, skipped)
 	}
+	if n := src.PrunedRowGroups(); n > 0 && o.stats != "" {
+		fmt.Fprintf(stderr, "arrowpipe: skipped %d Parquet row group(s) by their statistics\n", n)
+	}
 	if runErr == nil {
 		runErr = rejects.commit()
 	}

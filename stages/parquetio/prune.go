@@ -2,33 +2,43 @@ package parquetio
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
-// A Predicate compares a top-level column with a constant, Column Op
-// Value, as a filter does (a null never matches). Op is one of == != < <=
-// > >=; Value is an int64 (for integer columns, and float ones), a float64
-// (for float columns) or a string (for string columns). A predicate of
-// another shape is allowed and prunes nothing.
+// A Predicate is a condition on one top-level column that a filter
+// applies, as stages/expr compares (a null never matches): Column Op
+// Value for Op == != < <= > >=, Column in (Values...) for "in", and
+// "is null" / "is not null". A constant is an int64, a uint64, a float64,
+// a string or a time.Time. Pruning uses the predicates it can decide from
+// min/max statistics: integer and float columns with numbers (compared
+// through float64 when either side is a float), string columns with
+// strings (byte order), timestamp columns with times (as instants,
+// whatever the units); others prune nothing.
 type Predicate struct {
 	Column string
 	Op     string
 	Value  any
+	Values []any // for "in"
 }
 
 // Prune makes Next skip the row groups whose statistics show that no row
 // satisfies every predicate in preds (their conjunction): min and max
-// exclude the value, or the column is null throughout. Row groups
+// exclude the value(s), or the null count rules the predicate out (a
+// column null throughout, or without nulls for "is null"). Row groups
 // without statistics, and predicates on other types, are read as usual,
 // so pruning never drops a row that the filter would keep; the filter
 // must still run. Call it before the first Next. PrunedRowGroups counts
 // the skipped ones.
 func (s *Source) Prune(preds []Predicate) error {
 	for _, p := range preds {
-		if !slices.Contains([]string{"==", "!=", "<", "<=", ">", ">="}, p.Op) {
+		if !slices.Contains([]string{"==", "!=", "<", "<=", ">", ">=", "in", "is null", "is not null"}, p.Op) {
 			return fmt.Errorf("parquetio: prune: unknown operator %q", p.Op)
 		}
 	}
@@ -44,125 +54,224 @@ func (s *Source) PrunedRowGroups() int { return s.pruned }
 func (f *openedFile) excluded(rg int, preds []Predicate) bool {
 	md := f.md.RowGroup(rg)
 	for _, p := range preds {
-		leaf, typ, ok := f.leafOf(p.Column)
+		col, ok := f.statColumn(p.Column)
 		if !ok {
 			continue
 		}
-		col, err := md.ColumnChunk(leaf)
+		chunk, err := md.ColumnChunk(col.leaf)
 		if err != nil {
 			continue
 		}
-		st, err := col.Statistics()
+		st, err := chunk.Statistics()
 		if err != nil || st == nil {
 			continue
 		}
-		if st.HasNullCount() && st.NullCount() == md.NumRows() {
+		allNull := st.HasNullCount() && st.NullCount() == md.NumRows()
+		switch p.Op {
+		case "is null":
+			if st.HasNullCount() && st.NullCount() == 0 {
+				return true
+			}
+			continue
+		case "is not null":
+			if allNull {
+				return true
+			}
+			continue
+		}
+		if allNull {
 			return true // only nulls: no comparison holds
 		}
 		if !st.HasMinMax() {
 			continue
 		}
-		if c, ok := rangeExcludes(st, typ, p); ok && c {
+		if col.excludes(st, p) {
 			return true
 		}
 	}
 	return false
 }
 
-// leafOf returns the leaf column of a top-level column of a plain type
-// that pruning knows, with its Arrow type.
-func (f *openedFile) leafOf(name string) (int, arrow.Type, bool) {
+// A statColumn is a top-level leaf column whose statistics pruning reads.
+type statColumn struct {
+	leaf int
+	kind byte // 'i' integer, 'f' float, 's' string, 't' timestamp
+	unit schema.TimeUnitType
+}
+
+// statColumn finds the leaf of a top-level column of a type that pruning
+// compares, with statistics in the order it compares: signed integers,
+// floats, strings in byte order (the type-defined column order; older
+// files may have ordered them as signed bytes), and timestamps stored as
+// INT64 with their unit.
+func (f *openedFile) statColumn(name string) (statColumn, bool) {
 	idx := f.full.FieldIndices(name)
 	if len(idx) != 1 {
-		return 0, 0, false
+		return statColumn{}, false
 	}
-	typ := f.full.Field(idx[0]).Type.ID()
-	switch typ {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.STRING, arrow.LARGE_STRING:
+	sch := f.md.Schema
+	leaf := -1
+	for c := 0; c < sch.NumColumns(); c++ {
+		if path := sch.Column(c).ColumnPath(); len(path) == 1 && path[0] == name {
+			leaf = c
+		}
+	}
+	if leaf < 0 {
+		return statColumn{}, false
+	}
+	descr := sch.Column(leaf)
+	lt := descr.LogicalType()
+	switch f.full.Field(idx[0]).Type.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+		if it, ok := lt.(schema.IntLogicalType); ok && !it.IsSigned() {
+			return statColumn{}, false
+		}
+		if _, ok := lt.(schema.IntLogicalType); !ok && !lt.IsNone() {
+			return statColumn{}, false
+		}
+		return statColumn{leaf: leaf, kind: 'i'}, true
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return statColumn{leaf: leaf, kind: 'f'}, true
+	case arrow.STRING, arrow.LARGE_STRING:
+		if descr.ColumnOrder() != parquet.ColumnOrders.TypeDefinedOrder {
+			return statColumn{}, false
+		}
+		return statColumn{leaf: leaf, kind: 's'}, true
+	case arrow.TIMESTAMP:
+		ts, ok := lt.(schema.TimestampLogicalType)
+		if !ok {
+			return statColumn{}, false
+		}
+		return statColumn{leaf: leaf, kind: 't', unit: ts.TimeUnit()}, true
+	}
+	return statColumn{}, false
+}
+
+// excludes tells whether the statistics' [min, max] holds no value
+// satisfying p; a predicate it cannot decide excludes nothing.
+func (c statColumn) excludes(st metadata.TypedStatistics, p Predicate) bool {
+	if c.kind == 'f' && !nanSafe(p.Op) {
+		return false
+	}
+	if p.Op != "in" {
+		cmpLo, cmpHi, ok := c.compare(st, p.Value)
+		return ok && rangeExcludes(cmpLo, cmpHi, p.Op)
+	}
+	for _, v := range p.Values {
+		cmpLo, cmpHi, ok := c.compare(st, v)
+		if !ok || !rangeExcludes(cmpLo, cmpHi, "==") {
+			return false
+		}
+	}
+	return true // no value of the list is in range (or the list is empty)
+}
+
+// compare compares the statistics' min and max with v (-1, 0, +1 each);
+// ok is false when it cannot compare them as the filter would.
+func (c statColumn) compare(st metadata.TypedStatistics, v any) (cmpLo, cmpHi int, ok bool) {
+	if u, isUint := v.(uint64); isUint {
+		if u > math.MaxInt64 {
+			return 0, 0, false
+		}
+		v = int64(u)
+	}
+	var lo, hi int64
+	switch st := st.(type) {
+	case *metadata.Int32Statistics:
+		lo, hi = int64(st.Min()), int64(st.Max())
+	case *metadata.Int64Statistics:
+		lo, hi = st.Min(), st.Max()
+	case *metadata.Float32Statistics:
+		return floatRange(float64(st.Min()), float64(st.Max()), v, c.kind)
+	case *metadata.Float64Statistics:
+		return floatRange(st.Min(), st.Max(), v, c.kind)
+	case *metadata.ByteArrayStatistics:
+		s, isStr := v.(string)
+		if !isStr || c.kind != 's' {
+			return 0, 0, false
+		}
+		return cmpOrdered(string(st.Min()), s), cmpOrdered(string(st.Max()), s), true
 	default:
 		return 0, 0, false
 	}
-	sch := f.md.Schema
-	for c := 0; c < sch.NumColumns(); c++ {
-		if path := sch.Column(c).ColumnPath(); len(path) == 1 && path[0] == name {
-			return c, typ, true
+	switch c.kind {
+	case 'i':
+		switch v := v.(type) {
+		case int64:
+			return cmpOrdered(lo, v), cmpOrdered(hi, v), true
+		case float64: // compared through float64, a monotone conversion
+			return floatRange(float64(lo), float64(hi), v, 'f')
+		}
+	case 't':
+		if t, isTime := v.(time.Time); isTime {
+			return instant(lo, c.unit).Compare(t), instant(hi, c.unit).Compare(t), true
 		}
 	}
 	return 0, 0, false
 }
 
-// rangeExcludes tells whether no value in [min, max] satisfies p; ok is
-// false when the statistics or the value are of a kind it does not
-// compare.
-func rangeExcludes(st metadata.TypedStatistics, typ arrow.Type, p Predicate) (excl, ok bool) {
-	switch st := st.(type) {
-	case *metadata.Int32Statistics:
-		v, isInt := p.Value.(int64)
-		if !isInt {
-			return false, false
-		}
-		return excludes(int64(st.Min()), int64(st.Max()), v, p.Op), true
-	case *metadata.Int64Statistics:
-		v, isInt := p.Value.(int64)
-		if !isInt || typ != arrow.INT64 {
-			return false, false
-		}
-		return excludes(st.Min(), st.Max(), v, p.Op), true
-	case *metadata.Float32Statistics:
-		v, isNum := floatOf(p.Value)
-		if !isNum || !nanSafe(p.Op) {
-			return false, false
-		}
-		return excludes(float64(st.Min()), float64(st.Max()), v, p.Op), true
-	case *metadata.Float64Statistics:
-		v, isNum := floatOf(p.Value)
-		if !isNum || !nanSafe(p.Op) {
-			return false, false
-		}
-		return excludes(st.Min(), st.Max(), v, p.Op), true
-	case *metadata.ByteArrayStatistics:
-		v, isStr := p.Value.(string)
-		if !isStr || (typ != arrow.STRING && typ != arrow.LARGE_STRING) {
-			return false, false
-		}
-		return excludes(string(st.Min()), string(st.Max()), v, p.Op), true
-	}
-	return false, false
-}
-
 // nanSafe tells whether a NaN, which float statistics leave out, fails
 // x op v whether NaN counts as unordered (IEEE) or as the largest value
-// (DuckDB, Polars): then statistics without NaN decide.
-func nanSafe(op string) bool { return op == "==" || op == "<" || op == "<=" }
+// (DuckDB, Polars): then statistics without NaN decide. "in" is a chain
+// of ==.
+func nanSafe(op string) bool { return op == "==" || op == "<" || op == "<=" || op == "in" }
 
-// floatOf converts an exact number for comparison with a float column.
-func floatOf(v any) (float64, bool) {
+// floatRange compares a float column's [lo, hi] with a number. A NaN
+// bound (a writer that did not leave NaN out) or value decides nothing.
+func floatRange(lo, hi float64, v any, kind byte) (cmpLo, cmpHi int, ok bool) {
+	var x float64
 	switch v := v.(type) {
-	case float64:
-		return v, v == v // NaN compares false with everything: prune nothing
 	case int64:
-		if f := float64(v); int64(f) == v {
-			return f, true
-		}
+		x = float64(v)
+	case float64:
+		x = v
+	default:
+		return 0, 0, false
 	}
-	return 0, false
+	if kind != 'f' || math.IsNaN(lo) || math.IsNaN(hi) || math.IsNaN(x) {
+		return 0, 0, false
+	}
+	return cmpOrdered(lo, x), cmpOrdered(hi, x), true
 }
 
-// excludes tells whether no x with lo <= x <= hi satisfies x op v.
-func excludes[T int64 | float64 | string](lo, hi, v T, op string) bool {
+// instant reads a timestamp statistic in its Parquet unit (which may
+// differ from the Arrow type's: seconds are stored as milliseconds).
+func instant(v int64, unit schema.TimeUnitType) time.Time {
+	switch unit {
+	case schema.TimeUnitMillis:
+		return time.UnixMilli(v)
+	case schema.TimeUnitMicros:
+		return time.UnixMicro(v)
+	}
+	return time.Unix(0, v)
+}
+
+func cmpOrdered[T int64 | float64 | string](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// rangeExcludes tells whether no x with min <= x <= max satisfies x op v,
+// given how min and max compare with v.
+func rangeExcludes(cmpLo, cmpHi int, op string) bool {
 	switch op {
 	case "==":
-		return v < lo || v > hi
+		return cmpLo > 0 || cmpHi < 0
 	case "!=":
-		return lo == hi && lo == v
+		return cmpLo == 0 && cmpHi == 0
 	case "<":
-		return lo >= v
+		return cmpLo >= 0
 	case "<=":
-		return lo > v
+		return cmpLo > 0
 	case ">":
-		return hi <= v
+		return cmpHi <= 0
 	case ">=":
-		return hi < v
+		return cmpHi < 0
 	}
 	return false
 }

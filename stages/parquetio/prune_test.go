@@ -2,16 +2,22 @@ package parquetio
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/expr"
 )
 
 var pruneSchema = arrow.NewSchema([]arrow.Field{
@@ -19,167 +25,250 @@ var pruneSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "i32", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "ts_s", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
+	{Name: "ts_ms", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
+	{Name: "ts_us", Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Nullable: true},
+	{Name: "ts_ns", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+	{Name: "nostat", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, // written without statistics
+	{Name: "u32", Type: arrow.PrimitiveTypes.Uint32, Nullable: true},
 }, nil)
+
+// pruneEpoch is where the timestamp columns start; they advance ~1 s a
+// row, with sub-unit noise where the unit allows.
+var pruneEpoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // pruneFile writes rows whose values drift with the row number (so row
 // groups of 100 rows have narrow ranges), with nulls, NaN and null-only
-// stretches.
+// stretches, through pqarrow with the nostat column's statistics off.
 func pruneFile(t *testing.T, mem memory.Allocator, r *rand.Rand, rows int) []byte {
 	b := array.NewRecordBuilder(mem, pruneSchema)
 	defer b.Release()
 	for i := range rows {
 		b.Field(0).(*array.Int64Builder).Append(int64(i))
 		nullRun := (i/100)%7 == 3
-		if nullRun || r.IntN(10) == 0 {
+		null := func() bool { return nullRun || r.IntN(10) == 0 }
+		if null() {
 			b.Field(1).AppendNull()
 		} else {
-			b.Field(1).(*array.Int32Builder).Append(int32(i/10 + r.IntN(20)))
+			b.Field(1).(*array.Int32Builder).Append(int32(i/10 + r.IntN(20) - 10))
 		}
 		switch {
-		case nullRun || r.IntN(10) == 0:
+		case null():
 			b.Field(2).AppendNull()
 		case r.IntN(50) == 0:
 			b.Field(2).(*array.Float64Builder).Append(math.NaN())
 		default:
 			b.Field(2).(*array.Float64Builder).Append(float64(i)/7 + r.Float64()*10)
 		}
-		if nullRun || r.IntN(10) == 0 {
+		if null() {
 			b.Field(3).AppendNull()
 		} else {
 			b.Field(3).(*array.StringBuilder).Append(fmt.Sprintf("k%05d", i/3+r.IntN(30)))
 		}
+		at := pruneEpoch.Add(time.Duration(i+r.IntN(30)) * time.Second).Add(time.Duration(r.Int64N(int64(time.Second))))
+		for j, unit := range []time.Duration{time.Second, time.Millisecond, time.Microsecond, time.Nanosecond} {
+			fb := b.Field(4 + j).(*array.TimestampBuilder)
+			if null() {
+				fb.AppendNull()
+				continue
+			}
+			fb.Append(arrow.Timestamp(at.UnixNano() / int64(unit)))
+		}
+		if null() {
+			b.Field(8).AppendNull()
+			b.Field(9).AppendNull()
+		} else {
+			b.Field(8).(*array.Int64Builder).Append(int64(i))
+			b.Field(9).(*array.Uint32Builder).Append(uint32(i))
+		}
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	return write(t, mem, SinkOptions{RowGroupRows: 100}, pruneSchema, rec)
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(100), parquet.WithStatsFor("nostat", false),
+		parquet.WithAllocator(mem))
+	w, err := pqarrow.NewFileWriter(pruneSchema, &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
+	require.NoError(t, err)
+	require.NoError(t, w.Write(rec))
+	require.NoError(t, w.Close())
+	return buf.Bytes()
 }
 
-// randomPredicate picks a column, an operator and a value near the data.
-func randomPredicate(r *rand.Rand, rows int) Predicate {
-	ops := []string{"==", "!=", "<", "<=", ">", ">="}
-	op := ops[r.IntN(len(ops))]
-	switch r.IntN(4) {
+// randomConjunct writes a condition on one column, near the data: a
+// comparison either way round, an in list, is [not] null, or (rarely) an
+// or, which prunes nothing.
+func randomConjunct(r *rand.Rand, rows int) (cond, col string) {
+	ops := []string{"==", "!=", "<", "<=", ">", ">=", "="}
+	cols := []string{"id", "i32", "f", "s", "ts_s", "ts_ms", "ts_us", "ts_ns", "nostat", "u32"}
+	col = cols[r.IntN(len(cols))]
+	lit := func() string {
+		switch col {
+		case "id", "nostat", "u32":
+			return fmt.Sprint(r.IntN(rows+20) - 10)
+		case "i32":
+			if r.IntN(4) == 0 {
+				return fmt.Sprintf("%.2f", r.Float64()*float64(rows)/10)
+			}
+			return fmt.Sprint(r.IntN(rows/10+20) - 10)
+		case "f":
+			if r.IntN(2) == 0 {
+				return fmt.Sprint(r.IntN(rows / 7))
+			}
+			return fmt.Sprintf("%.3f", r.Float64()*float64(rows)/7)
+		case "s":
+			return fmt.Sprintf("'k%05d'", r.IntN(rows/3+30))
+		}
+		at := pruneEpoch.Add(time.Duration(r.Int64N(int64(rows+40))*int64(time.Second) - 5*int64(time.Second)))
+		switch r.IntN(3) {
+		case 0:
+			return "ts'" + at.Format(time.RFC3339) + "'"
+		case 1:
+			at = at.Add(time.Duration(r.Int64N(int64(time.Second))))
+			return "ts'" + at.Format(time.RFC3339Nano) + "'"
+		}
+		return "ts'" + at.Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z07:00") + "'"
+	}
+	switch r.IntN(10) {
 	case 0:
-		return Predicate{"id", op, int64(r.IntN(rows))}
+		return fmt.Sprintf("%s in (%s, %s, null)", col, lit(), lit()), col
 	case 1:
-		return Predicate{"i32", op, int64(r.IntN(rows/10 + 20))}
-	case 2:
 		if r.IntN(2) == 0 {
-			return Predicate{"f", op, int64(r.IntN(rows / 7))}
+			return col + " is null", col
 		}
-		return Predicate{"f", op, r.Float64() * float64(rows) / 7}
+		return col + " is not null", col
+	case 2:
+		return fmt.Sprintf("(%s < %s or %s > %s)", col, lit(), col, lit()), col
+	case 3:
+		return fmt.Sprintf("%s %s %s", lit(), ops[r.IntN(len(ops))], col), col
 	}
-	return Predicate{"s", op, fmt.Sprintf("k%05d", r.IntN(rows/3+30))}
+	return fmt.Sprintf("%s %s %s", col, ops[r.IntN(len(ops))], lit()), col
 }
 
-// holds is the reference: a null never matches; NaN counts as the
-// largest value (DuckDB's order), the harder case for pruning.
-func holds(rec arrow.RecordBatch, row int, p Predicate) bool {
-	col := rec.Column(pruneSchema.FieldIndices(p.Column)[0])
-	if col.IsNull(row) {
-		return false
-	}
-	cmp := 0
-	switch c := col.(type) {
-	case *array.Int64:
-		cmp = compare(float64(c.Value(row)), toFloat(p.Value))
-	case *array.Int32:
-		cmp = compare(float64(c.Value(row)), toFloat(p.Value))
-	case *array.Float64:
-		x := c.Value(row)
-		if math.IsNaN(x) {
-			cmp = 1
-		} else {
-			cmp = compare(x, toFloat(p.Value))
+// predicatesOf turns a condition's comparisons into predicates.
+func predicatesOf(t *testing.T, cond string) []Predicate {
+	cs, err := expr.Conjuncts(cond)
+	require.NoError(t, err)
+	var preds []Predicate
+	for _, c := range cs {
+		p := Predicate{Column: c.Column, Op: c.Op, Values: c.Values}
+		if len(c.Values) > 0 {
+			p.Value = c.Values[0]
 		}
-	case *array.String:
-		cmp = compare(c.Value(row), p.Value.(string))
+		preds = append(preds, p)
 	}
-	switch p.Op {
-	case "==":
-		return cmp == 0
-	case "!=":
-		return cmp != 0
-	case "<":
-		return cmp < 0
-	case "<=":
-		return cmp <= 0
-	case ">":
-		return cmp > 0
-	}
-	return cmp >= 0
+	return preds
 }
 
-func compare[T float64 | string](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func toFloat(v any) float64 {
-	if i, ok := v.(int64); ok {
-		return float64(i)
-	}
-	return v.(float64)
-}
-
-// matching reads data (pruned by preds, when prune) and returns the ids
-// of the rows satisfying every predicate, and the row groups pruned.
-func matching(t *testing.T, mem memory.Allocator, data []byte, preds []Predicate, prune bool) ([]int64, int) {
+// readPruned reads data, pruned by cond's comparisons when prune, and
+// returns its batches and the row groups pruned.
+func readPruned(t *testing.T, mem memory.Allocator, data []byte, cond string, prune bool) ([]arrow.RecordBatch, int) {
 	src, err := NewSource([]Input{{Name: "p", At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Mem: mem})
 	require.NoError(t, err)
 	defer src.Close()
 	if prune {
-		require.NoError(t, src.Prune(preds))
+		require.NoError(t, src.Prune(predicatesOf(t, cond)))
 	}
-	var ids []int64
+	var recs []arrow.RecordBatch
 	for {
 		rec, err := nextBatch(src)
 		if err != nil {
 			break
 		}
-		for row := range int(rec.NumRows()) {
-			ok := true
-			for _, p := range preds {
-				ok = ok && holds(rec, row, p)
-			}
-			if ok {
-				ids = append(ids, rec.Column(0).(*array.Int64).Value(row))
-			}
-		}
-		rec.Release()
+		recs = append(recs, rec)
 	}
-	return ids, src.PrunedRowGroups()
+	return recs, src.PrunedRowGroups()
 }
 
-// Pruning never drops a matching row: randomized predicates against an
-// unpruned read; and it does skip row groups.
+// kept applies the filter cond to recs and returns the ids of the rows it
+// keeps.
+func kept(t *testing.T, mem memory.Allocator, recs []arrow.RecordBatch, cond string) []int64 {
+	if len(recs) == 0 {
+		return nil
+	}
+	e, err := expr.Compile(cond, recs[0].Schema())
+	require.NoError(t, err, cond)
+	ev := e.NewEvaluator()
+	var ids []int64
+	for _, rec := range recs {
+		rec.Retain()
+		out, err := ev.Filter(context.Background(), rec, mem)
+		rec.Release()
+		require.NoError(t, err)
+		if out != nil {
+			ids = append(ids, out.Column(0).(*array.Int64).Int64Values()...)
+			out.Release()
+		}
+	}
+	return ids
+}
+
+func release(recs []arrow.RecordBatch) {
+	for _, r := range recs {
+		r.Release()
+	}
+}
+
+// matching reads data pruned by cond, filters it by cond and returns the
+// ids of the rows kept and the row groups pruned.
+func matching(t *testing.T, mem memory.Allocator, data []byte, cond string) ([]int64, int) {
+	recs, n := readPruned(t, mem, data, cond, true)
+	defer release(recs)
+	return kept(t, mem, recs, cond), n
+}
+
+// Pruning never drops a row the filter keeps: random conditions on
+// integer, float (with NaN), string and timestamp columns of four units,
+// a column without statistics and an unsigned one, each read pruned and
+// unpruned and filtered by the expression itself; and it does skip row
+// groups.
 func TestPruneNeverDropsMatches(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	r := rand.New(rand.NewPCG(18, 4))
-	const rows = 5000
+	const rows, cases = 2000, 200
 	data := pruneFile(t, mem, r, rows)
+	all, _ := readPruned(t, mem, data, "", false)
+	defer release(all)
 	total := 0
-	for i := range 300 {
-		preds := []Predicate{randomPredicate(r, rows)}
+	pruned := map[string]int{}
+	for i := range cases {
+		cond, col := randomConjunct(r, rows)
 		if r.IntN(3) == 0 {
-			preds = append(preds, randomPredicate(r, rows))
+			more, _ := randomConjunct(r, rows)
+			cond, col = cond+" and "+more, ""
 		}
-		want, _ := matching(t, mem, data, preds, false)
-		got, pruned := matching(t, mem, data, preds, true)
-		require.Equal(t, want, got, "case %d: %+v", i, preds)
-		total += pruned
+		got, n := matching(t, mem, data, cond)
+		require.Equal(t, kept(t, mem, all, cond), got, "case %d: %s", i, cond)
+		total += n
+		pruned[col] += n
 	}
-	assert.Greater(t, total, 300*10, "row groups skipped (of 50 a read)")
-	t.Logf("%d row groups pruned in 300 reads of 50", total)
+	t.Logf("%d row groups pruned in %d reads of 20; by column: %v", total, cases, pruned)
+	assert.Greater(t, total, cases*5)
+	for _, col := range []string{"id", "i32", "f", "s", "ts_s", "ts_ms", "ts_us", "ts_ns"} {
+		assert.Positive(t, pruned[col], col)
+	}
+	assert.Zero(t, pruned["nostat"], "no statistics, no pruning")
+	assert.Zero(t, pruned["u32"], "unsigned columns are not pruned")
 
 	src, err := NewSource([]Input{{Name: "p", At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Mem: mem})
 	require.NoError(t, err)
 	defer src.Close()
-	assert.ErrorContains(t, src.Prune([]Predicate{{"id", "~", int64(1)}}), "~")
+	assert.ErrorContains(t, src.Prune([]Predicate{{Column: "id", Op: "~", Value: int64(1)}}), "~")
+}
+
+// The statistics of a timestamp[s] column are stored in milliseconds:
+// pruning reads them in the Parquet unit, not the Arrow one.
+func TestPruneTimestampUnits(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	data := pruneFile(t, mem, rand.New(rand.NewPCG(1, 2)), 1000)
+	all, _ := readPruned(t, mem, data, "", false)
+	defer release(all)
+	for _, col := range []string{"ts_s", "ts_ms", "ts_us", "ts_ns"} {
+		// Rows 500.. are at or after epoch+500 s; row groups 0-4 end before.
+		cond := fmt.Sprintf("%s >= ts'%s'", col, pruneEpoch.Add(531*time.Second).Format(time.RFC3339))
+		got, n := matching(t, mem, data, cond)
+		assert.Equal(t, kept(t, mem, all, cond), got, cond)
+		assert.GreaterOrEqual(t, n, 5, cond)
+	}
 }

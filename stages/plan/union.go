@@ -91,6 +91,8 @@ type union struct {
 	stdin   io.Reader
 	text    bool // some file needs decoding
 	skipped int
+	// rowGroups prunes Parquet files by the leading filter (rowgroups.go).
+	rowGroups rowGroupPruning
 
 	// Next's state.
 	cur int
@@ -426,6 +428,9 @@ func (u *union) start(ctx context.Context, m *member) error {
 		m.src = src
 	}
 	if err := u.projectFile(m); err != nil {
+		return err
+	}
+	if err := u.rowGroups.apply(u.opts.Prune, u, m); err != nil {
 		return err
 	}
 	m.mapper = newMapper(m.src.Schema(), u.schema, m.consts, u.opts.Mem)

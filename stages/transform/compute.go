@@ -48,7 +48,8 @@ func Filter(cond string) verb.Verb {
 		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 			return buildFilter(env, cond, in)
 		},
-		Reads: func(_ *arrow.Schema, needed []string) []string { return readsFilter(cond, needed) },
+		Reads:     func(_ *arrow.Schema, needed []string) []string { return readsFilter(cond, needed) },
+		Condition: cond,
 	}
 }
 

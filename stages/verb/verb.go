@@ -41,6 +41,11 @@ type Verb struct {
 	Reads func(in *arrow.Schema, needed []string) []string
 	// Spills is set when the stage may write spill files to Env.TempDir.
 	Spills bool
+	// Condition, for a verb that keeps the rows where a condition holds
+	// (filter), is that condition in stages/expr syntax, so that a reader
+	// may skip data in which no row can satisfy it (Parquet row groups by
+	// their statistics); the stage still applies it. Empty otherwise.
+	Condition string
 	// WritesStream is set when the stage writes the whole stream that
 	// reaches it somewhere besides passing it on (tee): the stages after
 	// it then read to the end instead of stopping the source early.
