@@ -91,8 +91,8 @@ func verbDocs() map[string]verbDoc {
 				{"KEYS", "the key columns, comma-separated, or - for one group of everything"},
 				{"AGGS", "aggregates, comma-separated, each with an optional 'as NAME' (see 'arrowpipe help functions')"},
 			},
-			notes:    "Groups come out in the order of their first row. A group-by stops with an error when its state would pass --max-memory.",
-			examples: []string{"arrowpipe groupby region 'count() as n, sum(qty), mean(price) as avg_price' samples/orders.csv"},
+			notes:    "Groups come out in the order of their first row. list(col) gathers a group's values, nulls included, in input order (the inverse of explode). A group-by stops with an error when its state would pass --max-memory.",
+			examples: []string{"arrowpipe groupby region 'count() as n, sum(qty), mean(price) as avg_price' samples/orders.csv", "arrowpipe groupby region 'list(product) as products' samples/orders.csv"},
 		},
 		"agg": {
 			args:     [][2]string{{"AGGS", "aggregates, comma-separated, each with an optional 'as NAME'"}},
@@ -116,8 +116,13 @@ func verbDocs() map[string]verbDoc {
 			examples: []string{"arrowpipe sort 'price desc, id' samples/orders.csv", "arrowpipe --max-memory 64MiB sort ts big.csv"},
 		},
 		"top": {
-			args:     [][2]string{{"N", "how many rows to keep"}, {"ORDER", "'COL [asc|desc] [nulls first|last], ...'"}},
-			examples: []string{"arrowpipe top 5 'qty desc' samples/orders.csv"},
+			args: [][2]string{
+				{"N", "how many rows to keep (of each group with KEYS)"},
+				{"ORDER", "'COL [asc|desc] [nulls first|last], ...'"},
+				{"[KEYS]", "group columns, comma-separated: the top N rows of each combination (null is a key of its own)"},
+			},
+			notes:    "Ties keep input order. With KEYS, groups come out in the order of their first row, each group's rows in ORDER (DuckDB's QUALIFY row_number() OVER (PARTITION BY KEYS ORDER BY ORDER) <= N); the N rows kept per group count against --max-memory, past which top stops with an error.",
+			examples: []string{"arrowpipe top 5 'qty desc' samples/orders.csv", "arrowpipe top 2 'price desc' region samples/orders.csv"},
 		},
 		"tee": {
 			args:     [][2]string{{"FILE", "the file to write; its extension names the format and compression"}},
