@@ -45,7 +45,9 @@ var typeNames = []struct {
 // timestamp_ns (nanoseconds, UTC), date (date32) and the timestamp types
 // as schema prints them: timestamp[us] and timestamp[ns] (zone-less: wall
 // clock times, DuckDB's TIMESTAMP), timestamp[us, UTC] and
-// timestamp[ns, UTC]; in any letter case. A name may contain ':' (the type follows the last one) but not ','.
+// timestamp[ns, UTC]; and lists, for NDJSON arrays: list<T> or DuckDB's
+// T[], T one of int64 (int, bigint, integer), float64 (float, double),
+// bool (boolean) and string (str, utf8, varchar, text); in any letter case. A name may contain ':' (the type follows the last one) but not ','.
 // Spaces around names and types are ignored. An empty string is an empty
 // Spec. Errors wrap ErrSpec and quote the bad entry.
 func ParseSpec(s string) (Spec, error) {
@@ -69,6 +71,9 @@ func ParseSpec(s string) (Spec, error) {
 		}
 		seen[name] = true
 		dt := bracketTimestamp(tname)
+		if dt == nil {
+			dt = listType(tname)
+		}
 		for _, tn := range typeNames {
 			if dt == nil && tn.name == tname {
 				dt = tn.kind.DataType()
@@ -76,7 +81,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 		}
 		if dt == nil {
-			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns, timestamp[us], timestamp[us, UTC] or date)", ErrSpec, i+1, entry, tname)
+			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns, timestamp[us], timestamp[us, UTC], date, or a list: list<int64>, int64[] ...)", ErrSpec, i+1, entry, tname)
 		}
 		spec = append(spec, SpecField{Name: name, Type: dt})
 	}
@@ -89,6 +94,9 @@ func ParseSpec(s string) (Spec, error) {
 func (s Spec) Apply(fields []arrow.Field) ([]arrow.Field, error) {
 	out := append([]arrow.Field(nil), fields...)
 	for _, sf := range s {
+		if _, ok := sf.Type.(*arrow.ListType); ok {
+			return nil, fmt.Errorf("%w: column %q: %s is for NDJSON arrays; a CSV or TSV field is text (read it as a string and split it)", ErrSpec, sf.Name, listName(sf.Type))
+		}
 		found := false
 		for i := range out {
 			if out[i].Name == sf.Name {
@@ -127,6 +135,9 @@ func FormatSchema(schema *arrow.Schema) string {
 func typeName(dt arrow.DataType) string {
 	if ts, ok := dt.(*arrow.TimestampType); ok {
 		return timestampName(ts)
+	}
+	if name := listName(dt); name != "" {
+		return name
 	}
 	k, ok := KindOf(dt)
 	if !ok {
