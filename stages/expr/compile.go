@@ -68,6 +68,9 @@ func (c *compiler) compile(a astNode) (node, error) {
 			}
 			return c.fold(&notNode{base{c.id(), tBool}, c.convert(x, tBool)})
 		}
+		if x.typ().isDec() {
+			return c.decNeg(x)
+		}
 		switch x.typ() {
 		case tNull:
 			return nullConst(c.id(), tInt), nil
@@ -149,6 +152,9 @@ func (c *compiler) convert(x node, t typ) node {
 	if from == t {
 		return x
 	}
+	if from.isDec() || t.isDec() {
+		return c.convertDec(x, t)
+	}
 	if k, ok := x.(*constNode); ok {
 		if k.v.null {
 			return nullConst(c.id(), t)
@@ -215,7 +221,7 @@ func (c *compiler) fold(n node) (node, error) {
 		return newConst(c.id(), n.typ(), v), nil
 	}
 	out := vec{null: !v.isValid(0)}
-	switch n.typ() {
+	switch storage(n.typ()) {
 	case tBool:
 		out.b = boolBits(v.boolAt(0))
 	case tInt, tUint, tTime, tTimeNs, tDate:
@@ -258,6 +264,8 @@ func allConst(n node) bool {
 		kids = []node{n.x}
 	case *dateToTimeNode:
 		kids = []node{n.x}
+	case interface{ kids() []node }:
+		kids = n.kids()
 	}
 	for _, k := range kids {
 		if _, ok := k.(*constNode); !ok {
@@ -288,6 +296,9 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 		}
 		return c.fold(&logicNode{base{c.id(), tBool}, a.op == "or", c.convert(l, tBool), c.convert(r, tBool)})
 	case "+", "-", "*", "/", "%":
+		if lt.isDec() || rt.isDec() {
+			return c.decArith(a.pos, a.op, l, r)
+		}
 		if lt != tNull && !isNumeric(lt) || rt != tNull && !isNumeric(rt) {
 			msg := "operator %s needs numbers, got %s and %s"
 			if isTime(lt) || isTime(rt) {
@@ -321,6 +332,9 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 func (c *compiler) compareNode(pos int, op cmpOp, l, r node) (node, error) {
 	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
 	lt, rt := l.typ(), r.typ()
+	if lt.isDec() || rt.isDec() {
+		return c.decCompare(pos, op, l, r)
+	}
 	switch {
 	case lt == tUint && rt == tInt:
 		return c.fold(&cmpNode{base: base{c.id(), tBool}, op: op, ot: tInt, mix: mixUintInt, l: l, r: r})
@@ -380,7 +394,7 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		}
 		ot = t
 	}
-	if hasUintMix(x, list) || hasTimeMix(x, list) {
+	if hasUintMix(x, list) || hasTimeMix(x, list) || ot.isDec() {
 		return c.inChain(a, x, list)
 	}
 	var n node
@@ -508,6 +522,9 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		hasNull = hasNull || x.typ() == tNull
 	}
 	g := &callNode{base: base{c.id(), 0}, fn: info.id, args: args}
+	if n, ok, err := c.decCall(a, info, g); ok {
+		return n, err
+	}
 	switch info.id {
 	case fnCoalesce, fnIf:
 		vals := args

@@ -158,6 +158,9 @@ func (ev *Evaluator) toArray(v vec, nd node, n int, mem memory.Allocator, vals *
 		validBuf.Resize(bitmapLen(n))
 		copy(validBuf.Bytes(), v.valid[:bitmapLen(n)])
 	}
+	if t.isDec() {
+		return decArray(v, t, n, validBuf, nulls, mem)
+	}
 	var bufs []*memory.Buffer
 	switch t {
 	case tInt, tUint, tTime, tTimeNs, tFloat:

@@ -137,6 +137,7 @@ var funcs = map[string]funcInfo{
 	"nullif":         {fnNullif, 2, 2, "nullif(x, y)"},
 	"greatest":       {fnGreatest, 1, -1, "greatest(x, y, ...) (nulls skipped)"},
 	"least":          {fnLeast, 1, -1, "least(x, y, ...) (nulls skipped)"},
+	"to_decimal":     {fnToDecimal, 3, 3, "to_decimal(x, precision, scale) -> decimal (null when it does not fit)"},
 	"is_nan":         {fnIsNaN, 1, 1, "is_nan(number) -> bool"},
 	"regexp_matches": {fnRegexpMatches, 2, 2, "regexp_matches(string, 'regexp') -> bool"},
 	"regexp_extract": {fnRegexpExtract, 2, 3, "regexp_extract(string, 'regexp'[, group]) -> string"},

@@ -46,7 +46,7 @@ func (ev *Evaluator) full(from node, v vec, n int) vec {
 		clear(s.valid)
 		out.valid = s.valid
 	}
-	switch from.typ() {
+	switch storage(from.typ()) {
 	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = grow(s.i, n)
 		if !v.null {
@@ -206,6 +206,8 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 			s.i[k] = floorDiv(int64(x), 86_400_000)
 		}
 		v.i = s.i
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		v.i, err = ev.loadDecimal(&s.i, arr, v.valid, c.name)
 	default:
 		return vec{}, fmt.Errorf("column %q: unsupported type %s", c.name, arr.DataType())
 	}

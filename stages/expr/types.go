@@ -11,7 +11,7 @@ import (
 // (its bits kept in a vec's i slice), floats as tFloat, timestamps in s,
 // ms or µs as tTime (µs since the epoch, UTC), timestamps in ns as tTimeNs
 // (ns since the epoch, UTC) and dates as tDate (days since the epoch).
-type typ uint8
+type typ uint16
 
 const (
 	tNull typ = iota // the type of the bare null literal
@@ -27,6 +27,9 @@ const (
 )
 
 func (t typ) String() string {
+	if t.isDec() {
+		return decString(t)
+	}
 	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "list<string>"}[t]
 }
 
@@ -39,6 +42,10 @@ var (
 
 // arrowType is the arrow type that results of type t are returned as.
 func (t typ) arrowType() arrow.DataType {
+	if t.isDec() {
+		p, sc := t.decPS()
+		return &arrow.Decimal128Type{Precision: p, Scale: sc}
+	}
 	switch t {
 	case tBool:
 		return arrow.FixedWidthTypes.Boolean
@@ -85,6 +92,8 @@ func typeOf(dt arrow.DataType) (typ, error) {
 		return tTime, nil
 	case arrow.DATE32, arrow.DATE64:
 		return tDate, nil
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return decTypeOf(dt)
 	case arrow.LIST:
 		if dt.(*arrow.ListType).Elem().ID() == arrow.STRING {
 			return tList, nil
@@ -110,6 +119,9 @@ func isTime(t typ) bool { return t == tTime || t == tTimeNs || t == tDate }
 // at timestamp, a timestamp in ns with a date or another timestamp at ns
 // (comparisons compare the exact instants instead), null meets anything.
 func unify(a, b typ) (typ, bool) {
+	if a != b && (a.isDec() || b.isDec()) {
+		return unifyDec(a, b)
+	}
 	switch {
 	case a == b:
 		return a, true
