@@ -144,13 +144,20 @@ func startCluster(t *testing.T, workers int, ackWait time.Duration) *testCluster
 	t.Helper()
 	s, stop, err := startServer(ServerOptions{Listen: "127.0.0.1:0"})
 	require.NoError(t, err)
-	c := &testCluster{url: s.ClientURL()}
+	t.Cleanup(stop)
+	return startWorkers(t, s.ClientURL(), workers, ackWait)
+}
+
+// startWorkers starts worker processes on the server(s) at url, stopped
+// at the test's end (before the servers: cleanups run last first).
+func startWorkers(t *testing.T, url string, workers int, ackWait time.Duration) *testCluster {
+	t.Helper()
+	c := &testCluster{url: url}
 	t.Cleanup(func() {
 		for _, p := range c.procs {
 			p.Process.Signal(syscall.SIGTERM)
 		}
 		c.wg.Wait()
-		stop()
 		if t.Failed() {
 			for i, l := range c.logs {
 				t.Logf("worker %d:\n%s", i, strings.Join(l.all, "\n"))

@@ -27,13 +27,18 @@ func Connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
 }
 
 // taskQueue makes (or finds) the work-queue stream of tasks: a task stays
-// until a worker acks it.
+// until a worker acks it. On a cluster it is replicated on three nodes.
 func taskQueue(ctx context.Context, js jetstream.JetStream) (jetstream.Stream, error) {
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:      taskStream,
-		Subjects:  []string{taskSubjects},
-		Retention: jetstream.WorkQueuePolicy,
-		Storage:   jetstream.FileStorage,
+	var s jetstream.Stream
+	err := retry(ctx, func(ctx context.Context) (err error) {
+		s, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name:      taskStream,
+			Subjects:  []string{taskSubjects},
+			Retention: jetstream.WorkQueuePolicy,
+			Storage:   jetstream.FileStorage,
+			Replicas:  replicas(js),
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cluster: task stream: %w", err)

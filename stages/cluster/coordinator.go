@@ -104,14 +104,18 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	}
 	c := &coordinator{js: js, id: nuid.Next(), tasks: tasks, plan: p, job: job,
 		dones: make(chan *done), failed: make(chan error, 1), seqs: map[uint64]int{}}
-	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
-		Name:       jobStream(c.id),
-		Subjects:   []string{jobSubjects(c.id)},
-		Storage:    jetstream.FileStorage,
-		Duplicates: 2 * time.Minute,
-		// A coordinator that dies without cleaning up leaves its job
-		// stream to expire.
-		MaxAge: 24 * time.Hour,
+	if err := retry(ctx, func(ctx context.Context) error {
+		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name:       jobStream(c.id),
+			Subjects:   []string{jobSubjects(c.id)},
+			Storage:    jetstream.FileStorage,
+			Duplicates: 2 * time.Minute,
+			// A coordinator that dies without cleaning up leaves its job
+			// stream to expire.
+			MaxAge:   24 * time.Hour,
+			Replicas: replicas(js),
+		})
+		return err
 	}); err != nil {
 		return nil, fmt.Errorf("cluster: job stream: %w", err)
 	}
@@ -220,7 +224,11 @@ func (c *coordinator) publishTasks(ctx context.Context) error {
 		}
 		msg := &nats.Msg{Subject: taskSubject(c.id), Data: data, Header: nats.Header{}}
 		msg.Header.Set(hdrTask, strconv.Itoa(i))
-		ack, err := c.js.PublishMsg(ctx, msg, jetstream.WithMsgID(fmt.Sprintf("%s.%d", c.id, i)))
+		var ack *jetstream.PubAck
+		err = retry(ctx, func(ctx context.Context) (err error) {
+			ack, err = c.js.PublishMsg(ctx, msg, jetstream.WithMsgID(fmt.Sprintf("%s.%d", c.id, i)))
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("cluster: publish task %d: %w", i, err)
 		}

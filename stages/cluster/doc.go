@@ -37,6 +37,13 @@
 // reason, it cancels the job's running tasks, purges its queued ones and
 // deletes the job stream: workers drop the tasks of a job that is gone.
 //
+// Clusters: on a NATS cluster the task stream and each job stream keep
+// three replicas (a cluster of at least three JetStream nodes), so that
+// losing a node, the streams' leader included, loses no task or result;
+// every JetStream call is tried again for up to 30 s (5 s a try) while
+// the others elect a new leader, and clients reconnect to the URLs given
+// (nats://a:4222,nats://b:4222,...) or the servers they learn of.
+//
 // Concurrency: Serve, Work and Run block and start goroutines only
 // inside; every one has ended when they return (the NATS client's own
 // end with the connection's Close, the caller's). Nothing here is a

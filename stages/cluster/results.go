@@ -81,7 +81,11 @@ func (r *results) open(ctx context.Context) error {
 	}
 	d := r.got[r.task]
 	delete(r.got, r.task)
-	stream, err := r.c.js.Stream(ctx, jobStream(r.c.id))
+	var stream jetstream.Stream
+	err := retry(ctx, func(ctx context.Context) (err error) {
+		stream, err = r.c.js.Stream(ctx, jobStream(r.c.id))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("cluster: job stream: %w", err)
 	}
@@ -140,7 +144,11 @@ func (p *partReader) Read(b []byte) (int, error) {
 		if p.next == len(p.d.Parts) {
 			return 0, io.EOF
 		}
-		msg, err := p.stream.GetMsg(p.ctx, p.d.Parts[p.next])
+		var msg *jetstream.RawStreamMsg
+		err := retry(p.ctx, func(ctx context.Context) (err error) {
+			msg, err = p.stream.GetMsg(ctx, p.d.Parts[p.next])
+			return err
+		})
 		if err != nil {
 			return 0, fmt.Errorf("part %d: %w", p.next, err)
 		}

@@ -254,7 +254,10 @@ func (w *worker) publishDone(ctx context.Context, job string, d *done) error {
 		opts = append(opts, jetstream.WithMsgID(doneMsgID(job, d.Task)))
 	}
 	opts = append(opts, jetstream.WithExpectStream(jobStream(job)))
-	if _, err := w.js.Publish(ctx, doneSubject(job, d.Task), data, opts...); err != nil {
+	if err := retry(ctx, func(ctx context.Context) error {
+		_, err := w.js.Publish(ctx, doneSubject(job, d.Task), data, opts...)
+		return err
+	}); err != nil {
 		return fmt.Errorf("cluster: publish result of task %d: %w", d.Task, err)
 	}
 	return nil
