@@ -294,7 +294,7 @@ func TestStatsJSON(t *testing.T) {
 		slices.Sort(ks)
 		return ks
 	}
-	assert.Equal(t, []string{"batch_latency_p50_seconds", "batch_latency_p99_seconds", "elapsed_seconds", "failed", "output_closed_early", "rows", "stages"}, keys(got))
+	assert.Equal(t, []string{"batch_latency_p50_seconds", "batch_latency_p99_seconds", "elapsed_seconds", "failed", "files", "output_closed_early", "rows", "stages"}, keys(got))
 	stages := got["stages"].([]any)
 	require.Len(t, stages, 5)
 	byName := map[string]map[string]any{}

@@ -166,7 +166,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if runErr == nil {
 		runErr = rejects.commit()
 	}
-	if err := printStats(o, p.Metrics(), tables.Stats(), rejects.count(), runErr, stderr); err != nil && runErr == nil {
+	if err := printStats(o, p.Metrics(), tables.Stats(), filesOf(src, parts, runErr == nil), rejects.count(), runErr, stderr); err != nil && runErr == nil {
 		runErr = err
 	}
 	if n := rejects.count(); n > 0 && runErr == nil {

@@ -169,6 +169,7 @@ type progressDrawer struct {
 func (d *progressDrawer) state() progressState {
 	read, total := d.src.Progress()
 	s := readProgress(d.p.Metrics(), read, total, d.sawFinish)
+	s.FilesDone, s.FilesTotal, _ = d.src.Files()
 	d.sawFinish = d.sawFinish || s.All > 0
 	return s
 }

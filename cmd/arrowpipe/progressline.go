@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,8 @@ type progressState struct {
 	// Done of All are the rows a finishing stage has emitted of those it
 	// took in; All is 0 outside such a phase.
 	Done, All int64
+	// FilesDone of FilesTotal input files are read to their end.
+	FilesDone, FilesTotal int
 }
 
 // finishPhases names what a stage's Finish does, by verb.
@@ -121,6 +124,10 @@ func (s progressState) fields() []progressField {
 		bytes += "/" + humanBytes(s.Total)
 	}
 	f = append(f, progressField{bytes, 2})
+	if s.FilesTotal > 1 {
+		w := len(strconv.Itoa(s.FilesTotal))
+		f = append(f, progressField{fmt.Sprintf("%*d/%d files", w, s.FilesDone, s.FilesTotal), 2})
+	}
 	f = append(f, progressField{fmt.Sprintf("%6s rows", humanCount(s.Rows)), 1})
 	if secs := s.Elapsed.Seconds(); secs > 0 {
 		f = append(f, progressField{fmt.Sprintf("%9s", humanBytes(int64(float64(s.Read)/secs))+"/s"), 3})
@@ -157,12 +164,15 @@ type progressRecord struct {
 	RowsWritten    int64    `json:"rows_written"`
 	Percent        *float64 `json:"percent"`
 	ETASeconds     *float64 `json:"eta_seconds"`
+	FilesRead      int      `json:"files_read"`
+	FilesTotal     int      `json:"files_total"`
 }
 
 func (s progressState) jsonLine() string {
 	j := progressRecord{
 		ElapsedSeconds: s.Elapsed.Seconds(), Phase: s.Phase,
 		BytesRead: s.Read, RowsRead: s.Rows, RowsWritten: s.Written,
+		FilesRead: s.FilesDone, FilesTotal: s.FilesTotal,
 	}
 	if s.Total >= 0 {
 		j.BytesTotal = &s.Total

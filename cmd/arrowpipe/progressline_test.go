@@ -17,10 +17,11 @@ import (
 
 func TestBarLineFitsEveryWidth(t *testing.T) {
 	states := map[string]progressState{
-		"reading/file": {Elapsed: 5 * time.Second, Phase: "reading", Read: 261 << 20, Total: 622 << 20, Rows: 3_100_000},
-		"reading/pipe": {Elapsed: 5 * time.Second, Phase: "reading", Read: 261 << 20, Total: -1, Rows: 3_100_000},
-		"sorting":      {Elapsed: 75 * time.Minute, Phase: "sorting", Read: 622 << 20, Total: 622 << 20, Rows: 10_000_000, Done: 4_000_000, All: 10_000_000, Written: 3_900_000},
-		"writing":      {Elapsed: time.Second, Phase: "writing", Read: 622 << 20, Total: 622 << 20, Rows: 10_000_000, Written: 9_000_000},
+		"reading/file":  {Elapsed: 5 * time.Second, Phase: "reading", Read: 261 << 20, Total: 622 << 20, Rows: 3_100_000},
+		"reading/pipe":  {Elapsed: 5 * time.Second, Phase: "reading", Read: 261 << 20, Total: -1, Rows: 3_100_000},
+		"sorting":       {Elapsed: 75 * time.Minute, Phase: "sorting", Read: 622 << 20, Total: 622 << 20, Rows: 10_000_000, Done: 4_000_000, All: 10_000_000, Written: 3_900_000},
+		"writing":       {Elapsed: time.Second, Phase: "writing", Read: 622 << 20, Total: 622 << 20, Rows: 10_000_000, Written: 9_000_000},
+		"reading/files": {Elapsed: 5 * time.Second, Phase: "reading", Read: 261 << 20, Total: 622 << 20, Rows: 3_100_000, FilesDone: 7, FilesTotal: 994},
 	}
 	for name, s := range states {
 		for _, width := range []int{1, 10, 20, 40, 80, 120, 200} {
@@ -35,6 +36,9 @@ func TestBarLineFitsEveryWidth(t *testing.T) {
 	assert.Equal(t, "reading  42% [=======>           ]  261MiB/622MiB   3.1M rows 52.2MiB/s 0:05 ETA  0:07",
 		states["reading/file"].barLine(87))
 	assert.Equal(t, "sorting  40%   3.9M rows out", states["sorting"].barLine(30))
+	assert.Equal(t, "reading  42% [=====>        ]  261MiB/622MiB   7/994 files   3.1M rows 52.2MiB/s 0:05 ETA  0:07",
+		states["reading/files"].barLine(96), "files done of all, padded to the total's width")
+	assert.NotContains(t, states["reading/file"].barLine(200), "files", "no file count for one file")
 	assert.NotContains(t, states["reading/pipe"].barLine(80), "ETA", "no ETA without a size")
 	assert.NotContains(t, states["sorting"].barLine(120), "ETA", "no ETA outside reading")
 }
@@ -77,6 +81,10 @@ func TestProgressJSONLine(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(s.jsonLine()), &got))
 	assert.Nil(t, got["bytes_total"])
 	assert.Nil(t, got["percent"])
+	s.FilesDone, s.FilesTotal = 3, 10
+	require.NoError(t, json.Unmarshal([]byte(s.jsonLine()), &got))
+	assert.Equal(t, 3.0, got["files_read"])
+	assert.Equal(t, 10.0, got["files_total"])
 }
 
 func TestChooseProgress(t *testing.T) {

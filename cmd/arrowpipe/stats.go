@@ -10,6 +10,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/partition"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
@@ -93,6 +94,35 @@ type runJSON struct {
 	OutputClosed   bool        `json:"output_closed_early"`
 	Error          string      `json:"error,omitempty"`
 	Joins          []joinJSON  `json:"joins,omitempty"`
+	Files          runFiles    `json:"files"`
+}
+
+// runFiles are the files of a run: input files read to their end of
+// those to read, those a partition filter skipped unopened, and the
+// files a partitioned or split write committed, with their rows.
+type runFiles struct {
+	Read    int           `json:"read"`
+	Total   int           `json:"total"`
+	Skipped int           `json:"skipped_by_partition"`
+	Written []writtenFile `json:"written,omitempty"`
+}
+
+type writtenFile struct {
+	Path string `json:"path"`
+	Rows int64  `json:"rows"`
+}
+
+// filesOf counts the run's files; parts is nil without partitioned or
+// split output, and its files count only once committed.
+func filesOf(src *plan.Source, parts *partition.Sink, committed bool) runFiles {
+	var f runFiles
+	f.Read, f.Total, f.Skipped = src.Files()
+	if parts != nil && committed {
+		for _, w := range parts.Files() {
+			f.Written = append(f.Written, writtenFile{Path: w.Path, Rows: w.Rows})
+		}
+	}
+	return f
 }
 
 // joinJSON is one join verb's counters in --stats=json.
@@ -125,7 +155,7 @@ func stageToJSON(s pipeline.StageMetrics) stageJSON {
 	return j
 }
 
-func printStats(o *options, m pipeline.Metrics, joins []plan.JoinStats, rejected int64, runErr error, stderr io.Writer) error {
+func printStats(o *options, m pipeline.Metrics, joins []plan.JoinStats, files runFiles, rejected int64, runErr error, stderr io.Writer) error {
 	if o.stats == "" {
 		return nil
 	}
@@ -157,6 +187,7 @@ func printStats(o *options, m pipeline.Metrics, joins []plan.JoinStats, rejected
 			ElapsedSeconds: m.Elapsed.Seconds(),
 			LatencyP50:     m.LatencyP50.Seconds(), LatencyP99: m.LatencyP99.Seconds(),
 			Rows: acct, Failed: failed, OutputClosed: closed, Error: errText,
+			Files: files,
 		}
 		for _, s := range m.Stages {
 			out.Stages = append(out.Stages, stageToJSON(s))
@@ -181,6 +212,9 @@ func printStats(o *options, m pipeline.Metrics, joins []plan.JoinStats, rejected
 	}
 	fmt.Fprintf(w, "elapsed %s, batch latency p50 %s p99 %s\n",
 		m.Elapsed.Round(time.Millisecond), m.LatencyP50.Round(time.Microsecond), m.LatencyP99.Round(time.Microsecond))
+	if files.Total > 1 { // one file needs no count
+		fmt.Fprintf(w, "files: %d of %d read\n", files.Read, files.Total)
+	}
 	var parts []string
 	for _, s := range m.Stages {
 		if d, ok := acct.Dropped[s.Name]; ok {

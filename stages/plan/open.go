@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -86,6 +87,17 @@ type Source struct {
 	inputs  []*input.Input
 	closeFn func() error
 	closed  bool
+	ended   atomic.Bool // Next returned io.EOF: every file is read
+}
+
+// Next returns the next chunk (see pipeline.Source), noting the end of
+// the input for Files.
+func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
+	c, err := s.Source.Next(ctx)
+	if err == io.EOF {
+		s.ended.Store(true)
+	}
+	return c, err
 }
 
 // Format returns the inputs' format (the first file's, when several
@@ -152,6 +164,9 @@ func (s *Source) Progress() (read, total int64) {
 func (s *Source) Files() (done, total, skipped int) {
 	if s.union != nil {
 		return s.union.files()
+	}
+	if s.ended.Load() {
+		return len(s.inputs), len(s.inputs), 0
 	}
 	return 0, len(s.inputs), 0
 }
