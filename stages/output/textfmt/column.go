@@ -30,10 +30,13 @@ const (
 	KindTimestamp
 	// KindDate: date32 or date64; AppendText writes AppendDate's text.
 	KindDate
-	// KindOther: any other type (decimal, binary, list, struct, dictionary,
+	// KindOther: any other type (binary, list, struct, dictionary,
 	// time of day, duration...); the writer formats Array()'s values itself,
 	// for example with ValueStr, which allocates.
 	KindOther
+	// KindDecimal: decimal32/64/128/256; AppendText writes every digit of
+	// the scale, as DuckDB does: 1.50 for 1.5 in decimal(10,2).
+	KindDecimal
 )
 
 type width uint8
@@ -132,6 +135,8 @@ func (c *Column) Reset(arr arrow.Array) {
 		c.kind, c.largeStr = KindString, a
 	case *array.StringView:
 		c.kind, c.strView = KindString, a
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		c.kind = KindDecimal
 	}
 }
 
@@ -212,6 +217,8 @@ func (c *Column) AppendText(dst []byte, i int) []byte {
 			out = out[:len(out)-1] // a wall-clock time, DuckDB's TIMESTAMP
 		}
 		return out
+	case KindDecimal:
+		return AppendDecimal(dst, c.arr, i)
 	case KindDate:
 		if c.width == date32 {
 			return AppendDate(dst, int64(c.d32s[i]))
