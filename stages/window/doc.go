@@ -59,10 +59,18 @@
 // that is about one batch, with keys it can be the whole stream (a group
 // seen once early holds everything after it). The ranks hold the whole
 // input and emit it from Finish. What is held and the per-group state
-// count against Env.MaxMemory; beyond it the run fails with ErrMemory
-// (there is no spill yet). Emitted batches keep the input's batch
-// boundaries, except that batches released together by one later row are
-// concatenated.
+// count against half of Env.MaxMemory; beyond it the held batches spill
+// to a file in Env.TempDir (zstd-compressed Arrow IPC), the leads and
+// ranks of the rows on disk become (row, value) patches, and the ranks
+// are found by aggregate's sort of (group, order keys, row), both sorts
+// spilling beyond their share of the other half; Finish merges the file
+// with the patches sorted by row. Once spilling, the stage emits nothing
+// before Finish; the output is the same rows and values. Only the
+// per-group state (the group table, lead's ring of n rows per group) does
+// not spill: past half the cap the run fails with ErrMemory. Spill files
+// are removed at the end, on error and on cancel. Emitted batches keep
+// the input's batch boundaries, except that batches released together by
+// one later row are concatenated.
 //
 // fill COLS [by KEYS | with VALUE | backward]: a null takes the last
 // non-null value above it (in its group with by; DuckDB's

@@ -3,8 +3,9 @@ package window
 import "errors"
 
 var (
-	// ErrMemory is returned when what lead, rank or the per-group state
-	// must hold passes Env.MaxMemory.
+	// ErrMemory is returned when the per-group state passes Env.MaxMemory
+	// (half of it with lead or a rank, whose held batches spill), or a
+	// sample passes it.
 	ErrMemory = errors.New("window: over the memory cap")
 	// ErrOverflow is returned when an integer sum or difference leaves
 	// int64.

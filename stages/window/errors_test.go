@@ -3,6 +3,7 @@ package window
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -80,11 +81,12 @@ func TestMovingSumExactWindow(t *testing.T) {
 	require.ErrorIs(t, err, ErrOverflow)
 }
 
-// lead and the ranks hold batches; beyond Env.MaxMemory the run fails
-// with ErrMemory and releases them.
+// The per-group state does not spill: past half of Env.MaxMemory (lead
+// and ranks, whose held batches spill) or all of it the run fails with
+// ErrMemory and releases what it held.
 func TestWindowMemoryCap(t *testing.T) {
 	cases := map[string][]Func{
-		"rank":        {Rank(aggregate.Asc("v_int"))},
+		"rank-groups": {Rank(aggregate.Asc("v_int"))},
 		"lead-groups": {Lead("v_int", 1)},
 		"lag-state":   {Lag("v_str", 5000)},
 	}
@@ -96,10 +98,11 @@ func TestWindowMemoryCap(t *testing.T) {
 				r := newRand()
 				rows := randomRows(r, 3000)
 				for i := range rows {
-					rows[i][1] = int64(i) // every row its own group: nothing resolves a lead
+					rows[i][0] = fmt.Sprint(i) // every row its own group: nothing resolves a lead
+					rows[i][1] = int64(i)
 				}
 				env := verb.Env{MaxMemory: 32 << 10}
-				_, err := runVerb(t, context.Background(), mem, env, cfg, splitBatches(r, rows, 100), Window([]string{"h"}, fns...))
+				_, err := runVerb(t, context.Background(), mem, env, cfg, splitBatches(r, rows, 100), Window([]string{"g", "h"}, fns...))
 				require.ErrorIs(t, err, ErrMemory)
 			})
 		}

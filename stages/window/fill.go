@@ -270,7 +270,7 @@ func (w *fillUpWorker) Process(ctx context.Context, _ uint64, in arrow.RecordBat
 		for i := range n {
 			if !w.v.valid(i) {
 				o.valid[i] = false
-				w.waiting[k] = append(w.waiting[k], pos{id, int32(i)})
+				w.waiting[k] = append(w.waiting[k], pos{batch: id, row: int32(i)})
 				continue
 			}
 			c := w.v.cell(i)

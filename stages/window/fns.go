@@ -17,6 +17,7 @@ type rows struct {
 	gids   []uint32
 	groups int    // groups so far, for growing per-group state
 	id     uint64 // the batch's number in the worker, for lead's positions
+	start  int64  // the input row of the batch's first row
 	seq    uint64
 }
 
@@ -141,10 +142,12 @@ type leadFn struct {
 	pend func(id uint64)
 }
 
-// pos is a row of a held batch.
+// pos is a row of a held batch: its batch's number and its row there,
+// and its row in the input (for a batch spilled to disk).
 type pos struct {
 	batch uint64
 	row   int32
+	at    int64
 }
 
 func (f *leadFn) step(r *rows, out *column) error {
@@ -164,7 +167,7 @@ func (f *leadFn) step(r *rows, out *column) error {
 		if s >= n {
 			f.resolve(f.ring[at], f.v.cell(i))
 		}
-		f.ring[at] = pos{r.id, int32(i)}
+		f.ring[at] = pos{r.id, int32(i), r.start + int64(i)}
 		f.pend(r.id)
 		f.seen[g] = s + 1
 	}
@@ -181,7 +184,7 @@ func (f *leadFn) finish() {
 	}
 }
 
-func (f *leadFn) bytes() int64 { return int64(len(f.ring))*16 + int64(len(f.seen))*8 }
+func (f *leadFn) bytes() int64 { return int64(len(f.ring))*24 + int64(len(f.seen))*8 }
 
 // runSumFn sums integers exactly (an overflow of int64 is an error) and
 // floats in input order.

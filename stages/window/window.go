@@ -28,8 +28,10 @@ func Window(keys []string, fns ...Func) verb.Verb {
 			return verb.Failed("window", fmt.Errorf("window: %w", err))
 		}
 	}
+	holds := slices.ContainsFunc(fns, func(f Func) bool { return f.Op == OpLead || f.Op == OpRank || f.Op == OpDenseRank })
 	return verb.Verb{
-		Name: "window",
+		Name:   "window",
+		Spills: holds,
 		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 			st, out, err := newStage(env, in, keys, fns)
 			if err != nil {
@@ -62,14 +64,21 @@ type config struct {
 	keyKinds []kind
 	fns      []bound
 	out      *arrow.Schema
+	in       *arrow.Schema
 	mem      memory.Allocator
 	cap      int64
+	tempDir  string
 	hold     bool // lead or a rank: batches wait for later rows
 	rank     bool // a rank: batches wait for the end
 }
 
+// holdCap is what held batches and per-group state may take before the
+// held batches spill: half the cap, the other half being the spill's
+// sorts'.
+func (p *config) holdCap() int64 { return p.cap / 2 }
+
 func newStage(env verb.Env, in *arrow.Schema, keys []string, fns []Func) (pipeline.Stage, *arrow.Schema, error) {
-	p := &config{mem: env.Mem, cap: env.MaxMemory}
+	p := &config{in: in, mem: env.Mem, cap: env.MaxMemory, tempDir: env.TempDir}
 	if p.mem == nil {
 		p.mem = memory.DefaultAllocator
 	}
@@ -123,6 +132,7 @@ type held struct {
 	gids    []uint32 // for the ranks
 	pending int      // rows whose lead is not known yet
 	bytes   int64
+	start   int64 // the input row of rec's first row
 }
 
 // worker is the stage's one worker; its state is guarded against a
@@ -138,8 +148,12 @@ type worker struct {
 	queue     []*held
 	base      uint64 // number of queue[0]
 	next      uint64 // number of the next batch
+	rows      int64  // input rows so far
 	heldBytes int64
-	guard     cancelguard.Guard
+	// spill, once the held batches passed the cap, has the batches before
+	// queue[0] on disk.
+	spill *spill
+	guard cancelguard.Guard
 }
 
 func newWorker(p *config) *worker {
@@ -148,6 +162,10 @@ func newWorker(p *config) *worker {
 		f := b.make(b.field.Name)
 		if lf, ok := f.(*leadFn); ok {
 			lf.resolve = func(at pos, c cell) {
+				if at.batch < w.base {
+					w.spill.patch(k, at.at, c)
+					return
+				}
 				h := w.queue[at.batch-w.base]
 				h.cols[k].set(int(at.row), c)
 				h.pending--
@@ -174,7 +192,8 @@ func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		w.keys[i] = in.Column(c)
 	}
 	w.gids = w.groups.ids(w.keys, n, w.gids)
-	r := rows{rec: in, gids: w.gids, groups: w.groups.n, id: w.next, seq: seq}
+	r := rows{rec: in, gids: w.gids, groups: w.groups.n, id: w.next, start: w.rows, seq: seq}
+	w.rows += int64(n)
 	if !w.p.hold {
 		defer in.Release()
 		for k, f := range w.fns {
@@ -188,7 +207,7 @@ func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		}
 		return w.assemble(in, nil, w.cols), nil
 	}
-	h := &held{rec: in, cols: make([]column, len(w.fns))}
+	h := &held{rec: in, cols: make([]column, len(w.fns)), start: r.start}
 	if w.p.rank {
 		h.gids = slices.Clone(w.gids)
 	}
@@ -206,11 +225,11 @@ func (w *worker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		h.bytes += h.cols[k].bytes()
 	}
 	w.heldBytes += h.bytes
-	if err := w.checkMemory(); err != nil {
+	if err := w.holdWithin(ctx); err != nil {
 		w.fail()
 		return nil, err
 	}
-	if w.p.rank {
+	if w.p.rank || w.spill != nil {
 		return nil, nil
 	}
 	ready := 0
@@ -285,15 +304,40 @@ func (w *worker) checkMemory() error {
 	if w.p.cap <= 0 {
 		return nil
 	}
-	state := w.groups.size
-	for _, f := range w.fns {
-		state += f.bytes()
-	}
-	if total := state + w.heldBytes; total > w.p.cap {
+	if total := w.stateBytes() + w.heldBytes; total > w.p.cap {
 		return fmt.Errorf("%w: %d groups and %d held batches need ~%d bytes, over the cap of %d (raise --max-memory)",
 			ErrMemory, w.groups.n, len(w.queue), total, w.p.cap)
 	}
 	return nil
+}
+
+// holdWithin spills the held batches when they and the per-group state
+// pass the hold's share of the cap, and fails when the state alone does.
+func (w *worker) holdWithin(ctx context.Context) error {
+	if w.spill != nil {
+		if err := w.spill.flushPatches(ctx); err != nil {
+			return err
+		}
+	}
+	if w.p.cap <= 0 || w.stateBytes()+w.heldBytes <= w.p.holdCap() {
+		return nil
+	}
+	if err := w.spillQueue(ctx); err != nil {
+		return err
+	}
+	if state := w.stateBytes(); state > w.p.holdCap() {
+		return fmt.Errorf("%w: %d groups need ~%d bytes, over half the cap of %d (raise --max-memory)",
+			ErrMemory, w.groups.n, state, w.p.cap)
+	}
+	return nil
+}
+
+func (w *worker) stateBytes() int64 {
+	state := w.groups.size
+	for _, f := range w.fns {
+		state += f.bytes()
+	}
+	return state
 }
 
 func (w *worker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
@@ -308,7 +352,11 @@ func (w *worker) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 			lf.finish()
 		}
 	}
-	if w.p.rank {
+	if w.spill != nil {
+		if err := w.finishSpilled(ctx, emit); err != nil {
+			return err
+		}
+	} else if w.p.rank {
 		w.rank()
 	}
 	for len(w.queue) > 0 {
@@ -338,6 +386,10 @@ func (w *worker) release() {
 	}
 	w.queue = nil
 	w.heldBytes = 0
+	if w.spill != nil {
+		w.spill.remove()
+		w.spill = nil
+	}
 }
 
 func (c *column) append(o *column) {
