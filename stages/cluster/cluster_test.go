@@ -213,16 +213,18 @@ func TestClusterEqualsSingleProcess(t *testing.T) {
 	c := startCluster(t, 2, 10*time.Second)
 	files := writeFiles(t, 3, 500)
 	chains := map[string][]string{
-		"pass-through":    nil,
-		"filter":          {"filter", "qty > 4"},
-		"filter-select":   {"filter", "qty > 4", "then", "select", "note,id"},
-		"groupby":         {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
-		"groupby-partial": {"filter", "price > 5", "then", "groupby", "region, qty", "count() as n, sum(qty), min(price), max(note), count(qty) as k, sum(id) as ids", "then", "sort", "n desc"},
-		"sort":            {"sort", "qty desc"},
-		"filter-sort":     {"filter", "price > 20", "then", "sort", "region, qty"},
-		"distinct":        {"distinct", "region,qty"},
-		"top":             {"derive", "v = qty * price", "then", "top", "7", "v desc"},
-		"head":            {"filter", "qty >= 1", "then", "head", "1000"},
+		"pass-through":            nil,
+		"filter":                  {"filter", "qty > 4"},
+		"filter-select":           {"filter", "qty > 4", "then", "select", "note,id"},
+		"groupby":                 {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
+		"groupby-mean-first-last": {"groupby", "region", "mean(qty) as m, first(note), last(price), count(), mean(id), min(note)"},
+		"groupby-distinct":        {"filter", "qty > 0", "then", "groupby", "region", "count_distinct(qty) as d, approx_count_distinct(note), count(price), mean(qty), max(price)"},
+		"groupby-partial":         {"filter", "price > 5", "then", "groupby", "region, qty", "count() as n, sum(qty), min(price), max(note), count(qty) as k, sum(id) as ids", "then", "sort", "n desc"},
+		"sort":                    {"sort", "qty desc"},
+		"filter-sort":             {"filter", "price > 20", "then", "sort", "region, qty"},
+		"distinct":                {"distinct", "region,qty"},
+		"top":                     {"derive", "v = qty * price", "then", "top", "7", "v desc"},
+		"head":                    {"filter", "qty >= 1", "then", "head", "1000"},
 	}
 	cases := []struct {
 		workers   int
@@ -452,17 +454,22 @@ func TestClusterCancelledJobIsRemoved(t *testing.T) {
 
 // A worker slower than the ack wait heartbeats and keeps its task: no
 // task is delivered twice.
-// A groupby of count, integer sum, min and max runs per task on the
-// workers and merges on the coordinator; other aggregates ship the rows.
+// A groupby of aggregates that merge exactly runs per task on the workers
+// and merges on the coordinator; other aggregates ship the rows.
 func TestPartialGroupByPlan(t *testing.T) {
 	files := writeFiles(t, 1, 10)
 	mem := memory.NewGoAllocator()
 	for words, partial := range map[string]bool{
-		"groupby|region|count() as n, sum(qty), min(price), max(note)": true,
-		"groupby|region|sum(price)":                                    false,
-		"groupby|region|mean(qty)":                                     false,
-		"groupby|region|count(), count_distinct(qty)":                  false,
-		"filter|qty > 1|groupby|region,note|max(id) as m":              true,
+		"groupby|region|count() as n, sum(qty), min(price), max(note)":             true,
+		"groupby|region|sum(price)":                                                false,
+		"groupby|region|mean(qty), first(note), last(price) as lp":                 true,
+		"groupby|region|mean(price)":                                               false,
+		"groupby|region|count(), count_distinct(qty), approx_count_distinct(note)": true,
+		"groupby|region|count_distinct(price)":                                     false,
+		"groupby|region|count_distinct(qty), first(note)":                          false,
+		"groupby|region|var(qty)":                                                  false,
+		"groupby|region|median(qty)":                                               false,
+		"filter|qty > 1|groupby|region,note|max(id) as m":                          true,
 	} {
 		t.Run(words, func(t *testing.T) {
 			calls := parseWords(t, splitWords(words)...)

@@ -158,9 +158,11 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 	}
 	if k < len(verbs) && !job.NoPartial {
 		if words, reduce, partial, ok := partialGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok {
-			reduce.Name = pl.Stages[k].Name
+			for i := range reduce {
+				reduce[i].Name = pl.Stages[k].Name
+			}
 			p.mapChain = append(p.mapChain, words)
-			p.reduce = append([]pipeline.Stage{reduce}, pl.Stages[k+1:]...)
+			p.reduce = append(reduce, pl.Stages[k+1:]...)
 			p.input = partial
 		}
 	}

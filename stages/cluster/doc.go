@@ -13,8 +13,10 @@
 // Planning: the coordinator builds the whole chain for the files' schema,
 // as a single-process run does, and Cut cuts it before the first stage
 // that needs the whole stream (sort, groupby, distinct, head, ...); a
-// groupby of count, integer sum, min and max is split in two as well
-// (partialGroupBy), so that workers send groups, not rows. A task
+// groupby whose aggregates merge exactly (count, integer sum and mean,
+// min, max, first, last, count_distinct and approx_count_distinct of
+// non-float columns) is split in two as well (partialGroupBy), so that
+// workers send groups, not rows. A task
 // is one input file, or a range of a CSV, TSV or NDJSON file (Range:
 // ~64 MiB, cut by one scan of the file at newlines outside quotes, so
 // that no record is split, lost or read twice), with the map side's verb

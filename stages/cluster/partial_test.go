@@ -1,0 +1,138 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/csvout"
+	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// edgeFile writes CSV rows with nulls in every column, negative and
+// large integers (sums near ±2^62), repeated and unique keys, and notes
+// with quoted newlines.
+func edgeFile(t *testing.T, rows int) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(22, 5))
+	var b strings.Builder
+	b.WriteString("id,k,g,big,note\n")
+	for i := range rows {
+		maybe := func(s string) string {
+			if rng.IntN(9) == 0 {
+				return ""
+			}
+			return s
+		}
+		big := fmt.Sprint(rng.Int64N(1<<56) - 1<<55)
+		note := fmt.Sprintf("n%d", rng.IntN(40))
+		if rng.IntN(6) == 0 {
+			note = fmt.Sprintf("\"x\ny%d\"", rng.IntN(3))
+		}
+		fmt.Fprintf(&b, "%d,%s,%s,%s,%s\n", i, maybe(fmt.Sprint(rng.IntN(30)-15)), maybe(fmt.Sprintf("g%d", rng.IntN(7))),
+			maybe(big), maybe(note))
+	}
+	path := filepath.Join(t.TempDir(), "edge.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// mapThenReduce runs a job's map side on each of its tasks in this
+// process, in task order, and its reduce side on their results: what the
+// cluster does, without the messages.
+func mapThenReduce(t *testing.T, files []string, calls []plan.Call, read ReadSpec, size int64, workers int, mode sharedmem.Mode) string {
+	t.Helper()
+	ctx := context.Background()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	env := verb.Env{Mem: mem, Workers: workers}
+	cfg := pipeline.Config{Mem: mem}
+	cfg.Handoff.Mode = mode
+	p, err := planJob(ctx, files, Job{Calls: calls, Read: read, Env: env})
+	require.NoError(t, err)
+	tasks, err := planTasks(ctx, files, read, size)
+	require.NoError(t, err)
+	var parts []arrow.RecordBatch
+	defer func() {
+		for _, r := range parts {
+			r.Release()
+		}
+	}()
+	for i, in := range tasks {
+		task := &Task{Version: TaskVersion, Job: "j", Index: i, Files: []string{in.file}, Chain: p.mapChain, Read: read, Columns: p.columns, Range: in.rng}
+		if in.rng != nil {
+			task.Read.Format, task.Schema = in.format, in.schema
+		}
+		ropts, err := task.Read.Options()
+		require.NoError(t, err)
+		ropts.Mem = mem
+		src, _, err := openTask(ctx, task, ropts)
+		require.NoError(t, err)
+		require.NoError(t, src.Project(p.columns))
+		verbs, err := parseCalls(p.mapChain, plan.Specs(nil, nil))
+		require.NoError(t, err)
+		pl, err := plan.Build(env, verbs, src, plan.Options{})
+		require.NoError(t, err)
+		require.NoError(t, pipeline.New(src, pl.Stages, pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
+			rec.Retain()
+			parts = append(parts, rec)
+			return nil
+		}), cfg).Run(ctx))
+		require.NoError(t, src.Close())
+	}
+	rr, err := array.NewRecordReader(p.input, parts)
+	require.NoError(t, err)
+	defer rr.Release()
+	var out bytes.Buffer
+	sink, err := csvout.NewSink(&out, p.output, csvout.Options{})
+	require.NoError(t, err)
+	require.NoError(t, pipeline.New(pipeline.FromRecordReader(rr), p.reduce, sink, cfg).Run(ctx))
+	return out.String()
+}
+
+// Property: for every aggregate that splits, merging the partial states
+// of any cut of the input into tasks gives the single-process output,
+// for any batch size, worker count and handoff.
+func TestPartialGroupByMergesAsTheWhole(t *testing.T) {
+	files := []string{edgeFile(t, 400)}
+	chains := map[string][]string{
+		"count-sum-min-max": {"groupby", "g", "count() as n, count(k), sum(k), sum(big), min(note), max(big)"},
+		"mean-first-last":   {"groupby", "g, k", "mean(k), mean(big) as mb, first(note), last(big), first(id)"},
+		"distinct":          {"groupby", "g", "count_distinct(k), approx_count_distinct(note) as a, count_distinct(g) as self, mean(big), min(id)"},
+		"distinct-only":     {"filter", "id > 3", "then", "groupby", "k", "count_distinct(note) as d"},
+	}
+	cases := []struct {
+		workers int
+		mode    sharedmem.Mode
+		batch   int
+	}{{1, sharedmem.Shared, 1}, {4, sharedmem.Copy, 7}, {2, sharedmem.Auto, 1000}}
+	for name, words := range chains {
+		calls := parseWords(t, words...)
+		for _, tc := range cases {
+			read := ReadSpec{BatchRows: tc.batch}
+			want := reference(t, files, calls, read)
+			for _, size := range []int64{700, 5000} {
+				t.Run(fmt.Sprintf("chain=%s/workers=%d/mode=%s/batch=%d/task-bytes=%d", name, tc.workers, tc.mode, tc.batch, size), func(t *testing.T) {
+					p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: memory.NewGoAllocator()}})
+					require.NoError(t, err)
+					require.Equal(t, "groupby", p.mapChain[len(p.mapChain)-1][0], "the groupby splits")
+					assert.Equal(t, want, mapThenReduce(t, files, calls, read, size, tc.workers, tc.mode))
+				})
+			}
+		}
+	}
+}
