@@ -142,7 +142,12 @@ func (c *compiler) column(a *colExpr) (node, error) {
 		c.used = map[int]bool{}
 	}
 	c.used[idx[0]] = true
-	return &colNode{base: base{c.id(), t}, idx: idx[0], name: a.name, dt: f.Type}, nil
+	col := &colNode{base: base{c.id(), t}, idx: idx[0], name: a.name, dt: f.Type}
+	if t.isList() {
+		et := f.Type.(arrow.ListLikeType).Elem()
+		col.elems = &colNode{base: base{c.id(), t.elem()}, name: a.name, dt: et}
+	}
+	return col, nil
 }
 
 // convert converts x to type t (x's type must unify to t). Constants are
@@ -206,7 +211,7 @@ func (c *compiler) adapt(x node, other typ) node {
 // integer overflow is left to evaluation, which reports it only for rows
 // that use it (it may sit in an if() branch no row takes).
 func (c *compiler) fold(n node) (node, error) {
-	if !allConst(n) || n.typ() == tList { // lists are never constants
+	if !allConst(n) || n.typ().isList() { // lists are never constants
 		return n, nil
 	}
 	ev := &Evaluator{slots: make([]slot, c.nslots)}
@@ -286,7 +291,7 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 	}
 	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
 	lt, rt := l.typ(), r.typ()
-	if lt == tList || rt == tList {
+	if lt.isList() || rt.isList() {
 		return nil, c.errorf(a.pos, "operator %s does not take a list", a.op)
 	}
 	switch a.op {
@@ -380,7 +385,7 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		return nil, err
 	}
 	ot := x.typ()
-	if ot == tList {
+	if ot.isList() {
 		return nil, c.errorf(a.pos, "in does not take a list; use list_contains")
 	}
 	list := make([]node, len(a.list))
@@ -490,9 +495,9 @@ func (c *compiler) call(a *callExpr) (node, error) {
 			return nil, err
 		}
 	}
-	if info.id < fnListLength || info.id > fnListJoin {
+	if !takesList(info.id) {
 		for k, x := range args {
-			if x.typ() == tList {
+			if x.typ().isList() {
 				return nil, c.errorf(a.args[k].position(), "%s does not take a list (lists go to list_length, list_get, list_contains, list_join, or out as a column)", a.name)
 			}
 		}

@@ -60,7 +60,13 @@ func (c *compiler) callMore(a *callExpr, g *callNode, want func(k int, ts ...typ
 		return nil, want(0, tInt, tUint, tFloat)
 	case fnRegexpMatches, fnRegexpExtract, fnRegexpReplace:
 		return nil, c.regexpCall(a, g, want)
-	case fnSplit, fnRegexpSplit, fnListLength, fnListGet, fnListContains, fnListJoin:
+	case fnListValue: // a null argument is a null element, not a null list
+		if err := c.listValue(a, g); err != nil {
+			return nil, err
+		}
+		return g, nil
+	case fnSplit, fnRegexpSplit, fnListLength, fnListGet, fnListContains, fnListJoin,
+		fnListSum, fnListMin, fnListMax, fnListSort:
 		return nil, c.listCall(a, g, want)
 	case fnFormat, fnPrintf:
 		return nil, c.formatCall(a, g, want)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
@@ -96,7 +95,16 @@ func toResultType(v any, dt arrow.DataType) any {
 
 func sameValue(a, b any) bool {
 	if la, ok := a.([]any); ok {
-		return reflect.DeepEqual(la, b)
+		lb, ok := b.([]any)
+		if !ok || len(la) != len(lb) {
+			return false
+		}
+		for k := range la {
+			if !sameValue(la[k], lb[k]) {
+				return false
+			}
+		}
+		return true
 	}
 	if _, ok := b.([]any); ok {
 		return false

@@ -147,8 +147,8 @@ func (ev *Evaluator) toArray(v vec, nd node, n int, mem memory.Allocator, vals *
 	if t == tNull {
 		return array.NewNull(n)
 	}
-	if t == tList {
-		return listArray(v, n, mem)
+	if t.isList() {
+		return listArray(v, t.elem(), n, mem)
 	}
 	v = ev.full(nd, v, n)
 	nulls := countNulls(v.valid, n)
@@ -212,30 +212,4 @@ func copyBuffer(mem memory.Allocator, src []byte) *memory.Buffer {
 	b.Resize(len(src))
 	copy(b.Bytes(), src)
 	return b
-}
-
-// listArray builds a list<string> array from a list vec (a null constant
-// gives n nulls).
-func listArray(v vec, n int, mem memory.Allocator) arrow.Array {
-	if v.isConst {
-		return array.MakeArrayOfNull(mem, tList.arrowType(), n)
-	}
-	b := array.NewListBuilder(mem, arrow.BinaryTypes.String)
-	defer b.Release()
-	vb := b.ValueBuilder().(*array.StringBuilder)
-	for r := 0; r < n; r++ {
-		if !v.isValid(r) {
-			b.AppendNull()
-			continue
-		}
-		b.Append(true)
-		for e := v.loffs[r]; e < v.loffs[r+1]; e++ {
-			if v.cvalid != nil && !getBit(v.cvalid, int(e)) {
-				vb.AppendNull()
-				continue
-			}
-			vb.BinaryBuilder.Append(v.data[v.offs[e]:v.offs[e+1]])
-		}
-	}
-	return b.NewArray()
 }

@@ -80,6 +80,11 @@ const (
 	fnListJoin
 	fnFormat
 	fnPrintf
+	fnListSum
+	fnListMin
+	fnListMax
+	fnListSort
+	fnListValue
 )
 
 // funcInfo describes a function for the type checker: minArgs..maxArgs
@@ -158,9 +163,14 @@ var funcs = map[string]funcInfo{
 	"split":         {fnSplit, 2, 2, "split(string, separator) -> list"},
 	"regexp_split":  {fnRegexpSplit, 2, 2, "regexp_split(string, 'regexp') -> list"},
 	"list_length":   {fnListLength, 1, 1, "list_length(list) -> int"},
-	"list_get":      {fnListGet, 2, 2, "list_get(list, index) -> string (1-based, < 0 from the end)"},
-	"list_contains": {fnListContains, 2, 2, "list_contains(list, string) -> bool"},
+	"list_get":      {fnListGet, 2, 2, "list_get(list, index) -> element (1-based, < 0 from the end)"},
+	"list_contains": {fnListContains, 2, 2, "list_contains(list, value) -> bool"},
 	"list_join":     {fnListJoin, 2, 2, "list_join(list, separator) -> string (nulls skipped)"},
+	"list_sum":      {fnListSum, 1, 1, "list_sum(list of numbers) -> number (nulls skipped)"},
+	"list_min":      {fnListMin, 1, 1, "list_min(list) -> element (nulls skipped)"},
+	"list_max":      {fnListMax, 1, 1, "list_max(list) -> element (nulls skipped)"},
+	"list_sort":     {fnListSort, 1, 1, "list_sort(list) -> list (ascending, nulls last)"},
+	"list_value":    {fnListValue, 1, -1, "list_value(x, y, ...) or [x, y, ...] -> list"},
 
 	"format": {fnFormat, 1, -1, "format('{} {:.2f} {:>8}', x, ...) -> string (DuckDB's {} specs)"},
 	"printf": {fnPrintf, 1, -1, "printf('%s %.2f %5d', x, ...) -> string (C's % codes)"},
@@ -260,7 +270,7 @@ func (c *callNode) eval(ev *Evaluator, in *input) (vec, error) {
 		return c.formatRows(s, a, n)
 	}
 	if c.fn >= fnSplit {
-		return c.listFunc(s, a, n)
+		return c.listFunc(ev, s, a, n)
 	}
 	if c.fn >= fnStrptime {
 		return c.timeFunc(ev, s, a, n)

@@ -128,7 +128,7 @@ func (lx *lexer) next() (token, error) {
 		return token{kind: tokOp, pos: start, text: canon}, nil
 	}
 	switch c {
-	case '+', '-', '*', '/', '%', '<', '>', '(', ')', ',':
+	case '+', '-', '*', '/', '%', '<', '>', '(', ')', ',', '[', ']':
 		lx.pos = start + 1
 		return token{kind: tokOp, pos: start, text: string(c)}, nil
 	case '=':

@@ -114,9 +114,10 @@ func nullConst(id int, t typ) *constNode { return newConst(id, t, vec{null: true
 // colNode reads an input column, zero-copy when its layout is ours.
 type colNode struct {
 	base
-	idx  int
-	name string
-	dt   arrow.DataType
+	idx   int
+	name  string
+	dt    arrow.DataType
+	elems *colNode // a list column: reads its elements, in a slot of their own
 }
 
 func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
@@ -127,6 +128,9 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 	off := data.Offset()
 	if arr.NullN() > 0 && c.t != tNull {
 		v.valid = shiftBitmap(&s.valid, arr.NullBitmapBytes(), off, n)
+	}
+	if c.elems != nil {
+		return c.readList(ev, arr, v.valid, n)
 	}
 	switch a := arr.(type) {
 	case *array.Null:
@@ -187,16 +191,6 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 			v.i, err = ev.scale(&s.i, vals, 1_000, v.valid, c.name, "ms", tTime)
 		case arrow.Nanosecond: // tTimeNs: zero-copy
 			v.i = vals
-		}
-	case *array.List:
-		child := a.ListValues().(*array.String)
-		v.loffs = a.Offsets()[off : off+n+1] // the whole buffer: slice it
-		v.offs = child.ValueOffsets()
-		if b := child.Data().Buffers()[2]; b != nil {
-			v.data = b.Bytes()
-		}
-		if child.NullN() > 0 {
-			v.cvalid = shiftBitmap(&s.tmp, child.NullBitmapBytes(), child.Data().Offset(), child.Len())
 		}
 	case *array.Date32:
 		v.i = widen(&s.i, a.Date32Values())

@@ -286,6 +286,30 @@ func (p *parser) list() ([]astNode, error) {
 	}
 }
 
+// listLiteral reads the elements of [x, y, ...] after its '['.
+func (p *parser) listLiteral(pos int) (astNode, error) {
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	if p.op("]") {
+		return nil, p.errorf(pos, "an empty list [] has no element type")
+	}
+	var elems []astNode
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		elems = append(elems, e)
+		if p.op("]") {
+			return &callExpr{pos: pos, name: "list_value", args: elems}, p.advance()
+		}
+		if err := p.expect(","); err != nil {
+			return nil, err
+		}
+	}
+}
+
 func (p *parser) additive() (astNode, error) {
 	l, err := p.multiplicative()
 	for err == nil && (p.op("+") || p.op("-")) {
@@ -430,6 +454,9 @@ func (p *parser) primary() (astNode, error) {
 		}
 		return &colExpr{pos: t.pos, name: t.text}, nil
 	case tokOp:
+		if t.text == "[" { // [x, y, ...] is list_value(x, y, ...)
+			return p.listLiteral(t.pos)
+		}
 		if t.text == "(" {
 			if err := p.advance(); err != nil {
 				return nil, err

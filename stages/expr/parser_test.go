@@ -162,7 +162,7 @@ var smallSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "ok", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "at", Type: arrow.FixedWidthTypes.Timestamp_us},
 	{Name: "day", Type: arrow.FixedWidthTypes.Date32},
-	{Name: "tags", Type: arrow.ListOf(arrow.PrimitiveTypes.Int64)},
+	{Name: "tags", Type: arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int64))},
 }, nil)
 
 func TestCompileErrors(t *testing.T) {
@@ -189,7 +189,7 @@ func TestCompileErrors(t *testing.T) {
 		{"coalesce(qty, region)", "coalesce: cannot mix int64 and string at 1:15\ncoalesce(qty, region)\n              ^"},
 		{"qty in (1, 'a')", "cannot compare int64 with string in list at 1:12\nqty in (1, 'a')\n           ^"},
 		{"hour(day)", "argument 1 of hour must be timestamp, got date at 1:6\nhour(day)\n     ^"},
-		{"tags", "column \"tags\": unsupported column type list<item: int64, nullable> at 1:1\ntags\n^"},
+		{"tags", "column \"tags\": unsupported column type list<item: list<item: int64, nullable>, nullable>: expressions read lists of bool, integers, floats, strings, timestamps and dates at 1:1\ntags\n^"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -6,7 +6,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -50,6 +53,20 @@ func refCallLenient(n *callExpr, rec arrow.RecordBatch, r int) (any, bool) {
 			return nil, true
 		}
 		return a, true
+	case "list_value":
+		t := refType(n, schema).elem()
+		out := []any{}
+		for _, e := range n.args {
+			v := refEval(e, rec, r)
+			if hasErr(v) {
+				return v, true
+			}
+			if v != nil {
+				v = refConvert(v, t)
+			}
+			out = append(out, v)
+		}
+		return out, true
 	case "greatest", "least":
 		t := refType(n, schema)
 		var best any
@@ -269,7 +286,10 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 		return l[i-1], true
 	case "list_contains":
 		for _, e := range args[0].([]any) {
-			if e == args[1] {
+			if e == nil {
+				continue
+			}
+			if c, ok := refCompare(e, args[1]); ok && c == 0 {
 				return true, true
 			}
 		}
@@ -278,10 +298,12 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 		var parts []string
 		for _, e := range args[0].([]any) {
 			if e != nil {
-				parts = append(parts, e.(string))
+				parts = append(parts, refElemText(e))
 			}
 		}
 		return strings.Join(parts, str(1)), true
+	case "list_sum", "list_min", "list_max", "list_sort":
+		return refListMore(name, args[0].([]any), argTypes[0].elem()), true
 	case "is_nan":
 		f, ok := args[0].(float64)
 		return ok && math.IsNaN(f), true
@@ -327,11 +349,17 @@ func refTypeMore(n *callExpr, schema *arrow.Schema) (typ, bool) {
 	case "hash":
 		return tUint, true
 	case "split", "regexp_split":
-		return tList, true
+		return tStrList, true
 	case "list_length":
 		return tInt, true
-	case "list_get", "list_join":
+	case "list_join", "format", "printf":
 		return tString, true
+	case "list_get", "list_min", "list_max", "list_sum":
+		return refType(n.args[0], schema).elem(), true
+	case "list_sort":
+		return refType(n.args[0], schema), true
+	case "list_value":
+		return listOf(refType(&callExpr{name: "coalesce", args: n.args}, schema)), true
 	case "list_contains":
 		return tBool, true
 	case "nullif":
@@ -340,4 +368,77 @@ func refTypeMore(n *callExpr, schema *arrow.Schema) (typ, bool) {
 		return refType(&callExpr{name: "coalesce", args: n.args}, schema), true
 	}
 	return 0, false
+}
+
+// refElemText is an element as the CSV writer writes it.
+func refElemText(v any) string {
+	switch x := v.(type) {
+	case float64:
+		a := math.Abs(x)
+		if a != 0 && (a < 1e-6 || a >= 1e21) && !math.IsInf(x, 0) {
+			s := strconv.FormatFloat(x, 'e', -1, 64)
+			return strings.Replace(s, "e-0", "e-", 1)
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case tsVal:
+		return refTime(x).Format("2006-01-02T15:04:05.999999999Z07:00")
+	}
+	return refToString(v, 0)
+}
+
+// refListMore computes list_sum, list_min, list_max and list_sort of a
+// non-null list with elements of type et.
+func refListMore(name string, l []any, et typ) any {
+	var vals []any
+	for _, e := range l {
+		if e != nil {
+			vals = append(vals, e)
+		}
+	}
+	switch name {
+	case "list_sort":
+		sort.SliceStable(vals, func(i, j int) bool { return refOrderNaNLast(vals[i], vals[j]) < 0 })
+		out := append([]any{}, vals...)
+		for range len(l) - len(vals) {
+			out = append(out, nil)
+		}
+		return out
+	case "list_sum":
+		if len(vals) == 0 {
+			return nil
+		}
+		if et == tFloat {
+			sum := 0.0
+			for _, v := range vals {
+				sum += v.(float64)
+			}
+			return sum
+		}
+		sum := new(big.Int)
+		for _, v := range vals {
+			sum.Add(sum, refBig(v))
+		}
+		if et == tUint {
+			if sum.Sign() < 0 || sum.BitLen() > 64 {
+				return refErr{}
+			}
+			return sum.Uint64()
+		}
+		if !sum.IsInt64() {
+			return refErr{}
+		}
+		return sum.Int64()
+	}
+	var best any
+	for _, v := range vals {
+		if best == nil {
+			best = v
+			continue
+		}
+		c := refOrderNaNLast(v, best)
+		if name == "list_max" && c > 0 || name == "list_min" && c < 0 {
+			best = v
+		}
+	}
+	return best
 }

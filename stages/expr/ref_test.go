@@ -231,7 +231,7 @@ func refValue(a arrow.Array, r int) any {
 		return dateVal(a.Value(r))
 	case *array.Date64:
 		return dateVal(a.Value(r).ToTime().Unix() / 86400)
-	case *array.List:
+	case array.ListLike:
 		start, end := a.ValueOffsets(r)
 		out := []any{}
 		for e := start; e < end; e++ {

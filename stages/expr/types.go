@@ -23,14 +23,16 @@ const (
 	tDate
 	tUint   // uint64; after tDate so that the other values keep their numbers
 	tTimeNs // a timestamp in ns
-	tList   // a list of strings (see vec.loffs)
 )
 
 func (t typ) String() string {
 	if t.isDec() {
 		return decString(t)
 	}
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "list<string>"}[t]
+	if t.isList() {
+		return "list<" + t.elem().String() + ">"
+	}
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]"}[t]
 }
 
 // timestampType and timestampNsType are the arrow types of timestamp
@@ -63,8 +65,9 @@ func (t typ) arrowType() arrow.DataType {
 		return timestampNsType
 	case tDate:
 		return arrow.FixedWidthTypes.Date32
-	case tList:
-		return arrow.ListOf(arrow.BinaryTypes.String)
+	}
+	if t.isList() {
+		return arrow.ListOf(t.elem().arrowType())
 	}
 	return arrow.Null
 }
@@ -94,10 +97,8 @@ func typeOf(dt arrow.DataType) (typ, error) {
 		return tDate, nil
 	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 		return decTypeOf(dt)
-	case arrow.LIST:
-		if dt.(*arrow.ListType).Elem().ID() == arrow.STRING {
-			return tList, nil
-		}
+	case arrow.LIST, arrow.LARGE_LIST:
+		return listTypeOf(dt)
 	}
 	return 0, fmt.Errorf("unsupported column type %s", dt)
 }
