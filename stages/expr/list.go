@@ -377,8 +377,8 @@ func instant(x int64, t typ) (int64, int64) {
 }
 
 // appendElemText appends element e as the CSV writer writes a value of
-// its type: floats in their shortest form (1.5, 100, 1e-7), timestamps in
-// RFC 3339 UTC, dates as 2006-01-02.
+// its type: floats in their shortest form marked as floats (1.5, 100.0,
+// 1e-7, NaN, inf), timestamps in RFC 3339 UTC, dates as 2006-01-02.
 func appendElemText(dst []byte, x *vec, et typ, e int32) []byte {
 	switch et {
 	case tString:
@@ -388,7 +388,15 @@ func appendElemText(dst []byte, x *vec, et typ, e int32) []byte {
 	case tUint:
 		return strconv.AppendUint(dst, uint64(x.i[e]), 10)
 	case tFloat:
-		return textfmt.AppendFloat(dst, x.f[e], 64)
+		switch f := x.f[e]; {
+		case math.IsNaN(f):
+			return append(dst, "NaN"...)
+		case math.IsInf(f, 1):
+			return append(dst, "inf"...)
+		case math.IsInf(f, -1):
+			return append(dst, "-inf"...)
+		}
+		return textfmt.MarkFloat(textfmt.AppendFloat(dst, x.f[e], 64), len(dst))
 	case tBool:
 		return strconv.AppendBool(dst, getBit(x.b, int(e)))
 	case tTime:

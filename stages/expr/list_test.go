@@ -223,7 +223,7 @@ func TestTypedListSemantics(t *testing.T) {
 		{"list_sum(list_value(to_int(null)))", nil},
 		{"list_sum(list_value(1.5, 2.5))", 4.0},
 		{"list_min(list_value(2.0, to_float('nan'), 1.0))", 1.0},
-		{"list_join(list_value(1.5, null, 2.0), '-')", "1.5-2"},
+		{"list_join(list_value(1.5, null, 2.0), '-')", "1.5-2.0"},
 		{"list_join(list_value(true, false), ',')", "true,false"},
 		{"list_join(list_value(ts'2026-01-02T03:04:05Z', date'2026-01-03'), ',')", "2026-01-02T03:04:05Z,2026-01-03T00:00:00Z"},
 		{"list_length(list_value(null, null, 1))", int64(3)},

@@ -375,11 +375,22 @@ func refElemText(v any) string {
 	switch x := v.(type) {
 	case float64:
 		a := math.Abs(x)
-		if a != 0 && (a < 1e-6 || a >= 1e21) && !math.IsInf(x, 0) {
+		switch {
+		case math.IsNaN(x):
+			return "NaN"
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		case a != 0 && (a < 1e-6 || a >= 1e21):
 			s := strconv.FormatFloat(x, 'e', -1, 64)
 			return strings.Replace(s, "e-0", "e-", 1)
 		}
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
 	case tsVal:
 		return refTime(x).Format("2006-01-02T15:04:05.999999999Z07:00")
 	}
