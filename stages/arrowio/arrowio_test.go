@@ -55,9 +55,17 @@ func write(t *testing.T, mem memory.Allocator, opts SinkOptions, batches ...arro
 	sink, err := NewSink(&buf, testSchema, opts)
 	require.NoError(t, err)
 	ctx := context.Background()
+	enc := sink.NewEncoder()
 	for _, rec := range batches {
-		rec.Retain() // Write takes a reference of its own
-		require.NoError(t, sink.Write(ctx, pipeline.Chunk{Batch: rec}))
+		c := pipeline.Chunk{Batch: rec}
+		if enc != nil {
+			var err error
+			c, err = enc.Encode(ctx, rec)
+			require.NoError(t, err)
+		} else {
+			rec.Retain() // Write takes a reference of its own
+		}
+		require.NoError(t, sink.Write(ctx, c))
 	}
 	require.NoError(t, sink.Close(ctx))
 	return buf.Bytes()
@@ -72,9 +80,19 @@ func readAll(t *testing.T, src *Source) []arrow.RecordBatch {
 			return out
 		}
 		require.NoError(t, err)
-		rec := c.Batch
+		rec, err := decodeChunk(src, c)
+		require.NoError(t, err)
 		out = append(out, rec)
 	}
+}
+
+// decodeChunk returns the chunk's batch, decoded as a decode worker would
+// when it carries a message.
+func decodeChunk(src *Source, c pipeline.Chunk) (arrow.RecordBatch, error) {
+	if c.Batch != nil {
+		return c.Batch, nil
+	}
+	return src.NewDecoder().Decode(context.Background(), c)
 }
 
 func release(recs []arrow.RecordBatch) {

@@ -102,21 +102,70 @@ type eosChecker struct {
 	// that offsets are the input's.
 	skipped int64
 	err     error // ErrEmpty, ErrTruncated or ipcmeta.ErrCorrupt, once met
+	framer  *framer
 }
 
 func newEOSChecker(r io.Reader, skipped int64, opts ...ipc.Option) *eosChecker {
 	src := &countingReader{r: r}
-	return &eosChecker{MessageReader: ipc.NewMessageReader(src, opts...), src: src, skipped: skipped}
+	fr := &framer{src: src}
+	opts = append(opts, ipc.WithAllocator(fr))
+	return &eosChecker{MessageReader: ipc.NewMessageReader(src, opts...), src: src, skipped: skipped, framer: fr}
+}
+
+// A framer allocates each message's body behind a copy of the message's
+// metadata, framed (see frame), so that a whole message is one []byte
+// for a decoder without copying its body. arrow-go's message reader reads
+// the metadata before it sizes the body, the only buffer it allocates;
+// the memory is Go's, so Free has nothing to do.
+type framer struct {
+	src    *countingReader
+	last   []byte // the frame of the message being read; nil until its body
+	prefix int
+}
+
+func (f *framer) Allocate(size int) []byte {
+	meta := f.src.metadata()
+	buf := make([]byte, 8+len(meta)+size)
+	binary.LittleEndian.PutUint32(buf, 0xffffffff)
+	binary.LittleEndian.PutUint32(buf[4:], uint32(len(meta)))
+	copy(buf[8:], meta)
+	f.last, f.prefix = buf, 8+len(meta)
+	return buf[f.prefix:]
+}
+
+func (f *framer) Reallocate(size int, b []byte) []byte {
+	nb := f.Allocate(size)
+	copy(nb, b)
+	return nb
+}
+
+func (f *framer) Free([]byte) {}
+
+// framed returns the message just read, framed, and its body.
+func (e *eosChecker) framed(bodyLen int64) (data, body []byte) {
+	f := e.framer
+	if f.last == nil {
+		data = frame(e.src.metadata(), nil)
+		return data, data[len(data):]
+	}
+	data = f.last[:f.prefix+int(bodyLen)]
+	return data, data[f.prefix:]
 }
 
 func (e *eosChecker) Message() (*ipc.Message, error) {
 	e.src.mark()
+	e.framer.last = nil
 	msg, err := e.MessageReader.Message()
 	n := e.skipped + e.src.off
 	switch {
 	case err == nil:
 		if err := ipcmeta.Check(e.src.metadata()); err != nil {
 			e.err = fmt.Errorf("%w (message at byte %d)", err, n-int64(len(e.src.msg))-msg.BodyLen())
+			return nil, e.err
+		}
+		_, body := e.framed(msg.BodyLen())
+		if err := ipcmeta.CheckBatch(e.src.metadata(), body); err != nil {
+			e.err = fmt.Errorf("%w (message at byte %d): %w", ErrCorrupt, n-int64(len(e.src.msg))-msg.BodyLen(), err)
 			return nil, e.err
 		}
 		return msg, nil

@@ -32,8 +32,12 @@ func readUntilError(t *testing.T, mem memory.Allocator, in Input) (rows int64, e
 		if err != nil {
 			return rows, err
 		}
-		rows += c.Batch.NumRows()
-		c.Batch.Release()
+		rec, err := decodeChunk(src, c)
+		if err != nil {
+			return rows, err
+		}
+		rows += rec.NumRows()
+		rec.Release()
 	}
 }
 
@@ -152,7 +156,9 @@ func TestRowsBeforeCutArePrefix(t *testing.T) {
 			require.ErrorIs(t, err, ErrTruncated)
 			break
 		}
-		got = append(got, c.Batch)
+		rec, err := decodeChunk(src, c)
+		require.NoError(t, err)
+		got = append(got, rec)
 	}
 	require.Len(t, got, 2)
 	assert.True(t, array.RecordEqual(a, got[0]))

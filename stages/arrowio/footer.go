@@ -18,30 +18,35 @@ import (
 // panic that still escapes ipc.NewFileReader is returned as an error
 // wrapping ErrCorrupt, the last resort for what the check does not catch:
 // it bounds the lists, not every flatbuffer offset of the type tables.
-func openFooter(at io.ReaderAt, size int64, mem memory.Allocator) (f *ipc.FileReader, err error) {
+func openFooter(at io.ReaderAt, size int64, mem memory.Allocator) (f *ipc.FileReader, blocks []ipcmeta.Block, err error) {
 	const tail = 4 + 6 // the footer's length, then the closing magic
 	end := make([]byte, tail)
 	if size < int64(len(paddedMagic))+tail || !ioReadsAt(at, end, size-tail) || string(end[4:]) != string(fileMagic) {
-		return nil, &truncatedError{"file ends without its footer", size}
+		return nil, nil, &truncatedError{"file ends without its footer", size}
 	}
 	n := int64(int32(binary.LittleEndian.Uint32(end)))
 	start := size - tail - n
 	if n <= 0 || start < int64(len(paddedMagic)) {
-		return nil, fmt.Errorf("%w: footer of %d bytes in a file of %d", ipcmeta.ErrCorrupt, n, size)
+		return nil, nil, fmt.Errorf("%w: footer of %d bytes in a file of %d", ipcmeta.ErrCorrupt, n, size)
 	}
 	footer := make([]byte, n) // bounded by the file's size
 	if !ioReadsAt(at, footer, start) {
-		return nil, &truncatedError{"footer is cut short", size}
+		return nil, nil, &truncatedError{"footer is cut short", size}
 	}
 	if err := ipcmeta.CheckFooter(footer); err != nil {
-		return nil, fmt.Errorf("%w (footer at byte %d)", err, start)
+		return nil, nil, fmt.Errorf("%w (footer at byte %d)", err, start)
+	}
+	blocks, _, err = ipcmeta.FooterBlocks(footer)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (footer at byte %d)", err, start)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, fmt.Errorf("%w: %s decoding the footer: %v", ErrCorrupt, errArrowPanic, p)
+			f, blocks, err = nil, nil, fmt.Errorf("%w: %s decoding the footer: %v", ErrCorrupt, errArrowPanic, p)
 		}
 	}()
-	return ipc.NewFileReader(io.NewSectionReader(at, 0, size), ipc.WithAllocator(mem))
+	f, err = ipc.NewFileReader(io.NewSectionReader(at, 0, size), ipc.WithAllocator(mem))
+	return f, blocks, err
 }
 
 // errArrowPanic marks the errors of the last-resort containment below.

@@ -2,6 +2,7 @@ package arrowio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -30,8 +31,19 @@ type ipcWriter interface {
 }
 
 // A Sink writes batches as Arrow IPC. It implements pipeline.Sink.
+//
+// A schema without dictionaries is written by message: the encode workers
+// encode and compress each batch into its message (Encoder), and Write
+// places the messages in order, then Close the end-of-stream marker and,
+// for the file format, a footer listing each batch's block. The bytes
+// depend on the batches and the options, never on the worker count. A
+// schema with dictionaries is written by arrow-go's writer on Write's
+// goroutine, which writes the dictionary messages each batch needs.
 type Sink struct {
-	w ipcWriter
+	w       io.Writer
+	ipcOpts []ipc.Option
+	place   *placer   // writing by message
+	serial  ipcWriter // else
 }
 
 // NewSink writes to w batches of schema. The stream format writes the
@@ -52,27 +64,57 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 	default:
 		return nil, fmt.Errorf("arrowio: unknown compression %q (want zstd, lz4 or none)", opts.Compression)
 	}
+	s := &Sink{w: w, ipcOpts: ipcOpts}
+	if byMessage(schema) {
+		if p, err := newPlacer(schema, opts.File, ipcOpts); err == nil {
+			s.place = p
+			return s, nil
+		}
+	}
 	if opts.File {
 		fw, err := ipc.NewFileWriter(w, ipcOpts...)
 		if err != nil {
 			return nil, fmt.Errorf("arrowio: %w", err)
 		}
-		return &Sink{w: fw}, nil
+		s.serial = fw
+		return s, nil
 	}
-	return &Sink{w: ipc.NewWriter(w, ipcOpts...)}, nil
+	s.serial = ipc.NewWriter(w, ipcOpts...)
+	return s, nil
 }
 
-// NewEncoder returns nil: Write takes the batches themselves, and the
-// pipeline has no encode step.
-func (s *Sink) NewEncoder() pipeline.Encoder { return nil }
+// NewEncoder returns an encoder for one encode worker, or nil for a
+// schema with dictionaries: Write then takes the batches themselves, and
+// the pipeline has no encode step.
+func (s *Sink) NewEncoder() pipeline.Encoder {
+	if s.place == nil {
+		return nil
+	}
+	return s.newEncoder()
+}
 
-// Write writes c.Batch and releases it.
+// Write writes c's message (or c.Batch, for a schema with dictionaries)
+// and releases c.Batch if set.
 func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
+	if c.Batch != nil {
+		defer c.Batch.Release()
+	}
+	if s.place != nil {
+		if c.Data == nil && c.Batch != nil {
+			return errors.New("arrowio: internal error: a batch where an encoded message was expected")
+		}
+		if c.Data == nil {
+			return nil
+		}
+		if err := s.place.place(s.w, c.Data); err != nil {
+			return fmt.Errorf("arrowio: write: %w", err)
+		}
+		return nil
+	}
 	if c.Batch == nil {
 		return nil
 	}
-	defer c.Batch.Release()
-	if err := s.w.Write(c.Batch); err != nil {
+	if err := s.serial.Write(c.Batch); err != nil {
 		return fmt.Errorf("arrowio: write: %w", err)
 	}
 	return nil
@@ -80,7 +122,13 @@ func (s *Sink) Write(_ context.Context, c pipeline.Chunk) error {
 
 // Close ends the stream (end-of-stream marker) or writes the file footer.
 func (s *Sink) Close(context.Context) error {
-	if err := s.w.Close(); err != nil {
+	var err error
+	if s.place != nil {
+		err = s.place.end(s.w)
+	} else {
+		err = s.serial.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("arrowio: close: %w", err)
 	}
 	return nil

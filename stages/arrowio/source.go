@@ -58,6 +58,11 @@ type reader struct {
 	msgs   *eosChecker // the stream's messages, for offsets
 	file   *ipc.FileReader
 	next   int // index of the next batch
+	// A file's record batch blocks, its bytes and size, read by message
+	// for the decoders.
+	blocks []ipcmeta.Block
+	at     io.ReaderAt
+	size   int64
 }
 
 func (r *reader) schema() *arrow.Schema {
@@ -91,6 +96,9 @@ func (r *reader) readRaw() (arrow.RecordBatch, error) {
 		if r.next >= r.file.NumRecords() {
 			return nil, io.EOF
 		}
+		if err := r.checkBlock(r.next); err != nil {
+			return nil, err
+		}
 		rec, err := recordBatchAt(r.file, r.next)
 		r.next++
 		return rec, err
@@ -121,11 +129,11 @@ func open(in Input, mem memory.Allocator) (*reader, error) {
 	if in.At != nil {
 		head := make([]byte, len(fileMagic))
 		if n, _ := in.At.ReadAt(head, 0); n == len(head) && bytes.Equal(head, fileMagic) {
-			f, err := openFooter(in.At, in.Size, mem)
+			f, blocks, err := openFooter(in.At, in.Size, mem)
 			if err != nil {
 				return nil, err
 			}
-			r.file = f
+			r.file, r.blocks, r.at, r.size = f, blocks, in.At, in.Size
 			return r, nil
 		}
 		if in.R == nil {
@@ -166,6 +174,13 @@ type Source struct {
 	readers []*reader
 	cur     int
 	schema  *arrow.Schema
+	mem     memory.Allocator
+	// byMessage: Next hands out record batch messages, which the decoders
+	// decompress and assemble (a schema without dictionaries, in native
+	// byte order); else Next reads batches itself. schemaMeta is the
+	// schema's message metadata, for the decoders' readers.
+	byMessage  bool
+	schemaMeta []byte
 }
 
 // NewSource opens every input and reads its schema (blocking on pipes until
@@ -179,7 +194,7 @@ func NewSource(inputs []Input, opts Options) (*Source, error) {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	s := &Source{}
+	s := &Source{mem: mem}
 	for _, in := range inputs {
 		r, err := open(in, mem)
 		if err != nil {
@@ -195,6 +210,13 @@ func NewSource(inputs []Input, opts Options) (*Source, error) {
 				r.schema(), input.DisplayName(inputs[0].Name), s.schema)
 		}
 	}
+	if s.byMessage = byMessage(s.schema); s.byMessage {
+		p := ipc.GetSchemaPayload(s.schema, memory.DefaultAllocator)
+		meta := p.Meta()
+		s.schemaMeta = bytes.Clone(meta.Bytes())
+		meta.Release()
+		p.Release()
+	}
 	return s, nil
 }
 
@@ -209,6 +231,19 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			return pipeline.Chunk{}, context.Cause(ctx)
 		}
 		r := s.readers[s.cur]
+		if s.byMessage {
+			c, err := r.message()
+			if err == nil {
+				return c, nil
+			}
+			if err != io.EOF {
+				return pipeline.Chunk{}, inputError(r.name, err)
+			}
+			r.close()
+			s.readers[s.cur] = nil
+			s.cur++
+			continue
+		}
 		rec, err := r.read()
 		if err == io.EOF {
 			r.close()
@@ -224,9 +259,16 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 	return pipeline.Chunk{}, io.EOF
 }
 
-// NewDecoder returns nil: the chunks carry batches, and the pipeline hands
-// them on without a decode step.
-func (s *Source) NewDecoder() pipeline.Decoder { return nil }
+// NewDecoder returns a decoder of the messages Next hands out, for one
+// decode worker; or nil when Next reads the batches itself (a schema with
+// dictionaries, whose batches depend on the dictionary messages before
+// them), and the pipeline hands them on without a decode step.
+func (s *Source) NewDecoder() pipeline.Decoder {
+	if !s.byMessage {
+		return nil
+	}
+	return &decoder{s: s}
+}
 
 // Close releases the readers not yet exhausted. It does not close the
 // inputs' readers, which belong to the caller.
