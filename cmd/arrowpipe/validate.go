@@ -138,6 +138,17 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []plan.Call) error {
 // extension, else CSV.
 func outputFormat(o *options) (format.Format, error) {
 	f, _ := format.FromPath(o.output)
+	// A name that asks for what no writer does, or (without --to) names
+	// no format, is refused rather than written as CSV.
+	if !o.manyOutputs() {
+		err := format.CheckPath(o.output)
+		if err == nil && o.to == "" {
+			_, _, err = format.ForOutput(o.output)
+		}
+		if err != nil {
+			return format.Unknown, &usageError{"-o " + strings.TrimPrefix(err.Error(), "format: ")}
+		}
+	}
 	if o.to != "" {
 		var err error
 		if f, err = format.Parse(o.to); err != nil {

@@ -29,6 +29,8 @@ func FuzzDecode(f *testing.F) {
 		"a,b\n\"\",\n",
 		"a\n\"x\"y\n",
 		"x,y\n2026-01-02T03:04:05Z,1.5\n2026-01-02,7\n",
+		"x;y\nNaN;2026-01-02 03:04:05+00\n-inf;2026-01-02 03:04:05\n",
+		"a\tb\n\"q\\t\tx\\\\y\\n\n",
 	} {
 		f.Add([]byte(s), uint8(3), uint8(40))
 	}
@@ -37,12 +39,18 @@ func FuzzDecode(f *testing.F) {
 		defer mem.AssertSize(t, 0)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		// The high bit of batchRows reads without quoting.
+		// The high bit of batchRows reads without quoting; the next one
+		// reads TSV with escapes, the next sniffs the delimiter.
 		noQuotes := batchRows&0x80 != 0
-		opts := Options{Mem: mem, BatchRows: 1 + int(batchRows%8), BatchBytes: 1 + int(batchBytes), SampleRows: 1 << 20, NoQuotes: noQuotes}
+		tsv := batchRows&0x40 != 0
+		delim := byte(',')
+		if batchRows&0x20 != 0 {
+			delim = 0
+		}
+		opts := Options{Mem: mem, BatchRows: 1 + int(batchRows%8), BatchBytes: 1 + int(batchBytes), SampleRows: 1 << 20, NoQuotes: noQuotes, TSV: tsv, Delimiter: delim}
 		rows, err := fuzzRead(ctx, in, opts)
 
-		if noQuotes || bytes.IndexByte(in, '\r') >= 0 || !utf8.Valid(in) {
+		if noQuotes || tsv || delim == 0 || bytes.IndexByte(in, '\r') >= 0 || !utf8.Valid(in) {
 			return
 		}
 		// We remove a byte order mark; encoding/csv keeps it as data.

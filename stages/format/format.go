@@ -41,16 +41,24 @@ var formats = [...]formatInfo{
 	Unknown:     {},
 	CSV:         {names: []string{"csv"}, extensions: []string{".csv"}},
 	TSV:         {names: []string{"tsv"}, extensions: []string{".tsv", ".tab"}},
-	NDJSON:      {names: []string{"ndjson", "jsonl", "json"}, extensions: []string{".ndjson", ".jsonl"}},
+	NDJSON:      {names: []string{"ndjson", "jsonl", "json"}, extensions: []string{".ndjson", ".jsonl", ".json"}},
 	ArrowStream: {names: []string{"arrows", "ipc", "stream"}, extensions: []string{".arrows"}},
-	ArrowFile:   {names: []string{"arrow", "feather"}, extensions: []string{".arrow", ".feather"}},
-	Parquet:     {names: []string{"parquet", "pq"}, extensions: []string{".parquet"}},
+	ArrowFile:   {names: []string{"arrow", "feather"}, extensions: []string{".arrow", ".feather", ".ipc"}},
+	Parquet:     {names: []string{"parquet", "pq"}, extensions: []string{".parquet", ".pq"}},
 	Table:       {names: []string{"table"}},
 	Markdown:    {names: []string{"markdown", "md"}},
 }
 
 // ErrUnknown is returned by Parse for a name that names no format.
 var ErrUnknown = errors.New("format: unknown format")
+
+// ErrPath is wrapped by CheckPath's errors: a file name whose extensions
+// ask for what no reader or writer does.
+var ErrPath = errors.New("format: unsupported file name")
+
+// otherCompressions are compression extensions that no reader takes: a
+// file named so is refused rather than read as garbage text.
+var otherCompressions = []string{".bz2", ".xz", ".lz4", ".lzma", ".zip", ".7z", ".br", ".snappy", ".sz", ".lzo", ".z", ".tgz", ".tbz2"}
 
 // Formats returns every known format (Unknown excluded), in the order of
 // their constants. The slice is new on each call.
@@ -140,4 +148,69 @@ func FromPath(path string) (Format, Compression) {
 		}
 	}
 	return Unknown, c
+}
+
+// CheckCompression refuses a file name that ends with a compression no
+// reader takes ("x.csv.bz2", "x.xz"), with an error wrapping ErrPath that
+// says what to do, so that the file is not read as garbage text.
+func CheckCompression(path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	ext := strings.ToLower(filepath.Ext(filepath.Base(path)))
+	for _, e := range otherCompressions {
+		if ext == e {
+			return fmt.Errorf("%w: %s: %s compression is not supported (decompress it first, or use gzip or zstd)", ErrPath, path, strings.TrimPrefix(ext, "."))
+		}
+	}
+	return nil
+}
+
+// CheckPath refuses, before anything is written, a file name whose
+// extensions ask for what arrowpipe cannot do: a compression that
+// CheckCompression refuses, and gzip or zstd around Parquet or Arrow
+// ("x.parquet.gz": those formats compress inside the file, and no reader
+// takes them compressed). The error wraps ErrPath and says what to do.
+// Other names, known or not, pass (see ForOutput).
+func CheckPath(path string) error {
+	if err := CheckCompression(path); err != nil {
+		return err
+	}
+	f, c := FromPath(path)
+	if c != None && (f == Parquet || f == ArrowFile || f == ArrowStream) {
+		return fmt.Errorf("%w: %s: %s around %s is not supported (%s compresses inside the file; use --compression for Parquet, or drop the %s)", ErrPath, path, c, f, f, filepath.Ext(path))
+	}
+	return nil
+}
+
+// ForOutput returns the format and compression that an output file's name
+// asks for, as FromPath does, and refuses, with an error wrapping ErrPath,
+// a name that CheckPath refuses or whose last extension names no format
+// ("out.txt", "out.csv.bak"), so that a typo is not silently written as
+// CSV. A name without an extension ("out", "/dev/stdout", "-") gives
+// Unknown and no error: the caller's default applies.
+func ForOutput(path string) (Format, Compression, error) {
+	if err := CheckPath(path); err != nil {
+		return Unknown, None, err
+	}
+	f, c := FromPath(path)
+	if f == Unknown {
+		name := strings.ToLower(filepath.Base(path))
+		if c != None {
+			name = strings.TrimSuffix(name, filepath.Ext(name))
+		}
+		if ext := filepath.Ext(name); ext != "" && path != "" && path != "-" {
+			return Unknown, None, fmt.Errorf("%w: %s: unknown extension %s (want %s, with .gz or .zst for text; or give --to)", ErrPath, path, ext, extList())
+		}
+	}
+	return f, c, nil
+}
+
+// extList is ".csv, .tsv, ..., .pq".
+func extList() string {
+	var exts []string
+	for _, f := range Formats() {
+		exts = append(exts, formats[f].extensions...)
+	}
+	return strings.Join(exts, " ")
 }

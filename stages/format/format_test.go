@@ -89,7 +89,11 @@ func TestFromPath(t *testing.T) {
 		{"x.gz.csv", CSV, None},
 		{"x.csv.gz.gz", Unknown, Gzip},
 		{"x.txt", Unknown, None},
-		{"x.json", Unknown, None},
+		{"x.json", NDJSON, None},
+		{"x.json.gz", NDJSON, Gzip},
+		{"x.pq", Parquet, None},
+		{"x.ipc", ArrowFile, None},
+		{"x.csv.bz2", Unknown, None},
 		{"csv", Unknown, None},
 		{".csv.gz.tmp", Unknown, None},
 		{"data.csv/", CSV, None},
@@ -146,5 +150,33 @@ func TestDocTableIsTheTable(t *testing.T) {
 	}
 	for _, c := range Compressions()[1:] {
 		assert.Contains(t, string(doc), c.String()+" ("+strings.Join(c.Extensions(), " ")+")")
+	}
+}
+
+func TestCheckPathAndForOutput(t *testing.T) {
+	for _, ok := range []string{"x.csv", "x.csv.gz", "x.json.zst", "x.parquet", "x.txt", "out", "-", "", "/dev/stdout", "x.arrows"} {
+		assert.NoError(t, CheckPath(ok), ok)
+	}
+	for _, bad := range []string{"x.csv.bz2", "x.XZ", "x.parquet.gz", "x.pq.zst", "x.feather.gz", "x.arrows.zstd", "a.ipc.gz"} {
+		err := CheckPath(bad)
+		assert.ErrorIs(t, err, ErrPath, bad)
+		assert.Equal(t, strings.Contains(bad, ".bz2") || strings.Contains(bad, ".XZ"), CheckCompression(bad) != nil, bad)
+		_, _, err = ForOutput(bad)
+		assert.ErrorIs(t, err, ErrPath, bad)
+	}
+	for _, c := range []struct {
+		path string
+		f    Format
+		comp Compression
+	}{{"out.json", NDJSON, None}, {"out.tsv.gz", TSV, Gzip}, {"out", Unknown, None}, {"-", Unknown, None}, {"/dev/stdout", Unknown, None}, {"x.gz", Unknown, Gzip}} {
+		f, comp, err := ForOutput(c.path)
+		require.NoError(t, err, c.path)
+		assert.Equal(t, c.f, f, c.path)
+		assert.Equal(t, c.comp, comp, c.path)
+	}
+	for _, bad := range []string{"out.txt", "out.csv.bak", "out.xlsx.gz"} {
+		_, _, err := ForOutput(bad)
+		assert.ErrorIs(t, err, ErrPath, bad)
+		assert.ErrorContains(t, err, "unknown extension", bad)
 	}
 }

@@ -37,6 +37,11 @@ func Sniff(peek []byte) format.Format {
 	text := bytes.TrimPrefix(peek, utf8ByteOrderMark)
 	if t := bytes.TrimLeft(text, jsonWhitespaceCuts); len(t) > 0 && t[0] == '{' {
 		return format.NDJSON
+	} else if len(t) > 0 && t[0] == '[' {
+		// A JSON array of objects (or an empty one): jsonin reads it.
+		if u := bytes.TrimLeft(t[1:], jsonWhitespaceCuts); len(u) > 0 && (u[0] == '{' || u[0] == ']') {
+			return format.NDJSON
+		}
 	}
 	line := text
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
@@ -50,7 +55,9 @@ func Sniff(peek []byte) format.Format {
 
 // DetectFormat decides the format of the input at path: from forced (the
 // --from flag) when it is not empty, else from the file name's extension,
-// else from the first bytes in peek (see Sniff). Arrow IPC is refined by
+// else from the first bytes in peek (see Sniff); a compression that
+// format.CheckCompression refuses (x.csv.bz2) is an error wrapping
+// format.ErrPath. Arrow IPC is refined by
 // peek: a file named .arrow that holds the stream format is
 // format.ArrowStream, and the other way round. Parquet read from standard
 // input ("-" or "") is ErrNotSeekable. It reads nothing and is cheap.
@@ -65,6 +72,9 @@ func DetectFormat(path string, forced string, peek []byte) (format.Format, error
 	case IsStdin(path):
 		f = Sniff(peek)
 	default:
+		if err := format.CheckCompression(path); err != nil {
+			return format.Unknown, err
+		}
 		if f, _ = format.FromPath(path); f == format.Unknown {
 			f = Sniff(peek)
 		}

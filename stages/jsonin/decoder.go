@@ -425,7 +425,7 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		*sl = slot{gen: d.gen, i: int64(v)}
 		return end, nil
 	case kFloat64, kFloat32:
-		if c != '-' && (c < '0' || c > '9') {
+		if !startsNumber(c) {
 			return 0, d.typeError(b, i, depth, "", "a number")
 		}
 		end, _, err := scanNumber(b, i)
@@ -477,7 +477,13 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			v = int64(days)
 		} else {
 			var sec, nsec int64
-			if sec, nsec, ok = textval.ParseRFC3339(str); ok {
+			if sec, nsec, _, ok = textval.ParseDateTime(str); !ok {
+				// A date alone is midnight, as in csvin.
+				var days arrow.Date32
+				days, ok = textval.ParseDate(str)
+				sec = int64(days) * 86400
+			}
+			if ok {
 				var why int
 				if v, why = timestampIn(cl.unit, sec, nsec); why != tsFits {
 					return 0, timestampError(i, d.schema.Field(col).Type, why)
@@ -485,7 +491,7 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			}
 		}
 		if !ok {
-			want := "an RFC 3339 date-time"
+			want := "a date-time"
 			if cl.kind == kDate32 {
 				want = "a YYYY-MM-DD date"
 			}

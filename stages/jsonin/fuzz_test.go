@@ -39,11 +39,20 @@ func FuzzDecode(f *testing.F) {
 		"{\"a\":[[[[[]]]]],\"b\":-0.0e+5}\n[1]\n\"x\"\n{\"a\":",
 		"{\"l\":[1,null,2]}\n{\"l\":[2.5,1e300]}\n{\"l\":null}\n{\"l\":[]}\n",
 		"{\"s\":[\"a\\n\",1,true,null]}\n{\"b\":[true,false]}\n{\"n\":[1e400]}\n",
+		"{\"x\":NaN}\n{\"x\":-Infinity,\"l\":[Infinity,1.5]}\n{\"x\":2.0}\n",
+		"\ufeff[\n {\"a\": 1, \"d\": \"2024-01-02\"},\n {\"a\": 2, \"t\": \"2024-01-02 03:04:05+00\"}\n]\n",
+		"[{\"a\":\"]\\\"[\"},[1],{\"b\":{}}] x",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines := bytes.Split(data, []byte("\n"))
+		// A top-level array is read element by element, and NaN and the
+		// infinities (DuckDB's) are numbers that encoding/json refuses:
+		// for those the reader must only not panic or leak.
+		array := isArrayText(data)
+		specials := bytes.Contains(data, []byte("NaN")) || bytes.Contains(data, []byte("Infinity"))
+		lines[0] = bytes.TrimPrefix(lines[0], []byte("\xEF\xBB\xBF")) // read as spaces
 		want := 0
 		for _, l := range lines {
 			if !blank(l) && jsonObjectLine(l) && utf8.Valid(l) {
@@ -58,7 +67,7 @@ func FuzzDecode(f *testing.F) {
 		src, err := NewSource(ctx, []Input{{Name: "fuzz", R: bytes.NewReader(data)}}, Options{
 			SampleRows: len(lines) + 1, BatchRows: 3, BatchBytes: 64, Mem: mem,
 			OnError: func(de *pipeline.DataError) error {
-				if de.Line < 1 || de.Line > int64(len(lines)) || de.Column < 1 || de.Column > len(lines[de.Line-1])+1 {
+				if !array && (de.Line < 1 || de.Line > int64(len(lines)) || de.Column < 1 || de.Column > len(lines[de.Line-1])+4) {
 					t.Errorf("error outside the input: %v", de)
 				}
 				rejected++
@@ -85,7 +94,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			if rec != nil {
 				got += int(rec.NumRows())
-				noInfinity(t, rec)
+				if !specials {
+					noInfinity(t, rec)
+				}
 				rec.Release()
 			}
 		}
@@ -94,6 +105,9 @@ func FuzzDecode(f *testing.F) {
 			if !blank(l) && jsonObjectLine(l) && !utf8.Valid(l) {
 				invalidUTF8++
 			}
+		}
+		if array || specials {
+			return
 		}
 		if got < want || got > want+invalidUTF8 {
 			t.Fatalf("read %d rows, encoding/json reads %d objects (+%d with invalid UTF-8)", got, want, invalidUTF8)
@@ -116,4 +130,11 @@ func noInfinity(t *testing.T, rec arrow.RecordBatch) {
 			}
 		}
 	}
+}
+
+// isArrayText is the reference of arrayText's choice: after an optional
+// byte order mark and whitespace, a '['.
+func isArrayText(data []byte) bool {
+	text := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	return len(text) > 0 && text[0] == '['
 }

@@ -37,17 +37,7 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 			if esc {
 				str = buf[s:e]
 			}
-			c.seen |= seenString
-			if sec, nsec, ok := textval.ParseRFC3339(str); !ok {
-				c.seen |= seenNonTimestamp
-			} else {
-				if textval.FractionDigits(str) > 6 {
-					c.seen |= seenNanos
-				}
-				if _, ok := civil.UnixNano(sec, nsec); !ok {
-					c.seen |= seenBeyondNanos
-				}
-			}
+			c.seen |= seenString | temporalKind(str)
 			i = next
 		case v == 't' || v == 'f':
 			c.seen |= seenBool
@@ -83,4 +73,31 @@ func numberKind(num []byte, isInt bool) uint16 {
 		return seenFloat
 	}
 	return seenBigNumber
+}
+
+// temporalKind says what a string is as a date or time, as csvin's
+// inference reads a field: a YYYY-MM-DD date, a date-time (zoned or not;
+// needing nanoseconds; beyond their range), or neither.
+func temporalKind(str []byte) uint16 {
+	if days, ok := textval.ParseDate(str); ok {
+		if _, ok := civil.UnixNano(int64(days)*86400, 0); !ok {
+			return seenBeyondNanos
+		}
+		return 0
+	}
+	sec, nsec, zoned, ok := textval.ParseDateTime(str)
+	if !ok {
+		return seenNonTimestamp
+	}
+	seen := seenDateTime
+	if zoned {
+		seen |= seenZoned
+	}
+	if textval.FractionDigits(str) > 6 {
+		seen |= seenNanos
+	}
+	if _, ok := civil.UnixNano(sec, nsec); !ok {
+		seen |= seenBeyondNanos
+	}
+	return seen
 }

@@ -156,7 +156,7 @@ func (d *Decoder) element(b []byte, i int, elem kind, depth int) (int, *syntaxEr
 		d.elems = append(d.elems, slot{i: v})
 		return end, nil
 	case kFloat64:
-		if c != '-' && (c < '0' || c > '9') {
+		if !startsNumber(c) {
 			return 0, d.typeError(b, i, depth, "", "a number element")
 		}
 		end, _, err := scanNumber(b, i)

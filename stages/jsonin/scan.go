@@ -2,6 +2,7 @@ package jsonin
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"strconv"
 	"unicode/utf16"
@@ -227,8 +228,14 @@ func checkUTF8(b []byte, s, e int) *syntaxError {
 }
 
 // scanNumber checks the JSON number grammar at b[i] and returns its end and
-// whether it is an integer (no fraction, no exponent).
+// whether it is an integer (no fraction, no exponent). It also takes the
+// bare NaN, Infinity and -Infinity that DuckDB's JSON writer writes for a
+// DOUBLE's specials (and its reader reads): JSON has no such numbers, but
+// writing them as null would lose them.
 func scanNumber(b []byte, i int) (end int, isInt bool, err *syntaxError) {
+	if end := specialEnd(b, i); end > i {
+		return end, false, nil
+	}
 	start := i
 	if i < len(b) && b[i] == '-' {
 		i++
@@ -272,6 +279,28 @@ func scanNumber(b []byte, i int) (end int, isInt bool, err *syntaxError) {
 	return i, isInt, nil
 }
 
+// specialEnd returns the end of a NaN, Infinity or -Infinity at b[i], or
+// i when there is none.
+func specialEnd(b []byte, i int) int {
+	rest := b[i:]
+	for _, w := range [...]string{"NaN", "Infinity", "-Infinity"} {
+		if len(rest) >= len(w) && string(rest[:len(w)]) == w {
+			return i + len(w)
+		}
+	}
+	return i
+}
+
+// isSpecial reports whether a number span is NaN, Infinity or -Infinity.
+func isSpecial(num []byte) bool {
+	return num[0] == 'N' || num[0] == 'I' || len(num) > 1 && num[1] == 'I'
+}
+
+// startsNumber reports whether c can start a number (specials included).
+func startsNumber(c byte) bool {
+	return c == '-' || ('0' <= c && c <= '9') || c == 'N' || c == 'I'
+}
+
 // parseInt converts a span that scanNumber found to be an integer.
 func parseInt(num []byte) (int64, bool) {
 	neg := num[0] == '-'
@@ -310,6 +339,15 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // to strconv. ok is false beyond float64's range; a number too small for it
 // rounds to zero, as IEEE 754 rounds any decimal to the nearest float64.
 func parseFloat(num []byte) (f float64, ok bool) {
+	if isSpecial(num) {
+		switch num[0] {
+		case 'N':
+			return math.NaN(), true
+		case 'I':
+			return math.Inf(1), true
+		}
+		return math.Inf(-1), true
+	}
 	var mant uint64
 	digits, frac := 0, 0
 	i := 0
@@ -353,7 +391,7 @@ func skipValue(b []byte, i, depth int) (int, *syntaxError) {
 	case c == '"':
 		_, _, _, _, next, err := scanString(b, i, nil)
 		return next, err
-	case c == '-' || ('0' <= c && c <= '9'):
+	case startsNumber(c):
 		end, _, err := scanNumber(b, i)
 		return end, err
 	case c == 't':

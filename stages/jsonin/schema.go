@@ -103,10 +103,12 @@ const (
 	seenString
 	seenObject
 	seenArray
-	seenNonTimestamp // a string that is not RFC 3339
-	seenNanos        // an RFC 3339 string with more than 6 fractional digits
-	seenBeyondNanos  // an RFC 3339 string beyond timestamp[ns]'s range
+	seenNonTimestamp // a string that is neither a date nor a date-time
+	seenNanos        // a date-time string with more than 6 fractional digits
+	seenBeyondNanos  // a date or date-time string beyond timestamp[ns]'s range
 	seenBigNumber    // an integer beyond int64 or a number beyond float64
+	seenDateTime     // a date-time string (textval.ParseDateTime)
+	seenZoned        // a date-time string that names its zone
 )
 
 // An inode gathers what the sample shows about one key.
@@ -172,7 +174,7 @@ func (n *inode) leafType() arrow.DataType {
 			return t
 		}
 	}
-	switch n.seen &^ (seenNull | seenNonTimestamp | seenNanos | seenBeyondNanos) {
+	switch n.seen &^ (seenNull | seenNonTimestamp | seenNanos | seenBeyondNanos | seenDateTime | seenZoned) {
 	case seenBool:
 		return arrow.FixedWidthTypes.Boolean
 	case seenInt:
@@ -182,15 +184,26 @@ func (n *inode) leafType() arrow.DataType {
 	case seenString:
 		switch {
 		case n.seen&seenNonTimestamp != 0:
+		case n.seen&seenDateTime == 0:
+			return arrow.FixedWidthTypes.Date32
 		case n.seen&seenNanos == 0:
-			return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+			return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: n.zone()}
 		case n.seen&seenBeyondNanos == 0:
-			return &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+			return &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: n.zone()}
 		}
 		// Not all date-times, or some need nanoseconds and some are
 		// beyond their range: the text keeps them all.
 	}
 	return arrow.BinaryTypes.String
+}
+
+// zone is the time zone of a date-time column: UTC when a sampled value
+// named its zone, else none (wall-clock times), as csvin infers it.
+func (n *inode) zone() string {
+	if n.seen&seenZoned != 0 {
+		return "UTC"
+	}
+	return ""
 }
 
 // build turns the inference tree into the decode tree and the schema's

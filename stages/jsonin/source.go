@@ -59,7 +59,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	}
 	ins := make([]readahead.Input, len(inputs))
 	for i, in := range inputs {
-		ins[i] = readahead.Input{Name: in.Name, R: in.R}
+		ins[i] = readahead.Input{Name: in.Name, R: newArrayText(in.R)}
 	}
 	s := &Source{
 		opts:   opts,
