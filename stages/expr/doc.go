@@ -106,24 +106,58 @@
 // is the ISO week, dayofweek 0 (Sunday) to 6, quarter 1 to 4, epoch_ms
 // the ms since the epoch truncated toward zero, as DuckDB.
 //
+// # Formatting
+//
+// format(fmt, x, ...) fills fmt's placeholders as DuckDB's format (the
+// fmt library) does: {} takes the next argument, {N} argument N (0-based,
+// not mixed with {}), {{ and }} are braces, and {:spec} is
+// [[fill]align][sign][#][0][width][,][.precision][type] with align < > ^,
+// sign + or space, 0 for zero padding, ',' for thousands, and type d x X o
+// b c (integers), f F e E g G (floats; an integer is converted) or s.
+// printf(fmt, x, ...) fills C's codes %[flags][width][.precision]verb,
+// flags - + space # 0, verbs d i x X o c f F e E g G s and %% (x and o of
+// a negative integer print its 64 bits, as C). Widths count characters.
+// {} and %s print a float in its shortest form with a decimal point
+// (100.0, 1e+20, inf, nan, as DuckDB), a bool as true or false, and a
+// timestamp or date as to_string does (DuckDB: 2026-01-02 03:04:05 with
+// no T and no zone); %d prints a bool as 1 or 0. The format string must be
+// a literal: Compile parses it and checks each code against its
+// argument's type (%d of a float, {:x} of a string, a missing argument),
+// an *Error with a caret at the format or the argument. A null argument
+// makes the row null, as in DuckDB; arguments past the last placeholder
+// are ignored, as in DuckDB. Unlike DuckDB, %s takes any type and f, e, g
+// take integers, where DuckDB refuses them.
+//
 // # Lists
 //
-// A list<string> column (a Parquet or Arrow list of strings) reads as a
-// list; split(s, sep) (an empty sep splits into characters, as DuckDB's
-// string_split) and regexp_split(s, re) (as Go's regexp.Split) make one.
-// list_length(l), list_get(l, i) (1-based, i < 0 counting from the end,
-// null beyond the list or for a null element, as DuckDB's list_extract),
-// list_contains(l, s) (null elements never match) and list_join(l, sep)
-// (null elements skipped, as DuckDB's array_to_string) read one, and an
-// expression may give a list as its result: derive makes a list column,
-// which the explode verb turns into rows. Lists are not compared,
-// converted, or taken by other functions; that is a Compile error.
-// Lists of other element types are not read yet.
+// A list or large list column of bool, integers, floats, strings,
+// timestamps or dates (NDJSON arrays, Parquet and Arrow lists) reads as a
+// list of that element type (int8..int32 elements as int64, float32 as
+// float64, timestamps in s or ms as µs); nested lists and lists of
+// decimals are not read. split(s, sep) (an empty sep splits into
+// characters, as DuckDB's string_split) and regexp_split(s, re) (as Go's
+// regexp.Split) make a list of strings, and list_value(x, y, ...), or the
+// literal [x, y, ...], a list of its arguments met at one type as in
+// coalesce (a null argument is a null element). As DuckDB's functions of
+// the same names: list_length(l); list_get(l, i), the element (1-based, i
+// < 0 counting from the end, null beyond the list or for a null element,
+// as list_extract); list_contains(l, x), comparing numbers and instants
+// exactly across types (1 matches 1.0, a date its midnight; null elements
+// never match); list_join(l, sep), the elements as the CSV writer writes
+// them, nulls skipped (array_to_string); list_sum(l) of numbers, in 128
+// bits as DuckDB, an error wrapping ErrOverflow that names the row when
+// the total is beyond int64 (DuckDB returns a 128-bit integer);
+// list_min(l) and list_max(l), nulls skipped, NaN above every float; and
+// list_sort(l), ascending, nulls last. An empty or all-null list has a
+// null sum, min and max. An expression may give a list as its result:
+// derive makes a list column, which the explode verb turns into rows.
+// Lists are not compared, converted, or taken by other functions; that is
+// a Compile error.
 //
 // # Types and nulls
 //
 // Values are int64, uint64, float64, bool, string, timestamp, date
-// (days) and list of strings. A timestamp is µs since the epoch, UTC (columns in s and ms are
+// (days) and lists of these. A timestamp is µs since the epoch, UTC (columns in s and ms are
 // converted exactly), or ns since the epoch, UTC, for columns in ns: a
 // timestamp keeps its own precision everywhere (see Timestamps). int8..
 // int32 and uint8..uint32 columns read as int64 and float32 as float64,
