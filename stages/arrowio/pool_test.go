@@ -126,8 +126,8 @@ func assertSameRows(t *testing.T, want, got []arrow.RecordBatch) {
 }
 
 // Writing and reading by message on the pools: the bytes are the same
-// whatever the worker count (and, for the stream format, the same as
-// arrow-go's writer's), arrow-go reads them back, and our reader reads
+// whatever the worker count and the same as arrow-go's writer's (footer
+// included), arrow-go reads them back, and our reader reads
 // back the batches, compressed or not, in every handoff.
 func TestPoolsRoundTrip(t *testing.T) {
 	for _, file := range []bool{false, true} {
@@ -141,15 +141,22 @@ func TestPoolsRoundTrip(t *testing.T) {
 				one := writeWithPool(t, mem, opts, 1, recs)
 				four := writeWithPool(t, mem, opts, 4, recs)
 				require.Equal(t, one, four, "bytes depend on the worker count")
-				if !file {
-					var serial bytes.Buffer
-					w := ipc.NewWriter(&serial, append([]ipc.Option{ipc.WithSchema(testSchema)}, codecOption(comp)...)...)
-					for _, r := range recs {
-						require.NoError(t, w.Write(r))
-					}
-					require.NoError(t, w.Close())
-					assert.Equal(t, serial.Bytes(), one, "as arrow-go's writer writes it")
+				var serial bytes.Buffer
+				ipcOpts := append([]ipc.Option{ipc.WithSchema(testSchema)}, codecOption(comp)...)
+				var w interface {
+					Write(arrow.RecordBatch) error
+					Close() error
+				} = ipc.NewWriter(&serial, ipcOpts...)
+				if file {
+					fw, err := ipc.NewFileWriter(&serial, ipcOpts...)
+					require.NoError(t, err)
+					w = fw
 				}
+				for _, r := range recs {
+					require.NoError(t, w.Write(r))
+				}
+				require.NoError(t, w.Close())
+				assert.Equal(t, serial.Bytes(), one, "as arrow-go's writer writes it")
 				back := arrowGoRead(t, one, file)
 				assertSameRows(t, recs, back)
 				release(back)
