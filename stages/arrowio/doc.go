@@ -25,7 +25,9 @@
 // written on one goroutine by arrow-go's reader and writer: a dictionary
 // message changes how the batches after it read. The source then returns
 // batches from Next and no decoder, the sink takes batches in Write and
-// no encoder.
+// no encoder. Uncompressed output is written that way too: with nothing
+// to compress, an encode step only added a copy of every message and the
+// messages in flight (measured: +30 % CPU, 2.5x the peak RSS).
 //
 // Ownership: Next returns chunks whose Data or Batch the receiver owns
 // (Decode passes a Batch on, or returns a batch the caller releases; its

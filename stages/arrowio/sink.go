@@ -32,13 +32,16 @@ type ipcWriter interface {
 
 // A Sink writes batches as Arrow IPC. It implements pipeline.Sink.
 //
-// A schema without dictionaries is written by message: the encode workers
-// encode and compress each batch into its message (Encoder), and Write
-// places the messages in order, then Close the end-of-stream marker and,
-// for the file format, a footer listing each batch's block. The bytes
-// depend on the batches and the options, never on the worker count. A
-// schema with dictionaries is written by arrow-go's writer on Write's
-// goroutine, which writes the dictionary messages each batch needs.
+// Compressed output of a schema without dictionaries is written by
+// message: the encode workers encode and compress each batch into its
+// message (Encoder), and Write places the messages in order, then Close
+// the end-of-stream marker and, for the file format, a footer listing
+// each batch's block. The bytes are those arrow-go's writer writes, and
+// never depend on the worker count. Uncompressed output (nothing to do
+// but copy buffers: an encode step only added a copy and messages in
+// flight) and a schema with dictionaries are written by arrow-go's writer
+// on Write's goroutine, which writes the dictionary messages each batch
+// needs.
 type Sink struct {
 	w       io.Writer
 	ipcOpts []ipc.Option
@@ -65,7 +68,7 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 		return nil, fmt.Errorf("arrowio: unknown compression %q (want zstd, lz4 or none)", opts.Compression)
 	}
 	s := &Sink{w: w, ipcOpts: ipcOpts}
-	if byMessage(schema) {
+	if compressed := opts.Compression != "" && opts.Compression != "none"; compressed && byMessage(schema) {
 		if p, err := newPlacer(schema, opts.File, ipcOpts); err == nil {
 			s.place = p
 			return s, nil
