@@ -5,11 +5,13 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // groups numbers the distinct key combinations 0, 1, 2, ... in order of
-// first appearance. One key of integer kind or of strings takes a map of
-// that type; several keys are encoded into bytes. Nulls are a group of
+// first appearance. One key of integer kind takes a slice (small keys)
+// and a map; one string key takes a shortKeys table (values of up to 16
+// bytes) and a map; several keys are encoded into bytes for a map. Nulls are a group of
 // their own, as PARTITION BY makes them; NaN is one group, and -0 and 0 are one.
 type groups struct {
 	kinds []kind
@@ -19,6 +21,7 @@ type groups struct {
 	ints    map[int64]uint32
 	small   []uint32 // group+1 of the integer keys 0..len-1, 0 for none yet
 	strs    map[string]uint32
+	short   *shortKeys // one string key's values of up to 16 bytes
 	nullGID uint32 // for one key: the null key's group, or noGroup
 	buf     []byte
 	size    int64 // bytes the maps hold, estimated
@@ -29,7 +32,7 @@ const noGroup = ^uint32(0)
 func newGroups(kinds []kind) *groups {
 	return &groups{
 		kinds: kinds, views: make([]view, len(kinds)), nullGID: noGroup,
-		ints: map[int64]uint32{}, strs: map[string]uint32{},
+		ints: map[int64]uint32{}, strs: map[string]uint32{}, short: newShortKeys(),
 	}
 }
 
@@ -68,31 +71,48 @@ func (g *groups) ids(keys []arrow.Array, rows int, dst []uint32) []uint32 {
 		return dst
 	}
 	if len(keys) == 1 && g.kinds[0] == kindString {
-		v := &g.views[0]
-		for i := range rows {
-			if !v.valid(i) {
-				dst[i] = g.null()
-				continue
-			}
-			s := v.strs.Value(i)
-			id, ok := g.strs[s]
-			if !ok {
-				id = g.next()
-				g.strs[string([]byte(s))] = id
-				g.size += int64(len(s)) + 40
-			}
-			dst[i] = id
+		switch a := keys[0].(type) {
+		case *array.String:
+			return stringIDs(g, &g.views[0], a.ValueOffsets(), a.ValueBytes(), dst)
+		case *array.LargeString:
+			return stringIDs(g, &g.views[0], a.ValueOffsets(), a.ValueBytes(), dst)
 		}
-		return dst
 	}
 	for i := range rows {
 		g.buf = g.encode(g.buf[:0], i)
-		id, ok := g.strs[string(g.buf)]
-		if !ok {
-			id = g.next()
-			g.strs[string(g.buf)] = id
-			g.size += int64(len(g.buf)) + 40
+		dst[i] = g.long(g.buf)
+	}
+	return dst
+}
+
+// long returns the group of key, looked up in the map.
+func (g *groups) long(key []byte) uint32 {
+	id, ok := g.strs[string(key)]
+	if !ok {
+		id = g.next()
+		g.strs[string(key)] = id
+		g.size += int64(len(key)) + 40
+	}
+	return id
+}
+
+// stringIDs numbers the rows of one string key column, read straight
+// from its offsets and bytes.
+func stringIDs[O int32 | int64](g *groups, v *view, offs []O, data []byte, dst []uint32) []uint32 {
+	base := offs[0]
+	for i := range dst {
+		if !v.valid(i) {
+			dst[i] = g.null()
+			continue
 		}
+		lo, hi := int(offs[i]-base), int(offs[i+1]-base)
+		if hi-lo > 16 {
+			dst[i] = g.long(data[lo:hi])
+			continue
+		}
+		a, b := words(data, lo, hi)
+		id, grew := g.short.find(a, b, uint32(hi-lo), g.next)
+		g.size += grew
 		dst[i] = id
 	}
 	return dst
