@@ -22,7 +22,7 @@ type groups struct {
 	small   []uint32 // group+1 of the integer keys 0..len-1, 0 for none yet
 	strs    map[string]uint32
 	short   *shortKeys // one string key's values of up to 16 bytes
-	nullGID uint32 // for one key: the null key's group, or noGroup
+	nullGID uint32     // for one key: the null key's group, or noGroup
 	buf     []byte
 	size    int64 // bytes the maps hold, estimated
 }
