@@ -212,7 +212,7 @@ func TestGenIsDeterministic(t *testing.T) {
 func TestSchemaCommand(t *testing.T) {
 	res := cli(t, "", "schema", sample)
 	require.Equal(t, 0, res.code, res.stderr)
-	assert.Equal(t, "id:int64\nts:timestamp\nregion:string\nproduct:string\nqty:int64\nprice:float64\ndiscount:float64\nnote:string\n", res.stdout)
+	assert.Equal(t, "id:int64\nts:timestamp[us, UTC]\nregion:string\nproduct:string\nqty:int64\nprice:float64\ndiscount:float64\nnote:string\n", res.stdout)
 	res = cli(t, "", "schema", "--schema", "qty:float64", sample)
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.Contains(t, res.stdout, "qty:float64\n")

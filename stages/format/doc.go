@@ -24,7 +24,7 @@
 // 'x.json' writes it. A .ipc file is the Arrow IPC file format, as Polars'
 // write_ipc writes it (a reader tells the stream format by its first
 // bytes). CheckPath refuses other compressions (.bz2, .xz, ...) and any
-// compression around Parquet or Arrow; ForOutput also refuses an output
+// compression around Parquet; ForOutput also refuses an output
 // name whose extension names no format.
 //
 // Recognising a format from content (magic bytes, sniffing) is the
