@@ -69,12 +69,15 @@ func TestSampleCommandLine(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte("a\n1\n"), 0o644))
 	specs := plan.Specs(nil, nil)
 	for words, want := range map[string]int{
-		"sample 10":               1,
-		"sample 10 42":            1,
-		"sample 5% 7":             0,
-		"sample 12.5%":            0,
-		"sample 10 then head 2":   1,
-		"sample 1% 3 then head 2": 0,
+		"sample 10":                 1,
+		"sample 10 42":              1,
+		"sample 5% 7":               0,
+		"sample 12.5%":              0,
+		"sample 10 then head 2":     1,
+		"sample 1% 3 then head 2":   0,
+		"sample 3 by g":             1,
+		"sample 3 9 by g,h":         1,
+		"sample 3 by g then head 2": 1,
 	} {
 		calls, files, err := plan.ParseChain(append(window.SplitWords(words), file), specs)
 		require.NoError(t, err, words)
@@ -83,8 +86,11 @@ func TestSampleCommandLine(t *testing.T) {
 		require.NoError(t, err, words)
 		assert.Equal(t, want, st.Workers, words)
 	}
-	for _, words := range []string{"sample x", "sample 101%", "sample -3"} {
-		_, _, err := plan.ParseChain(append(window.SplitWords(words), file), specs)
+	for _, words := range []string{"sample x", "sample 101%", "sample -3", "sample 5% by g", "sample 3 by nope"} {
+		calls, _, err := plan.ParseChain(append(window.SplitWords(words), file), specs)
+		if err == nil {
+			_, _, err = calls[0].Verb.Build(verb.Env{}, window.TestSchema)
+		}
 		assert.ErrorContains(t, err, "sample", words)
 	}
 }

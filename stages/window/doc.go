@@ -82,7 +82,9 @@
 //
 // sample N [SEED] keeps N rows chosen uniformly (reservoir sampling; the
 // same rows for a seed whatever the batch sizes), emitted in input order
-// at the end; sample P% [SEED] keeps each row with probability P/100
+// at the end; sample N [SEED] by KEYS keeps N rows of each group (fewer
+// in a group with fewer), a reservoir per group drawn from the one
+// random stream in input order, within Env.MaxMemory (groups × N rows); sample P% [SEED] keeps each row with probability P/100
 // (Bernoulli, per batch from the seed and the batch's sequence number).
 // Without SEED the seed is random.
 //

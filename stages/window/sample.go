@@ -25,7 +25,15 @@ import (
 // has fewer. It keeps the batches that hold sampled rows and compacts
 // them into the sampled rows alone when they pass 32 batches and twice n
 // rows, within Env.MaxMemory (ErrMemory beyond).
-func Sample(n int64, seed uint64) verb.Verb {
+func Sample(n int64, seed uint64) verb.Verb { return SampleBy(n, seed) }
+
+// SampleBy returns the sample verb of n rows of each group of keys (none:
+// the whole input, as Sample): a reservoir per group, drawn from one
+// random stream in input order, so the same rows for the same seed and
+// input whatever the batch sizes. The rows come out in input order at
+// the end. What it holds (up to n rows a group, compacted as Sample's,
+// and the group table) counts against Env.MaxMemory (ErrMemory beyond).
+func SampleBy(n int64, seed uint64, keys ...string) verb.Verb {
 	if n < 0 {
 		return verb.Failed("sample", fmt.Errorf("sample: the row count %d is negative", n))
 	}
@@ -34,13 +42,30 @@ func Sample(n int64, seed uint64) verb.Verb {
 		if mem == nil {
 			mem = memory.DefaultAllocator
 		}
+		var keyIdx []int
+		var kinds []kind
+		for _, k := range keys {
+			idx := in.FieldIndices(k)
+			if len(idx) == 0 {
+				return pipeline.Stage{}, nil, fmt.Errorf("sample: by: no key column %q", k)
+			}
+			kk, err := kindOf(in.Field(idx[0]).Type)
+			if err != nil {
+				return pipeline.Stage{}, nil, fmt.Errorf("sample: by: key %q: %w", k, err)
+			}
+			keyIdx, kinds = append(keyIdx, idx[0]), append(kinds, kk)
+		}
 		return pipeline.Stage{
 			Name: "sample",
 			// Which row is the t-th decides its chance: one worker, in order.
 			Workers: 1,
 			Ordered: true,
 			NewWorker: func() pipeline.Worker {
-				return &reservoir{n: n, rng: rand.New(rand.NewPCG(seed, 0x5a4d504c45)), mem: mem, cap: env.MaxMemory}
+				w := &reservoir{n: n, rng: rand.New(rand.NewPCG(seed, 0x5a4d504c45)), mem: mem, cap: env.MaxMemory}
+				if len(keys) > 0 {
+					w.groups, w.keyIdx, w.keys = newGroups(kinds), keyIdx, make([]arrow.Array, len(keyIdx))
+				}
+				return w
 			},
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 				return workers[0].(*reservoir).finish(ctx, emit)
@@ -106,6 +131,15 @@ type reservoir struct {
 	// constant.
 	heldRows int64
 	guard    cancelguard.Guard
+
+	// With keys: each row's group, and per group the rows seen and the
+	// indices in slots of its sample.
+	groups *groups
+	keyIdx []int
+	keys   []arrow.Array
+	gids   []uint32
+	seenG  []int64
+	slotsG [][]int32
 }
 
 // slot is one sampled row: its place in the input and in the held
@@ -123,15 +157,16 @@ func (w *reservoir) Process(ctx context.Context, _ uint64, in arrow.RecordBatch)
 	}
 	defer w.guard.Leave()
 	b := int32(len(w.held))
-	used := false
-	for i := range in.NumRows() {
-		s := slot{row: w.seen, batch: b, at: int32(i)}
-		w.seen++
-		if int64(len(w.slots)) < w.n {
-			w.slots, used = append(w.slots, s), true
-		} else if j := w.rng.Int64N(w.seen); j < w.n {
-			w.slots[j], used = s, true
+	var used bool
+	if w.groups != nil {
+		var err error
+		if used, err = w.sampleGroups(in, b); err != nil {
+			in.Release()
+			w.fail()
+			return nil, err
 		}
+	} else {
+		used = w.sampleAll(in, b)
 	}
 	if !used {
 		in.Release()
@@ -146,6 +181,51 @@ func (w *reservoir) Process(ctx context.Context, _ uint64, in arrow.RecordBatch)
 		}
 	}
 	return nil, nil
+}
+
+// sampleAll offers the rows of in, held batch b, to the one reservoir,
+// and reports whether it took a row.
+func (w *reservoir) sampleAll(in arrow.RecordBatch, b int32) bool {
+	used := false
+	for i := range in.NumRows() {
+		s := slot{row: w.seen, batch: b, at: int32(i)}
+		w.seen++
+		if int64(len(w.slots)) < w.n {
+			w.slots, used = append(w.slots, s), true
+		} else if j := w.rng.Int64N(w.seen); j < w.n {
+			w.slots[j], used = s, true
+		}
+	}
+	return used
+}
+
+// sampleGroups offers the rows of in, held batch b, to their groups'
+// reservoirs, and reports whether one took a row.
+func (w *reservoir) sampleGroups(in arrow.RecordBatch, b int32) (bool, error) {
+	n := int(in.NumRows())
+	for i, c := range w.keyIdx {
+		w.keys[i] = in.Column(c)
+	}
+	w.gids = w.groups.ids(w.keys, n, w.gids)
+	w.seenG = growTo(w.seenG, w.groups.n)
+	w.slotsG = growTo(w.slotsG, w.groups.n)
+	used := false
+	for i, g := range w.gids {
+		s := slot{row: w.seen, batch: b, at: int32(i)}
+		w.seen++
+		w.seenG[g]++
+		if mine := w.slotsG[g]; int64(len(mine)) < w.n {
+			w.slotsG[g] = append(mine, int32(len(w.slots)))
+			w.slots, used = append(w.slots, s), true
+		} else if j := w.rng.Int64N(w.seenG[g]); j < w.n {
+			w.slots[mine[j]], used = s, true
+		}
+	}
+	if state := w.groups.size + int64(len(w.slotsG))*32 + int64(len(w.slots))*20; w.cap > 0 && state > w.cap {
+		return false, fmt.Errorf("%w: %d groups and their samples of %d rows need ~%d bytes, over the cap of %d (raise --max-memory)",
+			ErrMemory, w.groups.n, len(w.slots), state, w.cap)
+	}
+	return used, nil
 }
 
 // compact replaces the held batches by one holding only the sampled rows,
@@ -187,8 +267,12 @@ func (w *reservoir) compact(ctx context.Context) error {
 	out := concatBatches(w.mem, parts)
 	w.release()
 	w.held, w.slots, w.heldRows = []arrow.RecordBatch{out}, next, out.NumRows()
-	if w.cap > 0 && sharedmem.PinnedBytes(out) > w.cap {
-		return fmt.Errorf("%w: the sample of %d rows needs ~%d bytes, over the cap of %d (raise --max-memory)", ErrMemory, len(w.slots), sharedmem.PinnedBytes(out), w.cap)
+	size := sharedmem.PinnedBytes(out)
+	if w.groups != nil {
+		size += w.groups.size + int64(len(w.slotsG))*32
+	}
+	if w.cap > 0 && size > w.cap {
+		return fmt.Errorf("%w: the sample of %d rows needs ~%d bytes, over the cap of %d (raise --max-memory)", ErrMemory, len(w.slots), size, w.cap)
 	}
 	return nil
 }

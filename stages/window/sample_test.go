@@ -3,6 +3,8 @@ package window
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -137,4 +139,111 @@ func nil2(f func([]row), t *testing.T) func(rec arrowRecord) error {
 		f(rowsOf(t, []arrowRecord{rec}))
 		return nil
 	}
+}
+
+// refSampleBy is sample N by KEYS from its definition: Algorithm R per
+// group, drawing from the verb's random stream in input order; the
+// positions of the rows kept, ascending.
+func refSampleBy(rows []row, keys []string, n int64, seed uint64) []int64 {
+	rng := rand.New(rand.NewPCG(seed, 0x5a4d504c45))
+	seen := map[string]int64{}
+	res := map[string][]int64{}
+	for i, r := range rows {
+		var k []any
+		for _, key := range keys {
+			k = append(k, zeroSign(r[colIndex(key)]))
+		}
+		g := fmt.Sprintf("%#v", k)
+		seen[g]++
+		if int64(len(res[g])) < n {
+			res[g] = append(res[g], int64(i))
+		} else if j := rng.Int64N(seen[g]); j < n {
+			res[g][j] = int64(i)
+		}
+	}
+	var out []int64
+	for _, p := range res {
+		out = append(out, p...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sample N by KEYS keeps the rows the reference keeps (so N a group, in
+// input order), the same for a seed whatever the batches and
+// configuration.
+func TestSampleByMatchesReference(t *testing.T) {
+	rows := numberedRows(600)
+	for _, keys := range [][]string{{"g"}, {"g", "h"}, {"v_f"}} {
+		for _, n := range []int64{0, 1, 7, 200} {
+			want := refSampleBy(rows, keys, n, 11)
+			for k, cfg := range configs() {
+				for _, maxRows := range []int{1, 7, 100, 1000} {
+					if (k > 0 && maxRows != 100) || (maxRows == 1 && n != 7) {
+						continue
+					}
+					t.Run(fmt.Sprintf("keys=%v/n=%d/%v/batch=%d", keys, n, cfg, maxRows), func(t *testing.T) {
+						mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+						defer mem.AssertSize(t, 0)
+						got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, maxRows), SampleBy(n, 11, keys...))
+						require.NoError(t, err)
+						require.Equal(t, want, positions(t, got))
+						for _, r := range got {
+							require.Empty(t, sameRows([]row{rows[r[colIndex("v_int")].(int64)]}, []row{r}, outNames(nil)))
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// Every row of a group is equally likely to be sampled: 3 of each
+// group's 20 rows (two groups interleaved) over 1000 seeds, each row's
+// count near 150, and a chi-square over the 40 rows within its 99.9 %
+// bound.
+func TestSampleByUniform(t *testing.T) {
+	rows := numberedRows(40)
+	for i := range rows {
+		rows[i][colIndex("g")] = []string{"x", "y"}[i%2]
+	}
+	parts := splitBatches(newRand(), rows, 9)
+	counts := make([]int, len(rows))
+	for seed := range uint64(1000) {
+		st, _, err := SampleBy(3, seed, "g").Build(verb.Env{}, testSchema)
+		require.NoError(t, err)
+		w := st.NewWorker()
+		for i, p := range parts {
+			_, err := w.Process(context.Background(), uint64(i), makeBatch(t, memory.DefaultAllocator, testSchema, p))
+			require.NoError(t, err)
+		}
+		var out []row
+		require.NoError(t, w.(*reservoir).finish(context.Background(), nil2(func(r []row) { out = r }, t)))
+		require.Len(t, out, 6)
+		for _, p := range positions(t, out) {
+			counts[p]++
+		}
+	}
+	chi2 := 0.0
+	for i, c := range counts {
+		assert.InDelta(t, 150, c, 55, "row %d", i)
+		chi2 += float64((c-150)*(c-150)) / 150
+	}
+	// 39 degrees of freedom: P(chi2 > 72.1) = 0.001.
+	assert.Less(t, chi2, 72.1)
+}
+
+// The groups' samples over the cap fail with ErrMemory and release what
+// they held; a bad key fails at Build.
+func TestSampleByBounded(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := numberedRows(5000)
+	for i := range rows {
+		rows[i][colIndex("h")] = int64(i)
+	}
+	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 16 << 10}, configs()[0], splitBatches(newRand(), rows, 50), SampleBy(2, 1, "h"))
+	require.ErrorIs(t, err, ErrMemory)
+	_, _, err = SampleBy(2, 1, "nope").Build(verb.Env{}, testSchema)
+	require.ErrorContains(t, err, `no key column "nope"`)
 }

@@ -68,18 +68,19 @@ func Verbs() []verb.Spec {
 func sampleSpec() verb.Spec {
 	return verb.Spec{
 		Name:    "sample",
-		Args:    []string{"N|P%", "[SEED]"},
-		Summary: "a uniform sample of N rows (reservoir, held to the end, in input order) or of each row with probability P%; the same rows for the same SEED (an integer; random without it)",
-		Words: func(rest []string) int {
-			if len(rest) >= 2 {
-				if _, err := strconv.ParseUint(rest[1], 10, 64); err == nil {
-					return 2
-				}
-			}
-			return 1
-		},
+		Args:    []string{"N|P%", "[SEED]", "[by KEYS]"},
+		Summary: "a uniform sample of N rows (reservoir, held to the end, in input order), of N rows of each group of KEYS (comma-separated) with 'by KEYS', or of each row with probability P%; the same rows for the same SEED (an integer; random without it)",
+		Words:   sampleWords,
 		Parse: func(args []string) (verb.Verb, error) {
 			seed := rand.Uint64()
+			var keys []string
+			if len(args) >= 3 && args[len(args)-2] == "by" {
+				var err error
+				if keys, err = colname.Names(args[len(args)-1]); err != nil {
+					return verb.Verb{}, fmt.Errorf("sample: by: %w", err)
+				}
+				args = args[:len(args)-2]
+			}
 			if len(args) == 2 {
 				seed, _ = strconv.ParseUint(args[1], 10, 64)
 			}
@@ -89,15 +90,33 @@ func sampleSpec() verb.Spec {
 				if err != nil || !(p >= 0 && p <= 100) {
 					return verb.Verb{}, fmt.Errorf("sample: %q is not a percentage from 0%% to 100%%", arg)
 				}
+				if keys != nil {
+					return verb.Verb{}, fmt.Errorf("sample: %s by KEYS: a percentage keeps each row with that chance whatever its group; give N rows a group, or leave out by", arg)
+				}
 				return SampleFraction(p/100, seed), nil
 			}
 			n, err := strconv.ParseInt(arg, 10, 64)
 			if err != nil || n < 0 {
 				return verb.Verb{}, fmt.Errorf("sample: %q is neither a row count nor a percentage (N or P%%)", arg)
 			}
-			return Sample(n, seed), nil
+			return SampleBy(n, seed, keys...), nil
 		},
 	}
+}
+
+// sampleWords counts sample's words: N, SEED when the next word is an
+// integer, then "by KEYS" when the next word is "by".
+func sampleWords(rest []string) int {
+	n := 1
+	if len(rest) >= 2 {
+		if _, err := strconv.ParseUint(rest[1], 10, 64); err == nil {
+			n = 2
+		}
+	}
+	if len(rest) >= n+2 && rest[n] == "by" {
+		n += 2
+	}
+	return n
 }
 
 // fillWords counts fill's words: COLS, then "by KEYS", "with VALUE" or
