@@ -14,6 +14,11 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
+// fileBuffer is each file's write buffer. Up to MaxOpen files are open,
+// so output's 1 MiB default would hold 40-64 MiB; an encoded chunk larger
+// than the buffer is written through it at once anyway.
+const fileBuffer = 64 << 10
+
 // A file is one output file being written.
 type file struct {
 	rel   string // path relative to Dir
@@ -43,7 +48,7 @@ func (s *Sink) openFile(p *part) error {
 	if err := os.MkdirAll(filepath.Dir(full), 0o777); err != nil {
 		return err
 	}
-	out, err := output.Open(full, output.Options{Compress: s.opts.Compress})
+	out, err := output.Open(full, output.Options{Compress: s.opts.Compress, BufferSize: fileBuffer})
 	if err != nil {
 		return err
 	}
