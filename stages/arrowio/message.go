@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/endian"
@@ -62,7 +63,7 @@ func (r *reader) message() (pipeline.Chunk, error) {
 	}
 	r.next++
 	data, _ := r.msgs.framed(msg.BodyLen())
-	return pipeline.Chunk{Data: data, File: r.name, Offset: start}, nil
+	return pipeline.Chunk{Data: data, File: r.name, Offset: start, Rows: rowsOf(data)}, nil
 }
 
 // block reads the next record batch block of a file read through its
@@ -91,7 +92,21 @@ func (r *reader) block() (pipeline.Chunk, error) {
 	if prefix != 8 || 8+n != int64(b.Meta) {
 		data = frame(data[prefix:int64(prefix)+n], data[b.Meta:])
 	}
-	return pipeline.Chunk{Data: data, File: r.name, Offset: b.Offset}, nil
+	return pipeline.Chunk{Data: data, File: r.name, Offset: b.Offset, Rows: rowsOf(data)}, nil
+}
+
+// rowsOf returns the rows a framed message declares (for the read step's
+// counts; the decoder checks the batch), or 0.
+func rowsOf(data []byte) int {
+	meta, _, ok := unframe(data)
+	if !ok {
+		return 0
+	}
+	n, ok := ipcmeta.BatchLength(meta)
+	if !ok || n < 0 || n > math.MaxInt32 {
+		return 0
+	}
+	return int(n)
 }
 
 // readBlock reads block i's bytes, checked to lie in the file.

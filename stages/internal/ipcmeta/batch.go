@@ -15,6 +15,7 @@ var ErrCompressedSize = errors.New("corrupt Arrow batch: a compressed buffer dec
 const (
 	headerDictionaryBatch = 2
 	headerRecordBatch     = 3
+	recordBatchLength     = 0
 	recordBatchBuffers    = 2
 	recordBatchCompress   = 3
 	dictionaryBatchData   = 1
@@ -175,4 +176,28 @@ func FooterBlocks(footer []byte) (recs []Block, dicts int, err error) {
 		}
 	}
 	return recs, dicts, nil
+}
+
+// BatchLength returns the rows a record batch message's metadata
+// declares; ok is false for another message or metadata that do not
+// parse.
+func BatchLength(meta []byte) (rows int64, ok bool) {
+	b := fbuf(meta)
+	root, ok := b.u32(0)
+	if !ok {
+		return 0, false
+	}
+	ht, ok := b.field(root, messageHeaderType)
+	if !ok || ht == 0 || b[ht] != headerRecordBatch {
+		return 0, false
+	}
+	batch, ok := b.ref(root, messageHeader)
+	if !ok || batch == 0 {
+		return 0, false
+	}
+	p, ok := b.field(batch, recordBatchLength)
+	if !ok || p == 0 || p+8 > len(b) {
+		return 0, ok && p == 0 // absent: the default, 0
+	}
+	return int64(binary.LittleEndian.Uint64(b[p:])), true
 }
