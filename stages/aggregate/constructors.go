@@ -75,8 +75,10 @@ func Distinct(cols ...string) verb.Verb {
 // DuckDB's "latest record per key": the rows come out from Finish in the
 // order of their input positions, that is ordered by each key's last
 // occurrence. It holds the batches of the latest rows (compacted to one
-// row a key when they pass twice the keys), one worker; its keys and
-// rows above verb.Env.MaxMemory are an error wrapping ErrMemory.
+// row a key when they pass twice the keys), one worker; past
+// verb.Env.MaxMemory it spills them to verb.Env.TempDir, partitioned by
+// key, and resolves one partition at a time at the end (a partition that
+// alone passes the cap is an error wrapping ErrMemory).
 func DistinctLast(cols ...string) verb.Verb {
 	return distinctVerb(slices.Clone(cols), true)
 }
@@ -93,6 +95,7 @@ func distinctVerb(cols []string, last bool) verb.Verb {
 			}
 			return passReads(needed, cols)
 		},
+		Spills: last,
 	}
 }
 

@@ -100,8 +100,8 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string, last bool) (pipe
 			Ordered: true,
 			NewWorker: func() pipeline.Worker {
 				return &distinctLastWorker{
-					name: "distinct", keyIdx: keyIdx, tab: newTable(types), mem: mem, cap: env.MaxMemory,
-					outRows: outRows(env), schema: in, keys: make([]arrow.Array, len(types)),
+					name: "distinct", keyIdx: keyIdx, types: types, tab: newTable(types), mem: mem, cap: env.MaxMemory,
+					tempDir: env.TempDir, outRows: outRows(env), schema: in, keys: make([]arrow.Array, len(types)),
 				}
 			},
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
@@ -132,11 +132,13 @@ type lastRef struct {
 // distinctLastWorker keeps, for each key, its latest row: it holds the
 // batches those rows are in, compacting them into one batch of the
 // latest rows when they hold twice as many rows as there are keys, and
-// emits the rows from Finish in the order of their input positions. It
-// runs as the stage's only worker.
+// emits the rows from Finish in the order of their input positions. Past
+// the memory cap it spills them (see lastSpill) and starts over. It runs
+// as the stage's only worker.
 type distinctLastWorker struct {
 	name     string
 	keyIdx   []int
+	types    []arrow.DataType
 	tab      *table
 	mem      memory.Allocator
 	cap      int64
@@ -149,10 +151,12 @@ type distinctLastWorker struct {
 	heldRows int64
 	seen     int64
 	guard    cancelguard.Guard
+	tempDir  string
+	spilled  *lastSpill // nil until the first spill
 }
 
 func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if !w.guard.Enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.cleanup) {
 		in.Release()
 		return nil, errAborted
 	}
@@ -179,11 +183,10 @@ func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.R
 	if len(w.held) >= 8 && w.heldRows > 2*int64(len(w.last)) {
 		w.compact()
 	}
-	if w.cap > 0 {
-		if b := w.tab.bytes() + w.heldBytes(); b > w.cap {
+	if w.cap > 0 && w.tab.bytes()+w.heldBytes() > w.cap {
+		if err := w.spill(ctx); err != nil {
 			w.fail()
-			return nil, fmt.Errorf("%s: %w: the latest rows of %d keys hold ~%s, over the cap of %s",
-				w.name, ErrMemory, w.tab.n, fmtBytes(b), fmtBytes(w.cap))
+			return nil, fmt.Errorf("%s: %w", w.name, err)
 		}
 	}
 	return nil, nil
@@ -219,11 +222,14 @@ func (w *distinctLastWorker) heldBytes() int64 {
 }
 
 func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) error) error {
-	if !w.guard.Enter(ctx, w.release) {
+	if !w.guard.Enter(ctx, w.cleanup) {
 		return errAborted
 	}
 	defer w.guard.Leave()
 	defer w.fail()
+	if w.spilled != nil {
+		return w.finishSpilled(ctx, emit)
+	}
 	order := slices.Clone(w.last)
 	slices.SortFunc(order, func(a, b lastRef) int { return cmp.Compare(a.pos, b.pos) })
 	refs := make([]rowRef, 0, min(len(order), w.outRows))
@@ -239,10 +245,18 @@ func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordB
 	return nil
 }
 
-// fail releases the state for good. Call it under the guard.
+// fail releases the state and removes the spill files for good. Call it
+// under the guard.
 func (w *distinctLastWorker) fail() {
-	w.release()
+	w.cleanup()
 	w.guard.Done()
+}
+
+func (w *distinctLastWorker) cleanup() {
+	w.release()
+	if w.spilled != nil {
+		w.spilled.remove()
+	}
 }
 
 func (w *distinctLastWorker) release() {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -128,35 +128,50 @@ func TestDistinctLastAndWholeRows(t *testing.T) {
 	}
 }
 
-// Past the memory cap distinct last fails with ErrMemory and releases
-// what it held; a cancelled run releases it too.
-func TestDistinctLastCapAndCancel(t *testing.T) {
-	rows := randomRows(rand.New(rand.NewPCG(6, 7)), 2000)
-	parts := splitBatches(rand.New(rand.NewPCG(8, 9)), rows, 100)
-	t.Run("cap", func(t *testing.T) {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		defer mem.AssertSize(t, 0)
-		_, err := runDistinct(t, context.Background(), mem, verb.Env{Workers: 1, Mem: mem, MaxMemory: 16 << 10}, sharedmem.Shared, parts, DistinctLast("v_int"))
-		require.True(t, errors.Is(err, ErrMemory), "%v", err)
-	})
+// Past the memory cap distinct last spills its latest rows by key
+// partition and gives the reference's rows, leaving no file; with a cap
+// that one partition's keys pass, it fails with ErrMemory; a cancelled
+// run releases its rows and removes its files.
+func TestDistinctLastSpill(t *testing.T) {
+	rows := randomRows(rand.New(rand.NewPCG(6, 7)), 1500)
+	// Each spill writes a file per partition: few spills keep this quick.
+	for _, c := range []struct {
+		cols    []string
+		maxMem  int64
+		maxRows int
+		n       int
+		modes   []sharedmem.Mode
+	}{
+		{[]string{"v_int"}, 64 << 10, 100, 1500, []sharedmem.Mode{sharedmem.Shared, sharedmem.Copy}},
+		{[]string{"v_str", "k_bool"}, 24 << 10, 7, 400, []sharedmem.Mode{sharedmem.Auto}},
+		{[]string{"k_str"}, 1, 300, 600, []sharedmem.Mode{sharedmem.Auto}}, // one partition passes the cap
+	} {
+		for _, mode := range c.modes {
+			t.Run(fmt.Sprintf("cols=%v/maxmem=%d/mode=%v/batch=%d", c.cols, c.maxMem, mode, c.maxRows), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				dir := t.TempDir()
+				in := rows[:c.n]
+				parts := splitBatches(rand.New(rand.NewPCG(8, uint64(c.maxRows))), in, c.maxRows)
+				env := verb.Env{Workers: 1, Mem: mem, MaxMemory: c.maxMem, TempDir: dir, BatchRows: 64}
+				got, err := runDistinct(t, context.Background(), mem, env, mode, parts, DistinctLast(c.cols...))
+				if c.maxMem == 1 {
+					require.True(t, errors.Is(err, ErrMemory), "%v", err)
+					assert.ErrorContains(t, err, "--max-memory")
+				} else {
+					require.NoError(t, err)
+					require.Equal(t, refDistinct(in, c.cols, true), got)
+				}
+				assertEmptyDir(t, dir)
+			})
+		}
+	}
 	t.Run("cancel", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
-		st, _, err := DistinctLast("v_int").Build(verb.Env{Mem: mem}, testSchema)
+		dir := t.TempDir()
+		st, _, err := DistinctLast("v_int").Build(verb.Env{Mem: mem, MaxMemory: 64 << 10, TempDir: dir}, testSchema)
 		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		w := st.NewWorker()
-		for i, b := range batchesOf(t, mem, testSchema, parts) {
-			_, err := w.Process(ctx, uint64(i), b)
-			require.NoError(t, err)
-		}
-		require.NotZero(t, mem.CurrentAlloc(), "rows held")
-		cancel()
-		require.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, 5*time.Millisecond)
-		err = st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
-			rec.Release()
-			return nil
-		})
-		require.Error(t, err)
+		assertCancelReleases(t, st, mem, dir, splitBatches(rand.New(rand.NewPCG(8, 9)), rows[:800], 100))
 	})
 }

@@ -101,8 +101,11 @@
 // writes them in arrival order to files it drops as newer rows cover the
 // window. distinct runs on one worker and passes each
 // batch on filtered to the rows whose keys are new (no keys: whole rows);
-// DistinctLast (distinct COLS last) holds one row a key to the end, within
-// the memory cap, and emits the latest rows in their input order.
+// DistinctLast (distinct COLS last) holds one row a key to the end and
+// emits the latest rows in their input order; past the memory cap it
+// writes its rows, with their input positions, to 32 runs partitioned by
+// key hash and starts over, and Finish keeps each key's latest row one
+// partition at a time, then merges the partitions by position.
 //
 // Order keys are named as in every verb (stages/internal/colname): bare,
 // spaces allowed ('unit price desc'), or in backticks.
@@ -116,6 +119,6 @@
 // only atomic memory counters; Finish runs after all of them. Workers that
 // hold Arrow memory or temp files (sort, top) release them when the run's
 // ctx is cancelled before Finish. State above verb.Env.MaxMemory is an
-// error wrapping ErrMemory (group-by, distinct) or a spill (sort, and the
-// exact quantiles' values in a group-by).
+// error wrapping ErrMemory (group-by, distinct, top per group) or a spill
+// (sort, distinct last, and the exact quantiles' values in a group-by).
 package aggregate

@@ -60,8 +60,8 @@ func TestTopByGroup(t *testing.T) {
 		{"k_f desc", "k_str,k_bool", 1},   // heavy ties: input order decides
 	}
 	// Small batches cost a pipeline trip each: one-row batches run over
-	// 120 rows, seven-row ones over 400; the last two cases in one mode.
-	short, mid := rows[:120], rows[:400]
+	// 80 rows, seven-row ones over 300; the last two cases in one mode.
+	short, mid := rows[:80], rows[:300]
 	for ci, c := range cases {
 		keys := strings.Split(c.keys, ",")
 		modes := []sharedmem.Mode{sharedmem.Shared, sharedmem.Copy, sharedmem.Auto}
