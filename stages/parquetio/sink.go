@@ -69,6 +69,7 @@ func NewSink(w io.Writer, schema *arrow.Schema, opts SinkOptions) (*Sink, error)
 	switch opts.Compression {
 	case "", "zstd":
 		s.codec = compress.Codecs.Zstd
+		useZstdPages()
 	case "snappy":
 		s.codec = compress.Codecs.Snappy
 	case "none":
