@@ -293,6 +293,9 @@ func appendReplace(dst, s, old, repl []byte) []byte {
 // decimal, floats in the shortest form that reads back exactly, bools as
 // true/false, timestamps as RFC 3339 UTC, dates as YYYY-MM-DD.
 func appendString(dst []byte, v *vec, t typ, r int) []byte {
+	if t.isList() {
+		return appendListText(dst, v, t.elem(), r)
+	}
 	switch t {
 	case tString:
 		return append(dst, v.str(r)...)

@@ -25,7 +25,8 @@ import (
 // takesList reports whether function id takes a list argument.
 func takesList(id fnID) bool {
 	switch id {
-	case fnListLength, fnListGet, fnListContains, fnListJoin, fnListSum, fnListMin, fnListMax, fnListSort:
+	case fnListLength, fnListGet, fnListContains, fnListJoin, fnListSum, fnListMin, fnListMax, fnListSort,
+		fnToString:
 		return true
 	}
 	return false

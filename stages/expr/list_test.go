@@ -54,7 +54,7 @@ func TestListFunctions(t *testing.T) {
 	}
 	for _, tt := range []struct{ src, want string }{
 		{"split(s, ' ') == split(s, ',')", "operator == does not take a list"},
-		{"to_string(split(s, ' '))", "to_string does not take a list"},
+		{"upper(split(s, ' '))", "upper does not take a list"},
 		{"coalesce(split(s, ' '), split(s, ','))", "coalesce does not take a list"},
 		{"s in (split(s, ' '))", "cannot compare string with list<string>"},
 		{"list_length(s)", "argument 1 of list_length must be a list, got string"},
@@ -172,7 +172,7 @@ func TestTypedLists(t *testing.T) {
 	for _, l := range []string{"li", "li32", "lu", "lf", "lb", "ls", "lt", "ld"} {
 		srcs = append(srcs, l, "list_length("+l+")", "list_get("+l+", 1)", "list_get("+l+", -1)", "list_get("+l+", i)",
 			"list_join("+l+", '|')", "list_min("+l+")", "list_max("+l+")", "list_sort("+l+")",
-			"list_get(list_sort("+l+"), 2)", "list_contains("+l+", list_get("+l+", 2))")
+			"list_get(list_sort("+l+"), 2)", "list_contains("+l+", list_get("+l+", 2))", "to_string("+l+")")
 	}
 	srcs = append(srcs, "list_sum(li)", "list_sum(li32)", "list_sum(lu)", "list_sum(lf)",
 		"list_contains(li, i)", "list_contains(li, 3)", "list_contains(lf, i)", "list_contains(lf, 1)", "list_contains(li32, f)",
@@ -228,6 +228,9 @@ func TestTypedListSemantics(t *testing.T) {
 		{"list_join(list_value(ts'2026-01-02T03:04:05Z', date'2026-01-03'), ',')", "2026-01-02T03:04:05Z,2026-01-03T00:00:00Z"},
 		{"list_length(list_value(null, null, 1))", int64(3)},
 		{"[1, 2, 3]", []any{int64(1), int64(2), int64(3)}},
+		{"to_string([1.5, null, 2.0])", "[1.5,null,2.0]"},
+		{"to_string(['a\"b', 'ß\n'])", `["a\"b","ß\n"]`},
+		{"to_string([date'2026-01-02'])", `["2026-01-02"]`},
 		{"list_sum([1.5, a, null])", 8.5},
 		{"list_join(['x', s], '/')", "x/EU"},
 		{"list_contains([date'2026-01-01'], ts'2026-01-01T00:00:00Z')", true},

@@ -1,9 +1,11 @@
 package expr
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -127,6 +129,36 @@ func refToString(v any, t typ) string {
 		return refTime(x).Format("2006-01-02")
 	case tsVal:
 		return refTime(x).Format("2006-01-02T15:04:05.999999999Z07:00")
+	case []any: // the JSON array the writers write
+		var b strings.Builder
+		b.WriteByte('[')
+		for k, e := range x {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			switch y := e.(type) {
+			case nil:
+				b.WriteString("null")
+			case string:
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				_ = enc.Encode(y)
+				b.WriteString(strings.TrimSuffix(buf.String(), "\n"))
+			case float64:
+				if math.IsNaN(y) || math.IsInf(y, 0) {
+					b.WriteString("null")
+				} else {
+					b.WriteString(refElemText(y))
+				}
+			case tsVal, dateVal:
+				b.WriteString(`"` + refToString(y, 0) + `"`)
+			default:
+				b.WriteString(refToString(y, 0))
+			}
+		}
+		b.WriteByte(']')
+		return b.String()
 	}
 	panic(fmt.Sprintf("refToString %T", v))
 }

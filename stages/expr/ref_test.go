@@ -597,6 +597,8 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 			return refTime(v).Format(time.RFC3339Nano)
 		case dateVal:
 			return refTime(v).Format("2006-01-02")
+		case []any:
+			return refToString(v, 0)
 		}
 	case "to_bool":
 		switch v := x.(type) {
