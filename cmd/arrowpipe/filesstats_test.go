@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,4 +56,31 @@ func TestFilesInStatsAndProgress(t *testing.T) {
 		assert.Equal(t, 4, last.FilesRead)
 		assert.Equal(t, 4, last.FilesTotal)
 	})
+}
+
+// TestManyFilesBadValueLeavesNoOutput: a bad value in file 500 of 501
+// fails the run with that file and line, and the output is not written.
+func TestManyFilesBadValueLeavesNoOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	require.NoError(t, os.Mkdir(in, 0o755))
+	for k := range 501 {
+		body := fmt.Sprintf("a,b\n%d,1\n", k)
+		if k == 500 {
+			body = "a,b\n500,1\n500,x\n"
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(in, fmt.Sprintf("f%04d.csv", k)), []byte(body), 0o644))
+	}
+	out := filepath.Join(dir, "out.csv")
+	res := cli(t, "", "--schema", "a:int64,b:int64", "-o", out, in)
+	assert.Equal(t, exitData, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "f0500.csv:3:2: column \"b\"", "file, line and column")
+	assert.NoFileExists(t, out)
+	parts := filepath.Join(dir, "parts")
+	res = cli(t, "", "--schema", "a:int64,b:int64", "--partition-by", "a", "-o", parts, in)
+	assert.Equal(t, exitData, res.code, res.stderr)
+	assert.NoDirExists(t, parts)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, left, 1, "no staging directory is left: %v", left)
 }

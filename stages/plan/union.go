@@ -535,7 +535,11 @@ func (u *union) progress() (read, total int64) {
 func (u *union) files() (done, total, skipped int) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return u.done, len(u.members), u.skipped
+	total = 0
+	for _, m := range u.members {
+		total += len(m.paths) // a run of files counts each
+	}
+	return u.done, total, u.skipped
 }
 
 // Close closes the files still open. It is not safe for concurrent use
