@@ -134,3 +134,43 @@ func TestSplitText(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCutter: whatever the bytes, size and read size, the ranges cover
+// the input in order, and each cut but the last is just after a newline
+// with an even number of quotes before it (a header, when asked for,
+// likewise).
+func FuzzCutter(f *testing.F) {
+	f.Add([]byte("a,b\n1,\"x\ny\"\n2,3\r\n"), uint16(3), uint8(2), true)
+	f.Add([]byte("\"\"\"\n\n\"\n"), uint16(1), uint8(1), false)
+	f.Fuzz(func(t *testing.T, data []byte, size uint16, feed uint8, header bool) {
+		c := newCutter(int64(size)+1, true, header)
+		for b := data; len(b) > 0; {
+			n := min(int(feed)+1, len(b))
+			c.feed(b[:n])
+			b = b[n:]
+		}
+		boundary := func(at int64) bool {
+			return at > 0 && data[at-1] == '\n' && bytes.Count(data[:at], quote)%2 == 0
+		}
+		rs := c.finish()
+		if rs == nil {
+			return
+		}
+		var next int64
+		for i, r := range rs {
+			if r.Start != next || r.End <= r.Start || (i < len(rs)-1 && !boundary(r.End)) {
+				t.Fatalf("range %d %+v after %d", i, r, next)
+			}
+			if r.Line != int64(bytes.Count(data[:r.Start], newline))+1 {
+				t.Fatalf("range %d %+v: line", i, r)
+			}
+			if i > 0 && header && (!boundary(r.Header) || r.Header > r.Start) {
+				t.Fatalf("range %d %+v: header", i, r)
+			}
+			next = r.End
+		}
+		if next != int64(len(data)) {
+			t.Fatalf("ranges end at %d of %d", next, len(data))
+		}
+	})
+}

@@ -76,6 +76,7 @@ func FuzzParseTask(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte(`{"version":2,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"version":2,"job":"a","task":1,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":10,"end":99,"header":4,"line":3},"schema":"AA=="}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		task, err := ParseTask(data)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // DefaultTaskBytes is the size of a task's range of a text file when
-// Job.TaskBytes is 0: large enough that a task's fixed cost (~25 ms on
+// Job.TaskBytes is 0: large enough that a task's fixed cost (~20 ms on
 // loopback: the task and result messages, opening the range, starting
 // its pipeline; bench/RESULTS.md) stays near 2 % of its run, small
 // enough that two workers share a file of a few hundred MB.
