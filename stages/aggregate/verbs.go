@@ -66,7 +66,7 @@ func Verbs() []verb.Spec {
 		{
 			Name:    "distinct",
 			Args:    []string{"[COLS [last]]"},
-			Summary: "the first row of each distinct combination of COLS (of whole rows without COLS), streaming; with last, the latest row of each, held to the end and given in the order of those rows",
+			Summary: "the first row of each distinct combination of COLS (of whole rows without COLS), streaming; with last, the latest row of each, held to the end (spilled to TempDir beyond the memory cap) and given in the order of those rows",
 			Words:   distinctWords,
 			Parse: func(args []string) (verb.Verb, error) {
 				if len(args) == 0 {
