@@ -60,7 +60,7 @@ func verbDocs() map[string]verbDoc {
 				{"KEYS", "the group columns, comma-separated, or - for the whole stream as one group"},
 				{"FUNCS", "NAME = FUNC(ARGS), ...: lag, lead, row_number, rank, dense_rank, running_sum/count/mean/min/max, moving_sum/mean, delta, ratio, ewma"},
 			},
-			notes:    "New columns are appended and rows keep their input order; each row sees the rows before it in its group (lead and the ranks: the rows after it too). Nulls, ties and frames follow DuckDB's window functions.",
+			notes:    "New columns are appended and rows keep their input order; each row sees the rows before it in its group (lead and the ranks: the rows after it too). Nulls, ties and frames follow DuckDB's window functions. lead and the ranks hold rows until their values are known; past half of --max-memory the held rows spill to TempDir, with the same output. The per-group state does not spill: past the cap the run stops with an error.",
 			examples: []string{"arrowpipe window region 'total = running_sum(qty), prev = lag(price)' samples/orders.csv", "arrowpipe window product 'r = rank(price)' then filter 'r == 1' samples/orders.csv"},
 		},
 		"fill": {
@@ -74,9 +74,10 @@ func verbDocs() map[string]verbDoc {
 			args: [][2]string{
 				{"N|P%", "how many rows (a uniform reservoir sample) or what share of them"},
 				{"[SEED]", "a seed, for the same rows on every run"},
+				{"[by KEYS]", "N rows of each group of KEYS (comma-separated), a reservoir per group; not with P%"},
 			},
-			notes:    "The rows come out in input order.",
-			examples: []string{"arrowpipe sample 5 42 samples/orders.csv", "arrowpipe sample 1% samples/orders.csv"},
+			notes:    "The rows come out in input order. A sample of N rows is held to the end, within --max-memory (with by: the groups times N rows).",
+			examples: []string{"arrowpipe sample 5 42 samples/orders.csv", "arrowpipe sample 1% samples/orders.csv", "arrowpipe sample 2 7 by region samples/orders.csv"},
 		},
 		"summary": {
 			notes:    "One row per input column, as DuckDB's SUMMARIZE: count (rows) and nulls are exact; distinct and the quartiles are exact up to 10000 values and estimates past them (distinct_approx, quantiles_approx); mean, stddev and the quartiles are for number columns only; top lists the 5 most frequent values while distinct is exact. One pass, bounded memory, on every worker.",
