@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/csvin"
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
@@ -44,6 +46,14 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 			return nil, &usageError{"--schema: " + err.Error()}
 		}
 	}
+	if opts.SampleRows, err = o.sampleRows(); err != nil {
+		return nil, err
+	}
+	if o.timestampFormat != "" {
+		if opts.TimestampLayout, err = textval.ParseLayout(o.timestampFormat); err != nil {
+			return nil, &usageError{"--timestamp-format: " + err.Error()}
+		}
+	}
 	if o.batchBytes != "" {
 		n, err := parseBytes(o.batchBytes)
 		if err != nil {
@@ -63,8 +73,28 @@ func (o *options) checkInputFlags(f format.Format) error {
 		return &usageError{"--schema applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own schema"}
 	case !text && (o.delimiter != "" || o.noHeader || len(o.nullValues) > 0):
 		return &usageError{"--delimiter, --no-header and --null apply to CSV and TSV input, not " + f.String()}
+	case !text && o.timestampFormat != "":
+		return &usageError{"--timestamp-format applies to CSV and TSV input, not " + f.String()}
+	case o.inferRows != "" && !text && f != format.NDJSON:
+		return &usageError{"--infer-rows applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own schema"}
 	}
 	return nil
+}
+
+// sampleRows reads --infer-rows: 0 (the readers' default) when not given,
+// csvin.SampleAll for all.
+func (o *options) sampleRows() (int, error) {
+	switch o.inferRows {
+	case "":
+		return 0, nil
+	case "all":
+		return csvin.SampleAll, nil
+	}
+	n, err := strconv.Atoi(o.inferRows)
+	if err != nil || n < 1 {
+		return 0, &usageError{fmt.Sprintf("--infer-rows %q: want a number of rows (at least 1) or all", o.inferRows)}
+	}
+	return n, nil
 }
 
 func (o *options) delimiterFor(f format.Format) (byte, error) {

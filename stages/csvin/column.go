@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -19,6 +20,9 @@ type column struct {
 	kind  textval.Kind
 	dtype arrow.DataType
 	dates textval.DateCache // timestamp and date columns
+	// layout reads timestamps in a user's layout (Options.TimestampLayout)
+	// that the ISO parser does not.
+	layout *textval.Layout
 	// strict: the type was inferred, so a value it would change (see
 	// textval.Keeps) is an error.
 	strict  bool
@@ -184,13 +188,17 @@ func (c *column) appendValue(f []byte) bool {
 	case textval.KindTimestamp:
 		v, ok := c.dates.ParseTimestamp(f)
 		if !ok {
-			return false
+			if v, ok = c.parseLayout(f, false); !ok {
+				return false
+			}
 		}
 		c.i64[c.n] = int64(v)
 	case textval.KindTimestampNano:
 		v, ok := c.dates.ParseTimestampNano(f)
 		if !ok {
-			return false
+			if v, ok = c.parseLayout(f, true); !ok {
+				return false
+			}
 		}
 		c.i64[c.n] = int64(v)
 	case textval.KindDate:
@@ -285,4 +293,24 @@ func packBits(mem memory.Allocator, bits []byte) *memory.Buffer {
 		out[i/8] = b
 	}
 	return buf
+}
+
+// parseLayout reads f with the column's layout, if any, in microseconds
+// (exactly, or not at all) or nanoseconds.
+func (c *column) parseLayout(f []byte, nano bool) (arrow.Timestamp, bool) {
+	if c.layout == nil {
+		return 0, false
+	}
+	sec, nsec, ok := c.layout.Parse(f)
+	if !ok {
+		return 0, false
+	}
+	if nano {
+		v, ok := civil.UnixNano(sec, nsec)
+		return arrow.Timestamp(v), ok
+	}
+	if nsec%1000 != 0 {
+		return 0, false
+	}
+	return arrow.Timestamp(sec*1_000_000 + nsec/1000), true
 }

@@ -57,7 +57,7 @@ func newDecoder(s *Source) *decoder {
 	d.countOnly = true
 	d.blankRows = len(s.kinds) == 1
 	for i, k := range s.kinds {
-		d.cols[i] = column{kind: k, dtype: s.fields[i].Type, strict: s.inferred[i]}
+		d.cols[i] = column{kind: k, dtype: s.fields[i].Type, strict: s.inferred[i], layout: s.opts.TimestampLayout}
 		if s.keep[i] {
 			d.countOnly = false
 			d.needUTF8 = d.needUTF8 || k == textval.KindString
@@ -285,7 +285,9 @@ func (d *decoder) convert(checkUTF8 bool) (int, error) {
 		case textval.KindTimestamp:
 			v, ok := c.dates.ParseTimestamp(f)
 			if !ok {
-				return i + 1, d.valueError(i, f)
+				if v, ok = c.parseLayout(f, false); !ok {
+					return i + 1, d.valueError(i, f)
+				}
 			}
 			c.i64[c.n] = int64(v)
 		case textval.KindString:
@@ -319,6 +321,9 @@ func (d *decoder) valueError(i int, f []byte) error {
 		if _, ok := textval.ParseTimestampNano(f); ok {
 			return fmt.Errorf("%w: %s has more than 6 fraction digits, which a timestamp (microseconds) column would cut (read it with --schema %s:timestamp_ns)", ErrValue, q, name)
 		}
+	}
+	if d.cols[i].strict {
+		return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string, or infer it from every row with --infer-rows all)", ErrValue, q, kind, name)
 	}
 	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, kind, name)
 }

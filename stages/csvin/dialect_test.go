@@ -1,11 +1,19 @@
 package csvin
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -79,4 +87,56 @@ func TestFloatSpecialsAndZones(t *testing.T) {
 		{"+Inf", null, null},
 		{"-Inf", null, null},
 	}, rows)
+}
+
+// TestTimestampLayout reads timestamps in a user's layout, zone-less
+// unless the layout reads a zone, alongside ISO text in the same column.
+func TestTimestampLayout(t *testing.T) {
+	local, err := textval.ParseLayout("%d/%m/%Y %H:%M")
+	require.NoError(t, err)
+	zoned, err := textval.ParseLayout("%Y%m%d %H%M%S%z")
+	require.NoError(t, err)
+	in := "when,n\n02/01/2026 03:04,1\n31/12/1999 23:59,2\n2026-01-02 03:04:05.5,3\n"
+	for _, batch := range []int{1, 1000} {
+		schema, rows, err := readString(t, in, Options{TimestampLayout: local, BatchRows: batch, Mem: checkedMem(t)})
+		require.NoError(t, err)
+		assert.Equal(t, "when:timestamp[us],n:int64", textval.FormatSchema(schema))
+		assert.Equal(t, [][]string{
+			{"2026-01-02T03:04:00Z", "1"}, {"1999-12-31T23:59:00Z", "2"}, {"2026-01-02T03:04:05.5Z", "3"},
+		}, rows)
+	}
+	schema, rows, err := readString(t, "t\n20260102 030405+0100\n", Options{TimestampLayout: zoned, Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Equal(t, "t:timestamp[us, UTC]", textval.FormatSchema(schema))
+	assert.Equal(t, [][]string{{"2026-01-02T02:04:05Z"}}, rows)
+
+	_, _, err = readString(t, "when\n02/01/2026 03:04\nsoon\n", Options{TimestampLayout: local, SampleRows: 1, Mem: checkedMem(t)})
+	assert.ErrorIs(t, err, ErrValue)
+}
+
+// TestSampleAll infers from every record of a regular file: a value that
+// the first records do not show still types its column.
+func TestSampleAll(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,code,x\n")
+	for i := range 3000 {
+		code := strconv.Itoa(i)
+		if i == 2500 {
+			code = "A12"
+		}
+		fmt.Fprintf(&b, "%d,%s,%d\n", i, code, i%7)
+	}
+	path := filepath.Join(t.TempDir(), "in.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	in, err := input.Open(context.Background(), path, nil)
+	require.NoError(t, err)
+	defer in.Close()
+	schema, rows, err := readAll(t, []Input{{Name: path, R: in}}, Options{SampleRows: SampleAll, BatchRows: 1000, Schema: textval.Spec{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, Mem: checkedMem(t)})
+	require.NoError(t, err)
+	assert.Equal(t, "id:int64,code:string,x:float64", textval.FormatSchema(schema))
+	require.Len(t, rows, 3000)
+	assert.Equal(t, []string{"2500", "A12", "1"}, rows[2500])
+
+	_, _, err = readString(t, "a\n1\n", Options{SampleRows: SampleAll})
+	assert.ErrorIs(t, err, ErrSampleAll, "a reader without ReaderAt")
 }

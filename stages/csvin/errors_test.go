@@ -60,7 +60,7 @@ func TestBadRecords(t *testing.T) {
 			name:   "value does not fit the inferred type",
 			in:     "id,qty\n1,10\n2,n/a\n3,30\n",
 			opts:   Options{SampleRows: 1},
-			want:   `in.csv:3:2: column "qty": value does not fit the column type: "n/a" is not a valid int64 (override the inferred type with --schema qty:string)`,
+			want:   `in.csv:3:2: column "qty": value does not fit the column type: "n/a" is not a valid int64 (override the inferred type with --schema qty:string, or infer it from every row with --infer-rows all)`,
 			is:     ErrValue,
 			field:  "qty",
 			record: "2,n/a",

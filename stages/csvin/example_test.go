@@ -78,5 +78,5 @@ func ExampleOptions_onError() {
 	fmt.Println(strings.Join(rejected, "\n"))
 	// Output:
 	// [1 3]
-	// in.csv:3:2: column "qty": value does not fit the column type: "five" is not a valid int64 (override the inferred type with --schema qty:string)
+	// in.csv:3:2: column "qty": value does not fit the column type: "five" is not a valid int64 (override the inferred type with --schema qty:string, or infer it from every row with --infer-rows all)
 }

@@ -64,6 +64,13 @@ type Options struct {
 	NullValues []string
 	// Schema overrides the inferred types of the columns it names.
 	Schema textval.Spec
+	// TimestampLayout, when set, also reads timestamps written in a
+	// user's layout (--timestamp-format '%d/%m/%Y %H:%M'): inference takes
+	// a value it reads as a timestamp before any other kind (zoned when
+	// the layout reads a zone, else zone-less), and a timestamp column
+	// reads a value in the layout or in the ISO forms of
+	// textval.ParseTimestamp.
+	TimestampLayout *textval.Layout
 	// Columns, when not nil, names the only columns to decode: the batches
 	// hold those, in file order, and the other fields of each record are
 	// counted (a wrong field count is still an error) but not parsed, so
@@ -72,7 +79,9 @@ type Options struct {
 	// all that counting needs.
 	Columns []string
 	// SampleRows is how many records of the first input type inference
-	// looks at: DefaultSampleRows when 0. Inference also stops at the end of
+	// looks at: DefaultSampleRows when 0; SampleAll for every record of a
+	// first input that is a regular file (read once more for it, in
+	// bounded memory, through its ReaderAt: see stages/input.Input). Inference also stops at the end of
 	// the first input, and never earlier, however slowly the records
 	// arrive, so that the types do not depend on timing: on a trickling
 	// pipe the first batch waits for SampleRows records. When Schema types
@@ -120,7 +129,7 @@ func (o Options) withDefaults() (Options, error) {
 	case '"', '\r', '\n':
 		return o, fmt.Errorf("%w: delimiter %q", ErrOptions, o.Delimiter)
 	}
-	if o.SampleRows < 0 || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
+	if o.SampleRows < SampleAll || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
 		return o, fmt.Errorf("%w: negative SampleRows, BatchRows, BatchBytes or FlushInterval", ErrOptions)
 	}
 	if o.BatchBytes > MaxBatchBytes {

@@ -92,12 +92,19 @@ type Source struct {
 // name the input; an input without a header line fails with errEmptyInput.
 func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, error) {
 	sniff := opts.Delimiter == 0 && !opts.TSV
+	if len(inputs) == 0 {
+		return nil, fmt.Errorf("%w: no input", ErrOptions)
+	}
+	if opts.SampleRows == SampleAll {
+		spec, err := inferAll(ctx, inputs[0], opts)
+		if err != nil {
+			return nil, err
+		}
+		opts.Schema, opts.SampleRows = spec, 1
+	}
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
-	}
-	if len(inputs) == 0 {
-		return nil, fmt.Errorf("%w: no input", ErrOptions)
 	}
 	ins := make([]readahead.Input, len(inputs))
 	for i, in := range inputs {
@@ -367,6 +374,7 @@ func (s *Source) sampleInput(ctx context.Context) error {
 		}
 		if inf == nil {
 			inf = textval.NewInferrer(ncols)
+			inf.SetLayout(s.opts.TimestampLayout)
 		}
 		for i := range min(ncols, p.nfields()) {
 			f := p.field(i)

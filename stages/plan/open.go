@@ -38,6 +38,14 @@ type ReadOptions struct {
 	// Schema gives the types of some or all columns of CSV, TSV or NDJSON
 	// input; the rest are inferred. Other formats carry their own.
 	Schema textval.Spec
+	// SampleRows is how many rows of CSV, TSV or NDJSON input the types
+	// are inferred from; 0 means the reader's default (1000), and
+	// csvin.SampleAll every row of a first CSV or TSV file that is a
+	// regular file (read once more for it).
+	SampleRows int
+	// TimestampLayout, when set, also reads CSV and TSV timestamps in a
+	// user's strftime-style layout (see csvin.Options.TimestampLayout).
+	TimestampLayout *textval.Layout
 	// BatchRows and BatchBytes bound a batch; 0 means the reader's default.
 	BatchRows  int
 	BatchBytes int
@@ -271,16 +279,18 @@ func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Inpu
 	// A zero delimiter is a tab for TSV and sniffed from the first line
 	// for CSV (see csvin.Options.Delimiter).
 	r, err := csvin.NewSource(ctx, ins, csvin.Options{
-		Delimiter:     opts.Delimiter,
-		TSV:           s.format == format.TSV,
-		NoHeader:      opts.NoHeader,
-		NullValues:    opts.NullValues,
-		Schema:        opts.Schema,
-		BatchRows:     opts.BatchRows,
-		BatchBytes:    opts.BatchBytes,
-		FlushInterval: opts.FlushInterval,
-		OnError:       opts.OnError,
-		Mem:           opts.Mem,
+		Delimiter:       opts.Delimiter,
+		TSV:             s.format == format.TSV,
+		SampleRows:      opts.SampleRows,
+		TimestampLayout: opts.TimestampLayout,
+		NoHeader:        opts.NoHeader,
+		NullValues:      opts.NullValues,
+		Schema:          opts.Schema,
+		BatchRows:       opts.BatchRows,
+		BatchBytes:      opts.BatchBytes,
+		FlushInterval:   opts.FlushInterval,
+		OnError:         opts.OnError,
+		Mem:             opts.Mem,
 	})
 	if err != nil {
 		return err
@@ -298,7 +308,11 @@ func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
 	for i, f := range opts.Schema {
 		fields[i] = jsonin.Field{Name: f.Name, Type: f.Type}
 	}
+	if opts.SampleRows < 0 {
+		return usage("inferring types from all rows applies to CSV and TSV files; give NDJSON a number of rows")
+	}
 	r, err := jsonin.NewSource(ctx, ins, jsonin.Options{
+		SampleRows:    opts.SampleRows,
 		Schema:        fields,
 		BatchRows:     opts.BatchRows,
 		BatchBytes:    opts.BatchBytes,

@@ -238,7 +238,13 @@ type Inferrer struct {
 	// flags marks, per column, values that some kinds would change, and
 	// values with a zone.
 	flags []flags
+	// layout, when set, reads timestamps in a user's layout too.
+	layout *Layout
 }
+
+// SetLayout makes values that layout reads timestamps (microseconds;
+// zoned when the layout reads a zone), before any other kind is tried.
+func (in *Inferrer) SetLayout(l *Layout) { in.layout = l }
 
 // flags is a set of facts about the values seen in a column.
 type flags uint8
@@ -262,18 +268,31 @@ func (in *Inferrer) Add(col int, v []byte) {
 		return
 	}
 	c := Classify(v)
-	switch c {
-	case KindInt64:
+	byLayout := false
+	if in.layout != nil {
+		if _, nsec, ok := in.layout.Parse(v); ok {
+			c, byLayout = KindTimestamp, true
+			if nsec%1000 != 0 {
+				c = KindTimestampNano
+			}
+			if in.layout.Zoned() {
+				in.flags[col] |= zoned
+			}
+		}
+	}
+	switch {
+	case byLayout:
+	case c == KindInt64:
 		x, _ := ParseInt64(v)
 		if f := float64(x); f >= math.MaxInt64 || int64(f) != x {
 			in.flags[col] |= lossyFloat
 		}
-	case KindDate, KindTimestamp:
+	case c == KindDate || c == KindTimestamp:
 		if _, ok := ParseTimestampNano(v); !ok {
 			in.flags[col] |= lossyNano
 		}
 	}
-	if (c == KindTimestamp || c == KindTimestampNano) && Zoned(v) {
+	if (c == KindTimestamp || c == KindTimestampNano) && !byLayout && Zoned(v) {
 		in.flags[col] |= zoned
 	}
 	k = Join(k, c)
