@@ -17,8 +17,8 @@
 // open, so a chunk needs nothing of the file once read. A row group is
 // one batch (read without pqarrow's per-column goroutines): memory holds
 // a row group per worker and queue slot. Source.Prune skips the row
-// groups whose statistics rule out simple predicates before their bytes
-// are read.
+// groups whose statistics rule out simple predicates (a leading filter's
+// comparisons, on the command line) before their bytes are read.
 //
 // The sink encodes on the encode workers: each batch of at least
 // SinkOptions.GatherRows rows becomes a row group (cut at RowGroupRows),
@@ -30,7 +30,10 @@
 // count. Smaller batches (a filtered stream) are gathered by Write into
 // shared row groups of up to RowGroupBytes, which it encodes itself. In
 // flight: one row group per encode worker and per queue slot, each as its
-// batch and its encoded bytes. Dictionary encoding is off except, by
+// batch and its encoded bytes. zstd pages are compressed by encoders
+// with a 1 MiB window (codec.go; registered for the whole process at the
+// first zstd sink, as arrow-go chooses codecs through a process-wide
+// registry). Dictionary encoding is off except, by
 // default, for string columns whose row group's first batch shows few
 // distinct values: on high-cardinality text it made output larger and
 // slower.
