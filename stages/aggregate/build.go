@@ -64,7 +64,9 @@ func appendInts(b array.Builder, order []uint32, vals []int64, valid validFunc) 
 		case *array.Time64Builder:
 			b.UnsafeAppend(arrow.Time64(v))
 		default:
-			panic(fmt.Sprintf("aggregate: appendInts to %T", b))
+			if !appendDecimal(b, v) {
+				panic(fmt.Sprintf("aggregate: appendInts to %T", b))
+			}
 		}
 	}
 }

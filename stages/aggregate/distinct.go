@@ -33,6 +33,10 @@ func (w *distinctWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 		in.Release()
 		return nil, nil
 	}
+	if err := checkDecimals(in, w.keyIdx); err != nil {
+		in.Release()
+		return nil, fmt.Errorf("distinct: %w", err)
+	}
 	for i, c := range w.keyIdx {
 		w.keys[i] = in.Column(c)
 	}

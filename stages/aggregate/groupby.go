@@ -105,6 +105,9 @@ func (w *groupWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBa
 	if n == 0 {
 		return nil, nil
 	}
+	if err := checkDecimals(in, planCols(w.g.plan)); err != nil {
+		return nil, fmt.Errorf("%s: %w", w.g.name, err)
+	}
 	p := w.part
 	for i, c := range w.g.plan.keyIdx {
 		w.keys[i] = in.Column(c)

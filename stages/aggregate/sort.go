@@ -51,6 +51,10 @@ func (s *sorter) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		in.Release()
 		return nil, nil
 	}
+	if err := checkDecimals(in, orderCols(s.keys)); err != nil {
+		in.Release()
+		return nil, fmt.Errorf("sort: %w", err)
+	}
 	s.buf = append(s.buf, sortBatch{seq: seq, rec: in, views: viewsOf(s.keys, in)})
 	s.bufBytes += sharedmem.PinnedBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
 	if s.cap > 0 && s.bufBytes > s.cap {

@@ -237,6 +237,9 @@ func columnIndex(in *arrow.Schema, name string) (int, error) {
 }
 
 func isNumeric(dt arrow.DataType) bool {
+	if isDecimal(dt) {
+		return true
+	}
 	switch dt.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
 		arrow.UINT64, arrow.FLOAT32, arrow.FLOAT64, arrow.BOOL:
@@ -350,6 +353,14 @@ func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (a
 		if err := numeric(); err != nil {
 			return nil, err
 		}
+		if isDecimal(dt) { // decimal(38,s), exact, as DuckDB
+			acc := newAcc(isumWords(false), func(at rowSlot) accumulator { return newIsumAcc(at, dt, false) })
+			outDt := decimalSumType(dt)
+			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+				return a.(*isumAcc).buildDecimal(mem, outDt, order)
+			})
+			return outDt, nil
+		}
 		if k == kindInt {
 			acc := newAcc(isumWords(false), func(at rowSlot) accumulator { return newIsumAcc(at, dt, false) })
 			outDt := i64
@@ -374,6 +385,9 @@ func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (a
 		if k == kindInt {
 			acc := newAcc(isumWords(true), func(at rowSlot) accumulator { return newIsumAcc(at, dt, true) })
 			out(acc, func(a accumulator, mem memory.Allocator, order []uint32) arrow.Array {
+				if isDecimal(dt) {
+					return computedFloats(mem, order, decimalMean(a.(*isumAcc), decimalScale(dt)))
+				}
 				return computedFloats(mem, order, a.(*isumAcc).mean)
 			})
 			return f64, nil

@@ -129,6 +129,9 @@ func (w *topWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatc
 		return nil, errAborted
 	}
 	defer w.guard.Leave()
+	if err := checkDecimals(in, orderCols(w.st.keys)); err != nil {
+		return nil, verbError("top", err)
+	}
 	h := &w.heap
 	h.keys = w.st.keys
 	src := uint32(len(w.srcs))

@@ -32,6 +32,8 @@ func kindOf(dt arrow.DataType) (kind, error) {
 		return kindInt, nil
 	case arrow.FLOAT32, arrow.FLOAT64:
 		return kindFloat, nil
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return kindInt, nil // unscaled (see decimal.go)
 	case arrow.STRING:
 		return kindString, nil
 	}
@@ -81,6 +83,9 @@ func (v validity) ok(i int) bool {
 // 64-bit types and widened into scratch for the others; uint64 values
 // come back as their bits (2^64-1 as -1).
 func int64s(arr arrow.Array, scratch []int64) []int64 {
+	if isDecimal(arr.DataType()) {
+		return decimalInt64s(arr, scratch)
+	}
 	n := arr.Len()
 	switch a := arr.(type) {
 	case *array.Int64:
@@ -162,6 +167,13 @@ func numbers(arr arrow.Array, fscratch []float64, iscratch []int64) []float64 {
 	}
 	ints := int64s(arr, iscratch)
 	out := grow(fscratch, len(ints))
+	if s := decimalScale(arr.DataType()); s != 0 {
+		d := math.Pow10(int(s))
+		for i, x := range ints {
+			out[i] = float64(x) / d
+		}
+		return out
+	}
 	if isUnsigned(arr.DataType()) {
 		for i, x := range ints {
 			out[i] = float64(uint64(x))
