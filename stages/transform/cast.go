@@ -68,6 +68,9 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 	var steps []step
 	schema := in
 	for k, c := range casts {
+		if d, ok := c.To.(*arrow.Decimal128Type); ok {
+			targets = append(targets, decimalTarget(d))
+		}
 		t := slices.IndexFunc(targets, func(t castTarget) bool { return c.To != nil && arrow.TypeEqual(t.to, c.To) })
 		if t < 0 {
 			names := make([]string, len(targets))
@@ -81,7 +84,7 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 			return pipeline.Stage{}, nil, err
 		}
 		quoted := "`" + strings.ReplaceAll(c.Column, "`", "``") + "`"
-		e, err := expr.Compile(targets[t].fn+"("+quoted+")", schema)
+		e, err := expr.Compile(castCall(targets[t].fn, quoted), schema)
 		if err != nil {
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: column %q to %s: %s", c.Column, targets[t].name, firstLine(err))
 		}

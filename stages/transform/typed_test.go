@@ -168,7 +168,8 @@ func TestConstructorErrorsAtBuild(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ verb, arg, want string }{
 		{"head", "-1", `head: "-1" is not a row count (a whole number ≥ 0)`},
-		{"cast", "qty:decimal", `cast: unknown type "decimal" (types: int, float, string, bool, timestamp, date)`},
+		{"cast", "qty:money", `cast: unknown type "money" (types: int, float, string, bool, timestamp, date)`},
+		{"cast", "qty:decimal(40,2)", `cast: bad decimal type "decimal(40,2)": want decimal(p,s) with precision 1 to 38 and scale 0 to 18, at most p`},
 		{"derive", "= 1", `derive: "= 1" is not NAME = EXPR`},
 		{"rename", "a=", `rename: "a=" is not OLD=NEW`},
 		{"select", "a,`b", "select: unterminated backtick in \"a,`b\""},

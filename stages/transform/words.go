@@ -80,6 +80,7 @@ func parseCast(args []string) (verb.Verb, error) {
 	if err != nil {
 		return verb.Verb{}, fmt.Errorf("cast: %w", err)
 	}
+	items = joinParens(items)
 	casts := make([]Casting, len(items))
 	offs := make([]int, len(items))
 	for k, it := range items {
@@ -102,6 +103,9 @@ func parseCast(args []string) (verb.Verb, error) {
 
 // castType returns the type a cast type name stands for.
 func castType(word string) (arrow.DataType, error) {
+	if dt, ok, err := decimalType(word); ok {
+		return dt, err
+	}
 	aliases := map[string]string{
 		"int64": "int", "integer": "int", "float64": "float", "double": "float",
 		"str": "string", "utf8": "string", "boolean": "bool",
