@@ -274,3 +274,35 @@ func TestPrintfReference(t *testing.T) {
 		got.Release()
 	}
 }
+
+// TestFormatRandom: format and printf over random columns with nulls,
+// whole and sliced, against the reference (ref_format_test.go).
+func TestFormatRandom(t *testing.T) {
+	srcs := []string{
+		"format('{:*^9}|{:>+08.2f}|{:,}|{:<4}', s1, f1, i1, t1)",
+		"printf('%-5s|%+08.2f|%x|%5.1e|%c|%d', s1, f1, i2, f2, 65, b1)",
+		"format('{1:.3}{0:#X}{{}}', i2, f2, s2)",
+		"printf('%%%.2s%o% d', ls, u64, i1)",
+		"format('{} {} {} {} {}', i1, f1, b1, d1, u64)",
+		"printf('%g|%G|%10.4e|%-8.3s|%#o', f1, f2, f1, s2, i1)",
+		"format('{:,.2f}|{:e}|{:010.3f}|{:^7}|{:b}', f1, f2, f2, b2, i2)",
+		"printf('%s %s %s %s', t1, t3, d1, f1)",
+		"format('{:.0f}', f1) == printf('%.0f', f1)",
+	}
+	for _, sliced := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sliced=%v", sliced), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rec := randomBatch(rand.New(rand.NewPCG(20, 21)), mem, 200, 0.2)
+			defer rec.Release()
+			if sliced {
+				s := rec.NewSlice(5, 190)
+				defer s.Release()
+				rec = s
+			}
+			for _, src := range srcs {
+				checkAgainstReference(t, src, rec, mem)
+			}
+		})
+	}
+}

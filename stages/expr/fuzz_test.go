@@ -34,6 +34,9 @@ func FuzzExpr(f *testing.F) {
 		"date_diff('month', to_timezone(t3, 'Asia/Kolkata'), date_add(d1, '1 month -2 days')) + week(t4) + epoch_ms(t5)",
 		"date_add(from_timezone(t2, 'America/New_York'), i2, 'hours') > strptime(s2, '%Y-%m-%dT%H:%M:%S.%nZ')",
 		"list_get(split(s1, ''), -1) == list_join(regexp_split(ls, '[a ]'), '|') or list_contains(l1, s2) or list_length(l1) > 2",
+		"format('{:*^9}|{:>+08.2f}|{:,}|{:<4}', s1, f1, i1, t1) == printf('%-5s|%+08.2f|%x|%5.1e|%c|%d', s1, f1, i2, f2, 65, b1)",
+		"format('{1:.3}{0:#X}{{}}', i2, f2, s2) < printf('%%%.2s%o% d', ls, u64, i1)",
+		"list_sum([i1, i2, 3]) > list_max(list_sort([f1, 2.5])) or list_contains(l1, to_string(list_value(t1, d1)))",
 	} {
 		f.Add(s)
 	}

@@ -334,6 +334,8 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 			}
 		}
 		return strings.Join(parts, str(1)), true
+	case "format", "printf":
+		return refFormat(name, args, argTypes), true
 	case "list_sum", "list_min", "list_max", "list_sort":
 		return refListMore(name, args[0].([]any), argTypes[0].elem()), true
 	case "is_nan":
