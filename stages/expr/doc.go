@@ -151,8 +151,9 @@
 // list_sort(l), ascending, nulls last. An empty or all-null list has a
 // null sum, min and max. An expression may give a list as its result:
 // derive makes a list column, which the explode verb turns into rows.
-// Lists are not compared, converted, or taken by other functions; that is
-// a Compile error.
+// to_string(l) is the JSON array the CSV and NDJSON writers write for a
+// list field ([1.5,null,2.0], ["a","b"]). Lists are not compared or taken
+// by other functions; that is a Compile error.
 //
 // # Types and nulls
 //
