@@ -140,3 +140,24 @@ func TestSampleAll(t *testing.T) {
 	_, _, err = readString(t, "a\n1\n", Options{SampleRows: SampleAll})
 	assert.ErrorIs(t, err, ErrSampleAll, "a reader without ReaderAt")
 }
+
+// TestDuckDBFixture reads the CSV DuckDB writes (testdata made by
+// stages/textval/testdata/make-duckdb.cjs) with DuckDB's types: DOUBLE
+// with nan/inf/-inf, TIMESTAMP zone-less, TIMESTAMPTZ (+00) in UTC.
+func TestDuckDBFixture(t *testing.T) {
+	raw, err := os.ReadFile("../textval/testdata/duckdb.csv")
+	require.NoError(t, err)
+	for _, batch := range []int{1, 4, 1000} {
+		schema, rows, err := readString(t, string(raw), Options{BatchRows: batch, Mem: checkedMem(t)})
+		require.NoError(t, err)
+		assert.Equal(t, "i:int64,f:float64,ts:timestamp[us],tz:timestamp[us, UTC],d:date,s:string,b:bool", textval.FormatSchema(schema))
+		assert.Equal(t, [][]string{
+			{"1", "2", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.5Z", "2026-01-02", `a, "b"`, "true"},
+			{"-2", "NaN", "1999-12-31T23:59:59.123456Z", "2000-01-01T01:00:00Z", "1999-12-31", "tab\tand\nnewline", "false"},
+			{"3", "+Inf", null, null, null, null, null},
+			{null, "-Inf", "2026-06-30T12:00:00Z", "2026-06-30T12:00:00Z", "2026-06-30", "", "true"},
+			{"5", "1e+20", "2026-01-02T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03", "x", "false"},
+			{"6", null, "2026-01-02T00:00:01Z", "2026-01-02T00:00:01Z", "2026-01-04", "y", "true"},
+		}, rows)
+	}
+}
