@@ -20,9 +20,10 @@ const (
 	classUint64              // uint64: equal only to uint64
 	classFloat               // float32, float64: as float64, -0 = 0, NaN = NaN
 	classBool
-	classString // string, large_string
-	classBinary // binary, large_binary
-	classTime   // date, timestamp, time, duration: only the same type
+	classString  // string, large_string
+	classBinary  // binary, large_binary
+	classTime    // date, timestamp, time, duration: only the same type
+	classDecimal // decimal32..256: only the same width and scale, by its bytes
 )
 
 // keyClass returns the class of a key column's type; a dictionary's is
@@ -46,6 +47,8 @@ func keyClass(dt arrow.DataType) (class, error) {
 		return classBinary, nil
 	case arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.TIME32, arrow.TIME64, arrow.DURATION:
 		return classTime, nil
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return classDecimal, nil
 	}
 	return 0, fmt.Errorf("cannot join on a column of type %s", dt)
 }
@@ -73,6 +76,8 @@ func compatible(s, t arrow.DataType) error {
 	switch {
 	case cs != ct:
 		return fmt.Errorf("%s cannot equal %s; cast one side first", s, t)
+	case cs == classDecimal && !sameDecimal(s, t):
+		return fmt.Errorf("%s cannot equal %s (a different scale or width); cast one side first (cast COL:decimal(p,s))", s, t)
 	case cs == classTime && !arrow.TypeEqual(s, t):
 		return fmt.Errorf("%s cannot equal %s (different units or kinds of time); cast one side first", s, t)
 	}
@@ -186,6 +191,9 @@ func bytesOf(arr arrow.Array) bytesAt {
 	case *array.LargeBinary:
 		return func(i int) string { return string(a.Value(i)) }
 	}
+	if at, ok := decimalBytes(arr); ok {
+		return at
+	}
 	panic(fmt.Sprintf("join: bytesOf %T", arr))
 }
 
@@ -202,7 +210,7 @@ func modeOf(classes []class) keyMode {
 	switch {
 	case len(classes) != 1:
 		return modeTuple
-	case classes[0] == classString || classes[0] == classBinary:
+	case classes[0] == classString || classes[0] == classBinary || classes[0] == classDecimal:
 		return modeString
 	}
 	return modeWord
@@ -261,7 +269,8 @@ func (k *batchKeys) load(cols []arrow.Array) {
 		strs := make([]bytesAt, len(cols))
 		for c, col := range cols {
 			switch col.DataType().ID() {
-			case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY, arrow.LARGE_BINARY:
+			case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY, arrow.LARGE_BINARY,
+				arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 				strs[c] = bytesOf(col)
 			default:
 				k.scratch[c] = fixedKeys(col, k.scratch[c])
