@@ -26,8 +26,9 @@ func verbDocs() map[string]verbDoc {
 			examples: []string{"arrowpipe rename qty=quantity,ts=time samples/orders.csv"},
 		},
 		"cast": {
-			args:     [][2]string{{"COL:TYPE,...", "a column and its new type: int, float, string, bool, timestamp or date"}},
-			examples: []string{"arrowpipe cast qty:float,id:string samples/orders.csv"},
+			args:     [][2]string{{"COL:TYPE,...", "a column and its new type: int, float, string, bool, timestamp, date or decimal(p,s)"}},
+			notes:    "decimal(p,s) rounds halves away from zero (a float from its exact binary value, as DuckDB's CAST); decimal alone is DuckDB's decimal(18,3). A decimal becomes int rounded the same way, float the nearest float, string with every digit of its scale (1.50).",
+			examples: []string{"arrowpipe cast qty:float,id:string samples/orders.csv", "arrowpipe cast 'price:decimal(10,2)' samples/orders.csv"},
 		},
 		"filter": {
 			args:     [][2]string{{"EXPR", "an expression (see 'arrowpipe help functions'); quote it for the shell"}},

@@ -121,4 +121,10 @@
 // ctx is cancelled before Finish. State above verb.Env.MaxMemory is an
 // error wrapping ErrMemory (group-by, distinct, top per group) or a spill
 // (sort, distinct last, and the exact quantiles' values in a group-by).
+//
+// Decimal columns are keys of every verb here, ordered by value, and
+// aggregate as DuckDB's: sum(d) is exact, decimal(38,s); mean, var,
+// stddev and the quantiles are float64; min, max, first, last,
+// count_distinct and list keep the column's type. Values beyond 18
+// digits (in a decimal(38,s) column) are an error where a verb reads them.
 package aggregate

@@ -227,6 +227,29 @@
 // a float with at most d digits after the point is returned unchanged
 // (round(0.1, 300) is 0.1); a result beyond the float range is ±Inf.
 //
+// # Decimals
+//
+// A decimal(p,s) column (decimal32/64/128/256, as DuckDB writes 1.5
+// literals and SUMs) is read exactly as its unscaled integer, for scales
+// 0 to 18 and values of up to 18 digits (a wider value of a
+// decimal(38,s) column is an error naming the row where it is used).
+// As DuckDB: comparisons with decimals and integers are exact, with a
+// float as float64, and a float literal of up to 18 decimals compares
+// exactly (d == 0.1 is true for 0.10); + and - give scale max(s1, s2)
+// and precision max(p1-s1, p2-s2) + scale + 1, * gives p1+p2 and s1+s2
+// (capped at 38, or at 18 when both operands have 18 digits or less), an
+// integer taking part as decimal(19,0) (decimal(10,0) for a literal that
+// fits int32); a result beyond its precision is an error wrapping
+// ErrOverflow that names the row (DuckDB's "Overflow in addition of
+// DECIMAL(18)"). / and anything with a float give float64. -x, abs,
+// round(x[, d]) (to scale d, halves away from zero), floor, ceil,
+// greatest, least, coalesce, if and in keep decimals; to_int rounds
+// halves away from zero, to_float gives the nearest float, to_string
+// every digit of the scale (1.50), and to_decimal(x, p, s) converts an
+// integer, float (from its exact binary value: 1.005 becomes 1.00),
+// string or decimal, null when it does not fit. Other functions take no
+// decimal (convert it first): a Compile error says so.
+//
 // # Evaluation, ownership and concurrency
 //
 // Compile turns the tree into typed kernel nodes; constant subexpressions
