@@ -114,7 +114,7 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 	if in.At == nil {
 		return nil, ErrNotSeekable
 	}
-	pf, err := file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(readProps(in.Size)))
+	pf, err := openParquet(in)
 	if err != nil {
 		return nil, fmt.Errorf("not a readable Parquet file: %w", err)
 	}
@@ -151,6 +151,18 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// openParquet reads the file's footer. arrow-go panics on some corrupt
+// footers (a timestamp of an unknown unit) while it builds the schema; such
+// a panic is the input's fault, so it is an error wrapping ErrCorrupt.
+func openParquet(in Input) (pf *file.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			pf, err = nil, fmt.Errorf("%w: the Parquet footer reader panicked: %v", ErrCorrupt, p)
+		}
+	}()
+	return file.NewParquetReader(io.NewSectionReader(in.At, 0, in.Size), file.WithReadProps(readProps(in.Size)))
 }
 
 // project narrows what f reads to columns (nil: all of them), in file
