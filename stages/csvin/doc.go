@@ -21,9 +21,11 @@
 //
 // NewSource reads the header line and a sample of the first input
 // (Options.SampleRows records) and infers each column's type with
-// textval.Inferrer: bool, int64, float64, date, timestamp (microseconds,
-// UTC; nanoseconds when a sampled value has more than 6 fraction digits) or
-// string; a column without a value in the sample is a string column, so a
+// textval.Inferrer: bool, int64, float64 (NaN, inf and -Infinity
+// included, as DuckDB reads them), date, timestamp (microseconds;
+// nanoseconds when a sampled value has more than 6 fraction digits; in UTC
+// when a sampled value names its zone, zone-less otherwise, as DuckDB's
+// TIMESTAMPTZ and TIMESTAMP; also in Options.TimestampLayout) or string; a column without a value in the sample is a string column, so a
 // header-only input gives string columns and no rows. Inference never picks
 // a type that changes a sampled value: "02134", "+5" and
 // "12345678901234567890" make string columns (see textval.Classify). A
@@ -31,6 +33,9 @@
 // float64 (as DuckDB reads it as DOUBLE) and printed back in the shortest
 // form that reads back as that float64. Options.Schema
 // overrides the types of the columns it names.
+//
+// With SampleRows set to SampleAll, a first input that is a regular file
+// is read once more, in bounded memory, to infer from every record.
 //
 // The sample ends after SampleRows records or at the end of the first
 // input, never on a pause: the same bytes give the same types whatever
@@ -74,6 +79,12 @@
 //     skipped. (Without a header, an input of blank lines only is empty.)
 //   - With Options.NoQuotes, '"' is an ordinary character and every newline
 //     ends a record (TSV as databases write it).
+//   - With Options.TSV (the TSV format), quotes are ordinary characters too,
+//     and the escapes \t \n \r \\ of the IANA TSV convention (Miller's) are
+//     decoded in every field, header included.
+//   - Without a Delimiter, the first line of the first input chooses it:
+//     ',' unless that line has no comma outside quotes and has ';', '|' or
+//     tabs (see Options.Delimiter).
 //   - String fields must be valid UTF-8.
 //
 // Record boundaries are found by quote parity (a newline after an even

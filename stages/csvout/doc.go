@@ -23,15 +23,18 @@
 //     DuckDB) reads back as a null row: output reads back with the same
 //     rows, nulls and empty strings (TestRoundTripKeepsRowsNullsAndEmptyStrings);
 //   - numbers, booleans, timestamps and dates as package textfmt formats
-//     them (shortest round-trip floats, "NaN"/"+Inf"/"-Inf", RFC 3339 UTC
-//     timestamps, 2006-01-02 dates); lists as the JSON array package
+//     them: floats in the shortest round-trip form with ".0" when it has no
+//     fraction or exponent (so that 2.0 reads back as a float), NaN, inf and
+//     -inf (the spellings both DuckDB and Polars read as floats); RFC 3339
+//     timestamps, with "Z" for a zoned type and without it for a zone-less
+//     one (a wall-clock time); 2006-01-02 dates; lists as the JSON array package
 //     jsonout writes (["a","b"], [1.0,2.5]); decimals, structs and other
 //     types through arrow-go's ValueStr; all quoted when needed.
 //
-// TSV is the same format with a tab delimiter: a value holding a tab, CR,
-// LF or double quote is quoted as in CSV, which readers that accept quoted
-// TSV (Python's csv module, pandas, Miller, our own reader) read back.
-// Readers of the strict IANA TSV form, which has no quoting, cannot.
+// TSV (a tab delimiter) follows the IANA TSV convention as Miller writes
+// it: nothing is quoted, and a tab, LF, CR or backslash in a text field is
+// written \t, \n, \r or \\, which csvin's Options.TSV reads back. An empty
+// string is then an empty field, as a null is: TSV cannot tell them apart.
 //
 // Cost (BenchmarkEncode, one core, 64Ki rows of 8 sales columns: int64,
 // µs timestamp, strings, float64 with nulls): ~175 ns per row, 380-425

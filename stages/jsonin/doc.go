@@ -22,11 +22,21 @@
 // 65536-row batch, ~400 MB per CPU-second on ~150-byte log lines
 // (BenchmarkDecode).
 //
+// A file that is one top-level JSON array of objects ("[{...},{...}]",
+// pretty-printed or not) is read as the same rows: the bytes are rewritten
+// as they stream into one object a line (see arrayText), so error line
+// numbers then count the array's elements. A leading byte order mark is
+// dropped.
+//
 // Schema inference: integers are int64 (float64 if any sampled value has a
-// fraction or an exponent), true/false are bool, strings are utf8 — or
-// timestamp[us, UTC] when every sampled string of the key is an RFC 3339
-// date-time ("2024-05-01T12:00:00.5+02:00"), timestamp[ns, UTC] when one
-// has more than 6 fractional digits. No value is rounded or cut to fit a
+// fraction or an exponent, or is one of the bare NaN, Infinity and
+// -Infinity that DuckDB writes for a DOUBLE's specials), true/false are
+// bool, strings are utf8 — or, read as csvin reads a field, date32 when
+// every sampled string of the key is a YYYY-MM-DD date, and a timestamp
+// when they are dates and date-times ("2024-05-01T12:00:00.5+02:00",
+// "2024-05-01 12:00:00", DuckDB's "...+00"): timestamp[us, UTC] when one
+// names its zone, a zone-less timestamp[us] when none does, and [ns] when
+// one has more than 6 fractional digits. No value is rounded or cut to fit a
 // type: a sampled integer beyond int64 or number beyond float64
 // (12345678901234567890, 1e400) makes its column utf8 holding the number as
 // written, and so do date-times that need nanoseconds and a year outside

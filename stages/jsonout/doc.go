@@ -26,13 +26,16 @@
 //     shortest form that parses back to the same value (package textfmt),
 //     with ".0" when that form has no fraction or exponent ("3.0", "-0.0"),
 //     so that a float column reads back as float and -0 keeps its sign;
-//     NaN and infinities, which JSON cannot write, as null;
+//     NaN and infinities, which JSON has no numbers for, as the bare NaN,
+//     Infinity and -Infinity that DuckDB's JSON writer writes and its reader
+//     (and jsonin) read back as floats; Polars' NDJSON reader refuses them;
 //   - strings with the escapes JSON requires: \" \\ \n \r \t \b \f and
 //     \u00XX for other control characters; other characters, including
 //     U+2028 and U+2029, are written raw in UTF-8. Each byte that is not
 //     part of valid UTF-8 becomes \ufffd, so every line is valid UTF-8;
-//   - timestamps as RFC 3339 UTC strings ("2024-03-01T12:00:00.25Z"),
-//     dates as "2006-01-02" strings;
+//   - timestamps as RFC 3339 strings, in UTC with "Z" for a zoned type
+//     ("2024-03-01T12:00:00.25Z") and without a zone for a zone-less one
+//     ("2024-03-01T12:00:00.25"); dates as "2006-01-02" strings;
 //   - lists of strings, int64, float64, booleans or such lists as JSON
 //     arrays whose elements follow the rules above (NDJSON arrays read by
 //     package jsonin write back as they were read);
