@@ -24,8 +24,8 @@ type Sink struct {
 	quote *[256]bool
 	// tsv: the delimiter is a tab, and text is escaped (see appendTSV),
 	// never quoted.
-	tsv bool
-	free  textfmt.Buffers
+	tsv  bool
+	free textfmt.Buffers
 
 	headerDone bool
 	closed     bool
