@@ -213,25 +213,23 @@ func TestClusterEqualsSingleProcess(t *testing.T) {
 	c := startCluster(t, 2, 10*time.Second)
 	files := writeFiles(t, 3, 500)
 	chains := map[string][]string{
-		"pass-through":            nil,
-		"filter":                  {"filter", "qty > 4"},
-		"filter-select":           {"filter", "qty > 4", "then", "select", "note,id"},
-		"groupby":                 {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
-		"groupby-mean-first-last": {"groupby", "region", "mean(qty) as m, first(note), last(price), count(), mean(id), min(note)"},
-		"groupby-distinct":        {"filter", "qty > 0", "then", "groupby", "region", "count_distinct(qty) as d, approx_count_distinct(note), count(price), mean(qty), max(price)"},
-		"groupby-partial":         {"filter", "price > 5", "then", "groupby", "region, qty", "count() as n, sum(qty), min(price), max(note), count(qty) as k, sum(id) as ids", "then", "sort", "n desc"},
-		"sort":                    {"sort", "qty desc"},
-		"filter-sort":             {"filter", "price > 20", "then", "sort", "region, qty"},
-		"distinct":                {"distinct", "region,qty"},
-		"top":                     {"derive", "v = qty * price", "then", "top", "7", "v desc"},
-		"head":                    {"filter", "qty >= 1", "then", "head", "1000"},
+		"pass-through":    nil,
+		"filter":          {"filter", "qty > 4"},
+		"filter-select":   {"filter", "qty > 4", "then", "select", "note,id"},
+		"groupby":         {"groupby", "region", "count() as n, sum(qty), min(price), max(price), mean(price)"},
+		"groupby-partial": {"filter", "price > 5", "then", "groupby", "region, qty", "count() as n, sum(qty), min(price), max(note), count(qty) as k, sum(id) as ids, mean(id), count_distinct(id) as d, approx_count_distinct(note)", "then", "sort", "n desc"},
+		"sort":            {"sort", "qty desc"},
+		"filter-sort":     {"filter", "price > 20", "then", "sort", "region, qty"},
+		"distinct":        {"distinct", "region,qty"},
+		"top":             {"derive", "v = qty * price", "then", "top", "7", "v desc"},
+		"head":            {"filter", "qty >= 1", "then", "head", "1000"},
 	}
 	cases := []struct {
 		workers   int
 		mode      sharedmem.Mode
 		batch     int
 		taskBytes int64
-	}{{1, sharedmem.Shared, 1, 5000}, {4, sharedmem.Copy, 1000, -1}, {4, sharedmem.Auto, 13, 9000}}
+	}{{1, sharedmem.Shared, 1, -1}, {4, sharedmem.Copy, 1000, -1}, {4, sharedmem.Auto, 13, 12000}}
 	for name, words := range chains {
 		calls := parseWords(t, words...)
 		for _, tc := range cases {
@@ -294,7 +292,7 @@ func TestClusterWorkerKilled(t *testing.T) {
 	}
 	res := make(chan result, 1)
 	go func() {
-		out, reports, err := runJob(ctx, t, c.url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 1<<19)
+		out, reports, err := runJob(ctx, t, c.url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 1<<20)
 		res <- result{out, reports, err}
 	}()
 	waitLine(t, c.logs[0], "started")

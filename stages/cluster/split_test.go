@@ -53,9 +53,9 @@ func TestCutBeforeTheFirstWholeStreamStage(t *testing.T) {
 // splitWords turns "filter|a > 1|sort|a" into a chain of words, with
 // "then" between the verbs.
 func splitWords(s string) []string {
-	specs := map[string]int{}
+	specs := map[string]verb.Spec{}
 	for _, sp := range plan.Specs(nil, nil) {
-		specs[sp.Name] = len(sp.Args)
+		specs[sp.Name] = sp
 	}
 	parts := strings.Split(s, "|")
 	var words []string
@@ -63,7 +63,11 @@ func splitWords(s string) []string {
 		if len(words) > 0 {
 			words = append(words, "then")
 		}
-		n := specs[parts[i]]
+		sp := specs[parts[i]]
+		n := len(sp.Args)
+		if sp.Words != nil {
+			n = sp.Words(parts[i+1:])
+		}
 		words = append(words, parts[i:i+1+n]...)
 		i += 1 + n
 	}
