@@ -66,7 +66,7 @@ func (c *compiler) callMore(a *callExpr, g *callNode, want func(k int, ts ...typ
 		}
 		return g, nil
 	case fnSplit, fnRegexpSplit, fnListLength, fnListGet, fnListContains, fnListJoin,
-		fnListSum, fnListMin, fnListMax, fnListSort:
+		fnListSum, fnListMin, fnListMax, fnListSort, fnToList:
 		return nil, c.listCall(a, g, want)
 	case fnFormat, fnPrintf:
 		return nil, c.formatCall(a, g, want)

@@ -56,6 +56,8 @@ func (c *compiler) listCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 		}
 		g.t = tStrList
 		return nil
+	case fnToList:
+		return c.toListCall(a, g, want)
 	}
 	et, err := wantList()
 	if err != nil {
@@ -135,6 +137,8 @@ func (c *callNode) listFunc(ev *Evaluator, s *slot, a []vec, n int) (vec, error)
 		return c.split(s, a, n, valid), nil
 	case fnListValue:
 		return c.listValueRows(s, a, n), nil
+	case fnToList:
+		return c.toListRows(s, a, n), nil
 	}
 	x := &a[0]
 	et := c.args[0].typ().elem()

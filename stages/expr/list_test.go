@@ -174,6 +174,9 @@ func TestTypedLists(t *testing.T) {
 			"list_join("+l+", '|')", "list_min("+l+")", "list_max("+l+")", "list_sort("+l+")",
 			"list_get(list_sort("+l+"), 2)", "list_contains("+l+", list_get("+l+", 2))", "to_string("+l+")")
 	}
+	for l, et := range map[string]string{"li": "int64", "li32": "int64", "lf": "double", "lb": "bool", "ls": "varchar", "lt": "timestamp", "ld": "date"} {
+		srcs = append(srcs, "to_list(to_string("+l+"), '"+et+"')", "to_list(to_string("+l+"), 'string')", "to_list(list_join("+l+", ','), '"+et+"')")
+	}
 	srcs = append(srcs, "list_sum(li)", "list_sum(li32)", "list_sum(lu)", "list_sum(lf)",
 		"list_contains(li, i)", "list_contains(li, 3)", "list_contains(lf, i)", "list_contains(lf, 1)", "list_contains(li32, f)",
 		"list_contains(lu, -1)", "list_contains(lu, i)", "list_contains(ls, s)", "list_contains(ls, 'ß')", "list_contains(lb, true)",
@@ -231,6 +234,18 @@ func TestTypedListSemantics(t *testing.T) {
 		{"to_string([1.5, null, 2.0])", "[1.5,null,2.0]"},
 		{"to_string(['a\"b', 'ß\n'])", `["a\"b","ß\n"]`},
 		{"to_string([date'2026-01-02'])", `["2026-01-02"]`},
+		{"to_list('[1,2,null]', 'int64')", []any{int64(1), int64(2), nil}},
+		{"to_list('[1, 2.5]', 'int64')", nil},
+		{"to_list('[1, 2.5]', 'double')", []any{1.0, 2.5}},
+		{"to_list(' [ \"a\" , \"ß\" ] ', 'VARCHAR[]')", []any{"a", "ß"}},
+		{"to_list('[\"a\nb\"]', 'string')", nil}, // a raw newline is not JSON
+		{"to_list('[1]', 'string')", nil},
+		{"to_list('[[1]]', 'int64')", nil},
+		{"to_list('[] x', 'int64')", nil},
+		{"to_list('[]', 'list<int64>')", []any{}},
+		{"to_list('null', 'int64')", nil},
+		{"to_list('[true,false]', 'bool')", []any{true, false}},
+		{"to_list('[\"2026-01-02\"]', 'date')", []any{dateVal(20455)}},
 		{"list_sum([1.5, a, null])", 8.5},
 		{"list_join(['x', s], '/')", "x/EU"},
 		{"list_contains([date'2026-01-01'], ts'2026-01-01T00:00:00Z')", true},
@@ -251,6 +266,8 @@ func TestTypedListSemantics(t *testing.T) {
 		{"list_value(null)", "list_value: the elements need a type"},
 		{"list_get(s, 1)", "argument 1 of list_get must be a list, got string"},
 		{"[]", "an empty list [] has no element type"},
+		{"to_list(s, 'list<list<int64>>')", "to_list: unknown element type"},
+		{"to_list(s, s)", "to_list: the element type must be a string literal"},
 		{"[1, 2", `expected ","`},
 		{"[[1]]", "list_value does not take a list"},
 		{"list_contains([1], to_decimal(1, 5, 2))", "list_contains does not take a decimal"},

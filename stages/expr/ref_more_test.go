@@ -7,12 +7,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -336,6 +338,8 @@ func refCallMore(name string, args []any, argTypes []typ) (any, bool) {
 		return strings.Join(parts, str(1)), true
 	case "format", "printf":
 		return refFormat(name, args, argTypes), true
+	case "to_list":
+		return refToList(str(0), strings.ToLower(str(1))), true
 	case "list_sum", "list_min", "list_max", "list_sort":
 		return refListMore(name, args[0].([]any), argTypes[0].elem()), true
 	case "is_nan":
@@ -392,6 +396,9 @@ func refTypeMore(n *callExpr, schema *arrow.Schema) (typ, bool) {
 		return refType(n.args[0], schema).elem(), true
 	case "list_sort":
 		return refType(n.args[0], schema), true
+	case "to_list":
+		et := map[string]typ{"int64": tInt, "double": tFloat, "float64": tFloat, "bool": tBool, "string": tString, "varchar": tString, "timestamp": tTime, "date": tDate}
+		return listOf(et[strings.ToLower(string(n.args[1].(*litExpr).s))]), true
 	case "list_value":
 		return listOf(refType(&callExpr{name: "coalesce", args: n.args}, schema)), true
 	case "list_contains":
@@ -486,4 +493,65 @@ func refListMore(name string, l []any, et typ) any {
 		}
 	}
 	return best
+}
+
+// refToList reads a JSON array of elements of the named type; nil when
+// the text is not one or an element is of another type.
+func refToList(text, elem string) any {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var raw []any
+	if err := dec.Decode(&raw); err != nil || raw == nil || dec.More() {
+		return nil
+	}
+	if rest, _ := io.ReadAll(dec.Buffered()); strings.TrimSpace(string(rest)) != "" {
+		return nil
+	}
+	out := []any{}
+	for _, e := range raw {
+		if e == nil {
+			out = append(out, nil)
+			continue
+		}
+		var v any
+		switch x := e.(type) {
+		case json.Number:
+			switch elem {
+			case "int64":
+				i, err := strconv.ParseInt(string(x), 10, 64)
+				if err != nil {
+					return nil
+				}
+				v = i
+			case "double", "float64":
+				f, err := x.Float64()
+				if err != nil {
+					return nil
+				}
+				v = f
+			}
+		case bool:
+			if elem == "bool" {
+				v = x
+			}
+		case string:
+			switch elem {
+			case "string", "varchar":
+				v = x
+			case "timestamp":
+				if t, err := time.Parse(time.RFC3339Nano, x); err == nil && t.Nanosecond()%1000 == 0 {
+					v = tsOf(t)
+				}
+			case "date":
+				if t, err := time.Parse("2006-01-02", x); err == nil {
+					v = dateVal(t.Unix() / 86400)
+				}
+			}
+		}
+		if v == nil {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
 }
