@@ -152,8 +152,14 @@
 // null sum, min and max. An expression may give a list as its result:
 // derive makes a list column, which the explode verb turns into rows.
 // to_string(l) is the JSON array the CSV and NDJSON writers write for a
-// list field ([1.5,null,2.0], ["a","b"]). Lists are not compared or taken
-// by other functions; that is a Compile error.
+// list field ([1.5,null,2.0], ["a","b"]), and to_list(s, 'int64') reads
+// such text back into a list of int64, float64, bool, string, timestamp
+// or date ('bigint', 'double', 'varchar[]', 'list<int64>' also name them):
+// strictly, null for text that is not one JSON array of such elements
+// (1.5 in an int64 list, 1 in a string list, a nested array, text after
+// the array), as the other to_* conversions are; it decodes with
+// encoding/json, a few hundred ns per element. Lists are not compared or
+// taken by other functions; that is a Compile error.
 //
 // # Types and nulls
 //
