@@ -77,3 +77,15 @@ func ExampleFill() {
 	// 3,US,3
 	// 4,EU,2
 }
+
+// Two rows of each region, chosen uniformly within it (the same two for
+// the seed), in input order.
+func ExampleSampleBy() {
+	run(sales, window.SampleBy(2, 42, "region"))
+	// Output:
+	// day,region,qty
+	// 1,US,
+	// 2,US,3
+	// 3,EU,
+	// 4,EU,2
+}
