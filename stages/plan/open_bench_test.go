@@ -42,13 +42,13 @@ func BenchmarkOpenManyFiles(b *testing.B) {
 			src.Close()
 		}
 	})
-	for _, c := range []struct{ name, path string }{{"input=one", one}, {"input=many", many}} {
+	for _, c := range []struct{ name, path, filename string }{{"input=one", one, ""}, {"input=many", many, ""}, {"input=many/filename=true", many, "file"}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(size)
 			for b.Loop() {
 				ctx := context.Background()
-				src, err := plan.Open(ctx, []string{c.path}, nil, plan.ReadOptions{})
+				src, err := plan.Open(ctx, []string{c.path}, nil, plan.ReadOptions{FilenameColumn: c.filename})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -19,6 +19,10 @@ import (
 // thousand small files full-size buffers cost more than the sampling.
 const sampleBatchBytes = 64 << 10
 
+// smallFile is the size (on disk) below which a file's reader gets
+// buffers of its size rather than the readers' default 2 MiB chunks.
+const smallFile = 2 << 20
+
 // headerPeek is how far headerOnly looks for a record after the header.
 const headerPeek = 64 << 10
 

@@ -421,6 +421,11 @@ func (u *union) start(ctx context.Context, m *member) error {
 		if m.typed != nil {
 			opts.Schema = m.typed
 		}
+		if opts.BatchBytes == 0 && m.size > 0 && m.size < smallFile {
+			// A text reader allocates its chunk buffers up front: a file
+			// smaller than a chunk needs none larger than itself.
+			opts.BatchBytes = int(max(m.size, sampleBatchBytes))
+		}
 		src, err := openFiles(ctx, []string{m.path}, u.stdin, opts)
 		if err != nil {
 			return err
