@@ -20,7 +20,7 @@ func BenchmarkFormat(b *testing.B) {
 }
 
 // BenchmarkListFunctions: list functions over lists of 3 floats made per
-// row, and the cost of making them.
+// row, the cost of making them, and their text both ways.
 func BenchmarkListFunctions(b *testing.B) {
 	mem := memory.NewGoAllocator()
 	rec := benchBatch(mem, benchRows)
@@ -30,5 +30,7 @@ func BenchmarkListFunctions(b *testing.B) {
 		"list_sum([qty, price, id])",
 		"list_max([qty, price, id])",
 		"list_join([qty, price, id], ';')",
-		"list_length(list_sort([qty, price, id]))")
+		"list_length(list_sort([qty, price, id]))",
+		"to_string([qty, price, id])",
+		"list_length(to_list(to_string([qty, price, id]), 'double'))")
 }
