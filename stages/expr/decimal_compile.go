@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // The type rules of decimals follow DuckDB: + and - give scale max(s1,
@@ -30,6 +32,16 @@ func decOf(x node) typ {
 	}
 	if k, ok := x.(*constNode); ok && !k.v.null && t == tInt && k.v.i[0] >= math.MinInt32 && k.v.i[0] <= math.MaxInt32 {
 		return decType(10, 0)
+	}
+	if c, ok := x.(*colNode); ok {
+		switch c.dt.ID() { // DuckDB's widths of TINYINT, SMALLINT, INTEGER
+		case arrow.INT8, arrow.UINT8:
+			return decType(3, 0)
+		case arrow.INT16, arrow.UINT16:
+			return decType(5, 0)
+		case arrow.INT32, arrow.UINT32:
+			return decType(10, 0)
+		}
 	}
 	return decType(19, 0)
 }
@@ -170,6 +182,12 @@ func (c *compiler) decCompare(pos int, op cmpOp, l, r node) (node, error) {
 
 // decArith compiles l op r where one side is a decimal.
 func (c *compiler) decArith(pos int, op string, l, r node) (node, error) {
+	if d, ok := c.floatConstDec(l); ok {
+		l = d
+	}
+	if d, ok := c.floatConstDec(r); ok {
+		r = d
+	}
 	lt, rt := l.typ(), r.typ()
 	if lt == tFloat || rt == tFloat || op == "/" {
 		if lt == tNull || rt == tNull {
@@ -264,7 +282,11 @@ func (c *compiler) decCall(a *callExpr, info funcInfo, g *callNode) (n node, han
 		}
 		d := tNull
 		for k, v := range vals {
-			u, ok := unify(d, v.typ())
+			vt := v.typ()
+			if vt == tInt || vt == tUint {
+				vt = decOf(v) // as DuckDB: a literal 3 is decimal(10,0)
+			}
+			u, ok := unify(d, vt)
 			if !ok {
 				return nil, true, c.errorf(a.args[len(args)-len(vals)+k].position(), "%s: cannot mix %s and %s", a.name, d, v.typ())
 			}
