@@ -73,8 +73,8 @@ func (o *options) checkInputFlags(f format.Format) error {
 		return &usageError{"--schema applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own schema"}
 	case !text && (o.delimiter != "" || o.noHeader || len(o.nullValues) > 0):
 		return &usageError{"--delimiter, --no-header and --null apply to CSV and TSV input, not " + f.String()}
-	case !text && o.timestampFormat != "":
-		return &usageError{"--timestamp-format applies to CSV and TSV input, not " + f.String()}
+	case !text && f != format.NDJSON && o.timestampFormat != "":
+		return &usageError{"--timestamp-format applies to CSV, TSV and NDJSON input, not " + f.String()}
 	case o.inferRows != "" && !text && f != format.NDJSON:
 		return &usageError{"--infer-rows applies to CSV, TSV and NDJSON input; " + f.String() + " carries its own schema"}
 	}

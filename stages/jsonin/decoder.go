@@ -67,6 +67,8 @@ type Decoder struct {
 	keyBuf  []byte
 	line    []byte // the line being parsed
 	onError pipeline.RejectFunc
+	// layout reads date-times in a user's layout (Options.TimestampLayout).
+	layout *textval.Layout
 	// pos maps a column of the file's schema to its place in cols and
 	// slots, or -1 when it is not decoded (Source.Project): its values
 	// are checked as JSON and skipped.
@@ -482,6 +484,9 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 				var days arrow.Date32
 				days, ok = textval.ParseDate(str)
 				sec = int64(days) * 86400
+			}
+			if !ok && d.layout != nil {
+				sec, nsec, ok = d.layout.Parse(str)
 			}
 			if ok {
 				var why int

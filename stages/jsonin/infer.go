@@ -8,7 +8,7 @@ import (
 // observe records the kinds of the values of one valid line's object, whose
 // opening brace is at b[i], into n. The line was validated first, so observe
 // does not report errors.
-func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
+func observe(b []byte, i int, n *inode, buf []byte, layout *textval.Layout) (int, []byte) {
 	i = skipSpace(b, i+1)
 	if b[i] == '}' {
 		return i + 1, buf
@@ -26,7 +26,7 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 		switch v := b[i]; {
 		case v == '{':
 			c.seen |= seenObject
-			i, buf = observe(b, i, c, buf)
+			i, buf = observe(b, i, c, buf, layout)
 		case v == '[':
 			c.seen |= seenArray
 			i, c.elems = observeArray(b, i, c.elems)
@@ -37,7 +37,7 @@ func observe(b []byte, i int, n *inode, buf []byte) (int, []byte) {
 			if esc {
 				str = buf[s:e]
 			}
-			c.seen |= seenString | temporalKind(str)
+			c.seen |= seenString | temporalKind(str, layout)
 			i = next
 		case v == 't' || v == 'f':
 			c.seen |= seenBool
@@ -77,8 +77,24 @@ func numberKind(num []byte, isInt bool) uint16 {
 
 // temporalKind says what a string is as a date or time, as csvin's
 // inference reads a field: a YYYY-MM-DD date, a date-time (zoned or not;
-// needing nanoseconds; beyond their range), or neither.
-func temporalKind(str []byte) uint16 {
+// needing nanoseconds; beyond their range; or in a user's layout), or
+// neither.
+func temporalKind(str []byte, layout *textval.Layout) uint16 {
+	if layout != nil {
+		if sec, nsec, ok := layout.Parse(str); ok {
+			seen := seenDateTime
+			if layout.Zoned() {
+				seen |= seenZoned
+			}
+			if nsec%1000 != 0 {
+				seen |= seenNanos
+			}
+			if _, ok := civil.UnixNano(sec, nsec); !ok {
+				seen |= seenBeyondNanos
+			}
+			return seen
+		}
+	}
 	if days, ok := textval.ParseDate(str); ok {
 		if _, ok := civil.UnixNano(int64(days)*86400, 0); !ok {
 			return seenBeyondNanos

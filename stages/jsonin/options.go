@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // An Input is one named byte stream of NDJSON. Name appears in errors and in
@@ -33,6 +34,11 @@ type Options struct {
 	// float32, float64, bool, utf8, large_utf8, date32, timestamp (any
 	// unit and zone) and list of utf8, int64, float64 or bool.
 	Schema []Field
+	// TimestampLayout, when set, also reads date-time strings written in a
+	// user's strftime-style layout (--timestamp-format): inference takes a
+	// string it reads as a date-time (zoned when the layout reads a zone),
+	// and a timestamp column reads such strings besides the ISO forms.
+	TimestampLayout *textval.Layout
 	// SampleRows is how many lines the schema is inferred from; 0 means
 	// 1000. Sampling also ends at the end of the inputs, but not when the
 	// input pauses, so no row is emitted before: types must not depend on

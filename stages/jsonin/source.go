@@ -93,6 +93,7 @@ func (s *Source) Schema() *arrow.Schema { return s.schema }
 func (s *Source) NewDecoder() pipeline.Decoder {
 	d := newDecoder(s.schema, s.root, s.kinds, s.keep, s.opts.Mem, s.opts.OnError)
 	d.recycle = s.rd.Recycle
+	d.layout = s.opts.TimestampLayout
 	return d
 }
 
@@ -147,7 +148,7 @@ func (s *Source) sample(ctx context.Context, root *inode) error {
 			lines++
 			j, serr := checkLine(line)
 			if serr == nil {
-				_, scratch = observe(line, j, root, scratch)
+				_, scratch = observe(line, j, root, scratch, s.opts.TimestampLayout)
 				return nil
 			}
 			if s.opts.OnError != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // TestDateTimeForms: a key becomes a timestamp column when every sampled
@@ -78,4 +80,24 @@ func TestLeapSecondIsAnError(t *testing.T) {
 			assert.Equal(t, "t", de.Field)
 		})
 	}
+}
+
+// TestTimestampLayout reads date-time strings in a user's layout, beside
+// the ISO forms, zone-less unless the layout reads a zone.
+func TestTimestampLayout(t *testing.T) {
+	local, err := textval.ParseLayout("%d/%m/%Y %H:%M")
+	require.NoError(t, err)
+	text := "{\"t\":\"02/01/2026 03:04\"}\n{\"t\":\"2026-01-02T05:06:07\"}\n{\"t\":\"31/12/1999 23:59\"}\n"
+	for _, sample := range []int{0, 1} {
+		rows, schema, err := readAll(t, checked(t), one("t.ndjson", text), Options{SampleRows: sample, BatchRows: 1, TimestampLayout: local})
+		require.NoError(t, err)
+		assert.Equal(t, "timestamp[us]", schema.Field(0).Type.String())
+		assert.Equal(t, []map[string]any{{"t": "2026-01-02T03:04:00"}, {"t": "2026-01-02T05:06:07"}, {"t": "1999-12-31T23:59:00"}}, rows)
+	}
+	zoned, err := textval.ParseLayout("%Y%m%d %H%M%S %z")
+	require.NoError(t, err)
+	rows, schema, err := readAll(t, checked(t), one("t.ndjson", "{\"t\":\"20260102 030405 +0100\"}\n"), Options{TimestampLayout: zoned})
+	require.NoError(t, err)
+	assert.Equal(t, "timestamp[us, tz=UTC]", schema.Field(0).Type.String())
+	assert.Equal(t, []map[string]any{{"t": "2026-01-02T02:04:05Z"}}, rows)
 }

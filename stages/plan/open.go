@@ -43,8 +43,8 @@ type ReadOptions struct {
 	// csvin.SampleAll every row of a first CSV or TSV file that is a
 	// regular file (read once more for it).
 	SampleRows int
-	// TimestampLayout, when set, also reads CSV and TSV timestamps in a
-	// user's strftime-style layout (see csvin.Options.TimestampLayout).
+	// TimestampLayout, when set, also reads CSV, TSV and NDJSON timestamps
+	// in a user's strftime-style layout (see csvin.Options.TimestampLayout).
 	TimestampLayout *textval.Layout
 	// BatchRows and BatchBytes bound a batch; 0 means the reader's default.
 	BatchRows  int
@@ -312,13 +312,14 @@ func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
 		return usage("inferring types from all rows applies to CSV and TSV files; give NDJSON a number of rows")
 	}
 	r, err := jsonin.NewSource(ctx, ins, jsonin.Options{
-		SampleRows:    opts.SampleRows,
-		Schema:        fields,
-		BatchRows:     opts.BatchRows,
-		BatchBytes:    opts.BatchBytes,
-		FlushInterval: opts.FlushInterval,
-		OnError:       opts.OnError,
-		Mem:           opts.Mem,
+		SampleRows:      opts.SampleRows,
+		TimestampLayout: opts.TimestampLayout,
+		Schema:          fields,
+		BatchRows:       opts.BatchRows,
+		BatchBytes:      opts.BatchBytes,
+		FlushInterval:   opts.FlushInterval,
+		OnError:         opts.OnError,
+		Mem:             opts.Mem,
 	})
 	if err != nil {
 		return err
