@@ -24,8 +24,9 @@ import (
 // A Job is a chain over files, to run on the cluster's workers.
 type Job struct {
 	// Files are the inputs, in the order their rows reach the chain, one
-	// task each or one per range (TaskBytes); relative paths are made absolute, as workers share the
-	// file system, not the working directory.
+	// task each or one per range (TaskBytes); relative paths are made
+	// absolute, as workers share the file system, not the working
+	// directory.
 	Files []string
 	// Calls is the chain, as plan.ParseChain returns it.
 	Calls []plan.Call
