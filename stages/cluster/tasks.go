@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -59,6 +60,9 @@ func planTasks(ctx context.Context, files []string, read ReadSpec, size int64) (
 func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]Range, string, []byte, error) {
 	if size < 0 || read.FilenameColumn != "" || (!read.NoHive && strings.Contains(filepath.Dir(file), "=")) {
 		return nil, "", nil, nil
+	}
+	if st, err := os.Stat(file); err != nil || !st.Mode().IsRegular() || st.Size() <= size {
+		return nil, "", nil, nil // small files are one task, unopened here
 	}
 	ropts, err := read.Options()
 	if err != nil {
