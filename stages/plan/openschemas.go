@@ -63,8 +63,10 @@ func (u *union) readSchemas(ctx context.Context) error {
 		})
 	}
 	_ = g.Wait()
+	stopped := ctx.Err() == nil && errors.Is(context.Cause(gctx), errSchemasStopped)
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, errSchemasStopped) {
+		// A file cut short by another's failure may say only "canceled".
+		if err != nil && !errors.Is(err, errSchemasStopped) && !(stopped && errors.Is(err, context.Canceled)) {
 			return err
 		}
 	}
