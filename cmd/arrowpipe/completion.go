@@ -74,7 +74,7 @@ func flagValues(formats []string) map[string]string {
 		"from":        strings.Join(formats, " "),
 		"to":          strings.Join(formats, " "),
 		"compress":    "gzip zstd none",
-		"compression": "zstd snappy none",
+		"compression": "zstd snappy lz4 none",
 		"handoff":     "auto shared copy",
 		"on-error":    "fail skip reject",
 		"stats":       "text json",

@@ -74,7 +74,7 @@ type options struct {
 
 func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, arrows, parquet (default: from the file extension, else sniffed)")
-	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default ',', '\\t' for .tsv); 'tab' is accepted")
+	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default: from the first line, ',' unless it has only ';', '|' or tabs; '\\t' for .tsv); 'tab' is accepted")
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
 	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp, timestamp_ns; the rest is inferred from the first 1000 rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
@@ -92,7 +92,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&o.splitRows, "split-rows", 0, "write numbered files of at most this many rows under -o DIR (part-00001.csv, ...), each complete")
 	fs.StringVar(&o.splitBytes, "split-bytes", "", "write numbered files of at most this size under -o DIR, e.g. 64MiB (uncompressed; Parquet and Arrow files are cut once they reach it)")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "with --partition-by or --split-*: replace a non-empty -o DIR whole when the run succeeds (it is never merged)")
-	fs.StringVar(&o.compression, "compression", "zstd", "Parquet column compression: zstd, snappy or none (Parquet output and tee files only)")
+	fs.StringVar(&o.compression, "compression", "", "column compression of Parquet output (zstd, snappy or none; default zstd) or of Arrow output's batches (zstd, lz4 or none; default none)")
 
 	fs.StringVar(&o.handoff, "handoff", "auto", "how batches cross between stages: copy, shared or auto")
 	fs.StringVar(&o.copyThreshold, "copy-threshold", "", "with --handoff auto (only), also copy batches smaller than this (default 0: auto copies only small slices that pin large buffers)")

@@ -61,9 +61,9 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 		return &usageError{fmt.Sprintf("--compress %q: want gzip, zstd or none", o.compress)}
 	}
 	switch o.compression {
-	case "zstd", "snappy", "none":
+	case "", "zstd", "snappy", "lz4", "none":
 	default:
-		return &usageError{fmt.Sprintf("--compression %q: want zstd, snappy or none", o.compression)}
+		return &usageError{fmt.Sprintf("--compression %q: want zstd, snappy, lz4 or none", o.compression)}
 	}
 	if _, err := o.delimiterFor(format.CSV); err != nil {
 		return err
@@ -108,11 +108,12 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []plan.Call) error {
 	for _, name := range plan.StageNames(plan.Verbs(calls)) {
 		names[name] = true
 	}
-	parquet := false
+	main, _ := outputFormat(o)
+	outputs := []format.Format{main}
 	for _, c := range calls {
 		if c.Spec.Name == "tee" {
 			f, _ := format.FromPath(c.Args[0])
-			parquet = parquet || f == format.Parquet
+			outputs = append(outputs, f)
 		}
 	}
 	overrides, err := parseStageWorkers(o.stageWorkers)
@@ -125,11 +126,34 @@ func (o *options) validateForChain(fs *pflag.FlagSet, calls []plan.Call) error {
 			return &usageError{fmt.Sprintf("--stage-workers %s: no such stage in this run (stages: %s)", name, strings.Join(known, ", "))}
 		}
 	}
-	if f, _ := outputFormat(o); f == format.Parquet {
-		parquet = true
+	return checkCompression(o.compression, outputs)
+}
+
+// checkCompression checks --compression against the formats written (the
+// output and tee files): page compression for Parquet (zstd, snappy,
+// none), batch compression for Arrow IPC (zstd, lz4, none, what Arrow
+// readers take); text output has none of its own.
+func checkCompression(c string, outputs []format.Format) error {
+	if c == "" {
+		return nil
 	}
-	if fs.Changed("compression") && !parquet {
-		return &usageError{"--compression applies to Parquet output; for CSV, NDJSON or Arrow output use --compress or a .gz/.zst name"}
+	columnar := false
+	for _, f := range outputs {
+		switch f {
+		case format.Parquet:
+			columnar = true
+			if c == "lz4" {
+				return &usageError{"--compression lz4: Parquet output takes zstd, snappy or none"}
+			}
+		case format.ArrowFile, format.ArrowStream:
+			columnar = true
+			if c == "snappy" {
+				return &usageError{"--compression snappy: Arrow output takes zstd, lz4 or none"}
+			}
+		}
+	}
+	if !columnar {
+		return &usageError{"--compression applies to Parquet and Arrow output; for CSV or NDJSON use --compress or a .gz/.zst name"}
 	}
 	return nil
 }

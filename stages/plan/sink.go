@@ -18,9 +18,10 @@ import (
 
 // SinkOptions tune NewSink.
 type SinkOptions struct {
-	// Compression is Parquet's page compression: "zstd" (the default, for
-	// ""), "snappy" or "none". Compression of a whole text file is the
-	// writer's (see output.Options).
+	// Compression is Parquet's page compression, "zstd" (the default, for
+	// ""), "snappy" or "none", or Arrow IPC's batch compression, "zstd",
+	// "lz4" or "none" (the default). Compression of a whole text file is
+	// the writer's (see output.Options).
 	Compression string
 	// Mem allocates the writers' scratch; nil means Go's allocator.
 	Mem memory.Allocator
@@ -44,7 +45,7 @@ func NewSink(w io.Writer, f format.Format, schema *arrow.Schema, opts SinkOption
 	case format.NDJSON:
 		return jsonout.NewSink(w, schema), nil
 	case format.ArrowFile, format.ArrowStream:
-		return arrowio.NewSink(w, schema, arrowio.SinkOptions{File: f == format.ArrowFile, Mem: opts.Mem})
+		return arrowio.NewSink(w, schema, arrowio.SinkOptions{File: f == format.ArrowFile, Compression: opts.Compression, Mem: opts.Mem})
 	case format.Parquet:
 		return parquetio.NewSink(w, schema, parquetio.SinkOptions{Compression: opts.Compression, Mem: opts.Mem})
 	case format.Table:
