@@ -157,8 +157,10 @@ func Top(n int64, keys ...SortKey) verb.Verb {
 // QUALIFY row_number() OVER (PARTITION BY by ORDER BY keys) <= n, ties in
 // input order. Null is a key of its own. Groups come out in the order of
 // their first row in the input, each group's rows sorted. Each worker
-// keeps at most n rows a group; their memory above verb.Env.MaxMemory is
-// an error wrapping ErrMemory. No by columns is Top.
+// keeps at most n rows a group; past verb.Env.MaxMemory it spills them to
+// verb.Env.TempDir, partitioned by key, and Finish resolves one partition
+// at a time (a partition that alone passes the cap is an error wrapping
+// ErrMemory). No by columns is Top.
 func TopBy(by []string, n int64, keys ...SortKey) verb.Verb {
 	if len(by) == 0 {
 		return Top(n, keys...)
@@ -175,6 +177,7 @@ func TopBy(by []string, n int64, keys ...SortKey) verb.Verb {
 		Reads: func(_ *arrow.Schema, needed []string) []string {
 			return passReads(needed, appendNew(keyColumns(keys), by...))
 		},
+		Spills: true,
 	}
 }
 

@@ -27,8 +27,22 @@ const lastSpillParts = 32
 type lastSpill struct {
 	schema *arrow.Schema // the input's, then the position column
 	parts  [lastSpillParts]*runFiles
-	hash   []keyCol
-	hs     []uint64
+	keyPartitioner
+}
+
+// keyPartitioner splits rows among lastSpillParts partitions by the hash
+// of their key columns.
+type keyPartitioner struct {
+	hash []keyCol
+	hs   []uint64
+}
+
+func newKeyPartitioner(types []arrow.DataType) keyPartitioner {
+	var k keyPartitioner
+	for _, dt := range types {
+		k.hash = append(k.hash, newKeyCol(dt))
+	}
+	return k
 }
 
 func newLastSpill(in *arrow.Schema, types []arrow.DataType, dir string, cap int64) *lastSpill {
@@ -37,15 +51,13 @@ func newLastSpill(in *arrow.Schema, types []arrow.DataType, dir string, cap int6
 	for p := range s.parts {
 		s.parts[p] = newRunFiles(dir, cap)
 	}
-	for _, dt := range types {
-		s.hash = append(s.hash, newKeyCol(dt))
-	}
+	s.keyPartitioner = newKeyPartitioner(types)
 	return s
 }
 
 // partitions returns, for each partition, the rows of rec whose keys (the
 // columns keyIdx) hash to it.
-func (s *lastSpill) partitions(rec arrow.RecordBatch, keyIdx []int) [lastSpillParts][]uint32 {
+func (s *keyPartitioner) partitions(rec arrow.RecordBatch, keyIdx []int) [lastSpillParts][]uint32 {
 	n := int(rec.NumRows())
 	s.hs = grow(s.hs, n)
 	for i, c := range keyIdx {

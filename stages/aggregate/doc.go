@@ -94,9 +94,12 @@
 // run and the merge to N rows. top N ORDER KEYS (TopBy) keeps, per
 // worker, a bounded heap of N rows for each group of a key table, held as
 // references into the batches they came from (compacted when those hold
-// twice the kept rows), within the memory cap or ErrMemory; Finish merges
-// the workers' tables and emits each group's best N rows sorted, groups
-// in the order of their first row. tail (NewTail)
+// twice the kept rows); Finish merges the workers' tables and emits each
+// group's best N rows sorted, groups in the order of their first row.
+// Past the memory cap a worker writes its kept rows, with their group's
+// first position and their own, to 32 runs partitioned by key hash and
+// starts over; Finish then resolves one partition at a time into a run
+// sorted by (first position, ORDER, position) and merges those runs. tail (NewTail)
 // keeps the batches of the last N rows on one worker and, past the cap,
 // writes them in arrival order to files it drops as newer rows cover the
 // window. distinct runs on one worker and passes each
@@ -119,8 +122,8 @@
 // only atomic memory counters; Finish runs after all of them. Workers that
 // hold Arrow memory or temp files (sort, top) release them when the run's
 // ctx is cancelled before Finish. State above verb.Env.MaxMemory is an
-// error wrapping ErrMemory (group-by, distinct, top per group) or a spill
-// (sort, distinct last, and the exact quantiles' values in a group-by).
+// error wrapping ErrMemory (group-by, distinct) or a spill (sort, top,
+// distinct last, and the exact quantiles' values in a group-by).
 //
 // Decimal columns are keys of every verb here, ordered by value, and
 // aggregate as DuckDB's: sum(d) is exact, decimal(38,s); mean, var,

@@ -27,6 +27,7 @@ type topGroupStage struct {
 	mem     memory.Allocator
 	cap     int64
 	outRows int
+	tempDir string
 	bytes   atomic.Int64
 }
 
@@ -47,6 +48,7 @@ type topGroupWorker struct {
 	srcRows int
 	counted int64 // this worker's share of st.bytes
 	guard   cancelguard.Guard
+	spilled *topSpill // nil until the first spill
 }
 
 // worse orders a after b: by the order keys, then by input position.
@@ -109,14 +111,7 @@ func (w *topGroupWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 	w.views = append(w.views, viewsOf(w.st.order, in))
 	added := false
 	for i, g := range w.gids {
-		e := topEntry{src, uint32(i), pos{seq, uint32(i)}}
-		h := w.heaps[g]
-		if len(h) < w.st.n {
-			w.heaps[g] = w.push(h, e)
-			w.kept++
-			added = true
-		} else if w.worse(h[0], e) {
-			w.replaceRoot(h, e)
+		if w.offer(g, topEntry{src, uint32(i), pos{seq, uint32(i)}}) {
 			added = true
 		}
 	}
@@ -130,11 +125,27 @@ func (w *topGroupWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 	} else {
 		w.views = w.views[:src]
 	}
-	if err := w.account(); err != nil {
+	if err := w.account(ctx); err != nil {
 		w.fail()
 		return nil, err
 	}
 	return nil, nil
+}
+
+// offer puts e in group g's heap if it is among the n best, and reports
+// whether it did.
+func (w *topGroupWorker) offer(g uint32, e topEntry) bool {
+	h := w.heaps[g]
+	if len(h) < w.st.n {
+		w.heaps[g] = w.push(h, e)
+		w.kept++
+		return true
+	}
+	if w.worse(h[0], e) {
+		w.replaceRoot(h, e)
+		return true
+	}
+	return false
 }
 
 // compact copies the kept rows into one batch and lets go of the batches
@@ -147,7 +158,7 @@ func (w *topGroupWorker) compact() {
 			refs = append(refs, rowRef{e.src, e.row})
 		}
 	}
-	next := gather(w.st.mem, w.st.schema, w.srcs, refs)
+	next := gather(w.st.mem, w.srcs[0].Schema(), w.srcs, refs)
 	for _, b := range w.srcs {
 		b.Release()
 	}
@@ -165,9 +176,10 @@ func (w *topGroupWorker) held() int64 {
 	return b
 }
 
-// account adds the change in this worker's memory to the stage's total and
-// fails when the total passes the cap, after compacting what it can.
-func (w *topGroupWorker) account() error {
+// account adds the change in this worker's memory to the stage's total
+// and, when the total passes the cap, compacts what it can, then spills
+// its rows (see topSpill).
+func (w *topGroupWorker) account(ctx context.Context) error {
 	if w.st.cap <= 0 {
 		return nil
 	}
@@ -186,8 +198,13 @@ func (w *topGroupWorker) account() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("top: %w: the top %d rows of %d groups hold ~%s, over the memory cap of %s (--max-memory)",
-		ErrMemory, w.st.n, w.tab.n, fmtBytes(total), fmtBytes(w.st.cap))
+	if w.kept == 0 {
+		return nil
+	}
+	if err := w.spill(ctx); err != nil {
+		return fmt.Errorf("top: %w", err)
+	}
+	return nil
 }
 
 // fail releases the state for good. Call it under the guard.
@@ -196,7 +213,15 @@ func (w *topGroupWorker) fail() {
 	w.guard.Done()
 }
 
+// release lets go of the rows and removes the spill files.
 func (w *topGroupWorker) release() {
+	w.releaseRows()
+	if w.spilled != nil {
+		w.spilled.remove()
+	}
+}
+
+func (w *topGroupWorker) releaseRows() {
 	for _, b := range w.srcs {
 		b.Release()
 	}
@@ -221,7 +246,9 @@ func (st *topGroupStage) finish(ctx context.Context, workers []pipeline.Worker, 
 	var recs []arrow.RecordBatch
 	var views [][]keyView
 	var rows []topGroupRow
-	for _, pw := range workers {
+	ws := make([]*topGroupWorker, len(workers))
+	spilled := false
+	for i, pw := range workers {
 		w := pw.(*topGroupWorker)
 		if !w.guard.Enter(ctx, w.release) {
 			return errAborted
@@ -229,6 +256,13 @@ func (st *topGroupStage) finish(ctx context.Context, workers []pipeline.Worker, 
 		defer w.guard.Leave()
 		defer w.guard.Done()
 		defer w.release()
+		ws[i] = w
+		spilled = spilled || w.spilled != nil
+	}
+	if spilled {
+		return st.finishSpilled(ctx, ws, emit)
+	}
+	for _, w := range ws {
 		if w.tab.n == 0 {
 			continue
 		}
@@ -287,7 +321,7 @@ func newTopGroup(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey, keys
 	if err := checkGatherable(in); err != nil {
 		return pipeline.Stage{}, nil, err
 	}
-	st := &topGroupStage{n: n, order: order, schema: in, mem: env.Mem, cap: env.MaxMemory, outRows: outRows(env)}
+	st := &topGroupStage{n: n, order: order, schema: in, mem: env.Mem, cap: env.MaxMemory, outRows: outRows(env), tempDir: env.TempDir}
 	if st.mem == nil {
 		st.mem = memory.DefaultAllocator
 	}

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -146,44 +146,50 @@ func TestTopWords(t *testing.T) {
 	assert.Equal(t, 2, topWords([]string{"3"}), "too few: the command line reports it")
 }
 
-// Past the memory cap top per group fails with ErrMemory, naming the
-// cap, and releases what it held; a cancelled run releases it too.
-func TestTopByGroupCapAndCancel(t *testing.T) {
+// Past the memory cap top per group spills its kept rows by key
+// partition and gives the reference's rows, leaving no file; with a cap
+// that one partition passes, it fails with ErrMemory naming the flag; a
+// cancelled run releases its rows and removes its files.
+func TestTopByGroupSpill(t *testing.T) {
 	rows := randomRows(rand.New(rand.NewPCG(6, 7)), 2000)
 	parts := splitBatches(rand.New(rand.NewPCG(8, 9)), rows, 100)
-	for _, workers := range []int{1, 4} {
-		t.Run(fmt.Sprintf("cap/workers=%d", workers), func(t *testing.T) {
+	want := refTopGroup(t, rows, "v_f desc", []string{"v_int"}, 2)
+	for _, c := range []struct {
+		workers int
+		mode    sharedmem.Mode
+		maxMem  int64
+	}{
+		{1, sharedmem.Shared, 64 << 10},
+		{4, sharedmem.Copy, 64 << 10},
+		{4, sharedmem.Auto, 1},
+	} {
+		t.Run(fmt.Sprintf("workers=%d/mode=%v/maxmem=%d", c.workers, c.mode, c.maxMem), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			st, _, err := TopBy([]string{"v_int"}, 2, Desc("v_f")).Build(verb.Env{Workers: workers, Mem: mem, MaxMemory: 32 << 10}, testSchema)
+			dir := t.TempDir()
+			st, _, err := TopBy([]string{"v_int"}, 2, Desc("v_f")).Build(verb.Env{Workers: c.workers, Mem: mem, MaxMemory: c.maxMem, TempDir: dir, BatchRows: 64}, testSchema)
 			require.NoError(t, err)
-			_, err = runStage(t, context.Background(), mem, workers, sharedmem.Shared, parts, st)
-			require.True(t, errors.Is(err, ErrMemory), "%v", err)
-			assert.ErrorContains(t, err, "--max-memory")
-			// The other workers let go of their rows when the failed run's
-			// ctx is cancelled, on the cancel hook's goroutine.
-			require.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, 5*time.Millisecond)
+			got, err := runStage(t, context.Background(), mem, c.workers, c.mode, parts, st)
+			if c.maxMem == 1 {
+				require.True(t, errors.Is(err, ErrMemory), "%v", err)
+				assert.ErrorContains(t, err, "--max-memory")
+				// The other workers let go of their rows when the failed
+				// run's ctx is cancelled, on the cancel hook's goroutine.
+				require.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, 5*time.Millisecond)
+			} else {
+				require.NoError(t, err)
+				require.Equal(t, want, got)
+			}
+			require.Eventually(t, func() bool { files, _ := os.ReadDir(dir); return len(files) == 0 }, 10*time.Second, 5*time.Millisecond)
 		})
 	}
 	t.Run("cancel", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
-		st, _, err := TopBy([]string{"v_int"}, 2, Desc("v_f")).Build(verb.Env{Mem: mem}, testSchema)
+		dir := t.TempDir()
+		st, _, err := TopBy([]string{"v_int"}, 2, Desc("v_f")).Build(verb.Env{Mem: mem, MaxMemory: 64 << 10, TempDir: dir}, testSchema)
 		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		w := st.NewWorker()
-		for i, b := range batchesOf(t, mem, testSchema, parts) {
-			_, err := w.Process(ctx, uint64(i), b)
-			require.NoError(t, err)
-		}
-		require.NotZero(t, mem.CurrentAlloc(), "rows held")
-		cancel()
-		require.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, 5*time.Millisecond)
-		err = st.Finish(ctx, []pipeline.Worker{w}, func(rec arrow.RecordBatch) error {
-			rec.Release()
-			return nil
-		})
-		require.Error(t, err)
+		assertCancelReleases(t, st, mem, dir, parts)
 	})
 }
 
