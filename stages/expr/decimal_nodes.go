@@ -379,7 +379,7 @@ func parseDec(b []byte, p, s int32) (int64, bool) {
 	}
 	// keep the digits down to 10^-s, rounding at the first one dropped
 	keep := len(digits) + exp + int(s)
-	if keep < 0 {
+	if keep < 0 || len(digits) == 0 {
 		return 0, true
 	}
 	if keep > maxDecDigits || p <= maxDecDigits && keep > int(p) {

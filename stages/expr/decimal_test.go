@@ -399,3 +399,62 @@ func TestParseDecAndFloatUnscaled(t *testing.T) {
 	_, ok = floatUnscaled(math.NaN(), 0)
 	assert.False(t, ok)
 }
+
+// FuzzParseDec checks parseDec against math/big: the text's exact value
+// rounded half away from zero to the scale, or false exactly when the
+// text is not a number or the result does not fit.
+func FuzzParseDec(f *testing.F) {
+	for _, s := range []string{"1.005", "-0.5", "  12 ", "1e3", ".5", "9999.995", "1.2.3", "", "-", "0e-5", "123456789012345678901234567890", "1E+2", "-.0"} {
+		f.Add(s, uint8(5), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, s string, p, sc uint8) {
+		prec := int32(p%38) + 1
+		scale := int32(sc) % (min(prec, maxDecScale) + 1)
+		got, ok := parseDec([]byte(s), prec, scale)
+		txt := strings.Trim(s, " \t")
+		r, isNum := new(big.Rat).SetString(txt)
+		valid := isNum && decLexical(txt)
+		if !valid {
+			require.False(t, ok, "%q", s)
+			return
+		}
+		want := roundRat(r, int(scale))
+		unscaled := new(big.Int).Quo(new(big.Int).Mul(want.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)), want.Denom())
+		limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(min(prec, maxDecDigits))), nil)
+		if new(big.Int).Abs(unscaled).Cmp(limit) >= 0 {
+			require.False(t, ok, "%q p=%d s=%d", s, prec, scale)
+			return
+		}
+		require.True(t, ok, "%q p=%d s=%d", s, prec, scale)
+		require.Equal(t, unscaled.Int64(), got, "%q p=%d s=%d", s, prec, scale)
+	})
+}
+
+// decLexical reports whether s is [+-]digits[.digits][e[+-]digits] with a
+// digit somewhere before the exponent and at most 4 exponent digits: what
+// parseDec reads (big.Rat also takes fractions and hex).
+func decLexical(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	ip, fp, _ := strings.Cut(mant, ".")
+	digits := func(x string) bool {
+		for _, c := range x {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if ip+fp == "" || !digits(ip) || !digits(fp) || strings.Count(mant, ".") > 1 {
+		return false
+	}
+	if hasExp {
+		if exp != "" && (exp[0] == '+' || exp[0] == '-') {
+			exp = exp[1:]
+		}
+		return exp != "" && len(exp) <= 4 && digits(exp)
+	}
+	return true
+}
