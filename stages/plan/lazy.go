@@ -61,6 +61,20 @@ func (l *lazyInput) Close() error {
 	return err
 }
 
+// lazyDone counts the files of a run read to their end. Safe to call
+// while the run is read.
+func (s *Source) lazyDone() int {
+	n := 0
+	for _, l := range s.lazy {
+		l.mu.Lock()
+		if l.done {
+			n++
+		}
+		l.mu.Unlock()
+	}
+	return n
+}
+
 func (l *lazyInput) bytesRead() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -42,7 +42,12 @@ func writeTiny(t *testing.T, dir string, n int) (paths, want []string) {
 // rowsOf runs src through no stage and returns its rows as "a/b".
 func rowsOf(t *testing.T, ctx context.Context, src *plan.Source, cfg pipeline.Config) ([]string, error) {
 	var got []string
+	lastDone := 0
 	err := pipeline.New(src, nil, pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
+		done, total, _ := src.Files()
+		assert.GreaterOrEqual(t, done, lastDone, "files done never go down")
+		assert.LessOrEqual(t, done, total)
+		lastDone = done
 		for r := range int(rec.NumRows()) {
 			got = append(got, rec.Column(0).ValueStr(r)+"/"+rec.Column(1).ValueStr(r))
 		}

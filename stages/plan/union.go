@@ -540,11 +540,14 @@ func (u *union) progress() (read, total int64) {
 func (u *union) files() (done, total, skipped int) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	total = 0
 	for _, m := range u.members {
 		total += len(m.paths) // a run of files counts each
 	}
-	return u.done, total, u.skipped
+	done = u.done
+	if u.active != nil {
+		done += u.active.lazyDone() // the files of the run being read
+	}
+	return done, total, u.skipped
 }
 
 // Close closes the files still open. It is not safe for concurrent use
