@@ -96,7 +96,7 @@ func TestClusterThreeNodesLeaderStopped(t *testing.T) {
 	}
 	res := make(chan result, 1)
 	go func() {
-		out, reports, err := runJob(ctx, t, url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 16<<10)
+		out, reports, err := runJob(ctx, t, url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 32<<10)
 		res <- result{out, reports, err}
 	}()
 	waitLine(t, c.logs[0], "started")
@@ -120,7 +120,7 @@ func TestClusterThreeNodesLeaderStopped(t *testing.T) {
 	}
 	require.NoError(t, r.err)
 	assert.Equal(t, want, r.out)
-	assertCovers(t, r.reports, files, 16<<10)
+	assertCovers(t, r.reports, files, 32<<10)
 	t.Logf("leader n%d stopped; the job ended %v later, %d tasks", leader+1, time.Since(stopped).Round(time.Millisecond), len(r.reports))
 
 	nc, js, err := Connect(url, "arrowpipe-test")

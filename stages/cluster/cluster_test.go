@@ -229,7 +229,7 @@ func TestClusterEqualsSingleProcess(t *testing.T) {
 		mode      sharedmem.Mode
 		batch     int
 		taskBytes int64
-	}{{1, sharedmem.Shared, 1, -1}, {4, sharedmem.Copy, 1000, -1}, {4, sharedmem.Auto, 13, 12000}}
+	}{{1, sharedmem.Shared, 1, -1}, {4, sharedmem.Copy, 1000, -1}, {4, sharedmem.Auto, 13, 20000}}
 	for name, words := range chains {
 		calls := parseWords(t, words...)
 		for _, tc := range cases {
