@@ -18,10 +18,11 @@ type lazyInput struct {
 	ctx  context.Context
 	path string
 
-	mu   sync.Mutex
-	in   *input.Input
-	done bool
-	read int64 // bytes of the file once closed
+	mu    sync.Mutex
+	in    *input.Input
+	done  bool
+	ended bool  // read to its end (done may also mean closed early)
+	read  int64 // bytes of the file once closed
 }
 
 func (l *lazyInput) Read(p []byte) (int, error) {
@@ -42,6 +43,9 @@ func (l *lazyInput) Read(p []byte) (int, error) {
 	l.mu.Unlock()
 	n, err := in.Read(p)
 	if err == io.EOF {
+		l.mu.Lock()
+		l.ended = true
+		l.mu.Unlock()
 		l.Close()
 	}
 	return n, err
@@ -67,7 +71,7 @@ func (s *Source) lazyDone() int {
 	n := 0
 	for _, l := range s.lazy {
 		l.mu.Lock()
-		if l.done {
+		if l.ended {
 			n++
 		}
 		l.mu.Unlock()
