@@ -16,17 +16,19 @@
 // groupby whose aggregates merge exactly (count, integer sum and mean,
 // min, max, first, last, count_distinct and approx_count_distinct of
 // non-float columns) is split in two as well (partialGroupBy), so that
-// workers send groups, not rows. A task
-// is one input file, or a range of a CSV, TSV or NDJSON file (Range:
-// ~64 MiB, cut by one scan of the file at newlines outside quotes, so
-// that no record is split, lost or read twice), with the map side's verb
-// words and the read options: JSON data validated strictly (ParseTask),
-// never code. A range reads the file's header first and the file's
-// types, and its errors name the file's lines. A worker runs it
-// and publishes the output as one Arrow IPC stream cut into parts, then a
-// done message listing the parts. The coordinator reads each task's
-// first done message in task order, streams its parts into the reduce
-// side, and deletes them: the output is the single-process run's.
+// workers send groups, not rows.
+//
+// Tasks: a task is one input file, or a Range of a CSV, TSV or NDJSON
+// file (DefaultTaskBytes, 64 MiB, cut by one scan of the file at
+// newlines outside quotes, so that no record is split, lost or read
+// twice), with the map side's verb words and the read options: JSON data
+// validated strictly (ParseTask), never code. A range reads the file's
+// header first and the file's types, and its errors name the file's
+// lines. A worker runs the task and publishes the output as one Arrow IPC
+// stream cut into parts, then a done message listing the parts. The
+// coordinator reads each task's first done message in task order,
+// streams its parts into the reduce side, and deletes them: the output
+// is the single-process run's.
 //
 // Exactly once: each attempt's parts are its own (job, task, attempt);
 // done messages are de-duplicated by (job, task) in the job stream, and

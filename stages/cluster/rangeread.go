@@ -35,8 +35,10 @@ func openTask(ctx context.Context, t *Task, ropts plan.ReadOptions) (src *plan.S
 // range's bytes, with the file's types. The range is read with only the
 // user's types given, so that inferred columns keep their checks (a value
 // such as 007 in an int64 column is an error); a column whose type the
-// range's own records infer otherwise is read again as the file's type.
-// Errors name the file and its line, not the range's.
+// range's own records infer otherwise is read again as the file's type
+// (an NDJSON range is given all the file's types: its columns are in
+// order of first appearance). Errors name the file and its line, not the
+// range's.
 func openRange(ctx context.Context, file string, r Range, want *arrow.Schema, ropts plan.ReadOptions) (*plan.Source, func(error) error, error) {
 	open := func(ropts plan.ReadOptions) (*plan.Source, error) {
 		f, err := os.Open(file)
@@ -47,7 +49,11 @@ func openRange(ctx context.Context, file string, r Range, want *arrow.Schema, ro
 		if r.Header > 0 {
 			body = io.MultiReader(io.NewSectionReader(f, 0, r.Header), body)
 		}
-		return plan.Open(ctx, []string{"-"}, readCloser{body, f}, ropts)
+		src, err := plan.Open(ctx, []string{"-"}, readCloser{body, f}, ropts)
+		if err != nil {
+			f.Close() // closed already if the source took it; a second Close is harmless
+		}
+		return src, err
 	}
 	headerLines, err := countLines(file, r.Header)
 	if err != nil {
