@@ -172,7 +172,7 @@ var funcs = map[string]funcInfo{
 	"list_max":      {fnListMax, 1, 1, "list_max(list) -> element (nulls skipped)"},
 	"list_sort":     {fnListSort, 1, 1, "list_sort(list) -> list (ascending, nulls last)"},
 	"list_value":    {fnListValue, 1, -1, "list_value(x, y, ...) or [x, y, ...] -> list"},
-	"to_list":       {fnToList, 2, 2, "to_list(string, 'int64') -> list<int64> (a JSON array's text; null when it does not convert)"},
+	"to_list":       {fnToList, 2, 2, "to_list(string, 'int64') -> list<int64> (null if it does not convert)"},
 
 	"format": {fnFormat, 1, -1, "format('{} {:.2f} {:>8}', x, ...) -> string (DuckDB's {} specs)"},
 	"printf": {fnPrintf, 1, -1, "printf('%s %.2f %5d', x, ...) -> string (C's % codes)"},
