@@ -123,7 +123,7 @@ func verbDocs() map[string]verbDoc {
 				{"ORDER", "'COL [asc|desc] [nulls first|last], ...'"},
 				{"[KEYS]", "group columns, comma-separated: the top N rows of each combination (null is a key of its own)"},
 			},
-			notes:    "Ties keep input order. With KEYS, groups come out in the order of their first row, each group's rows in ORDER (DuckDB's QUALIFY row_number() OVER (PARTITION BY KEYS ORDER BY ORDER) <= N); the N rows kept per group count against --max-memory, past which top stops with an error.",
+			notes:    "Ties keep input order. With KEYS, groups come out in the order of their first row, each group's rows in ORDER (DuckDB's QUALIFY row_number() OVER (PARTITION BY KEYS ORDER BY ORDER) <= N); past --max-memory the N rows kept per group spill to --temp-dir, partitioned by key, with the same output.",
 			examples: []string{"arrowpipe top 5 'qty desc' samples/orders.csv", "arrowpipe top 2 'price desc' region samples/orders.csv"},
 		},
 		"tee": {
