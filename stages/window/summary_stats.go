@@ -38,6 +38,8 @@ func kindOfSummary(t arrow.DataType) sumKind {
 		return sumBool
 	case arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.TIME32, arrow.TIME64:
 		return sumTime
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return sumInt // ordered by unscaled value (see addDecimals)
 	}
 	return sumOther
 }
@@ -122,6 +124,8 @@ func (s *colStats) add(col arrow.Array, buf []byte) []byte {
 		addTimes(s, a)
 	case *array.Time64:
 		addTimes(s, a)
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		return addDecimals(s, col, buf)
 	default:
 		for i := range col.Len() {
 			if col.IsValid(i) {
