@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/samples/gen"
+	fileformat "github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
@@ -33,6 +35,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *rows < 0 {
 		return &usageError{"gen: --rows must not be negative"}
 	}
+	if err := genNameFits(*out, *format); err != nil {
+		return err
+	}
 	f, err := output.Open(*out, output.Options{Stdout: stdout, Temps: tempFilesOf(ctx)})
 	if err != nil {
 		return err
@@ -42,4 +47,22 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	return f.Commit()
+}
+
+// genNameFits refuses an -o name whose extension asks for another format
+// than gen writes (x.parquet, x.json with --format csv) or for none at all
+// (x.txt), rather than writing CSV under it.
+func genNameFits(out, genFormat string) error {
+	named, _, err := fileformat.ForOutput(out)
+	if err != nil {
+		return &usageError{"gen: -o " + strings.TrimPrefix(err.Error(), "format: ")}
+	}
+	want := fileformat.CSV
+	if genFormat == "ndjson" {
+		want = fileformat.NDJSON
+	}
+	if named != fileformat.Unknown && named != want {
+		return &usageError{fmt.Sprintf("gen: -o %s names %s, but gen writes %s (--format csv or ndjson); convert with: arrowpipe gen | arrowpipe -o %s", out, named, want, out)}
+	}
+	return nil
 }
