@@ -359,6 +359,8 @@ func (c *compiler) decCall(a *callExpr, info funcInfo, g *callNode) (n node, han
 			}
 		}
 		return nil, false, nil
+	case fnFormat, fnPrintf: // formatCall prints decimals as floats
+		return nil, false, nil
 	}
 	for k, v := range args {
 		if v.typ().isDec() {

@@ -306,3 +306,41 @@ func TestFormatRandom(t *testing.T) {
 		})
 	}
 }
+
+// TestFormatDecimal: a decimal prints as the float nearest to it, as
+// DuckDB's format and printf print one (format('{}', 1.50::DECIMAL(10,2))
+// is 1.5, '{:.1f}' of 1.25 is 1.2, '{:>8}' right-aligns it).
+func TestFormatDecimal(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dt := &arrow.Decimal128Type{Precision: 10, Scale: 2}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "d", Type: dt, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	db := b.Field(0).(*array.Decimal128Builder)
+	for _, s := range []string{"1.50", "1.25", "-2.50"} {
+		require.NoError(t, db.AppendValueFromString(s))
+	}
+	db.AppendNull()
+	rec := b.NewRecordBatch()
+	b.Release()
+	defer rec.Release()
+	for src, want := range map[string][]any{
+		"format('{}', d)":                  {"1.5", "1.25", "-2.5", nil},
+		"format('{:.1f}|{:>8}|', d, d)":    {"1.5|     1.5|", "1.2|    1.25|", "-2.5|    -2.5|", nil},
+		"printf('%.3f %s', d, d)":          {"1.500 1.5", "1.250 1.25", "-2.500 -2.5", nil},
+		"format('{:08.2f}', d * 2)":        {"00003.00", "00002.50", "-0005.00", nil},
+		"concat(format('{}', d), '|', d)": {"1.5|1.50", "1.25|1.25", "-2.5|-2.50", "|"},
+	} {
+		e, err := Compile(src, schema)
+		require.NoError(t, err, src)
+		got, err := e.Eval(context.Background(), rec, mem)
+		require.NoError(t, err, src)
+		for r, w := range want {
+			assert.Equal(t, w, refValue(got, r), "%s row %d", src, r)
+		}
+		got.Release()
+	}
+	_, err := Compile("printf('%d', d)", schema)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "'d' does not print a float")
+}

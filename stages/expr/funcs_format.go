@@ -29,15 +29,21 @@ func (c *compiler) formatCall(a *callExpr, g *callNode, want func(k int, ts ...t
 	if err != nil {
 		return c.errorf(a.args[0].position(), "%s: %v", a.name, err)
 	}
-	for _, p := range pieces {
+	for i := range pieces {
+		p := &pieces[i]
 		if p.arg < 0 {
 			continue
 		}
 		if p.arg+1 >= len(g.args) {
 			return c.errorf(a.args[0].position(), "%s: the format asks for argument %d, but %d are given", a.name, p.arg+1, len(g.args)-1)
 		}
-		if msg := checkSpec(p.spec, g.args[p.arg+1].typ()); msg != "" {
-			return c.errorf(a.args[p.arg+1].position(), "%s: argument %d: %s", a.name, p.arg+1, msg)
+		k := p.arg + 1 // the argument as written
+		pos := a.args[k].position()
+		if g.args[k].typ().isDec() { // printed as the float nearest to it, as DuckDB does
+			g.args[k] = c.convert(g.args[k], tFloat)
+		}
+		if msg := checkSpec(p.spec, g.args[k].typ()); msg != "" {
+			return c.errorf(pos, "%s: argument %d: %s", a.name, k, msg)
 		}
 	}
 	g.pieces = pieces
