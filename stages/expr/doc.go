@@ -120,7 +120,8 @@
 // {} and %s print a float in its shortest form with a decimal point
 // (100.0, 1e+20, inf, nan, as DuckDB), a bool as true or false, and a
 // timestamp or date as to_string does (DuckDB: 2026-01-02 03:04:05 with
-// no T and no zone); %d prints a bool as 1 or 0. The format string must be
+// no T and no zone); %d prints a bool as 1 or 0, and a decimal prints as
+// the float nearest to it, as in DuckDB. The format string must be
 // a literal: Compile parses it and checks each code against its
 // argument's type (%d of a float, {:x} of a string, a missing argument),
 // an *Error with a caret at the format or the argument. A null argument
