@@ -162,13 +162,7 @@ func (p *partWriter) publish(data []byte) error {
 	msg.Header.Set(hdrTask, strconv.Itoa(p.task))
 	msg.Header.Set(hdrAttempt, p.attempt)
 	msg.Header.Set(hdrPart, strconv.Itoa(part))
-	var ack *jetstream.PubAck
-	err := retry(p.ctx, func(ctx context.Context) (err error) {
-		ack, err = p.js.PublishMsg(ctx, msg,
-			jetstream.WithMsgID(partMsgID(p.job, p.task, p.attempt, part)),
-			jetstream.WithExpectStream(jobStream(p.job)))
-		return err
-	})
+	ack, err := publishToJob(p.ctx, p.js, p.job, msg, jetstream.WithMsgID(partMsgID(p.job, p.task, p.attempt, part)))
 	if err != nil {
 		return fmt.Errorf("cluster: publish part %d of task %d: %w", part, p.task, err)
 	}

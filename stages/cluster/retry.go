@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -18,7 +19,7 @@ const retryFor = 30 * time.Second
 const tryFor = 5 * time.Second
 
 // retry calls f, each time with at most tryFor, until it succeeds, fails
-// for good (the stream or message does not exist) or retryFor passes, waiting 100 ms doubling to 1 s
+// for good (the stream, message or job does not exist) or retryFor passes, waiting 100 ms doubling to 1 s
 // between tries: a stream whose leader was lost answers nothing, or "not
 // available", until its replicas elect another. f must be safe to repeat
 // (a publish with a de-duplication id, a read, a delete). It returns f's
@@ -36,7 +37,7 @@ func retry(ctx context.Context, f func(ctx context.Context) error) error {
 		case ctx.Err() != nil:
 			return context.Cause(ctx)
 		case errors.Is(err, jetstream.ErrStreamNotFound), errors.Is(err, jetstream.ErrMsgNotFound),
-			time.Now().After(deadline):
+			errors.Is(err, errJobGone), time.Now().After(deadline):
 			return err
 		}
 		sleep(ctx, wait)
@@ -52,4 +53,21 @@ func replicas(js jetstream.JetStream) int {
 		return 3
 	}
 	return 1
+}
+
+// publishToJob publishes msg to job's stream, tried again as retry does,
+// but given up at once when the job's stream is gone (the job ended while
+// this worker ran a copy of one of its tasks): errJobGone.
+func publishToJob(ctx context.Context, js jetstream.JetStream, job string, msg *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	var ack *jetstream.PubAck
+	err := retry(ctx, func(ctx context.Context) (err error) {
+		ack, err = js.PublishMsg(ctx, msg, append(opts, jetstream.WithExpectStream(jobStream(job)))...)
+		if err != nil && errors.Is(err, nats.ErrNoResponders) {
+			if _, serr := js.Stream(ctx, jobStream(job)); errors.Is(serr, jetstream.ErrStreamNotFound) {
+				return errJobGone
+			}
+		}
+		return err
+	})
+	return ack, err
 }

@@ -253,11 +253,7 @@ func (w *worker) publishDone(ctx context.Context, job string, d *done) error {
 	if !w.opts.noDoneID {
 		opts = append(opts, jetstream.WithMsgID(doneMsgID(job, d.Task)))
 	}
-	opts = append(opts, jetstream.WithExpectStream(jobStream(job)))
-	if err := retry(ctx, func(ctx context.Context) error {
-		_, err := w.js.Publish(ctx, doneSubject(job, d.Task), data, opts...)
-		return err
-	}); err != nil {
+	if _, err := publishToJob(ctx, w.js, job, &nats.Msg{Subject: doneSubject(job, d.Task), Data: data, Header: nats.Header{}}, opts...); err != nil {
 		return fmt.Errorf("cluster: publish result of task %d: %w", d.Task, err)
 	}
 	return nil
