@@ -199,8 +199,10 @@ func TestFlagsValidatedBeforeAnyWork(t *testing.T) {
 		{"second-stage-absent", []string{"--stage-workers", "head-2=1"}, "--stage-workers head-2: no such stage"},
 		{"rejects-without-reject", []string{"--rejects", "r.csv"}, "--rejects needs --on-error reject"},
 		{"rejects-with-skip", []string{"--on-error", "skip", "--rejects", "r.csv"}, "--rejects needs --on-error reject"},
-		{"compression-for-csv", []string{"--compression", "snappy"}, "--compression applies to Parquet output"},
-		{"compression-value", []string{"--compression", "lz4", "--to", "parquet", "-o", "x.parquet"}, `--compression "lz4"`},
+		{"compression-for-csv", []string{"--compression", "snappy"}, "--compression applies to Parquet and Arrow output"},
+		{"compression-value", []string{"--compression", "brotli", "--to", "parquet", "-o", "x.parquet"}, `--compression "brotli"`},
+		{"compression-lz4-parquet", []string{"--compression", "lz4", "--to", "parquet", "-o", "x.parquet"}, "Parquet output takes zstd, snappy or none"},
+		{"compression-snappy-arrow", []string{"--compression", "snappy", "-o", "x.arrow"}, "Arrow output takes zstd, lz4 or none"},
 		{"compress-value", []string{"--compress", "lz4"}, `--compress "lz4": want gzip, zstd or none`},
 		{"to-value", []string{"--to", "xml"}, `unknown output format "xml"`},
 		{"parquet-to-stdout", []string{"--to", "parquet", "--out-is-stdout"}, "Parquet output needs a file"},
@@ -250,6 +252,7 @@ func TestFlagsThatApply(t *testing.T) {
 	for _, args := range [][]string{
 		{"--compression", "snappy", "-o", filepath.Join(dir, "out.parquet")},
 		{"--compression", "none", "tee", filepath.Join(dir, "side.parquet"), "then"},
+		{"--compression", "lz4", "-o", filepath.Join(dir, "out.arrow")},
 		{"--on-error", "reject", "--rejects", filepath.Join(dir, "rejects.csv")},
 		{"--stats=json", "--stats-file", filepath.Join(dir, "stats.json")},
 		{"--stage-workers", "decode=1,filter=2,head-2=1", "head", "5000", "then"},
@@ -260,6 +263,28 @@ func TestFlagsThatApply(t *testing.T) {
 			assert.Equal(t, exitOK, res.code, res.stderr)
 		})
 	}
+}
+
+// --compression on Arrow output compresses the batches: the file is
+// smaller and reads back with the same rows.
+func TestArrowCompression(t *testing.T) {
+	dir := t.TempDir()
+	want := cli(t, "", sample)
+	require.Equal(t, exitOK, want.code, want.stderr)
+	sizes := map[string]int64{}
+	for _, c := range []string{"none", "zstd", "lz4"} {
+		out := filepath.Join(dir, c+".arrow")
+		res := cli(t, "", "--compression", c, "-o", out, sample)
+		require.Equal(t, exitOK, res.code, res.stderr)
+		st, err := os.Stat(out)
+		require.NoError(t, err)
+		sizes[c] = st.Size()
+		back := cli(t, "", out)
+		require.Equal(t, exitOK, back.code, back.stderr)
+		assert.Equal(t, want.stdout, back.stdout, c)
+	}
+	assert.Less(t, sizes["zstd"], sizes["none"])
+	assert.Less(t, sizes["lz4"], sizes["none"])
 }
 
 // A stage that runs on one worker cannot be given more: said, not
