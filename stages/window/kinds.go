@@ -34,6 +34,8 @@ func kindOf(dt arrow.DataType) (kind, error) {
 		return kindString, nil
 	case arrow.BOOL:
 		return kindBool, nil
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return decimalKind(dt)
 	}
 	return 0, fmt.Errorf("type %s is not supported", dt)
 }
@@ -160,6 +162,8 @@ func loadInts(a arrow.Array, dst []int64) []int64 {
 		return widen(a.Time64Values(), grow(dst, n))
 	case *array.Duration:
 		return widen(a.DurationValues(), grow(dst, n))
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		return loadDecimals(a, grow(dst, n))
 	}
 	panic(fmt.Sprintf("window: loadInts of %s", a.DataType()))
 }
@@ -308,7 +312,9 @@ func appendInt(b array.Builder, v int64) {
 	case *array.DurationBuilder:
 		b.Append(arrow.Duration(v))
 	default:
-		panic(fmt.Sprintf("window: appendInt to %T", b))
+		if !appendDecimal(b, v) {
+			panic(fmt.Sprintf("window: appendInt to %T", b))
+		}
 	}
 }
 
