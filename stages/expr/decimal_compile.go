@@ -105,6 +105,11 @@ func (c *compiler) convertDec(x node, t typ) node {
 // precision: soft gives null instead of an error.
 func (c *compiler) rescale(x node, s int32, t typ, soft bool) node {
 	ts := decScale(t)
+	tp, _ := t.decPS()
+	xp, _ := x.typ().decPS()
+	if ts == s && !soft && (tp > maxDecDigits || x.typ().isDec() && xp <= tp) {
+		return c.retype(x, t) // every value fits: nothing to check
+	}
 	if ts < s {
 		x = &decRoundNode{base: base{c.id(), t}, x: x, div: pow10[s-ts]}
 		s = ts

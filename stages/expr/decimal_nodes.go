@@ -38,12 +38,22 @@ func (c *rescaleNode) eval(ev *Evaluator, in *input) (vec, error) {
 	n := in.n
 	v = ev.full(c.x, v, n)
 	s := ev.slot(c)
-	s.i = grow(s.i, n)
 	p, _ := c.t.decPS()
 	limit := int64(math.MaxInt64)
 	if p <= maxDecDigits {
 		limit = pow10[p] - 1
 	}
+	if c.m == 1 && !c.unsigned && limit < math.MaxInt64 {
+		// a check only, branch-free: out of range makes a sign bit set
+		var acc int64
+		for _, y := range v.i[:n] {
+			acc |= (limit - y) | (y + limit)
+		}
+		if acc >= 0 {
+			return v, nil
+		}
+	}
+	s.i = grow(s.i, n)
 	bad := false
 	for k, x := range v.i[:n] {
 		y, excess := mulHiInt64(x, c.m)
