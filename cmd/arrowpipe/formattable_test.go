@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -59,8 +61,12 @@ func TestFormatTableAgreesEverywhere(t *testing.T) {
 					t.Run("format="+f.String()+"/file="+file, func(t *testing.T) {
 						path := filepath.Join(t.TempDir(), file)
 						res := cli(t, "", "-o", path, in)
-						if f == format.Parquet && c != format.None {
-							// No reader takes a compressed Parquet file.
+						if columnar(f) && c != format.None {
+							// No other reader takes a compressed Parquet or
+							// Arrow file: refused, for -o and tee alike.
+							require.Equal(t, exitUsage, res.code, res.stderr)
+							assert.Contains(t, res.stderr, "not supported")
+							res = cli(t, "", "tee", filepath.Join(t.TempDir(), "tee"+ext+suffix), in)
 							require.Equal(t, exitUsage, res.code, res.stderr)
 							assert.Contains(t, res.stderr, "not supported")
 							return
@@ -82,6 +88,31 @@ func TestFormatTableAgreesEverywhere(t *testing.T) {
 			}
 		}
 	}
+}
+
+func columnar(f format.Format) bool {
+	return f == format.Parquet || f == format.ArrowFile || f == format.ArrowStream
+}
+
+// Arrow IPC compressed whole by another program still reads.
+func TestCompressedArrowInputReads(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "x.arrows")
+	res := cli(t, "", "-o", plain, sample)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	raw, err := os.ReadFile(plain)
+	require.NoError(t, err)
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, err = zw.Write(raw)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	gz := filepath.Join(dir, "x.arrows.gz")
+	require.NoError(t, os.WriteFile(gz, zipped.Bytes(), 0o600))
+	want := cli(t, "", sample)
+	got := cli(t, "", gz)
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Equal(t, want.stdout, got.stdout)
 }
 
 // assertWritten checks that path holds format f compressed with c, by

@@ -52,11 +52,16 @@ func (o *options) validate(fs *pflag.FlagSet) error {
 			return err
 		}
 	}
-	if _, err := outputFormat(o); err != nil {
+	out, err := outputFormat(o)
+	if err != nil {
 		return err
 	}
 	switch o.compress {
-	case "", output.Gzip, output.Zstd, output.None:
+	case "", output.None:
+	case output.Gzip, output.Zstd:
+		if out == format.Parquet || out == format.ArrowFile || out == format.ArrowStream {
+			return &usageError{fmt.Sprintf("--compress %s around %s output: no other reader takes it; %s compresses inside the file with --compression", o.compress, out, out)}
+		}
 	default:
 		return &usageError{fmt.Sprintf("--compress %q: want gzip, zstd or none", o.compress)}
 	}

@@ -167,19 +167,19 @@ func CheckCompression(path string) error {
 }
 
 // CheckPath refuses, before anything is written, a file name whose
-// extensions ask for what arrowpipe cannot do: a compression that
-// CheckCompression refuses, and gzip or zstd around Parquet
-// ("x.parquet.gz": Parquet compresses inside the file, and its readers,
-// ours included, need the file itself; Arrow IPC compressed whole is
-// read back by stages/input, so it passes). The error wraps ErrPath and says what to do.
-// Other names, known or not, pass (see ForOutput).
+// extensions ask for what arrowpipe cannot do or other tools cannot read:
+// a compression that CheckCompression refuses, and gzip or zstd around
+// Parquet or Arrow IPC ("x.parquet.gz", "x.arrow.zst": both compress
+// inside the file, and other readers need the file itself; arrowpipe
+// still reads such Arrow input). The error wraps ErrPath and says what to
+// do. Other names, known or not, pass (see ForOutput).
 func CheckPath(path string) error {
 	if err := CheckCompression(path); err != nil {
 		return err
 	}
 	f, c := FromPath(path)
-	if c != None && f == Parquet {
-		return fmt.Errorf("%w: %s: %s around parquet is not supported (no reader takes it; Parquet compresses inside the file: use --compression, and drop the %s)", ErrPath, path, c, filepath.Ext(path))
+	if c != None && (f == Parquet || f == ArrowFile || f == ArrowStream) {
+		return fmt.Errorf("%w: %s: %s around %s is not supported (other readers do not take it; %s compresses inside the file: use --compression, and drop the %s)", ErrPath, path, c, f, f, filepath.Ext(path))
 	}
 	return nil
 }

@@ -122,7 +122,12 @@ func (s *SideOutputs) newTee(path string, schema *arrow.Schema, mem memory.Alloc
 	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%s: no such directory", filepath.Dir(path))
 	}
-	f, _ := format.FromPath(path)
+	// A name that asks for no format ("side.txt") or one no reader takes
+	// ("side.parquet.gz") is refused, as -o refuses it; a bare name is CSV.
+	f, _, err := format.ForOutput(path)
+	if err != nil {
+		return nil, err
+	}
 	if f == format.Unknown {
 		f = format.CSV
 	}
