@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
@@ -107,7 +108,7 @@ func openRange(ctx context.Context, file string, r Range, want *arrow.Schema, ro
 func specOf(want, got *arrow.Schema) textval.Spec {
 	var spec textval.Spec
 	for i, f := range want.Fields() {
-		if got == nil || !arrow.TypeEqual(f.Type, got.Field(i).Type) {
+		if got == nil || !arrowtype.Same(f.Type, got.Field(i).Type) {
 			spec = append(spec, textval.SpecField{Name: f.Name, Type: f.Type})
 		}
 	}

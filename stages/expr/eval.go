@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
@@ -131,7 +132,7 @@ func (ev *Evaluator) bind(ctx context.Context, rec arrow.RecordBatch) (input, er
 	cols := rec.Columns()
 	for _, idx := range ev.e.cols {
 		want := ev.e.schema.Field(idx)
-		if idx >= len(cols) || !arrow.TypeEqual(cols[idx].DataType(), want.Type) {
+		if idx >= len(cols) || !arrowtype.Same(cols[idx].DataType(), want.Type) {
 			return input{}, fmt.Errorf("expr: batch does not match the compiled schema at column %d %q (%s)", idx, want.Name, want.Type)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // class is what a key type compares as: keys of one class are compared
@@ -78,7 +79,7 @@ func compatible(s, t arrow.DataType) error {
 		return fmt.Errorf("%s cannot equal %s; cast one side first", s, t)
 	case cs == classDecimal && !sameDecimal(s, t):
 		return fmt.Errorf("%s cannot equal %s (a different scale or width); cast one side first (cast COL:decimal(p,s))", s, t)
-	case cs == classTime && !arrow.TypeEqual(s, t):
+	case cs == classTime && !arrowtype.Same(s, t):
 		return fmt.Errorf("%s cannot equal %s (different units or kinds of time); cast one side first", s, t)
 	}
 	return nil

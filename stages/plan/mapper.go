@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // A constant is one value repeated down a column: a hive partition value
@@ -45,7 +46,7 @@ func newMapper(in, out *arrow.Schema, consts map[string]*constant, mem memory.Al
 				i = idx[0]
 			}
 		}
-		cast := i >= 0 && !arrow.TypeEqual(in.Field(i).Type, f.Type)
+		cast := i >= 0 && !arrowtype.Same(in.Field(i).Type, f.Type)
 		m.from = append(m.from, i)
 		m.cast = append(m.cast, cast)
 		m.consts = append(m.consts, c)

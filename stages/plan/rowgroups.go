@@ -1,9 +1,8 @@
 package plan
 
 import (
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 	"github.com/arrowpipe/arrowpipe/stages/parquetio"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -35,7 +34,7 @@ func (r *rowGroupPruning) apply(v *verb.Verb, u *union, m *member) error {
 	var preds []parquetio.Predicate
 	for _, p := range r.preds {
 		i, j := m.schema.FieldIndices(p.Column), u.full.FieldIndices(p.Column)
-		if len(i) == 1 && len(j) == 1 && arrow.TypeEqual(m.schema.Field(i[0]).Type, u.full.Field(j[0]).Type) {
+		if len(i) == 1 && len(j) == 1 && arrowtype.Same(m.schema.Field(i[0]).Type, u.full.Field(j[0]).Type) {
 			preds = append(preds, p)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // Widen returns the type a column takes when files disagree on it, the
@@ -22,7 +23,7 @@ import (
 // change the result.
 func Widen(a, b arrow.DataType) (arrow.DataType, error) {
 	switch {
-	case arrow.TypeEqual(a, b):
+	case arrowtype.Same(a, b):
 		return a, nil
 	case a.ID() == arrow.NULL:
 		return b, nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/expr"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -54,7 +55,7 @@ func checkInput(verbName string, in arrow.RecordBatch, want *arrow.Schema) error
 		return fmt.Errorf("%s: batch has %d columns, the stage was built for %d", verbName, in.NumCols(), want.NumFields())
 	}
 	for k, c := range in.Columns() {
-		if !arrow.TypeEqual(c.DataType(), want.Field(k).Type) {
+		if !arrowtype.Same(c.DataType(), want.Field(k).Type) {
 			return fmt.Errorf("%s: column %d %q is %s, the stage was built for %s", verbName, k+1, want.Field(k).Name, c.DataType(), want.Field(k).Type)
 		}
 	}

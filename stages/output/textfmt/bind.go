@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // Bind points cols at rec's columns for a text encoder, reusing cols'
@@ -15,7 +16,7 @@ func Bind(cols []Column, want *arrow.Schema, rec arrow.RecordBatch) ([]Column, e
 	}
 	for j := range want.NumFields() {
 		f := want.Field(j)
-		if got := rec.Column(j).DataType(); !arrow.TypeEqual(got, f.Type) {
+		if got := rec.Column(j).DataType(); !arrowtype.Same(got, f.Type) {
 			return cols, fmt.Errorf("column %d %q is %s in the batch, %s in the output schema", j+1, f.Name, got, f.Type)
 		}
 	}
