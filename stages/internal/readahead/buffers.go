@@ -51,10 +51,13 @@ func (r *Reader) Recycle(data []byte) {
 
 // putBuf puts a buffer that nothing refers to any more on the free list.
 // It keeps buffers of about the usual size only: one grown for a huge
-// record goes back to the garbage collector, and so does one whose start
-// was cut off (Drop), which no longer holds a chunk and the read after it.
+// record goes back to the garbage collector, and so does one that no
+// longer holds a chunk. One whose start was cut off by Drop (a header)
+// still holds a chunk and is kept: a run of many small files would
+// otherwise allocate a buffer a file; a read past the chunk's bound that
+// finds too little room moves the window to a larger buffer (see room).
 func (r *Reader) putBuf(b []byte) {
-	if size := r.chunkBytes + ReadSize; cap(b) >= size && cap(b) <= 2*size {
+	if size := r.chunkBytes + ReadSize; cap(b) >= r.chunkBytes && cap(b) <= 2*size {
 		select {
 		case r.free <- b[:0]:
 		default:

@@ -3,6 +3,7 @@ package readahead
 import (
 	"context"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -143,6 +144,8 @@ func (r *Reader) room(w *window) []byte {
 		old := w.buf
 		w.buf = append(nb, w.buf...)
 		r.putBuf(old)
+		// A reused buffer may hold a chunk but not the read after it.
+		w.buf = slices.Grow(w.buf, n)
 	}
 	l := len(w.buf)
 	return w.buf[l : l+n : l+n]
