@@ -100,6 +100,11 @@ type Options struct {
 	// It bounds the delay that a slowly written input (a pipe from a tail -f)
 	// adds to each record.
 	FlushInterval time.Duration
+	// NoFlush cuts chunks by BatchRows and BatchBytes only, never early by
+	// time, so that the same bytes give the same batches on every run (and
+	// the same Parquet row groups downstream). For inputs that cannot
+	// trickle, such as regular files.
+	NoFlush bool
 	// OnError decides what happens to a bad record. When nil, the first bad
 	// record fails Decode with its *pipeline.DataError; otherwise OnError is
 	// called (from decoder goroutines, concurrently) and the record is

@@ -518,7 +518,7 @@ func (s *Source) next(ctx context.Context) (pipeline.Chunk, error) {
 			}
 			// Left unscanned, the bytes might hold a complete record:
 			// start waiting for FlushInterval all the same.
-			if (sp.rows > 0 || (lazy && len(sp.buf) > 0)) && deadline.IsZero() {
+			if !s.opts.NoFlush && (sp.rows > 0 || (lazy && len(sp.buf) > 0)) && deadline.IsZero() {
 				deadline = time.Now().Add(s.opts.FlushInterval)
 			}
 		}

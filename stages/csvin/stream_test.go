@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -273,4 +274,29 @@ func TestRecycleIsIdempotent(t *testing.T) {
 	assert.Equal(t, "3\n", string(c3.Data), "c3 does not share c2's buffer")
 	src.Recycle(c2)
 	src.Recycle(c3)
+}
+
+// With NoFlush (regular files) a pause in the input never cuts a chunk:
+// the chunks are those of the sizes alone, the same on every run; without
+// it the same pauses cut chunks early.
+func TestNoFlushCutsBySizeOnly(t *testing.T) {
+	lines := []string{"id,name\n"}
+	for range 12 {
+		lines = append(lines, "1,x\n")
+	}
+	spec, err := textval.ParseSpec("id:int64,name:string")
+	require.NoError(t, err)
+	chunks := func(noFlush bool) int {
+		stop := make(chan struct{})
+		defer close(stop)
+		r := &slowReader{lines: slices.Clone(lines), interval: 10 * time.Millisecond, stop: stop}
+		src, err := NewSource(t.Context(), []Input{{Name: "f", R: r}}, Options{Mem: checkedMem(t), FlushInterval: time.Millisecond, Schema: spec, BatchRows: 5, NoFlush: noFlush})
+		require.NoError(t, err)
+		defer src.Close()
+		n, err := drain(t.Context(), src)
+		require.ErrorIs(t, err, io.EOF)
+		return n
+	}
+	assert.Equal(t, 3, chunks(true), "12 rows in chunks of at most 5")
+	assert.Greater(t, chunks(false), 3, "pauses longer than the flush interval cut chunks early")
 }

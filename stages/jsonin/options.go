@@ -56,6 +56,10 @@ type Options struct {
 	// FlushInterval is how long Next waits for more input before it emits
 	// the complete lines it holds, once the sample is read; 0 means 200ms.
 	FlushInterval time.Duration
+	// NoFlush cuts chunks by BatchRows and BatchBytes only, never early by
+	// time, so that the same bytes give the same batches on every run. For
+	// inputs that cannot trickle, such as regular files.
+	NoFlush bool
 	// OnError decides what happens to a bad line; nil fails on the first.
 	OnError pipeline.RejectFunc
 	// Mem allocates the batches; nil means memory.DefaultAllocator.

@@ -215,7 +215,7 @@ func (s *Source) Next(ctx context.Context) (pipeline.Chunk, error) {
 			continue
 		}
 		var deadline time.Time
-		if c.lines > 0 {
+		if c.lines > 0 && !s.opts.NoFlush {
 			if deadline = c.since.Add(s.opts.FlushInterval); !time.Now().Before(deadline) {
 				return s.emit(c.cutAt), nil
 			}

@@ -315,3 +315,34 @@ func TestReadErrorNamesInput(t *testing.T) {
 type iotestErrReader struct{ err error }
 
 func (r iotestErrReader) Read([]byte) (int, error) { return 0, r.err }
+
+// With NoFlush (regular files) a pause never cuts a chunk early.
+func TestNoFlushCutsBySizeOnly(t *testing.T) {
+	chunks := func(noFlush bool) int {
+		pr, pw, err := os.Pipe()
+		require.NoError(t, err)
+		defer pr.Close()
+		go func() {
+			defer pw.Close()
+			for i := range 12 {
+				fmt.Fprintf(pw, "{\"a\":%d}\n", i)
+				time.Sleep(10 * time.Millisecond)
+			}
+		}()
+		src, err := NewSource(t.Context(), []Input{{Name: "f", R: pr}}, Options{SampleRows: 1, BatchRows: 5, FlushInterval: time.Millisecond, NoFlush: noFlush})
+		require.NoError(t, err)
+		defer src.Close()
+		n := 0
+		for {
+			c, err := src.Next(t.Context())
+			if err == io.EOF {
+				return n
+			}
+			require.NoError(t, err)
+			n++
+			src.Recycle(c)
+		}
+	}
+	assert.Equal(t, 3, chunks(true), "12 lines in chunks of at most 5")
+	assert.Greater(t, chunks(false), 3, "pauses longer than the flush interval cut chunks early")
+}

@@ -289,6 +289,7 @@ func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Inpu
 		BatchRows:       opts.BatchRows,
 		BatchBytes:      opts.BatchBytes,
 		FlushInterval:   opts.FlushInterval,
+		NoFlush:         s.allRegular(),
 		OnError:         opts.OnError,
 		Mem:             opts.Mem,
 	})
@@ -297,6 +298,18 @@ func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Inpu
 	}
 	s.Source, s.closeFn = r, r.Close
 	return nil
+}
+
+// allRegular reports whether every input is a regular file (compressed or
+// not). Such input never trickles, so text readers cut batches by size
+// alone and the output is the same on every run.
+func (s *Source) allRegular() bool {
+	for _, in := range s.inputs {
+		if in.Size() < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
@@ -318,6 +331,7 @@ func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
 		BatchRows:       opts.BatchRows,
 		BatchBytes:      opts.BatchBytes,
 		FlushInterval:   opts.FlushInterval,
+		NoFlush:         s.allRegular(),
 		OnError:         opts.OnError,
 		Mem:             opts.Mem,
 	})
