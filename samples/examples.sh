@@ -143,3 +143,36 @@ arrowpipe filter "regexp_matches(note, 'a(b')" orders.csv
 
 # explode-tags: NDJSON arrays are list columns: explode makes one row per element
 arrowpipe explode tags then groupby tags 'count() as n' then sort 'n desc, tags' events.ndjson
+
+# top-per-region: the 2 dearest orders of each region (DuckDB: QUALIFY row_number() OVER (PARTITION BY region ORDER BY price DESC, id) <= 2), regions in order of first appearance
+arrowpipe top 2 'price desc, id' region then select region,id,product,price orders.csv
+
+# list-per-region: list() gathers each group's values in input order, nulls kept
+arrowpipe filter 'qty == 100 and price > 950' then groupby region 'count() as n, list(id) as ids, list(discount) as discounts' orders.csv
+
+# implode-tags: explode then groupby list() puts the arrays back together
+arrowpipe --to ndjson head 6 then explode tags then groupby ts,event 'list(tags) as tags' events.ndjson
+
+# format-readings: format() with DuckDB's {} specs: pad, align and round the fields of a messy export
+arrowpipe derive "label = format('{:<5}|{:>8}|{:>6.1f}|{:>2} tags', upper(trim(device)), trim(site), coalesce(list_max(temps), 0.0), list_length(tags))" then select label readings.ndjson
+
+# printf-readings: printf with C's % codes, the last element of a list and its sorted elements joined
+arrowpipe derive "line = printf('%-5s last %6.2f of %d readings, %s', trim(device), coalesce(list_get(temps, -1), 0.0), coalesce(list_length(temps), 0), list_join(list_sort(tags), '+'))" then select line readings.ndjson
+
+# list-stats: --schema reads an array as list<float64> (DuckDB's DOUBLE[] works too); list_sum, list_contains, list_min and a [..] list literal
+arrowpipe --schema 'counts:double[]' derive 'total = list_sum(counts); roof = list_contains(tags, "roof"); coldest = list_min(temps); first_two = [list_get(counts, 1), list_get(counts, 2)]' then select device,total,roof,coldest,first_two readings.ndjson
+
+# list-sum-overflow: an integer list whose sum is beyond int64 is an error naming the row, never a wrapped number
+arrowpipe derive 'total = list_sum(counts)' readings.ndjson
+
+# bad-printf: a format code that does not fit its argument is an error before any data, with a caret
+arrowpipe filter "printf('%d', device) == ''" readings.ndjson
+
+# list-text: to_string writes a list as the writers do (a JSON array) and to_list reads such text back, strictly (null when an element is of another type)
+arrowpipe derive "t = to_string(counts); back = list_length(to_list(t, 'bigint[]')); strict = to_list('[1, 2.5]', 'bigint[]') is null" then select device,t,back,strict then head 3 readings.ndjson
+
+# schema-all-rows: the column types from every row of the file (--infer-rows all), with unit and zone
+arrowpipe --infer-rows all schema orders.csv
+
+# notes-as-tsv: TSV output writes quotes as they are and escapes tabs and newlines (\t \n), never quoting
+arrowpipe --to tsv filter "contains(note, ',')" then head 2 then select id,note orders.csv
