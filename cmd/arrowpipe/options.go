@@ -76,7 +76,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, arrows, parquet (default: from the file extension, else sniffed)")
 	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default: from the first line, ',' unless it has only ';', '|' or tabs; '\\t' for .tsv); 'tab' is accepted")
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
-	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp, timestamp_ns; the rest is inferred from the first 1000 rows, which a pipe waits for)")
+	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp[us] without a zone, timestamp or timestamp[us, UTC], timestamp[ns], timestamp_ns; list<int64> or BIGINT[] for NDJSON arrays; the rest is inferred from --infer-rows rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
 	fs.StringVar(&o.inferRows, "infer-rows", "", "rows of CSV, TSV or NDJSON input the column types are inferred from (default 1000); all reads a whole CSV or TSV file once more for them")
 	fs.StringVar(&o.timestampFormat, "timestamp-format", "", "also read CSV, TSV and NDJSON timestamps written in this strftime layout, e.g. '%d/%m/%Y %H:%M' (%Y %y %m %d %e %H %I %p %M %S %f %j %b %B %z %Z %F %T)")
@@ -104,7 +104,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.unordered, "unordered", false, "let batches leave each stage as soon as they are done (output order not kept; head, tail and distinct still see input order)")
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
 
-	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for the state of stateful stages (sort, top, tail and exact quantiles spill beyond it; a group-by stops)")
+	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for the state of stateful stages (sort, top, tail, distinct last, join's table, window's lead and ranks and exact quantiles spill beyond it; a group-by stops)")
 	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for sort spill files (default: the system's)")
 
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input rows: fail (stop at the first), skip (drop and count) or reject (write to --rejects)")
