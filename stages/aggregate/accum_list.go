@@ -223,23 +223,3 @@ func appendFloats(b array.Builder, idx []uint32, vals []float64, valid validFunc
 		}
 	}
 }
-
-// appendValue appends value v of the store to vb, a builder of a.dt.
-func (a *listAcc) appendValue(vb array.Builder, v int) {
-	switch a.kind {
-	case kindInt:
-		appendInts(vb, []uint32{0}, a.ints[v:v+1], nil)
-	case kindFloat:
-		if fb, ok := vb.(*array.Float32Builder); ok {
-			fb.Append(float32(a.floats[v]))
-		} else {
-			vb.(*array.Float64Builder).Append(a.floats[v])
-		}
-	default:
-		start := 0
-		if v > 0 {
-			start = a.ends[v-1]
-		}
-		vb.(*array.StringBuilder).BinaryBuilder.Append(a.arena[start:a.ends[v]])
-	}
-}
