@@ -17,7 +17,7 @@ func ParseFuncs(text string) ([]Func, error) {
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, fmt.Errorf("no window function: give NAME = FUNC(ARGS), ...")
+		return nil, fmt.Errorf("no window function: give NAME = FUNC(ARGS) for each new column")
 	}
 	var fns []Func
 	for _, it := range items {

@@ -42,9 +42,6 @@ type spill struct {
 	fed         uint64 // the held batches numbered below it are in ranks
 }
 
-// patchBatchRows is the rows of a batch of patches handed to their sort.
-const patchBatchRows = 4096
-
 // sorter is one aggregate sort driven by the window's worker.
 type sorter struct {
 	st  pipeline.Stage
