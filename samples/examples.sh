@@ -129,6 +129,12 @@ arrowpipe select id,region,discount then fill discount by region then head 10 or
 # sample-five: five orders chosen uniformly (reservoir), the same five for seed 42, in input order
 arrowpipe sample 5 42 then select id,region,qty orders.csv
 
+# sample-per-region: two orders of each region (a reservoir per group), the same ones for seed 7, in input order
+arrowpipe sample 2 7 by region then select id,region,qty orders.csv
+
+# top-price-spilled: the most expensive order of each region and the next order's qty there, with lead and rank spilling under a 256 KB cap
+arrowpipe --max-memory 256KB window region 'r = rank(price desc), next_qty = lead(qty)' then filter 'r == 1' then select id,region,price,r,next_qty orders.csv
+
 # clean-messy: regexp_extract, a time zone and strftime, case when: cleaning a spreadsheet export
 arrowpipe --null NA --on-error skip derive 'first = regexp_extract(name, "^([^ ,]+)", 1); paid_berlin = strftime(to_timezone(paid_at, "Europe/Berlin"), "%d.%m.%Y %H:%M"); kind = case when to_float(amount) >= 100 then "big" when to_float(amount) is null then "unknown" else "small" end' then select id,first,paid_berlin,kind messy.csv
 
