@@ -172,22 +172,7 @@ func (w *distinctLastWorker) resolve(ctx context.Context, part *runFiles, sorted
 	keys := make([]arrow.Array, len(w.keyIdx))
 	var gids []uint32
 	for _, path := range part.paths {
-		c, err := openCursor(path, 0, w.mem)
-		if err != nil {
-			if c != nil {
-				c.close()
-			}
-			return err
-		}
-		for {
-			if err := c.next(nil); err != nil {
-				c.close()
-				return err
-			}
-			if c.rec == nil {
-				break
-			}
-			rec := c.rec
+		err := readRun(path, w.mem, func(rec arrow.RecordBatch) error {
 			rec.Retain()
 			for i, k := range w.keyIdx {
 				keys[i] = rec.Column(k)
@@ -205,8 +190,11 @@ func (w *distinctLastWorker) resolve(ctx context.Context, part *runFiles, sorted
 			}
 			held = append(held, rec)
 			heldRows += int64(n)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		c.close()
 		if heldRows > 2*int64(len(last)) {
 			refs := make([]rowRef, len(last))
 			for g, l := range last {

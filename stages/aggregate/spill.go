@@ -130,6 +130,31 @@ type cursor struct {
 // openCursor opens the run at path for reading; close the cursor it
 // returns (non-nil when the file opened) even on error. Its first batch
 // comes with next.
+// readRun calls fn with each batch of the run file at path, in order, and
+// closes it; fn borrows the batch (Retain it to keep it). The first error
+// of the file or of fn ends the read.
+func readRun(path string, mem memory.Allocator, fn func(rec arrow.RecordBatch) error) error {
+	c, err := openCursor(path, 0, mem)
+	if err != nil {
+		if c != nil {
+			c.close()
+		}
+		return err
+	}
+	defer c.close()
+	for {
+		if err := c.next(nil); err != nil {
+			return err
+		}
+		if c.rec == nil {
+			return nil
+		}
+		if err := fn(c.rec); err != nil {
+			return err
+		}
+	}
+}
+
 func openCursor(path string, run int, mem memory.Allocator) (*cursor, error) {
 	f, err := os.Open(path)
 	if err != nil {

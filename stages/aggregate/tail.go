@@ -174,8 +174,8 @@ func (w *tailWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) er
 		return emit(b)
 	}
 	if w.files != nil {
-		for i, p := range w.files.paths {
-			if err := w.replay(p, i, send); err != nil {
+		for _, p := range w.files.paths {
+			if err := w.replay(p, send); err != nil {
 				return fmt.Errorf("tail: %w", err)
 			}
 		}
@@ -190,25 +190,9 @@ func (w *tailWorker) finish(ctx context.Context, emit func(arrow.RecordBatch) er
 }
 
 // replay sends the batches of the file at path in order.
-func (w *tailWorker) replay(path string, run int, send func(arrow.RecordBatch) error) error {
-	c, err := openCursor(path, run, w.mem)
-	if c != nil {
-		defer c.close()
-	}
-	if err != nil {
-		return err
-	}
-	for {
-		if err := c.next(nil); err != nil {
-			return err
-		}
-		if c.rec == nil {
-			return nil
-		}
-		rec := c.rec
+func (w *tailWorker) replay(path string, send func(arrow.RecordBatch) error) error {
+	return readRun(path, w.mem, func(rec arrow.RecordBatch) error {
 		rec.Retain()
-		if err := send(rec); err != nil {
-			return err
-		}
-	}
+		return send(rec)
+	})
 }

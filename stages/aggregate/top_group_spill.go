@@ -155,22 +155,7 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 	defer w.releaseRows()
 	var first []pos
 	for _, path := range paths {
-		c, err := openCursor(path, 0, st.mem)
-		if err != nil {
-			if c != nil {
-				c.close()
-			}
-			return err
-		}
-		for {
-			if err := c.next(nil); err != nil {
-				c.close()
-				return err
-			}
-			if c.rec == nil {
-				break
-			}
-			rec := c.rec
+		err := readRun(path, st.mem, func(rec arrow.RecordBatch) error {
 			n := int(rec.NumRows())
 			for i, k := range st.keyIdx {
 				w.keys[i] = rec.Column(k)
@@ -198,8 +183,11 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 			if w.srcRows > 2*w.kept {
 				w.compact()
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		c.close()
 		if b := w.held(); st.cap > 0 && b > st.cap {
 			return fmt.Errorf("%w: the top %d rows of %d groups of one of %d spill partitions hold ~%s, over the memory cap of %s (--max-memory)",
 				ErrMemory, st.n, w.tab.n, lastSpillParts, fmtBytes(b), fmtBytes(st.cap))
