@@ -2,6 +2,7 @@ package window
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
@@ -67,13 +69,26 @@ type colStats struct {
 	vals   []float64
 	digest *sketch.TDigest
 
-	counts   map[string]int64
+	// counts' values are pointers so that counting a seen value never
+	// assigns to the map: Go's map assignment replaces a string key with
+	// the one given, which may alias a batch that is released next.
+	counts   map[string]*int64
 	keyBytes int
 	hll      *sketch.HLL
+	// binKeys: counts and hll take numbers and instants by their 8-byte
+	// value, not their text, which is made for the top values only.
+	binKeys bool
+	typ     arrow.DataType
 }
 
 func newColStats(t arrow.DataType) colStats {
-	return colStats{kind: kindOfSummary(t), counts: map[string]int64{}}
+	s := colStats{kind: kindOfSummary(t), counts: map[string]*int64{}, typ: t}
+	switch t.ID() {
+	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
+	default:
+		s.binKeys = s.kind == sumInt || s.kind == sumFloat || s.kind == sumTime
+	}
+	return s
 }
 
 // add takes one batch's column; buf is scratch, returned for reuse.
@@ -150,9 +165,9 @@ func addInts[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32](s *colSta
 			continue
 		}
 		v := int64(a.Value(i))
-		buf = strconv.AppendInt(buf[:0], v, 10)
-		s.minMaxInt(v, func() string { return string(buf) })
+		s.minMaxInt(v, func() string { return strconv.FormatInt(v, 10) })
 		s.moment(float64(v))
+		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(v))
 		s.countBytes(buf)
 	}
 	return buf
@@ -175,7 +190,11 @@ func addFloats[T float32 | float64](s *colStats, a valuer[T], buf []byte) []byte
 		}
 		s.has = true
 		s.moment(v)
-		buf = strconv.AppendFloat(buf[:0], v, 'g', -1, 64)
+		bits := math.Float64bits(v)
+		if math.IsNaN(v) {
+			bits = math.Float64bits(math.NaN()) // one NaN, as its text is one
+		}
+		buf = binary.LittleEndian.AppendUint64(buf[:0], bits)
 		s.countBytes(buf)
 	}
 	return buf
@@ -200,11 +219,13 @@ func addTimes[T ~int32 | ~int64](s *colStats, a interface {
 	valuer[T]
 	ValueStr(int) string
 }) {
+	var key [8]byte
 	for i := range a.Len() {
 		if a.IsValid(i) {
-			text := a.ValueStr(i)
-			s.minMaxInt(int64(a.Value(i)), func() string { return text })
-			s.count(text)
+			v := int64(a.Value(i))
+			s.minMaxInt(v, func() string { return a.ValueStr(i) })
+			binary.LittleEndian.PutUint64(key[:], uint64(v))
+			s.countBytes(key[:])
 		}
 	}
 }
@@ -266,7 +287,7 @@ func (s *colStats) countBytes(b []byte) {
 		return
 	}
 	if n, ok := s.counts[string(b)]; ok {
-		s.counts[string(b)] = n + 1
+		*n++
 		return
 	}
 	s.count(string(b))
@@ -277,12 +298,13 @@ func (s *colStats) count(v string) {
 		s.hll.Add(xxhash.Sum64String(v))
 		return
 	}
-	n, ok := s.counts[v]
-	if !ok {
-		v = strings.Clone(v)
-		s.keyBytes += len(v)
+	if n, ok := s.counts[v]; ok {
+		*n++
+		return
 	}
-	s.counts[v] = n + 1
+	one := int64(1)
+	s.counts[strings.Clone(v)] = &one
+	s.keyBytes += len(v)
 	if len(s.counts) > SummaryExact || s.keyBytes > summaryKeyBytes {
 		s.toHLL()
 	}
@@ -363,10 +385,13 @@ func (s *colStats) merge(o *colStats) {
 		}
 	default:
 		for v, n := range o.counts {
-			if _, ok := s.counts[v]; !ok {
-				s.keyBytes += len(v)
+			if m, ok := s.counts[v]; ok {
+				*m += *n
+				continue
 			}
-			s.counts[v] += n
+			c := *n
+			s.counts[v] = &c // v is o's own copy
+			s.keyBytes += len(v)
 		}
 		if len(s.counts) > SummaryExact || s.keyBytes > summaryKeyBytes {
 			s.toHLL()
@@ -394,7 +419,7 @@ func (s *colStats) result() summaryResult {
 		r.distinct, r.distinctApprox = int64(math.Round(s.hll.Estimate())), true
 	} else {
 		r.distinct = int64(len(s.counts))
-		r.top, r.hasTop = topValues(s.counts, s.kind == sumInt || s.kind == sumFloat), len(s.counts) > 0
+		r.top, r.hasTop = topValues(s.textCounts(), s.kind == sumInt || s.kind == sumFloat), len(s.counts) > 0
 	}
 	if s.has {
 		r.hasMinMax = true
@@ -425,6 +450,42 @@ func (s *colStats) result() summaryResult {
 		}
 	}
 	return r
+}
+
+// textCounts is counts keyed by the values' text.
+func (s *colStats) textCounts() map[string]int64 {
+	out := make(map[string]int64, len(s.counts))
+	for k, n := range s.counts {
+		if s.binKeys {
+			k = s.keyText(k)
+		}
+		out[k] = *n
+	}
+	return out
+}
+
+// keyText is the text of a value counted by its 8-byte key, as the
+// column's array prints it.
+func (s *colStats) keyText(k string) string {
+	v := binary.LittleEndian.Uint64([]byte(k))
+	switch s.kind {
+	case sumInt:
+		return strconv.FormatInt(int64(v), 10)
+	case sumFloat:
+		return strconv.FormatFloat(math.Float64frombits(v), 'g', -1, 64)
+	}
+	width := s.typ.(arrow.FixedWidthDataType).BitWidth() / 8
+	b := make([]byte, width)
+	if width == 4 {
+		binary.LittleEndian.PutUint32(b, uint32(v))
+	} else {
+		binary.LittleEndian.PutUint64(b, v)
+	}
+	data := array.NewData(s.typ, 1, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+	defer data.Release()
+	a := array.MakeFromData(data)
+	defer a.Release()
+	return a.ValueStr(0)
 }
 
 // exactQuantile is DuckDB's quantile_cont over sorted: the value at
