@@ -5,7 +5,8 @@
 //   NODE_PATH=DIR/node_modules node bench/tools/polars.cjs WORKLOAD FILE
 //
 // WORKLOAD is count, filter-project, groupby or derive, the same queries
-// compare.sh gives the other tools. Polars uses every core.
+// compare.sh gives the other tools, or describe (DataFrame.describe, which
+// reads the whole file into memory first). Polars uses every core.
 const pl = require('nodejs-polars');
 
 const workloads = {
@@ -19,6 +20,10 @@ const workloads = {
 
 function main() {
   const [workload, file] = process.argv.slice(2);
+  if (workload === 'describe' && file) {
+    process.stdout.write(pl.readCSV(file).describe().writeCSV().toString());
+    return;
+  }
   const query = workloads[workload];
   if (!query || !file) {
     throw new Error(`usage: polars.cjs ${Object.keys(workloads).join('|')} FILE`);
