@@ -68,4 +68,3 @@ func appendScaled(dst []byte, digits string, scale int) []byte {
 	dst = append(dst, '.')
 	return append(dst, digits[len(digits)-scale:]...)
 }
-
