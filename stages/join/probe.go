@@ -7,7 +7,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
-	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // worker probes the table with the stream's batches. Its scratch is
@@ -225,7 +224,8 @@ func (j *joiner) tableRowsOnly(ctx context.Context, t *table, rows []int32) (arr
 		if err != nil {
 			return nil, err
 		}
-		if !arrowtype.Same(out.DataType(), f.Type) {
+		// TypeEqual, as arrow-go checks the record built from it.
+		if !arrow.TypeEqual(out.DataType(), f.Type) {
 			cast, err := compute.CastToType(compute.WithAllocator(ctx, j.mem), out, f.Type)
 			out.Release()
 			if err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
 )
 
 // A constant is one value repeated down a column: a hive partition value
@@ -46,7 +45,9 @@ func newMapper(in, out *arrow.Schema, consts map[string]*constant, mem memory.Al
 				i = idx[0]
 			}
 		}
-		cast := i >= 0 && !arrowtype.Same(in.Field(i).Type, f.Type)
+		// arrow.TypeEqual, not arrowtype.Same: the record built from the
+		// column must pass arrow-go's own check, which is TypeEqual.
+		cast := i >= 0 && !arrow.TypeEqual(in.Field(i).Type, f.Type)
 		m.from = append(m.from, i)
 		m.cast = append(m.cast, cast)
 		m.consts = append(m.consts, c)
