@@ -18,7 +18,7 @@ import (
 )
 
 // The verbs on the decimal(10,2) and decimal(38,6) columns of a Parquet
-// file DuckDB wrote (testdata/corpus/make.cjs), against DuckDB's own
+// file DuckDB wrote (samples/corpus/make.cjs), against DuckDB's own
 // answers:
 //
 //	SELECT s, sum(dec), avg(dec), min(dec38), max(dec), count(DISTINCT dec),
@@ -31,7 +31,7 @@ func TestDecimalDuckDBFile(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				run := func(verbName string, args ...string) ([][]string, *arrow.Schema) {
-					f, err := os.Open("../../testdata/corpus/duckdb_zstd.parquet")
+					f, err := os.Open("../../samples/corpus/duckdb_zstd.parquet")
 					require.NoError(t, err)
 					defer f.Close()
 					st, err := f.Stat()

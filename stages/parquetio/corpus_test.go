@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestCorpus reads every Parquet file of testdata/corpus (written by DuckDB
+// TestCorpus reads every Parquet file of samples/corpus (written by DuckDB
 // and Polars, every codec, v1 and v2 pages; make.cjs made them) with its
 // 50 rows, in batches of 7 so row groups straddle batches, and checks the
 // types of the columns that other tools write differently from us.
 func TestCorpus(t *testing.T) {
-	names, err := filepath.Glob(filepath.Join("..", "..", "testdata", "corpus", "*.parquet"))
+	names, err := filepath.Glob(filepath.Join("..", "..", "samples", "corpus", "*.parquet"))
 	require.NoError(t, err)
 	require.NotEmpty(t, names)
 	want := map[string]map[string]string{

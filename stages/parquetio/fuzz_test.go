@@ -29,14 +29,14 @@ const (
 // none (the row counts from the footer): no input panics or allocates
 // beyond maxFuzzAlloc, every error names the file, and no panic is left
 // for the last-resort containment of batchcheck to catch. The seeds are
-// files of our writer and the corpus in testdata/corpus.
+// files of our writer and the corpus in samples/corpus.
 func FuzzReader(f *testing.F) {
 	mem := memory.NewGoAllocator()
 	for _, comp := range []string{"none", "snappy", "zstd"} {
 		in := makeBatch(mem, 0, 20)
 		f.Add(write(&testing.T{}, mem, SinkOptions{Compression: comp, RowGroupRows: 8}, allTypes, in))
 	}
-	corpus, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "corpus", "*.parquet"))
+	corpus, _ := filepath.Glob(filepath.Join("..", "..", "samples", "corpus", "*.parquet"))
 	for _, name := range corpus {
 		if data, err := os.ReadFile(name); err == nil && len(data) <= maxFuzzInput {
 			f.Add(data)
