@@ -12,6 +12,8 @@ func BenchmarkParse(b *testing.B) {
 		{"int64", "123456", func(v []byte) bool { _, ok := ParseInt64(v); return ok }},
 		{"float64", "1234.56", func(v []byte) bool { _, ok := ParseFloat64(v); return ok }},
 		{"float64-long", "3.14159265358979323846", func(v []byte) bool { _, ok := ParseFloat64(v); return ok }},
+		{"decimal", "1234.56", func(v []byte) bool { _, ok := ParseDecimal128(v, 10, 2); return ok }},
+		{"decimal-38", "123456789012345678901234.5678901234", func(v []byte) bool { _, ok := ParseDecimal128(v, 38, 10); return ok }},
 		{"timestamp", "2026-01-02T03:04:05Z", func(v []byte) bool { _, ok := ParseTimestamp(v); return ok }},
 		{"timestamp-frac-offset", "2026-01-02T03:04:05.123456+01:00", func(v []byte) bool { _, ok := ParseTimestamp(v); return ok }},
 		{"timestamp-datecache", "2026-01-02T03:04:05Z", func(v []byte) bool { _, ok := cache.ParseTimestamp(v); return ok }},

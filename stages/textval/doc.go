@@ -9,6 +9,7 @@
 //
 //	fields ──► Inferrer.Add ──► Inferrer.Fields ──► Spec.Apply ──► schema
 //	fields ──► ParseInt64 / ParseFloat64 / ParseBool / ParseDate / ParseTimestamp(Nano) ──► builders
+//	fields ──► ParseDecimal128 (only for a decimal(p,s) that a Spec gives) ──► builders
 //
 // Inference never picks a type that would change a value (see Classify):
 // numbers written with a leading zero or a '+' sign, and integers that

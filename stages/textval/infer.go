@@ -22,6 +22,11 @@ const (
 	// KindTimestampNano is a timestamp whose text has more than 6 fraction
 	// digits: arrow.FixedWidthTypes.Timestamp_ns (UTC).
 	KindTimestampNano
+	// KindDecimal is a decimal128 column whose precision and scale its
+	// type gives (--schema price:decimal(10,2)); inference never picks it.
+	// Its DataType is decimal(38,0): readers keep the column's own type
+	// (see ReadType).
+	KindDecimal
 )
 
 // DataType returns the Arrow type a column of kind k is read as. KindNull
@@ -40,14 +45,19 @@ func (k Kind) DataType() arrow.DataType {
 		return arrow.FixedWidthTypes.Timestamp_us
 	case KindTimestampNano:
 		return arrow.FixedWidthTypes.Timestamp_ns
+	case KindDecimal:
+		return &arrow.Decimal128Type{Precision: MaxDecimalPrecision}
 	}
 	return arrow.BinaryTypes.String
 }
 
 // String returns the kind's name in the schema syntax ("int64", ...).
 func (k Kind) String() string {
-	if k == KindNull {
+	switch k {
+	case KindNull:
 		return "null"
+	case KindDecimal:
+		return "decimal"
 	}
 	return typeName(k.DataType())
 }
@@ -74,6 +84,8 @@ func KindOf(dt arrow.DataType) (Kind, bool) {
 		return KindTimestamp, true
 	case arrow.STRING:
 		return KindString, true
+	case arrow.DECIMAL128:
+		return KindDecimal, true
 	}
 	return KindString, false
 }
@@ -331,6 +343,9 @@ func (in *Inferrer) Fields(names []string) []arrow.Field {
 // instants being the same). dt must be a type KindOf supports.
 func ReadType(dt arrow.DataType) arrow.DataType {
 	k, _ := KindOf(dt)
+	if k == KindDecimal {
+		return dt
+	}
 	out := k.DataType()
 	if ts, ok := dt.(*arrow.TimestampType); ok && ts.TimeZone == "" {
 		return &arrow.TimestampType{Unit: out.(*arrow.TimestampType).Unit}

@@ -45,7 +45,8 @@ var typeNames = []struct {
 // timestamp_ns (nanoseconds, UTC), date (date32) and the timestamp types
 // as schema prints them: timestamp[us] and timestamp[ns] (zone-less: wall
 // clock times, DuckDB's TIMESTAMP), timestamp[us, UTC] and
-// timestamp[ns, UTC]; and lists, for NDJSON arrays: list<T> or DuckDB's
+// timestamp[ns, UTC]; decimal(p,s) (or numeric(p,s); decimal(p) is scale
+// 0; 1 ≤ p ≤ 38, 0 ≤ s ≤ p; read exactly: see ParseDecimal128); and lists, for NDJSON arrays: list<T> or DuckDB's
 // T[], T one of int64 (int, bigint, integer), float64 (float, double),
 // bool (boolean) and string (str, utf8, varchar, text); in any letter case. A name may contain ':' (the type follows the last one) but not ','.
 // Spaces around names and types are ignored. An empty string is an empty
@@ -74,6 +75,12 @@ func ParseSpec(s string) (Spec, error) {
 		if dt == nil {
 			dt = listType(tname)
 		}
+		if dt == nil {
+			var why string
+			if dt, why = decimalType(tname); why != "" {
+				return nil, fmt.Errorf("%w: entry %d %q: %s", ErrSpec, i+1, entry, why)
+			}
+		}
 		for _, tn := range typeNames {
 			if dt == nil && tn.name == tname {
 				dt = tn.kind.DataType()
@@ -81,7 +88,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 		}
 		if dt == nil {
-			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns, timestamp[us], timestamp[us, UTC], date, or a list: list<int64>, int64[] ...)", ErrSpec, i+1, entry, tname)
+			return nil, fmt.Errorf("%w: entry %d %q: unknown type %q (want int64, float64, bool, string, timestamp, timestamp_ns, timestamp[us], timestamp[us, UTC], date, decimal(p,s), or a list: list<int64>, int64[] ...)", ErrSpec, i+1, entry, tname)
 		}
 		spec = append(spec, SpecField{Name: name, Type: dt})
 	}
@@ -137,6 +144,9 @@ func typeName(dt arrow.DataType) string {
 		return timestampName(ts)
 	}
 	if name := listName(dt); name != "" {
+		return name
+	}
+	if name := decimalName(dt); name != "" {
 		return name
 	}
 	k, ok := KindOf(dt)
