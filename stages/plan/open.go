@@ -193,7 +193,10 @@ func (s *Source) Files() (done, total, skipped int) {
 // form key=value in a path add a column per key (int64 when every value
 // is an integer written canonically, else string), after the files'
 // columns, then FilenameColumn. With StrictSchema, files with other
-// columns than the first's fail instead. Files are opened at most
+// columns than the first's fail instead. Consecutive CSV or TSV files
+// with the same header line are typed as one file of their rows would be,
+// from the first file's sample, when it holds SampleRows records (see
+// openruns.go). Files are opened at most
 // MaxOpenFiles at a time: each is opened at Open to read its schema, and
 // the ones beyond the limit are opened again when their turn comes.
 func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (*Source, error) {

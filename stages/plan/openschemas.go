@@ -40,6 +40,8 @@ var errSchemasStopped = errors.New("plan: schema reading stopped")
 func (u *union) readSchemas(ctx context.Context) error {
 	gctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
+	u.peekHeaders(gctx)
+	u.followers()
 	var kept atomic.Int64
 	errs := make([]error, len(u.members))
 	var g errgroup.Group
@@ -55,6 +57,9 @@ func (u *union) readSchemas(ctx context.Context) error {
 		if gctx.Err() != nil {
 			break
 		}
+		if m.leader != nil {
+			continue
+		}
 		g.Go(func() error {
 			if errs[i] = u.readSchema(gctx, m, &kept); errs[i] != nil {
 				stop(errSchemasStopped)
@@ -63,6 +68,11 @@ func (u *union) readSchemas(ctx context.Context) error {
 		})
 	}
 	_ = g.Wait()
+	for _, m := range u.members {
+		if m.leader != nil {
+			m.follow()
+		}
+	}
 	stopped := ctx.Err() == nil && errors.Is(context.Cause(gctx), errSchemasStopped)
 	for _, err := range errs {
 		// A file cut short by another's failure may say only "canceled".

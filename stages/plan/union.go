@@ -65,6 +65,12 @@ type member struct {
 	// typed gives every column of a text file the type read at Open, so
 	// that opening it again infers nothing and gets the same schema.
 	typed textval.Spec
+	// header is a text file's header line, fullSample that its first
+	// 64 KiB hold SampleRows records, and leader, when set, the file of
+	// the same header before it whose types it takes (openruns.go).
+	header     []byte
+	fullSample bool
+	leader     *member
 
 	// src is the file's reader while it is open; Next's goroutine sets it,
 	// and the decoders get it through pool.
