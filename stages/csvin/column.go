@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/civil"
@@ -23,6 +24,8 @@ type column struct {
 	// layout reads timestamps in a user's layout (Options.TimestampLayout)
 	// that the ISO parser does not.
 	layout *textval.Layout
+	// dec is the type of a decimal column (KindDecimal).
+	dec *arrow.Decimal128Type
 	// strict: the type was inferred, so a value it would change (see
 	// textval.Keeps) is an error.
 	strict  bool
@@ -39,6 +42,7 @@ type column struct {
 	i64  []int64        // views of vals.Buf() by kind
 	f64  []float64
 	i32  []int32 // date values or string offsets
+	d128 []decimal128.Num
 
 	data     *memory.Buffer // string bytes
 	draw     []byte         // data.Buf()
@@ -52,6 +56,8 @@ func (c *column) width() int {
 		return 8
 	case textval.KindDate, textval.KindString:
 		return 4
+	case textval.KindDecimal:
+		return 16
 	}
 	return 0
 }
@@ -95,6 +101,8 @@ func (c *column) reserve(rows int) {
 		c.f64 = arrow.Float64Traits.CastFromBytes(buf)
 	case textval.KindDate, textval.KindString:
 		c.i32 = arrow.Int32Traits.CastFromBytes(buf)
+	case textval.KindDecimal:
+		c.d128 = arrow.Decimal128Traits.CastFromBytes(buf)
 	}
 }
 
@@ -108,7 +116,7 @@ func (c *column) release() {
 		c.data.Release()
 		c.data = nil
 	}
-	c.i64, c.f64, c.i32, c.draw = nil, nil, nil, nil
+	c.i64, c.f64, c.i32, c.d128, c.draw = nil, nil, nil, nil, nil
 }
 
 // truncate drops the rows from n on (a rejected record's partial values).
@@ -159,6 +167,8 @@ func (c *column) appendNull() {
 		c.f64[c.n] = 0
 	case textval.KindDate:
 		c.i32[c.n] = 0
+	case textval.KindDecimal:
+		c.d128[c.n] = decimal128.Num{}
 	case textval.KindBool:
 		c.bools = append(c.bools, 0)
 	default:
@@ -207,6 +217,12 @@ func (c *column) appendValue(f []byte) bool {
 			return false
 		}
 		c.i32[c.n] = int32(v)
+	case textval.KindDecimal:
+		v, ok := textval.ParseDecimal128(f, c.dec.Precision, c.dec.Scale)
+		if !ok {
+			return false
+		}
+		c.d128[c.n] = v
 	case textval.KindBool:
 		v, ok := textval.ParseBool(f)
 		if !ok {
@@ -268,7 +284,7 @@ func (c *column) build(mem memory.Allocator) arrow.Array {
 		}
 	}
 	c.vals, c.data = nil, nil
-	c.i64, c.f64, c.i32, c.draw = nil, nil, nil, nil
+	c.i64, c.f64, c.i32, c.d128, c.draw = nil, nil, nil, nil, nil
 	arr := array.MakeFromData(data)
 	data.Release()
 	return arr

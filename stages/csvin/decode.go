@@ -58,6 +58,7 @@ func newDecoder(s *Source) *decoder {
 	d.blankRows = len(s.kinds) == 1
 	for i, k := range s.kinds {
 		d.cols[i] = column{kind: k, dtype: s.fields[i].Type, strict: s.inferred[i], layout: s.opts.TimestampLayout}
+		d.cols[i].dec, _ = s.fields[i].Type.(*arrow.Decimal128Type)
 		if s.keep[i] {
 			d.countOnly = false
 			d.needUTF8 = d.needUTF8 || k == textval.KindString
@@ -317,6 +318,9 @@ func (d *decoder) valueError(i int, f []byte) error {
 	q := quoteValue(f)
 	name := d.src.names[i]
 	kind := d.cols[i].kind
+	if dec := d.cols[i].dec; dec != nil {
+		return decimalError(f, name, dec)
+	}
 	if kind == textval.KindTimestamp {
 		if _, ok := textval.ParseTimestampNano(f); ok {
 			return fmt.Errorf("%w: %s has more than 6 fraction digits, which a timestamp (microseconds) column would cut (read it with --schema %s:timestamp_ns)", ErrValue, q, name)
@@ -326,6 +330,24 @@ func (d *decoder) valueError(i int, f []byte) error {
 		return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string, or infer it from every row with --infer-rows all)", ErrValue, q, kind, name)
 	}
 	return fmt.Errorf("%w: %s is not a valid %s (override the inferred type with --schema %s:string)", ErrValue, q, kind, name)
+}
+
+// decimalError says why f does not fit decimal column name: not a
+// number, more integer digits than the type holds, or fraction digits it
+// would round (which DuckDB's CAST does and this reader does not).
+func decimalError(f []byte, name string, dec *arrow.Decimal128Type) error {
+	q := quoteValue(f)
+	t := fmt.Sprintf("decimal(%d,%d)", dec.Precision, dec.Scale)
+	if _, ok := textval.ParseDecimal128(f, textval.MaxDecimalPrecision, 0); !ok {
+		_, special := textval.ParseSpecialFloat(f)
+		if _, ok := textval.ParseFloat64(f); !ok || special {
+			return fmt.Errorf("%w: %s is not a number, which the %s column %s needs", ErrValue, q, t, name)
+		}
+	}
+	if _, ok := textval.ParseDecimal128(f, textval.MaxDecimalPrecision, dec.Scale); ok {
+		return fmt.Errorf("%w: %s has more than %d integer digits, which %s holds (give column %s a larger precision in --schema)", ErrValue, q, dec.Precision-dec.Scale, t, name)
+	}
+	return fmt.Errorf("%w: %s has more than %d fraction digits, which %s would round (give column %s a larger scale in --schema)", ErrValue, q, dec.Scale, t, name)
 }
 
 // changeError reports a value after the inference sample that the inferred

@@ -32,7 +32,10 @@
 // float with more than 17 significant digits is read as the nearest
 // float64 (as DuckDB reads it as DOUBLE) and printed back in the shortest
 // form that reads back as that float64. Options.Schema
-// overrides the types of the columns it names.
+// overrides the types of the columns it names; it may also give a
+// decimal(p,s) type, read exactly (textval.ParseDecimal128): a value with
+// more fraction digits than s (other than zeros) or more integer digits
+// than p-s is an error, never rounded.
 //
 // With SampleRows set to SampleAll, a first input that is a regular file
 // is read once more, in bounded memory, to infer from every record.

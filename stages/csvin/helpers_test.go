@@ -42,6 +42,8 @@ func cell(arr arrow.Array, i int) string {
 		return strconv.FormatBool(a.Value(i))
 	case *array.Date32:
 		return a.Value(i).ToTime().Format(time.DateOnly)
+	case *array.Decimal128:
+		return a.Value(i).ToString(a.DataType().(*arrow.Decimal128Type).Scale)
 	case *array.Timestamp:
 		return a.Value(i).ToTime(a.DataType().(*arrow.TimestampType).Unit).Format(time.RFC3339Nano)
 	}
