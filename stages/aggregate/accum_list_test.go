@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -53,7 +54,7 @@ func TestListAggregate(t *testing.T) {
 							keyList = strings.Split(keys, ",")
 						}
 						want := refGroupBy(t, in, keyList, ref)
-						parts := splitBatches(rand.New(rand.NewPCG(9, uint64(maxRows))), in, maxRows)
+						parts := rowtest.Split(rand.New(rand.NewPCG(9, uint64(maxRows))), in, maxRows)
 						env := verb.Env{Workers: workers, Mem: mem, BatchRows: 30}
 						st, schema, err := buildVerb(t, env, "groupby", testSchema, keys, aggs)
 						require.NoError(t, err)
@@ -78,14 +79,14 @@ func TestListShuffledWorkers(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			r := rand.New(rand.NewPCG(43, uint64(workers)))
-			parts := splitBatches(r, randomRows(r, 1500), 60)
+			parts := rowtest.Split(r, randomRows(r, 1500), 60)
 			want := refGroupBy(t, flatten(parts), []string{"k_bool"}, []refAgg{{"list", "v_str", 0}, {"list", "v_date", 0}})
 			st, _, err := GroupBy([]string{"k_bool"}, List("v_str"), List("v_date")).Build(verb.Env{Workers: workers, Mem: mem}, testSchema)
 			require.NoError(t, err)
-			out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+			out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 			require.NoError(t, err)
 			defer releaseAll(out)
-			assert.Equal(t, want, rowsOf(t, out))
+			assert.Equal(t, want, rowtest.Rows(t, out))
 		})
 	}
 }
@@ -105,7 +106,7 @@ func TestListEmptyAndCap(t *testing.T) {
 	t.Run("cap", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
-		parts := splitBatches(rand.New(rand.NewPCG(1, 2)), randomRows(rand.New(rand.NewPCG(3, 4)), 3000), 200)
+		parts := rowtest.Split(rand.New(rand.NewPCG(1, 2)), randomRows(rand.New(rand.NewPCG(3, 4)), 3000), 200)
 		st, _, err := GroupBy([]string{"k_str"}, List("v_str")).Build(verb.Env{Workers: 2, Mem: mem, MaxMemory: 16 << 10}, testSchema)
 		require.NoError(t, err)
 		_, err = runStage(t, context.Background(), mem, 2, sharedmem.Shared, parts, st)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -39,11 +40,11 @@ func TestFinishBatchesFollowBatchRows(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				r := rand.New(rand.NewPCG(5, 9))
-				parts := splitBatches(r, randomRows(r, 3000), 400)
+				parts := rowtest.Split(r, randomRows(r, 3000), 400)
 				env := verb.Env{Workers: 2, Mem: mem, MaxMemory: capBytes, TempDir: t.TempDir(), BatchRows: 37}
 				st, _, err := buildVerb(t, env, c.verb, testSchema, c.args...)
 				require.NoError(t, err)
-				src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
+				src := &recSource{schema: testSchema, recs: rowtest.Batches(t, mem, testSchema, parts)}
 				defer src.release()
 				sink := &recSink{}
 				p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{

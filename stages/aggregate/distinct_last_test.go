@@ -14,6 +14,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -62,7 +63,7 @@ func runDistinct(t *testing.T, ctx context.Context, mem memory.Allocator, env ve
 	t.Helper()
 	st, _, err := v.Build(env, testSchema)
 	require.NoError(t, err)
-	src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
+	src := &recSource{schema: testSchema, recs: rowtest.Batches(t, mem, testSchema, parts)}
 	defer src.release()
 	sink := &recSink{}
 	p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{
@@ -77,7 +78,7 @@ func runDistinct(t *testing.T, ctx context.Context, mem memory.Allocator, env ve
 		t.Fatal("pipeline did not finish")
 	}
 	defer releaseAll(sink.recs)
-	return rowsOf(t, sink.recs), err
+	return rowtest.Rows(t, sink.recs), err
 }
 
 // distinct COLS last, distinct and distinct last over whole rows: the
@@ -117,7 +118,7 @@ func TestDistinctLastAndWholeRows(t *testing.T) {
 						case 7:
 							in, want = mid, wantMid
 						}
-						parts := splitBatches(rand.New(rand.NewPCG(5, uint64(maxRows))), in, maxRows)
+						parts := rowtest.Split(rand.New(rand.NewPCG(5, uint64(maxRows))), in, maxRows)
 						got, err := runDistinct(t, context.Background(), mem, verb.Env{Workers: workers, Mem: mem, BatchRows: 100}, mode, parts, v)
 						require.NoError(t, err)
 						require.Equal(t, want, got)
@@ -152,7 +153,7 @@ func TestDistinctLastSpill(t *testing.T) {
 				defer mem.AssertSize(t, 0)
 				dir := t.TempDir()
 				in := rows[:c.n]
-				parts := splitBatches(rand.New(rand.NewPCG(8, uint64(c.maxRows))), in, c.maxRows)
+				parts := rowtest.Split(rand.New(rand.NewPCG(8, uint64(c.maxRows))), in, c.maxRows)
 				env := verb.Env{Workers: 1, Mem: mem, MaxMemory: c.maxMem, TempDir: dir, BatchRows: 64}
 				got, err := runDistinct(t, context.Background(), mem, env, mode, parts, DistinctLast(c.cols...))
 				if c.maxMem == 1 {
@@ -172,6 +173,6 @@ func TestDistinctLastSpill(t *testing.T) {
 		dir := t.TempDir()
 		st, _, err := DistinctLast("v_int").Build(verb.Env{Mem: mem, MaxMemory: 64 << 10, TempDir: dir}, testSchema)
 		require.NoError(t, err)
-		assertCancelReleases(t, st, mem, dir, splitBatches(rand.New(rand.NewPCG(8, 9)), rows[:800], 100))
+		assertCancelReleases(t, st, mem, dir, rowtest.Split(rand.New(rand.NewPCG(8, 9)), rows[:800], 100))
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -262,7 +263,7 @@ func TestGroupByDifferential(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				r := rand.New(rand.NewPCG(uint64(workers), uint64(len(keys))))
-				parts := splitBatches(r, randomRows(r, 3000), 200)
+				parts := rowtest.Split(r, randomRows(r, 3000), 200)
 				var keyNames []string
 				if keys != "-" {
 					keyNames = strings.Split(keys, ",")
@@ -271,7 +272,7 @@ func TestGroupByDifferential(t *testing.T) {
 
 				st, schema, err := buildVerb(t, verb.Env{Workers: workers, Mem: mem}, "groupby", testSchema, keys, diffAggs)
 				require.NoError(t, err)
-				out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+				out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 				require.NoError(t, err)
 				defer releaseAll(out)
 				for _, rec := range out {
@@ -281,7 +282,7 @@ func TestGroupByDifferential(t *testing.T) {
 				for i, f := range schema.Fields() {
 					names[i] = f.Name
 				}
-				assertRowsMatch(t, want, rowsOf(t, out), names)
+				assertRowsMatch(t, want, rowtest.Rows(t, out), names)
 			})
 		}
 	}
@@ -344,15 +345,15 @@ func TestCountDistinct(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			r := rand.New(rand.NewPCG(7, uint64(workers)))
-			parts := splitBatches(r, randomRows(r, 2000), 100)
+			parts := rowtest.Split(r, randomRows(r, 2000), 100)
 			want := refGroupBy(t, flatten(parts), []string{"k_str", "k_int"}, []refAgg{{fn: "count"}})
 			st, schema, err := buildVerb(t, verb.Env{Workers: workers, Mem: mem}, "count_distinct", testSchema, "k_str,k_int")
 			require.NoError(t, err)
 			assert.Equal(t, "count", schema.Field(2).Name)
-			out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+			out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 			require.NoError(t, err)
 			defer releaseAll(out)
-			assertRowsMatch(t, want, rowsOf(t, out), []string{"k_str", "k_int", "count"})
+			assertRowsMatch(t, want, rowtest.Rows(t, out), []string{"k_str", "k_int", "count"})
 		})
 	}
 }
@@ -361,13 +362,13 @@ func TestCountAndEmptyStream(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	r := rand.New(rand.NewPCG(1, 1))
-	parts := splitBatches(r, randomRows(r, 1234), 100)
+	parts := rowtest.Split(r, randomRows(r, 1234), 100)
 
 	st, _, err := buildVerb(t, verb.Env{Workers: 3, Mem: mem}, "count", testSchema)
 	require.NoError(t, err)
-	out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 3, r)
+	out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 3, r)
 	require.NoError(t, err)
-	assert.Equal(t, []row{{int64(1234)}}, rowsOf(t, out))
+	assert.Equal(t, []row{{int64(1234)}}, rowtest.Rows(t, out))
 	releaseAll(out)
 
 	// agg over no rows: one row, count 0, sums null.
@@ -375,7 +376,7 @@ func TestCountAndEmptyStream(t *testing.T) {
 	require.NoError(t, err)
 	out, err = drive(t, context.Background(), st, nil, 2, r)
 	require.NoError(t, err)
-	assert.Equal(t, []row{{int64(0), nil, nil}}, rowsOf(t, out))
+	assert.Equal(t, []row{{int64(0), nil, nil}}, rowtest.Rows(t, out))
 	releaseAll(out)
 
 	// groupby over no rows: no rows.
@@ -383,7 +384,7 @@ func TestCountAndEmptyStream(t *testing.T) {
 	require.NoError(t, err)
 	out, err = drive(t, context.Background(), st, nil, 2, r)
 	require.NoError(t, err)
-	assert.Empty(t, rowsOf(t, out))
+	assert.Empty(t, rowtest.Rows(t, out))
 	releaseAll(out)
 }
 
@@ -401,7 +402,7 @@ func TestGroupByMemoryCap(t *testing.T) {
 	}
 	st, _, err := buildVerb(t, verb.Env{Workers: 2, Mem: mem, MaxMemory: 256 << 10}, "groupby", schema, "id", "count()")
 	require.NoError(t, err)
-	_, err = drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 2)))
+	_, err = drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 2)))
 	require.ErrorIs(t, err, ErrMemory)
 	assert.Contains(t, err.Error(), "cap of 256 KiB")
 	assert.Contains(t, err.Error(), "groups")
@@ -415,7 +416,7 @@ func TestGroupByIntOverflow(t *testing.T) {
 	for _, parts := range [][][]row{{{{int64(math.MaxInt64)}, {int64(1)}}}, {{{int64(math.MaxInt64)}}, {{int64(1)}}}} {
 		st, _, err := buildVerb(t, verb.Env{Workers: 2, Mem: mem}, "agg", schema, "sum(v)")
 		require.NoError(t, err)
-		_, err = drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 1)))
+		_, err = drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 1)))
 		require.ErrorContains(t, err, "agg: sum(v): the total 9223372036854775808 is outside the int64 range")
 	}
 }
@@ -435,17 +436,17 @@ func TestGroupByQuantileSketch(t *testing.T) {
 	for i, v := range perm {
 		rows[i] = row{[]string{"a", "b"}[i%2], float64(v)}
 	}
-	parts := splitBatches(r, rows, 5000)
+	parts := rowtest.Split(r, rows, 5000)
 	for _, workers := range []int{1, 4} {
 		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			st, _, err := buildVerb(t, verb.Env{Workers: workers, Mem: mem}, "groupby", schema, "k", "count(), approx_p50(v), approx_quantile(v, 0.99), approx_count_distinct(v)")
 			require.NoError(t, err)
-			out, err := drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), workers, r)
+			out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), workers, r)
 			require.NoError(t, err)
 			defer releaseAll(out)
-			got := rowsOf(t, out)
+			got := rowtest.Rows(t, out)
 			require.Len(t, got, 2)
 			for _, g := range got {
 				assert.Equal(t, int64(n/2), g[1])
@@ -473,10 +474,10 @@ func TestGroupByFirstAppearanceOrder(t *testing.T) {
 	}
 	st, _, err := buildVerb(t, verb.Env{Workers: 8, Mem: mem}, "groupby", schema, "k", "first(k) as f")
 	require.NoError(t, err)
-	out, err := drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 8, rand.New(rand.NewPCG(9, 9)))
+	out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 8, rand.New(rand.NewPCG(9, 9)))
 	require.NoError(t, err)
 	defer releaseAll(out)
-	got := rowsOf(t, out)
+	got := rowtest.Rows(t, out)
 	require.Len(t, got, len(want))
 	for i := range want {
 		assert.Equal(t, want[i][0], got[i][0], "row %d", i)
@@ -512,7 +513,7 @@ func TestApproxCountDistinctMillion(t *testing.T) {
 	out, err := drive(t, context.Background(), st, batches, 4, rand.New(rand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	defer releaseAll(out)
-	got := rowsOf(t, out)
+	got := rowtest.Rows(t, out)
 	require.Len(t, got, 1)
 	for c := range 2 {
 		assert.InDelta(t, float64(n), float64(got[0][c].(int64)), 3*sketch.HLLStdError*float64(n), "column %d", c)
@@ -526,10 +527,10 @@ func TestGroupByFloatKeys(t *testing.T) {
 	parts := [][]row{{{math.Copysign(0, -1)}, {math.NaN()}, {nil}}, {{0.0}, {math.NaN()}, {1.5}}}
 	st, _, err := buildVerb(t, verb.Env{Workers: 2, Mem: mem}, "count_distinct", schema, "f")
 	require.NoError(t, err)
-	out, err := drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 1)))
+	out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 2, rand.New(rand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	defer releaseAll(out)
-	got := rowsOf(t, out)
+	got := rowtest.Rows(t, out)
 	require.Len(t, got, 4)
 	assert.Equal(t, row{0.0, int64(2)}, got[0])
 	assert.True(t, math.IsNaN(got[1][0].(float64)))
@@ -552,7 +553,7 @@ func TestDistinctMemoryCap(t *testing.T) {
 	}
 	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 64 << 10}, "distinct", schema, "id")
 	require.NoError(t, err)
-	_, err = drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 1, nil)
+	_, err = drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 1, nil)
 	require.ErrorIs(t, err, ErrMemory)
 	assert.Contains(t, err.Error(), "cap of 64 KiB")
 }

@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -40,8 +40,7 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "v_i32", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 }, nil)
 
-// row is one input row as Go values, nil for null.
-type row []any
+type row = rowtest.Row
 
 // randomRows makes n rows with few distinct keys and about 10 % nulls.
 func randomRows(r *rand.Rand, n int) []row {
@@ -69,103 +68,6 @@ func randomRows(r *rand.Rand, n int) []row {
 		set(11, r.IntN(3) == 0)
 		set(12, int32(r.IntN(100)))
 		out[i] = v
-	}
-	return out
-}
-
-// splitBatches cuts rows into batches of random sizes (some empty).
-func splitBatches(r *rand.Rand, rows []row, maxRows int) [][]row {
-	var out [][]row
-	for len(rows) > 0 {
-		n := min(r.IntN(maxRows+1), len(rows))
-		out = append(out, rows[:n])
-		rows = rows[n:]
-	}
-	return out
-}
-
-// makeBatch builds a record of schema from Go values.
-func makeBatch(t testing.TB, mem memory.Allocator, schema *arrow.Schema, rows []row) arrow.RecordBatch {
-	b := array.NewRecordBuilder(mem, schema)
-	defer b.Release()
-	for _, r := range rows {
-		for c, v := range r {
-			fb := b.Field(c)
-			if v == nil {
-				fb.AppendNull()
-				continue
-			}
-			switch fb := fb.(type) {
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			case *array.Int64Builder:
-				fb.Append(v.(int64))
-			case *array.Int32Builder:
-				fb.Append(v.(int32))
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			case *array.BooleanBuilder:
-				fb.Append(v.(bool))
-			case *array.Date32Builder:
-				fb.Append(v.(arrow.Date32))
-			case *array.TimestampBuilder:
-				fb.Append(v.(arrow.Timestamp))
-			default:
-				t.Fatalf("makeBatch: builder %T", fb)
-			}
-		}
-	}
-	return b.NewRecordBatch()
-}
-
-// rowsOf reads records back into Go values.
-func rowsOf(t testing.TB, recs []arrow.RecordBatch) []row {
-	var out []row
-	for _, rec := range recs {
-		for i := range int(rec.NumRows()) {
-			r := make(row, rec.NumCols())
-			for c, col := range rec.Columns() {
-				if col.IsNull(i) {
-					continue
-				}
-				switch a := col.(type) {
-				case *array.String:
-					r[c] = a.Value(i)
-				case *array.Int64:
-					r[c] = a.Value(i)
-				case *array.Int32:
-					r[c] = a.Value(i)
-				case *array.Float64:
-					r[c] = a.Value(i)
-				case *array.Boolean:
-					r[c] = a.Value(i)
-				case *array.Date32:
-					r[c] = a.Value(i)
-				case *array.Timestamp:
-					r[c] = a.Value(i)
-				case *array.List:
-					r[c] = listOf(t, a, i)
-				default:
-					t.Fatalf("rowsOf: %T", col)
-				}
-			}
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// listOf reads list i of l into Go values, nil for a null element.
-func listOf(t testing.TB, l *array.List, i int) []any {
-	start, end := l.ValueOffsets(i)
-	vals := l.ListValues()
-	sub := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "v", Type: vals.DataType(), Nullable: true}}, nil),
-		[]arrow.Array{array.NewSlice(vals, start, end)}, end-start)
-	defer sub.Release()
-	defer sub.Column(0).Release()
-	out := []any{}
-	for _, r := range rowsOf(t, []arrow.RecordBatch{sub}) {
-		out = append(out, r[0])
 	}
 	return out
 }
@@ -260,15 +162,6 @@ func releaseAll(recs []arrow.RecordBatch) {
 	}
 }
 
-// batchesOf builds one record per slice of rows.
-func batchesOf(t testing.TB, mem memory.Allocator, schema *arrow.Schema, parts [][]row) []arrow.RecordBatch {
-	out := make([]arrow.RecordBatch, len(parts))
-	for i, p := range parts {
-		out[i] = makeBatch(t, mem, schema, p)
-	}
-	return out
-}
-
 func flatten(parts [][]row) []row { return slices.Concat(parts...) }
 
 // assertCancelReleases feeds parts to one worker of st (which must spill
@@ -280,7 +173,7 @@ func assertCancelReleases(t *testing.T, st pipeline.Stage, mem *memory.CheckedAl
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := st.NewWorker()
-	for i, b := range batchesOf(t, mem, testSchema, parts) {
+	for i, b := range rowtest.Batches(t, mem, testSchema, parts) {
 		_, err := w.Process(ctx, uint64(i), b)
 		require.NoError(t, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -89,7 +90,7 @@ func TestSortTopSpacedColumn(t *testing.T) {
 			rows[i][0] = nil
 		}
 	}
-	parts := splitBatches(r, rows, 60)
+	parts := rowtest.Split(r, rows, 60)
 	// The reference reads the order from the column index, not the name.
 	want := refSortBy(rows, func(a, b row) int { return cmpNullLast(a[0], b[0], true) })
 	for _, spec := range []string{"`unit price` desc", "unit price desc"} {
@@ -105,10 +106,10 @@ func TestSortTopSpacedColumn(t *testing.T) {
 				}
 				st, _, err := buildVerb(t, verb.Env{Workers: 2, Mem: mem}, v.name, schema, args...)
 				require.NoError(t, err)
-				out, err := drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 2, r)
+				out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 2, r)
 				require.NoError(t, err)
 				defer releaseAll(out)
-				assert.Equal(t, w, rowsOf(t, out))
+				assert.Equal(t, w, rowtest.Rows(t, out))
 			})
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -84,11 +85,11 @@ func TestInPipeline(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				r := rand.New(rand.NewPCG(11, uint64(workers)))
-				parts := splitBatches(r, randomRows(r, 4000), 150)
+				parts := rowtest.Split(r, randomRows(r, 4000), 150)
 				// sort spills with this cap.
 				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: 32 << 10, TempDir: t.TempDir()}
 				run := func(build func(in *arrow.Schema) []pipeline.Stage) []row {
-					src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
+					src := &recSource{schema: testSchema, recs: rowtest.Batches(t, mem, testSchema, parts)}
 					defer src.release()
 					sink := &recSink{}
 					p := pipeline.New(src, build(testSchema), sink, pipeline.Config{
@@ -97,7 +98,7 @@ func TestInPipeline(t *testing.T) {
 					})
 					require.NoError(t, p.Run(context.Background()))
 					defer releaseAll(sink.recs)
-					return rowsOf(t, sink.recs)
+					return rowtest.Rows(t, sink.recs)
 				}
 
 				got := run(func(in *arrow.Schema) []pipeline.Stage {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -54,7 +55,7 @@ func TestBlockwiseUpdateMatchesWholeBatches(t *testing.T) {
 			for range 4 {
 				parts = append(parts, randomRows(r, 2500+r.IntN(3000)))
 			}
-			batches := batchesOf(t, mem, testSchema, parts)
+			batches := rowtest.Batches(t, mem, testSchema, parts)
 			defer releaseAll(batches)
 			calls, err := parseAggs(diffAggs)
 			require.NoError(t, err)
@@ -92,11 +93,11 @@ func TestSharedRowsDoNotClobber(t *testing.T) {
 		"mean(v_f)", "var(v_f)", "stddev(v_int)", "count(v_int)", "min(v_f)", "sum(v_bool)"}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	parts := splitBatches(rand.New(rand.NewPCG(3, 4)), randomRows(rand.New(rand.NewPCG(5, 6)), 20000), 3000)
+	parts := rowtest.Split(rand.New(rand.NewPCG(3, 4)), randomRows(rand.New(rand.NewPCG(5, 6)), 20000), 3000)
 	run := func(list string) []arrow.RecordBatch {
 		st, _, err := buildVerb(t, verb.Env{Workers: 3, Mem: mem}, "groupby", testSchema, "v_int", list)
 		require.NoError(t, err)
-		out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 3, rand.New(rand.NewPCG(1, 2)))
+		out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 3, rand.New(rand.NewPCG(1, 2)))
 		require.NoError(t, err)
 		return out
 	}
@@ -129,7 +130,7 @@ func TestBlockwiseMergeMatchesWhole(t *testing.T) {
 	for range 4 {
 		parts = append(parts, randomRows(r, 4000))
 	}
-	batches := batchesOf(t, mem, testSchema, parts)
+	batches := rowtest.Batches(t, mem, testSchema, parts)
 	defer releaseAll(batches)
 	calls, err := parseAggs(diffAggs)
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -88,15 +89,15 @@ func TestSortDifferential(t *testing.T) {
 				defer mem.AssertSize(t, 0)
 				dir := t.TempDir()
 				r := rand.New(rand.NewPCG(uint64(maxMem), uint64(len(spec))))
-				parts := splitBatches(r, randomRows(r, 3000), 300)
+				parts := rowtest.Split(r, randomRows(r, 3000), 300)
 				want := refSort(t, flatten(parts), spec)
 				st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: maxMem, TempDir: dir}, "sort", testSchema, spec)
 				require.NoError(t, err)
 				assert.Equal(t, 1, st.Workers)
-				out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 4, r)
+				out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 4, r)
 				require.NoError(t, err)
 				defer releaseAll(out)
-				assert.Equal(t, want, rowsOf(t, out))
+				assert.Equal(t, want, rowtest.Rows(t, out))
 				assertEmptyDir(t, dir)
 			})
 		}
@@ -123,17 +124,17 @@ func TestSortSpillLarge(t *testing.T) {
 	for i := range rows {
 		rows[i] = row{int64(r.IntN(1000)), fmt.Sprint(i)}
 	}
-	parts := splitBatches(r, rows, 8192)
+	parts := rowtest.Split(r, rows, 8192)
 	run := func(maxMem int64) []row {
 		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: maxMem, TempDir: dir}, "sort", schema, "k desc")
 		require.NoError(t, err)
-		out, err := drive(t, context.Background(), st, batchesOf(t, mem, schema, parts), 1, r)
+		out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, schema, parts), 1, r)
 		require.NoError(t, err)
 		defer releaseAll(out)
 		for _, rec := range out {
 			assert.LessOrEqual(t, rec.NumRows(), int64(MaxBatchRows))
 		}
-		return rowsOf(t, out)
+		return rowtest.Rows(t, out)
 	}
 	inMemory := run(0)
 	for _, maxMem := range []int64{256 << 10, 4 << 20} {
@@ -149,13 +150,13 @@ func TestSortSpillErrorRemovesFiles(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(4, 4))
-	parts := splitBatches(r, randomRows(r, 2000), 100)
+	parts := rowtest.Split(r, randomRows(r, 2000), 100)
 
 	t.Run("emit fails", func(t *testing.T) {
 		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 1, TempDir: dir}, "sort", testSchema, "v_int")
 		require.NoError(t, err)
 		w := st.NewWorker()
-		for i, b := range batchesOf(t, mem, testSchema, parts) {
+		for i, b := range rowtest.Batches(t, mem, testSchema, parts) {
 			_, err := w.Process(context.Background(), uint64(i), b)
 			require.NoError(t, err)
 		}
@@ -172,7 +173,7 @@ func TestSortSpillErrorRemovesFiles(t *testing.T) {
 	t.Run("temp dir missing", func(t *testing.T) {
 		st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 1, TempDir: filepath.Join(dir, "nope")}, "sort", testSchema, "v_int")
 		require.NoError(t, err)
-		_, err = drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 1, r)
+		_, err = drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 1, r)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "spill")
 	})
@@ -198,15 +199,15 @@ func TestTopEqualsSortHead(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					defer mem.AssertSize(t, 0)
 					r := rand.New(rand.NewPCG(uint64(n), uint64(workers)))
-					parts := splitBatches(r, randomRows(r, 2500), 200)
+					parts := rowtest.Split(r, randomRows(r, 2500), 200)
 					want := refSort(t, flatten(parts), spec)
 					want = want[:min(n, len(want))]
 					st, _, err := buildVerb(t, verb.Env{Workers: workers, Mem: mem}, "top", testSchema, fmt.Sprint(n), spec)
 					require.NoError(t, err)
-					out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+					out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 					require.NoError(t, err)
 					defer releaseAll(out)
-					assert.Equal(t, want, rowsOf(t, out))
+					assert.Equal(t, want, rowtest.Rows(t, out))
 				})
 			}
 		}
@@ -221,7 +222,7 @@ func TestTopCancelReleases(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	w := st.NewWorker()
-	for i, b := range batchesOf(t, mem, testSchema, splitBatches(r, randomRows(r, 500), 100)) {
+	for i, b := range rowtest.Batches(t, mem, testSchema, rowtest.Split(r, randomRows(r, 500), 100)) {
 		_, err := w.Process(ctx, uint64(i), b)
 		require.NoError(t, err)
 	}
@@ -236,7 +237,7 @@ func TestDistinctKeepsFirst(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			r := rand.New(rand.NewPCG(2, uint64(len(cols))))
-			parts := splitBatches(r, randomRows(r, 3000), 150)
+			parts := rowtest.Split(r, randomRows(r, 3000), 150)
 			var want []row
 			seen := map[string]bool{}
 			for _, rw := range flatten(parts) {
@@ -252,10 +253,10 @@ func TestDistinctKeepsFirst(t *testing.T) {
 			st, schema, err := buildVerb(t, verb.Env{Workers: 4, Mem: mem}, "distinct", testSchema, cols)
 			require.NoError(t, err)
 			assert.True(t, schema.Equal(testSchema))
-			out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 4, r)
+			out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 4, r)
 			require.NoError(t, err)
 			defer releaseAll(out)
-			assert.Equal(t, want, rowsOf(t, out))
+			assert.Equal(t, want, rowtest.Rows(t, out))
 		})
 	}
 }
@@ -290,13 +291,13 @@ func TestSortMultiPassMerge(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(5, 5))
-	parts := splitBatches(r, randomRows(r, 8000), 100)
+	parts := rowtest.Split(r, randomRows(r, 8000), 100)
 	spec := "k_str, v_int desc nulls first"
 	want := refSort(t, flatten(parts), spec)
 	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 1, TempDir: dir}, "sort", testSchema, spec)
 	require.NoError(t, err)
 	w := st.NewWorker()
-	for i, b := range batchesOf(t, mem, testSchema, parts) {
+	for i, b := range rowtest.Batches(t, mem, testSchema, parts) {
 		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
@@ -309,6 +310,6 @@ func TestSortMultiPassMerge(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, want, rowsOf(t, out))
+	assert.Equal(t, want, rowtest.Rows(t, out))
 	assertEmptyDir(t, dir)
 }

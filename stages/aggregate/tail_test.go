@@ -15,6 +15,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -35,15 +36,15 @@ func TestTailDifferential(t *testing.T) {
 					defer mem.AssertSize(t, 0)
 					dir := t.TempDir()
 					r := rand.New(rand.NewPCG(uint64(maxRows), uint64(n)))
-					parts := splitBatches(r, randomRows(r, rows), maxRows)
+					parts := rowtest.Split(r, randomRows(r, rows), maxRows)
 					all := flatten(parts)
 					want := all[len(all)-int(min(n, int64(len(all)))):]
 					st := NewTail(verb.Env{Workers: 4, Mem: mem, MaxMemory: maxMem, TempDir: dir}, testSchema, n)
 					assert.Equal(t, 1, st.Workers)
-					out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 1, r)
+					out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 1, r)
 					require.NoError(t, err)
 					defer releaseAll(out)
-					if got := rowsOf(t, out); len(want) == 0 {
+					if got := rowtest.Rows(t, out); len(want) == 0 {
 						assert.Empty(t, got)
 					} else {
 						assert.Equal(t, want, got)
@@ -65,14 +66,14 @@ func TestTailBoundedMemory(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(12, 12))
-	parts := splitBatches(r, randomRows(r, 4*n), 100)
+	parts := rowtest.Split(r, randomRows(r, 4*n), 100)
 	st := NewTail(verb.Env{Mem: mem, MaxMemory: maxMem, TempDir: dir}, testSchema, n)
 	w := st.NewWorker()
 	var peak int64
 	for i, p := range parts {
 		// Each batch is made just before it goes in, so that mem counts
 		// only what tail holds and the batch it is given.
-		b := makeBatch(t, mem, testSchema, p)
+		b := rowtest.Batch(t, mem, testSchema, p)
 		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 		cur := int64(mem.CurrentAlloc())
@@ -88,7 +89,7 @@ func TestTailBoundedMemory(t *testing.T) {
 		return nil
 	}))
 	all := flatten(parts)
-	assert.Equal(t, all[len(all)-n:], rowsOf(t, out))
+	assert.Equal(t, all[len(all)-n:], rowtest.Rows(t, out))
 	assertEmptyDir(t, dir)
 }
 
@@ -96,7 +97,7 @@ func TestTailBoundedMemory(t *testing.T) {
 // and releases every batch.
 func TestTailReleases(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 13))
-	parts := append(splitBatches(r, randomRows(r, 4000), 200), randomRows(r, 10))
+	parts := append(rowtest.Split(r, randomRows(r, 4000), 200), randomRows(r, 10))
 	t.Run("cancel", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
@@ -122,7 +123,7 @@ func TestTailReleases(t *testing.T) {
 					return emit(rec)
 				})
 			},
-		}, batchesOf(t, mem, testSchema, parts), 1, r)
+		}, rowtest.Batches(t, mem, testSchema, parts), 1, r)
 		require.ErrorIs(t, err, boom)
 		assertEmptyDir(t, dir)
 	})
@@ -140,12 +141,12 @@ func TestOrderingVerbsChained(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				r := rand.New(rand.NewPCG(14, uint64(workers)))
-				parts := splitBatches(r, randomRows(r, rows), 700)
+				parts := rowtest.Split(r, randomRows(r, rows), 700)
 				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: 64 << 10, TempDir: t.TempDir()}
 				const bigN = 2500 // the heaps of 2500 rows do not fit 64 KiB: top sorts
 				big := fmt.Sprint(bigN)
 				run := func(chain [][]string) []row {
-					src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
+					src := &recSource{schema: testSchema, recs: rowtest.Batches(t, mem, testSchema, parts)}
 					defer src.release()
 					var stages []pipeline.Stage
 					in := testSchema
@@ -173,7 +174,7 @@ func TestOrderingVerbsChained(t *testing.T) {
 					})
 					require.NoError(t, p.Run(context.Background()))
 					defer releaseAll(sink.recs)
-					return rowsOf(t, sink.recs)
+					return rowtest.Rows(t, sink.recs)
 				}
 				tail := func(rs []row, n int) []row { return rs[max(len(rs)-n, 0):] }
 				all := flatten(parts)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -82,7 +83,7 @@ func TestTopByGroup(t *testing.T) {
 							in = mid
 						}
 						want := refTopGroup(t, in, c.spec, keys, c.n)
-						parts := splitBatches(rand.New(rand.NewPCG(5, uint64(maxRows))), in, maxRows)
+						parts := rowtest.Split(rand.New(rand.NewPCG(5, uint64(maxRows))), in, maxRows)
 						env := verb.Env{Workers: workers, Mem: mem, BatchRows: 50, MaxMemory: 64 << 20}
 						st, _, err := buildVerb(t, env, "top", testSchema, fmt.Sprint(c.n), c.spec, c.keys)
 						require.NoError(t, err)
@@ -104,15 +105,15 @@ func TestTopByGroupShuffledWorkers(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			r := rand.New(rand.NewPCG(31, uint64(workers)))
-			parts := splitBatches(r, randomRows(r, 3000), 120)
+			parts := rowtest.Split(r, randomRows(r, 3000), 120)
 			want := refTopGroup(t, flatten(parts), "k_bool desc nulls first, k_date", []string{"k_str"}, 5)
 			st, _, err := TopBy([]string{"k_str"}, 5, SortKey{Column: "k_bool", Desc: true, NullsFirst: true}, Asc("k_date")).
 				Build(verb.Env{Workers: workers, Mem: mem, MaxMemory: 1 << 30}, testSchema)
 			require.NoError(t, err)
-			out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+			out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 			require.NoError(t, err)
 			defer releaseAll(out)
-			assert.Equal(t, want, rowsOf(t, out))
+			assert.Equal(t, want, rowtest.Rows(t, out))
 		})
 	}
 }
@@ -163,7 +164,7 @@ func TestTopByGroupSpill(t *testing.T) {
 		{4, sharedmem.Copy, 96 << 10, 800},
 		{2, sharedmem.Auto, 1, 200},
 	} {
-		parts := splitBatches(rand.New(rand.NewPCG(8, 9)), rows[:c.rows], 100)
+		parts := rowtest.Split(rand.New(rand.NewPCG(8, 9)), rows[:c.rows], 100)
 		want := refTopGroup(t, rows[:c.rows], "v_f desc", []string{"v_int"}, 2)
 		t.Run(fmt.Sprintf("workers=%d/mode=%v/maxmem=%d", c.workers, c.mode, c.maxMem), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -191,14 +192,14 @@ func TestTopByGroupSpill(t *testing.T) {
 		dir := t.TempDir()
 		st, _, err := TopBy([]string{"v_int"}, 2, Desc("v_f")).Build(verb.Env{Mem: mem, MaxMemory: 48 << 10, TempDir: dir}, testSchema)
 		require.NoError(t, err)
-		assertCancelReleases(t, st, mem, dir, splitBatches(rand.New(rand.NewPCG(8, 9)), rows, 100))
+		assertCancelReleases(t, st, mem, dir, rowtest.Split(rand.New(rand.NewPCG(8, 9)), rows, 100))
 	})
 }
 
 // runStage runs st over parts in the engine and returns its rows.
 func runStage(t *testing.T, ctx context.Context, mem memory.Allocator, workers int, mode sharedmem.Mode, parts [][]row, st pipeline.Stage) ([]row, error) {
 	t.Helper()
-	src := &recSource{schema: testSchema, recs: batchesOf(t, mem, testSchema, parts)}
+	src := &recSource{schema: testSchema, recs: rowtest.Batches(t, mem, testSchema, parts)}
 	defer src.release()
 	sink := &recSink{}
 	p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{
@@ -214,5 +215,5 @@ func runStage(t *testing.T, ctx context.Context, mem memory.Allocator, workers i
 		t.Fatal("pipeline did not finish")
 	}
 	defer releaseAll(sink.recs)
-	return rowsOf(t, sink.recs), err
+	return rowtest.Rows(t, sink.recs), err
 }

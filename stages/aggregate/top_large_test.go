@@ -15,6 +15,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -47,7 +48,7 @@ func TestTopLargeN(t *testing.T) {
 				defer mem.AssertSize(t, 0)
 				dir := t.TempDir()
 				r := rand.New(rand.NewPCG(uint64(tc.n), uint64(workers)))
-				parts := splitBatches(r, randomRows(r, rows), 1000)
+				parts := rowtest.Split(r, randomRows(r, rows), 1000)
 				want := refSort(t, flatten(parts), tc.spec)
 				want = want[:min(tc.n, len(want))]
 				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: tc.maxMem, TempDir: dir}
@@ -58,13 +59,13 @@ func TestTopLargeN(t *testing.T) {
 				} else {
 					assert.Equal(t, workers, st.Workers)
 				}
-				out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), workers, r)
+				out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), workers, r)
 				require.NoError(t, err)
 				defer releaseAll(out)
 				for _, rec := range out {
 					assert.LessOrEqual(t, rec.NumRows(), int64(MaxBatchRows))
 				}
-				assert.Equal(t, want, rowsOf(t, out))
+				assert.Equal(t, want, rowtest.Rows(t, out))
 				assertEmptyDir(t, dir)
 			})
 		}
@@ -80,7 +81,7 @@ func TestTopLargeNCutsRuns(t *testing.T) {
 	require.NoError(t, err)
 	w := st.NewWorker().(*sorter)
 	r := rand.New(rand.NewPCG(9, 9))
-	for i, b := range batchesOf(t, mem, testSchema, splitBatches(r, randomRows(r, 4*n), 5000)) {
+	for i, b := range rowtest.Batches(t, mem, testSchema, rowtest.Split(r, randomRows(r, 4*n), 5000)) {
 		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
@@ -109,7 +110,7 @@ func TestTopLargeNCancelReleases(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 10))
 	st, _, err := buildVerb(t, verb.Env{Mem: mem, MaxMemory: 256 << 10, TempDir: dir}, "top", testSchema, fmt.Sprint(topHeapMaxRows+1), "v_f desc")
 	require.NoError(t, err)
-	assertCancelReleases(t, st, mem, dir, append(splitBatches(r, randomRows(r, 20000), 500), randomRows(r, 10)))
+	assertCancelReleases(t, st, mem, dir, append(rowtest.Split(r, randomRows(r, 20000), 500), randomRows(r, 10)))
 }
 
 // A top whose heaps would not fit the memory cap sorts too, spilling, and
@@ -123,14 +124,14 @@ func TestTopUnderSmallCap(t *testing.T) {
 	assert.Equal(t, 4, st.Workers, "heaps within the cap")
 
 	r := rand.New(rand.NewPCG(15, 15))
-	parts := splitBatches(r, randomRows(r, 6000), 400)
+	parts := rowtest.Split(r, randomRows(r, 6000), 400)
 	spec := "k_str, v_int desc nulls first"
 	want := refSort(t, flatten(parts), spec)[:1000]
 	st, _, err = buildVerb(t, verb.Env{Workers: 4, Mem: mem, MaxMemory: 32 << 10, TempDir: dir}, "top", testSchema, "1000", spec)
 	require.NoError(t, err)
 	require.Equal(t, 1, st.Workers, "1000 rows on 4 workers do not fit 32 KiB: sorted")
 	w := st.NewWorker()
-	for i, b := range batchesOf(t, mem, testSchema, parts) {
+	for i, b := range rowtest.Batches(t, mem, testSchema, parts) {
 		_, err := w.Process(context.Background(), uint64(i), b)
 		require.NoError(t, err)
 	}
@@ -142,7 +143,7 @@ func TestTopUnderSmallCap(t *testing.T) {
 		out = append(out, rec)
 		return nil
 	}))
-	assert.Equal(t, want, rowsOf(t, out))
+	assert.Equal(t, want, rowtest.Rows(t, out))
 	assertEmptyDir(t, dir)
 }
 
@@ -180,7 +181,7 @@ func TestTopHeapCopiesBounded(t *testing.T) {
 		}
 		parts = append(parts, p)
 	}
-	recs := batchesOf(t, checked, schema, parts)
+	recs := rowtest.Batches(t, checked, schema, parts)
 	for _, r := range recs {
 		inBytes += sharedmem.PinnedBytes(r)
 	}
@@ -190,7 +191,7 @@ func TestTopHeapCopiesBounded(t *testing.T) {
 	out, err := drive(t, context.Background(), st, recs, 1, rand.New(rand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	defer releaseAll(out)
-	got := rowsOf(t, out)
+	got := rowtest.Rows(t, out)
 	require.Len(t, got, n)
 	assert.Equal(t, int64(batches*batchRows-1), got[0][0])
 	assert.Equal(t, int64(batches*batchRows-n), got[n-1][0])

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -37,10 +38,10 @@ func runVerb(t *testing.T, mem memory.Allocator, v verb.Verb, parts [][]row, see
 	t.Helper()
 	st, schema, err := v.Build(verb.Env{Workers: 4, Mem: mem, BatchRows: 64}, testSchema)
 	require.NoError(t, err)
-	out, err := drive(t, context.Background(), st, batchesOf(t, mem, testSchema, parts), 4, rand.New(rand.NewPCG(seed, 0)))
+	out, err := drive(t, context.Background(), st, rowtest.Batches(t, mem, testSchema, parts), 4, rand.New(rand.NewPCG(seed, 0)))
 	require.NoError(t, err)
 	defer releaseAll(out)
-	return schema, rowsOf(t, out)
+	return schema, rowtest.Rows(t, out)
 }
 
 // A typed constructor and the command line's words for the same verb give
@@ -77,7 +78,7 @@ func TestTypedMatchesWords(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			r := rand.New(rand.NewPCG(7, uint64(len(tc.name))))
-			parts := splitBatches(r, randomRows(r, 3000), 40)
+			parts := rowtest.Split(r, randomRows(r, 3000), 40)
 			words := wordsVerb(t, tc.verb, tc.args...)
 
 			wantSchema, want := runVerb(t, mem, words, parts, 11)

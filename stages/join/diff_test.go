@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -310,8 +311,8 @@ func TestDifferential(t *testing.T) {
 				want := reference(sp, stream, table)
 				for _, c := range cases() {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-					src, done := source(t, mem, streamSchema, split(r, stream, maxRows))
-					tsrc, tdone := source(t, mem, tableSchema(strType), split(r, table, maxRows))
+					src, done := source(t, mem, streamSchema, rowtest.Split(r, stream, maxRows))
+					tsrc, tdone := source(t, mem, tableSchema(strType), rowtest.Split(r, table, maxRows))
 					got, _, err := runJoin(t, context.Background(), mem, src, New(sp.kind, sp.keys, tsrc, sp.options()), c)
 					done()
 					tdone()

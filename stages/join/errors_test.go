@@ -15,6 +15,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -53,7 +54,7 @@ func (s *failSource) release() { releaseAll(s.recs) }
 func newFailSource(t *testing.T, mem memory.Allocator, schema *arrow.Schema, parts [][]row, err error) *failSource {
 	s := &failSource{schema: schema, err: err}
 	for _, p := range parts {
-		s.recs = append(s.recs, makeBatch(t, mem, schema, p))
+		s.recs = append(s.recs, rowtest.Batch(t, mem, schema, p))
 	}
 	return s
 }
@@ -75,9 +76,9 @@ func TestErrorPaths(t *testing.T) {
 				}
 				t.Run(name("table fails"), func(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-					src, done := source(t, mem, streamSchema, split(r, stream, 100))
+					src, done := source(t, mem, streamSchema, rowtest.Split(r, stream, 100))
 					defer done()
-					tsrc := newFailSource(t, mem, tableSchema(arrow.BinaryTypes.String), split(r, table, 100), errBroken)
+					tsrc := newFailSource(t, mem, tableSchema(arrow.BinaryTypes.String), rowtest.Split(r, table, 100), errBroken)
 					defer tsrc.release()
 					_, _, err := runJoin(t, context.Background(), mem, src, New(kind, []KeyPair{Key("s")}, tsrc, Options{Table: "t.csv"}), c)
 					require.ErrorIs(t, err, errBroken)
@@ -88,9 +89,9 @@ func TestErrorPaths(t *testing.T) {
 				})
 				t.Run(name("stream fails"), func(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-					src := newFailSource(t, mem, streamSchema, split(r, stream, 100), errBroken)
+					src := newFailSource(t, mem, streamSchema, rowtest.Split(r, stream, 100), errBroken)
 					defer src.release()
-					tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), split(r, table, 100))
+					tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), rowtest.Split(r, table, 100))
 					defer tdone()
 					_, _, err := runJoin(t, context.Background(), mem, src, New(kind, []KeyPair{{"k", "tk"}}, tsrc, Options{}), c)
 					require.ErrorIs(t, err, errBroken)
@@ -102,10 +103,10 @@ func TestErrorPaths(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					src := newFailSource(t, mem, streamSchema, split(r, stream, 100), nil)
+					src := newFailSource(t, mem, streamSchema, rowtest.Split(r, stream, 100), nil)
 					src.started = cancel
 					defer src.release()
-					tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), split(r, table, 100))
+					tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), rowtest.Split(r, table, 100))
 					defer tdone()
 					_, _, err := runJoin(t, ctx, mem, src, New(kind, []KeyPair{{"k", "tk"}, Key("s")}, tsrc, Options{}), c)
 					require.ErrorIs(t, err, context.Canceled)
@@ -148,8 +149,8 @@ func TestSpillEqualsInMemory(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				dir := t.TempDir()
 				stats := &Stats{}
-				src, done := source(t, mem, streamSchema, split(r, stream, 1000))
-				tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.LargeString), split(r, table, 500))
+				src, done := source(t, mem, streamSchema, rowtest.Split(r, stream, 1000))
+				tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.LargeString), rowtest.Split(r, table, 500))
 				got, _, err := runJoin(t, context.Background(), mem, src,
 					New(kind, []KeyPair{{"k", "tk"}, Key("s")}, tsrc, Options{Stats: stats}), runCase{workers: 4, env: verb.Env{MaxMemory: capBytes, TempDir: dir}})
 				done()
@@ -176,7 +177,7 @@ func TestEmptyStream(t *testing.T) {
 	for _, kind := range []Kind{Inner, Left, Right, Full, Semi, Anti, AsOf} {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		src, done := source(t, mem, streamSchema, nil)
-		tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), split(r, table, 20))
+		tsrc, tdone := source(t, mem, tableSchema(arrow.BinaryTypes.String), rowtest.Split(r, table, 20))
 		keys := []KeyPair{{"k", "tk"}}
 		if kind == AsOf {
 			keys = []KeyPair{Key("ts")}

@@ -3,7 +3,6 @@ package join
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -15,91 +14,25 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
-// row is one row as Go values, nil for null.
-type row []any
+type row = rowtest.Row
 
-// makeBatch builds a batch of schema from rows.
-func makeBatch(t testing.TB, mem memory.Allocator, schema *arrow.Schema, rows []row) arrow.RecordBatch {
-	b := array.NewRecordBuilder(mem, schema)
-	defer b.Release()
-	for _, r := range rows {
-		for c, v := range r {
-			fb := b.Field(c)
-			if v == nil {
-				fb.AppendNull()
-				continue
-			}
-			switch fb := fb.(type) {
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			case *array.LargeStringBuilder:
-				fb.Append(v.(string))
-			case *array.BinaryDictionaryBuilder:
-				require.NoError(t, fb.AppendString(v.(string)))
-			case *array.Int64Builder:
-				fb.Append(v.(int64))
-			case *array.Int32Builder:
-				fb.Append(int32(v.(int64)))
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			case *array.BooleanBuilder:
-				fb.Append(v.(bool))
-			case *array.TimestampBuilder:
-				fb.Append(arrow.Timestamp(v.(int64)))
-			default:
-				t.Fatalf("makeBatch: builder %T", fb)
-			}
-		}
-	}
-	return b.NewRecordBatch()
-}
-
-// rowsOf reads batches back into Go values (ints of every width as int64,
-// timestamps as int64).
+// rowsOf reads batches back as rowtest.Rows does, but with int32 values
+// and timestamps as int64, as the join tests write them.
 func rowsOf(t testing.TB, recs []arrow.RecordBatch) []row {
-	var out []row
-	for _, rec := range recs {
-		for i := range int(rec.NumRows()) {
-			r := make(row, rec.NumCols())
-			for c, col := range rec.Columns() {
-				if col.IsNull(i) {
-					continue
-				}
-				switch a := col.(type) {
-				case *array.String:
-					r[c] = a.Value(i)
-				case *array.LargeString:
-					r[c] = a.Value(i)
-				case *array.Int64:
-					r[c] = a.Value(i)
-				case *array.Int32:
-					r[c] = int64(a.Value(i))
-				case *array.Float64:
-					r[c] = a.Value(i)
-				case *array.Boolean:
-					r[c] = a.Value(i)
-				case *array.Timestamp:
-					r[c] = int64(a.Value(i))
-				default:
-					t.Fatalf("rowsOf: %T", col)
-				}
+	out := rowtest.Rows(t, recs)
+	for _, r := range out {
+		for c, v := range r {
+			switch v := v.(type) {
+			case int32:
+				r[c] = int64(v)
+			case arrow.Timestamp:
+				r[c] = int64(v)
 			}
-			out = append(out, r)
 		}
-	}
-	return out
-}
-
-// split cuts rows into batches of 0..maxRows rows.
-func split(r *rand.Rand, rows []row, maxRows int) [][]row {
-	var out [][]row
-	for len(rows) > 0 {
-		n := min(r.IntN(maxRows+1), len(rows))
-		out = append(out, rows[:n])
-		rows = rows[n:]
 	}
 	return out
 }
@@ -110,7 +43,7 @@ func split(r *rand.Rand, rows []row, maxRows int) [][]row {
 func source(t testing.TB, mem memory.Allocator, schema *arrow.Schema, parts [][]row) (pipeline.Source, func()) {
 	recs := make([]arrow.RecordBatch, len(parts))
 	for i, p := range parts {
-		recs[i] = makeBatch(t, mem, schema, p)
+		recs[i] = rowtest.Batch(t, mem, schema, p)
 	}
 	rr, err := array.NewRecordReader(schema, recs)
 	require.NoError(t, err)

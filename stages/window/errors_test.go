@@ -15,6 +15,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -48,7 +49,7 @@ func TestWindowOverflow(t *testing.T) {
 				if name == "delta" {
 					rows[1][2] = int64(math.MinInt64)
 				}
-				_, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, 7), Window(nil, fns...))
+				_, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(newRand(), rows, 7), Window(nil, fns...))
 				require.ErrorIs(t, err, ErrOverflow)
 				require.Contains(t, err.Error(), fns[len(fns)-1].outName())
 			})
@@ -62,7 +63,7 @@ func TestMovingSumExactWindow(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	const m = math.MaxInt64
-	rowsOf := func(vals ...int64) []row {
+	rowsWith := func(vals ...int64) []row {
 		rows := make([]row, len(vals))
 		for i, v := range vals {
 			rows[i] = row{"a", int64(1), v, 1.0, int32(1), "s", arrow.Timestamp(0), true}
@@ -70,13 +71,13 @@ func TestMovingSumExactWindow(t *testing.T) {
 		return rows
 	}
 	// The fifth row's window {m, 3, -8} fits; {m, 3}, on the way, does not.
-	rows := rowsOf(5, -10, m, 3, -8)
+	rows := rowsWith(5, -10, m, 3, -8)
 	got, err := runVerb(t, context.Background(), mem, verb.Env{}, configs()[0], [][]row{rows[:2], rows[2:]}, Window(nil, MovingSum("v_int", 3)))
 	require.NoError(t, err)
 	for i, w := range []int64{5, -5, m - 5, m - 7, m - 5} {
 		require.Equal(t, w, got[i][8], "row %d", i)
 	}
-	rows = rowsOf(m, 1)
+	rows = rowsWith(m, 1)
 	_, err = runVerb(t, context.Background(), mem, verb.Env{}, configs()[0], [][]row{rows}, Window(nil, MovingSum("v_int", 4)))
 	require.ErrorIs(t, err, ErrOverflow)
 }
@@ -102,7 +103,7 @@ func TestWindowMemoryCap(t *testing.T) {
 					rows[i][1] = int64(i)
 				}
 				env := verb.Env{MaxMemory: 32 << 10}
-				_, err := runVerb(t, context.Background(), mem, env, cfg, splitBatches(r, rows, 100), Window([]string{"g", "h"}, fns...))
+				_, err := runVerb(t, context.Background(), mem, env, cfg, rowtest.Split(r, rows, 100), Window([]string{"g", "h"}, fns...))
 				require.ErrorIs(t, err, ErrMemory)
 			})
 		}
@@ -117,7 +118,7 @@ func TestLeadHoldsLittle(t *testing.T) {
 	r := newRand()
 	rows := randomRows(r, 20000)
 	env := verb.Env{MaxMemory: 64 << 10}
-	got, err := runVerb(t, context.Background(), mem, env, configs()[0], splitBatches(r, rows, 200), Window(nil, Lead("v_int", 3), Lead("v_str", 1)))
+	got, err := runVerb(t, context.Background(), mem, env, configs()[0], rowtest.Split(r, rows, 200), Window(nil, Lead("v_int", 3), Lead("v_str", 1)))
 	require.NoError(t, err)
 	require.Len(t, got, len(rows))
 }
@@ -144,7 +145,7 @@ func TestWindowCancel(t *testing.T) {
 				require.NoError(t, err)
 				n := 0
 				// The source cancels the run half way through.
-				src := &genSource{rows: splitBatches(r, rows, 50), mem: mem, t: t, onNext: func(i int) {
+				src := &genSource{rows: rowtest.Split(r, rows, 50), mem: mem, t: t, onNext: func(i int) {
 					if i == 40 {
 						cancel(stop)
 					}
@@ -187,7 +188,7 @@ func (s *genSource) Next(ctx context.Context) (pipeline.Chunk, error) {
 		return pipeline.Chunk{}, errEOF
 	}
 	s.onNext(s.next)
-	rec := makeBatch(s.t, s.mem, testSchema, s.rows[s.next])
+	rec := rowtest.Batch(s.t, s.mem, testSchema, s.rows[s.next])
 	s.next++
 	return pipeline.Chunk{Batch: rec, Rows: int(rec.NumRows())}, nil
 }

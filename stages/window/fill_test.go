@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -94,7 +95,7 @@ func TestFillMatchesReference(t *testing.T) {
 				}
 				want := refFill(rows, fillCols, c.mode, c.keys, value)
 				for _, maxRows := range []int{1, 7, 100, 1000} {
-					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(r, rows, maxRows), Fill(fillCols, c.mode, c.keys, value))
+					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(r, rows, maxRows), Fill(fillCols, c.mode, c.keys, value))
 					require.NoError(t, err)
 					if cfg.unordered && c.mode == FillValue {
 						// A stage of its own row order: unordered changes the
@@ -135,15 +136,15 @@ func TestFillUpBounded(t *testing.T) {
 	for _, rw := range rows {
 		rw[colIndex("v_int")] = nil
 	}
-	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 16 << 10}, configs()[1], splitBatches(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
+	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 16 << 10}, configs()[1], rowtest.Split(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
 	require.ErrorIs(t, err, ErrMemory)
-	got, err := runVerb(t, context.Background(), mem, verb.Env{}, configs()[1], splitBatches(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
+	got, err := runVerb(t, context.Background(), mem, verb.Env{}, configs()[1], rowtest.Split(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
 	require.NoError(t, err)
 	require.Len(t, got, len(rows))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[1], splitBatches(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
+	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[1], rowtest.Split(newRand(), rows, 50), Fill([]string{"v_int"}, FillUp, nil, nil))
 	require.Error(t, err)
 }
 

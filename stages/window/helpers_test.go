@@ -16,6 +16,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -31,8 +32,7 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "v_bool", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 }, nil)
 
-// row is one row as Go values, nil for null.
-type row []any
+type row = rowtest.Row
 
 // randomRows makes n rows with few groups, many ties and ~15 % nulls.
 func randomRows(r *rand.Rand, n int) []row {
@@ -58,81 +58,6 @@ func randomRows(r *rand.Rand, n int) []row {
 		set(6, arrow.Timestamp(r.Int64N(5)*1000))
 		set(7, r.IntN(2) == 0)
 		out[i] = v
-	}
-	return out
-}
-
-// splitBatches cuts rows into batches of 1..maxRows rows (some empty
-// batches too).
-func splitBatches(r *rand.Rand, rows []row, maxRows int) [][]row {
-	var out [][]row
-	for len(rows) > 0 {
-		n := min(r.IntN(maxRows+1), len(rows))
-		out = append(out, rows[:n])
-		rows = rows[n:]
-	}
-	return out
-}
-
-func makeBatch(t testing.TB, mem memory.Allocator, schema *arrow.Schema, rows []row) arrow.RecordBatch {
-	b := array.NewRecordBuilder(mem, schema)
-	defer b.Release()
-	for _, r := range rows {
-		for c, v := range r {
-			fb := b.Field(c)
-			if v == nil {
-				fb.AppendNull()
-				continue
-			}
-			switch fb := fb.(type) {
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			case *array.Int64Builder:
-				fb.Append(v.(int64))
-			case *array.Int32Builder:
-				fb.Append(v.(int32))
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			case *array.BooleanBuilder:
-				fb.Append(v.(bool))
-			case *array.TimestampBuilder:
-				fb.Append(v.(arrow.Timestamp))
-			default:
-				t.Fatalf("makeBatch: builder %T", fb)
-			}
-		}
-	}
-	return b.NewRecordBatch()
-}
-
-func rowsOf(t testing.TB, recs []arrow.RecordBatch) []row {
-	var out []row
-	for _, rec := range recs {
-		for i := range int(rec.NumRows()) {
-			r := make(row, rec.NumCols())
-			for c, col := range rec.Columns() {
-				if col.IsNull(i) {
-					continue
-				}
-				switch a := col.(type) {
-				case *array.String:
-					r[c] = a.Value(i)
-				case *array.Int64:
-					r[c] = a.Value(i)
-				case *array.Int32:
-					r[c] = a.Value(i)
-				case *array.Float64:
-					r[c] = a.Value(i)
-				case *array.Boolean:
-					r[c] = a.Value(i)
-				case *array.Timestamp:
-					r[c] = a.Value(i)
-				default:
-					t.Fatalf("rowsOf: %T", col)
-				}
-			}
-			out = append(out, r)
-		}
 	}
 	return out
 }
@@ -172,7 +97,7 @@ func runVerb(t *testing.T, ctx context.Context, mem memory.Allocator, env verb.E
 	}
 	recs := make([]arrow.RecordBatch, len(parts))
 	for i, p := range parts {
-		recs[i] = makeBatch(t, mem, testSchema, p)
+		recs[i] = rowtest.Batch(t, mem, testSchema, p)
 	}
 	rr, err := array.NewRecordReader(testSchema, recs)
 	require.NoError(t, err)
@@ -187,7 +112,7 @@ func runVerb(t *testing.T, ctx context.Context, mem memory.Allocator, env verb.E
 	}}
 	var out []row
 	sink := pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
-		out = append(out, rowsOf(t, []arrow.RecordBatch{rec})...)
+		out = append(out, rowtest.Rows(t, []arrow.RecordBatch{rec})...)
 		return nil
 	})
 	p := pipeline.New(pipeline.FromRecordReader(rr), []pipeline.Stage{pass, st}, sink, pipeline.Config{

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -45,7 +46,7 @@ func TestSampleReservoir(t *testing.T) {
 				t.Run(fmt.Sprintf("n=%d/%v/batch=%d", n, cfg, maxRows), func(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					defer mem.AssertSize(t, 0)
-					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, maxRows), Sample(n, 7))
+					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(newRand(), rows, maxRows), Sample(n, 7))
 					require.NoError(t, err)
 					pos := positions(t, got)
 					require.Len(t, pos, int(min(n, 3000)))
@@ -69,14 +70,14 @@ func TestSampleReservoir(t *testing.T) {
 // seeds, each row's count near 300.
 func TestSampleUniform(t *testing.T) {
 	rows := numberedRows(100)
-	parts := splitBatches(newRand(), rows, 13)
+	parts := rowtest.Split(newRand(), rows, 13)
 	counts := make([]int, 100)
 	for seed := range uint64(3000) {
 		st, _, err := Sample(10, seed).Build(verb.Env{}, testSchema)
 		require.NoError(t, err)
 		w := st.NewWorker()
 		for i, p := range parts {
-			_, err := w.Process(context.Background(), uint64(i), makeBatch(t, memory.DefaultAllocator, testSchema, p))
+			_, err := w.Process(context.Background(), uint64(i), rowtest.Batch(t, memory.DefaultAllocator, testSchema, p))
 			require.NoError(t, err)
 		}
 		var out []row
@@ -94,7 +95,7 @@ func TestSampleUniform(t *testing.T) {
 // and batches.
 func TestSampleFraction(t *testing.T) {
 	rows := numberedRows(20000)
-	parts := splitBatches(newRand(), rows, 500)
+	parts := rowtest.Split(newRand(), rows, 500)
 	var first []int64
 	for _, cfg := range configs() {
 		t.Run(cfg.String(), func(t *testing.T) {
@@ -124,11 +125,11 @@ func TestSampleBounded(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	rows := numberedRows(5000)
-	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 8 << 10}, configs()[0], splitBatches(newRand(), rows, 20), Sample(4000, 1))
+	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 8 << 10}, configs()[0], rowtest.Split(newRand(), rows, 20), Sample(4000, 1))
 	require.ErrorIs(t, err, ErrMemory)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[0], splitBatches(newRand(), rows, 20), Sample(4000, 1))
+	_, err = runVerb(t, ctx, mem, verb.Env{}, configs()[0], rowtest.Split(newRand(), rows, 20), Sample(4000, 1))
 	require.Error(t, err)
 }
 
@@ -136,7 +137,7 @@ func TestSampleBounded(t *testing.T) {
 func nil2(f func([]row), t *testing.T) func(rec arrowRecord) error {
 	return func(rec arrowRecord) error {
 		defer rec.Release()
-		f(rowsOf(t, []arrowRecord{rec}))
+		f(rowtest.Rows(t, []arrowRecord{rec}))
 		return nil
 	}
 }
@@ -190,7 +191,7 @@ func TestSampleByMatchesReference(t *testing.T) {
 							rows = rows[:100]
 							want = refSampleBy(rows, keys, n, 11)
 						}
-						got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, maxRows), SampleBy(n, 11, keys...))
+						got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(newRand(), rows, maxRows), SampleBy(n, 11, keys...))
 						require.NoError(t, err)
 						require.Equal(t, want, positions(t, got))
 						for _, r := range got {
@@ -212,14 +213,14 @@ func TestSampleByUniform(t *testing.T) {
 	for i := range rows {
 		rows[i][colIndex("g")] = []string{"x", "y"}[i%2]
 	}
-	parts := splitBatches(newRand(), rows, 9)
+	parts := rowtest.Split(newRand(), rows, 9)
 	counts := make([]int, len(rows))
 	for seed := range uint64(600) {
 		st, _, err := SampleBy(3, seed, "g").Build(verb.Env{}, testSchema)
 		require.NoError(t, err)
 		w := st.NewWorker()
 		for i, p := range parts {
-			_, err := w.Process(context.Background(), uint64(i), makeBatch(t, memory.DefaultAllocator, testSchema, p))
+			_, err := w.Process(context.Background(), uint64(i), rowtest.Batch(t, memory.DefaultAllocator, testSchema, p))
 			require.NoError(t, err)
 		}
 		var out []row
@@ -247,7 +248,7 @@ func TestSampleByBounded(t *testing.T) {
 	for i := range rows {
 		rows[i][colIndex("h")] = int64(i)
 	}
-	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 16 << 10}, configs()[0], splitBatches(newRand(), rows, 50), SampleBy(2, 1, "h"))
+	_, err := runVerb(t, context.Background(), mem, verb.Env{MaxMemory: 16 << 10}, configs()[0], rowtest.Split(newRand(), rows, 50), SampleBy(2, 1, "h"))
 	require.ErrorIs(t, err, ErrMemory)
 	_, _, err = SampleBy(2, 1, "nope").Build(verb.Env{}, testSchema)
 	require.ErrorContains(t, err, `no key column "nope"`)

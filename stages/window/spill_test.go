@@ -16,6 +16,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -59,7 +60,7 @@ func TestWindowSpillMatchesReference(t *testing.T) {
 						rows := randomRows(r, n)
 						want := refWindow(rows, keys, fns)
 						env := verb.Env{MaxMemory: 64 << 10, TempDir: dir}
-						got, err := runVerb(t, context.Background(), mem, env, cfg, splitBatches(r, rows, maxRows), Window(keys, fns...))
+						got, err := runVerb(t, context.Background(), mem, env, cfg, rowtest.Split(r, rows, maxRows), Window(keys, fns...))
 						require.NoError(t, err)
 						if d := sameRows(want, got, outNames(fns)); d != "" {
 							t.Fatalf("batches of up to %d rows: %s", maxRows, d)
@@ -83,8 +84,8 @@ func TestWindowSpills(t *testing.T) {
 	w := st.NewWorker()
 	ctx := context.Background()
 	rows := randomRows(newRand(), 600)
-	for i, part := range splitBatches(newRand(), rows, 50) {
-		out, err := w.Process(ctx, uint64(i), makeBatch(t, mem, testSchema, part))
+	for i, part := range rowtest.Split(newRand(), rows, 50) {
+		out, err := w.Process(ctx, uint64(i), rowtest.Batch(t, mem, testSchema, part))
 		require.NoError(t, err)
 		require.Nil(t, out)
 	}
@@ -112,7 +113,7 @@ func TestWindowSpillCleanup(t *testing.T) {
 			dir := t.TempDir()
 			rows := bigRows(400)
 			env := verb.Env{MaxMemory: 8 << 10, TempDir: dir}
-			_, err := runVerb(t, context.Background(), mem, env, cfg, splitBatches(newRand(), rows, 20),
+			_, err := runVerb(t, context.Background(), mem, env, cfg, rowtest.Split(newRand(), rows, 20),
 				Window(nil, Rank(aggregate.Asc("v_int")), Lead("v_str", 500), RunningSum("v_int")))
 			require.ErrorIs(t, err, ErrOverflow)
 			require.Eventually(t, func() bool { left, _ := os.ReadDir(dir); return len(left) == 0 }, 10*time.Second, time.Millisecond)
@@ -128,7 +129,7 @@ func TestWindowSpillCleanup(t *testing.T) {
 			stop := errors.New("stop")
 			st, _, err := Window([]string{"g"}, Rank(aggregate.Desc("v_f")), Lead("v_int", 1)).Build(verb.Env{Mem: mem, MaxMemory: 8 << 10, TempDir: dir}, testSchema)
 			require.NoError(t, err)
-			src := &genSource{rows: splitBatches(r, rows, 50), mem: mem, t: t, onNext: func(i int) {
+			src := &genSource{rows: rowtest.Split(r, rows, 50), mem: mem, t: t, onNext: func(i int) {
 				if i == 60 {
 					cancel(stop)
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -200,7 +201,7 @@ func TestSummaryMatchesReference(t *testing.T) {
 				t.Run(fmt.Sprintf("rows=%d/%v/batch=%d", n, cfg, maxRows), func(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					defer mem.AssertSize(t, 0)
-					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, maxRows), Summary())
+					got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(newRand(), rows, maxRows), Summary())
 					require.NoError(t, err)
 					require.Empty(t, sameRows(want, roundStats(got), summaryNames()))
 				})
@@ -223,7 +224,7 @@ func TestSummaryApproximate(t *testing.T) {
 		t.Run(cfg.String(), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, splitBatches(newRand(), rows, 1000), Summary())
+			got, err := runVerb(t, context.Background(), mem, verb.Env{}, cfg, rowtest.Split(newRand(), rows, 1000), Summary())
 			require.NoError(t, err)
 			r := got[colIndex("v_int")]
 			assert.InEpsilon(t, float64(n), float64(r[4].(int64)), 0.03)

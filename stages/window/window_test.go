@@ -13,6 +13,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rowtest"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -66,7 +67,7 @@ func TestWindowMatchesReference(t *testing.T) {
 				want := refWindow(rows, rn.keys, fns)
 				names := outNames(fns)
 				for _, maxRows := range []int{1, 7, 100, 1000} {
-					got, err := runVerb(t, context.Background(), mem, verb.Env{}, rn.cfg, splitBatches(r, rows, maxRows), Window(rn.keys, fns...))
+					got, err := runVerb(t, context.Background(), mem, verb.Env{}, rn.cfg, rowtest.Split(r, rows, maxRows), Window(rn.keys, fns...))
 					require.NoError(t, err)
 					if d := sameRows(want, got, names); d != "" {
 						t.Fatalf("batches of up to %d rows: %s", maxRows, d)
