@@ -49,7 +49,10 @@
 // or that an inferred type would change (02134 or +5 in an inferred int64
 // column, 12345678901234567890 in an inferred float64 column: see
 // textval.Keeps), is an error naming its line and column (see Errors); a
-// type given in Options.Schema reads such values as asked.
+// type given in Options.Schema reads such values as asked. Source.ReadAsText
+// turns inferred columns back into strings holding each field's text, for a
+// caller that passes them on without computing on them: no value can fail
+// them, and none is rewritten.
 //
 // Later inputs are part of the same stream: each must have the same
 // header, and the types inferred from the first input apply to all. An
