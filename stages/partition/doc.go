@@ -18,6 +18,12 @@
 // partition columns are not written in the files (the path holds them);
 // reading DIR back yields them again as columns (stages/plan).
 //
+// With a Template (-o 'out/region={region}/part.parquet') the columns in
+// braces are the keys and each key has the one file the template names
+// under its root directory; a column in a hive-style directory segment
+// (name={name}) is left out of the files as above, one only in the file
+// name or another segment stays in them (see Template).
+//
 // Values become path segments through package hive, which escapes them
 // so that no value (../../etc, a/b, empty, null) names anything outside
 // its own directory.

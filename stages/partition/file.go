@@ -44,6 +44,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func (s *Sink) openFile(p *part) error {
 	p.next++
 	rel := path.Join(p.dir, fmt.Sprintf("part-%05d%s", p.next, s.opts.Ext))
+	if p.file != "" {
+		rel = p.file + s.opts.Ext
+	}
 	full := filepath.Join(s.staging, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(full), 0o777); err != nil {
 		return err

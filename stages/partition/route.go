@@ -3,8 +3,10 @@ package partition
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"path"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -29,7 +31,11 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 	var order []*part // this batch's partitions, by first row
 	local := map[*part]int32{}
 	for r := range n {
-		p := s.partOf(s.keyOf(rec, r))
+		key, err := s.keyOf(rec, r)
+		if err != nil {
+			return err
+		}
+		p := s.partOf(key)
 		g, ok := local[p]
 		if !ok {
 			g = int32(len(order))
@@ -97,7 +103,7 @@ func (s *Sink) dataOf(rec arrow.RecordBatch) arrow.RecordBatch {
 
 // keyOf returns row r's key as the partition's relative directory.
 // Values are told apart by their text, as the directory names do.
-func (s *Sink) keyOf(rec arrow.RecordBatch, r int) string {
+func (s *Sink) keyOf(rec arrow.RecordBatch, r int) (string, error) {
 	buf := s.scratch[:0]
 	for _, j := range s.keyIdx {
 		col := rec.Column(j)
@@ -117,7 +123,7 @@ func (s *Sink) keyOf(rec arrow.RecordBatch, r int) string {
 	}
 	s.scratch = buf
 	if p, ok := s.byKey[string(buf)]; ok {
-		return p.key
+		return p.key, nil
 	}
 	return s.newKey(rec, r, string(buf))
 }
@@ -127,26 +133,40 @@ func appendLen(buf []byte, v string) []byte {
 	return append(buf, v...)
 }
 
-// newKey makes the partition of a key seen for the first time.
-func (s *Sink) newKey(rec arrow.RecordBatch, r int, key string) string {
+// newKey makes the partition of a key seen for the first time. With a
+// Template, a key whose file another key has already is an error.
+func (s *Sink) newKey(rec arrow.RecordBatch, r int, key string) (string, error) {
 	segs := make([]string, len(s.keyIdx))
 	for i, j := range s.keyIdx {
 		col := rec.Column(j)
-		name := rec.Schema().Field(j).Name
-		if col.IsNull(r) {
-			segs[i] = hive.Segment(name, "", false)
-			continue
-		}
-		v := col.ValueStr(r)
-		if c, ok := col.(*array.String); ok {
+		v, valid := "", col.IsValid(r)
+		if c, ok := col.(*array.String); ok && valid {
 			v = c.Value(r)
+		} else if valid {
+			v = col.ValueStr(r)
 		}
-		segs[i] = hive.Segment(name, v, true)
+		segs[i] = hive.Escape(v, valid)
+		if s.opts.Template == nil {
+			segs[i] = hive.Escape(rec.Schema().Field(j).Name, true) + "=" + segs[i]
+		}
 	}
-	p := &part{key: key, dir: path.Join(segs...)}
+	p := &part{key: key}
+	if t := s.opts.Template; t != nil {
+		file, err := t.path(segs)
+		if err != nil {
+			return "", fmt.Errorf("%w (key %s)", err, strings.Join(segs, ", "))
+		}
+		if other, ok := s.paths[file]; ok {
+			return "", fmt.Errorf("%w: keys %s and %s both make the file %s", ErrTemplate, other, strings.Join(segs, ", "), file)
+		}
+		s.paths[file] = strings.Join(segs, ", ")
+		p.file = file
+	} else {
+		p.dir = path.Join(segs...)
+	}
 	s.byKey[key] = p
 	s.parts = append(s.parts, p)
-	return key
+	return key, nil
 }
 
 // partOf returns the partition of key (made by newKey; "" without keys).

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 )
 
@@ -54,6 +55,11 @@ type Options struct {
 	// Parquet and Arrow, whose writers buffer, a file is cut once it
 	// reaches it. 0 means no limit.
 	SplitBytes int64
+	// Template, when set, names each key's one file (see Template): Dir
+	// and Keys come from it and must not be given, nor SplitRows or
+	// SplitBytes; Ext and Compress still apply (give Ext "" when the
+	// template's file name has the extension).
+	Template *Template
 	// Overwrite lets Commit replace a non-empty Dir whole.
 	Overwrite bool
 	// Temps, when set, records the staging directory while it exists.
@@ -88,6 +94,8 @@ type Sink struct {
 	scratch []byte
 	gids    []int32
 	closed  bool
+	// files of a Template, relative to Dir, by the key that has each
+	paths map[string]string
 }
 
 // A part is one partition: its directory, and its open file or waiting
@@ -100,6 +108,7 @@ type part struct {
 	next    int // number of its next file
 	buf     []arrow.RecordBatch
 	spilled []runRef
+	file    string // a Template's file, relative to Dir
 }
 
 // New checks opts and the output directory, makes the staging directory
@@ -120,11 +129,25 @@ func New(schema *arrow.Schema, opts Options) (*Sink, error) {
 	if opts.Mem == nil {
 		opts.Mem = memory.DefaultAllocator
 	}
-	s := &Sink{opts: opts, byKey: map[string]*part{}}
+	dropped := opts.Keys
+	if t := opts.Template; t != nil {
+		if opts.Dir != "" || len(opts.Keys) > 0 || opts.SplitRows != 0 || opts.SplitBytes != 0 {
+			return nil, errors.New("partition: a Template gives Dir and Keys, and one file per key: no Dir, Keys, SplitRows or SplitBytes with it")
+		}
+		opts.Dir, opts.Keys, dropped = t.Root(), t.Columns(), t.Dropped()
+	}
+	s := &Sink{opts: opts, byKey: map[string]*part{}, paths: map[string]string{}}
 	for _, k := range opts.Keys {
 		idx := schema.FieldIndices(k)
 		if len(idx) == 0 {
-			return nil, fmt.Errorf("partition: no column %q to partition by", k)
+			hint := ""
+			if near := colname.Closest(k, names(schema)); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			if opts.Template != nil {
+				return nil, fmt.Errorf("%w: no column %q%s", ErrTemplate, k, hint)
+			}
+			return nil, fmt.Errorf("partition: no column %q to partition by%s", k, hint)
 		}
 		if slices.Contains(s.keyIdx, idx[0]) {
 			return nil, fmt.Errorf("partition: column %q given twice", k)
@@ -136,7 +159,7 @@ func New(schema *arrow.Schema, opts Options) (*Sink, error) {
 	}
 	var fields []arrow.Field
 	for i, f := range schema.Fields() {
-		if !slices.Contains(s.keyIdx, i) {
+		if !slices.Contains(dropped, f.Name) {
 			s.dataIdx = append(s.dataIdx, i)
 			fields = append(fields, f)
 		}
@@ -311,4 +334,15 @@ func (s *Sink) Abort() error {
 	return err
 }
 
-func (s *Sink) spillDir() string { return filepath.Join(s.staging, ".spill") }
+// spillName is the spill runs' directory in the staging directory.
+const spillName = ".spill"
+
+func (s *Sink) spillDir() string { return filepath.Join(s.staging, spillName) }
+
+func names(schema *arrow.Schema) []string {
+	out := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		out[i] = f.Name
+	}
+	return out
+}
