@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -24,7 +25,7 @@ import (
 // A Job is a chain over files, to run on the cluster's workers.
 type Job struct {
 	// Files are the inputs, in the order their rows reach the chain, one
-	// task each or one per range (TaskBytes); relative paths are made
+	// task each or one per range or run of row groups (TaskBytes); relative paths are made
 	// absolute, as workers share the file system, not the working
 	// directory.
 	Files []string
@@ -40,12 +41,20 @@ type Job struct {
 	// or removes the output after Run.
 	NewSink func(schema *arrow.Schema) (pipeline.Sink, error)
 	// TaskBytes is the size of a task's range of a CSV, TSV or NDJSON
-	// file, cut at a record boundary; 0 means DefaultTaskBytes, and a
-	// negative value makes every file one task.
+	// file, cut at a record boundary, or of its run of a Parquet file's
+	// row groups (their compressed bytes); 0 means DefaultTaskBytes, and
+	// a negative value makes every file one task.
 	TaskBytes int64
 	// NoPartial ships every row of the map side to the coordinator even
 	// when a groupby could be merged from per-task groups (partialGroupBy).
 	NoPartial bool
+	// ResultDir is where the job's result directory is made (see
+	// resultDirPrefix): workers that see it, on this machine or a shared
+	// file system, write their results there instead of sending them
+	// through JetStream. "" means os.TempDir(); NoResultFiles sends every
+	// result through JetStream.
+	ResultDir     string
+	NoResultFiles bool
 }
 
 // TaskReport is what a task's winning attempt reported.
@@ -53,7 +62,10 @@ type TaskReport struct {
 	Task int
 	File string
 	// Range is the part of File the task read; nil means all of it.
-	Range     *Range
+	Range *Range
+	// RowGroups is the run of File's row groups the task read (Parquet);
+	// nil means all of them.
+	RowGroups *RowGroups
 	Worker    string
 	Delivered uint64 // deliveries of the task when the attempt started
 	Rows      int64
@@ -105,6 +117,20 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	}
 	c := &coordinator{js: js, id: nuid.Next(), tasks: tasks, plan: p, job: job,
 		dones: make(chan *done), failed: make(chan error, 1), seqs: map[uint64]int{}}
+	if !job.NoResultFiles {
+		root := job.ResultDir
+		if root == "" {
+			root = os.TempDir()
+		}
+		if root, err = filepath.Abs(root); err != nil {
+			return nil, err
+		}
+		c.dir = filepath.Join(root, resultDirPrefix+c.id)
+		if err := os.Mkdir(c.dir, 0o700); err != nil {
+			return nil, fmt.Errorf("cluster: result directory: %w", err)
+		}
+		defer os.RemoveAll(c.dir)
+	}
 	if err := retry(ctx, func(ctx context.Context) error {
 		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 			Name:       jobStream(c.id),
@@ -176,6 +202,7 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 type coordinator struct {
 	js    jetstream.JetStream
 	id    string
+	dir   string // the job's result directory; "": none
 	tasks []taskInput
 	plan  *jobPlan
 	job   Job
@@ -217,9 +244,12 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 func (c *coordinator) publishTasks(ctx context.Context) error {
 	for i, in := range c.tasks {
 		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{in.file},
-			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng}
+			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng, ResultDir: c.dir}
 		if in.rng != nil {
 			t.Read.Format, t.Schema = in.format, in.schema
+		}
+		if in.groups != nil {
+			t.Read.Format, t.RowGroups = in.format, in.groups
 		}
 		data, err := t.Marshal()
 		if err != nil {
@@ -294,6 +324,9 @@ func (c *coordinator) readDones(ctx context.Context) error {
 			return fmt.Errorf("cluster: a result for task %d of a job of %d tasks", d.Task, len(c.tasks))
 		}
 		if seen[d.Task] {
+			if d.File && c.dir != "" {
+				removeResultFile(c.dir, d.Task, d.Attempt) // a losing attempt's
+			}
 			continue
 		}
 		seen[d.Task] = true

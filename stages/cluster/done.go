@@ -14,12 +14,15 @@ type done struct {
 	Worker  string `json:"worker"`
 	// Parts are the stream sequence numbers of the attempt's parts, in
 	// order: together one Arrow IPC stream.
-	Parts     []uint64 `json:"parts"`
-	Rows      int64    `json:"rows"`
-	Bytes     int64    `json:"bytes"`
-	Delivered uint64   `json:"delivered"`
-	Millis    int64    `json:"millis"`
-	Err       string   `json:"error,omitempty"`
+	Parts []uint64 `json:"parts"`
+	// File says the result is the attempt's file in the job's result
+	// directory (resultFileName) instead of parts.
+	File      bool   `json:"file,omitempty"`
+	Rows      int64  `json:"rows"`
+	Bytes     int64  `json:"bytes"`
+	Delivered uint64 `json:"delivered"`
+	Millis    int64  `json:"millis"`
+	Err       string `json:"error,omitempty"`
 }
 
 func parseDone(data []byte) (*done, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -28,9 +29,10 @@ const (
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
-// run is one attempt at task t: read its file or range, run its verbs, and publish
-// the batches as one Arrow IPC stream (zstd bodies) cut into parts. It
-// returns the done message to publish.
+// run is one attempt at task t: read its file, range or row groups, run
+// its verbs, and write the batches as one Arrow IPC stream: a file in the
+// job's result directory when this worker sees it, else parts in the job
+// stream (zstd bodies). It returns the done message to publish.
 func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, error) {
 	start := time.Now()
 	verbs, err := parseCalls(t.Chain, w.opts.Specs)
@@ -58,7 +60,20 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 	}
 	attempt := nuid.Next()
 	pw := &partWriter{js: w.js, job: t.Job, task: t.Index, attempt: attempt, size: partBytes(w.js.Conn()), ctx: ctx}
-	iw := ipc.NewWriter(pw, ipc.WithSchema(pl.Output()), ipc.WithZstd(), ipc.WithAllocator(w.opts.Env.Mem))
+	var out io.Writer = pw
+	ipcOpts := []ipc.Option{ipc.WithSchema(pl.Output()), ipc.WithAllocator(w.opts.Env.Mem)}
+	var rf *resultFile
+	if usableResultDir(t.ResultDir) {
+		if rf, err = createResultFile(t.ResultDir, t.Index, attempt); err != nil {
+			return nil, err
+		}
+		// On the same machine or a shared file system compressing costs
+		// more than it saves (bench/RESULTS.md).
+		out = rf
+	} else {
+		ipcOpts = append(ipcOpts, ipc.WithZstd())
+	}
+	iw := ipc.NewWriter(out, ipcOpts...)
 	var rows int64
 	sink := pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
 		rows += rec.NumRows()
@@ -71,20 +86,30 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 	if err := src.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	if runErr == nil {
+	if runErr == nil && rf == nil {
 		runErr = pw.flush()
+	}
+	if runErr == nil && rf != nil {
+		runErr = rf.commit()
 	}
 	if runErr == nil && w.opts.delay > 0 {
 		sleep(ctx, w.opts.delay)
 		runErr = ctx.Err()
 	}
 	if runErr != nil {
+		if rf != nil {
+			rf.abort()
+		}
 		return nil, fix(runErr)
 	}
-	return &done{
+	d := &done{
 		Task: t.Index, Attempt: attempt, Worker: w.opts.Name, Parts: pw.seqs,
 		Rows: rows, Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
-	}, nil
+	}
+	if rf != nil {
+		d.File, d.Bytes, d.Parts = true, rf.n, nil
+	}
+	return d, nil
 }
 
 // parseCalls turns a task's chain into verbs: each call names a verb the

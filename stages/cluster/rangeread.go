@@ -17,9 +17,21 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
-// openTask opens a task's input: its file, or the range of it (see
-// openRange). fix turns a read error into one about the file.
-func openTask(ctx context.Context, t *Task, ropts plan.ReadOptions) (src *plan.Source, fix func(error) error, err error) {
+// taskSource is what a task reads: a *plan.Source, or a run of a
+// Parquet file's row groups.
+type taskSource interface {
+	pipeline.Source
+	Project(columns []string) error
+	Close() error
+}
+
+// openTask opens a task's input: its file, the range of it (see
+// openRange) or a run of its row groups (see openRowGroups). fix turns a
+// read error into one about the file.
+func openTask(ctx context.Context, t *Task, ropts plan.ReadOptions) (src taskSource, fix func(error) error, err error) {
+	if t.RowGroups != nil {
+		return openRowGroups(t.Files[0], *t.RowGroups, ropts)
+	}
 	if t.Range == nil {
 		src, err := plan.Open(ctx, t.Files, nil, ropts)
 		return src, func(err error) error { return err }, err

@@ -28,6 +28,7 @@ type results struct {
 	task    int
 	got     map[int]*done
 	reader  *ipc.Reader
+	file    io.Closer // the pending result's file, if it is one
 	pending *done
 }
 
@@ -57,6 +58,7 @@ func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
 		r.reader = nil
 		r.c.record(r.pending, r.c.tasks[r.task])
 		r.dropParts(ctx, r.pending)
+		r.pending = nil
 		r.task++
 	}
 }
@@ -81,6 +83,9 @@ func (r *results) open(ctx context.Context) error {
 	}
 	d := r.got[r.task]
 	delete(r.got, r.task)
+	if d.File {
+		return r.openFile(d)
+	}
 	var stream jetstream.Stream
 	err := retry(ctx, func(ctx context.Context) (err error) {
 		stream, err = r.c.js.Stream(ctx, jobStream(r.c.id))
@@ -103,9 +108,39 @@ func (r *results) open(ctx context.Context) error {
 	return nil
 }
 
-// dropParts deletes a consumed result from the job stream, so that the
-// server keeps only results not yet merged.
+// openFile opens a result written to the job's result directory.
+func (r *results) openFile(d *done) error {
+	if r.c.dir == "" {
+		return fmt.Errorf("cluster: task %d reported a result file, but the job has no result directory", d.Task)
+	}
+	f, err := openResultFile(r.c.dir, d.Task, d.Attempt)
+	if err != nil {
+		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
+	}
+	rd, err := ipc.NewReader(f, ipc.WithAllocator(r.mem))
+	if err == nil && !rd.Schema().Equal(r.c.plan.input) {
+		rd.Release()
+		err = fmt.Errorf("reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
+			rd.Schema(), r.c.plan.input)
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
+	}
+	r.reader, r.file, r.pending = rd, f, d
+	return nil
+}
+
+// dropParts deletes a consumed result from the job stream, or its file
+// from the result directory, so that only results not yet merged are
+// kept.
 func (r *results) dropParts(ctx context.Context, d *done) {
+	if d.File {
+		r.file.Close()
+		r.file = nil
+		removeResultFile(r.c.dir, d.Task, d.Attempt)
+		return
+	}
 	stream, err := r.c.js.Stream(ctx, jobStream(r.c.id))
 	if err != nil {
 		return
@@ -120,12 +155,16 @@ func (r *results) close() {
 		r.reader.Release()
 		r.reader = nil
 	}
+	if r.file != nil {
+		r.file.Close()
+		r.file = nil
+	}
 }
 
 func (c *coordinator) record(d *done, in taskInput) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reports = append(c.reports, TaskReport{Task: d.Task, File: in.file, Range: in.rng, Worker: d.Worker, Delivered: d.Delivered,
+	c.reports = append(c.reports, TaskReport{Task: d.Task, File: in.file, Range: in.rng, RowGroups: in.groups, Worker: d.Worker, Delivered: d.Delivered,
 		Rows: d.Rows, Bytes: d.Bytes, Duration: time.Duration(d.Millis) * time.Millisecond})
 }
 

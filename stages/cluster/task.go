@@ -14,8 +14,9 @@ import (
 )
 
 // TaskVersion is the task format this build writes and runs; a worker
-// refuses any other. Version 2 added Range and Schema.
-const TaskVersion = 2
+// refuses any other. Version 2 added Range and Schema, version 3
+// RowGroups and ResultDir.
+const TaskVersion = 3
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.
@@ -46,6 +47,13 @@ type Task struct {
 	// batches), which a range reads with: a range's own first records
 	// could infer other types. Set with Range only.
 	Schema []byte `json:"schema,omitempty"`
+	// RowGroups, when set, is the run of row groups of a Parquet file to
+	// read (Read.Format "parquet"); nil means the whole file.
+	RowGroups *RowGroups `json:"row_groups,omitempty"`
+	// ResultDir, when set, is the job's result directory on a shared
+	// file system (see resultDirPrefix): a worker that sees it writes the
+	// result there instead of sending it through JetStream.
+	ResultDir string `json:"result_dir,omitempty"`
 }
 
 // ReadSpec is the input flags of a run, as text, so that a task carries
@@ -158,6 +166,19 @@ func (t *Task) validate() error {
 		}
 	} else if len(t.Schema) > 0 {
 		return bad("a schema without a range")
+	}
+	if g := t.RowGroups; g != nil {
+		switch {
+		case t.Range != nil:
+			return bad("both a byte range and row groups")
+		case g.First < 0 || g.Count < 1 || g.First > 1<<30 || g.Count > 1<<30:
+			return bad("row groups %+v", *g)
+		case t.Read.Format != "parquet":
+			return bad("row groups of format %q (want parquet)", t.Read.Format)
+		}
+	}
+	if t.ResultDir != "" && !validResultDir(t.ResultDir, t.Job) {
+		return bad("result directory %q (want an absolute path ending in %s%s)", t.ResultDir, resultDirPrefix, t.Job)
 	}
 	for _, f := range t.Files {
 		if !utf8.ValidString(f) || !strings.HasPrefix(f, "/") || strings.ContainsRune(f, 0) {

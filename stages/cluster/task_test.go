@@ -16,7 +16,10 @@ func validTask() *Task {
 func TestTaskRoundTrip(t *testing.T) {
 	ranged := validTask()
 	ranged.Read.Format, ranged.Range, ranged.Schema = "csv", &Range{Start: 40, End: 90, Header: 12, Line: 3}, []byte{1, 2}
-	for _, task := range []*Task{validTask(), ranged} {
+	groups := validTask()
+	groups.Read.Format, groups.RowGroups = "parquet", &RowGroups{First: 3, Count: 2}
+	groups.ResultDir = "/tmp/" + resultDirPrefix + groups.Job
+	for _, task := range []*Task{validTask(), ranged, groups} {
 		data, err := task.Marshal()
 		require.NoError(t, err)
 		got, err := ParseTask(data)
@@ -27,27 +30,33 @@ func TestTaskRoundTrip(t *testing.T) {
 
 func TestParseTaskRefuses(t *testing.T) {
 	for name, data := range map[string]string{
-		"not json":          `rm -rf /`,
-		"unknown field":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
-		"trailing data":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
-		"other version":     `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"bad job id":        `{"version":2,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"negative task":     `{"version":2,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
-		"no file":           `{"version":2,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
-		"relative file":     `{"version":2,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
-		"stdin":             `{"version":2,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
-		"empty verb":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
-		"bad delimiter":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
-		"bad schema":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
-		"bad format":        `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
-		"wrong type":        `{"version":2,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
-		"negative rows":     `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
-		"range, no schema":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
-		"schema, no range":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
-		"empty range":       `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
-		"header past start": `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
-		"range of parquet":  `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
-		"then as a verb":    `{"version":2,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+		"not json":              `rm -rf /`,
+		"unknown field":         `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
+		"trailing data":         `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
+		"other version":         `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"bad job id":            `{"version":3,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"negative task":         `{"version":3,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
+		"no file":               `{"version":3,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
+		"relative file":         `{"version":3,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
+		"stdin":                 `{"version":3,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
+		"empty verb":            `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
+		"bad delimiter":         `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
+		"bad schema":            `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
+		"bad format":            `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
+		"wrong type":            `{"version":3,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
+		"negative rows":         `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
+		"range, no schema":      `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
+		"schema, no range":      `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
+		"empty range":           `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
+		"header past start":     `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
+		"range of parquet":      `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
+		"groups and range":      `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","row_groups":{"first":0,"count":1}}`,
+		"groups of csv":         `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"row_groups":{"first":0,"count":1}}`,
+		"no groups":             `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"row_groups":{"first":0,"count":0}}`,
+		"result dir, other job": `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/tmp/arrowpipe-results-b"}`,
+		"result dir, relative":  `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"tmp/arrowpipe-results-a"}`,
+		"result dir, unclean":   `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/etc/../tmp/arrowpipe-results-a"}`,
+		"then as a verb":        `{"version":3,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseTask([]byte(data))
@@ -74,9 +83,9 @@ func TestParseCallsRefusesUnknownVerbsAndArity(t *testing.T) {
 func FuzzParseTask(f *testing.F) {
 	data, _ := validTask().Marshal()
 	f.Add(data)
-	f.Add([]byte(`{"version":2,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
+	f.Add([]byte(`{"version":3,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
 	f.Add([]byte(`{}`))
-	f.Add([]byte(`{"version":2,"job":"a","task":1,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":10,"end":99,"header":4,"line":3},"schema":"AA=="}`))
+	f.Add([]byte(`{"version":3,"job":"a","task":1,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":10,"end":99,"header":4,"line":3},"schema":"AA=="}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		task, err := ParseTask(data)
 		if err != nil {

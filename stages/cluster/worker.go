@@ -188,11 +188,11 @@ func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 	wg.Go(func() { w.heartbeat(tctx, msg, beats) })
 	d, err := w.run(tctx, t, delivered)
 	for i := 0; err == nil && i < w.opts.repeat; i++ {
-		w.publishDone(tctx, job, d)
+		w.publishResult(tctx, t, d)
 		d, err = w.run(tctx, t, delivered)
 	}
 	if err == nil {
-		err = w.publishDone(tctx, job, d)
+		err = w.publishResult(tctx, t, d)
 	}
 	close(beats)
 	wg.Wait()
@@ -244,19 +244,31 @@ func (w *worker) heartbeat(ctx context.Context, msg jetstream.Msg, beats <-chan 
 	}
 }
 
-func (w *worker) publishDone(ctx context.Context, job string, d *done) error {
+// publishResult publishes the done message of an attempt at t, and
+// removes the attempt's result file when it lost (another attempt's done
+// message came first) or could not be published.
+func (w *worker) publishResult(ctx context.Context, t *Task, d *done) error {
+	ack, err := w.publishDone(ctx, t.Job, d)
+	if d.File && (err != nil || ack.Duplicate) {
+		removeResultFile(t.ResultDir, d.Task, d.Attempt)
+	}
+	return err
+}
+
+func (w *worker) publishDone(ctx context.Context, job string, d *done) (*jetstream.PubAck, error) {
 	data, err := jsonMarshal(d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var opts []jetstream.PublishOpt
 	if !w.opts.noDoneID {
 		opts = append(opts, jetstream.WithMsgID(doneMsgID(job, d.Task)))
 	}
-	if _, err := publishToJob(ctx, w.js, job, &nats.Msg{Subject: doneSubject(job, d.Task), Data: data, Header: nats.Header{}}, opts...); err != nil {
-		return fmt.Errorf("cluster: publish result of task %d: %w", d.Task, err)
+	ack, err := publishToJob(ctx, w.js, job, &nats.Msg{Subject: doneSubject(job, d.Task), Data: data, Header: nats.Header{}}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: publish result of task %d: %w", d.Task, err)
 	}
-	return nil
+	return ack, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {
