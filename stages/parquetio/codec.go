@@ -15,6 +15,12 @@ import (
 // Parquet run).
 const pageWindow = 1 << 20
 
+// pageLevel is the zstd level of the pages the sink compresses when the
+// writer asks for the default: klauspost's fastest level took ~15 % less
+// CPU than its default (zstd level 3) for 2.5 % more bytes (2M generated
+// rows).
+const pageLevel = zstd.SpeedFastest
+
 // zstdPages is arrow-go's zstd codec with encoders of a pageWindow
 // window, kept in a pool of their own; decoding and streams are
 // arrow-go's codec's.
@@ -42,7 +48,7 @@ func (z *zstdPages) Encode(dst, src []byte) []byte {
 }
 
 func (z *zstdPages) EncodeLevel(dst, src []byte, level int) []byte {
-	l := zstd.SpeedDefault
+	l := pageLevel
 	if level != compress.DefaultCompressionLevel {
 		l = zstd.EncoderLevelFromZstd(level)
 	}

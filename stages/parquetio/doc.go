@@ -31,12 +31,12 @@
 // shared row groups of up to RowGroupBytes, which it encodes itself. In
 // flight: one row group per encode worker and per queue slot, each as its
 // batch and its encoded bytes. zstd pages are compressed by encoders
-// with a 1 MiB window (codec.go; registered for the whole process at the
-// first zstd sink, as arrow-go chooses codecs through a process-wide
-// registry). Dictionary encoding is off except, by
-// default, for string columns whose row group's first batch shows few
-// distinct values: on high-cardinality text it made output larger and
-// slower.
+// with a 1 MiB window at klauspost's fastest level (codec.go; registered
+// for the whole process at the first zstd sink, as arrow-go chooses
+// codecs through a process-wide registry). Dictionary encoding is off
+// except, by default, for string and number columns whose row group's
+// first batch shows few distinct values: on high-cardinality text it
+// made output larger and slower.
 //
 // The Arrow schema is stored in the file, so types Parquet lacks (uint32,
 // large_utf8, time zones) read back as written; the metadata pqarrow adds

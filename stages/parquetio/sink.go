@@ -30,13 +30,14 @@ type SinkOptions struct {
 	// are row groups of their own, encoded by the encode workers.
 	GatherRows int64
 	// RowGroupBytes ends a gathered row group once its batches reach this
-	// Arrow size (buffers of slices count whole); 0 means 64 MiB. The
-	// gathered row group holds the encoded and compressed pages of those
-	// rows until it is placed.
+	// Arrow size (the rows' own bytes, not the buffers a slice pins); 0
+	// means 64 MiB. The gathered row group holds the encoded and
+	// compressed pages of those rows until it is placed.
 	RowGroupBytes int64
 	// Dictionary is "auto" (the default, for ""): dictionary-encode the
-	// string columns whose first batch of a row group has at most one
-	// distinct value in ten (sampling up to 8192 rows); "off": never.
+	// string and number columns (integers of 16 bits and more, floats)
+	// whose first batch of a row group has at most one distinct value in
+	// ten (sampling up to 8192 rows); "off": never.
 	Dictionary string
 	// Mem allocates the encoders' buffers; nil means
 	// memory.DefaultAllocator. A row group gathered by Write, which lives
