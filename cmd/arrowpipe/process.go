@@ -317,7 +317,7 @@ func newPartitionSink(o *options, f format.Format, schema *arrow.Schema, env ver
 	// An open Parquet writer buffers a row group: their sum stays near
 	// the budget too.
 	rowGroup := max(1<<20, budget/int64(writers))
-	sink, err := partition.New(schema, partition.Options{
+	popts := partition.Options{
 		Dir:          o.output,
 		Keys:         o.partitionBy,
 		Ext:          ext,
@@ -335,7 +335,9 @@ func newPartitionSink(o *options, f format.Format, schema *arrow.Schema, env ver
 			}
 			return plan.NewSink(w, f, s, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
-	})
+	}
+	templateSink(o, &popts)
+	sink, err := partition.New(schema, popts)
 	if errors.Is(err, partition.ErrExists) {
 		return nil, &usageError{err.Error()}
 	}
@@ -352,7 +354,7 @@ func printFiles(o *options, files []partition.FileInfo, stderr io.Writer) {
 	for _, f := range files {
 		rows += f.Rows
 	}
-	fmt.Fprintf(stderr, "arrowpipe: wrote %d file(s), %d row(s), under %s\n", len(files), rows, o.output)
+	fmt.Fprintf(stderr, "arrowpipe: wrote %d file(s), %d row(s), under %s\n", len(files), rows, outputRoot(o))
 	if o.stats == "" {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/output"
+	"github.com/arrowpipe/arrowpipe/stages/partition"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
@@ -196,7 +197,7 @@ func outputFormat(o *options) (format.Format, error) {
 // manyOutputs: the run writes a directory of files (--partition-by,
 // --split-rows, --split-bytes) rather than one output.
 func (o *options) manyOutputs() bool {
-	return len(o.partitionBy) > 0 || o.splitRows != 0 || o.splitBytes != ""
+	return len(o.partitionBy) > 0 || o.splitRows != 0 || o.splitBytes != "" || partition.IsTemplate(o.output)
 }
 
 func (o *options) checkManyOutputs() error {
@@ -212,6 +213,9 @@ func (o *options) checkManyOutputs() error {
 		return &usageError{"--split-rows must not be negative"}
 	case o.maxOpenFiles < 1:
 		return &usageError{"--max-open-files must be at least 1"}
+	}
+	if err := checkTemplate(o); err != nil {
+		return err
 	}
 	for _, k := range o.partitionBy {
 		if k == "" {
