@@ -20,7 +20,7 @@ type Encoder struct {
 	cols []textfmt.Column
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
-	// list is scratch for the JSON text of a list field.
+	// list is scratch for the JSON text of a list or struct field.
 	list []byte
 }
 
@@ -70,6 +70,14 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 			case textfmt.KindOther:
 				if l, ok := c.Array().(*array.List); ok {
 					if text, ok := jsonout.AppendList(e.list[:0], l, i); ok {
+						e.list = text
+						buf = s.appendText(buf, string(text))
+						continue
+					}
+				}
+				if st, ok := c.Array().(*array.Struct); ok {
+					// A struct is one cell: its JSON object, as NDJSON writes it.
+					if text, err := jsonout.AppendStruct(e.list[:0], st, i); err == nil {
 						e.list = text
 						buf = s.appendText(buf, string(text))
 						continue

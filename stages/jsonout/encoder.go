@@ -2,12 +2,10 @@ package jsonout
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
@@ -66,24 +64,13 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 				buf = appendString(buf, c.Text(i))
 			case textfmt.KindFloat:
 				buf = appendFloat(buf, c, i)
-			case textfmt.KindTimestamp, textfmt.KindDate:
-				buf = append(buf, '"')
+			case textfmt.KindInt, textfmt.KindBool:
 				buf = c.AppendText(buf, i)
-				buf = append(buf, '"')
-			case textfmt.KindOther:
-				if l, ok := c.Array().(*array.List); ok {
-					if out, ok := AppendList(buf, l, i); ok {
-						buf = out
-						continue
-					}
-				}
-				v, err := json.Marshal(c.Array().GetOneForMarshal(i))
-				if err != nil {
+			default:
+				var err error
+				if buf, err = appendValue(buf, c, i); err != nil {
 					return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
 				}
-				buf = append(buf, v...)
-			default:
-				buf = c.AppendText(buf, i)
 			}
 		}
 		buf = append(buf, '}', '\n')
