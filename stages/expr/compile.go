@@ -27,6 +27,7 @@ func Compile(src string, schema *arrow.Schema) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	root = c.zoneless(root, c.zoneOf(tree))
 	e := &Expr{src: src, text: format(tree), root: root, nslots: c.nslots, schema: schema}
 	for idx := range c.used {
 		e.cols = append(e.cols, idx)
@@ -40,6 +41,11 @@ type compiler struct {
 	schema *arrow.Schema
 	nslots int
 	used   map[int]bool
+	// zones holds the zone of each compiled syntax node's timestamp
+	// (zone.go); instant marks the to_timezone calls of date_trunc(unit,
+	// t, zone), which read a zone-less t as UTC.
+	zones   map[astNode]zoneKind
+	instant map[astNode]bool
 }
 
 func (c *compiler) errorf(pos int, format string, args ...any) *Error {
@@ -51,7 +57,31 @@ func (c *compiler) id() int {
 	return c.nslots - 1
 }
 
+// compile compiles a and records the zone of its value.
 func (c *compiler) compile(a astNode) (node, error) {
+	n, err := c.compileNode(a)
+	if err != nil {
+		return nil, err
+	}
+	z := zAny
+	switch a := a.(type) {
+	case *colExpr:
+		if col, ok := n.(*colNode); ok {
+			z = columnZone(col.dt)
+		}
+	case *callExpr:
+		z = c.callZone(a)
+	}
+	if z != zAny {
+		if c.zones == nil {
+			c.zones = map[astNode]zoneKind{}
+		}
+		c.zones[a] = z
+	}
+	return n, nil
+}
+
+func (c *compiler) compileNode(a astNode) (node, error) {
 	switch a := a.(type) {
 	case *litExpr:
 		return c.literal(a), nil
@@ -481,6 +511,10 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		// truncate the wall clock of the zone, then read it back as UTC
 		z := a.args[2]
 		local := &callExpr{pos: a.pos, name: "to_timezone", args: []astNode{a.args[1], z}}
+		if c.instant == nil {
+			c.instant = map[astNode]bool{}
+		}
+		c.instant[local] = true // a zone-less t is taken as UTC here
 		trunc := &callExpr{pos: a.pos, name: "date_trunc", args: []astNode{a.args[0], local}}
 		return c.compile(&callExpr{pos: a.pos, name: "from_timezone", args: []astNode{trunc, z}})
 	}

@@ -157,6 +157,9 @@ func (c *compiler) timeCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 		asTimestamp(0)
 		g.t = g.args[0].typ()
 		g.args = g.args[:1]
+		if g.fn == fnToTimezone && c.zoneOf(a.args[0]) == zLocal && !c.instant[a] {
+			g.fn = fnFromTimezone // as DuckDB's timezone(zone, TIMESTAMP): the wall clock there
+		}
 	case fnDateDiff:
 		s, err := lit(0, "unit")
 		if err != nil {

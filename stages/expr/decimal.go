@@ -41,10 +41,16 @@ func decString(t typ) string {
 	return fmt.Sprintf("decimal(%d,%d)", p, s)
 }
 
-// storage is the type whose kernels hold t's values: int64 for decimals.
+// storage is the type whose kernels hold t's values: int64 for decimals,
+// the zoned timestamp for a zone-less one.
 func storage(t typ) typ {
-	if t.isDec() {
+	switch {
+	case t.isDec():
 		return tInt
+	case t == tLocal:
+		return tTime
+	case t == tLocalNs:
+		return tTimeNs
 	}
 	return t
 }

@@ -54,7 +54,7 @@ func diffReference(src string, e *Expr, tree astNode, rec arrow.RecordBatch, mem
 		return fmt.Errorf("%s: type %s, array %s", src, e.Type(), got.DataType())
 	}
 	if _, bare := tree.(*colExpr); !bare && got.DataType().ID() == arrow.TIMESTAMP {
-		if want := refType(tree, rec.Schema()).arrowType(); !arrow.TypeEqual(want, got.DataType()) {
+		if want := refResultType(tree, rec.Schema(), refType(tree, rec.Schema())); !arrow.TypeEqual(want, got.DataType()) {
 			return fmt.Errorf("%s: type %s, the reference's %s", src, got.DataType(), want)
 		}
 	}

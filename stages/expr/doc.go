@@ -87,13 +87,16 @@
 //
 // Zones are IANA names, read from the zone database embedded in this
 // package (time/tzdata), so a static binary needs none on the machine.
-// Timestamps stay UTC instants; to_timezone(t, 'Europe/Paris') gives the
-// wall clock there as a timestamp (DuckDB's timezone(zone, timestamptz)),
-// from_timezone(t, zone) reads a wall clock there back to UTC (a time a
-// DST change skips or repeats maps as Go's time.Date maps it), and
-// date_trunc(unit, t, zone) truncates the wall clock: a day in a zone
-// starts at its local midnight, 23 or 25 hours apart across DST. A ns
-// timestamp whose wall clock is outside the ns range is an error there.
+// As DuckDB's timezone(zone, t): to_timezone(t, 'Europe/Paris') of a
+// zoned t gives the wall clock there, a zone-less timestamp, and of a
+// zone-less t reads its wall clock there, giving a zoned instant;
+// from_timezone(t, zone) always does the latter. A wall clock a DST change
+// skips or shows twice takes the smaller of the offsets before and after
+// it, as DuckDB (02:30 on the day Paris skips 02:00-03:00 is 01:30 UTC).
+// date_trunc(unit, t, zone) truncates the wall clock there (a zone-less
+// t read as UTC) and gives a zoned instant: a day in a zone starts at its
+// local midnight, 23 or 25 hours apart across DST. A ns timestamp whose
+// wall clock is outside the ns range is an error there.
 //
 // date_diff('unit', a, b) counts unit boundaries from a to b as DuckDB
 // does: year, quarter and month by the calendar fields, week as whole
@@ -185,7 +188,8 @@
 // and a µs, s or ms value or a date compares exactly with a ns value even
 // beyond the ns range (1677-09-21 to 2262-04-11), never wrapping. A bare
 // column keeps its type; any other timestamp result is timestamp[us, UTC]
-// or timestamp[ns, UTC]. A function or if()/coalesce() whose values mix
+// or timestamp[ns, UTC], or zone-less (timestamp[us], timestamp[ns]) as
+// below. A function or if()/coalesce() whose values mix
 // units returns the finer one, ns: a µs, s or ms value or a date beyond
 // the ns range used there is an error wrapping ErrOverflow that names the
 // row. date_trunc, to_timestamp and coalesce/if of ns timestamps return
@@ -200,6 +204,24 @@
 // read without copying: comparing two of them, or one with a literal,
 // costs what µs does (~0.6–0.8 ns/row, BenchmarkCompareTime); a µs column
 // against a ns column takes a branch per row (~3.6 ns/row).
+//
+// A timestamp column without a zone (DuckDB's TIMESTAMP, a wall clock) is
+// computed as the UTC instant showing that wall clock, which is what
+// DuckDB does with its session zone set to UTC: comparing it with a zoned
+// one compares those instants (DuckDB casts TIMESTAMP to TIMESTAMPTZ in
+// the session zone; ours is always UTC). A result stays zone-less when its
+// timestamps are: date_add, date_trunc and to_timestamp of a zone-less
+// value, and coalesce, if/case, nullif, greatest and least whose
+// timestamp arguments are all zone-less (a literal, a date or null takes
+// the zone of what it meets; one zoned argument makes the result zoned,
+// as DuckDB's TIMESTAMP meeting TIMESTAMPTZ); strftime, year, hour and
+// the other calendar functions read the wall clock. to_timezone of a
+// zoned value is zone-less (see Dates, times and zones). Unlike DuckDB,
+// strptime, to_timestamp of a string, an integer or a date, and date_add
+// of a date give zoned (UTC) timestamps, and a ns value stays ns where
+// DuckDB's interval arithmetic gives µs; list results are zoned.
+// testdata/zone_cases.json holds DuckDB's results for a table of these
+// cases (testdata/make-zone-cases.cjs).
 //
 // # Numbers
 //

@@ -116,6 +116,9 @@ func (ev *Evaluator) presetOutput(root node, n int, mem memory.Allocator) *memor
 	}
 	out := memory.NewResizableBuffer(mem)
 	out.Resize(n * 8)
+	if r, ok := root.(*retypeNode); ok { // a zone-less result: lend to the kernel below
+		root = r.x
+	}
 	s := ev.slot(root)
 	if t == tFloat {
 		s.f = rawview.Slice[float64](out.Bytes())[:n]
@@ -163,7 +166,7 @@ func (ev *Evaluator) toArray(v vec, nd node, n int, mem memory.Allocator, vals *
 		return decArray(v, t, n, validBuf, nulls, mem)
 	}
 	var bufs []*memory.Buffer
-	switch t {
+	switch storage(t) {
 	case tInt, tUint, tTime, tTimeNs, tFloat:
 		var src []byte
 		if t == tFloat {

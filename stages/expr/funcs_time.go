@@ -93,6 +93,30 @@ func (z *zoneSpan) offset(loc *time.Location, sec int64) int64 {
 	return z.off
 }
 
+// wallOffset returns the offset of loc at the wall clock wall (seconds
+// since the epoch, read as UTC): the one offset that shows it, and where a
+// DST change skips the wall clock or shows it twice, the smaller of the
+// offsets before and after the change, as DuckDB (ICU) does: 02:30 on the
+// day Paris skips 02:00-03:00 is 01:30 UTC, and 01:30 on the day New York
+// shows it twice is 06:30 UTC, the second time.
+func (z *zoneSpan) wallOffset(loc *time.Location, wall int64) int64 {
+	before := z.offset(loc, wall-86400)
+	after := z.offset(loc, wall+86400)
+	fits := func(off int64) bool { return z.offset(loc, wall-off) == off }
+	switch {
+	case before == after && fits(before):
+		return before
+	case before == after: // two changes within two days: the offset there
+		return z.offset(loc, wall-z.offset(loc, wall))
+	case fits(before) != fits(after):
+		if fits(before) {
+			return before
+		}
+		return after
+	}
+	return min(before, after)
+}
+
 // timeFunc evaluates the date and time functions with one loop over the
 // rows; a row is null when an argument is.
 func (c *callNode) timeFunc(ev *Evaluator, s *slot, a []vec, n int) (vec, error) {
@@ -167,18 +191,15 @@ func (c *callNode) timeFunc(ev *Evaluator, s *slot, a []vec, n int) (vec, error)
 			return y, ok
 		})
 	case fnFromTimezone:
-		loc := c.loc
+		loc, per := c.loc, perDay(t)/86400
 		return ints(func(r int) (int64, bool) {
-			days, ofDay := splitDay(intAt(x, r), t)
-			yy, mm, dd := civil.Date(days)
-			wall := time.Date(int(yy), time.Month(mm), dd, int(ofDay/3600e9), int(ofDay/60e9%60), int(ofDay/1e9%60), int(ofDay%1e9), loc)
-			sec, nsec := wall.Unix(), int64(wall.Nanosecond())
-			d := floorDiv(sec, 86400)
-			v, ok := joinDay(d, (sec-d*86400)*1e9+nsec, c.t)
+			v := intAt(x, r)
+			off := s.zone.wallOffset(loc, floorDiv(v, per))
+			y, ok := addChecked(v, -off*per)
 			if !ok {
-				fail(r, overflowError(r, "from_timezone of %s is beyond the range of %s", formatTime(intAt(x, r), t), c.t))
+				fail(r, overflowError(r, "from_timezone of %s is beyond the range of %s", formatTime(v, t), c.t))
 			}
-			return v, ok
+			return y, ok
 		})
 	case fnDateDiff:
 		t1 := c.args[1].typ()

@@ -41,6 +41,8 @@ var testSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true},
 	{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true},
 	{Name: "l1", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+	{Name: "z1", Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Nullable: true}, // zone-less
+	{Name: "z5", Type: &arrow.TimestampType{Unit: arrow.Nanosecond}, Nullable: true},
 }, nil)
 
 var testStrings = []string{"", "a", "EU", "US", " hello ", "Ünïcödé", "straße", "abcabc", "12", "-7", " 42 ", "3.5",
@@ -162,6 +164,18 @@ func randomBatch(rng *rand.Rand, mem memory.Allocator, n int, nullRate float64) 
 					x = 16e9 // 2477
 				case 2:
 					x = randMicros() / 1e6
+				}
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(x))
+			case "z1": // zone-less: often t3's µs, the same wall clock as a zoned instant
+				x := floorDiv(t3, 1000)
+				if rng.IntN(3) == 0 {
+					x = randMicros()
+				}
+				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(x))
+			case "z5":
+				x := t3
+				if rng.IntN(3) == 0 {
+					x = randNanos()
 				}
 				fb.(*array.TimestampBuilder).Append(arrow.Timestamp(x))
 			case "u64":
@@ -325,9 +339,9 @@ func (g *exprGen) leaf(t typ) string {
 	case tString:
 		return g.pick("s1", "s2", "ls", "'EU'", "\"a\"", "'ß'", "''", "'12'")
 	case tTime:
-		return g.pick("t1", "t2", "t4", "ts'2026-01-02T03:04:05Z'", "ts'1969-12-31T23:59:59.5Z'", "ts'2026-01-02T03:04:05.123456Z'")
+		return g.pick("t1", "t2", "t4", "z1", "z1", "ts'2026-01-02T03:04:05Z'", "ts'1969-12-31T23:59:59.5Z'", "ts'2026-01-02T03:04:05.123456Z'")
 	case tTimeNs:
-		return g.pick("t3", "t5", "t3", "t5", "ts'2026-01-02T03:04:05.123456789Z'", "ts'1969-12-31T23:59:59.999999999Z'",
+		return g.pick("t3", "t5", "t3", "t5", "z5", "z5", "ts'2026-01-02T03:04:05.123456789Z'", "ts'1969-12-31T23:59:59.999999999Z'",
 			"ts'1677-09-21T00:12:43.145224192Z'", "ts'2262-04-11T23:47:16.854775807Z'")
 	case tDate:
 		return g.pick("d1", "date'2026-01-02'", "date'1969-03-01'")

@@ -443,6 +443,10 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	if v, ok := refCallMore(n.name, args, argTypes); ok {
 		return v
 	}
+	if n.name == "to_timezone" && refZone(n.args[0], schema) == "local" {
+		// a wall clock read in the zone, as DuckDB's timezone(zone, TIMESTAMP)
+		n = &callExpr{pos: n.pos, name: "from_timezone", args: n.args}
+	}
 	if v, ok := refCallTime(n, args, argTypes, refType(n, schema)); ok {
 		return v
 	}

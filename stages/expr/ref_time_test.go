@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,8 +62,24 @@ func refWall(tm time.Time) time.Time {
 	return time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)
 }
 
+// refInLoc reads tm's UTC wall clock as a wall clock in loc, as DuckDB's
+// timezone(zone, TIMESTAMP): of the offsets loc uses within a day, the
+// smallest of those that show this wall clock, or where none does (a DST
+// gap), the smallest of them all.
 func refInLoc(tm time.Time, loc *time.Location) time.Time {
-	return time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), loc)
+	wall := tm.Unix()
+	var all, fit []int
+	for probe := wall - 30*3600; probe <= wall+30*3600; probe += 1800 {
+		_, off := time.Unix(probe, 0).In(loc).Zone()
+		all = append(all, off)
+		if _, o := time.Unix(wall-int64(off), 0).In(loc).Zone(); o == off {
+			fit = append(fit, off)
+		}
+	}
+	if len(fit) > 0 {
+		all = fit
+	}
+	return tm.Add(-time.Duration(slices.Min(all)) * time.Second)
 }
 
 func refCallTime(n *callExpr, args []any, argTypes []typ, t typ) (any, bool) {
@@ -108,7 +125,7 @@ func refCallTime(n *callExpr, args []any, argTypes []typ, t typ) (any, bool) {
 		case "hour":
 			mi = 0
 		}
-		return refTimeOut(time.Date(y, m, d, h, mi, 0, 0, loc), t), true
+		return refTimeOut(refInLoc(time.Date(y, m, d, h, mi, 0, 0, time.UTC), loc), t), true
 	case "date_diff":
 		return refDateDiff(args[0].(string), args[1], args[2], argTypes[1], argTypes[2]), true
 	case "date_add":

@@ -23,6 +23,11 @@ const (
 	tDate
 	tUint   // uint64; after tDate so that the other values keep their numbers
 	tTimeNs // a timestamp in ns
+	// tLocal and tLocalNs are the zone-less twins of tTime and tTimeNs,
+	// the type of a zone-less result only (zone.go): inside an expression
+	// every timestamp is tTime or tTimeNs.
+	tLocal
+	tLocalNs
 )
 
 func (t typ) String() string {
@@ -32,7 +37,7 @@ func (t typ) String() string {
 	if t.isList() {
 		return "list<" + t.elem().String() + ">"
 	}
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]"}[t]
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "timestamp (no zone)", "timestamp[ns] (no zone)"}[t]
 }
 
 // timestampType and timestampNsType are the arrow types of timestamp
@@ -40,6 +45,8 @@ func (t typ) String() string {
 var (
 	timestampType   = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 	timestampNsType = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+	localType       = &arrow.TimestampType{Unit: arrow.Microsecond}
+	localNsType     = &arrow.TimestampType{Unit: arrow.Nanosecond}
 )
 
 // arrowType is the arrow type that results of type t are returned as.
@@ -63,6 +70,10 @@ func (t typ) arrowType() arrow.DataType {
 		return timestampType
 	case tTimeNs:
 		return timestampNsType
+	case tLocal:
+		return localType
+	case tLocalNs:
+		return localNsType
 	case tDate:
 		return arrow.FixedWidthTypes.Date32
 	}
@@ -107,7 +118,7 @@ func isNumeric(t typ) bool { return t == tInt || t == tUint || t == tFloat }
 
 // isInt64Backed reports whether values of type t live in a vec's i slice.
 func isInt64Backed(t typ) bool {
-	return t == tInt || t == tUint || t == tTime || t == tTimeNs || t == tDate
+	return t == tInt || t == tUint || t == tTime || t == tTimeNs || t == tDate || t == tLocal || t == tLocalNs
 }
 
 // isTime reports whether t is a timestamp or a date.
