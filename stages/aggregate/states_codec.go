@@ -1,0 +1,278 @@
+package aggregate
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// The partial state of one accumulator, as a column of a batch, one row
+// per group. Each kind keeps exactly what the accumulator's merge reads,
+// so that loading an exported state and merging it gives the merge of the
+// accumulator itself, bit for bit:
+//
+//	words   count, sum, mean, var, stddev: the accumulator's words of the
+//	        state rows (fixed_size_list<uint64>), null for an integer sum
+//	        without a value: Neumaier sum and compensation with the count
+//	        and flags (float sum, mean), Welford count, mean and M2
+//	        (var, stddev), 128-bit total (integer sum, mean)
+//	value   min, max, first, last: the group's value, of the input type
+//	        (first and last of later tasks lose to earlier ones by the
+//	        position of the state row, which follows task order)
+//	set     count_distinct: the distinct values (list<int64> of their
+//	        keys' bits, floats as in group keys; list<string> for text)
+//	values  median, pNN, quantile: every value (list<float64>, NaN
+//	        included, unsorted)
+const (
+	stateWords  = "words"
+	stateValue  = "value"
+	stateSet    = "set"
+	stateValues = "values"
+)
+
+// stateKind names the state an accumulator exports, "" for one that does
+// not (approximate quantiles and distinct counts, list).
+func stateKind(a accumulator) string {
+	switch a.(type) {
+	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
+		return stateWords
+	case *pickAcc:
+		return stateValue
+	case *distinctAcc:
+		return stateSet
+	case *quantAcc:
+		return stateValues
+	}
+	return ""
+}
+
+// stateType is the Arrow type of a's state column; words is a's width in
+// the state rows.
+func stateType(a accumulator, words int) arrow.DataType {
+	switch a := a.(type) {
+	case *pickAcc:
+		return a.dt
+	case *distinctAcc:
+		if a.kind == kindString {
+			return arrow.ListOf(arrow.BinaryTypes.String)
+		}
+		return arrow.ListOf(arrow.PrimitiveTypes.Int64)
+	case *quantAcc:
+		return arrow.ListOf(arrow.PrimitiveTypes.Float64)
+	}
+	return arrow.FixedSizeListOfNonNullable(int32(words), arrow.PrimitiveTypes.Uint64)
+}
+
+// exportState builds the state column of a for the groups in order; off
+// and words are a's place in the state rows.
+func exportState(a accumulator, mem memory.Allocator, order []uint32, off, words int) (arrow.Array, error) {
+	switch a := a.(type) {
+	case *pickAcc:
+		return a.build(mem, order), nil
+	case *distinctAcc:
+		return exportSet(a, mem, order), nil
+	case *quantAcc:
+		return exportValues(a, mem, order)
+	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
+		var rows *stateRows
+		switch a := a.(type) {
+		case *countAcc:
+			rows = a.rows
+		case *isumAcc:
+			rows = a.rows
+		case *fsumAcc:
+			rows = a.rows
+		case *varAcc:
+			rows = a.rows
+		}
+		isum, _ := a.(*isumAcc)
+		b := array.NewFixedSizeListBuilderWithField(mem, int32(words),
+			arrow.Field{Name: "item", Type: arrow.PrimitiveTypes.Uint64})
+		defer b.Release()
+		vb := b.ValueBuilder().(*array.Uint64Builder)
+		b.Reserve(len(order))
+		vb.Reserve(len(order) * words)
+		for _, g := range order {
+			if isum != nil && !isum.counted && !isum.hasValue(g) {
+				b.AppendNull() // with words null values
+				continue
+			}
+			b.Append(true)
+			vb.AppendValues(rows.w[int(g)*rows.stride+off:][:words], nil)
+		}
+		return b.NewArray(), nil
+	}
+	return nil, fmt.Errorf("aggregate: no partial state for %T", a)
+}
+
+func exportSet(a *distinctAcc, mem memory.Allocator, order []uint32) arrow.Array {
+	at := make(map[uint32]int, len(order))
+	for i, g := range order {
+		at[g] = i
+	}
+	if a.kind == kindString {
+		sets := make([][]string, len(order))
+		for k := range a.strs {
+			if i, ok := at[k.g]; ok {
+				sets[i] = append(sets[i], k.v)
+			}
+		}
+		b := array.NewListBuilder(mem, arrow.BinaryTypes.String)
+		defer b.Release()
+		vb := b.ValueBuilder().(*array.StringBuilder)
+		for _, s := range sets {
+			b.Append(true)
+			vb.AppendValues(s, nil)
+		}
+		return b.NewArray()
+	}
+	sets := make([][]int64, len(order))
+	for k := range a.ints {
+		if i, ok := at[k.g]; ok {
+			sets[i] = append(sets[i], k.v)
+		}
+	}
+	b := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int64)
+	defer b.Release()
+	vb := b.ValueBuilder().(*array.Int64Builder)
+	for _, s := range sets {
+		b.Append(true)
+		vb.AppendValues(s, nil)
+	}
+	return b.NewArray()
+}
+
+// exportValues lists every value of each group, those in spilled runs
+// included: a task's values come back into memory to leave it.
+func exportValues(a *quantAcc, mem memory.Allocator, order []uint32) (arrow.Array, error) {
+	vals := a.vals
+	if len(a.runs) > 0 {
+		vals = make([][]float64, len(a.vals))
+		for g, r := range a.vals {
+			vals[g] = append([]float64(nil), r...)
+		}
+		for _, path := range a.runs {
+			err := a.spill.readQuantRun(path, func(g uint32, x float64) error {
+				vals[g] = append(vals[g], x)
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	b := array.NewListBuilder(mem, arrow.PrimitiveTypes.Float64)
+	defer b.Release()
+	vb := b.ValueBuilder().(*array.Float64Builder)
+	for _, g := range order {
+		b.Append(true)
+		vb.AppendValues(vals[g], nil)
+		for range a.nans[g] {
+			vb.Append(math.NaN())
+		}
+	}
+	return b.NewArray(), nil
+}
+
+// loadState makes the state of a's groups 0..n-1 (a fresh accumulator,
+// grown to n) the rows of col, a column exportState built; seq is the
+// batch's sequence number, the position of first and last values.
+func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error {
+	n := col.Len()
+	switch a := a.(type) {
+	case *pickAcc:
+		a.bind(col, seq)
+		return a.update(identity(n), 0)
+	case *distinctAcc:
+		return loadSet(a, col)
+	case *quantAcc:
+		l := col.(*array.List)
+		vals := l.ListValues().(*array.Float64).Float64Values()
+		offs := l.Offsets()
+		for g := range n {
+			for _, x := range vals[offs[g]:offs[g+1]] {
+				if x != x {
+					a.nans[g]++
+				} else {
+					a.push(uint32(g), x)
+				}
+			}
+		}
+		return nil
+	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
+		l, ok := col.(*array.FixedSizeList)
+		if !ok || int(l.DataType().(*arrow.FixedSizeListType).Len()) != words {
+			return fmt.Errorf("aggregate: a partial state of type %s, want %d words", col.DataType(), words)
+		}
+		vals := l.ListValues().(*array.Uint64).Uint64Values()
+		base := l.Data().Offset() * words
+		var rows *stateRows
+		switch a := a.(type) {
+		case *countAcc:
+			rows = a.rows
+		case *isumAcc:
+			rows = a.rows
+		case *fsumAcc:
+			rows = a.rows
+		case *varAcc:
+			rows = a.rows
+		}
+		isum, _ := a.(*isumAcc)
+		for g := range n {
+			if l.IsNull(g) {
+				continue // an integer sum without a value
+			}
+			copy(rows.w[g*rows.stride+off:g*rows.stride+off+words], vals[base+g*words:base+(g+1)*words])
+			if isum != nil && !isum.counted {
+				isum.has[g/64] |= 1 << (g % 64)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("aggregate: no partial state for %T", a)
+}
+
+func loadSet(a *distinctAcc, col arrow.Array) error {
+	l, ok := col.(*array.List)
+	if !ok {
+		return fmt.Errorf("aggregate: a distinct set of type %s", col.DataType())
+	}
+	offs := l.Offsets()
+	switch v := l.ListValues().(type) {
+	case *array.String:
+		if a.kind != kindString {
+			break
+		}
+		for g := range l.Len() {
+			for i := offs[g]; i < offs[g+1]; i++ {
+				k := groupStr{g: uint32(g), v: v.Value(int(i))}
+				if _, ok := a.strs[k]; !ok {
+					k.v = string([]byte(k.v)) // the batch's bytes are not ours to keep
+					a.strs[k] = struct{}{}
+					a.strBytes += int64(len(k.v))
+					a.counts[g]++
+				}
+			}
+		}
+		return nil
+	case *array.Int64:
+		if a.kind == kindString {
+			break
+		}
+		vals := v.Int64Values()
+		for g := range l.Len() {
+			for _, x := range vals[offs[g]:offs[g+1]] {
+				k := groupInt{g: uint32(g), v: x}
+				if _, ok := a.ints[k]; !ok {
+					a.ints[k] = struct{}{}
+					a.counts[g]++
+				}
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("aggregate: a distinct set of type %s", col.DataType())
+}
