@@ -17,7 +17,10 @@ type regexpArg struct {
 	lit []byte
 	// need is a string every match contains, tried with bytes.Contains
 	// before the engine runs: rows without it are rejected at memchr speed.
-	need   []byte
+	need []byte
+	// dfa, when the pattern allows one, answers match in place of the
+	// engine (regexp_dfa.go).
+	dfa    *byteDFA
 	group  int    // regexp_extract
 	repl   []byte // regexp_replace, as an Expand template
 	global bool   // regexp_replace 'g'
@@ -29,11 +32,18 @@ func newRegexpArg(pattern string) (*regexpArg, error) {
 		return nil, err
 	}
 	ra := &regexpArg{re: re}
-	if lit, complete := re.LiteralPrefix(); complete {
-		ra.lit = []byte(lit)
-	} else if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil {
-		ra.need = requiredLiteral(tree.Simplify())
+	tree, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return ra, nil // not reached: regexp.Compile parsed it
 	}
+	tree = tree.Simplify()
+	// not re.LiteralPrefix: its "complete" is also true for ^a$
+	if tree.Op == syntax.OpLiteral && tree.Flags&syntax.FoldCase == 0 {
+		ra.lit = []byte(string(tree.Rune))
+		return ra, nil
+	}
+	ra.need = requiredLiteral(tree)
+	ra.dfa = newByteDFA(re)
 	return ra, nil
 }
 
@@ -70,6 +80,9 @@ func (ra *regexpArg) match(s []byte) bool {
 	}
 	if ra.need != nil && !bytes.Contains(s, ra.need) {
 		return false
+	}
+	if ra.dfa != nil {
+		return ra.dfa.match(s)
 	}
 	return ra.re.Match(s)
 }

@@ -1,0 +1,112 @@
+package expr
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// randomPattern builds a pattern from pieces the fast paths treat
+// differently: literals, classes, anchors, repeats, alternations, (?i),
+// and some that keep the engine (., \b, negated classes, non-ASCII).
+func randomPattern(rng *rand.Rand, depth int) string {
+	atoms := []string{"a", "b", "ab", "err-", "x", "[a-c]", "[0-9]", "[^a]", ".", "\\d", "\\w", "\\s", " ", "é", "k", "(?i:ab)", "\\b", "[a-z]+", "-"}
+	var sb strings.Builder
+	for k := 1 + rng.IntN(4); k > 0; k-- {
+		var a string
+		if depth > 0 && rng.IntN(4) == 0 {
+			a = "(" + randomPattern(rng, depth-1) + "|" + randomPattern(rng, depth-1) + ")"
+		} else {
+			a = atoms[rng.IntN(len(atoms))]
+		}
+		switch rng.IntN(8) {
+		case 0:
+			a = "(?:" + a + ")*"
+		case 1:
+			a = "(?:" + a + ")+"
+		case 2:
+			a = "(?:" + a + ")?"
+		case 3:
+			a = "(?:" + a + "){1,3}"
+		}
+		sb.WriteString(a)
+	}
+	p := sb.String()
+	switch rng.IntN(6) {
+	case 0:
+		p = "^" + p
+	case 1:
+		p += "$"
+	case 2:
+		p = "^" + p + "$"
+	case 3:
+		p = "(?i)" + p
+	}
+	return p
+}
+
+// randomSubject makes a short string over an alphabet near the
+// patterns', with non-ASCII and invalid UTF-8 now and then.
+func randomSubject(rng *rand.Rand) string {
+	parts := []string{"a", "b", "A", "B", "x", "0", "7", " ", "-", "err-", "é", "K", "\u212a", "\xff", "\n", "_", "ab"}
+	var sb strings.Builder
+	for k := rng.IntN(8); k > 0; k-- {
+		sb.WriteString(parts[rng.IntN(len(parts))])
+	}
+	return sb.String()
+}
+
+// TestRegexpMatchesLikeEngine checks match (literal path, prefilter,
+// DFA) against Go's regexp alone on random patterns and strings.
+func TestRegexpMatchesLikeEngine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 20))
+	withDFA := 0
+	for range 400 {
+		pat := randomPattern(rng, 2)
+		ra, err := newRegexpArg(pat)
+		require.NoError(t, err, pat)
+		if ra.dfa != nil {
+			withDFA++
+		}
+		re := regexp.MustCompile(pat)
+		for range 60 {
+			s := randomSubject(rng)
+			if !assert.Equal(t, re.MatchString(s), ra.match([]byte(s)), "pattern %q on %q", pat, s) {
+				return
+			}
+		}
+	}
+	assert.Greater(t, withDFA, 100, "patterns with a DFA")
+}
+
+// TestByteDFAChoice checks which patterns get a DFA.
+func TestByteDFAChoice(t *testing.T) {
+	for pat, want := range map[string]bool{
+		"^[a-z]+ [a-z]+$": true, "[0-9][0-9]": true, "sm[a-z]+ p": true, "(?i)urgent": true,
+		"a.b": false, "[^,]+": false, `\bx`: false, "(?i)k": false, "é": false, "(?m)^a": false,
+	} {
+		assert.Equal(t, want, newByteDFA(regexp.MustCompile(pat)) != nil, pat)
+	}
+}
+
+// FuzzRegexpMatches compares match with Go's regexp on any pattern that
+// compiles and any string.
+func FuzzRegexpMatches(f *testing.F) {
+	f.Add("^[a-z]+ [a-z]+$", "ab cd")
+	f.Add("sm[a-z]+ p", "smart plug")
+	f.Add("(?i)err-[0-9]+$", "x ERR-12")
+	f.Add("a|b*", "")
+	f.Fuzz(func(t *testing.T, pat, s string) {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return
+		}
+		ra, err := newRegexpArg(pat)
+		require.NoError(t, err)
+		assert.Equal(t, re.MatchString(s), ra.match([]byte(s)), "pattern %q on %q", pat, s)
+	})
+}
