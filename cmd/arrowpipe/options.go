@@ -25,6 +25,8 @@ type options struct {
 	inferRows string
 	// timestampFormat is --timestamp-format, a strftime-style layout.
 	timestampFormat string
+	// jsonFlatten is --json-flatten: NDJSON objects as dotted columns.
+	jsonFlatten bool
 	// Many files.
 	strictSchema   bool
 	filenameColumn string
@@ -79,6 +81,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp[us] without a zone, timestamp or timestamp[us, UTC], timestamp[ns], timestamp_ns; list<int64> or BIGINT[] for NDJSON arrays; the rest is inferred from --infer-rows rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
 	fs.StringVar(&o.inferRows, "infer-rows", "", "rows of CSV, TSV or NDJSON input the column types are inferred from (default 1000); all reads a whole CSV or TSV file once more for them")
+	fs.BoolVar(&o.jsonFlatten, "json-flatten", false, "read NDJSON nested objects as one column per key named user.id, user.geo.lat (default: one struct column per object, written back as an object)")
 	fs.StringVar(&o.timestampFormat, "timestamp-format", "", "also read CSV, TSV and NDJSON timestamps written in this strftime layout, e.g. '%d/%m/%Y %H:%M' (%Y %y %m %d %e %H %I %p %M %S %f %j %b %B %z %Z %F %T)")
 	fs.BoolVar(&o.strictSchema, "strict-schema", false, "several input files must have the same columns in the same order (default: combine them by column name, widening types)")
 	fs.StringVar(&o.filenameColumn, "filename-column", "", "add a column of this name holding each row's input file path")

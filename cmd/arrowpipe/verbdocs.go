@@ -56,6 +56,11 @@ func verbDocs() map[string]verbDoc {
 			args:     [][2]string{{"COL", "a list column (NDJSON arrays, Parquet or Arrow lists)"}},
 			examples: []string{"arrowpipe explode tags then groupby tags 'count() as n' samples/events.ndjson"},
 		},
+		"flatten": {
+			args:     [][2]string{{"[COLS]", "the struct columns to flatten, comma-separated (default: every struct column)"}},
+			notes:    "Each struct column becomes one column per field, in place and in field order, named COL.FIELD; a field that is a struct is flattened too (user.geo.lat). A field is null where its struct is null. NDJSON nested objects are struct columns; --json-flatten reads them flattened instead. A verb that names a field by its dotted path (groupby user.country) flattens that struct before it by itself; other struct columns pass through whole and are written as JSON objects (one cell in CSV, TSV and table output).",
+			examples: []string{"arrowpipe flatten user then head 3 samples/events.ndjson", "arrowpipe --to parquet -o events.parquet flatten samples/events.ndjson"},
+		},
 		"window": {
 			args: [][2]string{
 				{"KEYS", "the group columns, comma-separated, or - for the whole stream as one group"},

@@ -666,6 +666,31 @@ func (c *compiler) call(a *callExpr) (node, error) {
 			return nil, err
 		}
 		g.t = tTime
+		if len(args) == 2 { // to_timestamp(x, 'type'): its unit here, its zone by callZone
+			to, _, ok := timestampTypeArg(a)
+			if !ok {
+				return nil, c.errorf(a.args[1].position(), "to_timestamp(x, type): type must be a string literal: 'timestamp' (zone-less), 'timestamptz', 'timestamp_ns', 'timestamp[us]', 'timestamp[us, UTC]', 'timestamp[ns]' or 'timestamp[ns, UTC]'")
+			}
+			if args[0].typ() == tNull {
+				return nullConst(c.id(), to), nil
+			}
+			g.args = args[:1]
+			x := node(g)
+			if args[0].typ() == tTimeNs {
+				x = args[0]
+			}
+			x, err := c.fold(x)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case to == tTimeNs && x.typ() == tTime:
+				return c.fold(c.convert(x, tTimeNs))
+			case to == tTime && x.typ() == tTimeNs:
+				return c.fold(&nsToMicroNode{base{c.id(), tTime}, x})
+			}
+			return x, nil
+		}
 		if args[0].typ() == tTimeNs {
 			return args[0], nil // already a timestamp, at its own precision
 		}

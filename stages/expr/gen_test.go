@@ -302,7 +302,8 @@ func (g *exprGen) gen(t typ, depth int) string {
 	case tTime:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+T()+")",
-			"to_timestamp("+g.pick(D(), S(), T())+")", "coalesce("+T()+", "+g.pick(T(), D())+")",
+			"to_timestamp("+g.pick(D(), S(), T())+")", "to_timestamp("+g.pick(D(), S(), T(), TN())+", '"+g.pick("timestamp", "timestamptz", "timestamp[us, UTC]")+"')",
+			"coalesce("+T()+", "+g.pick(T(), D())+")",
 			"if("+B()+", "+T()+", "+g.pick(T(), D())+")",
 			"try_strptime("+S()+", '"+g.pick("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%y", "%d", "%F %T")+"')",
 			"to_timezone("+g.pick(T(), D())+", '"+g.pick("Europe/Paris", "America/New_York", "Asia/Kolkata", "UTC")+"')",
@@ -313,7 +314,8 @@ func (g *exprGen) gen(t typ, depth int) string {
 	case tTimeNs:
 		return g.pick(
 			"date_trunc('"+g.pick("year", "month", "day", "hour", "minute")+"', "+TN()+")",
-			"to_timestamp("+TN()+")", "coalesce("+TN()+", "+AT()+")", "coalesce("+g.pick(T(), D())+", "+TN()+")",
+			"to_timestamp("+TN()+")", "to_timestamp("+g.pick(T(), TN(), D())+", '"+g.pick("timestamp_ns", "timestamp[ns, UTC]")+"')",
+			"coalesce("+TN()+", "+AT()+")", "coalesce("+g.pick(T(), D())+", "+TN()+")",
 			"if("+B()+", "+TN()+", "+AT()+")", "if("+B()+", "+g.pick(T(), D())+", "+TN()+")",
 			"try_strptime("+S()+", '%Y-%m-%dT%H:%M:%S.%nZ')", "to_timezone("+TN()+", 'Europe/Paris')",
 			"from_timezone("+TN()+", 'America/New_York')", "date_trunc('day', "+TN()+", 'Asia/Kolkata')",

@@ -443,6 +443,13 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 	if v, ok := refCallMore(n.name, args, argTypes); ok {
 		return v
 	}
+	if n.name == "to_timestamp" && len(n.args) == 2 { // to_timestamp(x), then to the unit named
+		one := refEval(&callExpr{pos: n.pos, name: "to_timestamp", args: n.args[:1]}, rec, r)
+		if one == nil || hasErr(one) {
+			return one
+		}
+		return refTimeOut(refTime(one), refType(n, schema))
+	}
 	if n.name == "to_timezone" && refZone(n.args[0], schema) == "local" {
 		// a wall clock read in the zone, as DuckDB's timezone(zone, TIMESTAMP)
 		n = &callExpr{pos: n.pos, name: "from_timezone", args: n.args}
@@ -784,6 +791,13 @@ func refType(n astNode, schema *arrow.Schema) typ {
 		case "to_float", "epoch":
 			return tFloat
 		case "to_timestamp":
+			if len(n.args) == 2 {
+				name := strings.ToLower(n.args[1].(*litExpr).s)
+				if name == "timestamp_ns" || strings.HasPrefix(name, "timestamp[ns") {
+					return tTimeNs
+				}
+				return tTime
+			}
 			if refType(n.args[0], schema) == tTimeNs {
 				return tTimeNs
 			}

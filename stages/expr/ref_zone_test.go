@@ -37,7 +37,16 @@ func refZone(n astNode, schema *arrow.Schema) string {
 			return meet(n.args)
 		case "if":
 			return meet(n.args[1:])
-		case "date_add", "to_timestamp":
+		case "to_timestamp":
+			if len(n.args) == 2 {
+				switch n.args[1].(*litExpr).s {
+				case "timestamp", "timestamp_ns", "timestamp[us]", "timestamp[ns]":
+					return "local"
+				}
+				return "utc"
+			}
+			return refZone(n.args[0], schema)
+		case "date_add":
 			return refZone(n.args[0], schema)
 		case "date_trunc":
 			if len(n.args) == 3 {

@@ -1,6 +1,10 @@
 package expr
 
-import "github.com/apache/arrow-go/v18/arrow"
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // Zone-less timestamps. Arrow's timestamp with TimeZone "" is a wall
 // clock with no zone (DuckDB's TIMESTAMP); one with a zone is an instant
@@ -65,7 +69,13 @@ func (c *compiler) callZone(a *callExpr) zoneKind {
 		return meetArgs(a.args)
 	case fnIf:
 		return meetArgs(a.args[1:])
-	case fnDateAdd, fnToTimestamp:
+	case fnToTimestamp:
+		if len(a.args) == 2 {
+			_, z, _ := timestampTypeArg(a)
+			return z
+		}
+		return c.zoneOf(a.args[0])
+	case fnDateAdd:
 		return c.zoneOf(a.args[0])
 	case fnDateTrunc:
 		if len(a.args) == 3 {
@@ -84,9 +94,18 @@ func (c *compiler) callZone(a *callExpr) zoneKind {
 }
 
 // zoneless gives root the zone-less type of its timestamp when zone says
-// it is one; a bare column keeps its own type anyway.
+// it is one. A column passed on as the result keeps its own type unless
+// to_timestamp(x, 'type') names the other zone.
 func (c *compiler) zoneless(root node, zone zoneKind) node {
-	if _, ok := root.(*colNode); ok || zone != zLocal {
+	if col, ok := root.(*colNode); ok {
+		if zone == zAny || columnZone(col.dt) == zone {
+			return root
+		}
+		if zone == zUTC {
+			return &retypeNode{base{c.id(), col.t}, col} // no longer the bare column
+		}
+	}
+	if zone != zLocal {
 		return root
 	}
 	switch root.typ() {
@@ -96,4 +115,50 @@ func (c *compiler) zoneless(root node, zone zoneKind) node {
 		return c.retype(root, tLocalNs)
 	}
 	return root
+}
+
+// timestampTypes are the type names to_timestamp(x, 'type') takes: the
+// unit and whether the result is zone-less, as DuckDB's TIMESTAMP,
+// TIMESTAMPTZ and TIMESTAMP_NS and Arrow's timestamp[unit(, zone)].
+var timestampTypes = map[string]struct {
+	t    typ
+	zone zoneKind
+}{
+	"timestamp": {tTime, zLocal}, "timestamp[us]": {tTime, zLocal},
+	"timestamptz": {tTime, zUTC}, "timestamp with time zone": {tTime, zUTC}, "timestamp[us, utc]": {tTime, zUTC},
+	"timestamp_ns": {tTimeNs, zLocal}, "timestamp[ns]": {tTimeNs, zLocal}, "timestamp[ns, utc]": {tTimeNs, zUTC},
+}
+
+// timestampTypeArg returns the type named by to_timestamp's second
+// argument, a string literal.
+func timestampTypeArg(a *callExpr) (typ, zoneKind, bool) {
+	lit, ok := a.args[1].(*litExpr)
+	if !ok || lit.kind != litString {
+		return 0, 0, false
+	}
+	tt, ok := timestampTypes[strings.ToLower(strings.TrimSpace(lit.s))]
+	return tt.t, tt.zone, ok
+}
+
+// nsToMicroNode converts ns to µs, rounding down (DuckDB's cast of
+// TIMESTAMP_NS to TIMESTAMP drops the ns digits).
+type nsToMicroNode struct {
+	base
+	x node
+}
+
+func (c *nsToMicroNode) kids() []node { return []node{c.x} }
+
+func (c *nsToMicroNode) eval(ev *Evaluator, in *input) (vec, error) {
+	v, err := c.x.eval(ev, in)
+	if err != nil || v.isConst && v.null {
+		return v, err
+	}
+	v = ev.full(c.x, v, in.n)
+	s := ev.slot(c)
+	s.i = grow(s.i, in.n)
+	for k, x := range v.i[:in.n] {
+		s.i[k] = floorDiv(x, 1000)
+	}
+	return vec{valid: v.valid, i: s.i}, nil
 }

@@ -96,3 +96,74 @@ func TestZoneCasesAgainstDuckDB(t *testing.T) {
 		})
 	}
 }
+
+// TestToTimestampTypes checks to_timestamp(x, 'type'): the zone and unit
+// it names, the value's instant unchanged (ns rounded down to µs).
+func TestToTimestampTypes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Nullable: true},
+		{Name: "tn", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	b.Field(0).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1_500_000, -1}, nil)
+	b.Field(1).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1_500_000_999, -1}, nil)
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	local, zoned := &arrow.TimestampType{Unit: arrow.Microsecond}, timestampType
+	tests := []struct {
+		src  string
+		typ  arrow.DataType
+		want []int64
+	}{
+		{"to_timestamp(ts)", local, []int64{1_500_000, -1}},
+		{"to_timestamp(ts, 'timestamptz')", zoned, []int64{1_500_000, -1}},
+		{"to_timestamp(ts, 'TIMESTAMP WITH TIME ZONE')", zoned, []int64{1_500_000, -1}},
+		{"to_timestamp(ts, 'timestamp[ns, UTC]')", timestampNsType, []int64{1_500_000_000, -1000}},
+		{"to_timestamp(tn, 'timestamp')", local, []int64{1_500_000, -1}},
+		{"to_timestamp(tn, 'timestamp[us, UTC]')", zoned, []int64{1_500_000, -1}},
+		{"to_timestamp(tn, 'timestamp_ns')", localNsType, []int64{1_500_000_999, -1}},
+		{"to_timestamp(tn)", timestampNsType, []int64{1_500_000_999, -1}},
+		{"to_timestamp('2026-01-02 03:04:05', 'timestamp')", local, []int64{1767323045000000, 1767323045000000}},
+		{"date_add(to_timestamp(tn, 'timestamp'), '1 second')", local, []int64{2_500_000, 999_999}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			e, err := Compile(tt.src, schema)
+			require.NoError(t, err)
+			got, err := e.Eval(context.Background(), rec, mem)
+			require.NoError(t, err)
+			defer got.Release()
+			assert.True(t, arrow.TypeEqual(tt.typ, got.DataType()), "type %s", got.DataType())
+			assert.True(t, arrow.TypeEqual(e.Type(), got.DataType()), "Type() %s", e.Type())
+			for r, w := range tt.want {
+				assert.Equal(t, w, int64(got.(*array.Timestamp).Value(r)), "row %d", r)
+			}
+		})
+	}
+	_, err := Compile("to_timestamp(ts, 'timestamp[s]')", schema)
+	assert.ErrorContains(t, err, "to_timestamp(x, type): type must be")
+}
+
+// TestUnreadableColumnsNamed checks that naming a column of a type
+// expressions do not read is a Compile error naming the column and type.
+func TestUnreadableColumnsNamed(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "user", Type: arrow.StructOf(arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64})},
+		{Name: "attrs", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)},
+		{Name: "span", Type: arrow.FixedWidthTypes.MonthDayNanoInterval},
+		{Name: "n", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	for _, tc := range []struct{ src, col, typ string }{
+		{"user is null", "user", "struct<id: int64>"},
+		{"n + 1 > 0 and attrs is not null", "attrs", "map<utf8, utf8"},
+		{"to_string(span)", "span", "month_day_nano_interval"},
+	} {
+		_, err := Compile(tc.src, schema)
+		require.Error(t, err, tc.src)
+		assert.ErrorContains(t, err, `column "`+tc.col+`"`, tc.src)
+		assert.ErrorContains(t, err, tc.typ, tc.src)
+	}
+}

@@ -57,9 +57,13 @@ type column struct {
 // A Decoder parses chunks of NDJSON lines into record batches. It is used
 // by one goroutine at a time; its scratch is reused across chunks.
 type Decoder struct {
-	schema  *arrow.Schema
+	schema  *arrow.Schema // of the batches: outs' fields
+	outs    []out
+	types   []arrow.DataType // of cols
+	mem     memory.Allocator
 	root    *node
 	cols    []column
+	objs    []presence // per nested object; nil when flattened
 	slots   []slot
 	gen     uint32
 	buf     []byte // unescaped strings of the current line
@@ -78,21 +82,28 @@ type Decoder struct {
 	recycle func([]byte)
 }
 
-// newDecoder decodes the columns of kinds that keep marks (nil: all of
-// them); schema holds those.
-func newDecoder(schema *arrow.Schema, root *node, kinds []kind, keep []bool, mem memory.Allocator, onError pipeline.RejectFunc) *Decoder {
-	d := &Decoder{schema: schema, root: root, onError: onError, pos: make([]int, len(kinds))}
+// newDecoder decodes the leaf columns (of types leaves and kinds) that
+// keep marks (nil: all of them), into nested objects' struct columns
+// unless flatten; objs is the number of nested objects.
+func newDecoder(leaves []arrow.Field, root *node, objs int, kinds []kind, keep []bool, flatten bool, mem memory.Allocator, onError pipeline.RejectFunc) *Decoder {
+	d := &Decoder{root: root, mem: mem, onError: onError, pos: make([]int, len(kinds))}
 	var kept []kind
 	for j, k := range kinds {
 		d.pos[j] = -1
 		if keep == nil || keep[j] {
 			d.pos[j] = len(kept)
 			kept = append(kept, k)
+			d.types = append(d.types, leaves[j].Type)
 		}
+	}
+	d.outs = shape(root, leaves, d.pos, flatten)
+	d.schema = arrow.NewSchema(outFields(d.outs), nil)
+	if !flatten {
+		d.objs = make([]presence, objs)
 	}
 	d.cols, d.slots = make([]column, len(kept)), make([]slot, len(kept))
 	for j, k := range kept {
-		t := schema.Field(j).Type
+		t := d.types[j]
 		c := &d.cols[j]
 		c.kind = k
 		c.b = array.NewBuilder(mem, t)
@@ -201,7 +212,7 @@ func blank(b []byte) bool {
 
 // finish builds the batch from the builders, which start empty again.
 func (d *Decoder) finish(rows int) arrow.RecordBatch {
-	arrs := make([]arrow.Array, len(d.cols))
+	leaves := make([]arrow.Array, len(d.cols))
 	for j := range d.cols {
 		cl := &d.cols[j]
 		if cl.str != nil {
@@ -210,10 +221,18 @@ func (d *Decoder) finish(rows int) arrow.RecordBatch {
 		if cl.list != nil {
 			cl.elemsPerRow = float64(cl.list.ValueBuilder().Len()) / float64(rows)
 		}
-		arrs[j] = cl.b.NewArray()
+		leaves[j] = cl.b.NewArray()
 	}
+	arrs := make([]arrow.Array, len(d.outs))
+	for k := range d.outs {
+		arrs[k] = d.assemble(&d.outs[k], leaves, rows)
+	}
+	d.resetObjects()
 	rec := array.NewRecordBatch(d.schema, arrs, int64(rows))
 	for _, a := range arrs {
+		a.Release()
+	}
+	for _, a := range leaves {
 		a.Release()
 	}
 	return rec
@@ -224,6 +243,7 @@ func (d *Decoder) discard() {
 	for j := range d.cols {
 		d.cols[j].b.NewArray().Release()
 	}
+	d.resetObjects()
 }
 
 // parseLine parses one line into the slots.
@@ -232,6 +252,9 @@ func (d *Decoder) parseLine(b []byte) *syntaxError {
 	if d.gen == 0 {
 		for j := range d.slots {
 			d.slots[j].gen = 0
+		}
+		for k := range d.objs {
+			d.objs[k].gen = 0
 		}
 		d.gen = 1
 	}
@@ -291,6 +314,7 @@ func (d *Decoder) object(b []byte, i int, n *node, depth int) (int, *syntaxError
 				if i, err = d.object(b, i, f.obj, depth+1); err != nil {
 					return 0, err
 				}
+				d.present(f.obj.id, true)
 			case i < len(b) && b[i] == 'n':
 				if i, err = literal(b, i, "null"); err != nil {
 					return 0, err
@@ -324,6 +348,7 @@ func (d *Decoder) object(b []byte, i int, n *node, depth int) (int, *syntaxError
 // nullObject sets every column under n to null (a later duplicate key may
 // set them again).
 func (d *Decoder) nullObject(n *node) {
+	d.present(n.id, false)
 	for _, f := range n.fields {
 		if f.obj != nil {
 			d.nullObject(f.obj)
@@ -439,7 +464,7 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			ok = !math.IsInf(float64(float32(f)), 0)
 		}
 		if !ok {
-			return 0, &syntaxError{pos: i, want: "a number in range of " + d.schema.Field(col).Type.String(),
+			return 0, &syntaxError{pos: i, want: "a number in range of " + d.types[col].String(),
 				found: "a number out of range"}
 		}
 		*sl = slot{gen: d.gen, f: f}
@@ -491,7 +516,7 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			if ok {
 				var why int
 				if v, why = timestampIn(cl.unit, sec, nsec); why != tsFits {
-					return 0, timestampError(i, d.schema.Field(col).Type, why)
+					return 0, timestampError(i, d.types[col], why)
 				}
 			}
 		}
@@ -556,6 +581,9 @@ func uintFits(k kind, v uint64) bool {
 // commit appends the parsed line to the builders; unset columns get null.
 func (d *Decoder) commit() {
 	gen := d.gen
+	if d.objs != nil {
+		d.commitObjects()
+	}
 	for j := range d.cols {
 		sl := &d.slots[j]
 		c := &d.cols[j]

@@ -50,7 +50,7 @@ func TestNestingArraysMissingKeys(t *testing.T) {
 {"user":null,"id":3}
    
 {"id":4,"tags":[{"k":[1,2]}, null],"user":{"geo":{"lat":-2}}}`
-	rows, schema, err := readAll(t, checked(t), one("n.jsonl", text), Options{})
+	rows, schema, err := readAll(t, checked(t), one("n.jsonl", text), Options{Flatten: true})
 	require.NoError(t, err)
 	names := []string{}
 	for _, f := range schema.Fields() {
@@ -84,7 +84,7 @@ func TestSchemaOverrides(t *testing.T) {
 	text := `{"a":1,"b":"2024-02-29","c":5,"d":{"x":1}}
 {"a":2,"b":"1969-12-31","c":255,"e":"late","d":{"y":"new"}}
 `
-	opts := Options{SampleRows: 1, Schema: []Field{
+	opts := Options{SampleRows: 1, Flatten: true, Schema: []Field{
 		{Name: "a", Type: arrow.BinaryTypes.String},
 		{Name: "b", Type: arrow.FixedWidthTypes.Date32},
 		{Name: "c", Type: arrow.PrimitiveTypes.Uint8},

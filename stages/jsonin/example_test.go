@@ -40,7 +40,7 @@ func Example() {
 	}
 	// Output:
 	// id: int64
-	// user.name: utf8
+	// user: struct<name: utf8 nullable>
 	// tags: list<item: utf8, nullable>
 	// at: timestamp[us, tz=UTC]
 	// score: float64

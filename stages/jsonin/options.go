@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -32,13 +33,17 @@ type Options struct {
 	// Schema overrides inferred column types and declares columns that the
 	// sample may not show. Supported types: int8…int64, uint8…uint64,
 	// float32, float64, bool, utf8, large_utf8, date32, timestamp (any
-	// unit and zone) and list of utf8, int64, float64 or bool.
+	// unit and zone), list of utf8, int64, float64 or bool, and struct of
+	// these (the same as declaring each field by its dotted name).
 	Schema []Field
 	// TimestampLayout, when set, also reads date-time strings written in a
 	// user's strftime-style layout (--timestamp-format): inference takes a
 	// string it reads as a date-time (zoned when the layout reads a zone),
 	// and a timestamp column reads such strings besides the ISO forms.
 	TimestampLayout *textval.Layout
+	// Flatten reads a nested object as one column per key under dotted
+	// names ("user.id", "user.geo.lat") instead of one struct column.
+	Flatten bool
 	// SampleRows is how many lines the schema is inferred from; 0 means
 	// 1000. Sampling also ends at the end of the inputs, but not when the
 	// input pauses, so no row is emitted before: types must not depend on
@@ -92,6 +97,7 @@ func (o *Options) withDefaults() error {
 	if o.SampleRows < 0 || o.BatchRows < 0 || o.BatchBytes < 0 || o.FlushInterval < 0 {
 		return errors.New("jsonin: negative SampleRows, BatchRows, BatchBytes or FlushInterval")
 	}
+	o.Schema = expandStructs(o.Schema)
 	for _, f := range o.Schema {
 		if f.Name == "" || f.Type == nil {
 			return fmt.Errorf("jsonin: schema field %q: empty name or type", f.Name)
@@ -101,4 +107,27 @@ func (o *Options) withDefaults() error {
 		}
 	}
 	return nil
+}
+
+// expandStructs declares each field of a struct-typed Field by its dotted
+// name, recursively, so that a schema this package inferred can be given
+// back to it.
+func expandStructs(fields []Field) []Field {
+	if !slices.ContainsFunc(fields, func(f Field) bool { return f.Type != nil && f.Type.ID() == arrow.STRUCT }) {
+		return fields
+	}
+	var out []Field
+	for _, f := range fields {
+		st, ok := f.Type.(*arrow.StructType)
+		if !ok {
+			out = append(out, f)
+			continue
+		}
+		var kids []Field
+		for _, c := range st.Fields() {
+			kids = append(kids, Field{Name: f.Name + "." + c.Name, Type: c.Type})
+		}
+		out = append(out, expandStructs(kids)...)
+	}
+	return out
 }

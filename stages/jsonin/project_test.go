@@ -16,19 +16,22 @@ const projLines = `{"id": 1, "user": {"name": "ann", "age": 31}, "tags": ["a", "
 func TestProjectKeepsNamedColumns(t *testing.T) {
 	tests := []struct {
 		name    string
+		flatten bool
 		columns []string
 		want    []string // schema order
 	}{
-		{"leaf of a nested object", []string{"user.age", "id"}, []string{"id", "user.age"}},
-		{"array as text", []string{"tags"}, []string{"tags"}},
-		{"no column", []string{}, nil},
+		{"leaf of a nested object", true, []string{"user.age", "id"}, []string{"id", "user.age"}},
+		{"struct", false, []string{"user", "id"}, []string{"id", "user"}},
+		{"array as text", false, []string{"tags"}, []string{"tags"}},
+		{"no column", false, []string{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := checked(t)
-			full, _, err := readAll(t, mem, one("in.ndjson", projLines), Options{})
+			opts := Options{Flatten: tt.flatten}
+			full, _, err := readAll(t, mem, one("in.ndjson", projLines), opts)
 			require.NoError(t, err)
-			got, schema, err := readProjected(t, mem, one("in.ndjson", projLines), Options{}, tt.columns)
+			got, schema, err := readProjected(t, mem, one("in.ndjson", projLines), opts, tt.columns)
 			require.NoError(t, err)
 			var names []string
 			for _, f := range schema.Fields() {

@@ -71,6 +71,7 @@ func kindOf(t arrow.DataType) (kind, bool) {
 // A node is one JSON object level of the schema: its known keys.
 type node struct {
 	prefix string // dotted path of this object, with a trailing dot
+	id     int    // this object's presence slot (Decoder.objs); -1 for the line
 	fields []field
 	index  map[string]int
 }
@@ -206,14 +207,19 @@ func (n *inode) zone() string {
 	return ""
 }
 
-// build turns the inference tree into the decode tree and the schema's
-// fields, depth first in order of first appearance.
-func build(in *inode, prefix string, fields *[]arrow.Field, kinds *[]kind) *node {
-	n := &node{prefix: prefix, index: make(map[string]int, len(in.children))}
+// build turns the inference tree into the decode tree and the leaf
+// columns' fields (dotted names), depth first in order of first
+// appearance; objs counts the nested objects, which get presence slots.
+func build(in *inode, prefix string, fields *[]arrow.Field, kinds *[]kind, objs *int) *node {
+	n := &node{prefix: prefix, id: -1, index: make(map[string]int, len(in.children))}
+	if prefix != "" {
+		n.id = *objs
+		*objs++
+	}
 	for _, c := range in.children {
 		f := field{key: c.key, col: -1}
 		if c.isObject() {
-			f.obj = build(c, prefix+c.key+".", fields, kinds)
+			f.obj = build(c, prefix+c.key+".", fields, kinds, objs)
 		} else {
 			t := c.leafType()
 			k, _ := kindOf(t)

@@ -27,9 +27,11 @@ type Source struct {
 	inputs []Input
 	schema *arrow.Schema // the columns decoded
 	root   *node
+	objs   int // nested objects in root
 	kinds  []kind
-	fields []arrow.Field // every column
-	keep   []bool        // the columns decoded (Project); nil: all
+	fields []arrow.Field // every leaf column, by its dotted name
+	outs   []out         // every output column (shape)
+	keep   []bool        // the leaf columns decoded (Project); nil: all
 
 	// rd reads the inputs ahead, holds the sample for Next and owns the
 	// chunk buffers.
@@ -78,9 +80,14 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 		}
 	}
 	var fields []arrow.Field
-	s.root = build(root, "", &fields, &s.kinds)
+	s.root = build(root, "", &fields, &s.kinds, &s.objs)
 	s.fields = fields
-	s.schema = arrow.NewSchema(fields, nil)
+	all := make([]int, len(fields))
+	for j := range all {
+		all[j] = j
+	}
+	s.outs = shape(s.root, fields, all, opts.Flatten)
+	s.schema = arrow.NewSchema(outFields(s.outs), nil)
 	s.cut = cutter{maxRows: opts.BatchRows, maxBytes: opts.BatchBytes, line: 1}
 	return s, nil
 }
@@ -91,37 +98,42 @@ func (s *Source) Schema() *arrow.Schema { return s.schema }
 // NewDecoder returns a decoder for this source's schema. Each decoder keeps
 // its own builders and scratch: make one per worker.
 func (s *Source) NewDecoder() pipeline.Decoder {
-	d := newDecoder(s.schema, s.root, s.kinds, s.keep, s.opts.Mem, s.opts.OnError)
+	d := newDecoder(s.fields, s.root, s.objs, s.kinds, s.keep, s.opts.Flatten, s.opts.Mem, s.opts.OnError)
 	d.recycle = s.rd.Recycle
 	d.layout = s.opts.TimestampLayout
 	return d
 }
 
-// Project narrows the columns that decoders build to columns (flattened
-// names such as "user.id"), in schema order; the schema shrinks to match.
-// The values of the other keys are still checked to be JSON, but not
+// Project narrows the columns that decoders build to columns (names of
+// the schema: a struct column whole, or with Options.Flatten dotted names
+// such as "user.id"), in schema order; the schema shrinks to match. The
+// values of the other keys are still checked to be JSON, but not
 // converted, so a value of the wrong type there is no error. Call it after
 // NewSource and before the first NewDecoder. nil restores every column.
 func (s *Source) Project(columns []string) error {
 	if columns == nil {
-		s.keep, s.schema = nil, arrow.NewSchema(s.fields, nil)
+		s.keep, s.schema = nil, arrow.NewSchema(outFields(s.outs), nil)
 		return nil
 	}
 	keep := make([]bool, len(s.fields))
-	var kept []arrow.Field
+	var leaves []int
 	for _, name := range columns {
-		i := slices.IndexFunc(s.fields, func(f arrow.Field) bool { return f.Name == name })
+		i := slices.IndexFunc(s.outs, func(o out) bool { return o.field.Name == name })
 		if i < 0 {
 			return fmt.Errorf("%w: %q", ErrNoColumn, name)
 		}
-		keep[i] = true
-	}
-	for i, f := range s.fields {
-		if keep[i] {
-			kept = append(kept, f)
+		for _, j := range leavesOf(leaves[:0], &s.outs[i]) {
+			keep[j] = true
 		}
 	}
-	s.keep, s.schema = keep, arrow.NewSchema(kept, nil)
+	pos := make([]int, len(s.fields))
+	for j := range pos {
+		pos[j] = -1
+		if keep[j] {
+			pos[j] = j
+		}
+	}
+	s.keep, s.schema = keep, arrow.NewSchema(outFields(shape(s.root, s.fields, pos, s.opts.Flatten)), nil)
 	return nil
 }
 

@@ -73,10 +73,15 @@ func randomLines(t testing.TB, seed uint64, n int) ([]map[string]any, string) {
 	return objs, b.String()
 }
 
-// expectedRow flattens an encoding/json object like the reader does.
+// expectedRow reads an encoding/json object as the reader does: a dotted
+// name is a path into nested objects, a struct column a nested object.
 func expectedRow(schema *arrow.Schema, o map[string]any) map[string]any {
+	return expectedFields(schema.Fields(), o)
+}
+
+func expectedFields(fields []arrow.Field, o map[string]any) map[string]any {
 	row := map[string]any{}
-	for _, f := range schema.Fields() {
+	for _, f := range fields {
 		var v any = o
 		for _, part := range strings.Split(f.Name, ".") {
 			m, ok := v.(map[string]any)
@@ -85,6 +90,10 @@ func expectedRow(schema *arrow.Schema, o map[string]any) map[string]any {
 				break
 			}
 			v = m[part]
+		}
+		if st, ok := f.Type.(*arrow.StructType); ok && v != nil {
+			row[f.Name] = expectedFields(st.Fields(), v.(map[string]any))
+			continue
 		}
 		switch x := v.(type) {
 		case float64:
@@ -101,9 +110,10 @@ func expectedRow(schema *arrow.Schema, o map[string]any) map[string]any {
 
 func TestDifferentialVsEncodingJSON(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+		t.Run(fmt.Sprintf("seed=%d/flatten=%v", seed, seed%2 == 0), func(t *testing.T) {
 			objs, text := randomLines(t, seed, 400)
-			rows, schema, err := readAll(t, checked(t), one("r", text), Options{SampleRows: 400, BatchRows: 64})
+			opts := Options{SampleRows: 400, BatchRows: 64, Flatten: seed%2 == 0}
+			rows, schema, err := readAll(t, checked(t), one("r", text), opts)
 			require.NoError(t, err)
 			require.Len(t, rows, len(objs))
 			for i, o := range objs {

@@ -47,8 +47,12 @@ type projectable interface {
 // readers can), it is narrowed to the columns the chain reads and the
 // chain is built again for that schema. The chain is built for the full
 // schema first, so that an unknown column gets the verb's own error, with
-// its suggestion of a close name. Errors are *UsageError.
+// its suggestion of a close name. A verb that names a field of a struct
+// column by its dotted path ("user.country") gets a flatten of that struct
+// before it (see withFlattens), as a stage named flatten. Errors are
+// *UsageError.
 func Build(env verb.Env, verbs []verb.Verb, src pipeline.Source, opts Options) (*Plan, error) {
+	verbs = withFlattens(env, verbs, src.Schema()) // dotted paths into structs
 	names := StageNames(verbs)
 	for name := range opts.StageWorkers {
 		if !slices.Contains(names, name) {

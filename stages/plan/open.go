@@ -46,6 +46,9 @@ type ReadOptions struct {
 	// TimestampLayout, when set, also reads CSV, TSV and NDJSON timestamps
 	// in a user's strftime-style layout (see csvin.Options.TimestampLayout).
 	TimestampLayout *textval.Layout
+	// JSONFlatten reads NDJSON nested objects as dotted columns
+	// (jsonin.Options.Flatten) instead of struct columns.
+	JSONFlatten bool
 	// BatchRows and BatchBytes bound a batch; 0 means the reader's default.
 	BatchRows  int
 	BatchBytes int
@@ -330,6 +333,7 @@ func (s *Source) openNDJSON(ctx context.Context, opts ReadOptions) error {
 	r, err := jsonin.NewSource(ctx, ins, jsonin.Options{
 		SampleRows:      opts.SampleRows,
 		TimestampLayout: opts.TimestampLayout,
+		Flatten:         opts.JSONFlatten,
 		Schema:          fields,
 		BatchRows:       opts.BatchRows,
 		BatchBytes:      opts.BatchBytes,

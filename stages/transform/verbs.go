@@ -17,6 +17,7 @@ func Verbs() []verb.Spec {
 		{Name: "derive", Args: []string{"NAME = EXPR; ..."}, Summary: "add or replace columns computed by expressions; each may use the ones before it", Parse: parseDerive},
 		{Name: "head", Args: []string{"N"}, Summary: "keep the first N rows and stop reading", Parse: parseHead},
 		{Name: "grep", Args: []string{"[-v] [-i]", "PATTERN", "[COLS]"}, Summary: "keep the rows where the regular expression PATTERN matches in any column, or in the comma-separated COLS; -v keeps the rows where none matches, -i ignores case", Words: grepWords, Parse: parseGrep},
+		FlattenSpec(),
 		{Name: "explode", Args: []string{"COL"}, Summary: "one row per element of the list column COL, the other columns repeated; a null or empty list gives no row", Parse: parseExplode},
 		{Name: "tail", Args: []string{"N"}, Summary: "keep the last N rows; spills to TempDir beyond the memory cap", Parse: parseTail},
 	}

@@ -1,0 +1,118 @@
+package plan
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/arrowpipe/arrowpipe/stages/transform"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
+
+// withFlattens lets verbs name the fields of struct columns by dotted path
+// ("user.country", "a.b.c"), as they could when NDJSON objects were always
+// flattened: before the first verb that names a path through a struct
+// column that the schema reaching it does not have as a column, it inserts
+// a flatten of that struct (transform.Flatten: one column per field, in
+// place, recursively). The names a verb uses are those its Reads returns
+// for no needed output; for a verb without Reads, or one that still fails
+// to build, every struct column is flattened when that makes the verb
+// build. Struct columns that no verb names pass through whole. Without a
+// struct column in the input, verbs are returned as they are. A verb that
+// fails to build ends the walk: Build reports its error.
+func withFlattens(env verb.Env, verbs []verb.Verb, in *arrow.Schema) []verb.Verb {
+	if !hasStruct(in) {
+		return verbs
+	}
+	out := make([]verb.Verb, 0, len(verbs)+1)
+	schema := in
+	for i, v := range verbs {
+		if hasStruct(schema) {
+			if f, s, ok := flattenFor(env, v, schema); ok {
+				out, schema = append(out, f), s
+			}
+		}
+		out = append(out, v)
+		_, s, err := v.Build(env, schema)
+		if err != nil {
+			return append(out, verbs[i+1:]...)
+		}
+		schema = s
+	}
+	return out
+}
+
+// flattenFor returns the flatten that verb v needs before it on schema,
+// with the schema it makes, or false when v needs none.
+func flattenFor(env verb.Env, v verb.Verb, schema *arrow.Schema) (verb.Verb, *arrow.Schema, bool) {
+	var cols []string
+	if v.Reads != nil {
+		for _, name := range v.Reads(schema, []string{}) {
+			if c := structOf(schema, name); c != "" && !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	if len(cols) > 0 {
+		f := transform.Flatten(cols...)
+		if _, s, err := f.Build(env, schema); err == nil {
+			return f, s, true
+		}
+	}
+	if _, _, err := v.Build(env, schema); err == nil {
+		return verb.Verb{}, nil, false
+	}
+	f := transform.Flatten()
+	s, ok := buildsAfter(env, f, v, schema)
+	return f, s, ok
+}
+
+// buildsAfter reports whether v builds after f, and the schema f makes.
+func buildsAfter(env verb.Env, f, v verb.Verb, schema *arrow.Schema) (*arrow.Schema, bool) {
+	_, s, err := f.Build(env, schema)
+	if err != nil {
+		return nil, false
+	}
+	if _, _, err := v.Build(env, s); err != nil {
+		return nil, false
+	}
+	return s, true
+}
+
+// structOf returns the struct column that name is a dotted path into
+// ("user" for "user.geo.lat"), or "" when name is a column of schema or
+// no such path.
+func structOf(schema *arrow.Schema, name string) string {
+	if len(schema.FieldIndices(name)) > 0 {
+		return ""
+	}
+	for _, f := range schema.Fields() {
+		if rest, ok := strings.CutPrefix(name, f.Name+"."); ok && inStruct(f.Type, rest) {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// inStruct reports whether path names a field of struct type t, at any
+// depth ("geo.lat"); field names may hold dots themselves.
+func inStruct(t arrow.DataType, path string) bool {
+	st, ok := t.(*arrow.StructType)
+	if !ok {
+		return false
+	}
+	for _, f := range st.Fields() {
+		if f.Name == path {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(path, f.Name+"."); ok && inStruct(f.Type, rest) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasStruct(schema *arrow.Schema) bool {
+	return slices.ContainsFunc(schema.Fields(), func(f arrow.Field) bool { return f.Type.ID() == arrow.STRUCT })
+}
