@@ -148,7 +148,7 @@ func (c *callNode) rowwiseMore(ev *Evaluator, s *slot, a []vec, n int) (vec, err
 	case fnRegexpMatches:
 		re := c.re
 		if !x.isConst {
-			return stringPredicate(s, x, n, re.lit, re.match), nil
+			return re.predicate(s, x, n), nil
 		}
 		return bools(func(r int) bool { return re.match(x.str(r)) })
 	case fnRegexpExtract:

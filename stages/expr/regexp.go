@@ -81,6 +81,56 @@ func (ra *regexpArg) match(s []byte) bool {
 	if ra.need != nil && !bytes.Contains(s, ra.need) {
 		return false
 	}
+	return ra.matchAfterFilter(s)
+}
+
+// predicate is regexp_matches over the rows of a string column. With a
+// literal (the whole pattern, or one every match needs) it runs one
+// bytes.Index over the column's values from one hit to the next instead
+// of a search per row: rows without the literal cost ~1 ns, not ~15.
+func (ra *regexpArg) predicate(s *slot, x *vec, n int) vec {
+	s.tmp = grow(s.tmp, n+8)
+	s.b = grow(s.b, bitmapLen(n))
+	offs, data, tmp := x.offs[:n+1], x.data, s.tmp[:n]
+	switch {
+	case len(ra.lit) > 0:
+		markContaining(tmp, offs, data, ra.lit, nil)
+	case len(ra.need) > 0:
+		markContaining(tmp, offs, data, ra.need, ra.matchAfterFilter)
+	default:
+		for r := range tmp {
+			tmp[r] = b2u(ra.matchAfterFilter(data[offs[r]:offs[r+1]]))
+		}
+	}
+	packBytes(s.tmp, s.b, n)
+	return vec{b: s.b, valid: x.valid}
+}
+
+// markContaining sets tmp[r] to 1 for the rows r that hold lit (and pass
+// verify, when not nil), 0 for the others. An occurrence running over
+// the end of its row sends the search on to the next row: any later one
+// in the same row would run over too.
+func markContaining(tmp []byte, offs []int32, data, lit []byte, verify func([]byte) bool) {
+	clear(tmp)
+	pos, end := int(offs[0]), int(offs[len(tmp)])
+	for r := 0; r < len(tmp); r++ {
+		i := bytes.Index(data[pos:end], lit)
+		if i < 0 {
+			return
+		}
+		at := pos + i
+		for int(offs[r+1]) <= at {
+			r++
+		}
+		pos = int(offs[r+1])
+		if at+len(lit) <= pos && (verify == nil || verify(data[offs[r]:pos])) {
+			tmp[r] = 1
+		}
+	}
+}
+
+// matchAfterFilter is match for a row known to hold need.
+func (ra *regexpArg) matchAfterFilter(s []byte) bool {
 	if ra.dfa != nil {
 		return ra.dfa.match(s)
 	}

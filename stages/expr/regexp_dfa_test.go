@@ -110,3 +110,36 @@ func FuzzRegexpMatches(f *testing.F) {
 		assert.Equal(t, re.MatchString(s), ra.match([]byte(s)), "pattern %q on %q", pat, s)
 	})
 }
+
+// TestRegexpPredicateLikeEngine checks regexp_matches over whole columns
+// (one search across the values, hits running over a row's end, empty
+// rows, values not starting at offset 0) against Go's regexp per row.
+func TestRegexpPredicateLikeEngine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 20))
+	pats := []string{"err-", "ab", "a", "err-[0-9]+", "b+a", "^ab", "x$", "[0-9][0-9]", "(?i)ab", "a.b"}
+	for range 100 {
+		pats = append(pats, randomPattern(rng, 1))
+	}
+	for _, pat := range pats {
+		ra, err := newRegexpArg(pat)
+		require.NoError(t, err)
+		re := regexp.MustCompile(pat)
+		n := rng.IntN(70)
+		data := []byte(randomSubject(rng)) // bytes before the first row
+		offs := []int32{int32(len(data))}
+		rows := make([]string, n)
+		for r := range rows {
+			rows[r] = randomSubject(rng)
+			data = append(data, rows[r]...)
+			offs = append(offs, int32(len(data)))
+		}
+		data = append(data, randomSubject(rng)...) // and after the last
+		var s slot
+		got := ra.predicate(&s, &vec{offs: offs, data: data}, n)
+		for r, row := range rows {
+			if !assert.Equal(t, re.MatchString(row), got.boolAt(r), "pattern %q, row %d %q of %q", pat, r, row, rows) {
+				return
+			}
+		}
+	}
+}
