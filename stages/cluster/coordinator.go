@@ -184,7 +184,11 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 		p.mapChain = append(p.mapChain, append([]string{c.Spec.Name}, c.Args...))
 	}
 	if k < len(verbs) && !job.NoPartial {
-		if words, reduce, partial, ok := partialGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok {
+		words, reduce, partial, ok := partialGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1])
+		if !ok {
+			words, reduce, partial, ok = statesGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1])
+		}
+		if ok {
 			for i := range reduce {
 				reduce[i].Name = pl.Stages[k].Name
 			}

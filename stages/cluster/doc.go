@@ -4,34 +4,46 @@
 // loop (Work) and the coordinator (Run).
 //
 //	coordinator (Run)                 JetStream                    workers (Work)
-//	plan, Cut the chain ──tasks──▶ ARROWPIPE_TASKS (work queue) ──▶ read a file or range,
-//	                                 shared pull consumer          run the map side,
-//	reduce side + writer ◀─parts─ ARROWPIPE_JOB_<id>  ◀──parts+done── IPC (zstd) parts
-//	(rest of the chain,           (one stream per job,
-//	 in task order)                deleted at its end)
+//	plan, Cut the chain ──tasks──▶ ARROWPIPE_TASKS (work queue) ──▶ read a file, range
+//	                                 shared pull consumer          or row groups, run
+//	reduce side + writer ◀─parts─ ARROWPIPE_JOB_<id>  ◀──parts+done── the map side: IPC
+//	(rest of the chain,           (one stream per job,             (zstd) parts, or
+//	 in task order)                deleted at its end)             a file + done
+//	      ▲                                                             │
+//	      └──────── <tmp>/arrowpipe-results-<id>/task-N-<attempt>.arrows ◀┘
+//	                (shared file system; removed at the job's end)
 //
 // Planning: the coordinator builds the whole chain for the files' schema,
 // as a single-process run does, and Cut cuts it before the first stage
 // that needs the whole stream (sort, groupby, distinct, head, ...); a
 // groupby whose aggregates merge exactly (count, integer sum and mean,
 // min, max, first, last, count_distinct and approx_count_distinct of
-// non-float columns) is split in two as well (partialGroupBy), so that
-// workers send groups, not rows.
+// non-float columns) is split in two as well (partialGroupBy), and so is
+// a groupby or agg of the other aggregates with a partial state (float
+// sums and means, var, stddev, exact quantiles; aggregate.GroupByStates
+// on the workers, aggregate.MergeStates on the coordinator, in task
+// order: statesGroupBy), so that workers send groups, not rows.
 //
-// Tasks: a task is one input file, or a Range of a CSV, TSV or NDJSON
+// Tasks: a task is one input file, a Range of a CSV, TSV or NDJSON
 // file (DefaultTaskBytes, 64 MiB, cut by one scan of the file at
 // newlines outside quotes, so that no record is split, lost or read
-// twice), with the map side's verb words and the read options: JSON data
-// validated strictly (ParseTask), never code. A range reads the file's
-// header first and the file's types, and its errors name the file's
-// lines. A worker runs the task and publishes the output as one Arrow IPC
-// stream cut into parts, then a done message listing the parts. The
-// coordinator reads each task's first done message in task order,
-// streams its parts into the reduce side, and deletes them: the output
-// is the single-process run's.
+// twice), or a run of a Parquet file's RowGroups (of at least
+// DefaultTaskBytes of compressed column chunks, read through a footer
+// that lists only them), with the map side's verb words and the read
+// options: JSON data validated strictly (ParseTask), never code. A
+// range reads the file's header first and the file's types, and its
+// errors name the file's lines. A worker runs the task and writes the output as one Arrow IPC
+// stream: into the job's result directory when it sees it (workers on
+// the coordinator's machine or a shared file system; see
+// resultDirPrefix), else as parts in the job stream; then it publishes a
+// done message naming the file or listing the parts. The coordinator
+// reads each task's first done message in task order, streams its
+// result into the reduce side, and deletes it: the output is the
+// single-process run's.
 //
-// Exactly once: each attempt's parts are its own (job, task, attempt);
-// done messages are de-duplicated by (job, task) in the job stream, and
+// Exactly once: each attempt's parts or file are its own (job, task,
+// attempt); a losing attempt's file is removed by its worker or the
+// coordinator, and the directory at the job's end; done messages are de-duplicated by (job, task) in the job stream, and
 // the coordinator keeps the first per task, so a redelivered or
 // duplicated task changes nothing. A worker heartbeats (InProgress) every
 // AckWait/3, so only a dead or hung worker loses its task, which the

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
@@ -157,6 +158,43 @@ func partialGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWor
 		reduce[i].Name = call.Spec.Name
 	}
 	return mapWords, reduce, partial, true
+}
+
+// statesGroupBy splits a groupby or agg whose aggregates all have a
+// partial state (see aggregate.GroupByStates: counts, sums and means of
+// any number, var, stddev, min, max, first, last, count_distinct, the
+// exact quantiles) into aggregate.GroupByStates per task and
+// aggregate.MergeStates on the coordinator, which merges the tasks'
+// states in task order. It serves what partialGroupBy cannot: float sums
+// and means, var and stddev, the exact quantiles, first or last with a
+// distinct count. Integers, picks, distinct counts and quantiles give the
+// single-process result exactly; float sums, means, var and stddev are
+// merged from per-task states, so they can differ from it in the last
+// bit, as the single-process run on more workers can, but not from one
+// cluster run to another.
+func statesGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWords []string, reduce []pipeline.Stage, partial *arrow.Schema, ok bool) {
+	var keyWords, aggWords string
+	switch {
+	case call.Spec.Name == "groupby" && len(call.Args) == 2:
+		keyWords, aggWords = call.Args[0], call.Args[1]
+	case call.Spec.Name == "agg" && len(call.Args) == 1:
+		keyWords, aggWords = "-", call.Args[0]
+	default:
+		return nil, nil, nil, false
+	}
+	keys, aggs, err := aggregate.ParseGroupBy(keyWords, aggWords)
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	if partial, err = aggregate.StatesSchema(in, keys, aggs); err != nil {
+		return nil, nil, nil, false
+	}
+	st, final, err := aggregate.MergeStates(env, in, keys, aggs)
+	if err != nil || !final.Equal(out) {
+		return nil, nil, nil, false
+	}
+	st.Name = call.Spec.Name
+	return []string{aggregate.StatesVerb, keyWords, aggWords}, []pipeline.Stage{st}, partial, true
 }
 
 // buildWords builds a chain given as words (each call a verb's name and

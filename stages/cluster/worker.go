@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/nats-io/nuid"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -34,6 +36,7 @@ type WorkerOptions struct {
 	Env    verb.Env
 	Config pipeline.Config
 	// Specs are the verbs a task may name; nil means plan.Specs(nil, nil).
+	// aggregate.StatesSpec is added to them.
 	Specs []verb.Spec
 	// Log, when set, gets one line per task event.
 	Log io.Writer
@@ -59,6 +62,10 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	}
 	if o.Specs == nil {
 		o.Specs = plan.Specs(nil, nil)
+	}
+	if !slices.ContainsFunc(o.Specs, func(s verb.Spec) bool { return s.Name == aggregate.StatesVerb }) {
+		// The map side of a split groupby (statesGroupBy).
+		o.Specs = append(slices.Clip(o.Specs), aggregate.StatesSpec())
 	}
 	if o.Name == "" {
 		o.Name = nuid.Next()
