@@ -115,3 +115,35 @@ func TestHeaderRunTypeDrift(t *testing.T) {
 		assert.Equal(t, "1.5", got[4]["y"])
 	})
 }
+
+// TestHeaderRunFileNames: a run of files read by one reader still names
+// each row's own file in the file-name column, across batch sizes,
+// workers and handoffs, and counts each file as read.
+func TestHeaderRunFileNames(t *testing.T) {
+	const files, rows = 30, 8
+	paths, _ := writeRun(t, t.TempDir(), files, rows)
+	for _, c := range []struct {
+		batch, workers int
+		mode           sharedmem.Mode
+	}{{1, 4, sharedmem.Shared}, {5, 1, sharedmem.Copy}, {1000, 4, sharedmem.Auto}} {
+		t.Run(fmt.Sprintf("batch=%d/workers=%d/mode=%d", c.batch, c.workers, c.mode), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			src, err := plan.Open(ctx, paths, nil, plan.ReadOptions{SampleRows: 5, BatchRows: c.batch, FilenameColumn: "file", Mem: mem})
+			require.NoError(t, err)
+			defer src.Close()
+			got, err := collect(t, ctx, src, pipeline.Config{DecodeWorkers: c.workers, Handoff: sharedmem.Policy{Mode: c.mode}, Mem: mem})
+			require.NoError(t, err)
+			require.Len(t, got, files*rows)
+			for i, r := range got {
+				assert.Equal(t, fmt.Sprint(i), r["id"])
+				assert.Equal(t, paths[i/rows], r["file"], "row %d", i)
+			}
+			require.NoError(t, src.Close())
+			done, total, _ := src.Files()
+			assert.Equal(t, [2]int{files, files}, [2]int{done, total})
+		})
+	}
+}

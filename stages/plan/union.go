@@ -157,7 +157,7 @@ func nullTyped(s *arrow.Schema) *arrow.Schema {
 }
 
 // coalesce joins consecutive CSV or TSV files with the same columns and
-// types and the same partition values (and no file-name column) into one
+// types and the same partition values (the file-name column aside) into one
 // member, read by one reader over lazily opened files: a thousand small
 // files then cost what one reader does, not a reader each.
 func (u *union) coalesce() error {
@@ -185,11 +185,14 @@ func (u *union) coalesce() error {
 
 func (u *union) sameRun(a, b *member) bool {
 	text := a.format == format.CSV || a.format == format.TSV
-	if !text || a.format != b.format || u.opts.FilenameColumn != "" || input.IsStdin(a.path) || input.IsStdin(b.path) ||
+	if !text || a.format != b.format || input.IsStdin(a.path) || input.IsStdin(b.path) ||
 		!a.schema.Equal(b.schema) || len(a.consts) != len(b.consts) {
 		return false
 	}
 	for k, ca := range a.consts {
+		if k == u.opts.FilenameColumn {
+			continue // taken from each chunk's file (see mapper.fileCol)
+		}
 		cb, ok := b.consts[k]
 		if !ok || *ca != *cb {
 			return false
@@ -445,6 +448,11 @@ func (u *union) start(ctx context.Context, m *member) error {
 		return err
 	}
 	m.mapper = newMapper(m.src.Schema(), u.schema, m.consts, u.opts.Mem)
+	if name := u.opts.FilenameColumn; name != "" && len(m.paths) > 1 {
+		if idx := u.schema.FieldIndices(name); len(idx) > 0 {
+			m.mapper.fileCol = idx[0] // a run: each chunk names its file
+		}
+	}
 	m.pending.Store(1)
 	u.mu.Lock()
 	u.starts = append(u.starts, u.seq)
@@ -476,7 +484,7 @@ func (u *union) Next(ctx context.Context) (pipeline.Chunk, error) {
 			return c, err
 		}
 		if !u.text {
-			if c.Batch, err = m.mapper.apply(ctx, c.Batch); err != nil {
+			if c.Batch, err = m.mapper.apply(ctx, c.Batch, m.path); err != nil {
 				return pipeline.Chunk{}, fmt.Errorf("%s: %w", input.DisplayName(m.path), err)
 			}
 		} else {
@@ -588,9 +596,13 @@ func (d *unionDecoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.Reco
 			return nil, err
 		}
 	}
-	rec, err := m.mapper.apply(ctx, rec)
+	file := c.File // a chunk of a run of files names its own
+	if file == "" {
+		file = m.path
+	}
+	rec, err := m.mapper.apply(ctx, rec, file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", input.DisplayName(m.path), err)
+		return nil, fmt.Errorf("%s: %w", input.DisplayName(file), err)
 	}
 	return rec, nil
 }
