@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/stages/output"
@@ -32,6 +33,8 @@ type options struct {
 	filenameColumn string
 	noHive         bool
 	maxOpenFiles   int
+	// textColumns is plan.ReadOptions.TextColumns, set from the chain.
+	textColumns func(inferred *arrow.Schema) []string
 	// prune is the chain's first verb, for plan.ReadOptions.Prune.
 	prune *verb.Verb
 	// Output.

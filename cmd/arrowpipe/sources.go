@@ -29,6 +29,7 @@ func openSource(ctx context.Context, o *options, files []string, stdin io.Reader
 		NoHive:         o.noHive,
 		MaxOpenFiles:   o.readFiles(),
 		Prune:          o.prune,
+		TextColumns:    o.textColumns,
 		JSONFlatten:    o.jsonFlatten,
 	}
 	var err error

@@ -46,6 +46,7 @@ func inferAll(ctx context.Context, in Input, opts Options) (textval.Spec, error)
 	pass := opts
 	pass.SampleRows = 1
 	pass.Columns = nil
+	pass.TextColumns = nil
 	pass.OnError = func(*pipeline.DataError) error { return nil }
 	open := func(o Options) (*Source, error) {
 		return NewSource(ctx, []Input{{Name: in.Name, R: io.NewSectionReader(r, 0, size)}}, o)

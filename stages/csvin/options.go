@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -64,6 +65,11 @@ type Options struct {
 	NullValues []string
 	// Schema overrides the inferred types of the columns it names.
 	Schema textval.Spec
+	// TextColumns, when set, is called once with the schema NewSource
+	// inferred (every column, before Columns narrows it) and returns the
+	// columns to read as text instead (see Source.ReadAsText): a caller
+	// that only passes them on learns which ones from the schema.
+	TextColumns func(inferred *arrow.Schema) []string
 	// TimestampLayout, when set, also reads timestamps written in a
 	// user's layout (--timestamp-format '%d/%m/%Y %H:%M'): inference takes
 	// a value it reads as a timestamp before any other kind (zoned when

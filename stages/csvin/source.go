@@ -42,6 +42,10 @@ var _ pipeline.Source = (*Source)(nil)
 type Source struct {
 	inputs []Input
 	opts   Options
+	// given are the columns that the caller's Options.Schema types (not
+	// those that inference from every record adds to it), which
+	// ReadAsText leaves alone.
+	given  []string
 	schema *arrow.Schema
 	kinds  []textval.Kind
 	// inferred marks the columns whose type inference chose (not
@@ -95,6 +99,10 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	if len(inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input", ErrOptions)
 	}
+	given := make([]string, len(opts.Schema))
+	for i, f := range opts.Schema {
+		given[i] = f.Name
+	}
 	if opts.SampleRows == SampleAll {
 		spec, err := inferAll(ctx, inputs[0], opts)
 		if err != nil {
@@ -113,6 +121,7 @@ func NewSource(ctx context.Context, inputs []Input, opts Options) (*Source, erro
 	s := &Source{
 		inputs:     inputs,
 		opts:       opts,
+		given:      given,
 		nulls:      newNullSet(opts.NullValues),
 		rd:         readahead.New(ctx, ins, opts.BatchBytes),
 		needBOM:    true,
@@ -417,6 +426,14 @@ func (s *Source) sampleInput(ctx context.Context) error {
 	s.fields = fields
 	// With one column, a blank line is a null (see the package doc).
 	s.sp.blankRows = len(header) == 1
+	if err := s.project(nil); err != nil {
+		return err
+	}
+	if s.opts.TextColumns != nil {
+		if err := s.ReadAsText(s.opts.TextColumns(s.schema)); err != nil {
+			return err
+		}
+	}
 	return s.project(s.opts.Columns)
 }
 

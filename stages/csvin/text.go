@@ -29,7 +29,7 @@ func (s *Source) ReadAsText(columns []string) error {
 	}
 	schema := make([]arrow.Field, 0, len(s.fields))
 	for i := range s.fields {
-		if s.inferred[i] && slices.Contains(columns, s.names[i]) {
+		if !slices.Contains(s.given, s.names[i]) && slices.Contains(columns, s.names[i]) {
 			s.kinds[i] = textval.KindString
 			s.fields[i].Type = arrow.BinaryTypes.String
 			s.inferred[i] = false

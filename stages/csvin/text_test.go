@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrowpipe/arrowpipe/stages/input"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
@@ -110,5 +113,34 @@ func readText(t *testing.T, in string, opts Options, text, columns []string) (*a
 			rows = rowsOf(rows, rec)
 			rec.Release()
 		}
+	}
+}
+
+// TestTextColumnsOption: the callback sees the inferred schema, also when
+// every record is sampled, and its columns come out as text.
+func TestTextColumnsOption(t *testing.T) {
+	in, want := driftCSV()
+	for _, sample := range []int{0, SampleAll} {
+		t.Run(fmt.Sprintf("sample=%d", sample), func(t *testing.T) {
+			var seen string
+			opts := Options{SampleRows: sample, Mem: checkedMem(t), TextColumns: func(s *arrow.Schema) []string {
+				seen = textval.FormatSchema(s)
+				return []string{"a", "c"}
+			}}
+			path := filepath.Join(t.TempDir(), "in.csv")
+			require.NoError(t, os.WriteFile(path, []byte(in), 0o600))
+			f, err := input.Open(context.Background(), path, nil)
+			require.NoError(t, err)
+			defer f.Close()
+			schema, rows, err := readAll(t, []Input{{Name: path, R: f}}, opts)
+			require.NoError(t, err)
+			if sample == SampleAll {
+				assert.Equal(t, "a:string,b:string,c:float64", seen)
+			} else {
+				assert.Equal(t, "a:int64,b:string,c:float64", seen)
+			}
+			assert.Equal(t, "a:string,b:string,c:string", textval.FormatSchema(schema))
+			assert.Equal(t, want, rows)
+		})
 	}
 }

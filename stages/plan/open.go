@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -49,6 +50,10 @@ type ReadOptions struct {
 	// JSONFlatten reads NDJSON nested objects as dotted columns
 	// (jsonin.Options.Flatten) instead of struct columns.
 	JSONFlatten bool
+	// TextColumns, when set, names the CSV and TSV columns to read as
+	// their text rather than inferred types, given the inferred schema
+	// (see TextColumns and csvin.Options.TextColumns).
+	TextColumns func(inferred *arrow.Schema) []string
 	// BatchRows and BatchBytes bound a batch; 0 means the reader's default.
 	BatchRows  int
 	BatchBytes int
@@ -292,6 +297,7 @@ func (s *Source) openCSV(ctx context.Context, opts ReadOptions, ins []csvin.Inpu
 		NoHeader:        opts.NoHeader,
 		NullValues:      opts.NullValues,
 		Schema:          opts.Schema,
+		TextColumns:     opts.TextColumns,
 		BatchRows:       opts.BatchRows,
 		BatchBytes:      opts.BatchBytes,
 		FlushInterval:   opts.FlushInterval,
