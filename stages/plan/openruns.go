@@ -79,8 +79,31 @@ func (m *member) peekHeader(ctx context.Context, forced string, want int) {
 
 // followers marks the files that take their run leader's types: those
 // whose header line and format are the previous file's, in a run whose
-// leader holds a full sample.
-func (u *union) followers() {
+// leader holds a full sample. A leader with fewer records than the sample
+// in its first 64 KiB (wide rows) is read on to count them.
+func (u *union) followers(ctx context.Context) {
+	want := u.opts.SampleRows
+	if want == 0 {
+		want = csvin.DefaultSampleRows
+	}
+	var g errgroup.Group
+	g.SetLimit(min(runtime.GOMAXPROCS(0), u.opts.MaxOpenFiles))
+	for i, m := range u.members {
+		if m.header == nil || m.fullSample || m.size <= headerPeek {
+			continue
+		}
+		if prev := u.members[max(i-1, 0)]; i > 0 && prev.format == m.format && bytes.Equal(prev.header, m.header) {
+			continue // not a run's first file
+		}
+		if i+1 == len(u.members) || !bytes.Equal(u.members[i+1].header, m.header) {
+			continue // no file to follow it
+		}
+		g.Go(func() error {
+			m.fullSample = hasLines(ctx, m.path, want+1)
+			return nil
+		})
+	}
+	_ = g.Wait()
 	var leader *member
 	for _, m := range u.members {
 		if m.header == nil {
@@ -99,4 +122,23 @@ func (u *union) followers() {
 func (m *member) follow() {
 	l := m.leader
 	m.schema, m.typed, m.decodes = l.schema, l.typed, l.decodes
+}
+
+// hasLines reports whether the text of the file at path holds at least n
+// line ends; it reads no further than the n-th.
+func hasLines(ctx context.Context, path string, n int) bool {
+	in, err := input.Open(ctx, path, nil)
+	if err != nil {
+		return false
+	}
+	defer in.Close()
+	buf := make([]byte, headerPeek)
+	for n > 0 {
+		k, err := in.Read(buf)
+		n -= bytes.Count(buf[:k], []byte("\n"))
+		if err != nil || ctx.Err() != nil {
+			break
+		}
+	}
+	return n <= 0
 }

@@ -147,3 +147,44 @@ func TestHeaderRunFileNames(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderRunWideRows: a first file whose first 64 KiB hold fewer
+// records than the sample is read on to count them: with 1100 records
+// its run follows it (a later file's misfit value is an error), with 900
+// every file is sampled (the types widen).
+func TestHeaderRunWideRows(t *testing.T) {
+	pad := strings.Repeat("w", 100)
+	for _, c := range []struct {
+		rows   int
+		follow bool
+	}{{1100, true}, {900, false}} {
+		t.Run(fmt.Sprintf("rows=%d", c.rows), func(t *testing.T) {
+			dir := t.TempDir()
+			var b strings.Builder
+			b.WriteString("y,pad\n")
+			for r := range c.rows {
+				fmt.Fprintf(&b, "%d,%s\n", r, pad)
+			}
+			lead, next := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+			require.NoError(t, os.WriteFile(lead, []byte(b.String()), 0o644))
+			require.NoError(t, os.WriteFile(next, []byte("y,pad\n1.5,x\n"), 0o644))
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			src, err := plan.Open(ctx, []string{lead, next}, nil, plan.ReadOptions{Mem: mem})
+			require.NoError(t, err)
+			defer src.Close()
+			_, err = collect(t, ctx, src, pipeline.Config{Mem: mem})
+			if c.follow {
+				assert.Equal(t, arrow.PrimitiveTypes.Int64, fieldType(src.Schema(), "y"))
+				var de *pipeline.DataError
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, next, de.File)
+				return
+			}
+			assert.Equal(t, arrow.PrimitiveTypes.Float64, fieldType(src.Schema(), "y"))
+			require.NoError(t, err)
+		})
+	}
+}

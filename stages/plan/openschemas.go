@@ -41,7 +41,7 @@ func (u *union) readSchemas(ctx context.Context) error {
 	gctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	u.peekHeaders(gctx)
-	u.followers()
+	u.followers(gctx)
 	var kept atomic.Int64
 	errs := make([]error, len(u.members))
 	var g errgroup.Group
