@@ -59,17 +59,29 @@
 // BIGINT[], DOUBLE[] and VARCHAR[], but JSON[] for mixed and nested arrays,
 // whose strings keep their quotes.
 //
-// Nested objects are flattened to dotted column names ("user.id"); nested
-// arrays, objects that were always empty, and keys whose sampled values mix
-// kinds (an array here, a string there) become utf8 columns holding the JSON
-// text of the value (strings unescaped). The sample fixes the types: an
-// array after it in a column inferred as utf8 is its JSON text. A key seen only as null is utf8. Columns
-// are in order of first appearance. A key absent from a line is null. A key
-// first seen after the sample is a data error naming the file, line, column
-// and key, unless Options.Schema declares it; Options.Schema also overrides
-// inferred types. A utf8 column accepts any JSON value as text; other
-// columns accept only values of their kind, or null. Duplicate keys in a
-// line: the last one wins, like encoding/json.
+// A nested object is a struct column: its fields in order of first
+// appearance, recursively, each typed as a top-level key is (a nested
+// object a struct field). A field absent from a line is null; an object
+// that is null or absent is a null struct, whose fields are null too. The
+// decoder fills one builder per leaf key and assembles the structs from
+// those arrays without copying (structs.go). With Options.Flatten, nested
+// objects are instead one column per leaf key under dotted names
+// ("user.id", "user.geo.lat"), as all versions before structs read them.
+// Arrays of objects are not list<struct>: they stay JSON text (below).
+// Nested arrays, objects that were always empty, and keys whose sampled
+// values mix kinds (an object here, a string there) become utf8 columns
+// holding the JSON text of the value (strings unescaped). The sample fixes
+// the types: an array after it in a column inferred as utf8 is its JSON
+// text. A key seen only as null is utf8. Columns are in order of first
+// appearance. A key absent from a line is null. A key first seen after the
+// sample, at the top level or inside an object, is a data error naming the
+// file, line, column and the key's dotted path ("user.geo"), unless
+// Options.Schema declares it (by dotted name, or a struct type for the
+// whole object); Options.Schema also overrides inferred types. A utf8
+// column accepts any JSON value as text; other columns accept only values
+// of their kind, or null (an object, or null, for a struct). Duplicate keys
+// in a line: the last one wins, like encoding/json (two objects under one
+// key merge their fields, the later winning).
 //
 // Lines that are empty or hold only whitespace are skipped and produce no
 // row; they still count for line numbers. A trailing "\r" is whitespace.
@@ -81,9 +93,9 @@
 // with the error the decoder would give, unless OnError is set. A lone UTF-16 surrogate in a \u escape reads as U+FFFD, like
 // encoding/json. An empty input is zero rows and no columns.
 //
-// Source.Project narrows the columns decoded to those a consumer needs: the
-// values of the other keys are checked to be JSON and skipped, neither
-// converted nor type-checked.
+// Source.Project narrows the columns decoded to those a consumer needs (a
+// struct column whole): the values of the other keys are checked to be
+// JSON and skipped, neither converted nor type-checked.
 //
 // Ownership and concurrency: Next and Close belong to one goroutine; a
 // Decoder is used by one goroutine at a time, and different Decoders run in
