@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // plainSchema drops the metadata that pqarrow adds ("PARQUET:field_id" on
@@ -57,9 +58,10 @@ func without(md arrow.Metadata, key string) arrow.Metadata {
 // plainBatch returns rec's columns under schema, the plain form of rec's
 // own: pqarrow's arrays keep the field metadata that plainSchema drops
 // (inside list types too, which then differ from the schema's), so each
-// column is viewed, zero-copy, as the schema's type. The caller releases
-// the result; rec stays the caller's.
-func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+// column is viewed, zero-copy, as the schema's type; a text column read
+// as a dictionary (rowGroupProps) is turned into strings, allocated from
+// mem. The caller releases the result; rec stays the caller's.
+func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if int(rec.NumCols()) != schema.NumFields() {
 		return nil, fmt.Errorf("parquet reader returned %d columns for a schema of %d", rec.NumCols(), schema.NumFields())
 	}
@@ -76,7 +78,13 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch) (arrow.RecordBatch,
 		if col.Len() != int(rec.NumRows()) {
 			return nil, fmt.Errorf("column %s has %d rows in a batch of %d", f.Name, col.Len(), rec.NumRows())
 		}
-		data, err := retype(col.Data(), f.Type)
+		var data arrow.ArrayData
+		var err error
+		if col.DataType().ID() == arrow.DICTIONARY && f.Type.ID() != arrow.DICTIONARY {
+			data, err = densify(col.Data(), f.Type, mem)
+		} else {
+			data, err = retype(col.Data(), f.Type)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", f.Name, err)
 		}

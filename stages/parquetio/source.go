@@ -323,7 +323,7 @@ func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, r
 		return nil, err
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, f.fr.Props, f.mem)
+	fr, err := pqarrow.NewFileReader(pf, rowGroupProps(f.fr.Props, f.md.RowGroup(rc.rowGroup), f.leaves, schema), f.mem)
 	if err != nil {
 		return nil, err
 	}
@@ -339,14 +339,15 @@ func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, r
 		}
 	}()
 	for rr.Next() {
-		rec, err := plainBatch(schema, rr.RecordBatch())
-		if err == nil {
-			err = batchcheck.Check(rec)
+		// Checked as read: a text column read as a dictionary is checked
+		// as one (its values and indices), and densify's strings, copied
+		// from checked values, need no second pass.
+		raw := rr.RecordBatch()
+		if err := batchcheck.Check(raw); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
+		rec, err := plainBatch(schema, raw, f.mem)
 		if err != nil {
-			if rec != nil {
-				rec.Release()
-			}
 			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 		parts = append(parts, rec)
