@@ -16,7 +16,10 @@
 // Parquet reader of their own over those bytes and the footer read at
 // open, so a chunk needs nothing of the file once read. A row group is
 // one batch (read without pqarrow's per-column goroutines): memory holds
-// a row group per worker and queue slot. Source.Prune skips the row
+// a row group per worker and queue slot. Text columns whose chunk is
+// wholly dictionary-encoded are read as dictionary and indices and turned
+// into strings in one pass (dictread.go), which arrow-go's reader would
+// do a value at a time. Source.Prune skips the row
 // groups whose statistics rule out simple predicates (a leading filter's
 // comparisons, on the command line) before their bytes are read.
 //
