@@ -91,7 +91,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noHive, "no-hive", false, "do not add partition columns for key=value directories in input paths")
 	fs.IntVar(&o.maxOpenFiles, "max-open-files", 64, "files open at once at most, inputs and outputs together (an eighth for reading, the rest less a reserve for writing --partition-by files)")
 
-	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success")
+	fs.StringVarP(&o.output, "output", "o", "", "output file (default: stdout); written to a temporary file and renamed on success; with {column} parts a template, one file per key: -o 'out/region={region}/part.parquet' (a key=value directory's column is left out of the files)")
 	fs.StringVar(&o.to, "to", "", "output format: csv, tsv, ndjson, arrow, arrows, parquet (default: from -o extension, else csv)")
 	fs.StringVar(&o.compress, "compress", "", "compress the output: gzip, zstd or none (default: from -o extension)")
 	fs.StringSliceVar(&o.partitionBy, "partition-by", nil, "write one directory per value of these columns under -o DIR (DIR/region=EU/part-00001.csv), in any output format")
