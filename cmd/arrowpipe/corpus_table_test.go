@@ -179,15 +179,16 @@ func ndjsonStruct(t arrow.DataType) string {
 }
 
 // ndjsonFlattened is what NDJSON gave back for a struct before it kept
-// nested objects: one column per field, named st.a, as "a:TYPE b:TYPE",
-// whole numbers as int64.
+// nested objects: one column per field, named st.a, as "a:TYPE b:TYPE".
 func ndjsonFlattened(t arrow.DataType) string {
 	var parts []string
 	for _, f := range t.(*arrow.StructType).Fields() {
 		typ := "string"
 		switch {
-		case arrow.IsInteger(f.Type.ID()) || arrow.IsFloating(f.Type.ID()):
-			typ = "int64" // the corpus' structs hold whole numbers
+		case arrow.IsInteger(f.Type.ID()):
+			typ = "int64"
+		case arrow.IsFloating(f.Type.ID()):
+			typ = "float64"
 		case f.Type.ID() == arrow.BOOL:
 			typ = "bool"
 		}
