@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"unicode"
 )
 
@@ -273,4 +274,50 @@ func (b *dfaBuilder) state(set []uint32) uint16 {
 	b.ids[string(key)] = id
 	b.sets = append(b.sets, set)
 	return id
+}
+
+// RegexpCanMatchOver reports whether pattern (RE2 syntax, as
+// regexp_matches takes it) can match some string made only of the bytes
+// in alphabet; true when it cannot tell. grep uses it to skip the columns
+// whose printed text (digits and a few signs for a number) cannot hold a
+// match, instead of printing every value to search it.
+func RegexpCanMatchOver(pattern, alphabet string) bool {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return true
+	}
+	d := newByteDFA(re)
+	if d == nil {
+		tree, err := syntax.Parse(pattern, syntax.Perl)
+		if err != nil {
+			return true
+		}
+		for _, c := range requiredLiteral(tree.Simplify()) {
+			if !strings.ContainsRune(alphabet, rune(c)) {
+				return false
+			}
+		}
+		return true
+	}
+	if d.matchAny {
+		return true
+	}
+	// the states reachable from the start through alphabet's bytes
+	seen := map[uint16]bool{d.start: true}
+	stack := []uint16{d.start}
+	for len(stack) > 0 {
+		st := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if st == dfaMatched || d.atEnd[st] {
+			return true
+		}
+		for i := 0; i < len(alphabet); i++ {
+			nx := d.next[int(st)*d.nclass+int(d.class[alphabet[i]])]
+			if !seen[nx] {
+				seen[nx] = true
+				stack = append(stack, nx)
+			}
+		}
+	}
+	return false
 }

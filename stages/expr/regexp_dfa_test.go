@@ -143,3 +143,32 @@ func TestRegexpPredicateLikeEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestRegexpCanMatchOver checks that a pattern said not to match over an
+// alphabet matches no string of up to 5 of its bytes, on random patterns.
+func TestRegexpCanMatchOver(t *testing.T) {
+	assert.False(t, RegexpCanMatchOver("urgent", "0123456789-"))
+	assert.False(t, RegexpCanMatchOver("(?i)urgent", "0123456789-+.eNaInf"))
+	assert.True(t, RegexpCanMatchOver("(?i)TRUE", "truefals"))
+	assert.True(t, RegexpCanMatchOver("1.5", "0123456789."))
+	assert.True(t, RegexpCanMatchOver("x*", "0"))
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 300 {
+		pat := randomPattern(rng, 1)
+		alphabet := []string{"ab", "0-7", "xK", "b ", "err-"}[rng.IntN(5)]
+		if RegexpCanMatchOver(pat, alphabet) {
+			continue
+		}
+		re := regexp.MustCompile(pat)
+		var walk func(s []byte)
+		walk = func(s []byte) {
+			require.False(t, re.Match(s), "%q matches %q, made of %q", pat, s, alphabet)
+			if len(s) < 5 {
+				for i := 0; i < len(alphabet); i++ {
+					walk(append(s, alphabet[i]))
+				}
+			}
+		}
+		walk(nil)
+	}
+}

@@ -156,7 +156,7 @@ func TestGrepInPipeline(t *testing.T) {
 	}{
 		{"err", GrepOptions{}},
 		{"err", GrepOptions{Invert: true}},
-		{"err", GrepOptions{IgnoreCase: true}},
+		{"err|4[0-9]", GrepOptions{IgnoreCase: true}}, // in names and in the printed id and qty
 		{"^[0-9]+$", GrepOptions{Columns: []string{"qty", "name"}}},
 		{"ß|É", GrepOptions{IgnoreCase: true, Invert: true, Columns: []string{"note"}}},
 		{"e.r", GrepOptions{}},
