@@ -205,7 +205,6 @@ func TestFlagsValidatedBeforeAnyWork(t *testing.T) {
 		{"compression-snappy-arrow", []string{"--compression", "snappy", "-o", "x.arrow"}, "Arrow output takes zstd, lz4 or none"},
 		{"compress-value", []string{"--compress", "lz4"}, `--compress "lz4": want gzip, zstd or none`},
 		{"to-value", []string{"--to", "xml"}, `unknown output format "xml"`},
-		{"parquet-to-stdout", []string{"--to", "parquet", "--out-is-stdout"}, "Parquet output needs a file"},
 		{"from-value", []string{"--from", "xml"}, `--from "xml"`},
 		{"delimiter", []string{"--delimiter", "ab"}, `--delimiter "ab"`},
 		{"delimiter-for-ndjson", []string{"--from", "ndjson", "--delimiter", ";"}, "--delimiter, --no-header and --null apply to CSV and TSV input"},

@@ -212,8 +212,9 @@ CSV output is the default, also on a terminal: what you see is what a
 pipe gets. --to table draws aligned columns (numbers right, nulls as ∅,
 cells cut at 40 columns with …, the table narrowed to the terminal); the
 first 1000 rows fix the column widths. --to markdown writes a GitHub table.
-Parquet output needs a file (-o); arrow (the IPC file format) to stdout is
-written as arrows (the stream format).
+Parquet goes to a file (-o) or to a pipe (--to parquet | ..., written row
+group by row group), never to a terminal; arrow (the IPC file format) to
+stdout is written as arrows (the stream format).
 `
 
 // indentLines puts pad before each line of text.

@@ -96,6 +96,9 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if f, err := outputFormat(o); err == nil && len(o.partitionBy) == 0 {
 		o.textColumns = plan.TextColumns(verbs, f)
 	}
+	if err := refuseBinaryToTerminal(o, stdout); err != nil {
+		return err
+	}
 	src, err := openSource(ctx, o, files, stdin, env.Mem, rejects.fn())
 	if err != nil {
 		return err
@@ -366,4 +369,20 @@ func printFiles(o *options, files []partition.FileInfo, stderr io.Writer) {
 	for _, f := range files {
 		fmt.Fprintf(stderr, "  %s\t%d\n", f.Path, f.Rows)
 	}
+}
+
+// refuseBinaryToTerminal refuses Parquet and Arrow output to standard
+// output when it is a terminal, before any input is read: the bytes would
+// garble the screen. A pipe or a file gets them, written as they are made
+// (Parquet row group by row group; no temporary file).
+func refuseBinaryToTerminal(o *options, stdout io.Writer) error {
+	f, err := outputFormat(o)
+	if err != nil || o.manyOutputs() || !output.IsStdout(o.output) || !isTerminal(stdout) {
+		return nil
+	}
+	switch f {
+	case format.Parquet, format.ArrowFile, format.ArrowStream:
+		return &usageError{fmt.Sprintf("%s output is binary and standard output is a terminal: redirect it (> out.%s), pipe it, or use -o FILE", f, f)}
+	}
+	return nil
 }

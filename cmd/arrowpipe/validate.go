@@ -188,8 +188,6 @@ func outputFormat(o *options) (format.Format, error) {
 	switch {
 	case f == format.Unknown:
 		return format.CSV, nil
-	case f == format.Parquet && output.IsStdout(o.output):
-		return format.Unknown, &usageError{"Parquet output needs a file: use -o FILE.parquet"}
 	}
 	return f, nil
 }
