@@ -1,5 +1,7 @@
 // Writes the corpus of small files other tools write, for the readers'
-// tests (stages/parquetio, stages/arrowio): DuckDB's Parquet in every codec
+// tests (stages/parquetio, stages/arrowio), the corpus tests of every
+// output format and verb (cmd/arrowpipe/corpus_*_test.go) and
+// bench/readback.sh: DuckDB's Parquet in every codec
 // and both page versions, Polars' Parquet and Arrow IPC, with the types
 // those tools use (decimal, interval, time, uuid, timestamps of every unit
 // with and without a zone, lists, structs, maps, categoricals, string
