@@ -25,7 +25,8 @@ import (
 // with the accumulators' own merge and emits what GroupBy over the whole
 // input emits: the same groups in the same order (each group's first
 // row), and the same values. Integer sums and means, counts, min, max,
-// first, last, distinct counts and exact quantiles are exact. Float sums
+// first, last, distinct counts (exact, and approximate: HyperLogLog
+// registers merge by maximum) and exact quantiles are exact. Float sums
 // and means (Neumaier) and var/stddev (Welford, merged by Chan et al.)
 // are merged in the parts' order, so the result does not depend on which
 // process ran a part; it can differ from a single-process run in the last
@@ -43,7 +44,7 @@ const (
 
 // ErrNoState is returned (wrapped, naming the aggregate) by the partial
 // state stages for an aggregate whose state does not leave the process:
-// approximate quantiles and distinct counts, list.
+// approximate quantiles, list.
 var ErrNoState = errors.New("aggregate: no partial state")
 
 // StatesVerb is the name of GroupByStates' verb (StatesSpec).

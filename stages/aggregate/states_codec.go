@@ -26,15 +26,18 @@ import (
 //	        keys' bits, floats as in group keys; list<string> for text)
 //	values  median, pNN, quantile: every value (list<float64>, NaN
 //	        included, unsorted)
+//	hll     approx_count_distinct: the HyperLogLog registers (binary,
+//	        sketch.HLL.AppendState), which merge by register-wise max
 const (
 	stateWords  = "words"
 	stateValue  = "value"
 	stateSet    = "set"
 	stateValues = "values"
+	stateHLL    = "hll"
 )
 
 // stateKind names the state an accumulator exports, "" for one that does
-// not (approximate quantiles and distinct counts, list).
+// not (approximate quantiles, list).
 func stateKind(a accumulator) string {
 	switch a.(type) {
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
@@ -45,6 +48,8 @@ func stateKind(a accumulator) string {
 		return stateSet
 	case *quantAcc:
 		return stateValues
+	case *hllAcc:
+		return stateHLL
 	}
 	return ""
 }
@@ -62,6 +67,8 @@ func stateType(a accumulator, words int) arrow.DataType {
 		return arrow.ListOf(arrow.PrimitiveTypes.Int64)
 	case *quantAcc:
 		return arrow.ListOf(arrow.PrimitiveTypes.Float64)
+	case *hllAcc:
+		return arrow.BinaryTypes.Binary
 	}
 	return arrow.FixedSizeListOfNonNullable(int32(words), arrow.PrimitiveTypes.Uint64)
 }
@@ -76,6 +83,15 @@ func exportState(a accumulator, mem memory.Allocator, order []uint32, off, words
 		return exportSet(a, mem, order), nil
 	case *quantAcc:
 		return exportValues(a, mem, order)
+	case *hllAcc:
+		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+		defer b.Release()
+		var buf []byte
+		for _, g := range order {
+			buf = a.sk[g].AppendState(buf[:0])
+			b.Append(buf)
+		}
+		return b.NewArray(), nil
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
 		var rows *stateRows
 		switch a := a.(type) {
@@ -188,6 +204,18 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 		return a.update(identity(n), 0)
 	case *distinctAcc:
 		return loadSet(a, col)
+	case *hllAcc:
+		b, ok := col.(*array.Binary)
+		if !ok {
+			return fmt.Errorf("aggregate: an HLL state of type %s", col.DataType())
+		}
+		for g := range n {
+			if err := a.sk[g].SetState(b.Value(g)); err != nil {
+				return err
+			}
+			a.skBytes += int64(a.sk[g].Bytes())
+		}
+		return nil
 	case *quantAcc:
 		l := col.(*array.List)
 		vals := l.ListValues().(*array.Float64).Float64Values()

@@ -493,6 +493,7 @@ func TestPartialGroupByPlan(t *testing.T) {
 		"groupby|region|var(qty)":                                                  "groupby_states",
 		"groupby|region|median(qty)":                                               "groupby_states",
 		"agg|stddev(price), p99(qty)":                                              "groupby_states",
+		"groupby|region|approx_count_distinct(price), mean(price)":                 "groupby_states",
 		"groupby|region|approx_median(price)":                                      "",
 		"groupby|region|sum(price), list(note)":                                    "",
 		"filter|qty > 1|groupby|region,note|max(id) as m":                          "groupby",
