@@ -22,7 +22,7 @@ func TestTextAlphabet(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	ints := []int64{math.MinInt64, math.MaxInt64, 0, -1, 42}
-	floats := []float64{math.NaN(), math.Inf(1), math.Inf(-1), -0.0, 1e-300, 1.7976931348623157e308, -2.5, 1e21, 123456789}
+	floats := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), 1e-300, 1.7976931348623157e308, -2.5, 1e21, 123456789}
 	cases := []struct {
 		dt     arrow.DataType
 		values func(b array.Builder)
