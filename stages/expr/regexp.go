@@ -138,9 +138,10 @@ func (ra *regexpArg) matchAfterFilter(s []byte) bool {
 }
 
 // appendExtract appends the group of the first match, "" when there is
-// none or the group took no part in it (as DuckDB).
+// none or the group took no part in it (as DuckDB). The literal and the
+// DFA turn away rows without a match before the engine runs.
 func (ra *regexpArg) appendExtract(dst, s []byte) []byte {
-	if ra.need != nil && !bytes.Contains(s, ra.need) {
+	if ra.need != nil && !bytes.Contains(s, ra.need) || ra.dfa != nil && !ra.dfa.match(s) {
 		return dst
 	}
 	loc := ra.re.FindSubmatchIndex(s)
@@ -153,7 +154,7 @@ func (ra *regexpArg) appendExtract(dst, s []byte) []byte {
 // appendReplace appends s with its first match (every match when global)
 // replaced.
 func (ra *regexpArg) appendReplace(dst, s []byte) []byte {
-	if ra.need != nil && !bytes.Contains(s, ra.need) {
+	if ra.need != nil && !bytes.Contains(s, ra.need) || ra.dfa != nil && !ra.dfa.match(s) {
 		return append(dst, s...)
 	}
 	n := 1

@@ -172,3 +172,22 @@ func TestRegexpCanMatchOver(t *testing.T) {
 		walk(nil)
 	}
 }
+
+// TestRegexpExtractReplaceLikeEngine: regexp_extract and regexp_replace
+// give the same text with the literal and DFA filters as with the engine
+// alone.
+func TestRegexpExtractReplaceLikeEngine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 20))
+	for range 300 {
+		pat := "(" + randomPattern(rng, 1) + ")"
+		ra, err := newRegexpArg(pat)
+		require.NoError(t, err)
+		ra.group, ra.repl, ra.global = 1, []byte("<$1>"), rng.IntN(2) == 0
+		plain := &regexpArg{re: ra.re, group: ra.group, repl: ra.repl, global: ra.global}
+		for range 30 {
+			s := []byte(randomSubject(rng))
+			require.Equal(t, string(plain.appendExtract(nil, s)), string(ra.appendExtract(nil, s)), "extract %q from %q", pat, s)
+			require.Equal(t, string(plain.appendReplace(nil, s)), string(ra.appendReplace(nil, s)), "replace %q in %q", pat, s)
+		}
+	}
+}
