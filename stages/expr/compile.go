@@ -255,6 +255,9 @@ func (c *compiler) fold(n node) (node, error) {
 	if v.isConst {
 		return newConst(c.id(), n.typ(), v), nil
 	}
+	if v.hi != nil { // a decimal beyond int64: constants hold int64 only
+		return n, nil
+	}
 	out := vec{null: !v.isValid(0)}
 	switch storage(n.typ()) {
 	case tBool:

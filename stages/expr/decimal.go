@@ -12,10 +12,10 @@ import (
 // Decimals: a decimal(p,s) value is held as its unscaled integer in a
 // vec's i slice (1.50 of decimal(10,2) is 150), so most of the int64
 // kernels serve decimals of one scale unchanged (see retypeNode). Scales
-// run 0..18 and values hold up to 18 digits (|x| < 2^63): a wider value
-// of a decimal(38,s) column is an error naming the row where it is read,
-// and a result wider than its precision or than 18 digits is an error
-// naming the row, as DuckDB's "Overflow in addition of DECIMAL(18)".
+// run 0..18; values beyond int64 (up to 38 digits) keep their high words
+// in the vec's hi (decimal_wide.go). A result wider than its precision is
+// an error naming the row, as DuckDB's "Overflow in addition of
+// DECIMAL(18)".
 
 // decBase marks a decimal type: decBase | precision<<6 | scale.
 const decBase typ = 1 << 13
@@ -74,62 +74,69 @@ var pow10 = func() (t [19]int64) {
 }()
 
 // loadDecimal reads a decimal column's values as unscaled int64s into
-// dst; a value beyond int64 is an error naming the column and the row.
-func (ev *Evaluator) loadDecimal(dst *[]int64, arr arrow.Array, valid []byte, name string) ([]int64, error) {
+// the slot's i, and the high words into its hi when some value is beyond
+// int64 (hi is nil otherwise). A decimal256 value beyond 128 bits is an
+// error naming the column and the row.
+func (ev *Evaluator) loadDecimal(s *slot, arr arrow.Array, valid []byte, name string) (lo, hi []int64, err error) {
 	n := arr.Len()
-	*dst = grow(*dst, n)
-	d := *dst
+	s.i = grow(s.i, n)
+	d := s.i
 	switch a := arr.(type) {
 	case *array.Decimal32:
 		for k, x := range a.Values() {
 			d[k] = int64(x)
 		}
-		return d, nil
+		return d, nil, nil
 	case *array.Decimal64:
 		for k, x := range a.Values() {
 			d[k] = int64(x)
 		}
-		return d, nil
+		return d, nil, nil
 	case *array.Decimal128:
 		wide := false
 		for k, x := range a.Values() {
 			d[k] = int64(x.LowBits())
 			wide = wide || x.HighBits() != d[k]>>63
 		}
-		if wide {
-			vals := a.Values()
-			bad := func(r int) bool { return vals[r].HighBits() != d[r]>>63 }
-			if row := ev.overflowRow(valid, n, bad); row >= 0 {
-				return nil, wideDecimal(row, name, a.ValueStr(row))
-			}
+		if !wide {
+			return d, nil, nil
 		}
-		return d, nil
+		s.hi = grow(s.hi, n)
+		for k, x := range a.Values() {
+			s.hi[k] = x.HighBits()
+		}
+		return d, s.hi, nil
 	case *array.Decimal256:
 		wide := false
-		for k, x := range a.Values() {
+		vals := a.Values()
+		for k, x := range vals {
 			w := x.Array()
 			d[k] = int64(w[0])
 			sx := uint64(d[k] >> 63)
 			wide = wide || w[1] != sx || w[2] != sx || w[3] != sx
 		}
-		if wide {
-			vals := a.Values()
-			bad := func(r int) bool {
-				w := vals[r].Array()
-				sx := uint64(d[r] >> 63)
-				return w[1] != sx || w[2] != sx || w[3] != sx
-			}
-			if row := ev.overflowRow(valid, n, bad); row >= 0 {
-				return nil, wideDecimal(row, name, a.ValueStr(row))
-			}
+		if !wide {
+			return d, nil, nil
 		}
-		return d, nil
+		bad := func(r int) bool {
+			w := vals[r].Array()
+			sx := uint64(int64(w[1]) >> 63)
+			return w[2] != sx || w[3] != sx
+		}
+		if row := ev.overflowRow(valid, n, bad); row >= 0 {
+			return nil, nil, wideDecimal(row, name, a.ValueStr(row))
+		}
+		s.hi = grow(s.hi, n)
+		for k, x := range vals {
+			s.hi[k] = int64(x.Array()[1])
+		}
+		return d, s.hi, nil
 	}
-	return nil, fmt.Errorf("column %q: unsupported type %s", name, arr.DataType())
+	return nil, nil, fmt.Errorf("column %q: unsupported type %s", name, arr.DataType())
 }
 
 func wideDecimal(row int, name, val string) error {
-	return overflowError(row, "column %q: decimal %s has more digits than the %d expressions compute with (to_float or to_string of it works)", name, val, maxDecDigits)
+	return overflowError(row, "column %q: decimal %s has more than the 38 digits expressions compute with", name, val)
 }
 
 // decArray builds a decimal array of type t from unscaled values (a
@@ -142,8 +149,15 @@ func decArray(v vec, t typ, n int, valid *memory.Buffer, nulls int, mem memory.A
 	words := arrow.Uint64Traits.CastFromBytes(b.Bytes())
 	for k, x := range v.i[:n] {
 		words[k*w] = uint64(x)
-		for j := 1; j < w; j++ {
-			words[k*w+j] = uint64(x >> 63)
+		h := x >> 63
+		if v.hi != nil {
+			h = v.hi[k]
+		}
+		if j := 1; j < w {
+			words[k*w+j] = uint64(h)
+			for j++; j < w; j++ {
+				words[k*w+j] = uint64(h >> 63)
+			}
 		}
 	}
 	data := array.NewData(dt, n, []*memory.Buffer{valid, b}, nil, nulls, 0)

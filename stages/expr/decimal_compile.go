@@ -107,7 +107,7 @@ func (c *compiler) rescale(x node, s int32, t typ, soft bool) node {
 	ts := decScale(t)
 	tp, _ := t.decPS()
 	xp, _ := x.typ().decPS()
-	if ts == s && !soft && (tp > maxDecDigits || x.typ().isDec() && xp <= tp) {
+	if ts == s && !soft && (x.typ().isDec() && xp <= tp || !x.typ().isDec() && tp > maxDecDigits) {
 		return c.retype(x, t) // every value fits: nothing to check
 	}
 	if ts < s {
@@ -177,6 +177,14 @@ func (c *compiler) decCompare(pos int, op cmpOp, l, r node) (node, error) {
 			r, rs = newConst(c.id(), tInt, vec{i: []int64{x}}), ls
 		}
 	}
+	if lp, _ := decOf(l).decPS(); lp > maxDecDigits || ls != rs {
+		// values may be beyond int64, or scales differ: decCmpNode
+		s := max(ls, rs)
+		return c.fold(&decCmpNode{base: base{c.id(), tBool}, op: op, l: l, r: r, ml: pow10[s-ls], mr: pow10[s-rs]})
+	}
+	if rp, _ := decOf(r).decPS(); rp > maxDecDigits {
+		return c.fold(&decCmpNode{base: base{c.id(), tBool}, op: op, l: l, r: r, ml: 1, mr: 1})
+	}
 	l, r = c.retype(l, tInt), c.retype(r, tInt)
 	if ls == rs {
 		return c.compareNode(pos, op, l, r)
@@ -239,6 +247,14 @@ func (c *compiler) decArith(pos int, op string, l, r node) (node, error) {
 	if lt == tNull || rt == tNull {
 		return nullConst(c.id(), t), nil
 	}
+	if p, s := t.decPS(); p > maxDecDigits && aop != opMod {
+		// beyond 18 digits: int64 where the row fits, math/big where not
+		ml, mr := int64(1), int64(1)
+		if aop != opMul {
+			ml, mr = pow10[s-s1], pow10[s-s2]
+		}
+		return c.fold(&wideArithNode{base: base{c.id(), t}, op: aop, l: l, r: r, ml: ml, mr: mr})
+	}
 	if aop != opMul {
 		l, r = c.rescale(l, s1, decType(38, decScale(t)), false), c.rescale(r, s2, decType(38, decScale(t)), false)
 	}
@@ -251,6 +267,9 @@ func (c *compiler) decArith(pos int, op string, l, r node) (node, error) {
 
 // decNeg compiles -x of a decimal.
 func (c *compiler) decNeg(x node) (node, error) {
+	if p, _ := x.typ().decPS(); p > maxDecDigits {
+		return c.fold(&wideNegNode{base: base{c.id(), x.typ()}, x: x})
+	}
 	n, err := c.fold(&negNode{base{c.id(), tInt}, c.retype(x, tInt)})
 	if err != nil {
 		return nil, err
@@ -318,6 +337,10 @@ func (c *compiler) decCall(a *callExpr, info funcInfo, g *callNode) (n node, han
 		n, err := c.fold(&decToStringNode{base{c.id(), tString}, x})
 		return n, true, err
 	case fnAbs:
+		if p, _ := t.decPS(); p > maxDecDigits {
+			n, err := c.fold(&wideNegNode{base: base{c.id(), t}, x: x, abs: true})
+			return n, true, err
+		}
 		g.t, g.args[0] = tInt, c.retype(x, tInt)
 		n, err := c.fold(g)
 		if err != nil {

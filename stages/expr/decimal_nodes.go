@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 )
 
@@ -12,8 +13,17 @@ type retypeNode struct {
 	x node
 }
 
-func (c *retypeNode) eval(ev *Evaluator, in *input) (vec, error) { return c.x.eval(ev, in) }
-func (c *retypeNode) kids() []node                               { return []node{c.x} }
+func (c *retypeNode) eval(ev *Evaluator, in *input) (vec, error) {
+	v, err := c.x.eval(ev, in)
+	if err == nil && v.hi != nil && !c.t.isDec() {
+		// a decimal on its way into an int64 kernel
+		if err = ev.narrowCheck(v, c.x.typ(), in.n); err == nil {
+			v.hi = nil
+		}
+	}
+	return v, err
+}
+func (c *retypeNode) kids() []node { return []node{c.x} }
 
 // rescaleNode multiplies unscaled int64 values by m, giving its decimal
 // type's scale, and checks the result against the type's precision (up
@@ -39,6 +49,9 @@ func (c *rescaleNode) eval(ev *Evaluator, in *input) (vec, error) {
 	v = ev.full(c.x, v, n)
 	s := ev.slot(c)
 	p, _ := c.t.decPS()
+	if v.hi != nil || p > maxDecDigits {
+		return c.evalWide(ev, v, n)
+	}
 	limit := int64(math.MaxInt64)
 	if p <= maxDecDigits {
 		limit = pow10[p] - 1
@@ -90,6 +103,61 @@ func (c *rescaleNode) eval(ev *Evaluator, in *input) (vec, error) {
 	return vec{valid: valid, i: s.i}, nil
 }
 
+// evalWide is eval for a result type beyond 18 digits or an operand
+// beyond int64: rows within int64 as eval, the others with math/big.
+func (c *rescaleNode) evalWide(ev *Evaluator, v vec, n int) (vec, error) {
+	s := ev.slot(c)
+	p, _ := c.t.decPS()
+	out := newWideOut(s, n)
+	valid := v.valid
+	if c.soft {
+		valid = ownValid(s, v.valid, n)
+	}
+	limit := int64(math.MaxInt64)
+	if p <= maxDecDigits {
+		limit = pow10[p] - 1
+	}
+	var bound, z *big.Int
+	bad := -1
+	for k := 0; k < n; k++ {
+		if valid != nil && !getBit(valid, k) {
+			out.setInt(k, 0)
+			continue
+		}
+		if !isWideRow(&v, k) && !(c.unsigned && v.i[k] < 0) {
+			if y, excess := mulHiInt64(v.i[k], c.m); excess == 0 && y <= limit && y >= -limit {
+				out.setInt(k, y)
+				continue
+			}
+		}
+		if bound == nil {
+			bound, z = decBound(p), new(big.Int)
+		}
+		bigAt(z, &v, k, c.unsigned).Mul(z, big.NewInt(c.m))
+		if fitsDigits(z, bound) {
+			out.setBig(k, z)
+			continue
+		}
+		out.setInt(k, 0)
+		if c.soft {
+			clearBit(valid, k)
+		} else if bad < 0 && (ev.care == nil || getBit(ev.care, k)) {
+			bad = k
+		}
+	}
+	if bad >= 0 {
+		what := formatInt(v.i[bad], tInt)
+		switch {
+		case c.unsigned:
+			what = formatInt(v.i[bad], tUint)
+		case c.x.typ().isDec():
+			what = decText(&v, bad, decScale(c.x.typ()))
+		}
+		return vec{}, overflowError(bad, "%s does not fit in %s", what, c.t)
+	}
+	return vec{valid: valid, i: out.i, hi: out.hi}, nil
+}
+
 type roundMode uint8
 
 const (
@@ -116,11 +184,44 @@ func (c *decRoundNode) eval(ev *Evaluator, in *input) (vec, error) {
 	}
 	v = ev.full(c.x, v, in.n)
 	s := ev.slot(c)
+	if v.hi != nil {
+		return c.evalWide(ev, v, in.n)
+	}
 	s.i = grow(s.i, in.n)
 	for k, x := range v.i[:in.n] {
 		s.i[k] = divRound(x, c.div, c.mode)
 	}
 	return vec{valid: v.valid, i: s.i}, nil
+}
+
+// evalWide is eval with some values beyond int64. A result that is an
+// integer (to_int) and still beyond int64 is null, as to_int of a value
+// that does not convert.
+func (c *decRoundNode) evalWide(ev *Evaluator, v vec, n int) (vec, error) {
+	s := ev.slot(c)
+	out := newWideOut(s, n)
+	valid := v.valid
+	if !c.t.isDec() {
+		valid = ownValid(s, v.valid, n)
+	}
+	z, d := new(big.Int), big.NewInt(c.div)
+	for k := 0; k < n; k++ {
+		if !isWideRow(&v, k) {
+			out.setInt(k, divRound(v.i[k], c.div, c.mode))
+			continue
+		}
+		q := bigDivRound(bigAt(z, &v, k, false), d, c.mode)
+		if !c.t.isDec() && !q.IsInt64() {
+			clearBit(valid, k)
+			out.setInt(k, 0)
+			continue
+		}
+		out.setBig(k, q)
+	}
+	if !c.t.isDec() {
+		out.hi = nil // every valid row fits in int64
+	}
+	return vec{valid: valid, i: out.i, hi: out.hi}, nil
 }
 
 func divRound(x, d int64, mode roundMode) int64 {
@@ -163,8 +264,18 @@ func (c *decToFloatNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(c)
 	s.f = grow(s.f, in.n)
 	d := float64(pow10[decScale(c.x.typ())])
+	inexact := false // a value beyond 2^53, where float64(x) would round twice
 	for k, x := range v.i[:in.n] {
 		s.f[k] = float64(x) / d
+		inexact = inexact || x > 1<<53 || x < -1<<53
+	}
+	if inexact || v.hi != nil { // the nearest float, by math/big
+		den := new(big.Int).SetInt64(pow10[decScale(c.x.typ())])
+		for k, x := range v.i[:in.n] {
+			if isWideRow(&v, k) || x > 1<<53 || x < -1<<53 {
+				s.f[k], _ = new(big.Rat).SetFrac(bigAt(new(big.Int), &v, k, false), den).Float64()
+			}
+		}
 	}
 	return vec{valid: v.valid, f: s.f}, nil
 }
@@ -187,6 +298,9 @@ func (c *decToStringNode) eval(ev *Evaluator, in *input) (vec, error) {
 	return buildStrings(ev.slot(c), in.n, func(r int, dst []byte) ([]byte, bool) {
 		if !v.isValid(r) {
 			return dst, false
+		}
+		if isWideRow(&v, r) {
+			return appendBigDec(dst, bigAt(new(big.Int), &v, r, false), sc), true
 		}
 		return appendDec(dst, v.i[r], sc), true
 	})
@@ -443,7 +557,17 @@ func (c *decCmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(c)
 	valid := andValid(s, l.valid, r.valid, n)
 	s.tmp = grow(s.tmp, (n+7)&^7)
+	var a, b, m *big.Int
 	for k := 0; k < n; k++ {
+		if isWideRow(&l, k) || isWideRow(&r, k) {
+			if a == nil {
+				a, b, m = new(big.Int), new(big.Int), new(big.Int)
+			}
+			bigAt(a, &l, k, false).Mul(a, m.SetInt64(c.ml))
+			bigAt(b, &r, k, false).Mul(b, m.SetInt64(c.mr))
+			s.tmp[k] = b2u(c.op.holds(a.Cmp(b)))
+			continue
+		}
 		lh, ll := mul128(l.i[k], c.ml)
 		rh, rl := mul128(r.i[k], c.mr)
 		cmp := 0

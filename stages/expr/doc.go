@@ -217,6 +217,10 @@
 // as DuckDB's TIMESTAMP meeting TIMESTAMPTZ); strftime, year, hour and
 // the other calendar functions read the wall clock. to_timezone of a
 // zoned value is zone-less (see Dates, times and zones). Unlike DuckDB,
+// to_timestamp(x, 'type') converts to a named type, keeping the instant:
+// 'timestamp' and 'timestamp_ns' (timestamp[us], timestamp[ns]) are
+// zone-less, 'timestamptz', 'timestamp[us, UTC]' and 'timestamp[ns, UTC]'
+// zoned (ns to µs rounds down). Unlike DuckDB,
 // strptime, to_timestamp of a string, an integer or a date, and date_add
 // of a date give zoned (UTC) timestamps, and a ns value stays ns where
 // DuckDB's interval arithmetic gives µs; list results are zoned.
@@ -260,23 +264,30 @@
 //
 // A decimal(p,s) column (decimal32/64/128/256, as DuckDB writes 1.5
 // literals and SUMs) is read exactly as its unscaled integer, for scales
-// 0 to 18 and values of up to 18 digits (a wider value of a
-// decimal(38,s) column is an error naming the row where it is used).
+// 0 to 18 and values of up to 38 digits (a decimal256 value beyond 38
+// digits is an error naming the row). Values within int64 (18 digits)
+// take the int64 loops; a batch with wider values keeps their high words
+// too, and comparisons, + - *, -x, abs, round, floor, ceil, to_int,
+// to_float, to_string, to_decimal and the result compute such rows with
+// math/big (~0.2–0.5 µs a row); %, coalesce, if, greatest, least and in
+// of a value beyond 18 digits are an error naming the row.
 // As DuckDB: comparisons with decimals and integers are exact, with a
 // float as float64, and a float literal of up to 18 decimals compares
 // exactly (d == 0.1 is true for 0.10); + and - give scale max(s1, s2)
 // and precision max(p1-s1, p2-s2) + scale + 1, * gives p1+p2 and s1+s2
-// (capped at 38, or at 18 when both operands have 18 digits or less), an
+// (capped at 38, or at 18 when both operands have 18 digits or less; a
+// result above 18 digits is computed in 128 bits), an
 // integer taking part as decimal(19,0) (decimal(10,0) for a literal that
 // fits int32); a result beyond its precision is an error wrapping
 // ErrOverflow that names the row (DuckDB's "Overflow in addition of
-// DECIMAL(18)"). / and anything with a float give float64. -x, abs,
+// DECIMAL(18)", or of DECIMAL(38)). / and anything with a float give float64. -x, abs,
 // round(x[, d]) (to scale d, halves away from zero), floor, ceil,
 // greatest, least, coalesce, if and in keep decimals; to_int rounds
 // halves away from zero, to_float gives the nearest float, to_string
 // every digit of the scale (1.50), and to_decimal(x, p, s) converts an
 // integer, float (from its exact binary value: 1.005 becomes 1.00),
-// string or decimal, null when it does not fit. Other functions take no
+// string or decimal, null when it does not fit (a float or a string
+// beyond 18 digits converts to null as well). Other functions take no
 // decimal (convert it first): a Compile error says so.
 //
 // # Evaluation, ownership and concurrency

@@ -201,7 +201,7 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 		}
 		v.i = s.i
 	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
-		v.i, err = ev.loadDecimal(&s.i, arr, v.valid, c.name)
+		v.i, v.hi, err = ev.loadDecimal(s, arr, v.valid, c.name)
 	default:
 		return vec{}, fmt.Errorf("column %q: unsupported type %s", c.name, arr.DataType())
 	}

@@ -16,6 +16,7 @@ type vec struct {
 	null    bool   // constant null
 	valid   []byte // validity bitmap, nil when every row is valid
 	i       []int64
+	hi      []int64 // decimals: the high words when some value is beyond int64, else nil (decimal_wide.go)
 	f       []float64
 	b       []byte // bool values, as a bitmap
 	offs    []int32
@@ -65,6 +66,7 @@ type slot struct {
 	care  []byte   // the care mask a call lends its arguments (Evaluator.care)
 	zone  zoneSpan // to_timezone: the last offset looked up and where it holds
 	loffs []int32  // list offsets
+	hi    []int64  // decimal high words (decimal_wide.go)
 }
 
 func grow[T any](s []T, n int) []T {

@@ -1,0 +1,284 @@
+package expr
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Decimals of up to 38 digits against math/big: random values of every
+// width, the extremes ±(10^p - 1) and the int64 edges included.
+
+var wideSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "a", Type: &arrow.Decimal128Type{Precision: 38, Scale: 2}, Nullable: true},
+	{Name: "b", Type: &arrow.Decimal128Type{Precision: 38, Scale: 0}, Nullable: true},
+	{Name: "c", Type: &arrow.Decimal128Type{Precision: 20, Scale: 4}, Nullable: true},
+	{Name: "d", Type: &arrow.Decimal128Type{Precision: 18, Scale: 2}, Nullable: true},
+	{Name: "i", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+}, nil)
+
+// wideRow holds a row's unscaled values; nil is null.
+type wideRow [5]*big.Int
+
+func pow10Big(k int) *big.Int { return decBound(int32(k)) }
+
+func randWide(rng *rand.Rand, p int) *big.Int {
+	bound := pow10Big(p)
+	switch rng.IntN(10) {
+	case 0:
+		return new(big.Int).Sub(bound, big.NewInt(1)) // the largest
+	case 1:
+		return new(big.Int).Sub(big.NewInt(1), bound) // the smallest
+	case 2:
+		return big.NewInt(0)
+	case 3: // around the int64 edges
+		x := new(big.Int).SetUint64(uint64(1) << 63)
+		x.Add(x, big.NewInt(rng.Int64N(5)-2))
+		if rng.IntN(2) == 0 {
+			x.Neg(x)
+		}
+		if x.CmpAbs(bound) >= 0 {
+			return big.NewInt(rng.Int64N(1000))
+		}
+		return x
+	case 4, 5:
+		return big.NewInt(rng.Int64N(2001) - 1000)
+	}
+	txt := make([]byte, 1+rng.IntN(p))
+	for k := range txt {
+		txt[k] = byte('0' + rng.IntN(10))
+	}
+	x, _ := new(big.Int).SetString(string(txt), 10)
+	if rng.IntN(2) == 0 {
+		x.Neg(x)
+	}
+	return x
+}
+
+func randWideRows(rng *rand.Rand, n int) []wideRow {
+	rows := make([]wideRow, n)
+	precision := []int{38, 38, 20, 18}
+	for r := range rows {
+		for k := range rows[r] {
+			switch {
+			case rng.IntN(8) == 0: // null
+			case k == 4:
+				rows[r][k] = big.NewInt([]int64{math.MaxInt64, math.MinInt64, 0, 3, -7}[rng.IntN(5)])
+			default:
+				rows[r][k] = randWide(rng, precision[k])
+			}
+		}
+	}
+	return rows
+}
+
+func wideBatch(mem memory.Allocator, rows []wideRow) arrow.RecordBatch {
+	b := array.NewRecordBuilder(mem, wideSchema)
+	defer b.Release()
+	for _, row := range rows {
+		for k, x := range row {
+			switch {
+			case x == nil:
+				b.Field(k).AppendNull()
+			case k == 4:
+				b.Field(k).(*array.Int64Builder).Append(x.Int64())
+			default:
+				b.Field(k).(*array.Decimal128Builder).Append(decimal128.FromBigInt(x))
+			}
+		}
+	}
+	return b.NewRecordBatch()
+}
+
+// wideCase is one expression and its reference: the result's decimal
+// type (p, s) where it is a decimal, and each row's value (*big.Int
+// unscaled, bool, string or float64; nil for null, errWide beyond the
+// type).
+type wideCase struct {
+	src  string
+	p, s int32
+	ref  func(w wideRow) any
+}
+
+type errWide struct{}
+
+func TestWideDecimalsAgainstBig(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(38, 2))
+	rows := randWideRows(rng, 300)
+	rec := wideBatch(mem, rows)
+	defer rec.Release()
+
+	scale := func(x *big.Int, k int) *big.Int { return new(big.Int).Mul(x, pow10Big(k)) }
+	fit := func(x *big.Int, p int32) any {
+		if x.CmpAbs(decBound(p)) >= 0 {
+			return errWide{}
+		}
+		return x
+	}
+	nullable := func(f func(w wideRow) any, cols ...int) func(w wideRow) any {
+		return func(w wideRow) any {
+			for _, c := range cols {
+				if w[c] == nil {
+					return nil
+				}
+			}
+			return f(w)
+		}
+	}
+	cmp := func(x, y *big.Int) int { return x.Cmp(y) }
+	cases := []wideCase{
+		{"a + b", 38, 2, nullable(func(w wideRow) any { return fit(new(big.Int).Add(w[0], scale(w[1], 2)), 38) }, 0, 1)},
+		{"b - a", 38, 2, nullable(func(w wideRow) any { return fit(new(big.Int).Sub(scale(w[1], 2), w[0]), 38) }, 0, 1)},
+		{"c + d", 21, 4, nullable(func(w wideRow) any { return fit(new(big.Int).Add(w[2], scale(w[3], 2)), 21) }, 2, 3)},
+		{"c - c", 21, 4, nullable(func(w wideRow) any { return big.NewInt(0) }, 2)},
+		{"a * d", 38, 4, nullable(func(w wideRow) any { return fit(new(big.Int).Mul(w[0], w[3]), 38) }, 0, 3)},
+		{"c * c", 38, 8, nullable(func(w wideRow) any { return fit(new(big.Int).Mul(w[2], w[2]), 38) }, 2)},
+		{"b * i", 38, 0, nullable(func(w wideRow) any { return fit(new(big.Int).Mul(w[1], w[4]), 38) }, 1, 4)},
+		{"a + 1.5", 38, 2, nullable(func(w wideRow) any { return fit(new(big.Int).Add(w[0], big.NewInt(150)), 38) }, 0)},
+		{"-a", 38, 2, nullable(func(w wideRow) any { return new(big.Int).Neg(w[0]) }, 0)},
+		{"abs(b)", 38, 0, nullable(func(w wideRow) any { return new(big.Int).Abs(w[1]) }, 1)},
+		{"a < b", 0, 0, nullable(func(w wideRow) any { return cmp(w[0], scale(w[1], 2)) < 0 }, 0, 1)},
+		{"a == d", 0, 0, nullable(func(w wideRow) any { return cmp(w[0], w[3]) == 0 }, 0, 3)},
+		{"c >= a", 0, 0, nullable(func(w wideRow) any { return cmp(w[2], scale(w[0], 2)) >= 0 }, 0, 2)},
+		{"b == i", 0, 0, nullable(func(w wideRow) any { return cmp(w[1], w[4]) == 0 }, 1, 4)},
+		{"b > 5", 0, 0, nullable(func(w wideRow) any { return cmp(w[1], big.NewInt(5)) > 0 }, 1)},
+		{"a != 0.25", 0, 0, nullable(func(w wideRow) any { return cmp(w[0], big.NewInt(25)) != 0 }, 0)},
+		{"to_string(a)", 0, 0, nullable(func(w wideRow) any { return string(appendRefDec(w[0], 2)) }, 0)},
+		{"to_string(c)", 0, 0, nullable(func(w wideRow) any { return string(appendRefDec(w[2], 4)) }, 2)},
+		{"to_float(c)", 0, 0, nullable(func(w wideRow) any {
+			f, _ := new(big.Rat).SetFrac(w[2], pow10Big(4)).Float64()
+			return f
+		}, 2)},
+		{"round(a, 1)", 38, 1, nullable(func(w wideRow) any { return refRoundBig(w[0], pow10Big(1), 0) }, 0)},
+		{"round(a)", 38, 0, nullable(func(w wideRow) any { return refRoundBig(w[0], pow10Big(2), 0) }, 0)},
+		{"floor(c)", 20, 0, nullable(func(w wideRow) any { return refRoundBig(w[2], pow10Big(4), -1) }, 2)},
+		{"ceil(c)", 20, 0, nullable(func(w wideRow) any { return refRoundBig(w[2], pow10Big(4), 1) }, 2)},
+		{"to_int(c)", 0, 0, nullable(func(w wideRow) any {
+			q := refRoundBig(w[2], pow10Big(4), 0)
+			if !q.IsInt64() {
+				return nil // does not convert
+			}
+			return q
+		}, 2)},
+		{"to_decimal(a, 38, 4)", 38, 4, nullable(func(w wideRow) any {
+			if x := scale(w[0], 2); x.CmpAbs(decBound(38)) < 0 {
+				return x
+			}
+			return nil
+		}, 0)},
+		{"to_decimal(b, 20, 0)", 20, 0, nullable(func(w wideRow) any {
+			if w[1].CmpAbs(decBound(20)) < 0 {
+				return w[1]
+			}
+			return nil
+		}, 1)},
+		{"to_decimal(c, 38, 2)", 38, 2, nullable(func(w wideRow) any { return refRoundBig(w[2], pow10Big(2), 0) }, 2)},
+		{"to_decimal(i, 19, 0)", 19, 0, nullable(func(w wideRow) any { return w[4] }, 4)},
+	}
+	rowRe := regexp.MustCompile(`at row (\d+) of the batch`)
+	for _, tc := range cases {
+		t.Run(tc.src, func(t *testing.T) {
+			e, err := Compile(tc.src, wideSchema)
+			require.NoError(t, err)
+			if tc.p > 0 {
+				require.True(t, arrow.TypeEqual(&arrow.Decimal128Type{Precision: tc.p, Scale: tc.s}, e.Type()), "type %s", e.Type())
+			}
+			want := make([]any, len(rows))
+			firstErr := -1
+			for r, w := range rows {
+				want[r] = tc.ref(w)
+				if _, ok := want[r].(errWide); ok && firstErr < 0 {
+					firstErr = r
+				}
+			}
+			got, err := e.Eval(context.Background(), rec, mem)
+			ok := rows
+			if firstErr >= 0 {
+				require.ErrorIs(t, err, ErrOverflow)
+				m := rowRe.FindStringSubmatch(err.Error())
+				require.NotNil(t, m, err.Error())
+				assert.Equal(t, strconv.Itoa(firstErr+1), m[1], err.Error())
+				// the rows that fit, on their own
+				ok, want = nil, want[:0]
+				for _, w := range rows {
+					if v := tc.ref(w); v != (errWide{}) {
+						ok, want = append(ok, w), append(want, v)
+					}
+				}
+				sub := wideBatch(mem, ok)
+				defer sub.Release()
+				got, err = e.Eval(context.Background(), sub, mem)
+			}
+			require.NoError(t, err)
+			defer got.Release()
+			for r := range ok {
+				assert.Equal(t, fmt.Sprint(want[r]), wideValue(got, r), "row %d of %s: %v", r, tc.src, ok[r])
+			}
+		})
+	}
+}
+
+// wideValue prints row r of a result as the reference does.
+func wideValue(a arrow.Array, r int) string {
+	if a.IsNull(r) {
+		return "<nil>"
+	}
+	switch a := a.(type) {
+	case *array.Decimal128:
+		return a.Value(r).BigInt().String()
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(r), 10)
+	case *array.Float64:
+		return fmt.Sprint(a.Value(r))
+	case *array.String:
+		return a.Value(r)
+	case *array.Boolean:
+		return fmt.Sprint(a.Value(r))
+	}
+	return a.ValueStr(r)
+}
+
+// appendRefDec is x at scale s as text, by big.Rat.
+func appendRefDec(x *big.Int, s int) []byte {
+	return []byte(new(big.Rat).SetFrac(x, pow10Big(s)).FloatString(s))
+}
+
+// refRoundBig divides x by d: halves away from zero (mode 0), down (-1)
+// or up (1).
+func refRoundBig(x, d *big.Int, mode int) *big.Int {
+	q := new(big.Rat).SetFrac(x, d)
+	fl := new(big.Int).Div(q.Num(), q.Denom()) // Euclidean: floor for d > 0
+	switch mode {
+	case -1:
+		return fl
+	case 1:
+		if new(big.Rat).SetInt(fl).Cmp(q) != 0 {
+			fl.Add(fl, big.NewInt(1))
+		}
+		return fl
+	}
+	if x.Sign() >= 0 {
+		h := new(big.Rat).Add(q, big.NewRat(1, 2))
+		return new(big.Int).Div(h.Num(), h.Denom())
+	}
+	h := new(big.Rat).Sub(q, big.NewRat(1, 2))
+	c := new(big.Int).Div(h.Num(), h.Denom())
+	if new(big.Rat).SetInt(c).Cmp(h) != 0 {
+		c.Add(c, big.NewInt(1))
+	}
+	return c
+}
