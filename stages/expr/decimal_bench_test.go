@@ -34,7 +34,7 @@ func BenchmarkDecimal(b *testing.B) {
 	rec := bld.NewRecordBatch()
 	bld.Release()
 	defer rec.Release()
-	for _, src := range []string{"i > 5000", "d > 50", "d > w", "d * 2 + 1", "i * 2 + 1", "to_string(d)"} {
+	for _, src := range []string{"i > 5000", "d > 50", "d > w", "d * 2 + 1", "i * 2 + 1", "to_string(d)", "w + w", "w * 3 > d", "to_string(w * w)"} {
 		e, err := Compile(src, schema)
 		if err != nil {
 			b.Fatal(err)
