@@ -39,6 +39,13 @@
 //
 // With SampleRows set to SampleAll, a first input that is a regular file
 // is read once more, in bounded memory, to infer from every record.
+// Otherwise, when the first input is a regular, uncompressed file larger
+// than its head sample by more than 64 KiB, inference also reads four
+// 64 KiB blocks spread across the rest of it (the last one its tail), cut
+// at line ends, so that a value that only appears late is seen; this needs
+// lines to be records, so it is skipped for quoted CSV whose head sample or
+// block holds a quote, and for TSV (whose escapes the head sample does not
+// decode either).
 //
 // The sample ends after SampleRows records or at the end of the first
 // input, never on a pause: the same bytes give the same types whatever

@@ -358,6 +358,7 @@ func (s *Source) sampleInput(ctx context.Context) error {
 
 	ncols := len(header)
 	var inf *textval.Inferrer
+	headQuotes := bytes.IndexByte(sample, '"') >= 0
 	pos := 0
 	for pos < len(sample) {
 		e, _, quotes, complete := recordEndIn(sample, pos, p.quoting)
@@ -395,6 +396,9 @@ func (s *Source) sampleInput(ctx context.Context) error {
 	}
 	if header == nil {
 		return fmt.Errorf("%s: %w", input.DisplayName(s.sp.file), errEmptyInput)
+	}
+	if inf != nil && !typed && !s.rd.AtEOF() && !s.opts.TSV {
+		s.sampleSpread(inf, &p, ncols, int64(len(sample)), headQuotes)
 	}
 	if inf == nil {
 		inf = textval.NewInferrer(ncols)
