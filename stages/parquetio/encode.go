@@ -24,29 +24,37 @@ type group struct {
 	arrowBytes int64
 }
 
-// newGroup starts a row group file writing into buf (nil: a new buffer);
-// first (may be nil) picks its dictionary columns, so the choice depends on
-// the row group's own rows and not on which worker encodes it.
-func (s *Sink) newGroup(first arrow.RecordBatch, buf []byte, mem memory.Allocator) (*group, error) {
+// newGroup starts a row group file of schema writing into buf (nil: a new
+// buffer), dictionary-encoding the columns named in dict. The caller picks
+// them from the row group's own rows (lowCardinality), never from which
+// worker encodes it.
+func (s *Sink) newGroup(schema *arrow.Schema, dict []string, buf []byte, mem memory.Allocator) (*group, error) {
 	props := []parquet.WriterProperty{
 		parquet.WithCompression(s.codec),
 		parquet.WithMaxRowGroupLength(s.opts.RowGroupRows),
 		parquet.WithAllocator(mem),
 		parquet.WithDictionaryDefault(false),
 	}
-	if first != nil && s.opts.Dictionary != "off" {
-		for _, name := range lowCardinality(first) {
-			props = append(props, parquet.WithDictionaryFor(name, true))
-		}
+	for _, name := range dict {
+		props = append(props, parquet.WithDictionaryFor(name, true))
 	}
 	g := &group{buf: bytes.NewBuffer(buf)}
-	fw, err := pqarrow.NewFileWriter(s.schema, g.buf, parquet.NewWriterProperties(props...),
+	fw, err := pqarrow.NewFileWriter(schema, g.buf, parquet.NewWriterProperties(props...),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	if err != nil {
 		return nil, fmt.Errorf("parquetio: %w", err)
 	}
 	g.fw = fw
 	return g, nil
+}
+
+// dictColumns returns the columns of rec to dictionary-encode: none when
+// the sink's Dictionary is "off".
+func (s *Sink) dictColumns(rec arrow.RecordBatch) []string {
+	if s.opts.Dictionary == "off" {
+		return nil
+	}
+	return lowCardinality(rec)
 }
 
 // add appends rec's rows to the row group (more than RowGroupRows start
@@ -96,7 +104,13 @@ func (e encoder) Encode(ctx context.Context, rec arrow.RecordBatch) (pipeline.Ch
 	case buf = <-e.s.free:
 	default:
 	}
-	g, err := e.s.newGroup(rec, buf, e.s.opts.Mem)
+	dict := e.s.dictColumns(rec)
+	rec, err := dictionaryText(rec, dict, e.s.opts.Mem)
+	if err != nil {
+		return pipeline.Chunk{}, err
+	}
+	defer rec.Release()
+	g, err := e.s.newGroup(rec.Schema(), dict, buf, e.s.opts.Mem)
 	if err != nil {
 		return pipeline.Chunk{}, err
 	}

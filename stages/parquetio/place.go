@@ -18,18 +18,9 @@ var magic = []byte("PAR1")
 // output's footer. Only metadata offsets change, so the bytes placed are
 // the encoder's bytes.
 func (s *Sink) place(file []byte) error {
-	const tail = 8 // footer length and magic
-	if len(file) < len(magic)+tail {
-		return errors.New("parquetio: internal error: encoded row group too short")
-	}
-	footerLen := int(binary.LittleEndian.Uint32(file[len(file)-tail:]))
-	dataEnd := len(file) - tail - footerLen
-	if dataEnd < len(magic) {
-		return errors.New("parquetio: internal error: encoded row group footer out of range")
-	}
-	md, err := metadata.NewFileMetaData(file[dataEnd:len(file)-tail], nil)
+	md, dataEnd, err := footerOf(file)
 	if err != nil {
-		return fmt.Errorf("parquetio: internal error: encoded row group footer: %w", err)
+		return err
 	}
 	if s.offset == 0 {
 		if _, err := s.w.Write(magic); err != nil {
@@ -48,12 +39,31 @@ func (s *Sink) place(file []byte) error {
 	s.offset += int64(dataEnd - len(magic))
 	if s.meta == nil {
 		s.meta = md
-		return nil
+		return s.plainKeyValues(md)
 	}
 	if err := s.meta.AppendRowGroups(md); err != nil {
 		return fmt.Errorf("parquetio: internal error: %w", err)
 	}
 	return nil
+}
+
+// footerOf returns the footer of file, a complete Parquet file made by a
+// group, and where its data ends.
+func footerOf(file []byte) (*metadata.FileMetaData, int, error) {
+	const tail = 8 // footer length and magic
+	if len(file) < len(magic)+tail {
+		return nil, 0, errors.New("parquetio: internal error: encoded row group too short")
+	}
+	footerLen := int(binary.LittleEndian.Uint32(file[len(file)-tail:]))
+	dataEnd := len(file) - tail - footerLen
+	if dataEnd < len(magic) {
+		return nil, 0, errors.New("parquetio: internal error: encoded row group footer out of range")
+	}
+	md, err := metadata.NewFileMetaData(file[dataEnd:len(file)-tail], nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("parquetio: internal error: encoded row group footer: %w", err)
+	}
+	return md, dataEnd, nil
 }
 
 // moveRowGroups shifts every file offset in md's row groups by delta and

@@ -133,7 +133,7 @@ func (s *Sink) gatherBatch(rec arrow.RecordBatch) error {
 		// Go's allocator, not opts.Mem: the group lives across Writes, and
 		// after a failed run, which never calls Close, nothing would
 		// release it; the garbage collector takes it.
-		g, err := s.newGroup(rec, nil, memory.NewGoAllocator())
+		g, err := s.newGroup(s.schema, s.dictColumns(rec), nil, memory.NewGoAllocator())
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (s *Sink) Close(context.Context) error {
 		return err
 	}
 	if s.meta == nil { // no rows: the footer of an empty file
-		g, err := s.newGroup(nil, nil, s.opts.Mem)
+		g, err := s.newGroup(s.schema, nil, nil, s.opts.Mem)
 		if err != nil {
 			return err
 		}
