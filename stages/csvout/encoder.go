@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 	"github.com/arrowpipe/arrowpipe/stages/jsonout"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
@@ -20,6 +21,8 @@ type Encoder struct {
 	cols []textfmt.Column
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
+	// structs[j] writes column j when it is a struct.
+	structs []jsonout.StructText
 	// list is scratch for the JSON text of a list or struct field.
 	list []byte
 }
@@ -39,7 +42,13 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
+	if len(e.structs) != len(e.cols) {
+		e.structs = make([]jsonout.StructText, len(e.cols))
+	}
 	buf = e.appendRows(buf, n)
+	for j := range e.structs {
+		e.structs[j].Reset(nil) // holds no array between batches
+	}
 	e.rowBytes = len(buf)/n + 1
 	textfmt.Unbind(e.cols)
 	return pipeline.Chunk{Data: buf, Rows: n}, nil
@@ -77,9 +86,13 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 				}
 				if st, ok := c.Array().(*array.Struct); ok {
 					// A struct is one cell: its JSON object, as NDJSON writes it.
-					if text, err := jsonout.AppendStruct(e.list[:0], st, i); err == nil {
+					w := &e.structs[j]
+					if w.Array() != st {
+						w.Reset(st)
+					}
+					if text, err := w.Append(e.list[:0], i); err == nil {
 						e.list = text
-						buf = s.appendText(buf, string(text))
+						buf = s.appendText(buf, rawview.String(text)) // not kept
 						continue
 					}
 				}

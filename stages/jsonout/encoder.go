@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
@@ -17,6 +18,8 @@ import (
 type Encoder struct {
 	sink *Sink
 	cols []textfmt.Column
+	// structs[j] writes column j when it is a struct.
+	structs []StructText
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
 }
@@ -36,8 +39,12 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
+	e.bindStructs()
 	buf, err = e.appendRows(buf, n)
 	textfmt.Unbind(e.cols)
+	for j := range e.structs {
+		e.structs[j].Reset(nil) // holds no array between batches
+	}
 	if err != nil {
 		e.sink.free.Put(buf)
 		return pipeline.Chunk{}, err
@@ -67,6 +74,13 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 			case textfmt.KindInt, textfmt.KindBool:
 				buf = c.AppendText(buf, i)
 			default:
+				if st := &e.structs[j]; st.arr != nil {
+					var err error
+					if buf, err = st.Append(buf, i); err != nil {
+						return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
+					}
+					continue
+				}
 				var err error
 				if buf, err = appendValue(buf, c, i); err != nil {
 					return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
@@ -101,4 +115,15 @@ func appendFloat(buf []byte, c *textfmt.Column, i int) []byte {
 		return append(buf, "-Infinity"...)
 	}
 	return textfmt.MarkFloat(c.AppendText(buf, i), len(buf))
+}
+
+// bindStructs binds a StructText to each struct column of the bound batch.
+func (e *Encoder) bindStructs() {
+	if len(e.structs) != len(e.cols) {
+		e.structs = make([]StructText, len(e.cols))
+	}
+	for j := range e.cols {
+		s, _ := e.cols[j].Array().(*array.Struct)
+		e.structs[j].Reset(s)
+	}
 }

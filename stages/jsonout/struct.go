@@ -13,21 +13,80 @@ import (
 // JSON object this package writes: one key per field in field order, a
 // null field as null, each value by the writer's rules (a nested struct as
 // an object), so that an object read by package jsonin writes back as it
-// was read. Package csvout writes struct fields with it. It errs only for
-// a value encoding/json cannot write.
+// was read. It errs only for a value encoding/json cannot write. To write
+// many rows of one array, a StructText is ~2x faster.
 func AppendStruct(buf []byte, s *array.Struct, i int) ([]byte, error) {
+	var w StructText
+	w.Reset(s)
+	return w.Append(buf, i)
+}
+
+// A StructText writes rows of one struct array as AppendStruct does,
+// with its fields' typed views and keys made once per array. Package
+// csvout writes struct fields with it. The zero value is ready for Reset;
+// a StructText is used by one goroutine at a time.
+type StructText struct {
+	keys []byte // each field's `"name":`, at offs
+	offs []int
+	cols []textfmt.Column
+	kids []StructText // for fields that are structs
+	arr  *array.Struct
+}
+
+// Array returns the array w is bound to, nil when none.
+func (w *StructText) Array() *array.Struct { return w.arr }
+
+// Reset binds w to s, which must stay alive while w writes it; w's scratch
+// is reused. Reset(nil) unbinds w.
+func (w *StructText) Reset(s *array.Struct) {
+	w.arr = s
+	if s == nil {
+		for k := range w.kids {
+			w.kids[k].Reset(nil)
+		}
+		w.cols, w.kids = w.cols[:0], w.kids[:0]
+		return
+	}
+	n := s.NumField()
 	st := s.DataType().(*arrow.StructType)
+	w.keys, w.offs = w.keys[:0], w.offs[:0]
+	for k := range n {
+		w.offs = append(w.offs, len(w.keys))
+		w.keys = appendString(w.keys, st.Field(k).Name)
+		w.keys = append(w.keys, ':')
+	}
+	w.offs = append(w.offs, len(w.keys))
+	if cap(w.cols) < n {
+		w.cols = make([]textfmt.Column, n)
+		w.kids = make([]StructText, n)
+	}
+	w.cols, w.kids = w.cols[:n], w.kids[:n]
+	for k := range n {
+		f := s.Field(k)
+		w.cols[k].Reset(f)
+		fs, _ := f.(*array.Struct)
+		w.kids[k].Reset(fs)
+	}
+}
+
+// Append appends row i, which must not be null, as a JSON object.
+func (w *StructText) Append(buf []byte, i int) ([]byte, error) {
 	buf = append(buf, '{')
-	var c textfmt.Column
-	for k := range s.NumField() {
+	for k := range w.cols {
 		if k > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, st.Field(k).Name)
-		buf = append(buf, ':')
-		c.Reset(s.Field(k))
+		buf = append(buf, w.keys[w.offs[k]:w.offs[k+1]]...)
+		c := &w.cols[k]
 		var err error
-		if buf, err = appendValue(buf, &c, i); err != nil {
+		if c.IsNull(i) {
+			buf = append(buf, "null"...)
+		} else if w.kids[k].arr != nil {
+			buf, err = w.kids[k].Append(buf, i)
+		} else {
+			buf, err = appendValue(buf, c, i)
+		}
+		if err != nil {
 			return buf, err
 		}
 	}
