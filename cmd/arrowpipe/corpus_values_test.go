@@ -116,6 +116,9 @@ type (
 	dateText  string
 	timeOfDay time.Duration
 	nested    struct{ v any }
+	// noValue says why a value could not be made comparable; it equals
+	// nothing, so the test fails showing it.
+	noValue string
 )
 
 func valueAt(arr arrow.Array, i int) any {
@@ -157,11 +160,11 @@ func valueAt(arr arrow.Array, i int) any {
 	case *array.List, *array.LargeList, *array.Struct, *array.Map, *array.ListView, *array.LargeListView, *array.FixedSizeList:
 		raw, err := json.Marshal(a.GetOneForMarshal(i))
 		if err != nil {
-			panic(fmt.Sprintf("%s: %v", a.DataType(), err))
+			return noValue(fmt.Sprintf("%s: %v", a.DataType(), err))
 		}
 		return nestedFromJSON(string(raw))
 	}
-	panic(fmt.Sprintf("no comparable value for %s: add it to valueAt", arr.DataType()))
+	return noValue("no comparable value for " + arr.DataType().String() + ": add it to valueAt")
 }
 
 func nestedFromJSON(text string) any {
@@ -172,9 +175,15 @@ func nestedFromJSON(text string) any {
 	return nested{v}
 }
 
-// sameValue reports whether got (read back) holds the value want
+// sameCell reports whether got (read back) holds the value want
 // (original) in the type the table says it comes back as.
 func sameCell(want, got any) bool {
+	if _, bad := want.(noValue); bad {
+		return false
+	}
+	if _, bad := got.(noValue); bad {
+		return false
+	}
 	if want == nil || got == nil {
 		return want == nil && got == nil
 	}
