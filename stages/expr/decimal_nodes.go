@@ -557,19 +557,27 @@ func (c *decCmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(c)
 	valid := andValid(s, l.valid, r.valid, n)
 	s.tmp = grow(s.tmp, (n+7)&^7)
-	var a, b, m *big.Int
-	for k := 0; k < n; k++ {
-		if isWideRow(&l, k) || isWideRow(&r, k) {
-			if a == nil {
-				a, b, m = new(big.Int), new(big.Int), new(big.Int)
+	c.compare128(s.tmp[:n], l.i[:n], r.i[:n])
+	if l.hi != nil || r.hi != nil { // the rows beyond int64, with math/big
+		a, b, m := new(big.Int), new(big.Int), new(big.Int)
+		for k := 0; k < n; k++ {
+			if isWideRow(&l, k) || isWideRow(&r, k) {
+				bigAt(a, &l, k, false).Mul(a, m.SetInt64(c.ml))
+				bigAt(b, &r, k, false).Mul(b, m.SetInt64(c.mr))
+				s.tmp[k] = b2u(c.op.holds(a.Cmp(b)))
 			}
-			bigAt(a, &l, k, false).Mul(a, m.SetInt64(c.ml))
-			bigAt(b, &r, k, false).Mul(b, m.SetInt64(c.mr))
-			s.tmp[k] = b2u(c.op.holds(a.Cmp(b)))
-			continue
 		}
-		lh, ll := mul128(l.i[k], c.ml)
-		rh, rl := mul128(r.i[k], c.mr)
+	}
+	s.b = grow(s.b, bitmapLen(n))
+	packBytes(s.tmp, s.b, n)
+	return vec{valid: valid, b: s.b}, nil
+}
+
+// compare128 sets out[k] to whether l[k]×ml op r[k]×mr, in 128 bits.
+func (c *decCmpNode) compare128(out []byte, l, r []int64) {
+	for k := range out {
+		lh, ll := mul128(l[k], c.ml)
+		rh, rl := mul128(r[k], c.mr)
 		cmp := 0
 		switch {
 		case lh < rh || lh == rh && ll < rl:
@@ -577,11 +585,8 @@ func (c *decCmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 		case lh > rh || lh == rh && ll > rl:
 			cmp = 1
 		}
-		s.tmp[k] = b2u(c.op.holds(cmp))
+		out[k] = b2u(c.op.holds(cmp))
 	}
-	s.b = grow(s.b, bitmapLen(n))
-	packBytes(s.tmp, s.b, n)
-	return vec{valid: valid, b: s.b}, nil
 }
 
 // mul128 returns the signed 128-bit product a×m (m > 0) as a high word and

@@ -178,12 +178,13 @@ func (c *wideArithNode) eval(ev *Evaluator, in *input) (vec, error) {
 	p, sc := c.t.decPS()
 	var bound, a, b, m *big.Int
 	bad := -1
+	wide := l.hi != nil || r.hi != nil
 	for k := 0; k < n; k++ {
 		if valid != nil && !getBit(valid, k) {
 			out.setInt(k, 0)
 			continue
 		}
-		if !isWideRow(&l, k) && !isWideRow(&r, k) {
+		if !wide || !isWideRow(&l, k) && !isWideRow(&r, k) {
 			if x, ok := c.narrow(l.i[k], r.i[k]); ok {
 				out.setInt(k, x) // p > 18: every int64 fits
 				continue
