@@ -81,7 +81,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", "", "input format: csv, tsv, ndjson, arrow, arrows, parquet (default: from the file extension, else sniffed)")
 	fs.StringVar(&o.delimiter, "delimiter", "", "CSV field delimiter (default: from the first line, ',' unless it has only ';', '|' or tabs; '\\t' for .tsv); 'tab' is accepted")
 	fs.BoolVar(&o.noHeader, "no-header", false, "CSV input has no header line: columns are named c1, c2, ...")
-	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp[us] without a zone, timestamp or timestamp[us, UTC], timestamp[ns], timestamp_ns; list<int64> or BIGINT[] for NDJSON arrays; the rest is inferred from --infer-rows rows, which a pipe waits for)")
+	fs.StringVar(&o.schema, "schema", "", "column types, e.g. 'id:int64,price:float64,ts:timestamp' (int64, float64, bool, string, date, timestamp[us] without a zone, timestamp or timestamp[us, UTC], timestamp[ns], timestamp_ns, decimal(p,s) for CSV and TSV, read exactly (DECIMAL(10,2), numeric(p,s)); list<int64> or BIGINT[] for NDJSON arrays; the rest is inferred from --infer-rows rows, which a pipe waits for)")
 	fs.StringSliceVar(&o.nullValues, "null", nil, "extra field texts read as null in CSV, e.g. --null NA,NULL")
 	fs.StringVar(&o.inferRows, "infer-rows", "", "rows of CSV, TSV or NDJSON input the column types are inferred from (default 1000); all reads a whole CSV or TSV file once more for them")
 	fs.BoolVar(&o.jsonFlatten, "json-flatten", false, "read NDJSON nested objects as one column per key named user.id, user.geo.lat (default: one struct column per object, written back as an object)")
