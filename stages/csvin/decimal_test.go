@@ -108,3 +108,51 @@ func TestDecimalErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecodeDecimal reads one column as decimal(p,s) and as a string: the
+// decimal read succeeds exactly when every non-null string parses with
+// textval.ParseDecimal128, and then holds those values.
+func FuzzDecodeDecimal(f *testing.F) {
+	f.Add([]byte("p\n1.5\n\n\"2.25\"\n-0\n1e2\n"), uint8(10), uint8(2), uint8(3))
+	f.Add([]byte("p\n1.555\n"), uint8(10), uint8(2), uint8(1))
+	f.Add([]byte("p\n99999999999999999999999999999999999999\n"), uint8(38), uint8(0), uint8(7))
+	f.Fuzz(func(t *testing.T, in []byte, p, s, batch uint8) {
+		precision := int32(p%textval.MaxDecimalPrecision) + 1
+		scale := int32(s) % (precision + 1)
+		dt := &arrow.Decimal128Type{Precision: precision, Scale: scale}
+		asText := Options{Schema: textval.Spec{{Name: "p", Type: arrow.BinaryTypes.String}}, BatchRows: 1 + int(batch%8), SampleRows: 1 << 20}
+		_, texts, err := readString(t, string(in), asText)
+		if err != nil || len(texts) == 0 {
+			return
+		}
+		asDec := asText
+		asDec.Schema = textval.Spec{{Name: "p", Type: dt}}
+		asDec.Mem = checkedMem(t)
+		schema, got, err := readString(t, string(in), asDec)
+		if schema == nil || schema.NumFields() != 1 || schema.Field(0).Name != "p" {
+			return // another header: nothing to compare
+		}
+		want := make([][]string, len(texts))
+		ok := true
+		for i, row := range texts {
+			v := row[0]
+			if v != null && v != "" {
+				d, fits := textval.ParseDecimal128([]byte(v), precision, scale)
+				if !fits {
+					ok = false
+					break
+				}
+				v = d.ToString(scale)
+			} else {
+				v = null // a quoted "" is null in a decimal column
+			}
+			want[i] = []string{v}
+		}
+		if !ok {
+			require.Error(t, err)
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	})
+}
