@@ -45,6 +45,11 @@ type Job struct {
 	// row groups (their compressed bytes); 0 means DefaultTaskBytes, and
 	// a negative value makes every file one task.
 	TaskBytes int64
+	// TextColumns, when set, names the CSV and TSV columns to read as
+	// their text given the inferred schema, as plan.ReadOptions.TextColumns
+	// does for a single run; the coordinator resolves the names once, and
+	// every task reads those columns as text.
+	TextColumns func(inferred *arrow.Schema) []string
 	// NoPartial ships every row of the map side to the coordinator even
 	// when a groupby could be merged from per-task groups (partialGroupBy).
 	NoPartial bool
@@ -95,6 +100,13 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 			return nil, err
 		}
 		files[i] = abs
+	}
+	if job.TextColumns != nil {
+		read, err := resolveTextColumns(ctx, files, job)
+		if err != nil {
+			return nil, err
+		}
+		job.Read = read
 	}
 	p, err := planJob(ctx, files, job)
 	if err != nil {
@@ -148,6 +160,25 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	}
 	defer c.cleanup(ctx)
 	return c.run(ctx, sink)
+}
+
+// resolveTextColumns returns the job's read spec with the names of the
+// columns to read as text, given the schema the files infer.
+func resolveTextColumns(ctx context.Context, files []string, job Job) (ReadSpec, error) {
+	read := job.Read
+	ropts, err := read.Options()
+	if err != nil {
+		return read, err
+	}
+	ropts.Mem = job.Env.Mem
+	src, err := plan.Open(ctx, files, nil, ropts)
+	if err != nil {
+		return read, err
+	}
+	inferred := src.Schema()
+	src.Close()
+	read.TextColumns = job.TextColumns(inferred)
+	return read, nil
 }
 
 // jobPlan is the chain cut in two: the words of the map side, and the

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
@@ -69,6 +71,9 @@ type ReadSpec struct {
 	FilenameColumn string   `json:"filename_column,omitempty"`
 	NoHive         bool     `json:"no_hive,omitempty"`
 	StrictSchema   bool     `json:"strict_schema,omitempty"`
+	// TextColumns are the CSV and TSV columns read as their text (see
+	// plan.ReadOptions.TextColumns), resolved by the coordinator.
+	TextColumns []string `json:"text_columns,omitempty"`
 }
 
 // Options returns the plan.ReadOptions the spec stands for (without an
@@ -103,6 +108,10 @@ func (r ReadSpec) Options() (plan.ReadOptions, error) {
 	o.FilenameColumn = r.FilenameColumn
 	o.NoHive = r.NoHive
 	o.StrictSchema = r.StrictSchema
+	if len(r.TextColumns) > 0 {
+		names := r.TextColumns
+		o.TextColumns = func(*arrow.Schema) []string { return names }
+	}
 	return o, nil
 }
 
