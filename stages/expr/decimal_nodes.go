@@ -328,17 +328,27 @@ func (c *floatToDecNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s.i = grow(s.i, n)
 	valid := ownValid(s, v.valid, n)
 	p, sc := c.t.decPS()
+	out := newWideOut(s, n)
 	for k, f := range v.f[:n] {
 		x, ok := floatUnscaled(f, sc)
 		if ok && p <= maxDecDigits && (x >= pow10[p] || x <= -pow10[p]) {
 			ok = false
 		}
+		if !ok && p > maxDecDigits && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			// beyond int64: from the float's exact value, by math/big
+			q := new(big.Rat).Mul(new(big.Rat).SetFloat64(f), new(big.Rat).SetInt(decBound(sc)))
+			y := bigDivRound(q.Num(), q.Denom(), roundHalfAway)
+			if fitsDigits(y, decBound(p)) {
+				out.setBig(k, y)
+				continue
+			}
+		}
 		if !ok {
 			clearBit(valid, k)
 		}
-		s.i[k] = x
+		out.setInt(k, x)
 	}
-	return vec{valid: valid, i: s.i}, nil
+	return vec{valid: valid, i: out.i, hi: out.hi}, nil
 }
 
 // floatUnscaled returns f × 10^s rounded half away from zero, exactly,
@@ -416,18 +426,25 @@ func (c *stringToDecNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s.i = grow(s.i, n)
 	valid := ownValid(s, v.valid, n)
 	p, sc := c.t.decPS()
+	out := newWideOut(s, n)
 	for k := 0; k < n; k++ {
 		if !getBit(valid, k) {
-			s.i[k] = 0
+			out.setInt(k, 0)
 			continue
 		}
 		x, ok := parseDec(v.str(k), p, sc)
+		if !ok && p > maxDecDigits {
+			if y, ok := parseBigDec(v.str(k), p, sc); ok {
+				out.setBig(k, y)
+				continue
+			}
+		}
 		if !ok {
 			clearBit(valid, k)
 		}
-		s.i[k] = x
+		out.setInt(k, x)
 	}
-	return vec{valid: valid, i: s.i}, nil
+	return vec{valid: valid, i: out.i, hi: out.hi}, nil
 }
 
 // parseDec reads text as an unscaled decimal(p,s), rounding halves away

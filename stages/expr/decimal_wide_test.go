@@ -282,3 +282,62 @@ func refRoundBig(x, d *big.Int, mode int) *big.Int {
 	}
 	return c
 }
+
+// TestToDecimalBeyondInt64 converts text and floats to decimals above 18
+// digits: halves away from zero, null beyond the precision or for text
+// that is not a number, as DuckDB's casts of text. A float converts from
+// its exact value, 1e25 to 10000000000000000905969664.00 (DuckDB 1.5's
+// cast computes in floating point: 10000000000000001507265085.44).
+func TestToDecimalBeyondInt64(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "f", Type: arrow.PrimitiveTypes.Float64}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	texts := []string{"123456789012345678901234.565", " -99999999999999999999999999999999999.995 ", "1e30", "1.5", "1000000000000000000000000000000000000", "abc", "1/3", "0x10", "-1.5E+20"}
+	for _, s := range texts {
+		b.Field(0).(*array.StringBuilder).Append(s)
+	}
+	b.Field(0).(*array.StringBuilder).AppendNull()
+	floats := []float64{1e25, -1e25, 0.125, 1e40, math.NaN(), 123456789012345678901.0, 1, 2, 3, 4}
+	b.Field(1).(*array.Float64Builder).AppendValues(floats, nil)
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	check := func(src string, want []string) {
+		t.Helper()
+		e, err := Compile(src, schema)
+		require.NoError(t, err)
+		got, err := e.Eval(context.Background(), rec, mem)
+		require.NoError(t, err)
+		defer got.Release()
+		for r, w := range want {
+			assert.Equal(t, w, got.ValueStr(r), "%s row %d", src, r)
+		}
+	}
+	check("to_string(to_decimal(s, 38, 2))", []string{"123456789012345678901234.57", "-100000000000000000000000000000000000.00", "1000000000000000000000000000000.00", "1.50", "(null)", "(null)", "(null)", "(null)", "-150000000000000000000.00", "(null)"})
+	check("to_string(to_decimal(f, 38, 2))", []string{"10000000000000000905969664.00", "-10000000000000000905969664.00", "0.13", "(null)", "(null)", "123456789012345683968.00"})
+	check("to_string(to_decimal(f, 20, 0))", []string{"(null)", "(null)", "0", "(null)", "(null)", "(null)"})
+}
+
+// TestWideDecimalIn checks that in compares values beyond int64 exactly,
+// and that coalesce of one is an error naming the row.
+func TestWideDecimalIn(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	big1, _ := new(big.Int).SetString("12345678901234567890123", 10)
+	rows := []wideRow{{big1, big1, nil, big.NewInt(5), big.NewInt(3)}, {big.NewInt(7), big.NewInt(-1), nil, nil, nil}}
+	rec := wideBatch(mem, rows)
+	defer rec.Release()
+	got, err := evalOn(t, "b in (1, a, -1)", rec, mem)
+	require.NoError(t, err)
+	assert.Equal(t, "false", got.ValueStr(0)) // a is scale 2: 123456789012345678901.23
+	assert.Equal(t, "true", got.ValueStr(1))
+	got.Release()
+	got, err = evalOn(t, "b in (to_decimal('12345678901234567890123', 38, 0), 0)", rec, mem)
+	require.NoError(t, err)
+	assert.Equal(t, "true", got.ValueStr(0))
+	got.Release()
+	_, err = evalOn(t, "coalesce(b, 0)", rec, mem)
+	require.ErrorIs(t, err, ErrOverflow)
+	assert.ErrorContains(t, err, "row 1 of the batch: decimal 12345678901234567890123 has more than the 18 digits")
+}
