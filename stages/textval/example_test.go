@@ -38,3 +38,14 @@ func ExampleParseTimestamp() {
 	fmt.Println(ts.ToTime(arrow.Microsecond).UTC(), ok)
 	// Output: 2026-01-02 02:04:05.5 +0000 UTC true
 }
+
+func ExampleParseDecimal128() {
+	for _, text := range []string{"1.5", "1.5e2", "1.555"} {
+		v, ok := textval.ParseDecimal128([]byte(text), 10, 2)
+		fmt.Println(text, v.ToString(2), ok)
+	}
+	// Output:
+	// 1.5 1.50 true
+	// 1.5e2 150.00 true
+	// 1.555 0.00 false
+}
