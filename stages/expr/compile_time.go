@@ -135,6 +135,9 @@ func (c *compiler) timeCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 		if err != nil {
 			return err
 		}
+		if c.zoneOf(a.args[0]) == zLocal {
+			s = dropZoneName(s) // a zone-less value has no zone name, as in DuckDB
+		}
 		if g.layout, err = compileLayout(s, false); err != nil {
 			return c.errorf(a.args[1].position(), "strftime: %v", err)
 		}
@@ -222,4 +225,22 @@ func (c *compiler) timeCall(a *callExpr, g *callNode, want func(k int, ts ...typ
 		g.t = tTime
 	}
 	return nil
+}
+
+// dropZoneName removes the %Z codes of a strftime layout.
+func dropZoneName(layout string) string {
+	var b strings.Builder
+	for k := 0; k < len(layout); k++ {
+		if layout[k] == '%' && k+1 < len(layout) {
+			if layout[k+1] == 'Z' {
+				k++
+				continue
+			}
+			b.WriteString(layout[k : k+2])
+			k++
+			continue
+		}
+		b.WriteByte(layout[k])
+	}
+	return b.String()
 }

@@ -215,7 +215,8 @@
 // timestamp arguments are all zone-less (a literal, a date or null takes
 // the zone of what it meets; one zoned argument makes the result zoned,
 // as DuckDB's TIMESTAMP meeting TIMESTAMPTZ); strftime, year, hour and
-// the other calendar functions read the wall clock. to_timezone of a
+// the other calendar functions read the wall clock (strftime's %Z prints
+// nothing for a zone-less value, as DuckDB). to_timezone of a
 // zoned value is zone-less (see Dates, times and zones). Unlike DuckDB,
 // to_timestamp(x, 'type') converts to a named type, keeping the instant:
 // 'timestamp' and 'timestamp_ns' (timestamp[us], timestamp[ns]) are

@@ -450,6 +450,14 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		}
 		return refTimeOut(refTime(one), refType(n, schema))
 	}
+	if n.name == "strftime" && refZone(n.args[0], schema) == "local" {
+		// a zone-less value has no zone name: %Z prints nothing
+		parts := strings.Split(args[1].(string), "%%")
+		for k := range parts {
+			parts[k] = strings.ReplaceAll(parts[k], "%Z", "")
+		}
+		args[1] = strings.Join(parts, "%%")
+	}
 	if n.name == "to_timezone" && refZone(n.args[0], schema) == "local" {
 		// a wall clock read in the zone, as DuckDB's timezone(zone, TIMESTAMP)
 		n = &callExpr{pos: n.pos, name: "from_timezone", args: n.args}

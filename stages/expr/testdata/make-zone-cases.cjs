@@ -52,6 +52,8 @@ const cases = [
   ["to_timezone(to_timezone(tz, 'Europe/Paris'), 'Europe/Paris')", "timezone('Europe/Paris', timezone('Europe/Paris', tz))"],
   ["hour(to_timezone(tz, 'Europe/Paris'))", "hour(timezone('Europe/Paris', tz))"],
   ["strftime(ts, '%Y-%m-%d %H:%M:%S')", "strftime(ts, '%Y-%m-%d %H:%M:%S')"],
+  ["strftime(ts, '%d %Z|%%Z')", "strftime(ts, '%d %Z|%%Z')"],
+  ["strftime(tz, '%d %Z|')", "strftime(tz, '%d %Z|')"],
   ["strftime(to_timezone(tz, 'America/New_York'), '%Y-%m-%d %H:%M')", "strftime(timezone('America/New_York', tz), '%Y-%m-%d %H:%M')"],
   ["date_diff('hour', ts, tz)", "date_diff('hour', ts, tz)"],
   ["date_diff('day', d, ts)", "date_diff('day', d, ts)"],
