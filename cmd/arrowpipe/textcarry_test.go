@@ -34,11 +34,16 @@ func TestUntouchedColumnsKeepTheirText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "drift.csv")
 	require.NoError(t, os.WriteFile(path, []byte(in.String()), 0o600))
 
-	res := cli(t, "", "filter", "b == 'y'", path)
-	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Equal(t, want.String(), res.stdout)
+	for _, workers := range []string{"1", "4"} {
+		for _, handoff := range []string{"shared", "copy", "auto"} {
+			args := []string{"--workers", workers, "--handoff", handoff, "--batch-rows", "7", "filter", "b == 'y'", path}
+			res := cli(t, "", args...)
+			require.Equal(t, exitOK, res.code, res.stderr)
+			assert.Equal(t, want.String(), res.stdout, args)
+		}
+	}
 
-	res = cli(t, "", path)
+	res := cli(t, "", path)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, in.String(), res.stdout, "a pass-through repeats its input")
 
