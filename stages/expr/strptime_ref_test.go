@@ -215,8 +215,8 @@ func checkStrptime(t *testing.T, l *timeLayout, cache *monthCache, s string) {
 	}
 }
 
-// TestReadDigits checks the word-at-a-time digit reader against the
-// byte loop at every length and position, with every byte after the
+// TestReadDigits checks the digit reader (with its 4- and 6-digit steps)
+// against the byte loop at every length, with every byte after the
 // digits.
 func TestReadDigits(t *testing.T) {
 	for _, tail := range []string{"", "x", "/", ":", "\xff", "\xfa9", " 12345678", "123456789012"} {

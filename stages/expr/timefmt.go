@@ -1,9 +1,7 @@
 package expr
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 
@@ -42,6 +40,9 @@ type layoutItem struct {
 	// spaced is set when lit holds white space, which matches any run of
 	// it; otherwise lit is compared as it is, in one step.
 	spaced bool
+	// sep is lit when that is one byte other than white space (the / or :
+	// after most fields): one comparison.
+	sep byte
 	// slot is where parse keeps a one- or two-digit field (%m %d %H %I
 	// %M %S), which must lie in lo..hi: one shared step for all of them.
 	slot, lo, hi uint8
@@ -123,6 +124,9 @@ func compileLayout(s string, parsing bool) (*timeLayout, error) {
 	for k := range l.items {
 		it := &l.items[k]
 		it.spaced = strings.ContainsAny(it.lit, " \t\n")
+		if len(it.lit) == 1 && !it.spaced {
+			it.sep = it.lit[0]
+		}
 		switch it.code {
 		case 'm':
 			it.slot, it.lo, it.hi = slotMonth, 0, 99 // checked with the day
@@ -151,7 +155,8 @@ var (
 // parse reads s by the layout and returns ns since the epoch, UTC, as a
 // pair (seconds, ns within the second) so that no range is lost; ok is
 // false when s does not match or names a date that does not exist.
-// ~55 CPU ns for '%m/%d/%Y %I:%M:%S.%f %p' (BenchmarkStrptime).
+// ~46 CPU ns for '%m/%d/%Y %I:%M:%S.%f %p', ~37 for '%m/%d/%Y %I:%M %p'
+// (BenchmarkStrptime).
 func (l *timeLayout) parse(s []byte, cache *monthCache) (sec, nsec int64, ok bool) {
 	f := [numSlots]int64{slotYear: 1900, slotMonth: 1, slotDay: 1}
 	yday, frac, offset := int64(0), int64(0), int64(0)
@@ -234,15 +239,15 @@ func (l *timeLayout) parse(s []byte, cache *monthCache) (sec, nsec int64, ok boo
 				return 0, 0, false
 			}
 		}
+		if it.sep != 0 {
+			if p >= len(s) || s[p] != it.sep {
+				return 0, 0, false
+			}
+			p++
+			continue
+		}
 		if !it.spaced {
 			lit := it.lit
-			if len(lit) == 1 { // most layouts: one separator after each field
-				if p >= len(s) || s[p] != lit[0] {
-					return 0, 0, false
-				}
-				p++
-				continue
-			}
 			if len(s)-p < len(lit) {
 				return 0, 0, false
 			}
@@ -314,27 +319,21 @@ type monthCache struct {
 	last int64 // days in the month
 }
 
-// readDigits reads 1 to maxDigits decimal digits at p. With 8 bytes
-// left and maxDigits <= 8 it takes them as one word (SWAR): the fields
-// of 4 and 6 digits (%Y, %f) cost the same as one of 1.
+// readDigits reads 1 to maxDigits decimal digits at p. When all of a
+// 4- or 6-digit field is there (%Y, %f), it sums the digits without the
+// loop's chain of multiplies.
 func readDigits(s []byte, p, maxDigits int) (v int64, next int, ok bool) {
-	if maxDigits <= 8 && len(s)-p >= 8 {
-		x := binary.LittleEndian.Uint64(s[p:])
-		// a byte of notDigit is 0 where x's is '0'..'9': its high nibble
-		// and that of the byte plus 6 are both 3 (a carry out of a lower
-		// byte only reaches bytes after the first non-digit)
-		notDigit := (x & 0xF0F0F0F0F0F0F0F0) | ((x+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4
-		notDigit ^= 0x3333333333333333
-		n := min(bits.TrailingZeros64(notDigit)/8, maxDigits)
-		if n == 0 {
-			return 0, p, false
+	switch {
+	case maxDigits == 4 && len(s)-p >= 4:
+		a, b, c, d := s[p]-'0', s[p+1]-'0', s[p+2]-'0', s[p+3]-'0'
+		if a <= 9 && b <= 9 && c <= 9 && d <= 9 {
+			return int64(a)*1000 + int64(b)*100 + int64(c)*10 + int64(d), p + 4, true
 		}
-		// the n digits at the top of the word, zeros (as '0's) below them
-		w := x << (8 * (8 - n))
-		w = (w & 0x0F0F0F0F0F0F0F0F) * 2561 >> 8
-		w = (w & 0x00FF00FF00FF00FF) * 6553601 >> 16
-		w = (w & 0x0000FFFF0000FFFF) * 42949672960001 >> 32
-		return int64(w), p + n, true
+	case maxDigits == 6 && len(s)-p >= 6:
+		a, b, c, d, e, f := s[p]-'0', s[p+1]-'0', s[p+2]-'0', s[p+3]-'0', s[p+4]-'0', s[p+5]-'0'
+		if a <= 9 && b <= 9 && c <= 9 && d <= 9 && e <= 9 && f <= 9 {
+			return int64(a)*100000 + int64(b)*10000 + int64(c)*1000 + int64(d)*100 + int64(e)*10 + int64(f), p + 6, true
+		}
 	}
 	end := min(p+maxDigits, len(s))
 	start := p
