@@ -148,14 +148,14 @@ func frames(drawn string) []string {
 // into stdout; with stdout on the same terminal it is not drawn at all.
 func TestTerminal(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs a sort of 1.5M rows")
+		t.Skip("runs a sort of 600k rows")
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.csv")
 	f, err := os.Create(big)
 	require.NoError(t, err)
-	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 1_500_000, Seed: 3}))
+	require.NoError(t, gen.Write(context.Background(), f, gen.Options{Rows: 600_000, Seed: 3}))
 	require.NoError(t, f.Close())
 
 	t.Run("stdout=pipe/stderr=terminal", func(t *testing.T) {
@@ -203,7 +203,7 @@ func TestTerminal(t *testing.T) {
 		out := stdout.String()
 		assert.False(t, strings.Contains(out, "\x1b") || strings.Contains(out, "reading") || strings.Contains(out, "rows out"), "no bar bytes in stdout")
 		assert.True(t, strings.HasPrefix(out, "id,ts,region,"), "stdout holds the data only")
-		assert.Equal(t, 1_500_001, len(readCSV(t, out)), "every row")
+		assert.Equal(t, 600_001, len(readCSV(t, out)), "every row")
 	})
 
 	t.Run("interrupt", func(t *testing.T) {
