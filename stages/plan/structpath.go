@@ -82,17 +82,25 @@ func buildsAfter(env verb.Env, f, v verb.Verb, schema *arrow.Schema) (*arrow.Sch
 
 // structOf returns the struct column that name is a dotted path into
 // ("user" for "user.geo.lat"), or "" when name is a column of schema or
-// no such path.
+// starts with no struct column's name. A path to no field still names its
+// struct: flattened, the verb's error then suggests the closest field
+// ("user.contry": did you mean "user.country"?).
 func structOf(schema *arrow.Schema, name string) string {
 	if len(schema.FieldIndices(name)) > 0 {
 		return ""
 	}
+	var prefix string
 	for _, f := range schema.Fields() {
-		if rest, ok := strings.CutPrefix(name, f.Name+"."); ok && inStruct(f.Type, rest) {
+		rest, ok := strings.CutPrefix(name, f.Name+".")
+		if !ok || f.Type.ID() != arrow.STRUCT {
+			continue
+		}
+		if inStruct(f.Type, rest) {
 			return f.Name
 		}
+		prefix = f.Name
 	}
-	return ""
+	return prefix
 }
 
 // inStruct reports whether path names a field of struct type t, at any

@@ -189,4 +189,10 @@ func TestStructPassesThroughWhole(t *testing.T) {
 	_, err = plan.Build(verb.Env{Workers: 1, Mem: mem}, plan.Verbs(calls), src, plan.Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown column "user.nope"`)
+
+	calls, _, err = plan.ParseChain([]string{"groupby", "user.contry", "count() as n", file}, plan.Specs(nil, nil))
+	require.NoError(t, err)
+	_, err = plan.Build(verb.Env{Workers: 1, Mem: mem}, plan.Verbs(calls), src, plan.Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown column "user.contry", did you mean "user.country"?`)
 }
