@@ -252,11 +252,13 @@ func (w *worker) heartbeat(ctx context.Context, msg jetstream.Msg, beats <-chan 
 }
 
 // publishResult publishes the done message of an attempt at t, and
-// removes the attempt's result file when it lost (another attempt's done
-// message came first) or could not be published.
+// removes the attempt's result file when it surely lost: another
+// attempt's done message came first, or the job is gone. After another
+// error the message may still have been stored (its ack lost), so the
+// file stays for the coordinator, which removes the directory at the end.
 func (w *worker) publishResult(ctx context.Context, t *Task, d *done) error {
 	ack, err := w.publishDone(ctx, t.Job, d)
-	if d.File && (err != nil || ack.Duplicate) {
+	if d.File && (err == nil && ack.Duplicate || errors.Is(err, errJobGone)) {
 		removeResultFile(t.ResultDir, d.Task, d.Attempt)
 	}
 	return err
