@@ -319,6 +319,15 @@ func (c *compiler) decCall(a *callExpr, info funcInfo, g *callNode) (n node, han
 		if !d.isDec() {
 			return nil, false, nil // a float: call converts
 		}
+		if p, _ := d.decPS(); p > maxDecDigits && info.id != fnGreatest && info.id != fnLeast {
+			// values may be beyond int64: coalesce and if carry the high words
+			for k, v := range vals {
+				vals[k] = c.convert(v, d)
+			}
+			g.t = d
+			n, err := c.fold(g)
+			return n, true, err
+		}
 		for k, v := range vals {
 			vals[k] = c.retype(c.convert(v, d), tInt)
 		}

@@ -12,10 +12,10 @@ import (
 // i and, only when some value of the batch does not fit in int64, the
 // high 64 bits in hi (nil otherwise, so the ≤18-digit fast path is
 // unchanged). Comparisons (and in), + - *, negation, abs, round, floor,
-// ceil, the to_* conversions and the result take such values, a row
-// beyond int64 computed with math/big (~0.3 µs a row; rows within int64
-// keep the int64 loops); any other use of a value beyond int64 (%,
-// coalesce, if, greatest, least) is an error naming the row, as before
+// ceil, coalesce, if, the to_* conversions and the result take such
+// values, a row beyond int64 computed with math/big (~0.3 µs a row; rows
+// within int64 keep the int64 loops); any other use of a value beyond
+// int64 (%, greatest, least) is an error naming the row, as before
 // (retypeNode).
 
 // isWideRow reports whether row r of v is beyond int64.
@@ -24,6 +24,20 @@ func isWideRow(v *vec, r int) bool {
 		r = 0
 	}
 	return v.hi != nil && v.hi[r] != v.i[r]>>63
+}
+
+// hiWord is the high word of row r of decimal vec v.
+func hiWord(v *vec, r int) int64 {
+	if v.isConst {
+		if v.null {
+			return 0
+		}
+		r = 0
+	}
+	if v.hi == nil {
+		return v.i[r] >> 63
+	}
+	return v.hi[r]
 }
 
 // bigAt sets z to row r of decimal (or int64, or uint64 when unsigned)

@@ -188,6 +188,39 @@ func TestWideDecimalsAgainstBig(t *testing.T) {
 		}, 1)},
 		{"to_decimal(c, 38, 2)", 38, 2, nullable(func(w wideRow) any { return refRoundBig(w[2], pow10Big(2), 0) }, 2)},
 		{"to_decimal(i, 19, 0)", 19, 0, nullable(func(w wideRow) any { return w[4] }, 4)},
+		{"coalesce(a, b)", 38, 2, func(w wideRow) any {
+			switch {
+			case w[0] != nil:
+				return w[0]
+			case w[1] != nil:
+				return fit(scale(w[1], 2), 38) // only the rows that use b can fail
+			}
+			return nil
+		}},
+		{"if(i > 0, a, c)", 38, 4, func(w wideRow) any {
+			if w[4] != nil && w[4].Sign() > 0 {
+				if w[0] == nil {
+					return nil
+				}
+				return fit(scale(w[0], 2), 38)
+			}
+			if w[2] == nil {
+				return nil
+			}
+			return w[2]
+		}},
+		{"coalesce(c, 1)", 20, 4, func(w wideRow) any {
+			if w[2] != nil {
+				return w[2]
+			}
+			return big.NewInt(10000)
+		}},
+		{"case when b > 0 then b end", 38, 0, nullable(func(w wideRow) any {
+			if w[1].Sign() > 0 {
+				return w[1]
+			}
+			return nil
+		}, 1)},
 	}
 	rowRe := regexp.MustCompile(`at row (\d+) of the batch`)
 	for _, tc := range cases {
@@ -320,7 +353,7 @@ func TestToDecimalBeyondInt64(t *testing.T) {
 }
 
 // TestWideDecimalIn checks that in compares values beyond int64 exactly,
-// and that coalesce of one is an error naming the row.
+// coalesce carries them, and greatest of one is an error naming the row.
 func TestWideDecimalIn(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -337,7 +370,11 @@ func TestWideDecimalIn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "true", got.ValueStr(0))
 	got.Release()
-	_, err = evalOn(t, "coalesce(b, 0)", rec, mem)
+	got, err = evalOn(t, "coalesce(b, 0)", rec, mem)
+	require.NoError(t, err)
+	assert.Equal(t, "12345678901234567890123", got.ValueStr(0))
+	got.Release()
+	_, err = evalOn(t, "greatest(b, 0)", rec, mem)
 	require.ErrorIs(t, err, ErrOverflow)
 	assert.ErrorContains(t, err, "row 1 of the batch: decimal 12345678901234567890123 has more than the 18 digits")
 }

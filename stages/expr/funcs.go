@@ -414,10 +414,14 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 	acc := ev.full(c.args[0], first, n)
 	valid := ownValid(s, acc.valid, n)
 	out := vec{valid: valid}
-	switch c.t {
+	switch storage(c.t) {
 	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = append(s.i[:0], acc.i[:n]...)
 		out.i = s.i
+		if acc.hi != nil { // a decimal beyond int64
+			s.hi = append(s.hi[:0], acc.hi[:n]...)
+			out.hi = s.hi
+		}
 	case tFloat:
 		s.f = append(s.f[:0], acc.f[:n]...)
 		out.f = s.f
@@ -434,6 +438,13 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 		}
 		if v.isConst && v.null {
 			continue
+		}
+		if v.hi != nil && out.hi == nil {
+			s.hi = grow(s.hi, n)
+			for r, x := range out.i[:n] {
+				s.hi[r] = x >> 63
+			}
+			out.hi = s.hi
 		}
 		done := true
 		for k := 0; k < m; k++ {
@@ -475,6 +486,9 @@ func (c *callNode) coalesce(ev *Evaluator, in *input) (vec, error) {
 					out.i[r] = v.i[0]
 				default:
 					out.i[r] = v.i[r]
+				}
+				if out.hi != nil {
+					out.hi[r] = hiWord(&v, r)
 				}
 			}
 		}
@@ -584,7 +598,7 @@ func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 	valid := ownValid(s, nil, n)
 	nulls := 0
 	out := vec{}
-	switch c.t {
+	switch storage(c.t) {
 	case tInt, tUint, tTime, tTimeNs, tDate:
 		s.i = grow(s.i, n)
 		out.i = s.i
@@ -606,7 +620,7 @@ func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 		if v.isConst {
 			k = 0
 		}
-		switch c.t {
+		switch storage(c.t) {
 		case tInt, tUint, tTime, tTimeNs, tDate:
 			out.i[r] = v.i[k]
 		case tFloat:
@@ -621,6 +635,13 @@ func (c *callNode) pick(s *slot, cond, a, b vec, n int) (vec, error) {
 	}
 	if nulls > 0 {
 		out.valid = valid
+	}
+	if a.hi != nil || b.hi != nil { // decimals beyond int64: their high words too
+		s.hi = grow(s.hi, n)
+		for r := 0; r < n; r++ {
+			s.hi[r] = hiWord(pick(r), r)
+		}
+		out.hi = s.hi
 	}
 	return out, nil
 }
