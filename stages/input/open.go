@@ -25,6 +25,7 @@ type Input struct {
 	Compression format.Compression
 
 	br       *bufio.Reader // over the decompressed stream
+	spare    *bufio.Reader // over the file, which Spare hands on
 	file     *os.File      // the regular file when seekable, else nil
 	closer   io.Closer     // the file or stdin (if it is a Closer), or nil
 	size     int64
@@ -41,6 +42,15 @@ type Input struct {
 // unblocks a Read waiting on a pipe. ctx bounds the open itself, which a
 // named pipe without a writer makes wait.
 func Open(ctx context.Context, path string, stdin io.Reader) (*Input, error) {
+	return OpenReusing(ctx, path, stdin, nil)
+}
+
+// OpenReusing is Open that reads through spare's 64 KiB buffer, when
+// spare is not nil, instead of allocating one: spare comes from Spare of
+// an input closed before. Opening a thousand files one after another then
+// allocates no buffer each (they were ~80 % of the bytes allocated
+// reading 971 files of 1 MB, and most of its garbage collections).
+func OpenReusing(ctx context.Context, path string, stdin io.Reader, spare *bufio.Reader) (*Input, error) {
 	in := &Input{Name: DisplayName(path), size: -1, raw: new(atomic.Int64), undo: func() {}}
 	var src io.Reader
 	if IsStdin(path) {
@@ -77,7 +87,14 @@ func Open(ctx context.Context, path string, stdin io.Reader) (*Input, error) {
 			in.file = f
 		}
 	}
-	raw := bufio.NewReaderSize(countingReader{r: src, n: in.raw}, peekSize)
+	var raw *bufio.Reader
+	if spare != nil && spare.Size() == peekSize {
+		raw = spare
+		raw.Reset(countingReader{r: src, n: in.raw})
+	} else {
+		raw = bufio.NewReaderSize(countingReader{r: src, n: in.raw}, peekSize)
+	}
+	in.spare = raw
 	// Peek only as far as the magic numbers need, so that a live pipe with
 	// a short first line does not block Open.
 	head, err := raw.Peek(1)
@@ -191,6 +208,15 @@ func (in *Input) ReaderAt() (r io.ReaderAt, size int64, ok bool) {
 		return nil, 0, false
 	}
 	return countingReaderAt{r: in.file, n: in.raw}, in.size, true
+}
+
+// Spare returns the input's read buffer for OpenReusing, once the input
+// is closed; call it on the goroutine that read, with no Read pending.
+// The input must not be read after it. nil after the first call.
+func (in *Input) Spare() *bufio.Reader {
+	b := in.spare
+	in.spare = nil
+	return b
 }
 
 // Close closes the underlying file (or stdin, when it is an io.Closer) and

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"sync"
@@ -15,8 +16,9 @@ import (
 // a time. Read is called by one goroutine; Close and BytesRead may be
 // called from others.
 type lazyInput struct {
-	ctx  context.Context
-	path string
+	ctx   context.Context
+	path  string
+	spare *spareBuffer // shared by the files of a run, read one at a time
 
 	mu    sync.Mutex
 	in    *input.Input
@@ -32,7 +34,7 @@ func (l *lazyInput) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if l.in == nil {
-		in, err := input.Open(l.ctx, l.path, nil)
+		in, err := input.OpenReusing(l.ctx, l.path, nil, l.spare.take())
 		if err != nil {
 			l.mu.Unlock()
 			return 0, namedError(l.path, err)
@@ -47,8 +49,29 @@ func (l *lazyInput) Read(p []byte) (int, error) {
 		l.ended = true
 		l.mu.Unlock()
 		l.Close()
+		l.spare.put(in.Spare()) // read to its end here: no Read pending
 	}
 	return n, err
+}
+
+// A spareBuffer hands the read buffer of a run's file to the next file.
+type spareBuffer struct {
+	mu sync.Mutex
+	br *bufio.Reader
+}
+
+func (s *spareBuffer) take() *bufio.Reader {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	br := s.br
+	s.br = nil
+	return br
+}
+
+func (s *spareBuffer) put(br *bufio.Reader) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.br = br
 }
 
 // Close closes the file if it is open; reads after it see the end.
@@ -93,8 +116,9 @@ func (l *lazyInput) bytesRead() int64 {
 func openRun(ctx context.Context, paths []string, f format.Format, opts ReadOptions) (*Source, error) {
 	src := &Source{format: f}
 	ins := make([]csvin.Input, len(paths))
+	spare := &spareBuffer{}
 	for i, p := range paths {
-		l := &lazyInput{ctx: ctx, path: p}
+		l := &lazyInput{ctx: ctx, path: p, spare: spare}
 		src.lazy = append(src.lazy, l)
 		ins[i] = csvin.Input{Name: p, R: l}
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"runtime"
@@ -38,25 +39,38 @@ func (u *union) peekHeaders(ctx context.Context) {
 		forced = u.opts.Format.String()
 	}
 	var g errgroup.Group
-	g.SetLimit(min(runtime.GOMAXPROCS(0), u.opts.MaxOpenFiles))
+	n := min(runtime.GOMAXPROCS(0), u.opts.MaxOpenFiles)
+	g.SetLimit(n)
+	spares := make(chan *bufio.Reader, n) // one read buffer per goroutine
 	for _, m := range u.members {
 		if input.IsStdin(m.path) {
 			continue
 		}
 		g.Go(func() error {
-			m.peekHeader(ctx, forced, want)
+			var spare *bufio.Reader
+			select {
+			case spare = <-spares:
+			default:
+			}
+			spares <- m.peekHeader(ctx, forced, want, spare)
 			return nil
 		})
 	}
 	_ = g.Wait()
 }
 
-func (m *member) peekHeader(ctx context.Context, forced string, want int) {
-	in, err := input.Open(ctx, m.path, nil)
+// peekHeader notes m's header line; it returns a read buffer to reuse.
+func (m *member) peekHeader(ctx context.Context, forced string, want int, spare *bufio.Reader) *bufio.Reader {
+	in, err := input.OpenReusing(ctx, m.path, nil, spare)
 	if err != nil {
-		return
+		return spare
 	}
-	defer in.Close()
+	m.peekInput(in, forced, want)
+	in.Close()
+	return in.Spare()
+}
+
+func (m *member) peekInput(in *input.Input, forced string, want int) {
 	f, err := in.DetectFormat(m.path, forced)
 	if err != nil || (f != format.CSV && f != format.TSV) {
 		return
