@@ -28,9 +28,9 @@ import (
 // first, last, distinct counts (exact, and approximate: HyperLogLog
 // registers merge by maximum) and exact quantiles are exact. Float sums
 // and means (Neumaier) and var/stddev (Welford, merged by Chan et al.)
-// are merged in the parts' order, so the result does not depend on which
-// process ran a part; it can differ from a single-process run in the last
-// bit, as a run on more workers can.
+// are merged in the parts' order; the result can differ from a
+// single-process run in the last bits, as a run on more workers can (and
+// so can a part's states, when GroupByStates runs on several workers).
 
 // StatesVersion is the version of the partial-state columns this build
 // writes and reads, kept in the schema's metadata (statesVersionKey); a

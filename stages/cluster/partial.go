@@ -170,8 +170,9 @@ func partialGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWor
 // distinct count. Integers, picks, distinct counts and quantiles give the
 // single-process result exactly; float sums, means, var and stddev are
 // merged from per-task states, so they can differ from it in the last
-// bit, as the single-process run on more workers can, but not from one
-// cluster run to another.
+// bits (~1e-14 relative), as a single-process run on two workers differs
+// from one on one, and from one run to the next when a task runs on
+// several workers (the worker's batches split between them differently).
 func statesGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWords []string, reduce []pipeline.Stage, partial *arrow.Schema, ok bool) {
 	var keyWords, aggWords string
 	switch {

@@ -61,7 +61,6 @@ func TestClusterParquetRowGroups(t *testing.T) {
 		"pass-through": nil,
 		"filter":       {"filter", "qty > 4", "then", "select", "note,id"},
 		"groupby":      {"groupby", "region", "count() as n, sum(qty), min(price), first(note), mean(qty)"},
-		"sort":         {"sort", "price desc, id"},
 	}
 	for name, words := range chains {
 		calls := parseWords(t, words...)

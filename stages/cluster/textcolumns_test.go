@@ -29,7 +29,6 @@ func TestClusterTextColumns(t *testing.T) {
 	for name, words := range map[string][]string{
 		"pass-through": nil,
 		"filter":       {"filter", "qty > 4", "then", "select", "id,price,note"},
-		"sort":         {"sort", "qty desc"},
 	} {
 		calls := parseWords(t, words...)
 		text := plan.TextColumns(plan.Verbs(calls), format.CSV)
