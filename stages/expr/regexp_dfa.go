@@ -36,6 +36,9 @@ type byteDFA struct {
 const (
 	dfaMatched = 0    // a match was found: the answer is true
 	maxDFA     = 1024 // states; a larger pattern runs on the engine
+	// maxDFAProg bounds the instructions of a pattern given a DFA, and so
+	// the time to build it: [a-z]{1,1000} (2001) takes ~10 ms.
+	maxDFAProg = 2048
 )
 
 // match reports whether the pattern matches somewhere in s.
@@ -63,7 +66,7 @@ func newByteDFA(re *regexp.Regexp) *byteDFA {
 		return nil
 	}
 	prog, err := syntax.Compile(tree.Simplify())
-	if err != nil {
+	if err != nil || len(prog.Inst) > maxDFAProg {
 		return nil
 	}
 	// consumes[pc] is the set of ASCII bytes instruction pc consumes
