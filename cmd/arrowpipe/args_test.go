@@ -104,7 +104,7 @@ func TestSchemaAfterGlobalFlags(t *testing.T) {
 	res := cli(t, "", "--from", "ndjson", "schema", noExt)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Contains(t, res.stdout, "event:string\n")
-	assert.Contains(t, res.stdout, "user.id:int64\n")
+	assert.Contains(t, res.stdout, "user:struct<id: int64 nullable, country: utf8 nullable, plan: utf8 nullable>\n")
 
 	res = cli(t, "", "--schema", "qty:float64", "schema", sample)
 	require.Equal(t, exitOK, res.code, res.stderr)
