@@ -102,7 +102,7 @@ type presence struct {
 
 // present marks object id as present (or null) in the current line.
 func (d *Decoder) present(id int, ok bool) {
-	if id < len(d.objs) {
+	if id >= 0 && id < len(d.objs) {
 		p := &d.objs[id]
 		p.gen, p.null = d.gen, !ok
 	}
