@@ -196,3 +196,35 @@ func TestStructPassesThroughWhole(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown column "user.contry", did you mean "user.country"?`)
 }
+
+// A bad line inside a struct after the sample fails the run with its place
+// and key path, and frees every batch, with the flatten in the chain.
+func TestStructPathDataError(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			text := eventLines(t, 200) + `{"id":200,"user":{"id":"x"}}` + "\n" + eventLines(t, 50)
+			file := filepath.Join(t.TempDir(), "bad.ndjson")
+			require.NoError(t, os.WriteFile(file, []byte(text), 0o600))
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			src, err := plan.Open(ctx, []string{file}, nil, plan.ReadOptions{BatchRows: 16, SampleRows: 100, Mem: mem})
+			require.NoError(t, err)
+			defer src.Close()
+			calls, _, err := plan.ParseChain([]string{"groupby", "user.country", "count() as n", file}, plan.Specs(nil, nil))
+			require.NoError(t, err)
+			p, err := plan.Build(verb.Env{Workers: workers, Mem: mem}, plan.Verbs(calls), src, plan.Options{})
+			require.NoError(t, err)
+			sink := &batchSink{}
+			err = pipeline.New(src, p.Stages, sink, pipeline.Config{Mem: mem, DecodeWorkers: workers, EncodeWorkers: workers}).Run(ctx)
+			for _, r := range sink.recs {
+				r.Release()
+			}
+			var de *pipeline.DataError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, int64(201), de.Line)
+			assert.Equal(t, "user.id", de.Field)
+		})
+	}
+}
