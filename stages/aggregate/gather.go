@@ -1,8 +1,6 @@
 package aggregate
 
 import (
-	"fmt"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -17,26 +15,17 @@ type rowRef struct {
 	row uint32
 }
 
-// gatherable reports whether gather can copy columns of type dt: booleans,
-// fixed-width types of whole bytes, and (large) strings and binaries.
-func gatherable(dt arrow.DataType) error {
+// fastGather reports whether gatherColumn copies columns of type dt
+// buffer by buffer: booleans, fixed-width types of whole bytes, and
+// (large) strings and binaries. Every other type (views, nested,
+// dictionary, extension) goes through gatherRuns.
+func fastGather(dt arrow.DataType) bool {
 	switch dt.ID() {
 	case arrow.BOOL, arrow.STRING, arrow.BINARY, arrow.LARGE_STRING, arrow.LARGE_BINARY:
-		return nil
+		return true
 	}
-	if fw, ok := dt.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && dt.ID() != arrow.DICTIONARY && dt.ID() != arrow.EXTENSION {
-		return nil
-	}
-	return fmt.Errorf("unsupported column type %s", dt)
-}
-
-func checkGatherable(s *arrow.Schema) error {
-	for _, f := range s.Fields() {
-		if err := gatherable(f.Type); err != nil {
-			return fmt.Errorf("column %q: %w", f.Name, err)
-		}
-	}
-	return nil
+	fw, ok := dt.(arrow.FixedWidthDataType)
+	return ok && fw.BitWidth()%8 == 0 && dt.ID() != arrow.DICTIONARY && dt.ID() != arrow.EXTENSION
 }
 
 // gather copies the rows refs of srcs, in that order, into a new batch
@@ -69,6 +58,9 @@ func takeRows(mem memory.Allocator, rec arrow.RecordBatch, idx []uint32) arrow.R
 }
 
 func gatherColumn(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, refs []rowRef) arrow.Array {
+	if !fastGather(dt) {
+		return gatherRuns(mem, dt, srcs, refs)
+	}
 	n := len(refs)
 	var validBuf *memory.Buffer
 	nulls := 0
