@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/csvin"
 	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/input"
@@ -126,6 +129,10 @@ func (u *union) followers(ctx context.Context) {
 		}
 		if leader != nil && leader.fullSample && m.format == leader.format && bytes.Equal(m.header, leader.header) {
 			m.leader = leader
+			if u.typedBy == nil {
+				u.typedBy = map[string]string{}
+			}
+			u.typedBy[m.path] = leader.path
 			continue
 		}
 		leader = m
@@ -155,4 +162,18 @@ func hasLines(ctx context.Context, path string, n int) bool {
 		}
 	}
 	return n <= 0
+}
+
+// followerHint says, for a value that does not fit its column in a file
+// that took another file's types, where the types came from.
+func (u *union) followerHint(err error) error {
+	var de *pipeline.DataError
+	if !errors.As(err, &de) {
+		return err
+	}
+	leader, ok := u.typedBy[de.File]
+	if !ok {
+		return err
+	}
+	return fmt.Errorf("%w; %s has the header of %s, and takes the types read from its first rows", err, input.DisplayName(de.File), input.DisplayName(leader))
 }

@@ -101,6 +101,7 @@ func TestHeaderRunTypeDrift(t *testing.T) {
 		assert.Equal(t, drift, de.File)
 		assert.EqualValues(t, 3, de.Line)
 		assert.EqualValues(t, 2, de.Column)
+		assert.ErrorContains(t, err, "b.csv has the header of "+lead)
 	})
 	t.Run("short sample", func(t *testing.T) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -100,6 +100,10 @@ type union struct {
 	// rowGroups prunes Parquet files by the leading filter (rowgroups.go).
 	rowGroups rowGroupPruning
 
+	// typedBy maps a file that took another's types unsampled to that
+	// file (openruns.go), for the hint of a value that does not fit.
+	typedBy map[string]string
+
 	// Next's state.
 	cur int
 	seq uint64
@@ -593,7 +597,7 @@ func (d *unionDecoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.Reco
 		rec, err = dec.Decode(ctx, c)
 		m.release(dec)
 		if err != nil {
-			return nil, err
+			return nil, d.u.followerHint(err)
 		}
 	}
 	file := c.File // a chunk of a run of files names its own
