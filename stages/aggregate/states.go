@@ -26,7 +26,10 @@ import (
 // input emits: the same groups in the same order (each group's first
 // row), and the same values. Integer sums and means, counts, min, max,
 // first, last, distinct counts (exact, and approximate: HyperLogLog
-// registers merge by maximum) and exact quantiles are exact. Float sums
+// registers merge by maximum) and exact quantiles are exact, and so are
+// approximate quantiles of groups of at most ApproxExactMax values; beyond
+// that their t-digests merge in the parts' order, as a run on several
+// workers merges its workers' digests. Float sums
 // and means (Neumaier) and var/stddev (Welford, merged by Chan et al.)
 // are merged in the parts' order; the result can differ from a
 // single-process run in the last bits, as a run on more workers can (and
@@ -44,7 +47,7 @@ const (
 
 // ErrNoState is returned (wrapped, naming the aggregate) by the partial
 // state stages for an aggregate whose state does not leave the process:
-// approximate quantiles, list.
+// list.
 var ErrNoState = errors.New("aggregate: no partial state")
 
 // StatesVerb is the name of GroupByStates' verb (StatesSpec).
@@ -323,6 +326,17 @@ func (w *stateMerger) merge(src *partial, old uint32) error {
 		}
 	}
 	for i, a := range p.accs {
+		if aq, ok := a.(*approxQuantAcc); ok {
+			b := src.accs[i].(*approxQuantAcc)
+			for j, g := range w.gids {
+				if fresh[j] {
+					aq.takeRow(b, j, g)
+				} else {
+					aq.mergeRow(b, j, g)
+				}
+			}
+			continue
+		}
 		m, ok := a.(rowMerger)
 		if !ok {
 			if err := a.merge(src.accs[i], w.gids); err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/aggregate/sketch"
 )
 
 // The partial state of one accumulator, as a column of a batch, one row
@@ -28,16 +30,32 @@ import (
 //	        included, unsorted)
 //	hll     approx_count_distinct: the HyperLogLog registers (binary,
 //	        sketch.HLL.AppendState), which merge by register-wise max
+//	digest  approx_median, approx_pNN, approx_quantile: the values while
+//	        a group has at most ApproxExactMax, else its t-digest's
+//	        centroids and totals (sketch.TDigestState), in a struct
 const (
 	stateWords  = "words"
 	stateValue  = "value"
 	stateSet    = "set"
 	stateValues = "values"
 	stateHLL    = "hll"
+	stateDigest = "digest"
+)
+
+// digestType is the state column of the approximate quantiles.
+var digestType = arrow.StructOf(
+	arrow.Field{Name: "raw", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64)},
+	arrow.Field{Name: "means", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64)},
+	arrow.Field{Name: "weights", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64)},
+	arrow.Field{Name: "buffered", Type: arrow.PrimitiveTypes.Int64},
+	arrow.Field{Name: "total", Type: arrow.PrimitiveTypes.Float64},
+	arrow.Field{Name: "min", Type: arrow.PrimitiveTypes.Float64},
+	arrow.Field{Name: "max", Type: arrow.PrimitiveTypes.Float64},
+	arrow.Field{Name: "count", Type: arrow.PrimitiveTypes.Float64},
 )
 
 // stateKind names the state an accumulator exports, "" for one that does
-// not (approximate quantiles, list).
+// not (list).
 func stateKind(a accumulator) string {
 	switch a.(type) {
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
@@ -50,6 +68,8 @@ func stateKind(a accumulator) string {
 		return stateValues
 	case *hllAcc:
 		return stateHLL
+	case *approxQuantAcc:
+		return stateDigest
 	}
 	return ""
 }
@@ -69,6 +89,8 @@ func stateType(a accumulator, words int) arrow.DataType {
 		return arrow.ListOf(arrow.PrimitiveTypes.Float64)
 	case *hllAcc:
 		return arrow.BinaryTypes.Binary
+	case *approxQuantAcc:
+		return digestType
 	}
 	return arrow.FixedSizeListOfNonNullable(int32(words), arrow.PrimitiveTypes.Uint64)
 }
@@ -83,6 +105,8 @@ func exportState(a accumulator, mem memory.Allocator, order []uint32, off, words
 		return exportSet(a, mem, order), nil
 	case *quantAcc:
 		return exportValues(a, mem, order)
+	case *approxQuantAcc:
+		return exportDigests(a, mem, order), nil
 	case *hllAcc:
 		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
 		defer b.Release()
@@ -204,6 +228,8 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 		return a.update(identity(n), 0)
 	case *distinctAcc:
 		return loadSet(a, col)
+	case *approxQuantAcc:
+		return loadDigests(a, col)
 	case *hllAcc:
 		b, ok := col.(*array.Binary)
 		if !ok {
@@ -303,4 +329,91 @@ func loadSet(a *distinctAcc, col arrow.Array) error {
 		return nil
 	}
 	return fmt.Errorf("aggregate: a distinct set of type %s", col.DataType())
+}
+
+func exportDigests(a *approxQuantAcc, mem memory.Allocator, order []uint32) arrow.Array {
+	b := array.NewStructBuilder(mem, digestType)
+	defer b.Release()
+	lists := []*array.ListBuilder{b.FieldBuilder(0).(*array.ListBuilder), b.FieldBuilder(1).(*array.ListBuilder), b.FieldBuilder(2).(*array.ListBuilder)}
+	buffered := b.FieldBuilder(3).(*array.Int64Builder)
+	floats := []*array.Float64Builder{b.FieldBuilder(4).(*array.Float64Builder), b.FieldBuilder(5).(*array.Float64Builder),
+		b.FieldBuilder(6).(*array.Float64Builder), b.FieldBuilder(7).(*array.Float64Builder)}
+	for _, g := range order {
+		b.Append(true)
+		var st sketch.TDigestState
+		if d := a.td[g]; d != nil {
+			st = d.State()
+		}
+		for i, vals := range [][]float64{a.raw[g], st.Means, st.Weights} {
+			lists[i].Append(true)
+			lists[i].ValueBuilder().(*array.Float64Builder).AppendValues(vals, nil)
+		}
+		buffered.Append(int64(st.Buffered))
+		for i, x := range []float64{st.Total, st.Min, st.Max, st.Count} {
+			floats[i].Append(x)
+		}
+	}
+	return b.NewArray()
+}
+
+func loadDigests(a *approxQuantAcc, col arrow.Array) error {
+	s, ok := col.(*array.Struct)
+	if !ok || !arrow.TypeEqual(col.DataType(), digestType) {
+		return fmt.Errorf("aggregate: a t-digest state of type %s", col.DataType())
+	}
+	list := func(i, g int) []float64 {
+		l := s.Field(i).(*array.List)
+		offs := l.Offsets()
+		return l.ListValues().(*array.Float64).Float64Values()[offs[g]:offs[g+1]]
+	}
+	float := func(i, g int) float64 { return s.Field(i).(*array.Float64).Value(g) }
+	for g := range s.Len() {
+		if raw := list(0, g); len(raw) > 0 {
+			a.raw[g] = append([]float64(nil), raw...)
+			a.rawBytes += int64(cap(a.raw[g])) * 8
+		}
+		if float(7, g) == 0 {
+			continue
+		}
+		d, err := sketch.NewTDigest(sketch.TDigestState{Means: list(1, g), Weights: list(2, g),
+			Buffered: int(s.Field(3).(*array.Int64).Value(g)), Total: float(4, g), Min: float(5, g), Max: float(6, g), Count: float(7, g)})
+		if err != nil {
+			return err
+		}
+		a.td[g] = d
+		a.tdBytes += tdigestBytes
+	}
+	return nil
+}
+
+// takeRow makes group i of b group g of a, which is empty: as finish
+// takes its first partial as it is, a digest is not merged into an empty
+// one (which would compress it again).
+func (a *approxQuantAcc) takeRow(b *approxQuantAcc, i int, g uint32) {
+	a.raw[g], a.td[g] = b.raw[i], b.td[i]
+	a.rawBytes += int64(cap(b.raw[i])) * 8
+	if b.td[i] != nil {
+		a.tdBytes += tdigestBytes
+	}
+	b.raw[i], b.td[i] = nil, nil
+}
+
+// mergeRow adds group i of b to group g of a, as merge does.
+func (a *approxQuantAcc) mergeRow(b *approxQuantAcc, i int, g uint32) {
+	if d := b.td[i]; d != nil {
+		if a.td[g] == nil {
+			a.td[g] = &sketch.TDigest{}
+			a.tdBytes += tdigestBytes
+			for _, x := range a.raw[g] {
+				a.td[g].Add(x)
+			}
+			a.rawBytes -= int64(cap(a.raw[g])) * 8
+			a.raw[g] = nil
+		}
+		a.td[g].Merge(d)
+		return
+	}
+	for _, x := range b.raw[i] {
+		a.add(g, x)
+	}
 }

@@ -494,7 +494,7 @@ func TestPartialGroupByPlan(t *testing.T) {
 		"groupby|region|median(qty)":                                               "groupby_states",
 		"agg|stddev(price), p99(qty)":                                              "groupby_states",
 		"groupby|region|approx_count_distinct(price), mean(price)":                 "groupby_states",
-		"groupby|region|approx_median(price)":                                      "",
+		"groupby|region|approx_median(price)":                                      "groupby_states",
 		"groupby|region|sum(price), list(note)":                                    "",
 		"filter|qty > 1|groupby|region,note|max(id) as m":                          "groupby",
 	} {

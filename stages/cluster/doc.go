@@ -20,7 +20,7 @@
 // min, max, first, last, count_distinct and approx_count_distinct of
 // non-float columns) is split in two as well (partialGroupBy), and so is
 // a groupby or agg of the other aggregates with a partial state (float
-// sums and means, var, stddev, exact quantiles; aggregate.GroupByStates
+// sums and means, var, stddev, quantiles; aggregate.GroupByStates
 // on the workers, aggregate.MergeStates on the coordinator, in task
 // order: statesGroupBy), so that workers send groups, not rows.
 //

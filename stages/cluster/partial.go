@@ -162,13 +162,15 @@ func partialGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWor
 
 // statesGroupBy splits a groupby or agg whose aggregates all have a
 // partial state (see aggregate.GroupByStates: counts, sums and means of
-// any number, var, stddev, min, max, first, last, count_distinct, the
-// exact quantiles) into aggregate.GroupByStates per task and
-// aggregate.MergeStates on the coordinator, which merges the tasks'
-// states in task order. It serves what partialGroupBy cannot: float sums
-// and means, var and stddev, the exact quantiles, first or last with a
-// distinct count. Integers, picks, distinct counts and quantiles give the
-// single-process result exactly; float sums, means, var and stddev are
+// any number, var, stddev, min, max, first, last, the distinct counts,
+// the exact and approximate quantiles) into aggregate.GroupByStates per
+// task and aggregate.MergeStates on the coordinator, which merges the
+// tasks' states in task order. It serves what partialGroupBy cannot:
+// float sums and means, var and stddev, the quantiles, first or last
+// with a distinct count. Integers, picks, distinct counts and exact
+// quantiles give the single-process result exactly (approximate
+// quantiles too up to aggregate.ApproxExactMax values a group; beyond,
+// t-digests merged in task order); float sums, means, var and stddev are
 // merged from per-task states, so they can differ from it in the last
 // bits (~1e-14 relative), as a single-process run on two workers differs
 // from one on one, and from one run to the next when a task runs on
