@@ -16,11 +16,14 @@ import (
 // column that the schema reaching it does not have as a column, it inserts
 // a flatten of that struct (transform.Flatten: one column per field, in
 // place, recursively). The names a verb uses are those its Reads returns
-// for no needed output; for a verb without Reads, or one that still fails
-// to build, every struct column is flattened when that makes the verb
-// build. Struct columns that no verb names pass through whole. Without a
-// struct column in the input, verbs are returned as they are. A verb that
-// fails to build ends the walk: Build reports its error.
+// for every output needed (Reads(in, nil): asked so, Reads leaves no state
+// for the next Build, as join's would for a narrower need). A verb that
+// still does not build (a filter or sort, whose Reads then answers
+// "every column") gets the one struct whose flattening makes it build, or
+// else every struct when that does. Struct columns that no verb names
+// pass through whole. Without a struct column in the input, verbs are
+// returned as they are. A verb that fails to build ends the walk: Build
+// reports its error.
 func withFlattens(env verb.Env, verbs []verb.Verb, in *arrow.Schema) []verb.Verb {
 	if !hasStruct(in) {
 		return verbs
@@ -48,7 +51,7 @@ func withFlattens(env verb.Env, verbs []verb.Verb, in *arrow.Schema) []verb.Verb
 func flattenFor(env verb.Env, v verb.Verb, schema *arrow.Schema) (verb.Verb, *arrow.Schema, bool) {
 	var cols []string
 	if v.Reads != nil {
-		for _, name := range v.Reads(schema, []string{}) {
+		for _, name := range v.Reads(schema, nil) {
 			if c := structOf(schema, name); c != "" && !slices.Contains(cols, c) {
 				cols = append(cols, c)
 			}
@@ -62,6 +65,14 @@ func flattenFor(env verb.Env, v verb.Verb, schema *arrow.Schema) (verb.Verb, *ar
 	}
 	if _, _, err := v.Build(env, schema); err == nil {
 		return verb.Verb{}, nil, false
+	}
+	for _, c := range schema.Fields() {
+		if c.Type.ID() == arrow.STRUCT {
+			f := transform.Flatten(c.Name)
+			if s, ok := buildsAfter(env, f, v, schema); ok {
+				return f, s, true
+			}
+		}
 	}
 	f := transform.Flatten()
 	s, ok := buildsAfter(env, f, v, schema)

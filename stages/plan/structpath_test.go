@@ -86,7 +86,9 @@ func runChain(t *testing.T, mem memory.Allocator, file string, words []string, o
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	calls, _, err := plan.ParseChain(words, plan.Specs(nil, nil))
+	tables := &plan.JoinTables{Ctx: ctx, Read: plan.ReadOptions{Mem: mem}}
+	defer tables.Close()
+	calls, _, err := plan.ParseChain(words, plan.Specs(nil, tables))
 	require.NoError(t, err)
 	opts.Mem = mem
 	src, err := plan.Open(ctx, []string{file}, nil, opts)
@@ -121,12 +123,15 @@ func runChain(t *testing.T, mem memory.Allocator, file string, words []string, o
 // sizes, workers and handoff modes.
 func TestStructPathsAsFlattened(t *testing.T) {
 	dir := t.TempDir()
+	table := filepath.Join(dir, "events.csv")
+	require.NoError(t, os.WriteFile(table, []byte("event,label,weight\nclick,Click,1\nview,View,2\nbuy,Buy,3\n"), 0o600))
 	chains := [][]string{
 		{"groupby", "user.country", "count() as n, sum(user.geo.lat) as lat", "then", "sort", "user.country"},
 		{"filter", "`user.plan` != \"free\" and `user.geo.lat` > 20"},
 		{"select", "id,user.id,user.geo.lat"},
 		{"sort", "user.geo.lat desc nulls last, id", "then", "head", "25"},
 		{"flatten"},
+		{"join", "event", table, "then", "filter", "`user.plan` == \"pro\" or weight > 2"},
 	}
 	for _, rows := range []int{40, 300} {
 		file := filepath.Join(dir, fmt.Sprintf("events-%d.ndjson", rows))
