@@ -116,7 +116,7 @@ var funcs = map[string]funcInfo{
 	"to_float":     {fnToFloat, 1, 1, "to_float(x)"},
 	"to_string":    {fnToString, 1, 1, "to_string(x)"},
 	"to_bool":      {fnToBool, 1, 1, "to_bool(x)"},
-	"to_timestamp": {fnToTimestamp, 1, 2, "to_timestamp(x[, 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamp[ns, UTC]'])"},
+	"to_timestamp": {fnToTimestamp, 1, 2, "to_timestamp(x[, 'timestamp' or 'timestamptz' ...])"},
 	"to_date":      {fnToDate, 1, 1, "to_date(x)"},
 	"year":         {fnYear, 1, 1, "year(timestamp or date)"},
 	"month":        {fnMonth, 1, 1, "month(timestamp or date)"},
