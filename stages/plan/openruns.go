@@ -175,5 +175,7 @@ func (u *union) followerHint(err error) error {
 	if !ok {
 		return err
 	}
-	return fmt.Errorf("%w; %s has the header of %s, and takes the types read from its first rows", err, input.DisplayName(de.File), input.DisplayName(leader))
+	// In the DataError itself, which callers print by its fields.
+	de.Err = fmt.Errorf("%w; %s has the header of %s, and takes the types read from its first rows", de.Err, input.DisplayName(de.File), input.DisplayName(leader))
+	return err
 }
