@@ -319,10 +319,15 @@ func (c *compiler) decCall(a *callExpr, info funcInfo, g *callNode) (n node, han
 		if !d.isDec() {
 			return nil, false, nil // a float: call converts
 		}
-		if p, _ := d.decPS(); p > maxDecDigits && info.id != fnGreatest && info.id != fnLeast {
-			// values may be beyond int64: coalesce and if carry the high words
+		if p, _ := d.decPS(); p > maxDecDigits {
+			// values may be beyond int64: coalesce and if carry the high
+			// words, greatest and least compare all 128 bits
 			for k, v := range vals {
 				vals[k] = c.convert(v, d)
+			}
+			if info.id == fnGreatest || info.id == fnLeast {
+				n, err := c.fold(&wideExtremeNode{base: base{c.id(), d}, args: vals, least: info.id == fnLeast})
+				return n, true, err
 			}
 			g.t = d
 			n, err := c.fold(g)

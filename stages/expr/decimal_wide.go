@@ -12,11 +12,10 @@ import (
 // i and, only when some value of the batch does not fit in int64, the
 // high 64 bits in hi (nil otherwise, so the ≤18-digit fast path is
 // unchanged). Comparisons (and in), + - *, negation, abs, round, floor,
-// ceil, coalesce, if, the to_* conversions and the result take such
-// values, a row beyond int64 computed with math/big (~0.3 µs a row; rows
-// within int64 keep the int64 loops); any other use of a value beyond
-// int64 (%, greatest, least) is an error naming the row, as before
-// (retypeNode).
+// ceil, coalesce, if, greatest, least, the to_* conversions and the
+// result take such values, a row beyond int64 computed with math/big
+// (~0.3 µs a row; rows within int64 keep the int64 loops); % of a value
+// beyond int64 is an error naming the row, as before (retypeNode).
 
 // isWideRow reports whether row r of v is beyond int64.
 func isWideRow(v *vec, r int) bool {
@@ -334,4 +333,69 @@ func parseBigDec(b []byte, p, s int32) (*big.Int, bool) {
 	r.Mul(r, new(big.Rat).SetInt(decBound(s)))
 	y := bigDivRound(r.Num(), r.Denom(), roundHalfAway)
 	return y, fitsDigits(y, decBound(p))
+}
+
+// wideExtremeNode is greatest (or least) of decimals that may be beyond
+// int64, all of one type: nulls skipped, null only when every argument is.
+type wideExtremeNode struct {
+	base
+	args  []node
+	least bool
+}
+
+func (c *wideExtremeNode) kids() []node { return c.args }
+
+func (c *wideExtremeNode) eval(ev *Evaluator, in *input) (vec, error) {
+	n := in.n
+	vals := make([]vec, 0, len(c.args))
+	for _, a := range c.args {
+		v, err := a.eval(ev, in)
+		if err != nil {
+			return vec{}, err
+		}
+		if !(v.isConst && v.null) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return vec{isConst: true, null: true}, nil
+	}
+	s := ev.slot(c)
+	valid := ownValid(s, nil, n)
+	out := newWideOut(s, n)
+	nulls := 0
+	for r := 0; r < n; r++ {
+		best := -1
+		var bh int64
+		var bl uint64
+		for k := range vals {
+			if !vals[k].isValid(r) {
+				continue
+			}
+			idx := r
+			if vals[k].isConst {
+				idx = 0
+			}
+			h, l := hiWord(&vals[k], r), uint64(vals[k].i[idx])
+			above := h > bh || h == bh && l > bl
+			if best < 0 || above != c.least && (h != bh || l != bl) {
+				best, bh, bl = k, h, l
+			}
+		}
+		if best < 0 {
+			clearBit(valid, r)
+			nulls++
+			out.setInt(r, 0)
+			continue
+		}
+		if bh == int64(bl)>>63 {
+			out.setInt(r, int64(bl))
+		} else {
+			out.setBig(r, decimal128.New(bh, bl).BigInt())
+		}
+	}
+	if nulls == 0 {
+		valid = nil
+	}
+	return vec{valid: valid, i: out.i, hi: out.hi}, nil
 }

@@ -215,6 +215,8 @@ func TestWideDecimalsAgainstBig(t *testing.T) {
 			}
 			return big.NewInt(10000)
 		}},
+		{"greatest(a, b, c)", 38, 4, func(w wideRow) any { return refExtreme(w, 1, 0, 1, 2) }},
+		{"least(a, d, 0)", 38, 2, func(w wideRow) any { return refExtreme(w, -1, 0, 3, -1) }},
 		{"case when b > 0 then b end", 38, 0, nullable(func(w wideRow) any {
 			if w[1].Sign() > 0 {
 				return w[1]
@@ -244,7 +246,9 @@ func TestWideDecimalsAgainstBig(t *testing.T) {
 				require.ErrorIs(t, err, ErrOverflow)
 				m := rowRe.FindStringSubmatch(err.Error())
 				require.NotNil(t, m, err.Error())
-				assert.Equal(t, strconv.Itoa(firstErr+1), m[1], err.Error())
+				row, _ := strconv.Atoi(m[1]) // a row that fails (arguments are checked one after another)
+				require.True(t, row >= 1 && row <= len(want), err.Error())
+				assert.Equal(t, errWide{}, want[row-1], err.Error())
 				// the rows that fit, on their own
 				ok, want = nil, want[:0]
 				for _, w := range rows {
@@ -353,7 +357,7 @@ func TestToDecimalBeyondInt64(t *testing.T) {
 }
 
 // TestWideDecimalIn checks that in compares values beyond int64 exactly,
-// coalesce carries them, and greatest of one is an error naming the row.
+// coalesce carries them, and % of one is an error naming the row.
 func TestWideDecimalIn(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -374,7 +378,39 @@ func TestWideDecimalIn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "12345678901234567890123", got.ValueStr(0))
 	got.Release()
-	_, err = evalOn(t, "greatest(b, 0)", rec, mem)
+	_, err = evalOn(t, "b % 7", rec, mem)
 	require.ErrorIs(t, err, ErrOverflow)
 	assert.ErrorContains(t, err, "row 1 of the batch: decimal 12345678901234567890123 has more than the 18 digits")
+}
+
+// refExtreme is greatest (sign 1) or least (-1) of the row's columns
+// cols (-1 for the constant 0) at scale 4 for greatest(a, b, c), 2 for
+// least(a, d, 0): nulls skipped; beyond 38 digits errWide.
+func refExtreme(w wideRow, sign int, cols ...int) any {
+	scaleOf := map[int]int{0: 2, 1: 0, 2: 4, 3: 2, -1: 0}
+	to := 2
+	if sign > 0 {
+		to = 4
+	}
+	var best *big.Int
+	for _, c := range cols {
+		x := big.NewInt(0)
+		if c >= 0 {
+			if w[c] == nil {
+				continue
+			}
+			x = w[c]
+		}
+		x = new(big.Int).Mul(x, pow10Big(to-scaleOf[c]))
+		if x.CmpAbs(decBound(38)) >= 0 {
+			return errWide{}
+		}
+		if best == nil || x.Cmp(best)*sign > 0 {
+			best = x
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best
 }
