@@ -109,6 +109,8 @@ func castColumn(ctx context.Context, col arrow.Array, to arrow.DataType, mem mem
 	switch {
 	case col.DataType().ID() == arrow.NULL:
 		return array.MakeArrayOfNull(mem, to, col.Len()), nil
+	case to.ID() == arrow.STRUCT && col.DataType().ID() == arrow.STRUCT:
+		return castStruct(ctx, col.(*array.Struct), to.(*arrow.StructType), mem)
 	case to.ID() == arrow.STRING || to.ID() == arrow.LARGE_STRING:
 		// arrow-go v18.8.0's casts to string leak a kernel buffer.
 		return formatColumn(col, to, mem), nil

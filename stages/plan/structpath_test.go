@@ -84,6 +84,12 @@ func (s *batchSink) Close(context.Context) error { return nil }
 // its rows as JSON text.
 func runChain(t *testing.T, mem memory.Allocator, file string, words []string, opts plan.ReadOptions, cfg pipeline.Config, workers int) ([]string, []string) {
 	t.Helper()
+	return runFiles(t, mem, []string{file}, words, opts, cfg, workers)
+}
+
+// runFiles is runChain over several files read as one input.
+func runFiles(t *testing.T, mem memory.Allocator, files, words []string, opts plan.ReadOptions, cfg pipeline.Config, workers int) ([]string, []string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tables := &plan.JoinTables{Ctx: ctx, Read: plan.ReadOptions{Mem: mem}}
@@ -91,7 +97,7 @@ func runChain(t *testing.T, mem memory.Allocator, file string, words []string, o
 	calls, _, err := plan.ParseChain(words, plan.Specs(nil, tables))
 	require.NoError(t, err)
 	opts.Mem = mem
-	src, err := plan.Open(ctx, []string{file}, nil, opts)
+	src, err := plan.Open(ctx, files, nil, opts)
 	require.NoError(t, err)
 	defer src.Close()
 	p, err := plan.Build(verb.Env{Workers: workers, Mem: mem}, plan.Verbs(calls), src, plan.Options{})
@@ -232,4 +238,23 @@ func TestStructPathDataError(t *testing.T) {
 			assert.Equal(t, "user.id", de.Field)
 		})
 	}
+}
+
+// Files whose objects show different keys combine into one struct of all
+// the keys, as their flattened columns combine.
+func TestStructsOfSeveralFiles(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.ndjson"), filepath.Join(dir, "b.ndjson")
+	require.NoError(t, os.WriteFile(a, []byte(`{"id":1,"u":{"n":1,"g":{"lat":1}}}`+"\n"+`{"id":2,"u":null}`+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(b, []byte(`{"id":3,"u":{"c":"x","g":{"lat":2.5,"lon":1}}}`+"\n"), 0o600))
+	files := []string{a, b}
+	words := []string{"flatten", a, b}
+	wantNames, want := runFiles(t, mem, files, words, plan.ReadOptions{JSONFlatten: true}, pipeline.Config{}, 2)
+	gotNames, got := runFiles(t, mem, files, words, plan.ReadOptions{}, pipeline.Config{}, 2)
+	assert.Equal(t, []string{"id", "u.n", "u.g.lat", "u.g.lon", "u.c"}, gotNames)
+	assert.ElementsMatch(t, wantNames, gotNames)
+	assert.Equal(t, []string{`[1,1,1,null,null]`, `[2,null,null,null,null]`, `[3,null,2.5,1,"x"]`}, got)
+	require.Len(t, want, 3)
 }

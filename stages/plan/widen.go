@@ -16,7 +16,9 @@ import (
 //     provided the time zones agree; a date and a timestamp → the timestamp;
 //   - anything else with a string (or two types with no common numeric or
 //     time type, such as bool and int64) → string;
-//   - nested types (lists, structs, maps) must be equal: there is no string
+//   - two structs → a struct of the fields of both, by name, each widened
+//     (a field one file lacks is null there);
+//   - other nested types (lists, maps) must be equal: there is no string
 //     form to fall back to, so Widen returns an error.
 //
 // It is commutative and associative, so the order of the files does not
@@ -29,6 +31,8 @@ func Widen(a, b arrow.DataType) (arrow.DataType, error) {
 		return b, nil
 	case b.ID() == arrow.NULL:
 		return a, nil
+	case a.ID() == arrow.STRUCT && b.ID() == arrow.STRUCT:
+		return widenStruct(a.(*arrow.StructType), b.(*arrow.StructType))
 	case nested(a) || nested(b):
 		return nil, fmt.Errorf("%s and %s have no common type", a, b)
 	case isInt(a) && isInt(b):
