@@ -247,7 +247,7 @@ func (c *compiler) decArith(pos int, op string, l, r node) (node, error) {
 	if lt == tNull || rt == tNull {
 		return nullConst(c.id(), t), nil
 	}
-	if p, s := t.decPS(); p > maxDecDigits && aop != opMod {
+	if p, s := t.decPS(); p > maxDecDigits {
 		// beyond 18 digits: int64 where the row fits, math/big where not
 		ml, mr := int64(1), int64(1)
 		if aop != opMul {

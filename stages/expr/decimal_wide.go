@@ -14,8 +14,8 @@ import (
 // unchanged). Comparisons (and in), + - *, negation, abs, round, floor,
 // ceil, coalesce, if, greatest, least, the to_* conversions and the
 // result take such values, a row beyond int64 computed with math/big
-// (~0.3 µs a row; rows within int64 keep the int64 loops); % of a value
-// beyond int64 is an error naming the row, as before (retypeNode).
+// (~0.3 µs a row; rows within int64 keep the int64 loops). Other uses of
+// a value beyond int64 are an error naming the row (retypeNode).
 
 // isWideRow reports whether row r of v is beyond int64.
 func isWideRow(v *vec, r int) bool {
@@ -160,7 +160,7 @@ func bigDivRound(x, d *big.Int, mode roundMode) *big.Int {
 	return q
 }
 
-// wideArithNode computes l×ml op r×mr for + - * of decimals whose result
+// wideArithNode computes l×ml op r×mr for + - * % of decimals whose result
 // type has more than 18 digits: rows within int64 in int64, the others
 // with math/big; a result beyond the type's precision is an error naming
 // the row, as DuckDB's "Overflow in addition of DECIMAL(38)".
@@ -189,6 +189,9 @@ func (c *wideArithNode) eval(ev *Evaluator, in *input) (vec, error) {
 	l, r = ev.full(c.l, l, n), ev.full(c.r, r, n)
 	s := ev.slot(c)
 	valid := andValid(s, l.valid, r.valid, n)
+	if c.op == opMod { // x % 0 is null
+		valid = ownValid(s, valid, n)
+	}
 	out := newWideOut(s, n)
 	p, sc := c.t.decPS()
 	var bound, a, b, m *big.Int
@@ -215,6 +218,13 @@ func (c *wideArithNode) eval(ev *Evaluator, in *input) (vec, error) {
 			a.Add(a, b)
 		case opSub:
 			a.Sub(a, b)
+		case opMod:
+			if b.Sign() == 0 {
+				clearBit(valid, k)
+				out.setInt(k, 0)
+				continue
+			}
+			a.Rem(a, b) // truncated: the sign of the dividend
 		default:
 			a.Mul(a, b)
 		}
@@ -229,7 +239,7 @@ func (c *wideArithNode) eval(ev *Evaluator, in *input) (vec, error) {
 	}
 	if bad >= 0 {
 		la, rb := decText(&l, bad, decScale(decOrInt(c.l.typ()))), decText(&r, bad, decScale(decOrInt(c.r.typ())))
-		return vec{}, overflowError(bad, "%s %s %s does not fit in %s", la, [...]string{opAdd: "+", opSub: "-", opMul: "*"}[c.op], rb, decString(decType(p, sc)))
+		return vec{}, overflowError(bad, "%s %s %s does not fit in %s", la, [...]string{opAdd: "+", opSub: "-", opMul: "*", opMod: "%"}[c.op], rb, decString(decType(p, sc)))
 	}
 	return vec{valid: valid, i: out.i, hi: out.hi}, nil
 }
@@ -249,6 +259,14 @@ func (c *wideArithNode) narrow(x, y int64) (int64, bool) {
 			return 0, false
 		}
 		return addChecked(x, -y)
+	case opMod:
+		if y == 0 {
+			return 0, false // to the big path, which makes it null
+		}
+		if y == -1 {
+			return 0, true
+		}
+		return x % y, true
 	}
 	z, e := mulHiInt64(x, y)
 	return z, e == 0

@@ -215,6 +215,18 @@ func TestWideDecimalsAgainstBig(t *testing.T) {
 			}
 			return big.NewInt(10000)
 		}},
+		{"a % b", 38, 2, nullable(func(w wideRow) any {
+			if w[1].Sign() == 0 {
+				return nil
+			}
+			return new(big.Int).Rem(w[0], scale(w[1], 2))
+		}, 0, 1)},
+		{"b % i", 38, 0, nullable(func(w wideRow) any {
+			if w[4].Sign() == 0 {
+				return nil
+			}
+			return new(big.Int).Rem(w[1], w[4])
+		}, 1, 4)},
 		{"greatest(a, b, c)", 38, 4, func(w wideRow) any { return refExtreme(w, 1, 0, 1, 2) }},
 		{"least(a, d, 0)", 38, 2, func(w wideRow) any { return refExtreme(w, -1, 0, 3, -1) }},
 		{"case when b > 0 then b end", 38, 0, nullable(func(w wideRow) any {
@@ -357,7 +369,7 @@ func TestToDecimalBeyondInt64(t *testing.T) {
 }
 
 // TestWideDecimalIn checks that in compares values beyond int64 exactly,
-// coalesce carries them, and % of one is an error naming the row.
+// and coalesce carries them.
 func TestWideDecimalIn(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -378,9 +390,13 @@ func TestWideDecimalIn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "12345678901234567890123", got.ValueStr(0))
 	got.Release()
-	_, err = evalOn(t, "b % 7", rec, mem)
+	// a decimal(18,2) column holding a wider value (a file that breaks its
+	// own precision) fails where an int64 kernel would take it
+	bad := wideBatch(mem, []wideRow{{nil, nil, nil, big1, nil}})
+	defer bad.Release()
+	_, err = evalOn(t, "d + d", bad, mem)
 	require.ErrorIs(t, err, ErrOverflow)
-	assert.ErrorContains(t, err, "row 1 of the batch: decimal 12345678901234567890123 has more than the 18 digits")
+	assert.ErrorContains(t, err, "row 1 of the batch: decimal 123456789012345678901.23 has more than the 18 digits")
 }
 
 // refExtreme is greatest (sign 1) or least (-1) of the row's columns

@@ -270,9 +270,8 @@
 // take the int64 loops; a batch with wider values keeps their high words
 // too, and comparisons, + - *, -x, abs, round, floor, ceil, to_int,
 // to_float, to_string, to_decimal and the result compute such rows with
-// math/big (~0.3 µs a row, BenchmarkDecimal); in compares as == does,
-// and coalesce, if, case, greatest and least carry such values; % of a
-// value beyond 18 digits is an error naming the row.
+// math/big (~0.3 µs a row, BenchmarkDecimal), as do %, in (as ==),
+// coalesce, if, case, greatest and least.
 // As DuckDB: comparisons with decimals and integers are exact, with a
 // float as float64, and a float literal of up to 18 decimals compares
 // exactly (d == 0.1 is true for 0.10); + and - give scale max(s1, s2)
