@@ -46,8 +46,8 @@ const (
 )
 
 // ErrNoState is returned (wrapped, naming the aggregate) by the partial
-// state stages for an aggregate whose state does not leave the process:
-// list.
+// state stages for an aggregate whose state does not leave the process
+// (every aggregate of Functions has one now).
 var ErrNoState = errors.New("aggregate: no partial state")
 
 // StatesVerb is the name of GroupByStates' verb (StatesSpec).

@@ -30,6 +30,8 @@ import (
 //	        included, unsorted)
 //	hll     approx_count_distinct: the HyperLogLog registers (binary,
 //	        sketch.HLL.AppendState), which merge by register-wise max
+//	list    list: the group's values in input order (list<type>), which
+//	        later parts append to
 //	digest  approx_median, approx_pNN, approx_quantile: the values while
 //	        a group has at most ApproxExactMax, else its t-digest's
 //	        centroids and totals (sketch.TDigestState), in a struct
@@ -40,6 +42,7 @@ const (
 	stateValues = "values"
 	stateHLL    = "hll"
 	stateDigest = "digest"
+	stateList   = "list"
 )
 
 // digestType is the state column of the approximate quantiles.
@@ -55,7 +58,7 @@ var digestType = arrow.StructOf(
 )
 
 // stateKind names the state an accumulator exports, "" for one that does
-// not (list).
+// not (none now: every accumulator does).
 func stateKind(a accumulator) string {
 	switch a.(type) {
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
@@ -70,6 +73,8 @@ func stateKind(a accumulator) string {
 		return stateHLL
 	case *approxQuantAcc:
 		return stateDigest
+	case *listAcc:
+		return stateList
 	}
 	return ""
 }
@@ -91,6 +96,8 @@ func stateType(a accumulator, words int) arrow.DataType {
 		return arrow.BinaryTypes.Binary
 	case *approxQuantAcc:
 		return digestType
+	case *listAcc:
+		return arrow.ListOf(a.dt)
 	}
 	return arrow.FixedSizeListOfNonNullable(int32(words), arrow.PrimitiveTypes.Uint64)
 }
@@ -107,6 +114,8 @@ func exportState(a accumulator, mem memory.Allocator, order []uint32, off, words
 		return exportValues(a, mem, order)
 	case *approxQuantAcc:
 		return exportDigests(a, mem, order), nil
+	case *listAcc:
+		return a.build(mem, order)
 	case *hllAcc:
 		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
 		defer b.Release()
@@ -230,6 +239,22 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 		return loadSet(a, col)
 	case *approxQuantAcc:
 		return loadDigests(a, col)
+	case *listAcc:
+		l, ok := col.(*array.List)
+		if !ok {
+			return fmt.Errorf("aggregate: a list state of type %s", col.DataType())
+		}
+		offs := l.Offsets()
+		vals := array.NewSlice(l.ListValues(), int64(offs[0]), int64(offs[n]))
+		defer vals.Release()
+		gids := make([]uint32, 0, vals.Len())
+		for g := range n {
+			for range offs[g+1] - offs[g] {
+				gids = append(gids, uint32(g))
+			}
+		}
+		a.bind(vals, seq)
+		return a.update(gids, 0)
 	case *hllAcc:
 		b, ok := col.(*array.Binary)
 		if !ok {

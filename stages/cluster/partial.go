@@ -163,7 +163,7 @@ func partialGroupBy(env verb.Env, call plan.Call, in, out *arrow.Schema) (mapWor
 // statesGroupBy splits a groupby or agg whose aggregates all have a
 // partial state (see aggregate.GroupByStates: counts, sums and means of
 // any number, var, stddev, min, max, first, last, the distinct counts,
-// the exact and approximate quantiles) into aggregate.GroupByStates per
+// the exact and approximate quantiles, list) into aggregate.GroupByStates per
 // task and aggregate.MergeStates on the coordinator, which merges the
 // tasks' states in task order. It serves what partialGroupBy cannot:
 // float sums and means, var and stddev, the quantiles, first or last

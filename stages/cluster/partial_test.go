@@ -119,7 +119,7 @@ func TestPartialGroupByMergesAsTheWhole(t *testing.T) {
 		"distinct-only":     {"filter", "id > 3", "then", "groupby", "k", "count_distinct(note) as d"},
 		// Through partial states (statesGroupBy).
 		"states":        {"derive", "x = big / 7.0", "then", "groupby", "g", "sum(x), mean(x), count(x), var(k), stddev(x), median(x), p90(k), quantile(x, 0.25) as q, first(note), count_distinct(k) as dk, min(x), last(id)"},
-		"states-no-key": {"derive", "x = k * 0.1", "then", "agg", "sum(x), var(x), median(k), count_distinct(note) as d, first(note), approx_count_distinct(x) as ax"},
+		"states-no-key": {"derive", "x = k * 0.1", "then", "agg", "sum(x), var(x), median(k), count_distinct(note) as d, first(note), approx_count_distinct(x) as ax, list(note) as notes"},
 	}
 	cases := []struct {
 		workers int
