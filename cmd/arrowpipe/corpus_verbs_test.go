@@ -18,11 +18,10 @@ import (
 
 // typeLimitsAreDataErrors: issue 15 wants a verb that cannot use a
 // column's type to fail as a data error (exit 2) naming the column, the
-// type and what to do. Today plan.Build reports every build error as a
-// usage error (exit 1, "Run 'arrowpipe --help'"); until it tells a type
-// limit apart, the test accepts exit 1 for a message that names the
-// column and its type. Set it when it does.
-const typeLimitsAreDataErrors = false
+// type and what to do; plan passes a *verb.TypeError through and the
+// command reports it so. False would accept exit 1 for a message that
+// names the column and its type.
+const typeLimitsAreDataErrors = true
 
 // verbForms gives each verb argument shape (a Spec's Args, joined) the
 // argument words to try, {c} standing for the column under test, {k} for
@@ -57,6 +56,8 @@ var verbForms = map[string][][]string{
 // A gap that names a column is not taken for one when that column is the
 // one under test (then it is the verb's refusal of that type).
 var knownGaps = map[string]string{
+	"which grep cannot search":                        "grep's refusal of a column's type is still a usage error (exit 1): stages/transform/grep.go has to wrap it in verb.TypeLimit",
+	"does not take a list at":                         "an expression operator's refusal of a list names no column, so it stays a usage error (exit 1): stages/expr has to report the column and wrap verb.TypeLimit",
 	"has no kernel matching input types (string_view": "a verb that takes rows (grep, sample, explode, join) fails on a batch that carries a string_view column: arrow-go's take has no string_view kernel",
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/output"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // version is set at build time with -ldflags "-X main.version=..." (see
@@ -115,7 +116,13 @@ func report(err error, stderr io.Writer) int {
 	var uerr *usageError
 	var planErr *plan.UsageError
 	var derr *pipeline.DataError
+	var terr *verb.TypeError
 	switch {
+	case errors.As(err, &terr):
+		// The verb cannot take the column's type: a limit of the data,
+		// with what to do instead of a pointer to the usage.
+		fmt.Fprintf(stderr, "arrowpipe: %s\narrowpipe: %s\n", terr.Error(), terr.Advice())
+		return exitData
 	case errors.As(err, &uerr):
 		fmt.Fprintf(stderr, "arrowpipe: %s\nRun 'arrowpipe --help' for usage.\n", uerr.msg)
 		return exitUsage

@@ -88,7 +88,7 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string, last bool) (pipe
 			return pipeline.Stage{}, nil, err
 		}
 		if _, err := valueKindOf(in.Field(i).Type); err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("column %q: %w", name, err)
+			return pipeline.Stage{}, nil, verb.NameColumn(fmt.Errorf("column %q: %w", name, err), name)
 		}
 		keyIdx = append(keyIdx, i)
 		types = append(types, in.Field(i).Type)

@@ -6,6 +6,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // gatherRuns copies refs of a column of any type: each run of consecutive
@@ -84,7 +86,7 @@ func gatherViews(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, re
 func checkGatherable(s *arrow.Schema) error {
 	for _, f := range s.Fields() {
 		if hasUnion(f.Type) {
-			return fmt.Errorf("column %q: unsupported column type %s", f.Name, f.Type)
+			return verb.TypeLimit(f.Name, f.Type, fmt.Errorf("column %q: unsupported column type %s", f.Name, f.Type))
 		}
 	}
 	return nil

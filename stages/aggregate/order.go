@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // orderKey is one term of a sort order: a column, its direction and where
@@ -101,7 +102,7 @@ func parseOrderTerm(in *arrow.Schema, term string) (orderKey, error) {
 	}
 	k.col = i
 	if k.kind, err = valueKindOf(in.Field(i).Type); err != nil {
-		return k, err
+		return k, verb.NameColumn(err, name)
 	}
 	k.unsigned = isUnsigned(in.Field(i).Type)
 	return k, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // SortKey is one term of the order of Sort and Top. The zero placement
@@ -41,7 +42,7 @@ func orderKeys(in *arrow.Schema, keys []SortKey) ([]orderKey, error) {
 		dt := in.Field(col).Type
 		k, err := valueKindOf(dt)
 		if err != nil {
-			return nil, fmt.Errorf("sort key %q: %w", sk.Column, err)
+			return nil, verb.NameColumn(fmt.Errorf("sort key %q: %w", sk.Column, err), sk.Column)
 		}
 		out[i] = orderKey{col: col, kind: k, unsigned: isUnsigned(dt), desc: sk.Desc, nullsFirst: sk.NullsFirst}
 	}

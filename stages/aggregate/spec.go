@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // A plan is a parsed aggregate list bound to an input schema: which
@@ -262,7 +263,7 @@ func newPlan(in *arrow.Schema, keys []string, calls []Aggregate) (*plan, error) 
 		// A uint64 key is grouped by its bits, which equal exactly when
 		// the values do, and output as uint64.
 		if _, err := valueKindOf(f.Type); err != nil {
-			return nil, fmt.Errorf("group key %q: %w", k, err)
+			return nil, verb.NameColumn(fmt.Errorf("group key %q: %w", k, err), k)
 		}
 		if seen[f.Name] {
 			return nil, fmt.Errorf("group key %q given twice", k)
@@ -314,7 +315,7 @@ func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (a
 		}
 		col, dt = i, in.Field(i).Type
 		if _, err := valueKindOf(dt); err != nil {
-			return nil, err
+			return nil, verb.NameColumn(err, c.col)
 		}
 	}
 	var k kind
@@ -323,7 +324,7 @@ func (p *plan) add(in *arrow.Schema, c Aggregate, quantAccs map[quantKey]int) (a
 	}
 	numeric := func() error {
 		if !isNumeric(dt) {
-			return fmt.Errorf("%s needs a numeric column, %q is %s", c.fn, c.col, dt)
+			return verb.TypeLimit(c.col, dt, fmt.Errorf("%s needs a numeric column, %q is %s", c.fn, c.col, dt))
 		}
 		return nil
 	}

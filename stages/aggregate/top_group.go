@@ -331,7 +331,7 @@ func newTopGroup(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey, keys
 			return pipeline.Stage{}, nil, fmt.Errorf("group key: %w", err)
 		}
 		if _, err := valueKindOf(in.Field(i).Type); err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("group key %q: %w", k, err)
+			return pipeline.Stage{}, nil, verb.NameColumn(fmt.Errorf("group key %q: %w", k, err), k)
 		}
 		if slices.Contains(st.keyIdx, i) {
 			return pipeline.Stage{}, nil, fmt.Errorf("group key %q given twice", k)

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 
 	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // kind is how a column's values are read: integers of any width, dates,
@@ -37,7 +38,7 @@ func kindOf(dt arrow.DataType) (kind, error) {
 	case arrow.STRING:
 		return kindString, nil
 	}
-	return 0, fmt.Errorf("unsupported column type %s", dt)
+	return 0, verb.TypeLimit("", dt, fmt.Errorf("unsupported column type %s", dt))
 }
 
 // valueKindOf is kindOf for an aggregated column, which may also be

@@ -128,7 +128,15 @@ func newJoiner(env verb.Env, kind Kind, keys []KeyPair, src pipeline.Source, opt
 			return nil, fmt.Errorf("%w: %s=%s is listed twice", ErrKey, k.Stream, k.Table)
 		}
 		if err := compatible(in.Field(si).Type, src.Schema().Field(ti).Type); err != nil {
-			return nil, fmt.Errorf("%w: %s (stream) and %s (%s): %v", ErrKey, k.Stream, k.Table, opts.Table, err)
+			err = fmt.Errorf("%w: %s (stream) and %s (%s): %v", ErrKey, k.Stream, k.Table, opts.Table, err)
+			// A key of a type join cannot take is a limit of the data.
+			if _, kerr := keyClass(in.Field(si).Type); kerr != nil {
+				return nil, verb.TypeLimit(k.Stream, in.Field(si).Type, err)
+			}
+			if _, kerr := keyClass(src.Schema().Field(ti).Type); kerr != nil {
+				return nil, verb.TypeLimit(k.Table, src.Schema().Field(ti).Type, err)
+			}
+			return nil, err
 		}
 		j.streamKeys = append(j.streamKeys, si)
 		j.tableKeys = append(j.tableKeys, ti)

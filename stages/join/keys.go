@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/arrowpipe/arrowpipe/stages/internal/arrowtype"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // class is what a key type compares as: keys of one class are compared
@@ -51,7 +52,7 @@ func keyClass(dt arrow.DataType) (class, error) {
 	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 		return classDecimal, nil
 	}
-	return 0, fmt.Errorf("cannot join on a column of type %s", dt)
+	return 0, verb.TypeLimit("", dt, fmt.Errorf("cannot join on a column of type %s", dt))
 }
 
 // valueType is a column's type with any dictionary decoded.

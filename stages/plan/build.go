@@ -50,7 +50,8 @@ type projectable interface {
 // its suggestion of a close name. A verb that names a field of a struct
 // column by its dotted path ("user.country") gets a flatten of that struct
 // before it (see withFlattens), as a stage named flatten. Errors are
-// *UsageError.
+// *UsageError, except a verb's refusal of a column's type, a
+// *verb.TypeError: that is a limit of the data, reported as such.
 func Build(env verb.Env, verbs []verb.Verb, src pipeline.Source, opts Options) (*Plan, error) {
 	verbs = withFlattens(env, verbs, src.Schema()) // dotted paths into structs
 	names := StageNames(verbs)
@@ -109,7 +110,7 @@ func build(env verb.Env, verbs []verb.Verb, in *arrow.Schema, names []string, op
 	for i, v := range verbs {
 		stage, out, err := v.Build(env, schema)
 		if err != nil {
-			return nil, usage(prefixed(v.Name, err))
+			return nil, buildError(v.Name, err)
 		}
 		stage.Name = names[i]
 		// Stages that need one worker (head, distinct, sort) keep it, and

@@ -17,7 +17,9 @@
 // files that are committed or removed together with the main output.
 //
 // Errors in how a chain or its options are written are *UsageError; a
-// command line reports them as usage errors.
+// command line reports them as usage errors. A verb's refusal of a
+// column's type is a *verb.TypeError, passed through as a limit of the
+// data (a command line reports it as a data error, with what to do).
 //
 // The returned source, stages and sink run inside pipeline.Run. Open of
 // several files reads their schemas on up to GOMAXPROCS goroutines, all

@@ -1,6 +1,11 @@
 package plan
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/arrowpipe/arrowpipe/stages/verb"
+)
 
 // A UsageError is a mistake in how a chain or its options are written (an
 // unknown verb, a missing argument, an option that does not apply), as
@@ -20,4 +25,18 @@ type WorkersError struct {
 
 func (e *WorkersError) Error() string {
 	return fmt.Sprintf("%s runs on one worker, not %d (its result depends on row order or one shared state)", e.Stage, e.Workers)
+}
+
+// buildError is a verb's Build error as plan reports it: a *verb.TypeError
+// passes through (with the verb's name, a data error), anything else is a
+// mistake in the command, a *UsageError.
+func buildError(name string, err error) error {
+	var te *verb.TypeError
+	if errors.As(err, &te) {
+		if te.Verb == "" {
+			te.Verb = name
+		}
+		return &verb.TypeError{Verb: te.Verb, Column: te.Column, Type: te.Type, Hint: te.Hint, Err: errors.New(prefixed(name, err))}
+	}
+	return usage(prefixed(name, err))
 }

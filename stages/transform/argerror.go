@@ -46,9 +46,14 @@ func located(v verb.Verb, word string, offs []int) verb.Verb {
 		st, out, err := build(env, in)
 		var ie *itemError
 		if errors.As(err, &ie) && ie.k < len(offs) {
+			var te *verb.TypeError
+			isType := errors.As(err, &te)
 			moved := *ie.err
 			moved.Src, moved.Pos = word, offs[ie.k]+ie.err.Pos
 			err = &itemError{verb: ie.verb, prefix: ie.prefix, k: ie.k, err: &moved}
+			if isType {
+				err = &verb.TypeError{Column: te.Column, Type: te.Type, Hint: te.Hint, Err: err}
+			}
 		}
 		return st, out, err
 	}

@@ -86,7 +86,11 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 		quoted := "`" + strings.ReplaceAll(c.Column, "`", "``") + "`"
 		e, err := expr.Compile(castCall(targets[t].fn, quoted), schema)
 		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("cast: column %q to %s: %s", c.Column, targets[t].name, firstLine(err))
+			// The column and the target exist: what fails is this type.
+			dt := schema.Field(idx).Type
+			te := verb.TypeLimit(c.Column, dt, fmt.Errorf("cast: column %q to %s: %s", c.Column, targets[t].name, firstLine(err)))
+			te.Hint = fmt.Sprintf("cast cannot turn column %q of type %s into %s: cast it to string or float first (cast %s:string then %s:%s), or leave it out", c.Column, dt, targets[t].name, c.Column, c.Column, targets[t].name)
+			return pipeline.Stage{}, nil, te
 		}
 		if arrow.TypeEqual(e.Type(), schema.Field(idx).Type) {
 			continue // already that type

@@ -56,7 +56,7 @@ func Filter(cond string) verb.Verb {
 func buildFilter(env verb.Env, cond string, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 	e, err := expr.Compile(cond, in)
 	if err != nil {
-		return pipeline.Stage{}, nil, fmt.Errorf("filter: %w", err)
+		return pipeline.Stage{}, nil, exprTypeLimit(fmt.Errorf("filter: %w", err), in)
 	}
 	switch e.Type().ID() {
 	case arrow.BOOL, arrow.NULL:
@@ -194,9 +194,9 @@ func buildDerive(env verb.Env, defs []Definition, in *arrow.Schema) (pipeline.St
 		if err != nil {
 			var xe *expr.Error
 			if errors.As(err, &xe) {
-				return pipeline.Stage{}, nil, &itemError{verb: "derive", prefix: d.Name + ": ", k: k, err: xe}
+				return pipeline.Stage{}, nil, exprTypeLimit(&itemError{verb: "derive", prefix: d.Name + ": ", k: k, err: xe}, schema)
 			}
-			return pipeline.Stage{}, nil, fmt.Errorf("derive: %s: %w", d.Name, err)
+			return pipeline.Stage{}, nil, exprTypeLimit(fmt.Errorf("derive: %s: %w", d.Name, err), schema)
 		}
 		st := step{e: e, name: d.Name, schema: schema, pos: schema.NumFields()}
 		fields := append([]arrow.Field(nil), schema.Fields()...)

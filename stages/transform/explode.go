@@ -40,7 +40,7 @@ func Explode(col string) verb.Verb {
 			k := idx[0]
 			lt, ok := in.Field(k).Type.(arrow.ListLikeType)
 			if !ok || in.Field(k).Type.ID() == arrow.MAP {
-				return pipeline.Stage{}, nil, fmt.Errorf("explode: column %q is %s, not a list", col, in.Field(k).Type)
+				return pipeline.Stage{}, nil, verb.TypeLimit(col, in.Field(k).Type, fmt.Errorf("explode: column %q is %s, not a list", col, in.Field(k).Type))
 			}
 			fields := in.Fields()
 			fields[k] = arrow.Field{Name: fields[k].Name, Type: lt.Elem(), Nullable: true}

@@ -85,8 +85,8 @@ func flattened(cols []string, in *arrow.Schema) (map[int]bool, error) {
 			return nil, err
 		}
 		if t := in.Field(idx).Type; t.ID() != arrow.STRUCT {
-			return nil, columnError("flatten", k, &expr.Error{Src: name,
-				Msg: fmt.Sprintf("column %q is %s, not a struct: only struct columns flatten", name, t)})
+			return nil, verb.TypeLimit(name, t, columnError("flatten", k, &expr.Error{Src: name,
+				Msg: fmt.Sprintf("column %q is %s, not a struct: only struct columns flatten", name, t)}))
 		}
 		flat[idx] = true
 	}

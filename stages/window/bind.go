@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // bound is a Func checked against the input schema: its output column and
@@ -42,12 +43,12 @@ func bind(in *arrow.Schema, f Func) (bound, error) {
 		col, dt = idx[0], in.Field(idx[0]).Type
 		var err error
 		if k, err = kindOf(dt); err != nil {
-			return b, fmt.Errorf("%s(%s): %w", f.Op, f.Column, err)
+			return b, verb.NameColumn(fmt.Errorf("%s(%s): %w", f.Op, f.Column, err), f.Column)
 		}
 	}
 	number := func() error {
 		if !isNumber(dt) {
-			return fmt.Errorf("%s(%s): the column's type %s is not a number", f.Op, f.Column, dt)
+			return verb.TypeLimit(f.Column, dt, fmt.Errorf("%s(%s): the column's type %s is not a number", f.Op, f.Column, dt))
 		}
 		return nil
 	}
@@ -81,7 +82,7 @@ func bind(in *arrow.Schema, f Func) (bound, error) {
 			}
 			kk, err := kindOf(in.Field(idx[0]).Type)
 			if err != nil {
-				return b, fmt.Errorf("%s(%s): %w", f.Op, sk.Column, err)
+				return b, verb.NameColumn(fmt.Errorf("%s(%s): %w", f.Op, sk.Column, err), sk.Column)
 			}
 			b.order = append(b.order, orderKey{col: idx[0], kind: kk, desc: sk.Desc, nullsFirst: sk.NullsFirst})
 		}
@@ -89,7 +90,7 @@ func bind(in *arrow.Schema, f Func) (bound, error) {
 	case OpLag, OpLead:
 		def, err := parseDefault(f.Default, k)
 		if err != nil {
-			return b, fmt.Errorf("%s(%s): %w", f.Op, f.Column, err)
+			return b, verb.NameColumn(fmt.Errorf("%s(%s): %w", f.Op, f.Column, err), f.Column)
 		}
 		if f.Op == OpLag {
 			set(dt, k, true, func(string) fn { return &lagFn{col: col, kind: k, n: f.N, def: def} })
@@ -100,7 +101,7 @@ func bind(in *arrow.Schema, f Func) (bound, error) {
 		set(arrow.PrimitiveTypes.Int64, kindInt, false, func(string) fn { return &runCountFn{col: col} })
 	case OpRunningMin, OpRunningMax:
 		if k == kindBool {
-			return b, fmt.Errorf("%s(%s): the column's type %s has no order here", f.Op, f.Column, dt)
+			return b, verb.TypeLimit(f.Column, dt, fmt.Errorf("%s(%s): the column's type %s has no order here", f.Op, f.Column, dt))
 		}
 		set(dt, k, true, func(string) fn { return &runExtremeFn{col: col, kind: k, max: f.Op == OpRunningMax} })
 	case OpRunningSum:

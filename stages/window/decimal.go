@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/decimal256"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // Decimals of up to 18 digits are held as kindInt, their unscaled
@@ -18,7 +19,7 @@ import (
 // not fit in 64 bits.
 func decimalKind(dt arrow.DataType) (kind, error) {
 	if p := dt.(arrow.DecimalType).GetPrecision(); p > 18 {
-		return 0, fmt.Errorf("type %s is not supported: window takes decimals of up to 18 digits (cast it, for example to decimal(18,%d) or float)", dt, dt.(arrow.DecimalType).GetScale())
+		return 0, verb.TypeLimit("", dt, fmt.Errorf("type %s is not supported: window takes decimals of up to 18 digits (cast it, for example to decimal(18,%d) or float)", dt, dt.(arrow.DecimalType).GetScale()))
 	}
 	return kindInt, nil
 }

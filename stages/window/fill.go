@@ -87,13 +87,13 @@ func newFill(env verb.Env, in *arrow.Schema, cols []string, mode FillMode, keys 
 		}
 		k, err := kindOf(in.Field(idx[0]).Type)
 		if err != nil {
-			return pipeline.Stage{}, fmt.Errorf("column %q: %w", name, err)
+			return pipeline.Stage{}, verb.NameColumn(fmt.Errorf("column %q: %w", name, err), name)
 		}
 		c.cols, c.kinds = append(c.cols, idx[0]), append(c.kinds, k)
 		if mode == FillValue {
 			v, err := parseDefault(value, k)
 			if err != nil {
-				return pipeline.Stage{}, fmt.Errorf("column %q: %w", name, err)
+				return pipeline.Stage{}, verb.NameColumn(fmt.Errorf("column %q: %w", name, err), name)
 			}
 			c.values = append(c.values, v)
 		}
@@ -105,7 +105,7 @@ func newFill(env verb.Env, in *arrow.Schema, cols []string, mode FillMode, keys 
 		}
 		k, err := kindOf(in.Field(idx[0]).Type)
 		if err != nil {
-			return pipeline.Stage{}, fmt.Errorf("key %q: %w", name, err)
+			return pipeline.Stage{}, verb.NameColumn(fmt.Errorf("key %q: %w", name, err), name)
 		}
 		c.keyIdx, c.keyKinds = append(c.keyIdx, idx[0]), append(c.keyKinds, k)
 	}

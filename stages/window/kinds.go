@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // kind is how the stage holds a column's values: every Arrow type it
@@ -37,7 +38,7 @@ func kindOf(dt arrow.DataType) (kind, error) {
 	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 		return decimalKind(dt)
 	}
-	return 0, fmt.Errorf("type %s is not supported", dt)
+	return 0, verb.TypeLimit("", dt, fmt.Errorf("type %s is not supported", dt))
 }
 
 // isNumber reports whether dt is an integer or float type, the types the

@@ -51,7 +51,7 @@ func SampleBy(n int64, seed uint64, keys ...string) verb.Verb {
 			}
 			kk, err := kindOf(in.Field(idx[0]).Type)
 			if err != nil {
-				return pipeline.Stage{}, nil, fmt.Errorf("sample: by: key %q: %w", k, err)
+				return pipeline.Stage{}, nil, verb.NameColumn(fmt.Errorf("sample: by: key %q: %w", k, err), k)
 			}
 			keyIdx, kinds = append(keyIdx, idx[0]), append(kinds, kk)
 		}

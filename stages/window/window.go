@@ -89,7 +89,7 @@ func newStage(env verb.Env, in *arrow.Schema, keys []string, fns []Func) (pipeli
 		}
 		kk, err := kindOf(in.Field(idx[0]).Type)
 		if err != nil {
-			return pipeline.Stage{}, nil, fmt.Errorf("key %q: %w", k, err)
+			return pipeline.Stage{}, nil, verb.NameColumn(fmt.Errorf("key %q: %w", k, err), k)
 		}
 		p.keyIdx = append(p.keyIdx, idx[0])
 		p.keyKinds = append(p.keyKinds, kk)
