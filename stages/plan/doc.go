@@ -16,6 +16,11 @@
 // output format. Tee and SideOutputs write copies of the stream to side
 // files that are committed or removed together with the main output.
 //
+// Open reads string_view and binary_view columns (Polars' Arrow
+// defaults), also inside lists, structs and maps and as dictionary
+// values, as utf8 and binary with the same values (views.go): the verbs'
+// kernels and the Parquet writer have no view forms.
+//
 // Errors in how a chain or its options are written are *UsageError; a
 // command line reports them as usage errors. A verb's refusal of a
 // column's type is a *verb.TypeError, passed through as a limit of the

@@ -212,10 +212,17 @@ func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions
 	if err != nil {
 		return nil, err
 	}
+	var src *Source
 	if needsUnion(paths, walked, opts) {
-		return openUnion(ctx, paths, walked, stdin, opts)
+		src, err = openUnion(ctx, paths, walked, stdin, opts)
+	} else {
+		src, err = openFiles(ctx, paths, stdin, opts)
 	}
-	return openFiles(ctx, paths, stdin, opts)
+	if err != nil {
+		return nil, err
+	}
+	src.Source = viewsAsPlain(src.Source, opts.Mem) // string_view as utf8: see views.go
+	return src, nil
 }
 
 // openFiles opens files of one format with one reader: one file, or the
