@@ -93,11 +93,20 @@ arrowpipe agg 'count() as rows, count_distinct(product) as products, approx_coun
 # schema: the types inferred from the first 1000 rows
 arrowpipe schema orders.csv
 
-# events-by-country: NDJSON in, nested keys as dotted columns, missing keys as nulls
+# events-by-country: NDJSON in, a dotted name reads a field of a nested object (its struct is flattened for the verb), missing keys as nulls
 arrowpipe groupby user.country 'count() as events, count(amount) as purchases, sum(amount) as revenue' then derive 'revenue = round(revenue, 2)' then sort 'revenue desc nulls last' events.ndjson
 
 # purchases-to-ndjson: backticks quote a dotted name in an expression; NDJSON out
 arrowpipe --to ndjson filter 'event == "purchase" and `user.plan` != "free"' then select ts,user.id,user.plan,amount then head 4 events.ndjson
+
+# nested-as-struct: NDJSON objects stay objects (struct columns) from NDJSON to NDJSON; unnamed structs pass through whole
+arrowpipe --to ndjson filter 'event == "signup"' then head 2 then select ts,user,page events.ndjson
+
+# flatten-user: flatten makes one column per field of a struct, named user.id, user.country, ...
+arrowpipe flatten user then head 3 then select event,user.id,user.country,user.plan events.ndjson
+
+# struct-in-csv: CSV writes a struct as its JSON text in one cell
+arrowpipe head 2 then select event,user events.ndjson
 
 # order-gaps: durations from timestamps: epoch() gives seconds, and the mean gap between orders per region
 arrowpipe groupby region "count() as orders, min(ts) as first, max(ts) as last" then derive 'mean_gap_s = round((epoch(last) - epoch(first)) / (orders - 1), 1)' then sort 'region' orders.csv
