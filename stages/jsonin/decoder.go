@@ -29,6 +29,7 @@ type slot struct {
 	null bool
 	esc  bool // string span is in Decoder.buf, not in the line
 	i    int64
+	hi   int64 // high bits of a decimal; i holds the low bits
 	f    float64
 	s, e int
 }
@@ -43,6 +44,7 @@ type column struct {
 	f64  *array.Float64Builder
 	bl   *array.BooleanBuilder
 	ts   *array.TimestampBuilder
+	d128 *array.Decimal128Builder
 	// list is set for a list column; then one of str, i64, f64 and bl is
 	// its value builder.
 	list *array.ListBuilder
@@ -121,6 +123,8 @@ func newDecoder(leaves []arrow.Field, root *node, objs int, kinds []kind, keep [
 			c.unit = t.(*arrow.TimestampType).Unit
 		case kList:
 			c.listBuilders()
+		case kDecimal128:
+			c.d128 = c.b.(*array.Decimal128Builder)
 		}
 	}
 	return d
@@ -529,6 +533,8 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 		}
 		*sl = slot{gen: d.gen, i: v}
 		return next, nil
+	case kDecimal128:
+		return d.decimal(b, i, col, depth, sl)
 	case kList:
 		if c != '[' {
 			return 0, d.typeError(b, i, depth, "", "an array")
@@ -604,6 +610,8 @@ func (d *Decoder) commit() {
 			c.ts.Append(arrow.Timestamp(sl.i))
 		case kList:
 			d.appendList(c, sl)
+		case kDecimal128:
+			c.d128.Append(decimalOf(sl))
 		default:
 			d.appendOther(c, sl)
 		}

@@ -45,6 +45,12 @@
 // not infinity or a cut; a float64 column rounds a decimal to the nearest
 // float64, as any float64 does (1e-400 is 0).
 //
+// A key declared decimal(p,s) in the schema (inference never makes one)
+// reads a JSON number or a string ("12.50") exactly, as csvin reads a
+// decimal field: a value with more nonzero fraction digits than s or more
+// integer digits than p-s is a data error naming the line, column and key,
+// never rounded; null is null.
+//
 // Arrays of scalars are list columns, typed by the kinds of all sampled
 // elements: list<int64> for integers, list<float64> for integers and
 // fractions, list<bool>, and list<utf8> for strings or for any other mix of

@@ -27,6 +27,7 @@ const (
 	kTimestamp
 	kDate32
 	kList // of kString, kInt64, kFloat64 or kBool elements
+	kDecimal128
 )
 
 func kindOf(t arrow.DataType) (kind, bool) {
@@ -61,6 +62,8 @@ func kindOf(t arrow.DataType) (kind, bool) {
 		return kTimestamp, true
 	case arrow.DATE32:
 		return kDate32, true
+	case arrow.DECIMAL128:
+		return kDecimal128, true
 	case arrow.LIST:
 		_, ok := listElem(t)
 		return kList, ok
