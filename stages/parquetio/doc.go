@@ -45,6 +45,9 @@
 // large_utf8, time zones) read back as written; the metadata pqarrow adds
 // ("PARQUET:field_id", "ARROW:schema") is dropped from the schema read.
 // List elements read back named "element", Parquet's name for them.
+// Parquet's INTERVAL, which Arrow cannot write, reads as
+// fixed_size_binary[12] marked by field metadata and is written back
+// annotated INTERVAL (interval.go).
 //
 // Ownership: Next returns chunks whose Data (a row group's bytes) or
 // Batch (counting) the receiver owns; Decode returns a batch the caller

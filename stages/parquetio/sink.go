@@ -180,6 +180,7 @@ func (s *Sink) Close(context.Context) error {
 			return err
 		}
 	}
+	annotateIntervals(s.meta, s.schema)
 	n, err := s.meta.WriteTo(s.w, nil)
 	if err == nil {
 		var tail [8]byte

@@ -143,7 +143,7 @@ func openFile(in Input, opts Options) (*openedFile, error) {
 		_ = pf.Close()
 		return nil, fmt.Errorf("parquet schema: %w", err)
 	}
-	full = plainSchema(full)
+	full = markIntervals(plainSchema(full), pf.MetaData().Schema)
 	f := &openedFile{name: in.Name, pf: pf, fr: fr, full: full, schema: full, batchRows: opts.BatchRows, mem: opts.Mem,
 		at: in.At, size: in.Size, md: pf.MetaData()}
 	if err := f.project(opts.Columns); err != nil {
