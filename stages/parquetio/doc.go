@@ -39,7 +39,9 @@
 // codecs through a process-wide registry). Dictionary encoding is off
 // except, by default, for string and number columns whose row group's
 // first batch shows few distinct values: on high-cardinality text it
-// made output larger and slower.
+// made output larger and slower. Dictionary columns (categoricals) are
+// always written dictionary-encoded: Polars reads a categorical only from
+// dictionary pages.
 //
 // The Arrow schema is stored in the file, so types Parquet lacks (uint32,
 // large_utf8, time zones) read back as written; the metadata pqarrow adds

@@ -38,6 +38,14 @@ func (s *Sink) newGroup(schema *arrow.Schema, dict []string, buf []byte, mem mem
 	for _, name := range dict {
 		props = append(props, parquet.WithDictionaryFor(name, true))
 	}
+	// Columns that are dictionaries in the schema (categoricals) are
+	// written dictionary-encoded: Polars reads a categorical column only
+	// from dictionary pages.
+	for _, f := range schema.Fields() {
+		if f.Type.ID() == arrow.DICTIONARY {
+			props = append(props, parquet.WithDictionaryFor(f.Name, true))
+		}
+	}
 	g := &group{buf: bytes.NewBuffer(buf)}
 	fw, err := pqarrow.NewFileWriter(schema, g.buf, parquet.NewWriterProperties(props...),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
