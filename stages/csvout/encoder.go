@@ -77,7 +77,7 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 			case textfmt.KindFloat:
 				buf = appendFloat(buf, c, i)
 			case textfmt.KindOther:
-				if l, ok := c.Array().(*array.List); ok {
+				if l, ok := c.Array().(array.ListLike); ok {
 					if text, ok := jsonout.AppendList(e.list[:0], l, i); ok {
 						e.list = text
 						buf = s.appendText(buf, string(text))

@@ -1,7 +1,6 @@
 package jsonout
 
 import (
-	"math"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -9,54 +8,58 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
-// AppendList appends row i of list l, which must not be null, as the JSON
-// array this package writes: elements follow the writer's rules (strings
-// without HTML escapes, floats marked as floats so that [1.0] reads back as
-// floats, NaN and ±Inf as null). It handles lists of strings, int64,
-// float64, booleans and such lists; for other element types ok is false and
-// the caller falls back to encoding/json (dst's contents past its length
-// may then have changed). Package csvout writes list fields with it.
-func AppendList(buf []byte, l *array.List, i int) (out []byte, ok bool) {
+// AppendList appends row i of l, which must not be null, as the JSON array
+// this package writes: each element by the writer's rules, as a top-level
+// value of its type is written (strings without HTML escapes, floats
+// marked as floats so that [0.0] reads back as floats, NaN and ±Infinity
+// bare as DuckDB writes them, structs as objects, nested lists as arrays).
+// It takes every list type: list, large_list, fixed_size_list and list
+// views. ok is false only for an element that encoding/json cannot write
+// (buf's contents past its length may then have changed). Package csvout
+// writes list fields with it.
+func AppendList(buf []byte, l array.ListLike, i int) (out []byte, ok bool) {
 	start, end := l.ValueOffsets(i)
 	vals := l.ListValues()
 	buf = append(buf, '[')
-	for k := int(start); k < int(end); k++ {
-		if k > int(start) {
-			buf = append(buf, ',')
-		}
-		if vals.IsNull(k) {
-			buf = append(buf, "null"...)
-			continue
-		}
-		switch v := vals.(type) {
-		case *array.String:
-			buf = appendString(buf, v.Value(k))
-		case *array.Float64:
-			buf = appendListFloat(buf, v.Value(k))
-		case *array.Int64:
-			buf = strconv.AppendInt(buf, v.Value(k), 10)
-		case *array.Boolean:
-			buf = strconv.AppendBool(buf, v.Value(k))
-		case *array.List:
-			if buf, ok = AppendList(buf, v, k); !ok {
-				return buf, false
+	// The common element types without a Column: the hot path of
+	// list columns read from NDJSON.
+	switch v := vals.(type) {
+	case *array.String:
+		for k := int(start); k < int(end); k++ {
+			buf = listComma(buf, k, start)
+			if v.IsNull(k) {
+				buf = append(buf, "null"...)
+				continue
 			}
-		default:
+			buf = appendString(buf, v.Value(k))
+		}
+		return append(buf, ']'), true
+	case *array.Int64:
+		for k := int(start); k < int(end); k++ {
+			buf = listComma(buf, k, start)
+			if v.IsNull(k) {
+				buf = append(buf, "null"...)
+				continue
+			}
+			buf = strconv.AppendInt(buf, v.Value(k), 10)
+		}
+		return append(buf, ']'), true
+	}
+	var c textfmt.Column
+	c.Reset(vals)
+	for k := int(start); k < int(end); k++ {
+		buf = listComma(buf, k, start)
+		var err error
+		if buf, err = appendValue(buf, &c, k); err != nil {
 			return buf, false
 		}
 	}
 	return append(buf, ']'), true
 }
 
-// appendListFloat appends a list element as appendFloat appends a field.
-func appendListFloat(buf []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(buf, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(buf, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(buf, "-Infinity"...)
+func listComma(buf []byte, k int, start int64) []byte {
+	if k > int(start) {
+		return append(buf, ',')
 	}
-	return textfmt.MarkFloat(textfmt.AppendFloat(buf, f, 64), len(buf))
+	return buf
 }

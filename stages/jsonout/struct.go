@@ -103,6 +103,8 @@ func appendValue(buf []byte, c *textfmt.Column, i int) ([]byte, error) {
 		return appendString(buf, c.Text(i)), nil
 	case textfmt.KindFloat:
 		return appendFloat(buf, c, i), nil
+	case textfmt.KindInt, textfmt.KindBool, textfmt.KindDecimal:
+		return c.AppendText(buf, i), nil
 	case textfmt.KindTimestamp, textfmt.KindDate:
 		buf = append(buf, '"')
 		buf = c.AppendText(buf, i)
@@ -111,7 +113,7 @@ func appendValue(buf []byte, c *textfmt.Column, i int) ([]byte, error) {
 		switch a := c.Array().(type) {
 		case *array.Struct:
 			return AppendStruct(buf, a, i)
-		case *array.List:
+		case array.ListLike:
 			if out, ok := AppendList(buf, a, i); ok {
 				return out, nil
 			}
