@@ -93,6 +93,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if err := o.validateForChain(fs, calls); err != nil {
 		return err
 	}
+	o.setTextColumns(plan.Verbs(calls))
 	if err := checkClusterFiles(files); err != nil {
 		return err
 	}
@@ -133,6 +134,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	defer nc.Close()
 	reports, err := cluster.Run(ctx, js, cluster.Job{
 		Files: files, Calls: calls, Read: read, Env: env, Config: cfg,
+		TextColumns: o.textColumns,
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
@@ -188,8 +190,11 @@ func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
 	fmt.Fprintf(w, "%-5s %-24s %9s %12s %12s %9s  %s\n", "task", "worker", "delivery", "rows", "bytes", "ms", "file")
 	for _, r := range reports {
 		file := r.File
-		if r.Range != nil {
+		switch {
+		case r.Range != nil:
 			file = fmt.Sprintf("%s bytes %d to %d", r.File, r.Range.Start, r.Range.End)
+		case r.RowGroups != nil:
+			file = fmt.Sprintf("%s row groups %d to %d", r.File, r.RowGroups.First, r.RowGroups.First+r.RowGroups.Count-1)
 		}
 		fmt.Fprintf(w, "%-5d %-24s %9d %12d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Bytes, r.Duration.Milliseconds(), file)
 	}

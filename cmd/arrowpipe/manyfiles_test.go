@@ -125,13 +125,15 @@ func TestPartitionByCommandLine(t *testing.T) {
 		bad := filepath.Join(parent, "bad.csv")
 		require.NoError(t, os.WriteFile(bad, []byte(b.String()+strings.Repeat("9,EU,1\n", 1000)+"x,EU,oops\n"), 0o644))
 		fresh := filepath.Join(parent, "fresh")
-		res := cli(t, "", "--partition-by", "k", "-o", fresh, bad)
+		// The filter reads v, so "oops" fails the run (a column no verb
+		// reads would pass as its text).
+		res := cli(t, "", "--partition-by", "k", "-o", fresh, "filter", "v >= 0", bad)
 		assert.Equal(t, exitData, res.code, res.stderr)
 		_, err := os.Stat(fresh)
 		assert.ErrorIs(t, err, os.ErrNotExist)
 		ents, _ := filepath.Glob(filepath.Join(parent, ".*"))
 		assert.Empty(t, ents, "no staging directory left")
-		res = cli(t, "", "--partition-by", "k", "--overwrite", "-o", out, bad)
+		res = cli(t, "", "--partition-by", "k", "--overwrite", "-o", out, "filter", "v >= 0", bad)
 		assert.Equal(t, exitData, res.code, res.stderr)
 		res = cli(t, "", "count", out)
 		assert.Equal(t, "count\n500\n", res.stdout, "the old output stays")

@@ -91,11 +91,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if len(verbs) > 0 {
 		o.prune = &verbs[0] // a filter on partition columns skips files
 	}
-	// Columns no verb reads pass from CSV to CSV as their text; partition
-	// keys are read by the sink, so --partition-by keeps the types.
-	if f, err := outputFormat(o); err == nil && len(o.partitionBy) == 0 {
-		o.textColumns = plan.TextColumns(verbs, f)
-	}
+	o.setTextColumns(verbs)
 	if err := refuseBinaryToTerminal(o, stdout); err != nil {
 		return err
 	}

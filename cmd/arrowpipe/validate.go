@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
 
 	"github.com/arrowpipe/arrowpipe/stages/format"
@@ -14,6 +15,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/stages/partition"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/textval"
+	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // maxBatchBytes caps --batch-bytes: the CSV reader sets aside a buffer of
@@ -194,6 +196,32 @@ func outputFormat(o *options) (format.Format, error) {
 
 // manyOutputs: the run writes a directory of files (--partition-by,
 // --split-rows, --split-bytes) rather than one output.
+// setTextColumns lets columns no verb reads pass from CSV to CSV as
+// their text. Partition keys and template columns name the output files
+// by their typed values, so they keep their types.
+func (o *options) setTextColumns(verbs []verb.Verb) {
+	f, err := outputFormat(o)
+	if err != nil {
+		return
+	}
+	keys := o.partitionBy
+	if partition.IsTemplate(o.output) {
+		t, err := partition.ParseTemplate(o.output)
+		if err != nil {
+			return
+		}
+		keys = t.Columns()
+	}
+	text := plan.TextColumns(verbs, f)
+	if text == nil || len(keys) == 0 {
+		o.textColumns = text
+		return
+	}
+	o.textColumns = func(inferred *arrow.Schema) []string {
+		return slices.DeleteFunc(text(inferred), func(c string) bool { return slices.Contains(keys, c) })
+	}
+}
+
 func (o *options) manyOutputs() bool {
 	return len(o.partitionBy) > 0 || o.splitRows != 0 || o.splitBytes != "" || partition.IsTemplate(o.output)
 }
