@@ -65,10 +65,7 @@ var knownGaps = map[string]string{
 // type failing it fails the test.
 const isNotNull = "{c} is not null"
 
-var isNullRefused = []arrow.Type{
-	arrow.TIME64, arrow.FIXED_SIZE_BINARY, arrow.EXTENSION, arrow.STRUCT, arrow.MAP,
-	arrow.BINARY, arrow.DICTIONARY,
-}
+var isNullRefused = []arrow.Type{}
 
 var castTargets = []string{"int", "float", "string", "bool", "timestamp", "date", "decimal(12,3)"}
 

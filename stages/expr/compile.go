@@ -113,6 +113,9 @@ func (c *compiler) compileNode(a astNode) (node, error) {
 	case *binaryExpr:
 		return c.binary(a)
 	case *isNullExpr:
+		if n, ok := c.nullTestColumn(a); ok {
+			return n, nil // never folded: it reads a column
+		}
 		x, err := c.compile(a.x)
 		if err != nil {
 			return nil, err

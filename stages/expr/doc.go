@@ -177,6 +177,13 @@
 // *Error values with the position of the bad token, rendered with a caret
 // and a suggested name when one is close.
 //
+// x is null and x is not null take a column of any Arrow type, even one
+// expressions cannot otherwise read (struct, map, binary, time64, uuid,
+// interval, dictionary ...): they read only its validity (a dictionary's
+// is its indices'; a union or run-end encoded row is null when its value
+// is). Any other use of such a column is a Compile error naming the
+// column and its type.
+//
 // Nulls follow SQL: arithmetic and comparisons with null give null; and,
 // or and not use three-valued logic (false and null is false, true or null
 // is true); if() takes the else branch when the condition is null.
