@@ -142,97 +142,95 @@ func TestGatherCarriesEveryType(t *testing.T) {
 		// Handoff modes rotate over the cases so that each meets both
 		// worker counts, for a short race run.
 		for wi, workers := range []int{1, 4} {
-			{
-				mode := modes[(2*ci+wi)%len(modes)]
-				t.Run(fmt.Sprintf("rows=%d/batch=%d/mode=%v/workers=%d", tc.rows, tc.maxBatch, mode, workers), func(t *testing.T) {
-					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-					defer mem.AssertSize(t, 0)
-					r := rand.New(rand.NewPCG(uint64(tc.rows), uint64(workers)))
-					rows := carriedRows(r, tc.rows)
-					var sizes []int
-					for left := tc.rows; left > 0; {
-						n := min(left, 1+r.IntN(tc.maxBatch))
-						sizes = append(sizes, n)
-						left -= n
+			mode := modes[(2*ci+wi)%len(modes)]
+			t.Run(fmt.Sprintf("rows=%d/batch=%d/mode=%v/workers=%d", tc.rows, tc.maxBatch, mode, workers), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				r := rand.New(rand.NewPCG(uint64(tc.rows), uint64(workers)))
+				rows := carriedRows(r, tc.rows)
+				var sizes []int
+				for left := tc.rows; left > 0; {
+					n := min(left, 1+r.IntN(tc.maxBatch))
+					sizes = append(sizes, n)
+					left -= n
+				}
+				batches := func() []arrow.RecordBatch {
+					var out []arrow.RecordBatch
+					at := 0
+					for _, n := range sizes {
+						out = append(out, carriedBatch(t, mem, rows[at:at+n]))
+						at += n
 					}
-					batches := func() []arrow.RecordBatch {
-						var out []arrow.RecordBatch
-						at := 0
-						for _, n := range sizes {
-							out = append(out, carriedBatch(t, mem, rows[at:at+n]))
-							at += n
-						}
-						return out
+					return out
+				}
+				in := batches()
+				want := readRows(t, in)
+				releaseAll(in)
+				keyOf := func(i int) int {
+					if rows[i][0] == nil {
+						return -1 // nulls sort last ascending, first descending
 					}
-					in := batches()
-					want := readRows(t, in)
-					releaseAll(in)
-					keyOf := func(i int) int {
-						if rows[i][0] == nil {
-							return -1 // nulls sort last ascending, first descending
-						}
-						return rows[i][0].(int)
-					}
-					env := verb.Env{Workers: workers, Mem: mem, MaxMemory: 16 << 10, TempDir: t.TempDir()}
-					run := func(st pipeline.Stage) []string {
-						src := &recSource{schema: carriedSchema, recs: batches()}
-						defer src.release()
-						sink := &recSink{}
-						p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{
-							Handoff: sharedmem.Policy{Mode: mode}, Mem: mem,
-							DecodeWorkers: workers, EncodeWorkers: workers,
-						})
-						require.NoError(t, p.Run(context.Background()))
-						defer releaseAll(sink.recs)
-						return readRows(t, sink.recs)
-					}
-					permute := func(idx []int) []string {
-						out := make([]string, len(idx))
-						for i, j := range idx {
-							out[i] = want[j]
-						}
-						return out
-					}
-					order := make([]int, tc.rows)
-					for i := range order {
-						order[i] = i
-					}
-					desc := slices.Clone(order)
-					slices.SortStableFunc(desc, func(a, b int) int { return keyOf(b) - keyOf(a) })
-					asc := slices.Clone(order)
-					slices.SortStableFunc(asc, func(a, b int) int {
-						ka, kb := keyOf(a), keyOf(b)
-						if (ka < 0) != (kb < 0) {
-							return kb - ka // nulls last
-						}
-						return ka - kb
+					return rows[i][0].(int)
+				}
+				env := verb.Env{Workers: workers, Mem: mem, MaxMemory: 16 << 10, TempDir: t.TempDir()}
+				run := func(st pipeline.Stage) []string {
+					src := &recSource{schema: carriedSchema, recs: batches()}
+					defer src.release()
+					sink := &recSink{}
+					p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{
+						Handoff: sharedmem.Policy{Mode: mode}, Mem: mem,
+						DecodeWorkers: workers, EncodeWorkers: workers,
 					})
-
-					st, _, err := buildVerb(t, env, "sort", carriedSchema, "k")
-					require.NoError(t, err)
-					require.Equal(t, permute(asc), run(st), "sort")
-
-					st, _, err = buildVerb(t, env, "top", carriedSchema, "7", "k desc")
-					require.NoError(t, err)
-					require.Equal(t, permute(desc[:min(7, len(desc))]), run(st), "top")
-
-					st, _, err = buildVerb(t, env, "distinct", carriedSchema, "k")
-					require.NoError(t, err)
-					var first []int
-					seen := map[int]bool{}
-					for _, i := range order {
-						if !seen[keyOf(i)] {
-							seen[keyOf(i)] = true
-							first = append(first, i)
-						}
+					require.NoError(t, p.Run(context.Background()))
+					defer releaseAll(sink.recs)
+					return readRows(t, sink.recs)
+				}
+				permute := func(idx []int) []string {
+					out := make([]string, len(idx))
+					for i, j := range idx {
+						out[i] = want[j]
 					}
-					require.Equal(t, permute(first), run(st), "distinct")
-
-					n := min(23, tc.rows)
-					require.Equal(t, want[tc.rows-n:], run(NewTail(env, carriedSchema, int64(n))), "tail")
-					assertEmptyDir(t, env.TempDir)
+					return out
+				}
+				order := make([]int, tc.rows)
+				for i := range order {
+					order[i] = i
+				}
+				desc := slices.Clone(order)
+				slices.SortStableFunc(desc, func(a, b int) int { return keyOf(b) - keyOf(a) })
+				asc := slices.Clone(order)
+				slices.SortStableFunc(asc, func(a, b int) int {
+					ka, kb := keyOf(a), keyOf(b)
+					if (ka < 0) != (kb < 0) {
+						return kb - ka // nulls last
+					}
+					return ka - kb
 				})
-			}
+
+				st, _, err := buildVerb(t, env, "sort", carriedSchema, "k")
+				require.NoError(t, err)
+				require.Equal(t, permute(asc), run(st), "sort")
+
+				st, _, err = buildVerb(t, env, "top", carriedSchema, "7", "k desc")
+				require.NoError(t, err)
+				require.Equal(t, permute(desc[:min(7, len(desc))]), run(st), "top")
+
+				st, _, err = buildVerb(t, env, "distinct", carriedSchema, "k")
+				require.NoError(t, err)
+				var first []int
+				seen := map[int]bool{}
+				for _, i := range order {
+					if !seen[keyOf(i)] {
+						seen[keyOf(i)] = true
+						first = append(first, i)
+					}
+				}
+				require.Equal(t, permute(first), run(st), "distinct")
+
+				n := min(23, tc.rows)
+				require.Equal(t, want[tc.rows-n:], run(NewTail(env, carriedSchema, int64(n))), "tail")
+				assertEmptyDir(t, env.TempDir)
+			})
 		}
 	}
 }
