@@ -27,9 +27,9 @@
 //     fraction or exponent (so that 2.0 reads back as a float), NaN, inf and
 //     -inf (the spellings both DuckDB and Polars read as floats); RFC 3339
 //     timestamps, with "Z" for a zoned type and without it for a zone-less
-//     one (a wall-clock time); 2006-01-02 dates; lists and structs as the
-//     JSON array or object package jsonout writes (["a","b"], [1.0,2.5],
-//     {"id":1,"geo":{"lat":1.5}}), one cell; decimals and other types
+//     one (a wall-clock time); 2006-01-02 dates; lists, structs and maps
+//     as the JSON array or object package jsonout writes (["a","b"],
+//     [1.0,2.5], {"id":1,"geo":{"lat":1.5}}, a map as {"k":0.0}), one cell; decimals and other types
 //     through arrow-go's ValueStr; all quoted when needed.
 //
 // TSV (a tab delimiter) follows the IANA TSV convention as Miller writes

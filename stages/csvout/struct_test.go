@@ -49,3 +49,37 @@ func TestEncodeStructCell(t *testing.T) {
 		})
 	}
 }
+
+// A map is one cell holding the JSON object NDJSON writes for it; lists
+// of any kind hold their JSON array, whole floats marked as floats.
+func TestEncodeMapAndListCells(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64), Nullable: true},
+		{Name: "ll", Type: arrow.LargeListOf(arrow.PrimitiveTypes.Float64), Nullable: true},
+	}, nil)
+	rows := `[{"m": [{"key": "k", "value": 0}, {"key": "j", "value": 1.5}], "ll": [0, 1]}, {"m": null, "ll": null}, {"m": [], "ll": []}]`
+	for _, tc := range []struct {
+		delim byte
+		want  string
+	}{
+		{',', "m,ll\n\"{\"\"k\"\":0.0,\"\"j\"\":1.5}\",\"[0.0,1.0]\"\n,\n{},[]\n"},
+		{'\t', "m\tll\n{\"k\":0.0,\"j\":1.5}\t[0.0,1.0]\n\t\n{}\t[]\n"},
+	} {
+		t.Run("delim="+string(tc.delim), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rec, _, err := array.RecordFromJSON(mem, schema, strings.NewReader(rows))
+			require.NoError(t, err)
+			defer rec.Release()
+			var out bytes.Buffer
+			sink, err := NewSink(&out, schema, Options{Delimiter: tc.delim})
+			require.NoError(t, err)
+			ctx := context.Background()
+			c, err := sink.NewEncoder().Encode(ctx, rec)
+			require.NoError(t, err)
+			require.NoError(t, sink.Write(ctx, c))
+			require.NoError(t, sink.Close(ctx))
+			assert.Equal(t, tc.want, out.String())
+		})
+	}
+}

@@ -45,7 +45,10 @@
 //     field as null, a null struct as null), each value by these rules, so
 //     that nested objects read by package jsonin write back as they were;
 //   - decimals as JSON numbers with every digit of the scale (1.50);
-//   - other types (binary, maps, dictionaries...) as encoding/json writes
+//   - maps as JSON objects, as DuckDB's JSON writer writes a MAP
+//     ({"k":0.0}; a key that is not a string as its text: {"1":"a"}),
+//     which DuckDB and jsonin read back as a struct of the keys;
+//   - other types (binary, dictionaries...) as encoding/json writes
 //     arrow-go's GetOneForMarshal value: binary as base64 strings. These go
 //     through reflection and allocate.
 //

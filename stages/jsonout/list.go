@@ -14,10 +14,14 @@ import (
 // marked as floats so that [0.0] reads back as floats, NaN and ±Infinity
 // bare as DuckDB writes them, structs as objects, nested lists as arrays).
 // It takes every list type: list, large_list, fixed_size_list and list
-// views. ok is false only for an element that encoding/json cannot write
+// views; a map (a list of entries) is written as an object by AppendMap.
+// ok is false only for an element that encoding/json cannot write
 // (buf's contents past its length may then have changed). Package csvout
 // writes list fields with it.
 func AppendList(buf []byte, l array.ListLike, i int) (out []byte, ok bool) {
+	if m, isMap := l.(*array.Map); isMap {
+		return AppendMap(buf, m, i)
+	}
 	start, end := l.ValueOffsets(i)
 	vals := l.ListValues()
 	buf = append(buf, '[')

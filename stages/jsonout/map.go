@@ -1,0 +1,51 @@
+package jsonout
+
+import (
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
+)
+
+// AppendMap appends row i of m, which must not be null, as a JSON object,
+// as DuckDB's JSON writer writes a MAP: {"k":0.0}. A string key is the
+// member's name; any other key is its text as this package writes the
+// value, quoted ({"1":"a"} for an int key). Values follow the writer's
+// rules. Entries keep their order; a map with equal keys writes each
+// (JSON readers then differ on which wins). DuckDB reads such an object
+// back as a STRUCT of the keys, jsonin as a struct column (or, when the
+// keys vary between rows, a struct of all keys, missing ones null). ok is
+// false only for a value encoding/json cannot write.
+func AppendMap(buf []byte, m *array.Map, i int) (out []byte, ok bool) {
+	start, end := m.ValueOffsets(i)
+	var keys, items textfmt.Column
+	keys.Reset(m.Keys())
+	items.Reset(m.Items())
+	buf = append(buf, '{')
+	for k := int(start); k < int(end); k++ {
+		if k > int(start) {
+			buf = append(buf, ',')
+		}
+		var err error
+		if keys.Kind() == textfmt.KindString {
+			buf = appendString(buf, keys.Text(k))
+		} else if buf, err = appendKey(buf, &keys, k); err != nil {
+			return buf, false
+		}
+		buf = append(buf, ':')
+		if buf, err = appendValue(buf, &items, k); err != nil {
+			return buf, false
+		}
+	}
+	return append(buf, '}'), true
+}
+
+// appendKey appends key k, not a string, as a JSON string of its text.
+func appendKey(buf []byte, keys *textfmt.Column, k int) ([]byte, error) {
+	start := len(buf)
+	buf, err := appendValue(buf, keys, k)
+	if err != nil || (len(buf) > start && buf[start] == '"') {
+		return buf, err
+	}
+	text := string(buf[start:])
+	return appendString(buf[:start], text), nil
+}
