@@ -27,10 +27,13 @@
 //     fraction or exponent (so that 2.0 reads back as a float), NaN, inf and
 //     -inf (the spellings both DuckDB and Polars read as floats); RFC 3339
 //     timestamps, with "Z" for a zoned type and without it for a zone-less
-//     one (a wall-clock time); 2006-01-02 dates; lists, structs and maps
-//     as the JSON array or object package jsonout writes (["a","b"],
-//     [1.0,2.5], {"id":1,"geo":{"lat":1.5}}, a map as {"k":0.0}), one cell; decimals and other types
-//     through arrow-go's ValueStr; all quoted when needed.
+//     one (a wall-clock time); 2006-01-02 dates; times of day as DuckDB
+//     writes a TIME (03:04:05, 03:04:05.5: the fraction digits needed);
+//     decimals with every digit of the scale (1.50); lists, structs and
+//     maps as the JSON array or object package jsonout writes (["a","b"],
+//     [1.0,2.5], {"id":1,"geo":{"lat":1.5}}, a map as {"k":0.0}), one
+//     cell; other types through arrow-go's ValueStr; all quoted when
+//     needed.
 //
 // TSV (a tab delimiter) follows the IANA TSV convention as Miller writes
 // it: nothing is quoted, and a tab, LF, CR or backslash in a text field is

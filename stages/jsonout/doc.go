@@ -35,7 +35,9 @@
 //     part of valid UTF-8 becomes \ufffd, so every line is valid UTF-8;
 //   - timestamps as RFC 3339 strings, in UTC with "Z" for a zoned type
 //     ("2024-03-01T12:00:00.25Z") and without a zone for a zone-less one
-//     ("2024-03-01T12:00:00.25"); dates as "2006-01-02" strings;
+//     ("2024-03-01T12:00:00.25"); dates as "2006-01-02" strings; times of
+//     day as DuckDB writes a TIME ("03:04:05", "03:04:05.5": the fraction
+//     digits needed), the same text as CSV and TSV;
 //   - lists of any kind (list, large_list, fixed_size_list, list views)
 //     as JSON arrays whose elements follow the rules above, as a top-level
 //     value of their type would be written ([0.0,1.5], [NaN], [{"a":1.0}]),

@@ -105,7 +105,7 @@ func appendValue(buf []byte, c *textfmt.Column, i int) ([]byte, error) {
 		return appendFloat(buf, c, i), nil
 	case textfmt.KindInt, textfmt.KindBool, textfmt.KindDecimal:
 		return c.AppendText(buf, i), nil
-	case textfmt.KindTimestamp, textfmt.KindDate:
+	case textfmt.KindTimestamp, textfmt.KindDate, textfmt.KindTime:
 		buf = append(buf, '"')
 		buf = c.AppendText(buf, i)
 		return append(buf, '"'), nil

@@ -31,12 +31,15 @@ const (
 	// KindDate: date32 or date64; AppendText writes AppendDate's text.
 	KindDate
 	// KindOther: any other type (binary, list, struct, dictionary,
-	// time of day, duration...); the writer formats Array()'s values itself,
+	// duration...); the writer formats Array()'s values itself,
 	// for example with ValueStr, which allocates.
 	KindOther
 	// KindDecimal: decimal32/64/128/256; AppendText writes every digit of
 	// the scale, as DuckDB does: 1.50 for 1.5 in decimal(10,2).
 	KindDecimal
+	// KindTime: time32 or time64; AppendText writes AppendTime's text,
+	// DuckDB's TIME form (03:04:05, 03:04:05.5).
+	KindTime
 )
 
 type width uint8
@@ -54,6 +57,8 @@ const (
 	f64
 	date32
 	date64
+	time32
+	time64
 )
 
 // Column is a typed view of one array for row-at-a-time text output. The
@@ -81,6 +86,8 @@ type Column struct {
 	tss   []arrow.Timestamp
 	d32s  []arrow.Date32
 	d64s  []arrow.Date64
+	t32s  []arrow.Time32
+	t64s  []arrow.Time64
 	bools *array.Boolean
 
 	str      *array.String
@@ -129,6 +136,12 @@ func (c *Column) Reset(arr arrow.Array) {
 		c.kind, c.width, c.d32s = KindDate, date32, a.Date32Values()
 	case *array.Date64:
 		c.kind, c.width, c.d64s = KindDate, date64, a.Date64Values()
+	case *array.Time32:
+		c.kind, c.width, c.t32s = KindTime, time32, a.Time32Values()
+		c.unit = a.DataType().(*arrow.Time32Type).Unit
+	case *array.Time64:
+		c.kind, c.width, c.t64s = KindTime, time64, a.Time64Values()
+		c.unit = a.DataType().(*arrow.Time64Type).Unit
 	case *array.String:
 		c.kind, c.str = KindString, a
 	case *array.LargeString:
@@ -178,7 +191,7 @@ func (c *Column) Text(i int) string {
 }
 
 // AppendText appends the text of value i of a KindBool, KindInt,
-// KindFloat, KindTimestamp or KindDate column, which must not be null. It
+// KindFloat, KindTimestamp, KindDate, KindDecimal or KindTime column, which must not be null. It
 // appends nothing for other kinds.
 func (c *Column) AppendText(dst []byte, i int) []byte {
 	switch c.kind {
@@ -219,6 +232,11 @@ func (c *Column) AppendText(dst []byte, i int) []byte {
 		return out
 	case KindDecimal:
 		return AppendDecimal(dst, c.arr, i)
+	case KindTime:
+		if c.width == time32 {
+			return AppendTime(dst, int64(c.t32s[i]), c.unit)
+		}
+		return AppendTime(dst, int64(c.t64s[i]), c.unit)
 	case KindDate:
 		if c.width == date32 {
 			return AppendDate(dst, int64(c.d32s[i]))

@@ -64,9 +64,30 @@ func TestColumnMatchesArray(t *testing.T) {
 		{"type=large_string", arrow.BinaryTypes.LargeString, KindString,
 			func(b array.Builder, i int) { b.(*array.LargeStringBuilder).Append(strconv.Itoa(i) + "x") },
 			func(a arrow.Array, i int) string { return a.ValueStr(i) }},
-		{"type=time64", arrow.FixedWidthTypes.Time64us, KindOther,
-			func(b array.Builder, i int) { b.(*array.Time64Builder).Append(arrow.Time64(i)) },
-			nil},
+		{"type=time64", arrow.FixedWidthTypes.Time64us, KindTime,
+			func(b array.Builder, i int) {
+				b.(*array.Time64Builder).Append(arrow.Time64(int64(i) * 860_123_457 % 86_400_000_000))
+			},
+			func(a arrow.Array, i int) string {
+				return time.Time{}.Add(time.Duration(a.(*array.Time64).Value(i)) * time.Microsecond).Format("15:04:05.999999")
+			}},
+		{"type=time64ns", arrow.FixedWidthTypes.Time64ns, KindTime,
+			func(b array.Builder, i int) {
+				b.(*array.Time64Builder).Append(arrow.Time64(int64(i) * 860_123_456_789 % 86_400_000_000_000))
+			},
+			func(a arrow.Array, i int) string {
+				return time.Time{}.Add(time.Duration(a.(*array.Time64).Value(i))).Format("15:04:05.999999999")
+			}},
+		{"type=time32", arrow.FixedWidthTypes.Time32ms, KindTime,
+			func(b array.Builder, i int) { b.(*array.Time32Builder).Append(arrow.Time32(i * 860_120 % 86_400_000)) },
+			func(a arrow.Array, i int) string {
+				return time.Time{}.Add(time.Duration(a.(*array.Time32).Value(i)) * time.Millisecond).Format("15:04:05.999")
+			}},
+		{"type=time32s", arrow.FixedWidthTypes.Time32s, KindTime,
+			func(b array.Builder, i int) { b.(*array.Time32Builder).Append(arrow.Time32(i * 863 % 86_400)) },
+			func(a arrow.Array, i int) string {
+				return time.Time{}.Add(time.Duration(a.(*array.Time32).Value(i)) * time.Second).Format("15:04:05")
+			}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,46 @@
+package textfmt
+
+import "github.com/apache/arrow-go/v18/arrow"
+
+// AppendTime appends the time of day v, counted in unit since midnight,
+// as DuckDB writes a TIME: "15:04:05", with a fraction of a second only
+// when it is non-zero and then only the digits it needs ("15:04:05.5",
+// "15:04:05.123456"; up to 9 for nanoseconds). Every text format writes
+// times this way, and csvin, jsonin and DuckDB read it back. A value
+// outside one day (which Arrow does not allow) is written modulo a day.
+func AppendTime(dst []byte, v int64, unit arrow.TimeUnit) []byte {
+	var perSec int64
+	var fracDigits int
+	switch unit {
+	case arrow.Second:
+		perSec, fracDigits = 1, 0
+	case arrow.Millisecond:
+		perSec, fracDigits = 1e3, 3
+	case arrow.Microsecond:
+		perSec, fracDigits = 1e6, 6
+	default:
+		perSec, fracDigits = 1e9, 9
+	}
+	sec, frac := floorDivMod(v, perSec)
+	_, sod := floorDivMod(sec, secondsPerDay)
+	h, mi, s := sod/3600, sod/60%60, sod%60
+	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':',
+		byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if frac == 0 {
+		return dst
+	}
+	for frac%10 == 0 {
+		frac /= 10
+		fracDigits--
+	}
+	dst = append(dst, '.')
+	n := len(dst)
+	for range fracDigits {
+		dst = append(dst, '0')
+	}
+	for i := len(dst) - 1; i >= n; i-- {
+		dst[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return dst
+}
