@@ -67,6 +67,18 @@ func (g *groupBy) newPartial() *partial {
 	return p
 }
 
+// oneRowIfEmpty makes an empty state one group: an aggregate with no
+// keys over an empty stream is one row, count 0 and the rest null.
+func (p *partial) oneRowIfEmpty() {
+	if p.tab.n != 0 {
+		return
+	}
+	p.tab.n = 1
+	p.tab.hashes = append(p.tab.hashes, 0)
+	p.tab.first = append(p.tab.first, pos{})
+	p.grow()
+}
+
 // grow makes room for the table's groups in the rows and accumulators.
 func (p *partial) grow() {
 	p.rows.grow(p.tab.n)
@@ -199,12 +211,8 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 			return err
 		}
 	}
-	if len(g.plan.keyIdx) == 0 && final.tab.n == 0 {
-		// An aggregate over an empty stream is one row: count 0, the rest null.
-		final.tab.n = 1
-		final.tab.hashes = append(final.tab.hashes, 0)
-		final.tab.first = append(final.tab.first, pos{})
-		final.grow()
+	if len(g.plan.keyIdx) == 0 {
+		final.oneRowIfEmpty()
 	}
 	order := firstOrder(final.tab.first)
 	for lo := 0; lo < len(order); lo += g.outRows {

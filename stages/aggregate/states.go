@@ -375,12 +375,8 @@ func (g *groupBy) finishMerged(ctx context.Context, workers []pipeline.Worker, e
 	if err != nil {
 		return err
 	}
-	if len(g.plan.keyIdx) == 0 && final.tab.n == 0 {
-		// An aggregate over an empty stream is one row: count 0, the rest null.
-		final.tab.n = 1
-		final.tab.hashes = append(final.tab.hashes, 0)
-		final.tab.first = append(final.tab.first, pos{})
-		final.grow()
+	if len(g.plan.keyIdx) == 0 {
+		final.oneRowIfEmpty()
 	}
 	order := firstOrder(final.tab.first)
 	for lo := 0; lo < len(order); lo += g.outRows {

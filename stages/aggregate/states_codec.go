@@ -169,14 +169,7 @@ func exportSet(a *distinctAcc, mem memory.Allocator, order []uint32) arrow.Array
 				sets[i] = append(sets[i], k.v)
 			}
 		}
-		b := array.NewListBuilder(mem, arrow.BinaryTypes.String)
-		defer b.Release()
-		vb := b.ValueBuilder().(*array.StringBuilder)
-		for _, s := range sets {
-			b.Append(true)
-			vb.AppendValues(s, nil)
-		}
-		return b.NewArray()
+		return setsList(mem, arrow.BinaryTypes.String, sets, (*array.StringBuilder).AppendValues)
 	}
 	sets := make([][]int64, len(order))
 	for k := range a.ints {
@@ -184,12 +177,17 @@ func exportSet(a *distinctAcc, mem memory.Allocator, order []uint32) arrow.Array
 			sets[i] = append(sets[i], k.v)
 		}
 	}
-	b := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int64)
+	return setsList(mem, arrow.PrimitiveTypes.Int64, sets, (*array.Int64Builder).AppendValues)
+}
+
+// setsList builds a list<dt> of one set per group.
+func setsList[T any, B array.Builder](mem memory.Allocator, dt arrow.DataType, sets [][]T, appendValues func(B, []T, []bool)) arrow.Array {
+	b := array.NewListBuilder(mem, dt)
 	defer b.Release()
-	vb := b.ValueBuilder().(*array.Int64Builder)
+	vb := b.ValueBuilder().(B)
 	for _, s := range sets {
 		b.Append(true)
-		vb.AppendValues(s, nil)
+		appendValues(vb, s, nil)
 	}
 	return b.NewArray()
 }
