@@ -26,9 +26,9 @@ func verbDocs() map[string]verbDoc {
 			examples: []string{"arrowpipe rename qty=quantity,ts=time samples/orders.csv"},
 		},
 		"cast": {
-			args:     [][2]string{{"COL:TYPE,...", "a column and its new type: int, float, string, bool, timestamp, date or decimal(p,s)"}},
-			notes:    "decimal(p,s) rounds halves away from zero (a float from its exact binary value, as DuckDB's CAST); decimal alone is DuckDB's decimal(18,3). A decimal becomes int rounded the same way, float the nearest float, string with every digit of its scale (1.50).",
-			examples: []string{"arrowpipe cast qty:float,id:string samples/orders.csv", "arrowpipe cast 'price:decimal(10,2)' samples/orders.csv"},
+			args:     [][2]string{{"COL:TYPE,...", "a column and its new type: int, float, string, bool, date, decimal(p,s) or a timestamp type as --schema names them: timestamp (or timestamptz, timestamp_us: timestamp[us, UTC]), timestamp_ns (timestamp[ns, UTC]), timestamp[us] and timestamp[ns] (zone-less: a wall clock, DuckDB's TIMESTAMP), timestamp[us, UTC], timestamp[ns, UTC]"}},
+			notes:    "decimal(p,s) rounds halves away from zero (a float from its exact binary value, as DuckDB's CAST); decimal alone is DuckDB's decimal(18,3). A decimal becomes int rounded the same way, float the nearest float, string with every digit of its scale (1.50). Timestamps cast as DuckDB's with its session zone UTC: a zoned one becomes its UTC wall clock, a zone-less one is read as a UTC wall clock, ns to us drops the ns digits (a ns column cast to timestamp loses them: use timestamp_ns to keep them); text and dates convert as to_timestamp does. Unlike DuckDB's CAST, timestamp here is the zoned type, as in --schema; DuckDB's TIMESTAMP is timestamp[us].",
+			examples: []string{"arrowpipe cast qty:float,id:string samples/orders.csv", "arrowpipe cast 'price:decimal(10,2)' samples/orders.csv", "arrowpipe cast 'ts:timestamp[us]' samples/orders.csv"},
 		},
 		"filter": {
 			args:     [][2]string{{"EXPR", "an expression (see 'arrowpipe help functions'); quote it for the shell"}},

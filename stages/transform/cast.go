@@ -22,11 +22,14 @@ type Casting struct {
 // stages/expr (see the package documentation for the rules). To must be
 // one of arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Float64,
 // arrow.BinaryTypes.String, arrow.FixedWidthTypes.Boolean,
-// arrow.FixedWidthTypes.Timestamp_us (UTC; a timestamp[ns] column is left
-// as it is, keeping its nanoseconds) or arrow.FixedWidthTypes.Date32. A
-// column already of that type is passed on as it is. Build fails on
-// another type, a missing column and a column type that does not convert;
-// a value that does not convert is an error at run time.
+// arrow.FixedWidthTypes.Date32, a decimal128 or a timestamp in µs or ns,
+// zone-less or UTC (ns to µs rounds down, as DuckDB's cast of
+// TIMESTAMP_NS). Between zones the numbers stay: a zoned timestamp
+// becomes its UTC wall clock, and a zone-less one is read as a UTC wall
+// clock, as DuckDB's casts with the session zone UTC. A column
+// already of that type is passed on as it is. Build fails on another
+// type, a missing column and a column type that does not convert; a value
+// that does not convert is an error at run time.
 func Cast(casts ...Casting) verb.Verb {
 	casts = slices.Clone(casts)
 	return verb.Verb{
@@ -45,21 +48,47 @@ func Cast(casts ...Casting) verb.Verb {
 }
 
 // castTarget is a type Cast converts to, with the name the command line
-// gives it and the function of stages/expr that converts.
+// gives it and the function of stages/expr that converts (with tsArg, the
+// type argument of to_timestamp(x, 'type')). The timestamp names are
+// --schema's (stages/textval): timestamp, timestamptz and timestamp_us are
+// timestamp[us, UTC], timestamp_ns is timestamp[ns, UTC], and the
+// bracketed names are the types schema prints, zone-less without a zone.
 type castTarget struct {
-	to       arrow.DataType
-	name, fn string
+	to              arrow.DataType
+	name, fn, tsArg string
 }
 
 func castTargets() []castTarget {
+	us, ns := arrow.Microsecond, arrow.Nanosecond
 	return []castTarget{
-		{arrow.PrimitiveTypes.Int64, "int", "to_int"},
-		{arrow.PrimitiveTypes.Float64, "float", "to_float"},
-		{arrow.BinaryTypes.String, "string", "to_string"},
-		{arrow.FixedWidthTypes.Boolean, "bool", "to_bool"},
-		{arrow.FixedWidthTypes.Timestamp_us, "timestamp", "to_timestamp"},
-		{arrow.FixedWidthTypes.Date32, "date", "to_date"},
+		{arrow.PrimitiveTypes.Int64, "int", "to_int", ""},
+		{arrow.PrimitiveTypes.Float64, "float", "to_float", ""},
+		{arrow.BinaryTypes.String, "string", "to_string", ""},
+		{arrow.FixedWidthTypes.Boolean, "bool", "to_bool", ""},
+		{&arrow.TimestampType{Unit: us, TimeZone: "UTC"}, "timestamp", "to_timestamp", "timestamp[us, utc]"},
+		{&arrow.TimestampType{Unit: us, TimeZone: "UTC"}, "timestamptz", "to_timestamp", "timestamp[us, utc]"},
+		{&arrow.TimestampType{Unit: us, TimeZone: "UTC"}, "timestamp_us", "to_timestamp", "timestamp[us, utc]"},
+		{&arrow.TimestampType{Unit: ns, TimeZone: "UTC"}, "timestamp_ns", "to_timestamp", "timestamp[ns, utc]"},
+		{&arrow.TimestampType{Unit: us}, "timestamp[us]", "to_timestamp", "timestamp[us]"},
+		{&arrow.TimestampType{Unit: us, TimeZone: "UTC"}, "timestamp[us, UTC]", "to_timestamp", "timestamp[us, utc]"},
+		{&arrow.TimestampType{Unit: ns}, "timestamp[ns]", "to_timestamp", "timestamp[ns]"},
+		{&arrow.TimestampType{Unit: ns, TimeZone: "UTC"}, "timestamp[ns, UTC]", "to_timestamp", "timestamp[ns, utc]"},
+		{arrow.FixedWidthTypes.Date32, "date", "to_date", ""},
 	}
+}
+
+// castTargetName is name as castTargets spells it, in lower case without
+// spaces, so that 'timestamp[us,utc]' names timestamp[us, UTC].
+func castTargetName(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, " ", ""))
+}
+
+// castExpr is the expression that converts the column quoted to target t.
+func castExpr(t castTarget, quoted string) string {
+	if t.tsArg != "" {
+		return "to_timestamp(" + quoted + ", '" + t.tsArg + "')"
+	}
+	return castCall(t.fn, quoted)
 }
 
 func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
@@ -73,9 +102,11 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 		}
 		t := slices.IndexFunc(targets, func(t castTarget) bool { return c.To != nil && arrow.TypeEqual(t.to, c.To) })
 		if t < 0 {
-			names := make([]string, len(targets))
-			for j, t := range targets {
-				names[j] = t.to.String()
+			var names []string
+			for _, t := range targets {
+				if !slices.Contains(names, t.to.String()) {
+					names = append(names, t.to.String())
+				}
 			}
 			return pipeline.Stage{}, nil, fmt.Errorf("cast: column %q: cannot cast to %v (types: %s)", c.Column, c.To, strings.Join(names, ", "))
 		}
@@ -84,7 +115,7 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 			return pipeline.Stage{}, nil, err
 		}
 		quoted := "`" + strings.ReplaceAll(c.Column, "`", "``") + "`"
-		e, err := expr.Compile(castCall(targets[t].fn, quoted), schema)
+		e, err := expr.Compile(castExpr(targets[t], quoted), schema)
 		if err != nil {
 			// The column and the target exist: what fails is this type.
 			dt := schema.Field(idx).Type

@@ -56,11 +56,15 @@ func castCall(fn, quoted string) string {
 }
 
 // joinParens joins the entries that Split cut at a comma inside
-// parentheses: 'd:decimal(10,2)' is one entry.
+// parentheses or brackets: 'd:decimal(10,2)' and 't:timestamp[us, UTC]'
+// are one entry each.
 func joinParens(items []colname.Item) []colname.Item {
 	var out []colname.Item
+	open := func(s string) bool {
+		return strings.Count(s, "(") > strings.Count(s, ")") || strings.Count(s, "[") > strings.Count(s, "]")
+	}
 	for _, it := range items {
-		if n := len(out); n > 0 && strings.Count(out[n-1].Text, "(") > strings.Count(out[n-1].Text, ")") {
+		if n := len(out); n > 0 && open(out[n-1].Text) {
 			out[n-1].Text += "," + it.Text
 			continue
 		}

@@ -136,9 +136,9 @@ func TestConstructorErrorsAtBuild(t *testing.T) {
 	}{
 		{Head(-1), "head: -1 is not a row count (a whole number ≥ 0)"},
 		{Tail(-3), "tail: -3 is not a row count (a whole number ≥ 0)"},
-		{Cast(Casting{"qty", arrow.BinaryTypes.LargeString}), `cast: column "qty": cannot cast to large_utf8 (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], date32)`},
-		{Cast(Casting{"qty", &arrow.TimestampType{Unit: arrow.Second}}), `cast: column "qty": cannot cast to timestamp[s] (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], date32)`},
-		{Cast(Casting{Column: "qty"}), `cast: column "qty": cannot cast to <nil> (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], date32)`},
+		{Cast(Casting{"qty", arrow.BinaryTypes.LargeString}), `cast: column "qty": cannot cast to large_utf8 (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], timestamp[ns, tz=UTC], timestamp[us], timestamp[ns], date32)`},
+		{Cast(Casting{"qty", &arrow.TimestampType{Unit: arrow.Second}}), `cast: column "qty": cannot cast to timestamp[s] (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], timestamp[ns, tz=UTC], timestamp[us], timestamp[ns], date32)`},
+		{Cast(Casting{Column: "qty"}), `cast: column "qty": cannot cast to <nil> (types: int64, float64, utf8, bool, timestamp[us, tz=UTC], timestamp[ns, tz=UTC], timestamp[us], timestamp[ns], date32)`},
 		{Cast(Casting{"qtty", arrow.PrimitiveTypes.Int64}), `cast: unknown column "qtty", did you mean "qty"?`},
 		{Derive(Definition{"", "qty + 1"}), `derive: definition 1 ("qty + 1") has no name`},
 		{Derive(Definition{"a", "qty * 2"}, Definition{"b", "a + pricee"}), "derive: b: unknown column \"pricee\" at 1:5, did you mean \"price\"?\na + pricee\n    ^"},
@@ -168,7 +168,7 @@ func TestConstructorErrorsAtBuild(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ verb, arg, want string }{
 		{"head", "-1", `head: "-1" is not a row count (a whole number ≥ 0)`},
-		{"cast", "qty:money", `cast: unknown type "money" (types: int, float, string, bool, timestamp, date)`},
+		{"cast", "qty:money", `cast: unknown type "money" (types: int, float, string, bool, timestamp, timestamptz, timestamp_us, timestamp_ns, timestamp[us], timestamp[us, UTC], timestamp[ns], timestamp[ns, UTC], date)`},
 		{"cast", "qty:decimal(40,2)", `cast: bad decimal type "decimal(40,2)": want decimal(p,s) with precision 1 to 38 and scale 0 to 18, at most p`},
 		{"derive", "= 1", `derive: "= 1" is not NAME = EXPR`},
 		{"rename", "a=", `rename: "a=" is not OLD=NEW`},

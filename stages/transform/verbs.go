@@ -12,7 +12,7 @@ func Verbs() []verb.Spec {
 		{Name: "select", Args: []string{"COLS"}, Summary: "keep the comma-separated columns, in that order", Parse: parseSelect},
 		{Name: "drop", Args: []string{"COLS"}, Summary: "remove the comma-separated columns", Parse: parseDrop},
 		{Name: "rename", Args: []string{"OLD=NEW,..."}, Summary: "rename columns", Parse: parseRename},
-		{Name: "cast", Args: []string{"COL:TYPE,..."}, Summary: "convert columns to int, float, string, bool, timestamp, date or decimal(p,s); a float becomes the nearest int (halves away from zero); a value that does not convert (the text 3.97 to int, NaN, out of range) is an error", Parse: parseCast},
+		{Name: "cast", Args: []string{"COL:TYPE,..."}, Summary: "convert columns to int, float, string, bool, timestamp (UTC), timestamp[us] (zone-less), date or decimal(p,s); a float becomes the nearest int (halves away from zero); a value that does not convert (the text 3.97 to int, NaN, out of range) is an error", Parse: parseCast},
 		{Name: "filter", Args: []string{"EXPR"}, Summary: "keep the rows where EXPR is true (null counts as false)", Parse: parseFilter},
 		{Name: "derive", Args: []string{"NAME = EXPR; ..."}, Summary: "add or replace columns computed by expressions; each may use the ones before it", Parse: parseDerive},
 		{Name: "head", Args: []string{"N"}, Summary: "keep the first N rows and stop reading", Parse: parseHead},

@@ -115,7 +115,7 @@ func castType(word string) (arrow.DataType, error) {
 	}
 	var names []string
 	for _, t := range castTargets() {
-		if t.name == word {
+		if castTargetName(t.name) == castTargetName(word) {
 			return t.to, nil
 		}
 		names = append(names, t.name)
