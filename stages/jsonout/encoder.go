@@ -117,6 +117,19 @@ func appendFloat(buf []byte, c *textfmt.Column, i int) []byte {
 	return textfmt.MarkFloat(c.AppendText(buf, i), len(buf))
 }
 
+// appendFloat64 appends v as appendFloat appends a float64 value.
+func appendFloat64(buf []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(buf, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(buf, "Infinity"...)
+	case math.IsInf(v, -1):
+		return append(buf, "-Infinity"...)
+	}
+	return textfmt.MarkFloat(textfmt.AppendFloat(buf, v, 64), len(buf))
+}
+
 // bindStructs binds a StructText to each struct column of the bound batch.
 func (e *Encoder) bindStructs() {
 	if len(e.structs) != len(e.cols) {

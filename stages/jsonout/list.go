@@ -38,6 +38,16 @@ func AppendList(buf []byte, l array.ListLike, i int) (out []byte, ok bool) {
 			buf = appendString(buf, v.Value(k))
 		}
 		return append(buf, ']'), true
+	case *array.Float64:
+		for k := int(start); k < int(end); k++ {
+			buf = listComma(buf, k, start)
+			if v.IsNull(k) {
+				buf = append(buf, "null"...)
+				continue
+			}
+			buf = appendFloat64(buf, v.Value(k))
+		}
+		return append(buf, ']'), true
 	case *array.Int64:
 		for k := int(start); k < int(end); k++ {
 			buf = listComma(buf, k, start)
