@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -27,17 +26,17 @@ import (
 // large text file (cluster.DefaultTaskBytes), and the rest of the
 // chain and the writer here, with the output the run without --cluster
 // writes. URL local:N starts an embedded server and N worker processes
-// (this executable's worker subcommand) for the run.
-func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdout, stderr io.Writer) error {
+// (this executable's worker subcommand) for the run. Stdin ("-" or no
+// file) and, with --cluster-upload, every file reach the workers through
+// the cluster's object store.
+func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if n, ok := strings.CutPrefix(url, "local:"); ok {
 		workers, err := strconv.Atoi(n)
 		if err != nil || workers < 1 || workers > 256 {
 			return &usageError{fmt.Sprintf("--cluster %s: want local:N with N from 1 to 256, or nats://HOST:PORT", url)}
 		}
 		// Usage errors before any process starts.
-		if _, files, err := plan.ParseChain(args, plan.Specs(nil, nil)); err != nil {
-			return err
-		} else if err := checkClusterFiles(files); err != nil {
+		if _, _, err := plan.ParseChain(args, plan.Specs(nil, nil)); err != nil {
 			return err
 		}
 		exe, err := os.Executable()
@@ -47,10 +46,10 @@ func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, 
 		return cluster.Local(ctx, workers, func(url string) *exec.Cmd {
 			return workerCommand(exe, url, o)
 		}, func(ctx context.Context, url string) error {
-			return runClusterJob(ctx, url, o, fs, args, stdout, stderr)
+			return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr)
 		})
 	}
-	return runClusterJob(ctx, url, o, fs, args, stdout, stderr)
+	return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr)
 }
 
 // workerCommand starts `exe worker` for local:N with the run's engine
@@ -72,7 +71,7 @@ func workerCommand(exe, url string, o *options) *exec.Cmd {
 // runClusterJob is process() for a cluster: the same chain, files and
 // output handling, with the pipeline's source replaced by the workers'
 // results.
-func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdout, stderr io.Writer) error {
+func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, env, err := o.engine()
 	if err != nil {
 		return err
@@ -94,8 +93,8 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		return err
 	}
 	o.setTextColumns(plan.Verbs(calls))
-	if err := checkClusterFiles(files); err != nil {
-		return err
+	if len(files) == 0 {
+		files = []string{"-"}
 	}
 	if files, err = input.Expand(files); err != nil {
 		return err
@@ -134,7 +133,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	defer nc.Close()
 	reports, err := cluster.Run(ctx, js, cluster.Job{
 		Files: files, Calls: calls, Read: read, Env: env, Config: cfg,
-		TextColumns: o.textColumns,
+		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload,
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
@@ -152,14 +151,6 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		err = context.Cause(ctx)
 	}
 	return err
-}
-
-// checkClusterFiles refuses stdin, which workers cannot read.
-func checkClusterFiles(files []string) error {
-	if len(files) == 0 || slices.Contains(files, "-") {
-		return &usageError{"--cluster reads files, not stdin: workers cannot read this process's input"}
-	}
-	return nil
 }
 
 // readSpec turns the input flags into the tasks' read options.

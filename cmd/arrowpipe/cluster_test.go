@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,12 @@ func serveInProcess(t *testing.T) string {
 // as run does once the flag is registered.
 func clusterCLI(t *testing.T, url string, args ...string) (string, error) {
 	t.Helper()
+	return clusterCLIStdin(t, url, nil, args...)
+}
+
+// clusterCLIStdin is clusterCLI with stdin.
+func clusterCLIStdin(t *testing.T, url string, stdin io.Reader, args ...string) (string, error) {
+	t.Helper()
 	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
 	fs.SetInterspersed(false)
 	var o options
@@ -63,7 +70,7 @@ func clusterCLI(t *testing.T, url string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := runCluster(ctx, url, &o, fs, fs.Args(), &out, &errOut)
+	err := runCluster(ctx, url, &o, fs, fs.Args(), stdin, &out, &errOut)
 	return out.String(), err
 }
 
@@ -113,10 +120,31 @@ func TestClusterCommandLineMatchesSingleRun(t *testing.T) {
 func TestClusterCommandLineErrors(t *testing.T) {
 	_, err := clusterCLI(t, "local:0", "head", "1", sample)
 	assert.ErrorContains(t, err, "local:N")
-	_, err = clusterCLI(t, "local:2", "head", "1", "-")
-	assert.ErrorContains(t, err, "not stdin")
 	_, err = clusterCLI(t, "local:2", "--on-error", "skip", "head", "1", sample)
 	assert.ErrorContains(t, err, "--on-error")
+}
+
+// Stdin and, with --cluster-upload, files reach the workers through the
+// object store, with the single run's output.
+func TestClusterCommandLineStdinAndUpload(t *testing.T) {
+	url := serveInProcess(t)
+	files := splitSample(t, 2)
+	data, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	chain := []string{"--batch-rows", "333", "filter", "qty > 50", "then", "sort", "price desc, id"}
+	want := cli(t, "", append(chain, sample)...)
+	require.Equal(t, 0, want.code, want.stderr)
+	got, err := clusterCLIStdin(t, url, bytes.NewReader(data), chain...)
+	require.NoError(t, err)
+	assert.Equal(t, want.stdout, got)
+	got, err = clusterCLIStdin(t, url, bytes.NewReader(data), append(chain, "-")...)
+	require.NoError(t, err)
+	assert.Equal(t, want.stdout, got)
+	want = cli(t, "", append(chain, files...)...)
+	require.Equal(t, 0, want.code, want.stderr)
+	got, err = clusterCLI(t, url, append([]string{"--cluster-upload"}, append(chain, files...)...)...)
+	require.NoError(t, err)
+	assert.Equal(t, want.stdout, got)
 }
 
 // With the hooks in run (the --cluster flag and the worker subcommand),

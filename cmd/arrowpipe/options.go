@@ -68,6 +68,9 @@ type options struct {
 	noProgress bool
 	// cluster runs the chain on a cluster's workers (--cluster).
 	cluster string
+	// clusterUpload sends the input files to the workers through the
+	// cluster's object store (--cluster-upload).
+	clusterUpload bool
 
 	// temps records the outputs' temporary files for a hurried exit
 	// (tempFilesOf); nil records nothing.
@@ -121,6 +124,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.Var(&o.progress, "progress", progressUsage)
 	fs.Lookup("progress").NoOptDefVal = "on"
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
+	fs.BoolVar(&o.clusterUpload, "cluster-upload", false, "with --cluster: send the input files to the workers through the cluster's object store, for workers that do not share this machine's file system (stdin always goes this way)")
 	fs.StringVar(&o.cluster, "cluster", "", "run the chain on a cluster: nats://HOST:4222 (workers started with arrowpipe worker) or local:N (an embedded server and N worker processes on this machine)")
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")

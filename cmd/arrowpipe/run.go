@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	o.temps = tempFilesOf(ctx)
 	if o.cluster != "" {
-		err = runCluster(ctx, o.cluster, &o, fs, words, stdout, stderr)
+		err = runCluster(ctx, o.cluster, &o, fs, words, stdin, stdout, stderr)
 	} else {
 		err = process(ctx, &o, fs, words, stdin, stdout, stderr)
 	}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -60,6 +62,15 @@ type Job struct {
 	// result through JetStream.
 	ResultDir     string
 	NoResultFiles bool
+	// Stdin is read for the file "-" (nil: os.Stdin). The coordinator
+	// copies it to a file in the result directory's root, cuts it as a
+	// file, and uploads each task's bytes to the job's object store
+	// bucket, which workers read instead of a path.
+	Stdin io.Reader
+	// Upload sends every file's bytes to the workers through the job's
+	// bucket as stdin's are, for workers that cannot read the files (no
+	// shared file system). The bucket is deleted at the job's end.
+	Upload bool
 }
 
 // TaskReport is what a task's winning attempt reported.
@@ -88,27 +99,48 @@ type TaskReport struct {
 // without a result, fails the job with the task's error.
 func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, error) {
 	if len(job.Files) == 0 {
-		return nil, errors.New("cluster: no input files (stdin cannot be read by workers)")
+		job.Files = []string{"-"}
 	}
+	id := nuid.Next()
+	root := job.ResultDir
+	if root == "" {
+		root = os.TempDir()
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	// files are the names tasks carry; local the paths this process reads.
 	files := make([]string, len(job.Files))
+	local := make([]string, len(job.Files))
+	uploads := make([]upload, len(job.Files))
 	for i, f := range job.Files {
 		if f == "-" {
-			return nil, errors.New("cluster: stdin cannot be read by workers: give files")
+			if slices.Contains(job.Files[:i], "-") {
+				return nil, errors.New("cluster: stdin is given twice")
+			}
+			path, err := spoolStdin(job.Stdin, root, id)
+			if err != nil {
+				return nil, err
+			}
+			defer os.Remove(path)
+			files[i], local[i], uploads[i] = stdinName, path, upload{on: true, local: path}
+			continue
 		}
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return nil, err
 		}
-		files[i] = abs
+		files[i], local[i], uploads[i] = abs, abs, upload{on: job.Upload, local: abs}
 	}
 	if job.TextColumns != nil {
-		read, err := resolveTextColumns(ctx, files, job)
+		read, err := resolveTextColumns(ctx, local, job)
 		if err != nil {
 			return nil, err
 		}
 		job.Read = read
 	}
-	p, err := planJob(ctx, files, job)
+	p, err := planJob(ctx, local, job)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +148,7 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	if size == 0 {
 		size = DefaultTaskBytes
 	}
-	tasks, err := planTasks(ctx, files, job.Read, size)
+	tasks, err := planTasks(ctx, files, job.Read, size, uploads)
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +159,9 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	if _, err := taskQueue(ctx, js); err != nil {
 		return nil, err
 	}
-	c := &coordinator{js: js, id: nuid.Next(), tasks: tasks, plan: p, job: job,
+	c := &coordinator{js: js, id: id, tasks: tasks, plan: p, job: job,
 		dones: make(chan *done), failed: make(chan error, 1), seqs: map[uint64]int{}}
 	if !job.NoResultFiles {
-		root := job.ResultDir
-		if root == "" {
-			root = os.TempDir()
-		}
-		if root, err = filepath.Abs(root); err != nil {
-			return nil, err
-		}
 		c.dir = filepath.Join(root, resultDirPrefix+c.id)
 		if err := os.Mkdir(c.dir, 0o700); err != nil {
 			return nil, fmt.Errorf("cluster: result directory: %w", err)
@@ -237,7 +262,8 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 type coordinator struct {
 	js    jetstream.JetStream
 	id    string
-	dir   string // the job's result directory; "": none
+	dir   string                // the job's result directory; "": none
+	store jetstream.ObjectStore // the job's bucket, once an upload made it
 	tasks []taskInput
 	plan  *jobPlan
 	job   Job
@@ -285,6 +311,16 @@ func (c *coordinator) publishTasks(ctx context.Context) error {
 		}
 		if in.groups != nil {
 			t.Read.Format, t.RowGroups = in.format, in.groups
+		}
+		if in.upload {
+			rng, err := c.upload(ctx, i, in)
+			if err != nil {
+				return err
+			}
+			t.Object, t.Range = objectName(i), rng
+			if in.format != "" {
+				t.Read.Format = in.format
+			}
 		}
 		data, err := t.Marshal()
 		if err != nil {
@@ -383,5 +419,6 @@ func (c *coordinator) cleanup(ctx context.Context) {
 		s.Purge(ctx, jetstream.WithPurgeSubject(taskSubject(c.id)))
 	}
 	c.js.DeleteStream(ctx, jobStream(c.id))
+	c.deleteData(ctx)
 	c.js.Conn().Flush()
 }

@@ -32,7 +32,17 @@
 // that lists only them), with the map side's verb words and the read
 // options: JSON data validated strictly (ParseTask), never code. A
 // range reads the file's header first and the file's types, and its
-// errors name the file's lines. A worker runs the task and writes the output as one Arrow IPC
+// errors name the file's lines.
+//
+// Stdin and local-only files: stdin ("-") is copied to a file next to
+// the result directory and cut as a file is; its tasks, and those of
+// every file with Job.Upload (--cluster-upload), carry their bytes in
+// the job's object store bucket (ARROWPIPE_DATA_<id>, one object per
+// task: a range after the file's header record, or the whole file; a
+// Parquet file is not cut), and the task names the object (Task.Object).
+// A worker copies the object to its temp directory, reads it as the
+// file, and names the file ("/dev/stdin" for stdin) in its errors. The
+// bucket is deleted when Run ends, however it ends. A worker runs the task and writes the output as one Arrow IPC
 // stream: into the job's result directory when it sees it (workers on
 // the coordinator's machine or a shared file system; see
 // resultDirPrefix), else as parts in the job stream; then it publishes a

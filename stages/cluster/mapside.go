@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -33,7 +34,7 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 // its verbs, and write the batches as one Arrow IPC stream: a file in the
 // job's result directory when this worker sees it, else parts in the job
 // stream (zstd bodies). It returns the done message to publish.
-func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, error) {
+func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, err error) {
 	start := time.Now()
 	verbs, err := parseCalls(t.Chain, w.opts.Specs)
 	if err != nil {
@@ -44,6 +45,22 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (*done, err
 		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
 	}
 	ropts.Mem = w.opts.Env.Mem
+	if t.Object != "" {
+		path, ferr := fetchObject(ctx, w.js, t, w.opts.Env.TempDir)
+		if ferr != nil {
+			return nil, ferr
+		}
+		defer os.Remove(path)
+		name := t.Files[0]
+		copied := *t
+		copied.Files = []string{path}
+		t = &copied
+		defer func() {
+			if err != nil {
+				err = &renamedError{err: err, from: path, to: name}
+			}
+		}()
+	}
 	src, fix, err := openTask(ctx, t, ropts)
 	if err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func mapThenReduce(t *testing.T, files []string, calls []plan.Call, read ReadSpe
 	cfg.Handoff.Mode = mode
 	p, err := planJob(ctx, files, Job{Calls: calls, Read: read, Env: env})
 	require.NoError(t, err)
-	tasks, err := planTasks(ctx, files, read, size)
+	tasks, err := planTasks(ctx, files, read, size, make([]upload, len(files)))
 	require.NoError(t, err)
 	var parts []arrow.RecordBatch
 	defer func() {

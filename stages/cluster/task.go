@@ -17,8 +17,8 @@ import (
 
 // TaskVersion is the task format this build writes and runs; a worker
 // refuses any other. Version 2 added Range and Schema, version 3
-// RowGroups and ResultDir.
-const TaskVersion = 3
+// RowGroups and ResultDir, version 4 Object.
+const TaskVersion = 4
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.
@@ -56,6 +56,12 @@ type Task struct {
 	// file system (see resultDirPrefix): a worker that sees it writes the
 	// result there instead of sending it through JetStream.
 	ResultDir string `json:"result_dir,omitempty"`
+	// Object, when set, names the object in the job's bucket (dataBucket)
+	// that holds the task's bytes, which the worker reads instead of
+	// Files[0] (then only the name in its errors): stdin, or a file
+	// workers cannot read (Job.Upload). With Range, the range is of the
+	// object.
+	Object string `json:"object,omitempty"`
 }
 
 // ReadSpec is the input flags of a run, as text, so that a task carries
@@ -188,6 +194,9 @@ func (t *Task) validate() error {
 	}
 	if t.ResultDir != "" && !validResultDir(t.ResultDir, t.Job) {
 		return bad("result directory %q (want an absolute path ending in %s%s)", t.ResultDir, resultDirPrefix, t.Job)
+	}
+	if t.Object != "" && t.Object != objectName(t.Index) {
+		return bad("object %q (want %s)", t.Object, objectName(t.Index))
 	}
 	for _, f := range t.Files {
 		if !utf8.ValidString(f) || !strings.HasPrefix(f, "/") || strings.ContainsRune(f, 0) {

@@ -21,7 +21,9 @@ const DefaultTaskBytes = 64 << 20
 // A taskInput is what one task reads: a file, a range of it, or a run of
 // its row groups.
 type taskInput struct {
-	file   string
+	file   string // as tasks name it; for an upload, the name in errors
+	local  string // the coordinator's path of an upload, read by it alone
+	upload bool   // the task's bytes go through the job's bucket
 	rng    *Range
 	groups *RowGroups
 	format string // the file's, for a range or row groups
@@ -45,28 +47,56 @@ func (t taskInput) String() string {
 // partition column stays whole, as does a CSV file without a header or
 // a delimiter (whose delimiter is sniffed from its first line), and all
 // files when size < 0.
-func planTasks(ctx context.Context, files []string, read ReadSpec, size int64) ([]taskInput, error) {
+//
+// An upload (stdin, or every file with Job.Upload) is cut the same way
+// but read from local, its path here, while its tasks name it file; a
+// Parquet upload stays whole, one object.
+func planTasks(ctx context.Context, files []string, read ReadSpec, size int64, uploads []upload) ([]taskInput, error) {
 	var tasks []taskInput
-	for _, f := range files {
-		rs, groups, fmtName, schema, err := fileRanges(ctx, f, read, size)
+	for k, f := range files {
+		up := uploads[k]
+		local := f
+		if up.on {
+			local = up.local
+		}
+		rs, groups, fmtName, schema, err := fileRanges(ctx, local, read, size)
 		if err != nil {
 			return nil, err
 		}
+		in := taskInput{file: f, upload: up.on}
+		if up.on {
+			in.local = local
+		}
+		if groups != nil && up.on {
+			groups = nil
+			in.format = fmtName
+		}
 		for i := range groups {
-			tasks = append(tasks, taskInput{file: f, groups: &groups[i], format: fmtName})
+			g := in
+			g.groups, g.format = &groups[i], fmtName
+			tasks = append(tasks, g)
 		}
 		if groups != nil {
 			continue
 		}
 		if rs == nil {
-			tasks = append(tasks, taskInput{file: f})
+			tasks = append(tasks, in)
 			continue
 		}
 		for i := range rs {
-			tasks = append(tasks, taskInput{file: f, rng: &rs[i], format: fmtName, schema: schema})
+			r := in
+			r.rng, r.format, r.schema = &rs[i], fmtName, schema
+			tasks = append(tasks, r)
 		}
 	}
 	return tasks, nil
+}
+
+// An upload says whether a file's tasks go through the job's bucket, and
+// which local file holds its bytes (stdin's copy, or the file).
+type upload struct {
+	on    bool
+	local string
 }
 
 // fileRanges returns the byte ranges or the runs of row groups that file
