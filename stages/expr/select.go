@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 )
 
@@ -267,6 +268,6 @@ func takeFallback(ctx context.Context, a arrow.Array, sel []int32, mem memory.Al
 	// seen between batches.
 	ectx := compute.DefaultExecCtx()
 	ectx.NumParallel = 1
-	ctx = compute.WithAllocator(compute.SetExecCtx(context.WithoutCancel(ctx), ectx), mem)
+	ctx = compute.WithAllocator(compute.SetExecCtx(context.WithoutCancel(ctx), ectx), kernelmem.Allocator(mem))
 	return compute.TakeArray(ctx, a, idx)
 }

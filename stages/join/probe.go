@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 )
 
 // worker probes the table with the stream's batches. Its scratch is
@@ -226,7 +228,7 @@ func (j *joiner) tableRowsOnly(ctx context.Context, t *table, rows []int32) (arr
 		}
 		// TypeEqual, as arrow-go checks the record built from it.
 		if !arrow.TypeEqual(out.DataType(), f.Type) {
-			cast, err := compute.CastToType(compute.WithAllocator(ctx, j.mem), out, f.Type)
+			cast, err := compute.CastToType(compute.WithAllocator(ctx, kernelmem.Allocator(j.mem)), out, f.Type)
 			out.Release()
 			if err != nil {
 				return nil, fmt.Errorf("key %s: a value of %s does not fit the stream's %s: %w", f.Name, j.opts.Table, f.Type, err)

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 )
 
 // take copies rows idx of arr into a new array owned by the caller; an
@@ -94,7 +96,7 @@ func takeKernel(ctx context.Context, mem memory.Allocator, arr arrow.Array, idx 
 	}
 	ix := b.NewArray()
 	defer ix.Release()
-	ctx = compute.WithAllocator(ctx, mem)
+	ctx = compute.WithAllocator(ctx, kernelmem.Allocator(mem))
 	out, err := compute.TakeArray(ctx, arr, ix)
 	if err != nil {
 		return nil, fmt.Errorf("take %s: %w", arr.DataType(), err)
@@ -214,7 +216,7 @@ func undict(ctx context.Context, mem memory.Allocator, schema *arrow.Schema, rec
 			}
 		}
 	}()
-	ctx = compute.WithAllocator(ctx, mem)
+	ctx = compute.WithAllocator(ctx, kernelmem.Allocator(mem))
 	for i, c := range rec.Columns() {
 		d, ok := c.(*array.Dictionary)
 		if !ok {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/hive"
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 )
 
 // route splits rec by key: one Take reorders the rows so that each
@@ -70,7 +71,7 @@ func (s *Sink) route(ctx context.Context, rec arrow.RecordBatch) error {
 	// arrow-go's kernels can leak their output buffers when ctx ends
 	// midway; one batch's kernel is short, and the run's cancellation is
 	// seen between batches.
-	ctx = compute.WithAllocator(context.WithoutCancel(ctx), s.opts.Mem)
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), kernelmem.Allocator(s.opts.Mem))
 	out, err := compute.Take(ctx, *compute.DefaultTakeOptions(), compute.NewDatumWithoutOwning(data), compute.NewDatumWithoutOwning(indices))
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 )
 
 // A constant is one value repeated down a column: a hive partition value
@@ -104,7 +106,7 @@ func castColumn(ctx context.Context, col arrow.Array, to arrow.DataType, mem mem
 	// arrow-go's kernels can leak their output buffers when ctx ends
 	// midway; one batch's kernel is short, and the run's cancellation is
 	// seen between batches.
-	ctx = compute.WithAllocator(context.WithoutCancel(ctx), mem)
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), kernelmem.Allocator(mem))
 	ctx = compute.SetExecCtx(ctx, oneThreadExec())
 	switch {
 	case col.DataType().ID() == arrow.NULL:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -83,7 +84,7 @@ func (w *explodeWorker) Process(ctx context.Context, seq uint64, in arrow.Record
 	// arrow-go's kernels can leak their output buffers when ctx ends
 	// midway; one batch's kernel is short, and the run's cancellation is
 	// seen between batches.
-	ctx = compute.WithAllocator(context.WithoutCancel(ctx), w.mem)
+	ctx = compute.WithAllocator(context.WithoutCancel(ctx), kernelmem.Allocator(w.mem))
 	rowIdx := array.NewInt64Data(array.NewData(arrow.PrimitiveTypes.Int64, len(w.rows),
 		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(w.rows))}, nil, 0, 0))
 	defer rowIdx.Release()

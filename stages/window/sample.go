@@ -16,6 +16,7 @@ import (
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/sharedmem"
 	"github.com/arrowpipe/arrowpipe/stages/internal/cancelguard"
+	"github.com/arrowpipe/arrowpipe/stages/internal/kernelmem"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
@@ -329,7 +330,7 @@ func takeRows(ctx context.Context, mem memory.Allocator, rec arrow.RecordBatch, 
 	// arrow-go's kernels can leak their output buffers when ctx ends
 	// midway; one batch's kernel is short, and the run's cancellation is
 	// seen between batches.
-	ctx = compute.SetExecCtx(compute.WithAllocator(context.WithoutCancel(ctx), mem), ec)
+	ctx = compute.SetExecCtx(compute.WithAllocator(context.WithoutCancel(ctx), kernelmem.Allocator(mem)), ec)
 	cols := make([]arrow.Array, rec.NumCols())
 	defer func() {
 		for _, c := range cols {
