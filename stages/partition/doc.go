@@ -6,7 +6,8 @@
 //
 //	Write ─▶ route rows by key ─┬─▶ open writer (first MaxOpen keys) ─▶ file
 //	                            └─▶ buffer ─(over MemoryBudget)─▶ spill run (Arrow IPC)
-//	Close ─▶ close open writers; for each group of MaxOpen deferred keys:
+//	Close ─▶ close open writers; for each group of deferred keys (at most
+//	         MaxOpen, with at most MemoryBudget of rows together):
 //	         open writers, copy their rows from every run then memory, close
 //	Commit ─▶ rename the staging directory onto DIR
 //
@@ -14,7 +15,8 @@
 // MaxOpen files are open for writing at once (plus one spill run), and the
 // rows of keys that found no free writer wait in memory up to
 // MemoryBudget, then in spill runs on disk, which Close reads back a group
-// of keys at a time. Rows keep their order within each partition. The
+// of keys at a time: as many keys as have MemoryBudget of rows together,
+// since an open file may buffer all of its rows (a Parquet row group). Rows keep their order within each partition. The
 // partition columns are not written in the files (the path holds them);
 // reading DIR back yields them again as columns (stages/plan).
 //

@@ -9,10 +9,16 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/arrowpipe/arrowpipe/sharedmem"
 )
 
-// A runRef places one batch of a partition in a spill run.
-type runRef struct{ run, batch int }
+// A runRef places one batch of a partition in a spill run; bytes is its
+// Arrow size.
+type runRef struct {
+	run, batch int
+	bytes      int64
+}
 
 // spill writes every held batch to a new run, one batch per partition in
 // order of first appearance, and frees them.
@@ -42,13 +48,14 @@ func (s *Sink) spill(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		size := sharedmem.LiveBytes(rec)
 		err = w.Write(rec)
 		rec.Release()
 		if err != nil {
 			return fmt.Errorf("partition: spill %s: %w", name, err)
 		}
 		p.releaseHeld()
-		p.spilled = append(p.spilled, runRef{run: run, batch: batch})
+		p.spilled = append(p.spilled, runRef{run: run, batch: batch, bytes: size})
 		batch++
 	}
 	if err := w.Close(); err != nil {
@@ -57,6 +64,18 @@ func (s *Sink) spill(ctx context.Context) error {
 	s.runs = append(s.runs, name)
 	s.held = 0
 	return f.Close()
+}
+
+// waitingBytes is the Arrow size of p's rows in spill runs and memory.
+func (p *part) waitingBytes() int64 {
+	var n int64
+	for _, r := range p.spilled {
+		n += r.bytes
+	}
+	for _, b := range p.buf {
+		n += sharedmem.LiveBytes(b)
+	}
+	return n
 }
 
 func (p *part) releaseHeld() {
@@ -95,8 +114,12 @@ func (s *Sink) concat(recs []arrow.RecordBatch) (arrow.RecordBatch, error) {
 	return array.NewRecordBatch(s.data, cols, rows), nil
 }
 
-// writeWaiting writes the partitions that waited for a writer, MaxOpen at
-// a time, each from every run in order, then from memory.
+// writeWaiting writes the partitions that waited for a writer, a group
+// at a time, each from every run in order, then from memory. A group has
+// at most MaxOpen partitions and, beyond its first, only as many as have
+// MemoryBudget of rows together: an open file may buffer all of its rows
+// (a Parquet row group), so the open files' rows stay within the budget.
+// Runs are read by batch, so more groups cost only more run footers read.
 func (s *Sink) writeWaiting(ctx context.Context) error {
 	var waiting []*part
 	for _, p := range s.parts {
@@ -105,8 +128,17 @@ func (s *Sink) writeWaiting(ctx context.Context) error {
 		}
 	}
 	for len(waiting) > 0 {
-		group := waiting[:min(len(waiting), s.opts.MaxOpen)]
-		waiting = waiting[len(group):]
+		n, bytes := 0, int64(0)
+		for n < len(waiting) && n < s.opts.MaxOpen {
+			b := waiting[n].waitingBytes()
+			if n > 0 && bytes+b > s.opts.MemoryBudget {
+				break
+			}
+			bytes += b
+			n++
+		}
+		group := waiting[:n]
+		waiting = waiting[n:]
 		for run, name := range s.runs {
 			if err := s.copyRun(ctx, run, name, group); err != nil {
 				return err
