@@ -386,6 +386,9 @@ func (c *compiler) compareNode(pos int, op cmpOp, l, r node) (node, error) {
 	case lt == tTimeNs && (rt == tTime || rt == tDate):
 		return c.compareMicroNano(op.swapped(), r, l)
 	}
+	if lt == tClock || rt == tClock {
+		return c.compareClock(pos, op, l, r)
+	}
 	ot, ok := unify(lt, rt)
 	if !ok {
 		return nil, c.errorf(pos, "cannot compare %s with %s", lt, rt)
@@ -533,6 +536,13 @@ func (c *compiler) call(a *callExpr) (node, error) {
 		var err error
 		if args[k], err = c.compile(e); err != nil {
 			return nil, err
+		}
+	}
+	if !takesClock(info.id) {
+		for k, x := range args {
+			if x.typ() == tClock {
+				return nil, c.errorf(a.args[k].position(), "%s does not take a time of day (it compares, and goes to to_string, coalesce, if, greatest and least)", a.name)
+			}
 		}
 	}
 	if !takesList(info.id) {

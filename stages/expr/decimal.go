@@ -51,6 +51,8 @@ func storage(t typ) typ {
 		return tTime
 	case t == tLocalNs:
 		return tTimeNs
+	case t == tClock:
+		return tInt
 	}
 	return t
 }

@@ -168,7 +168,7 @@
 // # Types and nulls
 //
 // Values are int64, uint64, float64, bool, string, timestamp, date
-// (days) and lists of these. A timestamp is µs since the epoch, UTC (columns in s and ms are
+// (days), time of day and lists of these. A timestamp is µs since the epoch, UTC (columns in s and ms are
 // converted exactly), or ns since the epoch, UTC, for columns in ns: a
 // timestamp keeps its own precision everywhere (see Timestamps). int8..
 // int32 and uint8..uint32 columns read as int64 and float32 as float64,
@@ -176,6 +176,14 @@
 // as unsigned. Types are checked by Compile, before any data: errors are
 // *Error values with the position of the bad token, rendered with a caret
 // and a suggested name when one is close.
+//
+// A time of day (time32, time64: DuckDB's TIME) is read as ns since
+// midnight, exactly in every unit. It compares (== != < <= > >=) with
+// another time of day of any unit and with a string literal written
+// HH:MM[:SS[.fraction]] ('24:00:00' the end of the day), to_string prints
+// it as DuckDB does (03:04:05, 12:00:00.5), and coalesce, if, case,
+// greatest and least pass it through (a time64[ns] result); arithmetic and
+// other functions refuse it at Compile. Comparisons run the int64 loops.
 //
 // x is null and x is not null take a column of any Arrow type, even one
 // expressions cannot otherwise read (struct, map, binary, time64, uuid,

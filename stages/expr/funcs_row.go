@@ -314,6 +314,8 @@ func appendString(dst []byte, v *vec, t typ, r int) []byte {
 	case tDate:
 		y, m, d := civil.Date(intAt(v, r))
 		return appendDate(dst, y, m, d)
+	case tClock:
+		return appendClock(dst, intAt(v, r))
 	}
 	return dst
 }

@@ -200,6 +200,8 @@ func (c *colNode) eval(ev *Evaluator, in *input) (v vec, err error) {
 			s.i[k] = floorDiv(int64(x), 86_400_000)
 		}
 		v.i = s.i
+	case *array.Time32, *array.Time64:
+		v.i = clockNanos(&s.i, arr, c.dt)
 	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
 		v.i, v.hi, err = ev.loadDecimal(s, arr, v.valid, c.name)
 	default:

@@ -28,6 +28,7 @@ const (
 	// every timestamp is tTime or tTimeNs.
 	tLocal
 	tLocalNs
+	tClock // a time of day (time32, time64: DuckDB's TIME), ns since midnight (clock.go)
 )
 
 func (t typ) String() string {
@@ -37,7 +38,7 @@ func (t typ) String() string {
 	if t.isList() {
 		return "list<" + t.elem().String() + ">"
 	}
-	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "timestamp (no zone)", "timestamp[ns] (no zone)"}[t]
+	return [...]string{"null", "bool", "int64", "float64", "string", "timestamp", "date", "uint64", "timestamp[ns]", "timestamp (no zone)", "timestamp[ns] (no zone)", "time"}[t]
 }
 
 // timestampType and timestampNsType are the arrow types of timestamp
@@ -74,6 +75,8 @@ func (t typ) arrowType() arrow.DataType {
 		return localType
 	case tLocalNs:
 		return localNsType
+	case tClock:
+		return arrow.FixedWidthTypes.Time64ns
 	case tDate:
 		return arrow.FixedWidthTypes.Date32
 	}
@@ -106,6 +109,8 @@ func typeOf(dt arrow.DataType) (typ, error) {
 		return tTime, nil
 	case arrow.DATE32, arrow.DATE64:
 		return tDate, nil
+	case arrow.TIME32, arrow.TIME64:
+		return tClock, nil
 	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 		return decTypeOf(dt)
 	case arrow.LIST, arrow.LARGE_LIST:
@@ -118,7 +123,7 @@ func isNumeric(t typ) bool { return t == tInt || t == tUint || t == tFloat }
 
 // isInt64Backed reports whether values of type t live in a vec's i slice.
 func isInt64Backed(t typ) bool {
-	return t == tInt || t == tUint || t == tTime || t == tTimeNs || t == tDate || t == tLocal || t == tLocalNs
+	return t == tInt || t == tUint || t == tTime || t == tTimeNs || t == tDate || t == tLocal || t == tLocalNs || t == tClock
 }
 
 // isTime reports whether t is a timestamp or a date.
