@@ -36,9 +36,11 @@ func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, 
 			return &usageError{fmt.Sprintf("--cluster %s: want local:N with N from 1 to 256, or nats://HOST:PORT", url)}
 		}
 		// Usage errors before any process starts.
-		if _, _, err := plan.ParseChain(args, plan.Specs(nil, nil)); err != nil {
+		_, files, err := plan.ParseChain(args, plan.Specs(nil, nil))
+		if err != nil {
 			return err
 		}
+		resultDir := localResultDir(files)
 		exe, err := os.Executable()
 		if err != nil {
 			return err
@@ -46,10 +48,10 @@ func runCluster(ctx context.Context, url string, o *options, fs *pflag.FlagSet, 
 		return cluster.Local(ctx, workers, func(url string) *exec.Cmd {
 			return workerCommand(exe, url, o)
 		}, func(ctx context.Context, url string) error {
-			return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr)
+			return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr, resultDir)
 		})
 	}
-	return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr)
+	return runClusterJob(ctx, url, o, fs, args, stdin, stdout, stderr, "")
 }
 
 // workerCommand starts `exe worker` for local:N with the run's engine
@@ -71,7 +73,9 @@ func workerCommand(exe, url string, o *options) *exec.Cmd {
 // runClusterJob is process() for a cluster: the same chain, files and
 // output handling, with the pipeline's source replaced by the workers'
 // results.
-func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// resultDir is where the job's result directory is made ("": the temp
+// directory).
+func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSet, args []string, stdin io.Reader, stdout, stderr io.Writer, resultDir string) error {
 	cfg, env, err := o.engine()
 	if err != nil {
 		return err
@@ -133,7 +137,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	defer nc.Close()
 	reports, err := cluster.Run(ctx, js, cluster.Job{
 		Files: files, Calls: calls, Read: read, Env: env, Config: cfg,
-		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload,
+		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload, ResultDir: resultDir,
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
@@ -151,6 +155,26 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		err = context.Cause(ctx)
 	}
 	return err
+}
+
+// localResultDir is the result directory root for local:N workers:
+// /dev/shm when it has room for the files' results (see
+// cluster.LocalResultDir); "" for stdin, whose size is not known before
+// it is read, or files that cannot be sized here.
+func localResultDir(files []string) string {
+	files, err := input.Expand(files)
+	if err != nil || len(files) == 0 {
+		return ""
+	}
+	var total int64
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if f == "-" || err != nil {
+			return ""
+		}
+		total += st.Size()
+	}
+	return cluster.LocalResultDir(total)
 }
 
 // readSpec turns the input flags into the tasks' read options.

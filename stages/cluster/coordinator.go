@@ -63,7 +63,7 @@ type Job struct {
 	ResultDir     string
 	NoResultFiles bool
 	// Stdin is read for the file "-" (nil: os.Stdin). The coordinator
-	// copies it to a file in the result directory's root, cuts it as a
+	// copies it to a file in the temp directory, cuts it as a
 	// file, and uploads each task's bytes to the job's object store
 	// bucket, which workers read instead of a path.
 	Stdin io.Reader
@@ -119,7 +119,7 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 			if slices.Contains(job.Files[:i], "-") {
 				return nil, errors.New("cluster: stdin is given twice")
 			}
-			path, err := spoolStdin(job.Stdin, root, id)
+			path, err := spoolStdin(job.Stdin, os.TempDir(), id)
 			if err != nil {
 				return nil, err
 			}

@@ -34,8 +34,8 @@
 // range reads the file's header first and the file's types, and its
 // errors name the file's lines.
 //
-// Stdin and local-only files: stdin ("-") is copied to a file next to
-// the result directory and cut as a file is; its tasks, and those of
+// Stdin and local-only files: stdin ("-") is copied to a file in the
+// temp directory and cut as a file is; its tasks, and those of
 // every file with Job.Upload (--cluster-upload), carry their bytes in
 // the job's object store bucket (ARROWPIPE_DATA_<id>, one object per
 // task: a range after the file's header record, or the whole file; a

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package cluster
+
+// LocalResultDir returns "" (the temp directory) where there is no
+// /dev/shm tmpfs; see the Linux version.
+func LocalResultDir(inputBytes int64) string { return "" }
