@@ -48,6 +48,11 @@ type column struct {
 	// list is set for a list column; then one of str, i64, f64 and bl is
 	// its value builder.
 	list *array.ListBuilder
+	// st, fields and fieldIndex are set for a list<struct> column
+	// (liststruct.go).
+	st         *array.StructBuilder
+	fields     []structField
+	fieldIndex map[string]int
 	// dataPerRow is the string bytes per row of the last batch, to reserve
 	// the next batch's data buffer in one allocation.
 	dataPerRow float64
@@ -68,8 +73,9 @@ type Decoder struct {
 	objs    []presence // per nested object; nil when flattened
 	slots   []slot
 	gen     uint32
-	buf     []byte // unescaped strings of the current line
-	elems   []slot // array elements of the current line (list.go)
+	buf     []byte  // unescaped strings of the current line
+	elems   []slot  // array elements of the current line (list.go)
+	curList *column // the list column being parsed
 	keyBuf  []byte
 	line    []byte // the line being parsed
 	onError pipeline.RejectFunc
@@ -540,7 +546,8 @@ func (d *Decoder) value(b []byte, i, col, depth int) (int, *syntaxError) {
 			return 0, d.typeError(b, i, depth, "", "an array")
 		}
 		start := len(d.elems)
-		end, err := d.list(b, i, d.cols[col].elemKind(), depth)
+		d.curList = cl
+		end, err := d.list(b, i, cl.elemKind(), depth)
 		if err != nil {
 			return 0, err
 		}

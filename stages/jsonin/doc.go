@@ -57,9 +57,14 @@
 // scalars (1, true and "x" read as "1", "true" and "x": each element that is
 // not a string is its JSON text), for a number beyond float64, and for
 // arrays that were always empty or held only nulls. A null element is a null
-// element, [] an empty list, null or a missing key a null list. An array
-// holding an array or an object anywhere in the sample keeps its whole
-// column as the JSON text of each array. After the sample, a list<utf8>
+// element, [] an empty list, null or a missing key a null list. Arrays of
+// objects (and nulls) are list<struct> columns: the struct's fields are the
+// keys of all sampled element objects in order of first appearance, each
+// bool, int64 or float64 when all its sampled values are, else utf8 (a
+// value that is not a string as its JSON text); a missing key is null, a
+// key not in the sample an error. An array holding an array, or objects
+// mixed with scalars, anywhere in the sample keeps its whole column as the
+// JSON text of each array. After the sample, a list<utf8>
 // column takes any element (nested ones as JSON text); the others take only
 // elements of their kind or null. DuckDB's read_json gives the same
 // BIGINT[], DOUBLE[] and VARCHAR[], but JSON[] for mixed and nested arrays,

@@ -29,7 +29,7 @@ func observe(b []byte, i int, n *inode, buf []byte, layout *textval.Layout) (int
 			i, buf = observe(b, i, c, buf, layout)
 		case v == '[':
 			c.seen |= seenArray
-			i, c.elems = observeArray(b, i, c.elems)
+			i, buf = observeArray(b, i, c, buf, layout)
 		case v == '"':
 			s, e, esc, out, next, _ := scanString(b, i, buf[:0])
 			buf = out

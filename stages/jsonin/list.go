@@ -3,6 +3,8 @@ package jsonin
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/arrowpipe/arrowpipe/stages/textval"
 )
 
 // A JSON array of scalars is a list column; see the package doc for the
@@ -25,38 +27,41 @@ func listElem(t arrow.DataType) (kind, bool) {
 		return kFloat64, true
 	case arrow.BOOL:
 		return kBool, true
+	case arrow.STRUCT:
+		return kStructElem, structElemOK(lt.Elem())
 	}
 	return 0, false
 }
 
 // observeArray records the kinds of the elements of the array at b[i] into
-// elems; a nested array or object is recorded as such, not looked into. The
-// line was validated first.
-func observeArray(b []byte, i int, elems uint16) (int, uint16) {
+// n.elems, and the keys of its object elements into n.elem; a nested array
+// is recorded as such, not looked into. The line was validated first.
+func observeArray(b []byte, i int, n *inode, buf []byte, layout *textval.Layout) (int, []byte) {
 	i = skipSpace(b, i+1)
 	if b[i] == ']' {
-		return i + 1, elems
+		return i + 1, buf
 	}
 	for {
 		end, _ := skipValue(b, i, 1)
 		switch v := b[i]; {
 		case v == '[':
-			elems |= seenArray
+			n.elems |= seenArray
 		case v == '{':
-			elems |= seenObject
+			n.elems |= seenObject
+			_, buf = observeElement(b, i, n, buf, layout)
 		case v == '"':
-			elems |= seenString
+			n.elems |= seenString
 		case v == 't' || v == 'f':
-			elems |= seenBool
+			n.elems |= seenBool
 		case v == 'n':
-			elems |= seenNull
+			n.elems |= seenNull
 		default:
 			_, isInt, _ := scanNumber(b, i)
-			elems |= numberKind(b[i:end], isInt)
+			n.elems |= numberKind(b[i:end], isInt)
 		}
 		i = skipSpace(b, end)
 		if b[i] == ']' {
-			return i + 1, elems
+			return i + 1, buf
 		}
 		i = skipSpace(b, i+1) // ','
 	}
@@ -169,6 +174,8 @@ func (d *Decoder) element(b []byte, i int, elem kind, depth int) (int, *syntaxEr
 		}
 		d.elems = append(d.elems, slot{f: f})
 		return end, nil
+	case kStructElem:
+		return d.structElement(b, i, d.curList, depth)
 	default: // kBool
 		switch c {
 		case 't':
@@ -184,6 +191,10 @@ func (d *Decoder) element(b []byte, i int, elem kind, depth int) (int, *syntaxEr
 
 // appendList appends the elements d.elems[sl.s:sl.e] as one list.
 func (d *Decoder) appendList(c *column, sl *slot) {
+	if c.st != nil {
+		d.appendStructList(c, sl)
+		return
+	}
 	c.list.Append(true)
 	for k := sl.s; k < sl.e; k++ {
 		el := &d.elems[k]
@@ -214,12 +225,16 @@ func (c *column) listBuilders() {
 		c.f64 = vb
 	case *array.BooleanBuilder:
 		c.bl = vb
+	case *array.StructBuilder:
+		c.structBuilders(vb)
 	}
 }
 
 // elemKind is the element kind of list column c.
 func (c *column) elemKind() kind {
 	switch {
+	case c.st != nil:
+		return kStructElem
 	case c.str != nil:
 		return kString
 	case c.i64 != nil:

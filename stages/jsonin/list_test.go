@@ -86,7 +86,8 @@ func TestListTypes(t *testing.T) {
 	list := arrow.ListOf
 	want := []arrow.DataType{list(arrow.PrimitiveTypes.Int64), list(arrow.PrimitiveTypes.Float64),
 		list(arrow.BinaryTypes.String), list(arrow.FixedWidthTypes.Boolean), list(arrow.BinaryTypes.String),
-		arrow.BinaryTypes.String, arrow.BinaryTypes.String, list(arrow.BinaryTypes.String),
+		arrow.BinaryTypes.String, list(arrow.StructOf(arrow.Field{Name: "k", Type: arrow.PrimitiveTypes.Int64, Nullable: true})),
+		list(arrow.BinaryTypes.String),
 		list(arrow.BinaryTypes.String), list(arrow.BinaryTypes.String), arrow.BinaryTypes.String,
 		list(arrow.BinaryTypes.String)}
 	for j, w := range want {
@@ -94,7 +95,7 @@ func TestListTypes(t *testing.T) {
 	}
 	assert.Equal(t, [][]any{
 		{[]any{int64(1), nil, int64(-3)}, []any{1.0, 2.5}, []any{"a", "b\né"}, []any{true, nil},
-			[]any{"1", "x", "true", nil, "2.5"}, `[[1],2]`, `[{"k":1}]`, []any{}, []any{nil},
+			[]any{"1", "x", "true", nil, "2.5"}, `[[1],2]`, []any{map[string]any{"k": int64(1)}}, []any{}, []any{nil},
 			[]any{"12345678901234567890"}, `[1]`, []any{"2024-01-01T00:00:00Z"}},
 		{[]any{}, nil, []any{}, []any{false}, []any{}, `[]`, nil, []any{}, []any{}, []any{"1"}, "no", []any{}},
 		{nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil},

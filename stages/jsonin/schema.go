@@ -28,6 +28,7 @@ const (
 	kDate32
 	kList // of kString, kInt64, kFloat64 or kBool elements
 	kDecimal128
+	kStructElem // the object elements of a list<struct> column
 )
 
 func kindOf(t arrow.DataType) (kind, bool) {
@@ -120,6 +121,7 @@ type inode struct {
 	key      string
 	seen     uint16
 	elems    uint16 // the kinds of the elements of its arrays
+	elem     *inode // the keys of its arrays' object elements
 	override arrow.DataType
 	declared bool // some descendant has an override
 	children []*inode
@@ -174,6 +176,9 @@ func (n *inode) leafType() arrow.DataType {
 		return n.override
 	}
 	if n.seen&^seenNull == seenArray {
+		if t := structListType(n); t != nil {
+			return t
+		}
 		if t := listType(n.elems); t != nil {
 			return t
 		}

@@ -63,3 +63,23 @@ func TestNestedFloatsStayFloats(t *testing.T) {
 		require.True(t, arrow.TypeEqual(want, got), "%s read back as %s, want %s", name, got, want)
 	}
 }
+
+// Arrays of objects read as list<struct> write back as the same arrays
+// (missing keys as null), floats still floats.
+func TestListOfStructsRoundTrip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	text := `{"items":[{"a":1,"b":0.0,"c":"x\n"},null,{"b":2.5}]}
+{"items":[]}
+{"items":null}
+{"items":[{"c":null}]}
+`
+	rec := readJSON(t, []byte(text), jsonin.Options{Mem: mem})
+	defer rec.Release()
+	require.Equal(t, "list<item: struct<a: int64 nullable, b: float64 nullable, c: utf8 nullable>, nullable>", rec.Schema().Field(0).Type.String())
+	require.Equal(t, `{"items":[{"a":1,"b":0.0,"c":"x\n"},null,{"a":null,"b":2.5,"c":null}]}
+{"items":[]}
+{"items":null}
+{"items":[{"a":null,"b":null,"c":null}]}
+`, encodeAll(t, rec.Schema(), rec))
+}
