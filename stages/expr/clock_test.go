@@ -93,6 +93,24 @@ func TestClockCompare(t *testing.T) {
 		{"us < ns", func(r int) any { return cmp(vals[0][r], vals[1][r], lt) }},
 		{"s != ms", func(r int) any { return cmp(vals[3][r], vals[2][r], func(a, b int64) bool { return a != b }) }},
 		{"ns is null", func(r int) any { return vals[1][r] < 0 }},
+		{"s in ('03:04:05', '12:00')", func(r int) any {
+			if vals[3][r] < 0 {
+				return nil
+			}
+			return vals[3][r] == lit || vals[3][r] == noon
+		}},
+		{"us not in (ns, ms)", func(r int) any {
+			a, b, c := vals[0][r], vals[1][r], vals[2][r]
+			switch {
+			case a < 0:
+				return nil
+			case a == b || a == c:
+				return false
+			case b < 0 || c < 0:
+				return nil
+			}
+			return true
+		}},
 		{"to_string(us)", func(r int) any { return clockText(vals[0][r]) }},
 		{"to_string(ns)", func(r int) any { return clockText(vals[1][r]) }},
 		{"to_string(greatest(ms, s))", func(r int) any {

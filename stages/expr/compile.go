@@ -432,13 +432,17 @@ func (c *compiler) in(a *inExpr) (node, error) {
 		if list[k], err = c.compile(e); err != nil {
 			return nil, err
 		}
+		if x.typ() == tClock || list[k].typ() == tClock {
+			ot = tClock // compared one by one below, literals read as times
+			continue
+		}
 		t, ok := unify(ot, list[k].typ())
 		if !ok {
 			return nil, c.errorf(e.position(), "cannot compare %s with %s in list", x.typ(), list[k].typ())
 		}
 		ot = t
 	}
-	if hasUintMix(x, list) || hasTimeMix(x, list) || ot.isDec() {
+	if hasUintMix(x, list) || hasTimeMix(x, list) || ot.isDec() || ot == tClock {
 		return c.inChain(a, x, list)
 	}
 	var n node
