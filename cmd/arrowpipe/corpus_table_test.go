@@ -102,7 +102,7 @@ func keptTypes() []keptType {
 			text: cell{text: "date"}, ndjson: cell{text: "date"}, written: "`2026-01-02`"},
 		{in: "time64", match: is(arrow.TIME32, arrow.TIME64),
 			text: cell{text: "string"}, ndjson: cell{text: "string"},
-			written: "`03:04:05.000000` (CSV, TSV), `\"03:04:05\"` (NDJSON)"},
+			written: "DuckDB's TIME text, `03:04:05` or the fraction digits needed (`03:04:05.5`), in every text format"},
 		{in: "timestamp[s], [ms], [us]", match: timestamp(false, false),
 			text: cell{text: "timestamp[us]"}, ndjson: cell{text: "timestamp[us]"}, written: "`2026-01-02T03:04:05` (no `Z`)"},
 		{in: "timestamp[ns]", match: timestamp(false, true),
@@ -133,30 +133,38 @@ func keptTypes() []keptType {
 			return ok && e.ExtensionName() == "arrow.uuid"
 		}, text: cell{text: "string"}, ndjson: cell{text: "string"}, written: "`00000000-0000-0000-0000-000000000001`"},
 		{in: "list, large_list", match: is(arrow.LIST, arrow.LARGE_LIST),
-			text: cell{text: "string"},
-			ndjson: cell{text: "list<…>", typ: ndjsonList,
-				gap: "whole floats in a list are written without `.0` and come back as int64"},
-			written: json + ": `[0,1]`"},
+			text:    cell{text: "string"},
+			ndjson:  cell{text: "list<…>", typ: ndjsonList},
+			written: json + ": `[0.0,1.0]`"},
 		{in: "struct", match: is(arrow.STRUCT),
 			text:    cell{text: "string"},
 			ndjson:  cell{text: "struct<…>", typ: ndjsonStruct, also: ndjsonFlattened},
 			written: json + ": `{\"a\":0,\"b\":\"x0\"}`"},
 		{in: "map", match: is(arrow.MAP),
-			text: cell{text: "string"}, ndjson: cell{text: "string"},
-			written: json + ": `[{\"key\":\"k\",\"value\":0}]`"},
+			text: cell{text: "string"}, ndjson: cell{text: "struct<…> of the keys", typ: ndjsonMap},
+			written: "a JSON object, as DuckDB writes a MAP: `{\"k\":0}`"},
 	}
 }
 
 // ndjsonList is the list type NDJSON gives back: list<element>, with the
-// element read as NDJSON reads a value, whole floats as int64.
+// element read as NDJSON reads a value (whole floats stay float64).
 func ndjsonList(t arrow.DataType) string {
 	elem := t.(arrow.ListLikeType).Elem()
-	switch elem.ID() {
-	case arrow.FLOAT32, arrow.FLOAT64, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
-		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
-		return "list<int64>" // the corpus' lists hold whole numbers
+	switch {
+	case arrow.IsFloating(elem.ID()):
+		return "list<float64>"
+	case arrow.IsInteger(elem.ID()):
+		return "list<int64>"
 	}
 	return "list<string>"
+}
+
+// ndjsonMap is what NDJSON gives back for the corpus' map (one entry, key
+// "k"): the object written for it, read as a struct of its keys, as DuckDB
+// reads it (STRUCT).
+func ndjsonMap(t arrow.DataType) string {
+	item := t.(*arrow.MapType).ItemField().Type
+	return ndjsonStruct(arrow.StructOf(arrow.Field{Name: "k", Type: item}))
 }
 
 // ndjsonStruct is the struct NDJSON gives back: its fields as NDJSON reads

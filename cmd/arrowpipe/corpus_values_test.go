@@ -157,7 +157,25 @@ func valueAt(arr arrow.Array, i int) any {
 		return valueAt(a.Dictionary(), a.GetValueIndex(i))
 	case array.ExtensionArray:
 		return a.ValueStr(i) // uuid: its canonical text
-	case *array.List, *array.LargeList, *array.Struct, *array.Map, *array.ListView, *array.LargeListView, *array.FixedSizeList:
+	case *array.Map:
+		// As the text formats write a map: an object of its entries.
+		raw, err := json.Marshal(a.GetOneForMarshal(i))
+		if err != nil {
+			return noValue(fmt.Sprintf("%s: %v", a.DataType(), err))
+		}
+		var entries []struct {
+			Key   any
+			Value any
+		}
+		if err := json.Unmarshal(raw, &entries); err != nil {
+			return noValue(fmt.Sprintf("%s: %v", a.DataType(), err))
+		}
+		obj := map[string]any{}
+		for _, e := range entries {
+			obj[fmt.Sprint(e.Key)] = e.Value
+		}
+		return nested{obj}
+	case *array.List, *array.LargeList, *array.Struct, *array.ListView, *array.LargeListView, *array.FixedSizeList:
 		raw, err := json.Marshal(a.GetOneForMarshal(i))
 		if err != nil {
 			return noValue(fmt.Sprintf("%s: %v", a.DataType(), err))
