@@ -203,3 +203,22 @@ func TestParseClock(t *testing.T) {
 		assert.False(t, ok, s)
 	}
 }
+
+// FuzzParseClock checks that a time literal that parses lies within the
+// day and prints back (to_string) to text that parses to the same time.
+func FuzzParseClock(f *testing.F) {
+	for _, s := range []string{"03:04:05", "12:00", "23:59:59.999999999", "24:00:00", "12:00:00.5", "1:2", "12:00:00.", "99:99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ns, ok := parseClock(s)
+		if !ok {
+			return
+		}
+		require.True(t, ns >= 0 && ns <= nsPerDay, "%q: %d", s, ns)
+		text := string(appendClock(nil, ns))
+		back, ok := parseClock(text)
+		require.True(t, ok, "%q printed as %q", s, text)
+		require.Equal(t, ns, back, "%q printed as %q", s, text)
+	})
+}
