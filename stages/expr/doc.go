@@ -236,7 +236,7 @@
 // to_timestamp(x, 'type') converts to a named type, keeping the instant:
 // 'timestamp' and 'timestamp_ns' (timestamp[us], timestamp[ns]) are
 // zone-less, 'timestamptz', 'timestamp[us, UTC]' and 'timestamp[ns, UTC]'
-// zoned (ns to µs rounds down). Unlike DuckDB,
+// zoned (ns to µs drops the ns digits toward zero, as DuckDB). Unlike DuckDB,
 // strptime, to_timestamp of a string, an integer or a date, and date_add
 // of a date give zoned (UTC) timestamps, and a ns value stays ns where
 // DuckDB's interval arithmetic gives µs; list results are zoned.

@@ -448,7 +448,14 @@ func refCall(n *callExpr, rec arrow.RecordBatch, r int) any {
 		if one == nil || hasErr(one) {
 			return one
 		}
-		return refTimeOut(refTime(one), refType(n, schema))
+		tm := refTime(one)
+		if refType(n.args[0], schema) == tTimeNs && tm.Before(time.Unix(0, 0)) && tm.Nanosecond()%1000 != 0 {
+			tm = tm.Truncate(time.Microsecond).Add(time.Microsecond) // ns to µs toward zero, as DuckDB
+		}
+		if refType(n, schema) == tTimeNs {
+			tm = refTime(one)
+		}
+		return refTimeOut(tm, refType(n, schema))
 	}
 	if n.name == "strftime" && refZone(n.args[0], schema) == "local" {
 		// a zone-less value has no zone name: %Z prints nothing

@@ -140,8 +140,9 @@ func timestampTypeArg(a *callExpr) (typ, zoneKind, bool) {
 	return tt.t, tt.zone, ok
 }
 
-// nsToMicroNode converts ns to µs, rounding down (DuckDB's cast of
-// TIMESTAMP_NS to TIMESTAMP drops the ns digits).
+// nsToMicroNode converts ns to µs, dropping the ns digits toward zero as
+// DuckDB's cast of TIMESTAMP_NS to TIMESTAMP does (1969-12-31
+// 23:59:59.999999999 becomes 1970-01-01 00:00:00).
 type nsToMicroNode struct {
 	base
 	x node
@@ -158,7 +159,7 @@ func (c *nsToMicroNode) eval(ev *Evaluator, in *input) (vec, error) {
 	s := ev.slot(c)
 	s.i = grow(s.i, in.n)
 	for k, x := range v.i[:in.n] {
-		s.i[k] = floorDiv(x, 1000)
+		s.i[k] = x / 1000
 	}
 	return vec{valid: v.valid, i: s.i}, nil
 }

@@ -98,7 +98,7 @@ func TestZoneCasesAgainstDuckDB(t *testing.T) {
 }
 
 // TestToTimestampTypes checks to_timestamp(x, 'type'): the zone and unit
-// it names, the value's instant unchanged (ns rounded down to µs).
+// it names, the value's instant unchanged (ns to µs toward zero, as DuckDB).
 func TestToTimestampTypes(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -122,12 +122,12 @@ func TestToTimestampTypes(t *testing.T) {
 		{"to_timestamp(ts, 'timestamptz')", zoned, []int64{1_500_000, -1}},
 		{"to_timestamp(ts, 'TIMESTAMP WITH TIME ZONE')", zoned, []int64{1_500_000, -1}},
 		{"to_timestamp(ts, 'timestamp[ns, UTC]')", timestampNsType, []int64{1_500_000_000, -1000}},
-		{"to_timestamp(tn, 'timestamp')", local, []int64{1_500_000, -1}},
-		{"to_timestamp(tn, 'timestamp[us, UTC]')", zoned, []int64{1_500_000, -1}},
+		{"to_timestamp(tn, 'timestamp')", local, []int64{1_500_000, 0}},
+		{"to_timestamp(tn, 'timestamp[us, UTC]')", zoned, []int64{1_500_000, 0}},
 		{"to_timestamp(tn, 'timestamp_ns')", localNsType, []int64{1_500_000_999, -1}},
 		{"to_timestamp(tn)", timestampNsType, []int64{1_500_000_999, -1}},
 		{"to_timestamp('2026-01-02 03:04:05', 'timestamp')", local, []int64{1767323045000000, 1767323045000000}},
-		{"date_add(to_timestamp(tn, 'timestamp'), '1 second')", local, []int64{2_500_000, 999_999}},
+		{"date_add(to_timestamp(tn, 'timestamp'), '1 second')", local, []int64{2_500_000, 1_000_000}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

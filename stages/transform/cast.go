@@ -23,8 +23,8 @@ type Casting struct {
 // one of arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Float64,
 // arrow.BinaryTypes.String, arrow.FixedWidthTypes.Boolean,
 // arrow.FixedWidthTypes.Date32, a decimal128 or a timestamp in µs or ns,
-// zone-less or UTC (ns to µs rounds down; DuckDB's cast of TIMESTAMP_NS
-// rounds toward zero, which differs before 1970). Between zones the
+// zone-less or UTC (ns to µs drops the ns digits toward zero, as DuckDB's
+// cast of TIMESTAMP_NS). Between zones the
 // numbers stay: a zoned timestamp becomes its UTC wall clock, and a
 // zone-less one is read as a UTC wall clock, as DuckDB's casts with the
 // session zone UTC. A column already of that type is passed on as it is.
