@@ -113,9 +113,9 @@ func keptTypes() []keptType {
 			text: cell{text: "timestamp[ns, UTC]"}, ndjson: cell{text: "timestamp[ns, UTC]"}, written: "UTC, 9 fraction digits"},
 		{in: "string, large_utf8", match: is(arrow.STRING, arrow.LARGE_STRING),
 			text: cell{text: "string"}, ndjson: cell{text: "string"}, written: "as is"},
-		{in: "string_view", match: is(arrow.STRING_VIEW),
+		{in: "string_view (Polars' default; read as string)", match: is(arrow.STRING_VIEW),
 			text: cell{text: "string"}, ndjson: cell{text: "string"},
-			parquet: cell{text: "refused", gap: "not written yet: `support for STRING_VIEW`", refusal: "support for STRING_VIEW"},
+			arrow: cell{text: "string"}, parquet: cell{text: "string"},
 			written: "as is"},
 		{in: "dictionary (categorical)", match: is(arrow.DICTIONARY),
 			text: cell{text: "string"}, ndjson: cell{text: "string"},
@@ -138,8 +138,8 @@ func keptTypes() []keptType {
 			written: json + ": `[0.0,1.0]`"},
 		{in: "struct", match: is(arrow.STRUCT),
 			text:    cell{text: "string"},
-			ndjson:  cell{text: "struct<…>", typ: ndjsonStruct, also: ndjsonFlattened},
-			written: json + ": `{\"a\":0,\"b\":\"x0\"}`"},
+			ndjson:  cell{text: "struct<…>", typ: ndjsonStruct},
+			written: json + ": `{\"a\":0.0,\"b\":\"x0\"}`"},
 		{in: "map", match: is(arrow.MAP),
 			text: cell{text: "string"}, ndjson: cell{text: "struct<…> of the keys", typ: ndjsonMap},
 			written: "a JSON object, as DuckDB writes a MAP: `{\"k\":0}`"},
@@ -184,25 +184,6 @@ func ndjsonStruct(t arrow.DataType) string {
 		parts = append(parts, f.Name+": "+typ+" nullable")
 	}
 	return "struct<" + strings.Join(parts, ", ") + ">"
-}
-
-// ndjsonFlattened is what NDJSON gave back for a struct before it kept
-// nested objects: one column per field, named st.a, as "a:TYPE b:TYPE".
-func ndjsonFlattened(t arrow.DataType) string {
-	var parts []string
-	for _, f := range t.(*arrow.StructType).Fields() {
-		typ := "string"
-		switch {
-		case arrow.IsInteger(f.Type.ID()):
-			typ = "int64"
-		case arrow.IsFloating(f.Type.ID()):
-			typ = "float64"
-		case f.Type.ID() == arrow.BOOL:
-			typ = "bool"
-		}
-		parts = append(parts, f.Name+":"+typ)
-	}
-	return strings.Join(parts, " ")
 }
 
 // typeName is a type as arrowpipe's schema prints it, with a list's
