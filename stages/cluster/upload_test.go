@@ -100,6 +100,29 @@ func TestClusterStdinErrorNamesStdin(t *testing.T) {
 	assertNoBuckets(t, c.url)
 }
 
+// TestClusterCancelledUploadIsRemoved cancels a job of uploaded files
+// whose tasks wait for a worker: the job's bucket and stdin's copy go.
+func TestClusterCancelledUploadIsRemoved(t *testing.T) {
+	url := startServerOnly(t)
+	files := writeFiles(t, 1, 2000)
+	data, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+	}()
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "arrowpipe-stdin-*"))
+	// No worker: the tasks wait in the queue when the run is cancelled.
+	_, _, err = runJobWith(ctx, t, url, []string{"-", files[0]}, parseWords(t, "sort", "price"), ReadSpec{}, 2, sharedmem.Auto, 4000, func(j *Job) {
+		j.Stdin, j.Upload = bytes.NewReader(data), true
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	assertNoBuckets(t, url)
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "arrowpipe-stdin-*"))
+	assert.Len(t, after, len(before), "stdin's copy left")
+}
+
 func assertNoBuckets(t *testing.T, url string) {
 	t.Helper()
 	nc, js, err := Connect(url, "arrowpipe-test")
