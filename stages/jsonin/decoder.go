@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -88,6 +89,10 @@ type Decoder struct {
 	// recycle takes back the chunk's buffer once decoded (Source.Recycle);
 	// nil for a decoder made without a source.
 	recycle func([]byte)
+	// skipUnknown, indexed by a node's id+1, marks the objects where a key
+	// first seen after the sample is skipped rather than an error: under a
+	// projection, a key that no kept column can hold (see unknownSkipped).
+	skipUnknown []bool
 }
 
 // newDecoder decodes the leaf columns (of types leaves and kinds) that
@@ -104,6 +109,7 @@ func newDecoder(leaves []arrow.Field, root *node, objs int, kinds []kind, keep [
 			d.types = append(d.types, leaves[j].Type)
 		}
 	}
+	d.skipUnknown = unknownSkipped(root, objs, keep, flatten)
 	d.outs = shape(root, leaves, d.pos, flatten)
 	d.schema = arrow.NewSchema(outFields(d.outs), nil)
 	if !flatten {
@@ -313,12 +319,15 @@ func (d *Decoder) object(b []byte, i int, n *node, depth int) (int, *syntaxError
 		i = skipSpace(b, i+1)
 		if f == nil {
 			// Report a syntax error first, if any: it is the better message.
-			if _, err := skipValue(b, i, depth); err != nil {
+			next, err := skipValue(b, i, depth)
+			if err != nil {
 				return 0, err
 			}
-			return 0, &syntaxError{pos: keyPos, field: n.prefix + string(key), unknown: true}
-		}
-		if f.obj != nil {
+			if d.skipUnknown == nil || !d.skipUnknown[n.id+1] {
+				return 0, &syntaxError{pos: keyPos, field: n.prefix + string(key), unknown: true}
+			}
+			i = next
+		} else if f.obj != nil {
 			switch {
 			case i < len(b) && b[i] == '{':
 				if i, err = d.object(b, i, f.obj, depth+1); err != nil {
@@ -658,4 +667,35 @@ func (d *Decoder) appendOther(c *column, sl *slot) {
 	default:
 		panic(fmt.Sprintf("jsonin: no append for %T", c.b))
 	}
+}
+
+// unknownSkipped marks, by node id+1, the objects where a key that the
+// sample did not show can be skipped: only under a projection (keep has a
+// false), at the top level (the key would be a column the chain does not
+// read) and, for struct columns, in objects none of whose columns is kept
+// (a kept struct must not lose a field). Flattened, every key is a column
+// of its own. Nil when no key may be skipped.
+func unknownSkipped(root *node, objs int, keep []bool, flatten bool) []bool {
+	if keep == nil || !slices.Contains(keep, false) {
+		return nil
+	}
+	skip := make([]bool, objs+1)
+	skip[0] = true
+	var walk func(n *node) bool // reports whether a column under n is kept
+	walk = func(n *node) bool {
+		kept := false
+		for _, f := range n.fields {
+			if f.obj != nil {
+				kept = walk(f.obj) || kept
+			} else if keep[f.col] {
+				kept = true
+			}
+		}
+		if n.id >= 0 {
+			skip[n.id+1] = flatten || !kept
+		}
+		return kept
+	}
+	walk(root)
+	return skip
 }

@@ -88,7 +88,10 @@
 // sample, at the top level or inside an object, is a data error naming the
 // file, line, column and the key's dotted path ("user.geo"), unless
 // Options.Schema declares it (by dotted name, or a struct type for the
-// whole object); Options.Schema also overrides inferred types. A utf8
+// whole object), or Source.Project left no column that could hold it (a
+// top-level key, or a field of a struct that is not kept): such a key is
+// checked as JSON and skipped, so a count or a select of other columns
+// does not fail on it. Options.Schema also overrides inferred types. A utf8
 // column accepts any JSON value as text; other columns accept only values
 // of their kind, or null (an object, or null, for a struct). Duplicate keys
 // in a line: the last one wins, like encoding/json (two objects under one
