@@ -55,10 +55,7 @@ var verbForms = map[string][][]string{
 // fix, by a piece of their message: the test logs them instead of failing.
 // A gap that names a column is not taken for one when that column is the
 // one under test (then it is the verb's refusal of that type).
-var knownGaps = map[string]string{
-	"which grep cannot search": "grep's refusal of a column's type is still a usage error (exit 1): stages/transform/grep.go has to wrap it in verb.TypeLimit",
-	"does not take a list at":  "an expression operator's refusal of a list names no column, so it stays a usage error (exit 1): stages/expr has to report the column and wrap verb.TypeLimit",
-}
+var knownGaps = map[string]string{}
 
 // isNotNull is filter's form that must work on every type (issue 15);
 // isNullRefused are the types it still refuses, as a type limit. Any other

@@ -328,6 +328,17 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 	l, r = c.adapt(l, r.typ()), c.adapt(r, l.typ())
 	lt, rt := l.typ(), r.typ()
 	if lt.isList() || rt.isList() {
+		// A list column named as an operand is a limit of the column's
+		// type: say which column, as a column's unsupported type is said.
+		for _, side := range []struct {
+			e   astNode
+			lst bool
+		}{{a.l, lt.isList()}, {a.r, rt.isList()}} {
+			if col, ok := side.e.(*colExpr); ok && side.lst {
+				dt := c.schema.Field(c.schema.FieldIndices(col.name)[0]).Type
+				return nil, c.errorf(col.pos, "column %q: unsupported column type %s for operator %s (lists go to list_length, list_get, list_contains, list_join)", col.name, dt, a.op)
+			}
+		}
 		return nil, c.errorf(a.pos, "operator %s does not take a list", a.op)
 	}
 	switch a.op {

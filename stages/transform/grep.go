@@ -94,7 +94,7 @@ func grepCondition(pattern string, opts GrepOptions, in *arrow.Schema) (string, 
 		}
 		ref := "`" + strings.ReplaceAll(c, "`", "``") + "`"
 		if dt := in.Field(idx[0]).Type; !expr.Readable(dt) || dt.ID() == arrow.LIST {
-			return "", fmt.Errorf("grep: column %q is %s, which grep cannot search", c, in.Field(idx[0]).Type)
+			return "", verb.TypeLimit(c, dt, fmt.Errorf("grep: column %q is %s, which grep cannot search", c, dt))
 		}
 		if dt := in.Field(idx[0]).Type; dt.ID() != arrow.STRING && dt.ID() != arrow.LARGE_STRING {
 			if alphabet, ok := textAlphabet(dt); ok && !expr.RegexpCanMatchOver(pattern, alphabet) {
