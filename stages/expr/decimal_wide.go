@@ -174,11 +174,7 @@ type wideArithNode struct {
 func (c *wideArithNode) kids() []node { return []node{c.l, c.r} }
 
 func (c *wideArithNode) eval(ev *Evaluator, in *input) (vec, error) {
-	l, err := c.l.eval(ev, in)
-	if err != nil {
-		return vec{}, err
-	}
-	r, err := c.r.eval(ev, in)
+	l, r, err := evalBoth(ev, in, c.l, c.r)
 	if err != nil {
 		return vec{}, err
 	}

@@ -15,11 +15,7 @@ type arithNode struct {
 }
 
 func (a *arithNode) eval(ev *Evaluator, in *input) (vec, error) {
-	l, err := a.l.eval(ev, in)
-	if err != nil {
-		return vec{}, err
-	}
-	r, err := a.r.eval(ev, in)
+	l, r, err := evalBoth(ev, in, a.l, a.r)
 	if err != nil {
 		return vec{}, err
 	}
@@ -160,11 +156,7 @@ const (
 )
 
 func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
-	l, err := c.l.eval(ev, in)
-	if err != nil {
-		return vec{}, err
-	}
-	r, err := c.r.eval(ev, in)
+	l, r, err := evalBoth(ev, in, c.l, c.r)
 	if err != nil {
 		return vec{}, err
 	}
@@ -172,6 +164,15 @@ func (c *cmpNode) eval(ev *Evaluator, in *input) (vec, error) {
 		return compareMixed(ev, ev.slot(c), c.op, c.mix, c.l, c.r, l, r, in.n), nil
 	}
 	return compare(ev, ev.slot(c), c.op, c.ot, c.l, c.r, l, r, in.n), nil
+}
+
+// evalBoth evaluates the operands of a binary node, left first.
+func evalBoth(ev *Evaluator, in *input, ln, rn node) (l, r vec, err error) {
+	if l, err = ln.eval(ev, in); err != nil {
+		return vec{}, vec{}, err
+	}
+	r, err = rn.eval(ev, in)
+	return l, r, err
 }
 
 // compareMixed evaluates l op r exactly for a uint64 l and an int64 r (a
@@ -272,11 +273,7 @@ type logicNode struct {
 }
 
 func (g *logicNode) eval(ev *Evaluator, in *input) (vec, error) {
-	l, err := g.l.eval(ev, in)
-	if err != nil {
-		return vec{}, err
-	}
-	r, err := g.r.eval(ev, in)
+	l, r, err := evalBoth(ev, in, g.l, g.r)
 	if err != nil {
 		return vec{}, err
 	}
