@@ -14,9 +14,10 @@
 #
 # The samples: orders.csv (10,000 orders: id, ts, region, product, qty,
 # price, discount, note), events.ndjson (400 web events with a nested user
-# object, a tags array and keys that some lines lack) and messy.csv (a
+# object, a tags array and keys that some lines lack), messy.csv (a
 # spreadsheet export: byte order mark, CRLF line ends, quoted commas, quotes
-# and newlines, a blank line, NA for missing, and two bad rows).
+# and newlines, a blank line, NA for missing, and two bad rows) and daily/
+# (two daily exports whose columns drifted).
 set -euo pipefail
 # The script's own path, before cd: the examples are read from it.
 script="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
@@ -98,6 +99,9 @@ arrowpipe groupby user.country 'count() as events, count(amount) as purchases, s
 
 # purchases-to-ndjson: backticks quote a dotted name in an expression; NDJSON out
 arrowpipe --to ndjson filter 'event == "purchase" and `user.plan` != "free"' then select ts,user.id,user.plan,amount then head 4 events.ndjson
+
+# daily-union: two daily exports whose columns drifted (reordered, a new channel column) read as one table by column name, with each row's file
+arrowpipe --filename-column file groupby file,channel 'count() as orders, sum(qty) as qty' then sort file,channel 'daily/*.csv'
 
 # nested-as-struct: NDJSON objects stay objects (struct columns) from NDJSON to NDJSON; unnamed structs pass through whole
 arrowpipe --to ndjson filter 'event == "signup"' then head 2 then select ts,user,page events.ndjson
