@@ -32,7 +32,16 @@ type zstdPages struct {
 	pools sync.Map // zstd.EncoderLevel → *sync.Pool of *zstd.Encoder
 }
 
-func (z *zstdPages) CompressBound(n int64) int64   { return z.base.CompressBound(n) }
+// CompressBound is zstd's ZSTD_COMPRESSBOUND, also for an empty page (an
+// all-null column's dictionary), which arrow-go's codec asserts against.
+func (z *zstdPages) CompressBound(n int64) int64 {
+	bound := n + n>>8
+	if n < 128<<10 {
+		bound += (128<<10 - n) >> 11
+	}
+	return bound
+}
+
 func (z *zstdPages) Decode(dst, src []byte) []byte { return z.base.Decode(dst, src) }
 func (z *zstdPages) DecodeWithError(dst, src []byte) ([]byte, error) {
 	return z.base.DecodeWithError(dst, src)

@@ -36,3 +36,19 @@ func TestZstdPagesCodec(t *testing.T) {
 	_, err = compress.Decode(codec, nil, []byte("not zstd at all"))
 	assert.Error(t, err)
 }
+
+// The page codec's bound covers what it encodes, an empty page included
+// (an all-null column's dictionary page), and is zstd's own bound.
+func TestZstdPagesBound(t *testing.T) {
+	z := &zstdPages{}
+	for _, n := range []int{0, 1, 255, 256, 128<<10 - 1, 128 << 10, 3 << 20} {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(i*7919 + i>>3)
+		}
+		enc := z.Encode(nil, src)
+		assert.LessOrEqual(t, int64(len(enc)), z.CompressBound(int64(n)), "n=%d", n)
+	}
+	assert.Equal(t, int64(64), z.CompressBound(0))
+	assert.Equal(t, int64(128<<10+512), z.CompressBound(128<<10))
+}
