@@ -55,8 +55,13 @@ func (b fbuf) field(tab, id int) (int, bool) {
 	}
 	vtSize := int(binary.LittleEndian.Uint16(b[vt:]))
 	o := 4 + 2*id
-	if o+2 > vtSize || vt+o+2 > len(b) {
+	if o >= vtSize {
+		// Absent, by flatbuffers' rule (an entry that starts inside the
+		// vtable's size is read, even when the size is odd).
 		return 0, true
+	}
+	if vt+o+2 > len(b) {
+		return 0, false
 	}
 	fo := int(binary.LittleEndian.Uint16(b[vt+o:]))
 	if fo == 0 {
