@@ -126,17 +126,7 @@ func exportState(a accumulator, mem memory.Allocator, order []uint32, off, words
 		}
 		return b.NewArray(), nil
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
-		var rows *stateRows
-		switch a := a.(type) {
-		case *countAcc:
-			rows = a.rows
-		case *isumAcc:
-			rows = a.rows
-		case *fsumAcc:
-			rows = a.rows
-		case *varAcc:
-			rows = a.rows
-		}
+		rows := wordRows(a)
 		isum, _ := a.(*isumAcc)
 		b := array.NewFixedSizeListBuilderWithField(mem, int32(words),
 			arrow.Field{Name: "item", Type: arrow.PrimitiveTypes.Uint64})
@@ -286,17 +276,7 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 		}
 		vals := l.ListValues().(*array.Uint64).Uint64Values()
 		base := l.Data().Offset() * words
-		var rows *stateRows
-		switch a := a.(type) {
-		case *countAcc:
-			rows = a.rows
-		case *isumAcc:
-			rows = a.rows
-		case *fsumAcc:
-			rows = a.rows
-		case *varAcc:
-			rows = a.rows
-		}
+		rows := wordRows(a)
 		isum, _ := a.(*isumAcc)
 		for g := range n {
 			if l.IsNull(g) {
@@ -439,4 +419,20 @@ func (a *approxQuantAcc) mergeRow(b *approxQuantAcc, i int, g uint32) {
 	for _, x := range b.raw[i] {
 		a.add(g, x)
 	}
+}
+
+// wordRows is the row words of an accumulator whose state lives there
+// (count, sums, var); nil for the others.
+func wordRows(a accumulator) *stateRows {
+	switch a := a.(type) {
+	case *countAcc:
+		return a.rows
+	case *isumAcc:
+		return a.rows
+	case *fsumAcc:
+		return a.rows
+	case *varAcc:
+		return a.rows
+	}
+	return nil
 }

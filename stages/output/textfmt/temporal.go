@@ -29,18 +29,7 @@ func AppendDate(dst []byte, days int64) []byte {
 // back (by csvin, which reads more than 6 digits as nanoseconds) keeps the
 // column's unit.
 func AppendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
-	var perSec int64
-	var fracDigits int
-	switch unit {
-	case arrow.Second:
-		perSec, fracDigits = 1, 0
-	case arrow.Millisecond:
-		perSec, fracDigits = 1e3, 3
-	case arrow.Microsecond:
-		perSec, fracDigits = 1e6, 6
-	default:
-		perSec, fracDigits = 1e9, 9
-	}
+	perSec, fracDigits := unitScale(unit)
 	sec, frac := floorDivMod(v, perSec)
 	days, sod := floorDivMod(sec, secondsPerDay)
 	y, m, d := civil.Date(days)
@@ -87,4 +76,18 @@ func floorDivMod(v, d int64) (q, r int64) {
 		r += d
 	}
 	return q, r
+}
+
+// unitScale is how many of unit make a second, and the fraction digits
+// that count them.
+func unitScale(unit arrow.TimeUnit) (perSec int64, fracDigits int) {
+	switch unit {
+	case arrow.Second:
+		return 1, 0
+	case arrow.Millisecond:
+		return 1e3, 3
+	case arrow.Microsecond:
+		return 1e6, 6
+	}
+	return 1e9, 9
 }

@@ -9,18 +9,7 @@ import "github.com/apache/arrow-go/v18/arrow"
 // times this way, and csvin, jsonin and DuckDB read it back. A value
 // outside one day (which Arrow does not allow) is written modulo a day.
 func AppendTime(dst []byte, v int64, unit arrow.TimeUnit) []byte {
-	var perSec int64
-	var fracDigits int
-	switch unit {
-	case arrow.Second:
-		perSec, fracDigits = 1, 0
-	case arrow.Millisecond:
-		perSec, fracDigits = 1e3, 3
-	case arrow.Microsecond:
-		perSec, fracDigits = 1e6, 6
-	default:
-		perSec, fracDigits = 1e9, 9
-	}
+	perSec, fracDigits := unitScale(unit)
 	sec, frac := floorDivMod(v, perSec)
 	_, sod := floorDivMod(sec, secondsPerDay)
 	h, mi, s := sod/3600, sod/60%60, sod%60
