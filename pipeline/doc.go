@@ -46,8 +46,10 @@
 // the batch; a panic becomes a *PanicError carrying the panic value and the
 // worker's stack, and cancels the run at once. An error or a cancelled ctx
 // stops every step promptly; when Run returns, every goroutine it started
-// has exited and every batch it held is released. A stage ends the stream
-// early without error by returning ErrStop.
+// has exited and every batch it held is released; a stage whose workers
+// hold batches between calls frees them in Stage.Abort, which a failed run
+// calls before it returns. A stage ends the stream early without error by
+// returning ErrStop.
 //
 // FromRecordReader and ToFunc adapt arrow-go's array.RecordReader and a
 // plain function to a Source and a Sink, so that Arrow data in memory runs

@@ -156,6 +156,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	// p.specs are read, [decode], stages..., [encode], write; spec k-1's
 	// handoff is what step k receives from.
 	var steps []*step
+	var aborts []func()
 	last := len(p.specs) - 1
 	var next downstream = &writer{p: p, r: r, m: p.specs[last].m}
 	if p.encoders == nil {
@@ -175,6 +176,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		workers := make([]Worker, ss.workers)
 		for w := range workers {
 			workers[w] = stg.NewWorker()
+		}
+		if stg.Abort != nil {
+			aborts = append(aborts, func() { stg.Abort(workers) })
 		}
 		st := newStep(r, ss, depth(ss.workers), unordered(i+1),
 			stageFunc(p.specs[k-1].handoff, workers), stageFinish(stg, workers), next)
@@ -200,6 +204,11 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 	if err == nil && ctx.Err() != nil {
 		err = context.Cause(ctx)
+	}
+	if err != nil {
+		for _, abort := range aborts {
+			abort()
+		}
 	}
 	return err
 }

@@ -96,6 +96,11 @@ type Stage struct {
 	Ordered   bool
 	NewWorker func() Worker
 	Finish    func(ctx context.Context, workers []Worker, emit func(arrow.RecordBatch) error) error
+	// Abort, when set, runs once when a run fails or is cancelled, after
+	// every goroutine of the run has stopped and before Run returns, so a
+	// stage whose workers hold batches between calls frees them within
+	// Run's promise. It must be a no-op for what Finish already freed.
+	Abort func(workers []Worker)
 }
 
 // A Worker processes batches for one stage, on one goroutine at a time.

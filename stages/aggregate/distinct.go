@@ -111,6 +111,7 @@ func newDistinct(env verb.Env, in *arrow.Schema, cols []string, last bool) (pipe
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 				return workers[0].(*distinctLastWorker).finish(ctx, emit)
 			},
+			Abort: cancelguard.StageAbort(func(w *distinctLastWorker) *cancelguard.Guard { return &w.guard }),
 		}, in, nil
 	}
 	return pipeline.Stage{

@@ -202,5 +202,6 @@ func newSort(env verb.Env, in *arrow.Schema, sortKeys []SortKey) (pipeline.Stage
 		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 			return workers[0].(*sorter).finish(ctx, emit)
 		},
+		Abort: cancelguard.StageAbort(func(w *sorter) *cancelguard.Guard { return &w.guard }),
 	}, in, nil
 }

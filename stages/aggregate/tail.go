@@ -39,6 +39,7 @@ func NewTail(env verb.Env, in *arrow.Schema, n int64) pipeline.Stage {
 		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 			return workers[0].(*tailWorker).finish(ctx, emit)
 		},
+		Abort: cancelguard.StageAbort(func(w *tailWorker) *cancelguard.Guard { return &w.guard }),
 	}
 }
 

@@ -257,6 +257,7 @@ func newTop(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey) (pipeline
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 				return workers[0].(*sorter).finish(ctx, emit)
 			},
+			Abort: cancelguard.StageAbort(func(w *sorter) *cancelguard.Guard { return &w.guard }),
 		}, in, nil
 	}
 	st := &topStage{n: n, keys: keys, schema: in, mem: mem, outRows: outRows(env)}
@@ -265,5 +266,6 @@ func newTop(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey) (pipeline
 		Workers:   env.Workers,
 		NewWorker: func() pipeline.Worker { return &topWorker{st: st} },
 		Finish:    st.finish,
+		Abort:     cancelguard.StageAbort(func(w *topWorker) *cancelguard.Guard { return &w.guard }),
 	}, in, nil
 }

@@ -346,5 +346,6 @@ func newTopGroup(env verb.Env, in *arrow.Schema, n int, sortKeys []SortKey, keys
 			return &topGroupWorker{st: st, tab: newTable(st.keyType), keys: make([]arrow.Array, len(st.keyIdx))}
 		},
 		Finish: st.finish,
+		Abort:  cancelguard.StageAbort(func(w *topGroupWorker) *cancelguard.Guard { return &w.guard }),
 	}, in, nil
 }

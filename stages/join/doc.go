@@ -71,7 +71,8 @@
 // for right and full joins, a bitmap of the table rows it matched, merged
 // in Finish. Reading the table happens under a write lock, probing under
 // a read lock. If the run is cancelled before Finish, the table and the
-// spill files are released by a context.AfterFunc. Process consumes its
+// spill files are released by a context.AfterFunc, and at the latest by
+// the stage's Abort before the failed run returns. Process consumes its
 // batch and returns a new one owned by the pipeline; the table's batches
 // are the join's until Finish or the cancel.
 package join

@@ -129,11 +129,10 @@ func assertEmptyDir(t *testing.T, dir string) {
 	}, 10*time.Second, time.Millisecond, "spill files left")
 }
 
-// assertReleased waits for the allocator to be back to zero, then
-// checks it (for the stack of a leak).
+// assertReleased checks that the allocator is back to zero: a failed run
+// frees what the join held before it returns.
 func assertReleased(t *testing.T, mem *memory.CheckedAllocator) {
 	t.Helper()
-	assert.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, time.Millisecond)
 	mem.AssertSize(t, 0)
 }
 

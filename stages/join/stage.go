@@ -20,8 +20,8 @@ var errAborted = errors.New("join: table released after cancel")
 // that needs it, or the spill files when it did not fit. Workers probe
 // under the read lock; reading the table, Finish and the release on
 // cancel take the write lock. Once the run's ctx is done (before Finish),
-// a context.AfterFunc releases the table and removes the files: the
-// pipeline has no other hook for a cancelled run.
+// a context.AfterFunc releases the table and removes the files, and the
+// stage's Abort makes sure they are gone before the failed run returns.
 type state struct {
 	mu      sync.RWMutex
 	read    bool  // the table was read (or reading it failed: err)
@@ -47,6 +47,23 @@ func (j *joiner) stage() pipeline.Stage {
 		Name:      "join",
 		NewWorker: func() pipeline.Worker { return &worker{j: j} },
 		Finish:    j.finish,
+		Abort:     func([]pipeline.Worker) { j.abort() },
+	}
+}
+
+// abort releases the table and the spill files before a failed run
+// returns, unless Finish or the hook on cancel already did (it waits for
+// the hook).
+func (j *joiner) abort() {
+	s := &j.state
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil {
+		s.stop()
+	}
+	if !s.aborted {
+		s.aborted = true
+		j.release()
 	}
 }
 

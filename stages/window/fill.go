@@ -126,6 +126,7 @@ func newFill(env verb.Env, in *arrow.Schema, cols []string, mode FillMode, keys 
 		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 			return workers[0].(*fillUpWorker).finish(ctx, emit)
 		},
+		Abort: cancelguard.StageAbort(func(w *fillUpWorker) *cancelguard.Guard { return &w.guard }),
 	}, nil
 }
 

@@ -71,6 +71,7 @@ func SampleBy(n int64, seed uint64, keys ...string) verb.Verb {
 			Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 				return workers[0].(*reservoir).finish(ctx, emit)
 			},
+			Abort: cancelguard.StageAbort(func(w *reservoir) *cancelguard.Guard { return &w.guard }),
 		}, in, nil
 	}}
 }

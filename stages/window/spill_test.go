@@ -145,8 +145,9 @@ func TestWindowSpillCleanup(t *testing.T) {
 			case <-time.After(60 * time.Second):
 				t.Fatal("run did not end")
 			}
-			require.Eventually(t, func() bool { return mem.CurrentAlloc() == 0 }, 10*time.Second, time.Millisecond)
-			require.Eventually(t, func() bool { left, _ := os.ReadDir(dir); return len(left) == 0 }, 10*time.Second, time.Millisecond)
+			require.Zero(t, mem.CurrentAlloc())
+			left, _ := os.ReadDir(dir)
+			require.Empty(t, left, "spill files left")
 		})
 	}
 }

@@ -122,6 +122,7 @@ func newStage(env verb.Env, in *arrow.Schema, keys []string, fns []Func) (pipeli
 		Finish: func(ctx context.Context, workers []pipeline.Worker, emit func(arrow.RecordBatch) error) error {
 			return workers[0].(*worker).finish(ctx, emit)
 		},
+		Abort: cancelguard.StageAbort(func(w *worker) *cancelguard.Guard { return &w.guard }),
 	}, p.out, nil
 }
 

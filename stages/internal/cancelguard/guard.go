@@ -9,6 +9,7 @@ import (
 type Guard struct {
 	mu      sync.Mutex
 	stop    func() bool
+	release func()
 	aborted bool
 }
 
@@ -22,13 +23,11 @@ func (g *Guard) Enter(ctx context.Context, release func()) bool {
 		return false
 	}
 	if g.stop == nil {
+		g.release = release
 		g.stop = context.AfterFunc(ctx, func() {
 			g.mu.Lock()
 			defer g.mu.Unlock()
-			if !g.aborted {
-				g.aborted = true
-				release()
-			}
+			g.abortLocked()
 		})
 	}
 	return true
@@ -43,5 +42,25 @@ func (g *Guard) Done() {
 	g.aborted = true
 	if g.stop != nil {
 		g.stop()
+	}
+}
+
+// Abort runs the release now, unless it ran or Done was called, and drops
+// the cancel hook; a release the hook already started is waited for. A
+// stage's pipeline.Stage.Abort calls it, so the state is gone when the run
+// returns rather than some time after.
+func (g *Guard) Abort() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stop != nil {
+		g.stop()
+	}
+	g.abortLocked()
+}
+
+func (g *Guard) abortLocked() {
+	if !g.aborted && g.release != nil {
+		g.aborted = true
+		g.release()
 	}
 }

@@ -2,6 +2,7 @@ package cancelguard
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,4 +59,33 @@ func TestReleaseWaitsForLeave(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("release did not run after Leave")
 	}
+}
+
+// Abort releases at once, and only once, however the hook races it.
+func TestAbortReleasesOnce(t *testing.T) {
+	for range 200 {
+		var g Guard
+		ctx, cancel := context.WithCancel(context.Background())
+		var calls atomic.Int32
+		require.True(t, g.Enter(ctx, func() { calls.Add(1) }))
+		g.Leave()
+		cancel()
+		g.Abort()
+		require.Equal(t, int32(1), calls.Load(), "released when Abort returns")
+		g.Abort()
+		time.Sleep(time.Microsecond)
+		require.Equal(t, int32(1), calls.Load(), "released once")
+	}
+}
+
+// Abort after Done, or with nothing entered, releases nothing.
+func TestAbortAfterDone(t *testing.T) {
+	var g Guard
+	g.Abort()
+	calls := 0
+	require.True(t, g.Enter(context.Background(), func() { calls++ }))
+	g.Done()
+	g.Leave()
+	g.Abort()
+	assert.Zero(t, calls)
 }
