@@ -44,8 +44,9 @@ func groupVerb(name string, keys []string, aggs []Aggregate) verb.Verb {
 		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 			return named(name)(newGroupBy(env, name, in, keys, aggs))
 		},
-		Reads:  func(*arrow.Schema, []string) []string { return groupReads(keys, aggs) },
-		Spills: slices.ContainsFunc(aggs, Aggregate.exactQuantile),
+		Reads:          func(*arrow.Schema, []string) []string { return groupReads(keys, aggs) },
+		DictionaryKeys: func(in *arrow.Schema) []string { return dictionaryKeys(in, keys, aggs) },
+		Spills:         slices.ContainsFunc(aggs, Aggregate.exactQuantile),
 	}
 }
 
@@ -113,7 +114,8 @@ func CountDistinct(cols ...string) verb.Verb {
 		Build: func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
 			return named("count_distinct")(newGroupBy(env, "count_distinct", in, cols, aggs))
 		},
-		Reads: func(*arrow.Schema, []string) []string { return groupReads(cols, aggs) },
+		Reads:          func(*arrow.Schema, []string) []string { return groupReads(cols, aggs) },
+		DictionaryKeys: func(in *arrow.Schema) []string { return dictionaryKeys(in, cols, aggs) },
 	}
 }
 

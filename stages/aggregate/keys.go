@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 
@@ -136,6 +137,11 @@ func (k *intKey) bytes() int64 { return int64(cap(k.vals))*8 + int64(cap(k.null)
 // arena[offs[g]:offs[g+1]]. Each group also keeps a shortKey: the length
 // and first 16 bytes (zero-padded) of its key, so that most comparisons are
 // three integer compares and never touch the arena.
+//
+// The bound column is a string array, or a dictionary of strings with
+// int32 indices (a Parquet reader's undecoded text, see
+// verb.Verb.DictionaryKeys): curOffs, curBytes and valid then view the
+// dictionary's values, and a row's value is the one its code names.
 type strKey struct {
 	arena []byte
 	offs  []int
@@ -144,6 +150,11 @@ type strKey struct {
 	curOffs  []int32
 	curBytes []byte
 	valid    validity
+	// dict is the bound dictionary column's values (nil for a string
+	// column), codes its rows' indices and codeValid their validity.
+	dict      arrow.ArrayData
+	codes     []int32
+	codeValid validity
 }
 
 type shortKey struct {
@@ -156,14 +167,40 @@ type shortKey struct {
 const nullLen = 1 << 31
 
 func (k *strKey) bind(arr arrow.Array) {
-	k.valid = validityOf(arr)
-	k.curOffs, k.curBytes = strView(arr)
+	d, ok := arr.(*array.Dictionary)
+	if !ok {
+		k.dict, k.codes = nil, nil
+		k.valid = validityOf(arr)
+		k.curOffs, k.curBytes = strView(arr)
+		return
+	}
+	idx, ok := d.Indices().(*array.Int32)
+	if !ok {
+		panic(fmt.Sprintf("aggregate: a dictionary key with %s indices, not int32", d.Indices().DataType()))
+	}
+	vals := d.Dictionary()
+	k.dict, k.codes, k.codeValid = vals.Data(), idx.Int32Values(), validityOf(arr)
+	k.valid = validityOf(vals)
+	k.curOffs, k.curBytes = strView(vals)
 }
 
-// words returns row's shortKey and value. Rows with 16 bytes of buffer
-// after their start are read with two loads and masks, without branches
-// on the length.
+// words returns row's shortKey and value: the value its code names when
+// the bound column is a dictionary.
 func (k *strKey) words(row int) (shortKey, []byte) {
+	if k.codes != nil {
+		if !k.codeValid.ok(row) {
+			return shortKey{n: nullLen}, nil
+		}
+		row = int(k.codes[row])
+	}
+	return k.valueWords(row)
+}
+
+// valueWords returns the shortKey and value of entry i of the bound
+// strings (the column's rows, or the dictionary's values). Entries with
+// 16 bytes of buffer after their start are read with two loads and
+// masks, without branches on the length.
+func (k *strKey) valueWords(row int) (shortKey, []byte) {
 	if !k.valid.ok(row) {
 		return shortKey{n: nullLen}, nil
 	}

@@ -1,6 +1,10 @@
 package aggregate
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // The Reads functions of the aggregate verbs (see verb.Verb.Reads),
 // computed from their typed arguments. A name missing from the schema is
@@ -14,6 +18,23 @@ func groupReads(keys []string, aggs []Aggregate) []string {
 		if a.col != "" {
 			out = appendNew(out, a.col)
 		}
+	}
+	return out
+}
+
+// dictionaryKeys (verb.Verb.DictionaryKeys of a group-by): the utf8 keys
+// that no aggregate reads. A single such key is grouped by its dictionary
+// codes (see findDict); with other keys, a dictionary key is compared
+// through its codes, row by row.
+func dictionaryKeys(in *arrow.Schema, keys []string, aggs []Aggregate) []string {
+	var out []string
+	for _, k := range keys {
+		idx := in.FieldIndices(k)
+		if len(idx) != 1 || in.Field(idx[0]).Type.ID() != arrow.STRING || slices.Contains(out, k) ||
+			slices.ContainsFunc(aggs, func(a Aggregate) bool { return a.col == k }) {
+			continue
+		}
+		out = append(out, k)
 	}
 	return out
 }

@@ -45,6 +45,9 @@ type table struct {
 	maxSeq uint64
 	sawSeq bool
 	hs     []uint64
+	// dict maps a single string key's dictionary codes to groups (see
+	// findDict).
+	dict dictMemo
 	// touched keeps findInt's touching loads from being optimized away.
 	touched uint32
 }
@@ -93,7 +96,11 @@ func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []u
 	// key type (no interface call per row).
 	if k, ok := t.keys[0].(*strKey); ok && len(t.keys) == 1 {
 		k.bind(cols[0])
-		t.findStr(k, n, seq, gids)
+		if k.dict != nil {
+			t.findDict(k, seq, gids)
+		} else {
+			t.findStr(k, n, seq, gids)
+		}
 	} else if k, ok := t.intKey(); ok {
 		k.bind(cols[0])
 		t.findInt(k, seq, gids)
@@ -140,9 +147,10 @@ func (t *table) findAll(hs []uint64, seq uint64, gids []uint32) {
 	}
 }
 
+// findStr is groups for a single string key bound to a string column.
 func (t *table) findStr(k *strKey, n int, seq uint64, gids []uint32) {
 	for i := range n {
-		sk, v := k.words(i)
+		sk, v := k.valueWords(i)
 		h := hashOf(sk, v)
 		tag, s := h&tagMask, h&t.mask
 		for {
@@ -233,7 +241,8 @@ func (t *table) keyArrays(mem memory.Allocator, order []uint32) []arrow.Array {
 
 // bytes estimates the memory the table holds.
 func (t *table) bytes() int64 {
-	b := int64(cap(t.slots))*8 + int64(cap(t.ibuckets))*64 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16
+	b := int64(cap(t.slots))*8 + int64(cap(t.ibuckets))*64 + int64(cap(t.hashes))*8 + int64(cap(t.first))*16 +
+		int64(cap(t.dict.gids))*4
 	for _, k := range t.keys {
 		b += k.bytes()
 	}
