@@ -2,6 +2,7 @@ package parquetio
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,8 +61,10 @@ func without(md arrow.Metadata, key string) arrow.Metadata {
 // (inside list types too, which then differ from the schema's), so each
 // column is viewed, zero-copy, as the schema's type; a text column read
 // as a dictionary (rowGroupProps) is turned into strings, allocated from
-// mem. The caller releases the result; rec stays the caller's.
-func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, error) {
+// mem, unless keep names it: it then stays a dictionary<int32, utf8>, in
+// the result's own schema. The caller releases the result; rec stays the
+// caller's.
+func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, keep []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if int(rec.NumCols()) != schema.NumFields() {
 		return nil, fmt.Errorf("parquet reader returned %d columns for a schema of %d", rec.NumCols(), schema.NumFields())
 	}
@@ -73,6 +76,7 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, mem memory.Allocato
 			}
 		}
 	}()
+	out := schema
 	for i, f := range schema.Fields() {
 		col := rec.Column(i)
 		if col.Len() != int(rec.NumRows()) {
@@ -80,9 +84,15 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, mem memory.Allocato
 		}
 		var data arrow.ArrayData
 		var err error
-		if col.DataType().ID() == arrow.DICTIONARY && f.Type.ID() != arrow.DICTIONARY {
+		switch {
+		case col.DataType().ID() == arrow.DICTIONARY && f.Type.ID() == arrow.STRING && slices.Contains(keep, f.Name):
+			dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
+			if data, err = retype(col.Data(), dt); err == nil {
+				out = withType(out, i, dt)
+			}
+		case col.DataType().ID() == arrow.DICTIONARY && f.Type.ID() != arrow.DICTIONARY:
 			data, err = densify(col.Data(), f.Type, mem)
-		} else {
+		default:
 			data, err = retype(col.Data(), f.Type)
 		}
 		if err != nil {
@@ -91,7 +101,16 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, mem memory.Allocato
 		cols[i] = array.MakeFromData(data)
 		data.Release()
 	}
-	return array.NewRecordBatch(schema, cols, rec.NumRows()), nil
+	return array.NewRecordBatch(out, cols, rec.NumRows()), nil
+}
+
+// withType returns sc with field i of type t (a new schema; sc is left as
+// it is).
+func withType(sc *arrow.Schema, i int, t arrow.DataType) *arrow.Schema {
+	fields := sc.Fields()
+	fields[i].Type = t
+	md := sc.Metadata()
+	return arrow.NewSchema(fields, &md)
 }
 
 // retype returns d viewed as type t, which must differ from d's type only

@@ -76,6 +76,7 @@ type Source struct {
 	schema *arrow.Schema
 	prune  []Predicate // see Prune
 	pruned int
+	keep   []string // see KeepDictionary
 }
 
 // NewSource opens every input (reading its footer) and checks that all
@@ -215,6 +216,28 @@ func (s *Source) Project(columns []string) error {
 	return nil
 }
 
+// KeepDictionary makes the text columns named (utf8 in the schema) come
+// out of each row group whose chunk of the column is wholly dictionary-
+// encoded as dictionary<int32, utf8> arrays, the row group's indices and
+// dictionary, rather than as strings: a consumer that only groups by the
+// column looks up each dictionary value once instead of every row's
+// string (see verb.Verb.DictionaryKeys). Every batch of a row group
+// shares one dictionary array, so a consumer may cache by its identity.
+// Other chunks (a writer's plain fallback pages) still read as strings,
+// so such a column may come as a dictionary in one batch and as strings
+// in the next; each batch's own schema says which. Schema does not
+// change. Columns of other types are left as they are. Call it before
+// the first Next; nil turns it off.
+func (s *Source) KeepDictionary(columns []string) error {
+	for _, name := range columns {
+		if len(s.schema.FieldIndices(name)) == 0 {
+			return fmt.Errorf("%w %q", ErrNoColumn, name)
+		}
+	}
+	s.keep = slices.Clone(columns)
+	return nil
+}
+
 // Schema returns the schema of the requested columns.
 func (s *Source) Schema() *arrow.Schema { return s.schema }
 
@@ -299,7 +322,7 @@ func (d decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatc
 	}
 	f := d.s.files[rc.file]
 	rg := rc.rowGroup
-	rec, err := f.decodeRowGroup(ctx, d.s.schema, rc)
+	rec, err := f.decodeRowGroup(ctx, d.s.schema, d.s.keep, rc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: row group %d: %w", input.DisplayName(f.name), rg, err)
 	}
@@ -308,8 +331,9 @@ func (d decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBatc
 
 // decodeRowGroup decodes the column chunks rc holds as one batch of
 // schema, through a Parquet reader of its own over those bytes and the
-// footer read at open.
-func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, rc rowGroupChunk) (_ arrow.RecordBatch, err error) {
+// footer read at open. The text columns named in keep stay dictionaries
+// where they were read as such (see KeepDictionary).
+func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, keep []string, rc rowGroupChunk) (_ arrow.RecordBatch, err error) {
 	// The last resort for what the footer checks cannot see: arrow-go's
 	// page reader dereferences a data page header that a corrupt page
 	// lacks. A panic here is the input's fault, so it is an error.
@@ -346,7 +370,7 @@ func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, r
 		if err := batchcheck.Check(raw); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
-		rec, err := plainBatch(schema, raw, f.mem)
+		rec, err := plainBatch(schema, raw, keep, f.mem)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
@@ -363,7 +387,7 @@ func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, r
 		parts = nil
 		return rec, nil
 	}
-	return concatBatches(schema, parts, f.mem)
+	return concatBatches(parts[0].Schema(), parts, f.mem)
 }
 
 // concatBatches joins parts (still the caller's) into one batch.
