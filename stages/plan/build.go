@@ -51,7 +51,9 @@ type projectable interface {
 // column by its dotted path ("user.country") gets a flatten of that struct
 // before it (see withFlattens), as a stage named flatten. Errors are
 // *UsageError, except a verb's refusal of a column's type, a
-// *verb.TypeError: that is a limit of the data, reported as such.
+// *verb.TypeError: that is a limit of the data, reported as such. A
+// Parquet reader hands the text columns that the first verb only groups
+// by on as dictionaries (see keepDictionaries).
 func Build(env verb.Env, verbs []verb.Verb, src pipeline.Source, opts Options) (*Plan, error) {
 	verbs = withFlattens(env, verbs, src.Schema()) // dotted paths into structs
 	names := StageNames(verbs)
@@ -76,6 +78,9 @@ func Build(env verb.Env, verbs []verb.Verb, src pipeline.Source, opts Options) (
 				}
 			}
 		}
+	}
+	if err := keepDictionaries(verbs, src); err != nil {
+		return nil, err
 	}
 	readToTheEnd(verbs, p.Stages)
 	return p, nil

@@ -21,6 +21,12 @@
 // values, as utf8 and binary with the same values (views.go): the verbs'
 // kernels and the Parquet writer have no view forms.
 //
+// When the chain's first verb only groups by a text column
+// (verb.Verb.DictionaryKeys) and the input is one Parquet file, Build has
+// the reader hand that column on as its dictionary codes where a row
+// group holds it so (dictkeys.go): the group-by hashes each dictionary
+// value once, and its output is the same, types included.
+//
 // Errors in how a chain or its options are written are *UsageError; a
 // command line reports them as usage errors. A verb's refusal of a
 // column's type is a *verb.TypeError, passed through as a limit of the
