@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
+	"github.com/arrowpipe/arrowpipe/stages/aggregate"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -214,6 +216,9 @@ type jobPlan struct {
 	reduce   []pipeline.Stage
 	input    *arrow.Schema // the reduce side's, what every task returns
 	output   *arrow.Schema
+	// merge, when set, is the order of the sorted runs the tasks return,
+	// which the reduce side merges (mergedResults).
+	merge []aggregate.SortKey
 }
 
 // planJob builds the whole chain for the files' schema, as the
@@ -251,6 +256,11 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 			p.mapChain = append(p.mapChain, words)
 			p.reduce = append(reduce, pl.Stages[k+1:]...)
 			p.input = partial
+		} else if words, merge, ok := wholeStreamSplit(job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok {
+			p.mapChain = append(p.mapChain, words)
+			if merge != nil {
+				p.merge, p.reduce = merge, pl.Stages[k+1:]
+			}
 		}
 	}
 	for _, f := range src.Schema().Fields() {
@@ -291,7 +301,7 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 	g.Go(func() error { return c.readDones(runCtx) })
 	g.Go(func() error {
 		defer stopDones()
-		src := &results{c: c, mem: c.job.Env.Mem}
+		src := c.source()
 		defer src.close()
 		return pipeline.New(src, c.plan.reduce, sink, c.job.Config).Run(gctx)
 	})
@@ -299,6 +309,8 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 	if err == nil {
 		err = ctx.Err()
 	}
+	// A merge reads its runs to their ends in any order.
+	slices.SortFunc(c.reports, func(a, b TaskReport) int { return cmp.Compare(a.Task, b.Task) })
 	return c.reports, err
 }
 

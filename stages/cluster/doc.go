@@ -22,7 +22,12 @@
 // a groupby or agg of the other aggregates with a partial state (float
 // sums and means, var, stddev, quantiles; aggregate.GroupByStates
 // on the workers, aggregate.MergeStates on the coordinator, in task
-// order: statesGroupBy), so that workers send groups, not rows.
+// order: statesGroupBy), so that workers send groups, not rows. A
+// distinct, top, head or tail at the cut runs on the workers too and
+// again on the coordinator over the tasks' results in task order, and a
+// sort runs on the workers, whose sorted runs the coordinator merges
+// k-way (aggregate.SortedMerge) instead of sorting: wholeStreamSplit
+// gives each one's argument for the single-process output.
 //
 // Tasks: a task is one input file, a Range of a CSV, TSV or NDJSON
 // file (DefaultTaskBytes, 64 MiB, cut by one scan of the file at

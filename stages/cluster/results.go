@@ -22,11 +22,11 @@ import (
 // time, so the coordinator holds one part and one batch per task in
 // memory whatever the tasks' sizes. Next runs on one goroutine.
 type results struct {
-	c   *coordinator
-	mem memory.Allocator
+	c    *coordinator
+	mem  memory.Allocator
+	wait arrivals
 
 	task    int
-	got     map[int]*done
 	reader  *ipc.Reader
 	file    io.Closer // the pending result's file, if it is one
 	pending *done
@@ -42,9 +42,14 @@ func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
 			if r.task == len(r.c.tasks) {
 				return pipeline.Chunk{}, io.EOF
 			}
-			if err := r.open(ctx); err != nil {
+			d, err := r.wait.await(ctx, r.task)
+			if err != nil {
 				return pipeline.Chunk{}, err
 			}
+			if r.reader, r.file, err = r.c.openResult(ctx, d, r.mem); err != nil {
+				return pipeline.Chunk{}, err
+			}
+			r.pending = d
 		}
 		if r.reader.Next() {
 			rec := r.reader.RecordBatch()
@@ -56,92 +61,105 @@ func (r *results) Next(ctx context.Context) (pipeline.Chunk, error) {
 		}
 		r.reader.Release()
 		r.reader = nil
-		r.c.record(r.pending, r.c.tasks[r.task])
-		r.dropParts(ctx, r.pending)
-		r.pending = nil
+		r.c.consumed(ctx, r.pending, r.file)
+		r.file, r.pending = nil, nil
 		r.task++
 	}
 }
 
-// open waits for the current task's first result and opens its stream.
-func (r *results) open(ctx context.Context) error {
-	if r.got == nil {
-		r.got = map[int]*done{}
+// arrivals hands out the tasks' first results as the reduce side asks
+// for them, in any order, keeping those that came early. Used by one
+// goroutine.
+type arrivals struct {
+	c   *coordinator
+	got map[int]*done
+}
+
+// await waits for task's first result; a task that failed or a job that
+// failed is an error.
+func (a *arrivals) await(ctx context.Context, task int) (*done, error) {
+	if a.got == nil {
+		a.got = map[int]*done{}
 	}
-	for r.got[r.task] == nil {
+	for a.got[task] == nil {
 		select {
-		case d := <-r.c.dones:
-			r.got[d.Task] = d
+		case d := <-a.c.dones:
+			a.got[d.Task] = d
 			if d.Err != "" {
-				return fmt.Errorf("task %d (%s) failed on worker %s (delivery %d): %s", d.Task, r.c.tasks[d.Task], d.Worker, d.Delivered, d.Err)
+				return nil, fmt.Errorf("task %d (%s) failed on worker %s (delivery %d): %s", d.Task, a.c.tasks[d.Task], d.Worker, d.Delivered, d.Err)
 			}
-		case err := <-r.c.failed:
-			return err
+		case err := <-a.c.failed:
+			return nil, err
 		case <-ctx.Done():
-			return context.Cause(ctx)
+			return nil, context.Cause(ctx)
 		}
 	}
-	d := r.got[r.task]
-	delete(r.got, r.task)
+	d := a.got[task]
+	delete(a.got, task)
+	return d, nil
+}
+
+// openResult opens the stream of a task's result, from the job's result
+// directory (file is then its file, to close after the reader) or from
+// the job stream's parts, and checks its schema.
+func (c *coordinator) openResult(ctx context.Context, d *done, mem memory.Allocator) (rd *ipc.Reader, file io.Closer, err error) {
 	if d.File {
-		return r.openFile(d)
+		return c.openFile(d, mem)
 	}
 	var stream jetstream.Stream
-	err := retry(ctx, func(ctx context.Context) (err error) {
-		stream, err = r.c.js.Stream(ctx, jobStream(r.c.id))
+	err = retry(ctx, func(ctx context.Context) (err error) {
+		stream, err = c.js.Stream(ctx, jobStream(c.id))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("cluster: job stream: %w", err)
+		return nil, nil, fmt.Errorf("cluster: job stream: %w", err)
 	}
 	pr := &partReader{ctx: ctx, stream: stream, d: d}
-	rd, err := ipc.NewReader(pr, ipc.WithAllocator(r.mem))
+	rd, err = ipc.NewReader(pr, ipc.WithAllocator(mem))
 	if err != nil {
-		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
+		return nil, nil, fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, c.tasks[d.Task], err)
 	}
-	if !rd.Schema().Equal(r.c.plan.input) {
+	if !rd.Schema().Equal(c.plan.input) {
 		rd.Release()
-		return fmt.Errorf("cluster: %s reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
-			r.c.tasks[d.Task], rd.Schema(), r.c.plan.input)
+		return nil, nil, fmt.Errorf("cluster: %s reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
+			c.tasks[d.Task], rd.Schema(), c.plan.input)
 	}
-	r.reader, r.pending = rd, d
-	return nil
+	return rd, nil, nil
 }
 
 // openFile opens a result written to the job's result directory.
-func (r *results) openFile(d *done) error {
-	if r.c.dir == "" {
-		return fmt.Errorf("cluster: task %d reported a result file, but the job has no result directory", d.Task)
+func (c *coordinator) openFile(d *done, mem memory.Allocator) (*ipc.Reader, io.Closer, error) {
+	if c.dir == "" {
+		return nil, nil, fmt.Errorf("cluster: task %d reported a result file, but the job has no result directory", d.Task)
 	}
-	f, err := openResultFile(r.c.dir, d.Task, d.Attempt)
+	f, err := openResultFile(c.dir, d.Task, d.Attempt)
 	if err != nil {
-		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
+		return nil, nil, fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, c.tasks[d.Task], err)
 	}
-	rd, err := ipc.NewReader(f, ipc.WithAllocator(r.mem))
-	if err == nil && !rd.Schema().Equal(r.c.plan.input) {
+	rd, err := ipc.NewReader(f, ipc.WithAllocator(mem))
+	if err == nil && !rd.Schema().Equal(c.plan.input) {
 		rd.Release()
 		err = fmt.Errorf("reads as %s, not as the job's %s: files of one job must read with the same columns and types (a run without --cluster combines them)",
-			rd.Schema(), r.c.plan.input)
+			rd.Schema(), c.plan.input)
 	}
 	if err != nil {
 		f.Close()
-		return fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, r.c.tasks[d.Task], err)
+		return nil, nil, fmt.Errorf("cluster: result of task %d (%s): %w", d.Task, c.tasks[d.Task], err)
 	}
-	r.reader, r.file, r.pending = rd, f, d
-	return nil
+	return rd, f, nil
 }
 
-// dropParts deletes a consumed result from the job stream, or its file
-// from the result directory, so that only results not yet merged are
-// kept.
-func (r *results) dropParts(ctx context.Context, d *done) {
+// consumed records a task's result as merged and deletes it from the job
+// stream, or closes and removes its file from the result directory, so
+// that only results not yet merged are kept.
+func (c *coordinator) consumed(ctx context.Context, d *done, file io.Closer) {
+	c.record(d, c.tasks[d.Task])
 	if d.File {
-		r.file.Close()
-		r.file = nil
-		removeResultFile(r.c.dir, d.Task, d.Attempt)
+		file.Close()
+		removeResultFile(c.dir, d.Task, d.Attempt)
 		return
 	}
-	stream, err := r.c.js.Stream(ctx, jobStream(r.c.id))
+	stream, err := c.js.Stream(ctx, jobStream(c.id))
 	if err != nil {
 		return
 	}
