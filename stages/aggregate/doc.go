@@ -42,13 +42,16 @@
 // before they are probed, so that those misses overlap. Any mix of
 // int8..int64, uint8..uint64, float32/64, string, bool, date32/64, timestamp, time and
 // duration keys works; null is a key of its own, -0 equals 0 and all NaNs
-// are one key. Nothing is allocated per row. A group-by's string key may
-// also come, batch by batch, as a dictionary<int32, utf8> (a Parquet
+// are one key. Nothing is allocated per row. A group-by also takes a
+// large_utf8 key (Polars' text), grouped as a string and output as
+// large_utf8. A group-by's string key may also come, batch by batch, as a
+// dictionary with int32 indices and utf8 or large_utf8 values (a Parquet
 // reader's undecoded text; see verb.Verb.DictionaryKeys): as the only key,
 // each dictionary value a row uses is looked up once and the other rows
 // map their code to its group through a memo kept while the dictionary
 // (by identity) stays the same; beside other keys, rows are compared
-// through their codes. The output key column is utf8 either way.
+// through their codes. The output key column has the input's type either
+// way.
 //
 // The fixed-size states (count, sum, mean, var/stddev) of all aggregates
 // share one row of words per group (stateRows), and each batch goes

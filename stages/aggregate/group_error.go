@@ -26,7 +26,7 @@ func (g *groupBy) describeGroup(p *partial, id uint32) string {
 		v := "null"
 		if k.IsValid(0) {
 			v = k.ValueStr(0)
-			if k.DataType().ID() == arrow.STRING {
+			if id := k.DataType().ID(); id == arrow.STRING || id == arrow.LARGE_STRING {
 				v = fmt.Sprintf("%q", v)
 			}
 		}

@@ -22,21 +22,25 @@ func groupReads(keys []string, aggs []Aggregate) []string {
 	return out
 }
 
-// dictionaryKeys (verb.Verb.DictionaryKeys of a group-by): the utf8 keys
-// that no aggregate reads. A single such key is grouped by its dictionary
+// dictionaryKeys (verb.Verb.DictionaryKeys of a group-by): the utf8 and
+// large_utf8 keys that no aggregate reads. A single such key is grouped by its dictionary
 // codes (see findDict); with other keys, a dictionary key is compared
 // through its codes, row by row.
 func dictionaryKeys(in *arrow.Schema, keys []string, aggs []Aggregate) []string {
 	var out []string
 	for _, k := range keys {
 		idx := in.FieldIndices(k)
-		if len(idx) != 1 || in.Field(idx[0]).Type.ID() != arrow.STRING || slices.Contains(out, k) ||
+		if len(idx) != 1 || !isText(in.Field(idx[0]).Type) || slices.Contains(out, k) ||
 			slices.ContainsFunc(aggs, func(a Aggregate) bool { return a.col == k }) {
 			continue
 		}
 		out = append(out, k)
 	}
 	return out
+}
+
+func isText(dt arrow.DataType) bool {
+	return dt.ID() == arrow.STRING || dt.ID() == arrow.LARGE_STRING
 }
 
 // passReads is for verbs that pass rows through whole (sort, top,

@@ -261,8 +261,9 @@ func newPlan(in *arrow.Schema, keys []string, calls []Aggregate) (*plan, error) 
 		}
 		f := in.Field(i)
 		// A uint64 key is grouped by its bits, which equal exactly when
-		// the values do, and output as uint64.
-		if _, err := valueKindOf(f.Type); err != nil {
+		// the values do, and output as uint64. A large_utf8 key (Polars'
+		// text) is a string key output as large_utf8.
+		if _, err := valueKindOf(f.Type); err != nil && f.Type.ID() != arrow.LARGE_STRING {
 			return nil, verb.NameColumn(fmt.Errorf("group key %q: %w", k, err), k)
 		}
 		if seen[f.Name] {

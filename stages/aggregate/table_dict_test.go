@@ -253,3 +253,93 @@ func TestDictionaryKeysOfVerbs(t *testing.T) {
 	assert.Empty(t, GroupBy([]string{"nope"}, Sum("v")).DictionaryKeys(dictTestSchema))
 	assert.Nil(t, Distinct("k").DictionaryKeys, "distinct passes rows whole: its key column must stay utf8")
 }
+
+// largeText returns rec with its k column as large_utf8 (the values of a
+// dictionary column too, when largeValues), as Polars' text reads.
+func largeText(t *testing.T, mem memory.Allocator, rec arrow.RecordBatch, largeValues bool) arrow.RecordBatch {
+	defer rec.Release()
+	toLarge := func(a arrow.Array) arrow.Array {
+		s := a.(*array.String)
+		b := array.NewLargeStringBuilder(mem)
+		defer b.Release()
+		for i := range s.Len() {
+			if s.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(s.Value(i))
+			}
+		}
+		return b.NewArray()
+	}
+	cols := []arrow.Array{nil, rec.Column(1), rec.Column(2)}
+	fields := rec.Schema().Fields()
+	switch k := rec.Column(0).(type) {
+	case *array.Dictionary:
+		if !largeValues {
+			rec.Retain()
+			return rec
+		}
+		vals := toLarge(k.Dictionary())
+		defer vals.Release()
+		dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.LargeString}
+		cols[0] = array.NewDictionaryArray(dt, k.Indices(), vals)
+		fields[0].Type = dt
+	default:
+		cols[0] = toLarge(k)
+		fields[0].Type = arrow.BinaryTypes.LargeString
+	}
+	defer cols[0].Release()
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+}
+
+// A large_utf8 key groups as a utf8 one and comes out as large_utf8, in
+// plain batches and as dictionaries of utf8 or large_utf8 values, alone
+// and beside another key; workers' tables merge.
+func TestGroupByLargeTextKeys(t *testing.T) {
+	words := []string{"EU", "NA", "", "a-key-longer-than-sixteen-bytes"}
+	in := arrow.NewSchema([]arrow.Field{
+		{Name: "k", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+		{Name: "g", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "v", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			r := rand.New(rand.NewPCG(21, uint64(workers)))
+			rows := make([]dictKeyRow, 2000)
+			for i := range rows {
+				rows[i] = dictKeyRow{g: int64(r.IntN(3)), v: int64(r.IntN(100))}
+				if r.IntN(8) != 0 {
+					rows[i].k = &words[r.IntN(len(words))]
+				}
+			}
+			for _, byG := range []bool{false, true} {
+				var recs []arrow.RecordBatch
+				for lo := 0; lo < len(rows); {
+					hi := min(len(rows), lo+1+r.IntN(200))
+					rec := dictKeyBatch(t, r, mem, rows[lo:hi], r.IntN(3) != 0, nil)
+					recs = append(recs, largeText(t, mem, rec, r.IntN(2) == 0))
+					lo = hi
+				}
+				keys := []string{"k"}
+				if byG {
+					keys = append(keys, "g")
+				}
+				v := GroupBy(keys, CountRows(), Sum("v"))
+				assert.Equal(t, []string{"k"}, v.DictionaryKeys(in))
+				st, out, err := v.Build(verb.Env{Workers: workers, Mem: mem}, in)
+				require.NoError(t, err)
+				assert.Equal(t, arrow.BinaryTypes.LargeString, out.Field(0).Type, "key type")
+				src := &recSource{schema: in, recs: recs}
+				sink := &recSink{}
+				p := pipeline.New(src, []pipeline.Stage{st}, sink, pipeline.Config{Mem: mem, DecodeWorkers: workers, EncodeWorkers: workers})
+				require.NoError(t, p.Run(context.Background()))
+				src.release()
+				got := rowtest.Rows(t, sink.recs)
+				releaseAll(sink.recs)
+				assert.Equal(t, refDictGroupBy(rows, byG), got, "keys %v", keys)
+			}
+		})
+	}
+}

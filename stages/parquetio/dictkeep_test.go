@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -109,4 +111,114 @@ func TestKeepDictionary(t *testing.T) {
 	for j := range cols {
 		assert.True(t, array.Equal(rec.Column(j), cols[j]), "column %s", schema.Field(j).Name)
 	}
+}
+
+// A kept large_utf8 column (Polars' text, stored so in the file's Arrow
+// schema) comes as a dictionary too, of utf8 values, and as large_utf8
+// when not kept; either way the values are those written.
+func TestKeepDictionaryLargeText(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.LargeString, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	for i := range 500 {
+		if i%11 == 0 {
+			b.Field(0).AppendNull()
+		} else {
+			b.Field(0).(*array.LargeStringBuilder).Append([]string{"EU", "", "ü-région"}[i%3])
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(parquet.WithAllocator(mem), parquet.WithDictionaryDefault(true), parquet.WithMaxRowGroupLength(200))
+	fw, err := pqarrow.NewFileWriter(schema, &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
+	require.NoError(t, err)
+	require.NoError(t, fw.Write(rec))
+	require.NoError(t, fw.Close())
+	data := buf.Bytes()
+
+	for _, keep := range []bool{false, true} {
+		t.Run(fmt.Sprintf("keep=%t", keep), func(t *testing.T) {
+			src, err := NewSource([]Input{{Name: "l.parquet", At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Mem: mem})
+			require.NoError(t, err)
+			defer src.Close()
+			require.True(t, src.Schema().Equal(schema), "schema %s", src.Schema())
+			if keep {
+				require.NoError(t, src.KeepDictionary([]string{"s"}))
+			}
+			var plain []arrow.RecordBatch
+			for {
+				got, err := nextBatch(src)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				require.NoError(t, err)
+				want := arrow.DataType(arrow.BinaryTypes.LargeString)
+				if keep {
+					want = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+				}
+				assert.True(t, arrow.TypeEqual(want, got.Column(0).DataType()), "type %s", got.Column(0).DataType())
+				if keep {
+					// The strings the codes stand for, as large_utf8.
+					d := got.Column(0).(*array.Dictionary)
+					lb := array.NewLargeStringBuilder(mem)
+					for i := range d.Len() {
+						if d.IsNull(i) {
+							lb.AppendNull()
+						} else {
+							lb.Append(d.Dictionary().(*array.String).Value(d.GetValueIndex(i)))
+						}
+					}
+					col := lb.NewArray()
+					lb.Release()
+					got.Release()
+					got = array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+					col.Release()
+				}
+				plain = append(plain, got)
+			}
+			assert.Len(t, plain, 3, "row groups")
+			cols := concat(t, mem, 1, plain)
+			defer releaseAll(cols)
+			assert.True(t, array.Equal(rec.Column(0), cols[0]))
+		})
+	}
+}
+
+// A Polars-written file lists PLAIN (its dictionary pages' encoding) and
+// no page statistics: a kept column is read as a dictionary all the same,
+// with the values a plain read gives.
+func TestKeepDictionaryPolarsFile(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	name := filepath.Join("..", "..", "samples", "corpus", "polars_zstd.parquet")
+	data, err := os.ReadFile(name)
+	require.NoError(t, err)
+	read := func(keep bool) (arrow.Array, bool) {
+		src, err := NewSource([]Input{{Name: name, At: bytes.NewReader(data), Size: int64(len(data))}}, Options{Columns: []string{"s"}, Mem: mem})
+		require.NoError(t, err)
+		defer src.Close()
+		if keep {
+			require.NoError(t, src.KeepDictionary([]string{"s"}))
+		}
+		rec, err := nextBatch(src)
+		require.NoError(t, err)
+		defer rec.Release()
+		dict := rec.Column(0).DataType().ID() == arrow.DICTIONARY
+		p, err := plainBatch(src.Schema(), rec, nil, mem)
+		require.NoError(t, err)
+		defer p.Release()
+		col := p.Column(0)
+		col.Retain()
+		return col, dict
+	}
+	want, dict := read(false)
+	defer want.Release()
+	assert.False(t, dict)
+	got, dict := read(true)
+	defer got.Release()
+	assert.True(t, dict, "kept column read as a dictionary")
+	assert.True(t, array.Equal(want, got), "%v, want %v", got, want)
 }

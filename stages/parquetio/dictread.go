@@ -2,6 +2,7 @@ package parquetio
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,10 +21,16 @@ import (
 
 // rowGroupProps returns the read properties for row group rg: base's,
 // with the text columns whose chunks in rg are wholly dictionary-encoded
-// read as dictionaries. A chunk with plain data pages (a writer's
-// fallback) is read as usual: as a dictionary, pqarrow would hash every
-// plain value.
-func rowGroupProps(base pqarrow.ArrowReadProperties, md *metadata.RowGroupMetaData, leaves []int, out *arrow.Schema) pqarrow.ArrowReadProperties {
+// read as dictionaries: the utf8 ones, and the large_utf8 ones named in
+// keep (which stay dictionaries; see Source.KeepDictionary). A chunk with
+// plain data pages (a writer's fallback) is read as usual: as a
+// dictionary, pqarrow would hash every plain value. A column named in keep
+// is also read as a dictionary where the footer cannot tell (no page
+// statistics and PLAIN listed, as Polars writes: its dictionary pages are
+// PLAIN): pqarrow adds the values of any plain page to the dictionary,
+// which for a column only grouped by costs about what the group-by's own
+// hashing of them would.
+func rowGroupProps(base pqarrow.ArrowReadProperties, md *metadata.RowGroupMetaData, leaves []int, out *arrow.Schema, keep []string) pqarrow.ArrowReadProperties {
 	props := pqarrow.ArrowReadProperties{Parallel: base.Parallel, BatchSize: base.BatchSize, PreAllocBinaryData: true}
 	if leaves == nil {
 		leaves = make([]int, md.NumColumns())
@@ -33,11 +40,13 @@ func rowGroupProps(base pqarrow.ArrowReadProperties, md *metadata.RowGroupMetaDa
 	}
 	for _, leaf := range leaves {
 		col := md.Schema.Column(leaf)
-		if !plainText(col, out) {
+		f, ok := textField(col, out)
+		kept := ok && slices.Contains(keep, f.Name)
+		if !ok || f.Type.ID() == arrow.LARGE_STRING && !kept {
 			continue
 		}
 		chunk, err := md.ColumnChunk(leaf)
-		if err != nil || !wholeDictionary(chunk) {
+		if err != nil || !wholeDictionary(chunk) && !(kept && mayBeDictionary(chunk)) {
 			continue
 		}
 		props.SetReadDict(leaf, true)
@@ -45,18 +54,22 @@ func rowGroupProps(base pqarrow.ArrowReadProperties, md *metadata.RowGroupMetaDa
 	return props
 }
 
-// plainText reports whether col is a top-level UTF-8 column that out
-// holds as a (32-bit offset) string.
-func plainText(col *schema.Column, out *arrow.Schema) bool {
+// textField returns the field of out that col, a top-level UTF-8
+// column, is read into, when out holds it as a string or large string.
+func textField(col *schema.Column, out *arrow.Schema) (arrow.Field, bool) {
 	if col.PhysicalType() != parquet.Types.ByteArray || col.MaxRepetitionLevel() != 0 || col.MaxDefinitionLevel() > 1 {
-		return false
+		return arrow.Field{}, false
 	}
 	path := col.ColumnPath()
 	if len(path) != 1 {
-		return false
+		return arrow.Field{}, false
 	}
 	idx := out.FieldIndices(path[0])
-	return len(idx) == 1 && out.Field(idx[0]).Type.ID() == arrow.STRING
+	if len(idx) != 1 {
+		return arrow.Field{}, false
+	}
+	f := out.Field(idx[0])
+	return f, f.Type.ID() == arrow.STRING || f.Type.ID() == arrow.LARGE_STRING
 }
 
 // wholeDictionary reports whether every data page of chunk is
@@ -83,6 +96,33 @@ func wholeDictionary(chunk *metadata.ColumnChunkMetaData) bool {
 		}
 	}
 	return true
+}
+
+// largeAsDictionary makes fr read the large_utf8 columns that props
+// reads as dictionaries (kept ones, see rowGroupProps) as dictionaries of
+// utf8 values: pqarrow gives a column its stored Arrow type (large_utf8,
+// as Polars writes text) whatever props says.
+func largeAsDictionary(fr *pqarrow.FileReader, props *pqarrow.ArrowReadProperties) {
+	for leaf, sf := range fr.Manifest.ColIndexToField {
+		if sf.Field == nil || sf.Field.Type.ID() != arrow.LARGE_STRING || !props.ReadDict(leaf) {
+			continue
+		}
+		f := *sf.Field
+		f.Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+		sf.Field = &f
+	}
+}
+
+// mayBeDictionary reports whether chunk has a dictionary page and
+// dictionary-encoded data pages but no page statistics to tell whether
+// every data page is (see wholeDictionary).
+func mayBeDictionary(chunk *metadata.ColumnChunkMetaData) bool {
+	if !chunk.HasDictionaryPage() || len(chunk.EncodingStats()) > 0 {
+		return false
+	}
+	return slices.ContainsFunc(chunk.Encodings(), func(e parquet.Encoding) bool {
+		return e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict
+	})
 }
 
 // densify returns the strings of d, a dictionary of strings with 32-bit

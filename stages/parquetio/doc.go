@@ -19,10 +19,11 @@
 // a row group per worker and queue slot. Text columns whose chunk is
 // wholly dictionary-encoded are read as dictionary and indices and turned
 // into strings in one pass (dictread.go), which arrow-go's reader would
-// do a value at a time; the columns named to Source.KeepDictionary stay
-// dictionary<int32, utf8> instead, in the batch's own schema, for a
-// consumer that only groups by them (one dictionary per row group, plain
-// strings where the writer fell back to plain pages). Source.Prune skips the row
+// do a value at a time; the columns named to Source.KeepDictionary
+// (utf8 or large_utf8) stay dictionaries with int32 indices instead, in
+// the batch's own schema, for a consumer that only groups by them (one
+// dictionary per row group, plain strings where the footer shows that the
+// writer fell back to plain pages). Source.Prune skips the row
 // groups whose statistics rule out simple predicates (a leading filter's
 // comparisons, on the command line) before their bytes are read.
 //

@@ -61,8 +61,8 @@ func without(md arrow.Metadata, key string) arrow.Metadata {
 // (inside list types too, which then differ from the schema's), so each
 // column is viewed, zero-copy, as the schema's type; a text column read
 // as a dictionary (rowGroupProps) is turned into strings, allocated from
-// mem, unless keep names it: it then stays a dictionary<int32, utf8>, in
-// the result's own schema. The caller releases the result; rec stays the
+// mem, unless keep names it: it then stays a dictionary with int32
+// indices, in the result's own schema. The caller releases the result; rec stays the
 // caller's.
 func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, keep []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if int(rec.NumCols()) != schema.NumFields() {
@@ -85,8 +85,12 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, keep []string, mem 
 		var data arrow.ArrayData
 		var err error
 		switch {
-		case col.DataType().ID() == arrow.DICTIONARY && f.Type.ID() == arrow.STRING && slices.Contains(keep, f.Name):
+		case col.DataType().ID() == arrow.DICTIONARY && slices.Contains(keep, f.Name) &&
+			(f.Type.ID() == arrow.STRING || f.Type.ID() == arrow.LARGE_STRING):
 			dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
+			if vt := col.DataType().(*arrow.DictionaryType).ValueType; vt.ID() != f.Type.ID() {
+				dt.ValueType = vt // large_utf8 text whose dictionary pqarrow reads as utf8
+			}
 			if data, err = retype(col.Data(), dt); err == nil {
 				out = withType(out, i, dt)
 			}

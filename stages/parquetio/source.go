@@ -216,10 +216,11 @@ func (s *Source) Project(columns []string) error {
 	return nil
 }
 
-// KeepDictionary makes the text columns named (utf8 in the schema) come
-// out of each row group whose chunk of the column is wholly dictionary-
-// encoded as dictionary<int32, utf8> arrays, the row group's indices and
-// dictionary, rather than as strings: a consumer that only groups by the
+// KeepDictionary makes the text columns named (utf8 or large_utf8 in the
+// schema) come out of each row group whose chunk of the column is wholly
+// dictionary-encoded as dictionaries with int32 indices (the row group's
+// indices and dictionary; the values utf8 or large_utf8, as pqarrow reads
+// them), rather than as strings: a consumer that only groups by the
 // column looks up each dictionary value once instead of every row's
 // string (see verb.Verb.DictionaryKeys). Every batch of a row group
 // shares one dictionary array, so a consumer may cache by its identity.
@@ -347,10 +348,12 @@ func (f *openedFile) decodeRowGroup(ctx context.Context, schema *arrow.Schema, k
 		return nil, err
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, rowGroupProps(f.fr.Props, f.md.RowGroup(rc.rowGroup), f.leaves, schema), f.mem)
+	props := rowGroupProps(f.fr.Props, f.md.RowGroup(rc.rowGroup), f.leaves, schema, keep)
+	fr, err := pqarrow.NewFileReader(pf, props, f.mem)
 	if err != nil {
 		return nil, err
 	}
+	largeAsDictionary(fr, &props)
 	rr, err := fr.GetRecordReader(ctx, f.leaves, []int{rc.rowGroup})
 	if err != nil {
 		return nil, err

@@ -41,21 +41,27 @@ type regionRow struct {
 // checked every 16 rows: a row group of many long values falls back to
 // plain pages part way.
 func writeRegions(t *testing.T, path string, groups [][]regionRow) {
+	writeRegionsAs(t, path, regionSchema, groups)
+}
+
+// writeRegionsAs is writeRegions with region of schema's type (utf8 or
+// large_utf8, stored so in the file's Arrow schema, as Polars writes).
+func writeRegionsAs(t *testing.T, path string, schema *arrow.Schema, groups [][]regionRow) {
 	t.Helper()
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	props := parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithDictionaryPageSizeLimit(256),
 		parquet.WithBatchSize(16), parquet.WithDataPageSize(256), parquet.WithCompression(compress.Codecs.Zstd))
-	fw, err := pqarrow.NewFileWriter(regionSchema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	require.NoError(t, err)
 	mem := memory.NewGoAllocator()
 	for _, g := range groups {
-		b := array.NewRecordBuilder(mem, regionSchema)
+		b := array.NewRecordBuilder(mem, schema)
 		for _, r := range g {
 			if r.region == nil {
 				b.Field(0).AppendNull()
 			} else {
-				b.Field(0).(*array.StringBuilder).Append(*r.region)
+				b.Field(0).(interface{ Append(string) }).Append(*r.region)
 			}
 			if r.qty == nil {
 				b.Field(1).AppendNull()
@@ -156,11 +162,11 @@ func refRegionGroupBy(rows []regionRow) [][3]any {
 func regionRows(t *testing.T, recs []arrow.RecordBatch) [][3]any {
 	var out [][3]any
 	for _, rec := range recs {
-		k, n, s := rec.Column(0).(*array.String), rec.Column(1).(*array.Int64), rec.Column(2).(*array.Int64)
+		k, n, s := rec.Column(0), rec.Column(1).(*array.Int64), rec.Column(2).(*array.Int64)
 		for i := range int(rec.NumRows()) {
 			var row [3]any
 			if k.IsValid(i) {
-				row[0] = k.Value(i)
+				row[0] = k.ValueStr(i) // utf8 or large_utf8
 			}
 			row[1] = n.Value(i)
 			if s.IsValid(i) {
@@ -289,6 +295,37 @@ func TestGroupByParquetDictionary(t *testing.T) {
 			}
 		}
 	}
+
+	t.Run("large_utf8", func(t *testing.T) {
+		large := arrow.NewSchema([]arrow.Field{
+			{Name: "region", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+			{Name: "qty", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		}, nil)
+		path := filepath.Join(dir, "large.parquet")
+		groups, rows := regionGroups(rand.New(rand.NewPCG(18, 2)), 300)
+		writeRegionsAs(t, path, large, groups)
+		groupby := chain(t, "groupby", "region", "count(),sum(qty)")
+		dict, plain := dictionaryBatches(t, path, groupby)
+		assert.Positive(t, dict, "row groups read as dictionaries")
+		assert.Positive(t, plain, "the plain fallback")
+		for _, workers := range []int{1, 4} {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			src, err := plan.Open(context.Background(), []string{path}, nil, plan.ReadOptions{Mem: mem})
+			require.NoError(t, err)
+			p, err := plan.Build(verb.Env{Workers: workers, Mem: mem}, groupby, src, plan.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, arrow.BinaryTypes.LargeString, p.Output().Field(0).Type, "the key keeps its type")
+			var got [][3]any
+			sink := pipeline.ToFunc(func(_ context.Context, rec arrow.RecordBatch) error {
+				got = append(got, regionRows(t, []arrow.RecordBatch{rec})...)
+				return nil
+			})
+			require.NoError(t, pipeline.New(src, p.Stages, sink, pipeline.Config{Mem: mem, DecodeWorkers: workers}).Run(context.Background()))
+			require.NoError(t, src.Close())
+			assert.Equal(t, refRegionGroupBy(rows), got, "workers=%d", workers)
+			mem.AssertSize(t, 0)
+		}
+	})
 
 	t.Run("not for another first verb or a key also aggregated", func(t *testing.T) {
 		path := filepath.Join(dir, "regions-1000.parquet")

@@ -39,11 +39,12 @@ type Verb struct {
 	// in narrowed to the columns Reads names must succeed whenever
 	// building it for in does, with the needed output columns unchanged.
 	Reads func(in *arrow.Schema, needed []string) []string
-	// DictionaryKeys, when set, names the input columns, utf8 in in, that
-	// the stage reads only as keys to group by and also takes as
-	// dictionary<int32, utf8> arrays, batch by batch in either form, with
-	// the same output: a reader that holds such a column dictionary-
-	// encoded (Parquet) may hand it on so, undecoded. nil means none.
+	// DictionaryKeys, when set, names the input columns, utf8 or
+	// large_utf8 in in, that the stage reads only as keys to group by and
+	// also takes as dictionaries with int32 indices and utf8 or large_utf8
+	// values, batch by batch in either form, with the same output: a
+	// reader that holds such a column dictionary-encoded (Parquet) may
+	// hand it on so, undecoded. nil means none.
 	DictionaryKeys func(in *arrow.Schema) []string
 	// Spills is set when the stage may write spill files to Env.TempDir.
 	Spills bool
