@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/arrowpipe/arrowpipe/stages/internal/colname"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -132,11 +135,21 @@ func checkLastArg(calls []Call, files []string) error {
 	if name == verb.FileArg {
 		return nil
 	}
-	if st, err := os.Stat(arg); err != nil || st.IsDir() {
+	use := strings.Join(append([]string{last.Spec.Name}, last.Spec.Args...), " ")
+	st, err := os.Stat(arg)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A missing file would otherwise become the argument, and stdin
+		// the input: name the file instead (top 5 price missing.csv).
+		if f, c := format.FromPath(arg); f != format.Unknown || c != format.None {
+			return usage(fmt.Sprintf("%s: %q looks like a file name, not %s, and there is no such file; usage: %s [then ...] [FILE...] (to read stdin, end with -)",
+				last.Spec.Name, arg, name, use))
+		}
+	}
+	if err != nil || st.IsDir() {
 		return nil
 	}
 	return usage(fmt.Sprintf("%s: %q looks like a file name, not %s; usage: %s [then ...] [FILE...] (to read stdin, end with -)",
-		last.Spec.Name, arg, name, strings.Join(append([]string{last.Spec.Name}, last.Spec.Args...), " ")))
+		last.Spec.Name, arg, name, use))
 }
 
 func unknownVerb(tok string, names []string, where string) string {

@@ -78,6 +78,19 @@ func TestParseChainErrors(t *testing.T) {
 		assert.Equal(t, []string{"-"}, files)
 		assert.Equal(t, []string{"5", f}, calls[0].Args)
 	})
+	t.Run("missing file as the last argument", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "orders.parquet")
+		_, _, err := plan.ParseChain([]string{"top", "2", "region", missing}, plan.Specs(nil, nil))
+		var uerr *plan.UsageError
+		require.ErrorAs(t, err, &uerr)
+		assert.Contains(t, uerr.Msg, "there is no such file")
+		assert.Contains(t, uerr.Msg, missing)
+		// A key that merely has a dot (a struct field) is a key.
+		calls, files, err := plan.ParseChain([]string{"top", "2", "region", "user.country"}, plan.Specs(nil, nil))
+		require.NoError(t, err)
+		assert.Empty(t, files)
+		assert.Equal(t, []string{"2", "region", "user.country"}, calls[0].Args)
+	})
 }
 
 // After a verb that writes the stream, a head no longer stops the source:
