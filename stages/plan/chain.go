@@ -132,8 +132,8 @@ func checkLastArg(calls []Call, files []string) error {
 		return nil
 	}
 	name, arg := last.Spec.Args[i], last.Args[len(last.Args)-1]
-	if name == verb.FileArg {
-		return nil
+	if name == verb.FileArg || last.Spec.Args[len(last.Spec.Args)-1] == verb.FileArg {
+		return nil // the verb's last word is a file of its own (tee, join)
 	}
 	use := strings.Join(append([]string{last.Spec.Name}, last.Spec.Args...), " ")
 	st, err := os.Stat(arg)
