@@ -219,6 +219,9 @@ type jobPlan struct {
 	// merge, when set, is the order of the sorted runs the tasks return,
 	// which the reduce side merges (mergedResults).
 	merge []aggregate.SortKey
+	// tables are the files of the joins on the map side (mapJoin), in
+	// chain order.
+	tables []string
 }
 
 // planJob builds the whole chain for the files' schema, as the
@@ -239,10 +242,14 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := Cut(verbs, pl.Stages)
-	p := &jobPlan{reduce: pl.Stages[k:], input: pl.Schemas[k], output: pl.Output()}
-	for _, c := range job.Calls[:k] {
-		p.mapChain = append(p.mapChain, append([]string{c.Spec.Name}, c.Args...))
+	k, tables := cutWithJoins(job.Calls, verbs, pl.Stages, job.Env.MaxMemory)
+	p := &jobPlan{reduce: pl.Stages[k:], input: pl.Schemas[k], output: pl.Output(), tables: tables}
+	if len(tables) > 0 {
+		p.mapChain = mapChainWithJoins(job.Calls[:k], pl.Schemas[k])
+	} else {
+		for _, c := range job.Calls[:k] {
+			p.mapChain = append(p.mapChain, append([]string{c.Spec.Name}, c.Args...))
+		}
 	}
 	if k < len(verbs) && !job.NoPartial {
 		words, reduce, partial, ok := partialGroupBy(job.Env, job.Calls[k], pl.Schemas[k], pl.Schemas[k+1])
@@ -315,9 +322,14 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 }
 
 func (c *coordinator) publishTasks(ctx context.Context) error {
+	tables, err := c.tableRefs(ctx)
+	if err != nil {
+		return err
+	}
 	for i, in := range c.tasks {
 		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{in.file},
-			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng, ResultDir: c.dir}
+			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng, ResultDir: c.dir,
+			Tables: tables}
 		if in.rng != nil {
 			t.Read.Format, t.Schema = in.format, in.schema
 		}

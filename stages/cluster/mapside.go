@@ -36,7 +36,21 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 // stream (zstd bodies). It returns the done message to publish.
 func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, err error) {
 	start := time.Now()
-	verbs, err := parseCalls(t.Chain, w.opts.Specs)
+	chain, specs, tables, renames, err := w.tables.joinChain(ctx, t, w.opts.Specs, w.opts.Env)
+	if err != nil {
+		return nil, err
+	}
+	if tables != nil {
+		defer tables.Close()
+	}
+	for from, to := range renames {
+		defer func() {
+			if err != nil {
+				err = &renamedError{err: err, from: from, to: to}
+			}
+		}()
+	}
+	verbs, err := parseCalls(chain, specs)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ import (
 
 // TaskVersion is the task format this build writes and runs; a worker
 // refuses any other. Version 2 added Range and Schema, version 3
-// RowGroups and ResultDir, version 4 Object.
-const TaskVersion = 4
+// RowGroups and ResultDir, version 4 Object, version 5 Tables.
+const TaskVersion = 5
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.
@@ -62,6 +62,9 @@ type Task struct {
 	// workers cannot read (Job.Upload). With Range, the range is of the
 	// object.
 	Object string `json:"object,omitempty"`
+	// Tables are the tables of the chain's joins (mapJoin), which each
+	// join's FILE word names (TableRef.Name), in chain order.
+	Tables []TableRef `json:"tables,omitempty"`
 }
 
 // ReadSpec is the input flags of a run, as text, so that a task carries
@@ -199,7 +202,7 @@ func (t *Task) validate() error {
 		return bad("object %q (want %s)", t.Object, objectName(t.Index))
 	}
 	for _, f := range t.Files {
-		if !utf8.ValidString(f) || !strings.HasPrefix(f, "/") || strings.ContainsRune(f, 0) {
+		if !validPath(f) {
 			return bad("file %q (want an absolute path)", f)
 		}
 	}
@@ -208,10 +211,18 @@ func (t *Task) validate() error {
 			return bad("verb %d has no name", i+1)
 		}
 	}
+	if err := t.validateTables(); err != nil {
+		return err
+	}
 	if _, err := t.Read.Options(); err != nil {
 		return bad("%v", err)
 	}
 	return nil
+}
+
+// validPath accepts an absolute path in UTF-8 without NUL.
+func validPath(f string) bool {
+	return utf8.ValidString(f) && strings.HasPrefix(f, "/") && !strings.ContainsRune(f, 0)
 }
 
 // validID accepts the ids this package makes (nuid: 22 letters and

@@ -31,33 +31,33 @@ func TestTaskRoundTrip(t *testing.T) {
 func TestParseTaskRefuses(t *testing.T) {
 	for name, data := range map[string]string{
 		"not json":              `rm -rf /`,
-		"unknown field":         `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
-		"trailing data":         `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
+		"unknown field":         `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
+		"trailing data":         `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
 		"other version":         `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"bad job id":            `{"version":4,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"negative task":         `{"version":4,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
-		"no file":               `{"version":4,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
-		"relative file":         `{"version":4,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
-		"stdin":                 `{"version":4,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
-		"empty verb":            `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
-		"bad delimiter":         `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
-		"bad schema":            `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
-		"bad format":            `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
-		"wrong type":            `{"version":4,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
-		"negative rows":         `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
-		"range, no schema":      `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
-		"schema, no range":      `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
-		"empty range":           `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
-		"header past start":     `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
-		"range of parquet":      `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
-		"groups and range":      `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","row_groups":{"first":0,"count":1}}`,
-		"groups of csv":         `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"row_groups":{"first":0,"count":1}}`,
-		"no groups":             `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"row_groups":{"first":0,"count":0}}`,
-		"result dir, other job": `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/tmp/arrowpipe-results-b"}`,
-		"result dir, relative":  `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"tmp/arrowpipe-results-a"}`,
-		"result dir, unclean":   `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/etc/../tmp/arrowpipe-results-a"}`,
-		"object, other task":    `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"object":"../task-1"}`,
-		"then as a verb":        `{"version":4,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+		"bad job id":            `{"version":5,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"negative task":         `{"version":5,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
+		"no file":               `{"version":5,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
+		"relative file":         `{"version":5,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
+		"stdin":                 `{"version":5,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
+		"empty verb":            `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
+		"bad delimiter":         `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
+		"bad schema":            `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
+		"bad format":            `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
+		"wrong type":            `{"version":5,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
+		"negative rows":         `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
+		"range, no schema":      `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
+		"schema, no range":      `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
+		"empty range":           `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
+		"header past start":     `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
+		"range of parquet":      `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
+		"groups and range":      `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","row_groups":{"first":0,"count":1}}`,
+		"groups of csv":         `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"row_groups":{"first":0,"count":1}}`,
+		"no groups":             `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"row_groups":{"first":0,"count":0}}`,
+		"result dir, other job": `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/tmp/arrowpipe-results-b"}`,
+		"result dir, relative":  `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"tmp/arrowpipe-results-a"}`,
+		"result dir, unclean":   `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/etc/../tmp/arrowpipe-results-a"}`,
+		"object, other task":    `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"object":"../task-1"}`,
+		"then as a verb":        `{"version":5,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseTask([]byte(data))
@@ -84,9 +84,9 @@ func TestParseCallsRefusesUnknownVerbsAndArity(t *testing.T) {
 func FuzzParseTask(f *testing.F) {
 	data, _ := validTask().Marshal()
 	f.Add(data)
-	f.Add([]byte(`{"version":4,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
+	f.Add([]byte(`{"version":5,"job":"a","task":0,"files":["/a"],"chain":[["head","5"]],"read":{"no_header":true}}`))
 	f.Add([]byte(`{}`))
-	f.Add([]byte(`{"version":4,"job":"a","task":1,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":10,"end":99,"header":4,"line":3},"schema":"AA=="}`))
+	f.Add([]byte(`{"version":5,"job":"a","task":1,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":10,"end":99,"header":4,"line":3},"schema":"AA=="}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		task, err := ParseTask(data)
 		if err != nil {

@@ -93,7 +93,8 @@ func Work(ctx context.Context, js jetstream.JetStream, opts WorkerOptions) error
 	if err != nil {
 		return fmt.Errorf("cluster: worker consumer: %w", err)
 	}
-	w := &worker{js: js, opts: opts}
+	w := &worker{js: js, opts: opts, tables: &tableCache{js: js, dir: opts.Env.TempDir}}
+	defer w.tables.dropAll()
 	sub, err := js.Conn().Subscribe(cancelSubjects, w.onCancel)
 	if err != nil {
 		return fmt.Errorf("cluster: cancel subscription: %w", err)
@@ -117,8 +118,9 @@ func Work(ctx context.Context, js jetstream.JetStream, opts WorkerOptions) error
 }
 
 type worker struct {
-	js   jetstream.JetStream
-	opts WorkerOptions
+	js     jetstream.JetStream
+	opts   WorkerOptions
+	tables *tableCache // the jobs' join tables fetched from their buckets
 
 	mu      sync.Mutex
 	running string // the job of the running task
@@ -129,6 +131,7 @@ var errJobGone = errors.New("cluster: the job was cancelled")
 
 func (w *worker) onCancel(m *nats.Msg) {
 	job := strings.TrimPrefix(m.Subject, "arrowpipe.cancel.")
+	w.tables.drop(job) // the job has ended, however it ended
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.running == job && w.stop != nil {
@@ -158,6 +161,7 @@ func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	if _, err := w.js.Stream(ctx, jobStream(job)); errors.Is(err, jetstream.ErrStreamNotFound) {
+		w.tables.drop(job)
 		w.logf("job %s task %d dropped: the job is gone", job, index)
 		msg.Term()
 		return
