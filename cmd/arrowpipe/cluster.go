@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
@@ -81,8 +82,8 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		return err
 	}
 	switch {
-	case o.onError != "fail":
-		return &usageError{"--cluster runs with --on-error fail only (skip and reject are not done yet)"}
+	case o.onError == "reject":
+		return &usageError{"--cluster runs with --on-error fail or skip (reject is not done with --cluster yet: run without --cluster to write --rejects)"}
 	case len(o.stageWorkers) > 0:
 		return &usageError{"--stage-workers does not apply with --cluster; use --workers"}
 	}
@@ -109,7 +110,17 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if err != nil {
 		return err
 	}
+	// With --on-error skip the workers skip the input's bad rows and
+	// count them; the tables' are counted here, where the joins that
+	// skip run (cluster.Job: they stay on this side).
+	var tableRejects atomic.Int64
 	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, Mem: env.Mem}
+	if o.onError == "skip" {
+		tables.Read.OnError = func(*pipeline.DataError) error {
+			tableRejects.Add(1)
+			return nil
+		}
+	}
 	if plan.Spills(plan.Verbs(calls)) {
 		dir, remove, err := spillDir(o)
 		if err != nil {
@@ -151,6 +162,15 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if o.stats != "" && err == nil {
 		printTaskReports(stderr, reports)
 	}
+	if err == nil && o.onError == "skip" {
+		n := tableRejects.Load()
+		for _, r := range reports {
+			n += r.Rejected
+		}
+		if n > 0 {
+			fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
+		}
+	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		err = context.Cause(ctx)
 	}
@@ -181,6 +201,9 @@ func localResultDir(files []string) string {
 func readSpec(o *options) (cluster.ReadSpec, error) {
 	r := cluster.ReadSpec{Format: o.from, NoHeader: o.noHeader, Schema: o.schema, NullValues: o.nullValues,
 		BatchRows: o.batchRows, FilenameColumn: o.filenameColumn, NoHive: o.noHive, StrictSchema: o.strictSchema}
+	if o.onError == "skip" {
+		r.OnError = "skip"
+	}
 	if o.delimiter != "" {
 		d, err := o.delimiterFor(format.CSV)
 		if err != nil {
@@ -202,7 +225,7 @@ func readSpec(o *options) (cluster.ReadSpec, error) {
 }
 
 func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
-	fmt.Fprintf(w, "%-5s %-24s %9s %12s %12s %9s  %s\n", "task", "worker", "delivery", "rows", "bytes", "ms", "file")
+	fmt.Fprintf(w, "%-5s %-24s %9s %12s %9s %12s %9s  %s\n", "task", "worker", "delivery", "rows", "rejected", "bytes", "ms", "file")
 	for _, r := range reports {
 		file := r.File
 		switch {
@@ -211,6 +234,6 @@ func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
 		case r.RowGroups != nil:
 			file = fmt.Sprintf("%s row groups %d to %d", r.File, r.RowGroups.First, r.RowGroups.First+r.RowGroups.Count-1)
 		}
-		fmt.Fprintf(w, "%-5d %-24s %9d %12d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Bytes, r.Duration.Milliseconds(), file)
+		fmt.Fprintf(w, "%-5d %-24s %9d %12d %9d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Rejected, r.Bytes, r.Duration.Milliseconds(), file)
 	}
 }

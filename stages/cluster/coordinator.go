@@ -87,8 +87,10 @@ type TaskReport struct {
 	Worker    string
 	Delivered uint64 // deliveries of the task when the attempt started
 	Rows      int64
-	Bytes     int64
-	Duration  time.Duration
+	// Rejected counts the bad input rows the task skipped.
+	Rejected int64
+	Bytes    int64
+	Duration time.Duration
 }
 
 // Run plans the job, publishes its tasks, and runs the rest of the chain
@@ -242,7 +244,7 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, tables := cutWithJoins(job.Calls, verbs, pl.Stages, job.Env.MaxMemory)
+	k, tables := cutWithJoins(job.Calls, verbs, pl.Stages, job.Read, job.Env.MaxMemory)
 	p := &jobPlan{reduce: pl.Stages[k:], input: pl.Schemas[k], output: pl.Output(), tables: tables}
 	if len(tables) > 0 {
 		p.mapChain = mapChainWithJoins(job.Calls[:k], pl.Schemas[k])

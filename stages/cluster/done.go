@@ -17,8 +17,10 @@ type done struct {
 	Parts []uint64 `json:"parts"`
 	// File says the result is the attempt's file in the job's result
 	// directory (resultFileName) instead of parts.
-	File      bool   `json:"file,omitempty"`
-	Rows      int64  `json:"rows"`
+	File bool  `json:"file,omitempty"`
+	Rows int64 `json:"rows"`
+	// Rejected counts the bad input rows the task skipped (ReadSpec.OnError).
+	Rejected  int64  `json:"rejected,omitempty"`
 	Bytes     int64  `json:"bytes"`
 	Delivered uint64 `json:"delivered"`
 	Millis    int64  `json:"millis"`

@@ -89,10 +89,12 @@ func mapJoin(call plan.Call, maxMemory int64) (string, bool) {
 // cutWithJoins extends the cut (Cut) past the joins that run on the
 // workers (mapJoin) and the streaming stages after them. It returns the
 // cut and the tables, one per join before it, in chain order.
-func cutWithJoins(calls []plan.Call, verbs []verb.Verb, stages []pipeline.Stage, maxMemory int64) (int, []string) {
+// With bad rows skipped (ReadSpec.OnError), joins stay on the
+// coordinator, which counts a bad row of a table once.
+func cutWithJoins(calls []plan.Call, verbs []verb.Verb, stages []pipeline.Stage, read ReadSpec, maxMemory int64) (int, []string) {
 	k := Cut(verbs, stages)
 	var tables []string
-	for k < len(verbs) {
+	for k < len(verbs) && read.OnError == "" {
 		path, ok := mapJoin(calls[k], maxMemory)
 		if !ok {
 			break

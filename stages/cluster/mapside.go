@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -59,6 +60,13 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
 	}
 	ropts.Mem = w.opts.Env.Mem
+	var rejected atomic.Int64
+	if t.Read.OnError == "skip" {
+		ropts.OnError = func(*pipeline.DataError) error {
+			rejected.Add(1)
+			return nil
+		}
+	}
 	if t.Object != "" {
 		path, ferr := fetchObject(ctx, w.js, t, w.opts.Env.TempDir)
 		if ferr != nil {
@@ -135,7 +143,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 	}
 	d := &done{
 		Task: t.Index, Attempt: attempt, Worker: w.opts.Name, Parts: pw.seqs,
-		Rows: rows, Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
+		Rows: rows, Rejected: rejected.Load(), Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
 	}
 	if rf != nil {
 		d.File, d.Bytes, d.Parts = true, rf.n, nil

@@ -83,6 +83,10 @@ type ReadSpec struct {
 	// TextColumns are the CSV and TSV columns read as their text (see
 	// plan.ReadOptions.TextColumns), resolved by the coordinator.
 	TextColumns []string `json:"text_columns,omitempty"`
+	// OnError is what a bad row of text input does: "" stops the task
+	// with its error, "skip" drops it and counts it (done.Rejected), as
+	// --on-error does in a single run.
+	OnError string `json:"on_error,omitempty"`
 }
 
 // Options returns the plan.ReadOptions the spec stands for (without an
@@ -106,6 +110,9 @@ func (r ReadSpec) Options() (plan.ReadOptions, error) {
 		if o.Schema, err = textval.ParseSpec(r.Schema); err != nil {
 			return o, fmt.Errorf("schema %q: %w", r.Schema, err)
 		}
+	}
+	if r.OnError != "" && r.OnError != "skip" {
+		return o, fmt.Errorf("on_error %q: want skip or nothing", r.OnError)
 	}
 	if r.BatchRows < 0 || r.BatchBytes < 0 {
 		return o, errors.New("batch_rows and batch_bytes must not be negative")
