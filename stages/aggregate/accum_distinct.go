@@ -37,10 +37,11 @@ type distinctAcc struct {
 	iscratch []int64
 
 	// The bound batch (see bind).
-	valid validity
-	vals  []int64
-	offs  []int32
-	data  []byte
+	valid    validity
+	vals     []int64
+	offs     []int32
+	oscratch []int32 // large_utf8 offsets narrowed by strView
+	data     []byte
 }
 
 func newDistinctAcc(dt arrow.DataType) *distinctAcc {
@@ -53,7 +54,10 @@ func (a *distinctAcc) grow(n int) { a.counts = growZero(a.counts, n) }
 func (a *distinctAcc) bind(col arrow.Array, _ uint64) {
 	a.valid = validityOf(col)
 	if a.kind == kindString {
-		a.offs, a.data = strView(col)
+		a.offs, a.data = strView(col, a.oscratch)
+		if ownsOffsets(col) {
+			a.oscratch = a.offs
+		}
 		return
 	}
 	a.vals = a.ints64(col)
@@ -145,11 +149,12 @@ type hllAcc struct {
 	fscratch []float64
 
 	// The bound batch (see bind).
-	valid validity
-	ivals []int64
-	fvals []float64
-	offs  []int32
-	data  []byte
+	valid    validity
+	ivals    []int64
+	fvals    []float64
+	offs     []int32
+	oscratch []int32 // large_utf8 offsets narrowed by strView
+	data     []byte
 }
 
 func (a *hllAcc) grow(n int) { a.sk = growZero(a.sk, n) }
@@ -165,7 +170,10 @@ func (a *hllAcc) bind(col arrow.Array, _ uint64) {
 	a.valid = validityOf(col)
 	switch a.kind {
 	case kindString:
-		a.offs, a.data = strView(col)
+		a.offs, a.data = strView(col, a.oscratch)
+		if ownsOffsets(col) {
+			a.oscratch = a.offs
+		}
 	case kindFloat:
 		a.fvals = float64s(col, a.fscratch)
 		if col.DataType().ID() != arrow.FLOAT64 {

@@ -35,11 +35,12 @@ type listAcc struct {
 	fscratch []float64
 
 	// The bound batch (see bind).
-	valid validity
-	ivals []int64
-	fvals []float64
-	offs  []int32
-	data  []byte
+	valid    validity
+	ivals    []int64
+	fvals    []float64
+	offs     []int32
+	oscratch []int32 // large_utf8 offsets narrowed by strView
+	data     []byte
 
 	// layout is the values of each group in input order, made by the
 	// first build.
@@ -79,7 +80,10 @@ func (a *listAcc) bind(col arrow.Array, seq uint64) {
 			a.fscratch = a.fvals
 		}
 	default:
-		a.offs, a.data = strView(col)
+		a.offs, a.data = strView(col, a.oscratch)
+		if ownsOffsets(col) {
+			a.oscratch = a.offs
+		}
 	}
 	n := len(a.gids)
 	a.runs = append(a.runs, listRun{seq, n, n})
@@ -192,7 +196,7 @@ func (a *listAcc) build(mem memory.Allocator, order []uint32) (arrow.Array, erro
 		case kindFloat:
 			appendFloats(vb, vals, a.floats, valid)
 		default:
-			sb := vb.(*array.StringBuilder)
+			sb := textBuilder(vb)
 			for _, v := range vals {
 				if !valid(v) {
 					sb.AppendNull()
@@ -202,7 +206,7 @@ func (a *listAcc) build(mem memory.Allocator, order []uint32) (arrow.Array, erro
 				if v > 0 {
 					start = a.ends[v-1]
 				}
-				sb.BinaryBuilder.Append(a.arena[start:a.ends[v]])
+				sb.Append(a.arena[start:a.ends[v]])
 			}
 		}
 	}

@@ -40,12 +40,13 @@ type pickAcc struct {
 	fscratch []float64
 
 	// The bound batch (see bind).
-	seq   uint64
-	valid validity
-	ivals []int64
-	fvals []float64
-	offs  []int32
-	data  []byte
+	seq      uint64
+	valid    validity
+	ivals    []int64
+	fvals    []float64
+	offs     []int32
+	oscratch []int32 // large_utf8 offsets narrowed by strView
+	data     []byte
 }
 
 func newPickAcc(mode pickMode, dt arrow.DataType) *pickAcc {
@@ -117,7 +118,10 @@ func (a *pickAcc) bind(col arrow.Array, seq uint64) {
 			a.fscratch = a.fvals
 		}
 	default:
-		a.offs, a.data = strView(col)
+		a.offs, a.data = strView(col, a.oscratch)
+		if ownsOffsets(col) {
+			a.oscratch = a.offs
+		}
 	}
 }
 
@@ -226,6 +230,6 @@ func (a *pickAcc) build(mem memory.Allocator, order []uint32) arrow.Array {
 	case kindFloat:
 		return buildFloats(mem, a.dt, order, a.floats, valid)
 	default:
-		return buildStrings(mem, order, func(g uint32) []byte { return a.strs[g] }, valid)
+		return buildStrings(mem, a.dt, order, func(g uint32) []byte { return a.strs[g] }, valid)
 	}
 }

@@ -99,19 +99,32 @@ func buildFloats(mem memory.Allocator, dt arrow.DataType, order []uint32, vals [
 	return b.NewArray()
 }
 
-// buildStrings builds a string column from byte slices.
-func buildStrings(mem memory.Allocator, order []uint32, value func(g uint32) []byte, valid validFunc) arrow.Array {
-	b := array.NewStringBuilder(mem)
+// buildStrings builds a column of dt, utf8 or large_utf8 (the input's
+// type, kept), from byte slices.
+func buildStrings(mem memory.Allocator, dt arrow.DataType, order []uint32, value func(g uint32) []byte, valid validFunc) arrow.Array {
+	b := array.NewBuilder(mem, dt)
 	defer b.Release()
-	b.Reserve(len(order))
+	tb := textBuilder(b)
+	tb.Reserve(len(order))
 	for _, g := range order {
 		if isValid(valid, g) {
-			b.BinaryBuilder.Append(value(g))
+			tb.Append(value(g))
 		} else {
-			b.AppendNull()
+			tb.AppendNull()
 		}
 	}
 	return b.NewArray()
+}
+
+// textBuilder is the byte appender of a utf8 or large_utf8 builder.
+func textBuilder(b array.Builder) *array.BinaryBuilder {
+	switch b := b.(type) {
+	case *array.StringBuilder:
+		return b.BinaryBuilder
+	case *array.LargeStringBuilder:
+		return b.BinaryBuilder
+	}
+	panic(fmt.Sprintf("aggregate: text values of %s", b.Type()))
 }
 
 // computedBuilder is what computed needs of an Arrow builder of T values

@@ -42,9 +42,13 @@
 // before they are probed, so that those misses overlap. Any mix of
 // int8..int64, uint8..uint64, float32/64, string, bool, date32/64, timestamp, time and
 // duration keys works; null is a key of its own, -0 equals 0 and all NaNs
-// are one key. Nothing is allocated per row. A group-by also takes a
-// large_utf8 key (Polars' text), grouped as a string and output as
-// large_utf8. A group-by's string key may also come, batch by batch, as a
+// are one key. Nothing is allocated per row. Wherever a verb of this
+// package takes utf8 (keys of groupby, sort, top, distinct; the values of
+// min, max, first, last, count_distinct, list), it takes large_utf8
+// (Polars' text) the same way: strView reads both as 32-bit offsets into
+// the batch's data, a large_utf8 batch's offsets narrowed relative to its
+// first value (the data shared, never copied), and a column built of such
+// values keeps the input's type. A group-by's string key may also come, batch by batch, as a
 // dictionary with int32 indices and utf8 or large_utf8 values (a Parquet
 // reader's undecoded text; see verb.Verb.DictionaryKeys): as the only key,
 // each dictionary value a row uses is looked up once and the other rows

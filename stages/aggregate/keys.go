@@ -28,14 +28,11 @@ type keyCol interface {
 }
 
 func newKeyCol(dt arrow.DataType) keyCol {
-	if dt.ID() == arrow.LARGE_STRING {
-		return &strKey{offs: []int{0}, large: true}
-	}
 	switch k, _ := kindOf(dt); k {
 	case kindFloat:
 		return &intKey{dt: dt, float: true}
 	case kindString:
-		return &strKey{offs: []int{0}}
+		return &strKey{dt: dt, offs: []int{0}}
 	default:
 		return &intKey{dt: dt}
 	}
@@ -146,6 +143,7 @@ func (k *intKey) bytes() int64 { return int64(cap(k.vals))*8 + int64(cap(k.null)
 // verb.Verb.DictionaryKeys): curOffs, curBytes and valid then view the
 // dictionary's values, and a row's value is the one its code names.
 type strKey struct {
+	dt    arrow.DataType // utf8 or large_utf8, built so
 	arena []byte
 	offs  []int
 	short []shortKey
@@ -158,10 +156,8 @@ type strKey struct {
 	dict      arrow.ArrayData
 	codes     []int32
 	codeValid validity
-	// large: the key column is large_utf8, output so; its batches' 64-bit
-	// offsets are narrowed into offs32 (see bindValues).
-	large  bool
-	offs32 []int32
+	// scratch holds large_utf8 offsets narrowed by strView.
+	scratch []int32
 }
 
 type shortKey struct {
@@ -190,29 +186,12 @@ func (k *strKey) bind(arr arrow.Array) {
 }
 
 // bindValues makes the strings of arr, utf8 or large_utf8, the entries
-// that valueWords reads. Large strings' offsets are narrowed to 32 bits
-// relative to the batch's first value, so that the probe loops read one
-// layout.
+// that valueWords reads (see strView).
 func (k *strKey) bindValues(arr arrow.Array) {
 	k.valid = validityOf(arr)
-	a, ok := arr.(*array.LargeString)
-	if !ok {
-		k.curOffs, k.curBytes = strView(arr)
-		return
-	}
-	offs := a.ValueOffsets()
-	base, end := offs[0], offs[len(offs)-1]
-	if end-base > math.MaxInt32 {
-		panic(fmt.Sprintf("aggregate: %d bytes of large_utf8 keys in one batch, above the 2 GiB a batch of keys may hold", end-base))
-	}
-	k.offs32 = grow(k.offs32, len(offs))
-	for i, o := range offs {
-		k.offs32[i] = int32(o - base)
-	}
-	k.curOffs = k.offs32
-	k.curBytes = nil
-	if b := a.Data().Buffers()[2]; b != nil {
-		k.curBytes = b.Bytes()[base:end]
+	k.curOffs, k.curBytes = strView(arr, k.scratch)
+	if ownsOffsets(arr) {
+		k.scratch = k.curOffs
 	}
 }
 
@@ -310,20 +289,7 @@ func (k *strKey) reserve(n int) {
 func (k *strKey) build(mem memory.Allocator, order []uint32) arrow.Array {
 	valid := func(g uint32) bool { return k.short[g].n != nullLen }
 	value := func(g uint32) []byte { return k.arena[k.offs[g]:k.offs[g+1]] }
-	if !k.large {
-		return buildStrings(mem, order, value, valid)
-	}
-	b := array.NewLargeStringBuilder(mem)
-	defer b.Release()
-	b.Reserve(len(order))
-	for _, g := range order {
-		if valid(g) {
-			b.BinaryBuilder.Append(value(g))
-		} else {
-			b.AppendNull()
-		}
-	}
-	return b.NewArray()
+	return buildStrings(mem, k.dt, order, value, valid)
 }
 
 func (k *strKey) bytes() int64 {

@@ -172,7 +172,7 @@ func viewsOf(keys []orderKey, rec arrow.RecordBatch) []keyView {
 		case kindFloat:
 			v.floats = float64s(col, nil)
 		default:
-			v.offs, v.data = strView(col)
+			v.offs, v.data = strView(col, nil) // kept with the batch
 		}
 		vs[i] = v
 	}

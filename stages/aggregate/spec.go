@@ -263,7 +263,7 @@ func newPlan(in *arrow.Schema, keys []string, calls []Aggregate) (*plan, error) 
 		// A uint64 key is grouped by its bits, which equal exactly when
 		// the values do, and output as uint64. A large_utf8 key (Polars'
 		// text) is a string key output as large_utf8.
-		if _, err := valueKindOf(f.Type); err != nil && f.Type.ID() != arrow.LARGE_STRING {
+		if _, err := valueKindOf(f.Type); err != nil {
 			return nil, verb.NameColumn(fmt.Errorf("group key %q: %w", k, err), k)
 		}
 		if seen[f.Name] {

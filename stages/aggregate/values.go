@@ -13,7 +13,8 @@ import (
 )
 
 // kind is how a column's values are read: integers of any width, dates,
-// timestamps and booleans as int64; float32/64 as float64; strings as bytes.
+// timestamps and booleans as int64; float32/64 as float64; utf8 and
+// large_utf8 as bytes (strView), output as the input type.
 type kind uint8
 
 const (
@@ -35,8 +36,8 @@ func kindOf(dt arrow.DataType) (kind, error) {
 		return kindFloat, nil
 	case arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128, arrow.DECIMAL256:
 		return kindInt, nil // unscaled (see decimal.go)
-	case arrow.STRING:
-		return kindString, nil
+	case arrow.STRING, arrow.LARGE_STRING:
+		return kindString, nil // both read through strView
 	}
 	return 0, verb.TypeLimit("", dt, fmt.Errorf("unsupported column type %s", dt))
 }
@@ -207,11 +208,39 @@ func grow[T any](s []T, n int) []T {
 }
 
 // strView returns a string column's offsets (one per row plus one) and the
-// data buffer they index: value i is data[offs[i]:offs[i+1]].
-func strView(arr arrow.Array) (offs []int32, data []byte) {
-	a := arr.(*array.String)
-	if b := arr.Data().Buffers()[2]; b != nil {
-		data = b.Bytes()
+// data they index: value i is data[offs[i]:offs[i+1]]. It is the one
+// place the aggregate stages read text, so utf8 and large_utf8 (Polars'
+// text) are read alike: a utf8 column's offsets and data are its own
+// (zero-copy); a large_utf8 column's 64-bit offsets are narrowed into
+// scratch, relative to its first value, and data starts there (the data
+// is shared, never copied). A batch's values span less than 2 GiB.
+// Callers keep the returned offs as the next call's scratch.
+func strView(arr arrow.Array, scratch []int32) (offs []int32, data []byte) {
+	a, ok := arr.(*array.LargeString)
+	if !ok {
+		if b := arr.Data().Buffers()[2]; b != nil {
+			data = b.Bytes()
+		}
+		return arr.(*array.String).ValueOffsets(), data
 	}
-	return a.ValueOffsets(), data
+	if a.Len() == 0 {
+		return append(scratch[:0], 0), nil // the offsets buffer may be absent
+	}
+	wide := a.ValueOffsets()
+	base, end := wide[0], wide[len(wide)-1]
+	if end-base > math.MaxInt32 {
+		panic(fmt.Sprintf("aggregate: %d bytes of large_utf8 in one batch, above the 2 GiB a batch may hold", end-base))
+	}
+	offs = grow(scratch, len(wide))
+	for i, o := range wide {
+		offs[i] = int32(o - base)
+	}
+	if b := a.Data().Buffers()[2]; b != nil {
+		data = b.Bytes()[base:end]
+	}
+	return offs, data
 }
+
+// ownsOffsets reports whether strView narrowed arr's offsets into its
+// scratch, which the caller keeps for the next batch.
+func ownsOffsets(arr arrow.Array) bool { return arr.DataType().ID() == arrow.LARGE_STRING }
