@@ -120,8 +120,37 @@ func TestClusterCommandLineMatchesSingleRun(t *testing.T) {
 func TestClusterCommandLineErrors(t *testing.T) {
 	_, err := clusterCLI(t, "local:0", "head", "1", sample)
 	assert.ErrorContains(t, err, "local:N")
-	_, err = clusterCLI(t, "local:2", "--on-error", "skip", "head", "1", sample)
+	_, err = clusterCLI(t, "local:2", "--on-error", "reject", "--rejects", filepath.Join(t.TempDir(), "r.csv"), "head", "1", sample)
 	assert.ErrorContains(t, err, "--on-error")
+}
+
+// A join with a small table runs on the workers, and --on-error skip
+// skips the bad rows there: the single run's output either way.
+func TestClusterCommandLineJoinAndSkip(t *testing.T) {
+	url := serveInProcess(t)
+	files := splitSample(t, 3)
+	table := filepath.Join(t.TempDir(), "products.csv")
+	require.NoError(t, os.WriteFile(table, []byte("product,category\ncable organizer,office\nnotebook a5,paper\nnotebook a5,stationery\n,none\n"), 0o644))
+	data, err := os.ReadFile(files[1])
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	lines[3] = "x,2026-01-01T00:00:05Z,EU,pen,1,1.5,,\n" // id is not a number
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte(strings.Join(lines, "")), 0o644))
+	for name, args := range map[string][]string{
+		"left":       {"join", "left", "product", table, "then", "select", "id,product,category", files[0], files[1], files[2]},
+		"semi-skip":  {"--on-error", "skip", "--schema", "id:int64", "join", "semi", "product", table, files[0], bad, files[2]},
+		"right-skip": {"--on-error", "skip", "--schema", "id:int64", "join", "right", "product", table, files[0], bad},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args = append([]string{"--batch-rows", "333"}, args...)
+			want := cli(t, "", args...)
+			require.Equal(t, 0, want.code, want.stderr)
+			got, err := clusterCLI(t, url, args...)
+			require.NoError(t, err)
+			assert.Equal(t, want.stdout, got)
+		})
+	}
 }
 
 // Stdin and, with --cluster-upload, files reach the workers through the

@@ -412,9 +412,9 @@ func TestClusterMalformedTask(t *testing.T) {
 	cons, err := js.OrderedConsumer(ctx, jobStream(job), jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubjects(job)}})
 	require.NoError(t, err)
 	payloads := map[int]string{
-		0: `{"version":4,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`,
+		0: `{"version":5,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`,
 		1: `$(rm -rf /)`,
-		2: `{"version":4,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`,
+		2: `{"version":5,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`,
 	}
 	for i := range len(payloads) {
 		msg := nats.NewMsg(taskSubject(job))

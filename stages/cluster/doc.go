@@ -29,6 +29,25 @@
 // k-way (aggregate.SortedMerge) instead of sorting: wholeStreamSplit
 // gives each one's argument for the single-process output.
 //
+// Joins: an inner, left, semi, anti or asof join runs on the workers
+// when its table's file is at most a sixteenth of Env.MaxMemory (and
+// 64 MiB; shipLimit), so that it never spills there: each stream row's
+// output is its own, probed against the whole table as its batch
+// passes, so the tasks' outputs in task order are the single run's
+// (mapJoin). The cut then goes on past the join. A task names its
+// tables (Task.Tables, TableRef) and its join reads one by name, never
+// a path the task chose; the table is read at its path on a shared file
+// system, or, with Job.Upload, from the job's bucket, fetched once per
+// worker and job (tableCache) and removed at the job's end. Right and
+// full joins, which emit the unmatched table rows in Finish, and larger
+// tables run on the coordinator. The map side ends with a select of the
+// columns at the cut, so that the workers' joins keep the table columns
+// the coordinator's plan kept.
+//
+// Bad rows: with ReadSpec.OnError "skip" each task drops and counts its
+// input's bad rows (TaskReport.Rejected), as a single run does; joins
+// then stay on the coordinator, which counts a table's bad rows once.
+//
 // Tasks: a task is one input file, a Range of a CSV, TSV or NDJSON
 // file (DefaultTaskBytes, 64 MiB, cut by one scan of the file at
 // newlines outside quotes, so that no record is split, lost or read

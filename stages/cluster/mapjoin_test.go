@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -86,6 +87,7 @@ func TestClusterJoinOnWorkers(t *testing.T) {
 		{"left", []string{"join", "left", "qty", table}, func() [][]string { return refJoin(input, tableRows, true) }},
 		{"semi", []string{"join", "semi", "qty", table}, nil},
 		{"anti", []string{"join", "anti", "qty", table}, nil},
+		{"asof", []string{"join", "asof", "qty", table}, nil},
 		{"left-filter-groupby", []string{"filter", "price > 20", "then", "join", "left", "qty", table, "then",
 			"filter", "weight > 20 or weight is null", "then", "groupby", "label", "count() as n, sum(price)"}, nil},
 		{"right", []string{"join", "right", "qty", table}, nil},
@@ -122,7 +124,7 @@ func TestClusterJoinOnWorkers(t *testing.T) {
 				switch ch.name {
 				case "right", "full":
 					assert.Equal(t, len(input), shipped, "the coordinator joins every row")
-				case "inner", "left", "semi", "anti":
+				case "inner", "left", "semi", "anti", "asof":
 					assert.Equal(t, len(out), shipped, "the workers ship the joined rows")
 				}
 				assertCovers(t, reports, files, taskBytes)
@@ -214,4 +216,42 @@ func TestParseTaskJoinTables(t *testing.T) {
 			require.ErrorIs(t, err, ErrBadTask)
 		})
 	}
+}
+
+// A worker fetches a table from the job's bucket once for all the job's
+// tasks, and removes its copy when the job ends.
+func TestTableCacheFetchesOnce(t *testing.T) {
+	url := startServerOnly(t)
+	nc, js, err := Connect(url, "arrowpipe-test")
+	require.NoError(t, err)
+	defer nc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	const job = "tablejob1"
+	store, err := js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: dataBucket(job)})
+	require.NoError(t, err)
+	defer js.DeleteObjectStore(context.Background(), dataBucket(job))
+	_, err = store.PutString(ctx, "table-0", "k,v\n1,a\n")
+	require.NoError(t, err)
+	cache := &tableCache{js: js, dir: t.TempDir()}
+	ref := TableRef{Name: "table-0", File: "/data/products.csv", Object: "table-0"}
+	first, err := cache.path(ctx, job, ref)
+	require.NoError(t, err)
+	assert.Equal(t, ".csv", filepath.Ext(first), "the table's format")
+	require.NoError(t, store.Delete(ctx, "table-0"))
+	again, err := cache.path(ctx, job, ref)
+	require.NoError(t, err, "the second task reads the copy")
+	assert.Equal(t, first, again)
+	data, err := os.ReadFile(first)
+	require.NoError(t, err)
+	assert.Equal(t, "k,v\n1,a\n", string(data))
+	_, err = cache.path(ctx, "otherjob", ref)
+	require.Error(t, err, "a job without its table fails its task")
+	assert.Contains(t, err.Error(), "/data/products.csv")
+	cache.drop(job)
+	_, err = os.Stat(first)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	shared, err := cache.path(ctx, job, TableRef{Name: "table-0", File: "/data/p.csv"})
+	require.NoError(t, err)
+	assert.Equal(t, "/data/p.csv", shared, "a table on the shared file system is read in place")
 }
