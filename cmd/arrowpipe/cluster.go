@@ -146,8 +146,10 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		return err
 	}
 	defer nc.Close()
+	var metrics pipeline.Metrics
 	reports, err := cluster.Run(ctx, js, cluster.Job{
-		Files: files, Calls: calls, Read: read, Env: env, Config: cfg,
+		Metrics: func(m pipeline.Metrics) { metrics = m },
+		Files:   files, Calls: calls, Read: read, Env: env, Config: cfg,
 		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload, ResultDir: resultDir,
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
@@ -161,6 +163,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	}
 	if o.stats != "" && err == nil {
 		printTaskReports(stderr, reports)
+		fmt.Fprintf(stderr, "arrowpipe: %s\n", clusterRows(reports, metrics, tableRejects.Load()))
 	}
 	if err == nil && o.onError == "skip" {
 		n := tableRejects.Load()
@@ -236,4 +239,32 @@ func printTaskReports(w io.Writer, reports []cluster.TaskReport) {
 		}
 		fmt.Fprintf(w, "%-5d %-24s %9d %12d %9d %12d %9d  %s\n", r.Task, r.Worker, r.Delivered, r.Rows, r.Rejected, r.Bytes, r.Duration.Milliseconds(), file)
 	}
+}
+
+// clusterRows reconciles the rows of a cluster run as --stats does a
+// single run's: every row the workers read was rejected, dropped (or
+// added) by the map side or by the coordinator's stages, or written;
+// each count is measured on its own side. tableRejects are the join
+// tables' bad rows, skipped on the coordinator.
+func clusterRows(reports []cluster.TaskReport, m pipeline.Metrics, tableRejects int64) string {
+	var read, shipped, rejected int64
+	for _, r := range reports {
+		read += r.Read
+		shipped += r.Rows
+		rejected += r.Rejected
+	}
+	onWorkers := read - rejected - shipped // negative: the map side added rows
+	var onCoordinator, written int64
+	for _, s := range m.Transforms() {
+		onCoordinator += s.RowsIn - s.RowsOut
+	}
+	if st := m.Stages; len(st) > 0 {
+		written = st[len(st)-1].RowsIn
+	}
+	balanced := "balanced"
+	if read+tableRejects != written+onWorkers+onCoordinator+rejected+tableRejects || shipped != m.Decoded().RowsOut {
+		balanced = "NOT balanced"
+	}
+	return fmt.Sprintf("rows: %d read = %d written + %d dropped on the workers + %d dropped on the coordinator + %d rejected (%d of them in join tables); %s",
+		read+tableRejects, written, onWorkers, onCoordinator, rejected+tableRejects, tableRejects, balanced)
 }

@@ -69,6 +69,10 @@ type Job struct {
 	// file, and uploads each task's bytes to the job's object store
 	// bucket, which workers read instead of a path.
 	Stdin io.Reader
+	// Metrics, when set, gets the metrics of the coordinator's pipeline
+	// (the tasks' results through the reduce side into the sink) after
+	// it ran.
+	Metrics func(pipeline.Metrics)
 	// Upload sends every file's bytes to the workers through the job's
 	// bucket as stdin's are, for workers that cannot read the files (no
 	// shared file system). The bucket is deleted at the job's end.
@@ -86,8 +90,10 @@ type TaskReport struct {
 	RowGroups *RowGroups
 	Worker    string
 	Delivered uint64 // deliveries of the task when the attempt started
-	Rows      int64
-	// Rejected counts the bad input rows the task skipped.
+	// Rows is what the task's map side sent (its result's rows), Read
+	// the input rows it read, of which Rejected were bad rows skipped.
+	Rows     int64
+	Read     int64
 	Rejected int64
 	Bytes    int64
 	Duration time.Duration
@@ -312,7 +318,12 @@ func (c *coordinator) run(ctx context.Context, sink pipeline.Sink) ([]TaskReport
 		defer stopDones()
 		src := c.source()
 		defer src.close()
-		return pipeline.New(src, c.plan.reduce, sink, c.job.Config).Run(gctx)
+		p := pipeline.New(src, c.plan.reduce, sink, c.job.Config)
+		err := p.Run(gctx)
+		if c.job.Metrics != nil {
+			c.job.Metrics(p.Metrics())
+		}
+		return err
 	})
 	err = g.Wait()
 	if err == nil {

@@ -19,6 +19,8 @@ type done struct {
 	// directory (resultFileName) instead of parts.
 	File bool  `json:"file,omitempty"`
 	Rows int64 `json:"rows"`
+	// Read counts the input rows the task read, Rejected among them.
+	Read int64 `json:"read,omitempty"`
 	// Rejected counts the bad input rows the task skipped (ReadSpec.OnError).
 	Rejected  int64  `json:"rejected,omitempty"`
 	Bytes     int64  `json:"bytes"`

@@ -118,7 +118,8 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 		rows += rec.NumRows()
 		return iw.Write(rec)
 	})
-	runErr := pipeline.New(src, pl.Stages, sink, w.opts.Config).Run(ctx)
+	run := pipeline.New(src, pl.Stages, sink, w.opts.Config)
+	runErr := run.Run(ctx)
 	if err := iw.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -143,7 +144,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 	}
 	d := &done{
 		Task: t.Index, Attempt: attempt, Worker: w.opts.Name, Parts: pw.seqs,
-		Rows: rows, Rejected: rejected.Load(), Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
+		Rows: rows, Read: rowsRead(run.Metrics(), rejected.Load()), Rejected: rejected.Load(), Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
 	}
 	if rf != nil {
 		d.File, d.Bytes, d.Parts = true, rf.n, nil
@@ -233,4 +234,11 @@ func (p *partWriter) publish(data []byte) error {
 	p.seqs = append(p.seqs, ack.Sequence)
 	p.total += int64(len(data))
 	return nil
+}
+
+// rowsRead is the input rows a task read: decoded or rejected (the NDJSON
+// reader counts the records it cuts as well, the others do not).
+func rowsRead(m pipeline.Metrics, rejected int64) int64 {
+	d := m.Decoded()
+	return max(d.RowsIn, d.RowsOut+rejected)
 }

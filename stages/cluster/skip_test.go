@@ -77,15 +77,21 @@ func TestClusterOnErrorSkip(t *testing.T) {
 			got, reports, err := runJob(ctx, t, c.url, files, calls, read, 2, sharedmem.Auto, 1500)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
-			var rejected int64
+			var rejected, read, shipped int64
 			tasksWithBad := 0
 			for _, r := range reports {
 				rejected += r.Rejected
+				read += r.Read
+				shipped += r.Rows
 				if r.Rejected > 0 {
 					tasksWithBad++
 				}
 			}
 			assert.Equal(t, skipped, rejected, "rows skipped")
+			assert.Equal(t, int64(800), read, "rows read")
+			if words == nil {
+				assert.Equal(t, read, shipped+rejected, "read = written + rejected")
+			}
 			assert.Greater(t, tasksWithBad, 3, "bad rows in several tasks")
 		})
 	}
