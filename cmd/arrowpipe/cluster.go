@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/spf13/pflag"
@@ -82,13 +82,11 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		return err
 	}
 	switch {
-	case o.onError == "reject":
-		return &usageError{"--cluster runs with --on-error fail or skip (reject is not done with --cluster yet: run without --cluster to write --rejects)"}
 	case len(o.stageWorkers) > 0:
 		return &usageError{"--stage-workers does not apply with --cluster; use --workers"}
 	}
 	sides := &plan.SideOutputs{Temps: o.temps, Sink: plan.SinkOptions{Compression: o.compression}}
-	tables := &plan.JoinTables{Ctx: ctx, Avoid: []string{o.output}}
+	tables := &plan.JoinTables{Ctx: ctx, Avoid: []string{o.output, o.rejects}}
 	defer tables.Close()
 	calls, files, err := plan.ParseChain(args, plan.Specs(sides, tables))
 	if err != nil {
@@ -104,23 +102,22 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if files, err = input.Expand(files); err != nil {
 		return err
 	}
-	sides.Avoid = append([]string{o.output}, files...)
+	sides.Avoid = append([]string{o.output, o.rejects}, files...)
 	defer sides.Abort()
 	read, err := readSpec(o)
 	if err != nil {
 		return err
 	}
-	// With --on-error skip the workers skip the input's bad rows and
-	// count them; the tables' are counted here, where the joins that
-	// skip run (cluster.Job: they stay on this side).
-	var tableRejects atomic.Int64
-	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, Mem: env.Mem}
-	if o.onError == "skip" {
-		tables.Read.OnError = func(*pipeline.DataError) error {
-			tableRejects.Add(1)
-			return nil
-		}
+	// With --on-error skip or reject the workers leave the input's bad
+	// rows out and report them; the join tables' are handled here, where
+	// the joins then run (cluster.Job), during the run, and the tasks'
+	// after it, in task order and each task's in line order.
+	rejects, err := newRejectPolicy(o, stdout)
+	if err != nil {
+		return err
 	}
+	defer rejects.abort()
+	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.fn(), Mem: env.Mem}
 	if plan.Spills(plan.Verbs(calls)) {
 		dir, remove, err := spillDir(o)
 		if err != nil {
@@ -155,6 +152,13 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
 	})
+	tableRejects := rejects.count()
+	if err == nil && o.onError != "fail" {
+		err = reportRejects(rejects, reports, files)
+	}
+	if err == nil {
+		err = rejects.commit()
+	}
 	if err == nil {
 		err = sides.Commit()
 	}
@@ -163,15 +167,14 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	}
 	if o.stats != "" && err == nil {
 		printTaskReports(stderr, reports)
-		fmt.Fprintf(stderr, "arrowpipe: %s\n", clusterRows(reports, metrics, tableRejects.Load()))
+		fmt.Fprintf(stderr, "arrowpipe: %s\n", clusterRows(reports, metrics, tableRejects))
 	}
-	if err == nil && o.onError == "skip" {
-		n := tableRejects.Load()
-		for _, r := range reports {
-			n += r.Rejected
-		}
-		if n > 0 {
+	if n := rejects.count(); n > 0 && err == nil {
+		switch o.onError {
+		case "skip":
 			fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
+		case "reject":
+			fmt.Fprintf(stderr, "arrowpipe: wrote %d bad row(s) to %s\n", n, displayPath(o.rejects))
 		}
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -204,8 +207,8 @@ func localResultDir(files []string) string {
 func readSpec(o *options) (cluster.ReadSpec, error) {
 	r := cluster.ReadSpec{Format: o.from, NoHeader: o.noHeader, Schema: o.schema, NullValues: o.nullValues,
 		BatchRows: o.batchRows, FilenameColumn: o.filenameColumn, NoHive: o.noHive, StrictSchema: o.strictSchema}
-	if o.onError == "skip" {
-		r.OnError = "skip"
+	if o.onError != "fail" {
+		r.OnError = o.onError
 	}
 	if o.delimiter != "" {
 		d, err := o.delimiterFor(format.CSV)
@@ -267,4 +270,30 @@ func clusterRows(reports []cluster.TaskReport, m pipeline.Metrics, tableRejects 
 	}
 	return fmt.Sprintf("rows: %d read = %d written + %d dropped on the workers + %d dropped on the coordinator + %d rejected (%d of them in join tables); %s",
 		read+tableRejects, written, onWorkers, onCoordinator, rejected+tableRejects, tableRejects, balanced)
+}
+
+// reportRejects hands the tasks' bad rows to the reject policy in task
+// order, each under its file's name as given (stdin's as a single run
+// names it), so that the rejects file is the single run's with its rows
+// in file and line order.
+func reportRejects(rejects *rejectPolicy, reports []cluster.TaskReport, files []string) error {
+	given := map[string]string{"/dev/stdin": "<stdin>"}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil && f != "-" {
+			given[abs] = f
+		}
+	}
+	for _, r := range reports {
+		name := r.File
+		if g, ok := given[name]; ok {
+			name = g
+		}
+		for _, x := range r.Rejects {
+			if err := rejects.reject(&pipeline.DataError{File: name, Line: x.Line, Column: x.Column,
+				Field: x.Field, Err: errors.New(x.Reason), Record: x.Record}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

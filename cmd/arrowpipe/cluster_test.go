@@ -120,8 +120,6 @@ func TestClusterCommandLineMatchesSingleRun(t *testing.T) {
 func TestClusterCommandLineErrors(t *testing.T) {
 	_, err := clusterCLI(t, "local:0", "head", "1", sample)
 	assert.ErrorContains(t, err, "local:N")
-	_, err = clusterCLI(t, "local:2", "--on-error", "reject", "--rejects", filepath.Join(t.TempDir(), "r.csv"), "head", "1", sample)
-	assert.ErrorContains(t, err, "--on-error")
 }
 
 // A join with a small table runs on the workers, and --on-error skip
@@ -151,6 +149,26 @@ func TestClusterCommandLineJoinAndSkip(t *testing.T) {
 			assert.Equal(t, want.stdout, got)
 		})
 	}
+	// The rejects file is the single run's, byte for byte (one decoder
+	// there writes it in file and line order, as the tasks are merged).
+	t.Run("reject", func(t *testing.T) {
+		dir := t.TempDir()
+		args := func(rejects string) []string {
+			return []string{"--workers", "1", "--batch-rows", "7", "--on-error", "reject", "--rejects", rejects,
+				"--schema", "id:int64", "filter", "qty > 10", files[0], bad, bad}
+		}
+		want := cli(t, "", args(filepath.Join(dir, "want.csv"))...)
+		require.Equal(t, 0, want.code, want.stderr)
+		got, err := clusterCLI(t, url, args(filepath.Join(dir, "got.csv"))...)
+		require.NoError(t, err)
+		assert.Equal(t, want.stdout, got)
+		wantRejects, err := os.ReadFile(filepath.Join(dir, "want.csv"))
+		require.NoError(t, err)
+		gotRejects, err := os.ReadFile(filepath.Join(dir, "got.csv"))
+		require.NoError(t, err)
+		assert.Contains(t, string(wantRejects), `bad.csv,4,1,id,"value does not fit the column type: ""x""`, "the bad id")
+		assert.Equal(t, string(wantRejects), string(gotRejects))
+	})
 }
 
 // Stdin and, with --cluster-upload, files reach the workers through the

@@ -95,6 +95,10 @@ type TaskReport struct {
 	Rows     int64
 	Read     int64
 	Rejected int64
+	// Rejects are the task's bad rows in line order, with ReadSpec.OnError
+	// "reject"; the file is File (its name as the caller gave it is the
+	// caller's to put back).
+	Rejects  []Reject
 	Bytes    int64
 	Duration time.Duration
 }

@@ -45,8 +45,12 @@
 // the coordinator's plan kept.
 //
 // Bad rows: with ReadSpec.OnError "skip" each task drops and counts its
-// input's bad rows (TaskReport.Rejected), as a single run does; joins
-// then stay on the coordinator, which counts a table's bad rows once.
+// input's bad rows (TaskReport.Read, Rejected), as a single run does;
+// with "reject" it reports them too, in the file's line order
+// (TaskReport.Rejects, in its done message, at most 256 KiB a task), and
+// the caller writes them in task order: file and line order, the single
+// run's rejects file when one decoder wrote it. Joins then stay on the
+// coordinator, which meets a table's bad rows once.
 //
 // Tasks: a task is one input file, a Range of a CSV, TSV or NDJSON
 // file (DefaultTaskBytes, 64 MiB, cut by one scan of the file at

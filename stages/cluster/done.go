@@ -22,11 +22,13 @@ type done struct {
 	// Read counts the input rows the task read, Rejected among them.
 	Read int64 `json:"read,omitempty"`
 	// Rejected counts the bad input rows the task skipped (ReadSpec.OnError).
-	Rejected  int64  `json:"rejected,omitempty"`
-	Bytes     int64  `json:"bytes"`
-	Delivered uint64 `json:"delivered"`
-	Millis    int64  `json:"millis"`
-	Err       string `json:"error,omitempty"`
+	Rejected int64 `json:"rejected,omitempty"`
+	// Rejects are the bad rows themselves, in line order (OnError "reject").
+	Rejects   []Reject `json:"rejects,omitempty"`
+	Bytes     int64    `json:"bytes"`
+	Delivered uint64   `json:"delivered"`
+	Millis    int64    `json:"millis"`
+	Err       string   `json:"error,omitempty"`
 }
 
 func parseDone(data []byte) (*done, error) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -60,12 +59,9 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
 	}
 	ropts.Mem = w.opts.Env.Mem
-	var rejected atomic.Int64
-	if t.Read.OnError == "skip" {
-		ropts.OnError = func(*pipeline.DataError) error {
-			rejected.Add(1)
-			return nil
-		}
+	rejects := &rejectLog{keep: t.Read.OnError == "reject"}
+	if t.Read.OnError != "" {
+		ropts.OnError = rejects.reject
 	}
 	if t.Object != "" {
 		path, ferr := fetchObject(ctx, w.js, t, w.opts.Env.TempDir)
@@ -144,7 +140,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 	}
 	d := &done{
 		Task: t.Index, Attempt: attempt, Worker: w.opts.Name, Parts: pw.seqs,
-		Rows: rows, Read: rowsRead(run.Metrics(), rejected.Load()), Rejected: rejected.Load(), Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
+		Rows: rows, Read: rowsRead(run.Metrics(), rejects.count()), Rejected: rejects.count(), Rejects: rejects.sorted(fix), Bytes: pw.total, Delivered: delivered, Millis: time.Since(start).Milliseconds(),
 	}
 	if rf != nil {
 		d.File, d.Bytes, d.Parts = true, rf.n, nil

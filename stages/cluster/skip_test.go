@@ -2,10 +2,13 @@ package cluster
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +26,7 @@ import (
 
 // skipReference is reference with bad rows skipped and counted, as
 // --on-error skip runs a single process.
-func skipReference(t *testing.T, files []string, calls []plan.Call, read ReadSpec) (string, int64) {
+func skipReference(t *testing.T, files []string, calls []plan.Call, read ReadSpec) (string, int64, []string) {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -31,7 +34,12 @@ func skipReference(t *testing.T, files []string, calls []plan.Call, read ReadSpe
 	require.NoError(t, err)
 	ropts.Mem = mem
 	var skipped int64
-	ropts.OnError = func(*pipeline.DataError) error { skipped++; return nil }
+	var rejects []string
+	ropts.OnError = func(e *pipeline.DataError) error {
+		skipped++
+		rejects = append(rejects, fmt.Sprintf("%s|%d|%d|%s|%s|%s", e.File, e.Line, e.Column, e.Field, e.Err, e.Record))
+		return nil
+	}
 	src, err := plan.Open(context.Background(), files, nil, ropts)
 	require.NoError(t, err)
 	defer src.Close()
@@ -41,7 +49,19 @@ func skipReference(t *testing.T, files []string, calls []plan.Call, read ReadSpe
 	sink, err := csvout.NewSink(&out, pl.Output(), csvout.Options{})
 	require.NoError(t, err)
 	require.NoError(t, pipeline.New(src, pl.Stages, sink, pipeline.Config{Mem: mem}).Run(context.Background()))
-	return out.String(), skipped
+	// In file and line order, as the tasks report them.
+	slices.SortFunc(rejects, func(a, b string) int {
+		fa, la := rejectKey(a)
+		fb, lb := rejectKey(b)
+		return cmp.Or(cmp.Compare(fa, fb), cmp.Compare(la, lb))
+	})
+	return out.String(), skipped, rejects
+}
+
+func rejectKey(s string) (string, int) {
+	parts := strings.SplitN(s, "|", 3)
+	n, _ := strconv.Atoi(parts[1])
+	return parts[0], n
 }
 
 // With bad rows in several tasks (a qty that is not a number), skip
@@ -66,31 +86,40 @@ func TestClusterOnErrorSkip(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 		files = append(files, path)
 	}
-	read := ReadSpec{Schema: "qty:int64", OnError: "skip", BatchRows: 9}
-	for _, words := range [][]string{nil, {"filter", "qty > 2"}, {"groupby", "region", "count() as n, sum(qty)"}} {
-		t.Run(fmt.Sprintf("chain=%s", strings.Join(words, " ")), func(t *testing.T) {
+	for i, words := range [][]string{nil, {"filter", "qty > 2"}, {"groupby", "region", "count() as n, sum(qty)"}} {
+		read := ReadSpec{Schema: "qty:int64", OnError: []string{"skip", "reject"}[i%2], BatchRows: 9}
+		t.Run(fmt.Sprintf("chain=%s/on-error=%s", strings.Join(words, " "), read.OnError), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			calls := parseWords(t, words...)
-			want, skipped := skipReference(t, files, calls, read)
+			want, skipped, wantRejects := skipReference(t, files, calls, read)
 			require.Equal(t, int64(bad), skipped)
 			got, reports, err := runJob(ctx, t, c.url, files, calls, read, 2, sharedmem.Auto, 1500)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
-			var rejected, read, shipped int64
+			var rejected, rowsRead, shipped int64
+			var rejects []string
 			tasksWithBad := 0
 			for _, r := range reports {
+				for _, x := range r.Rejects {
+					rejects = append(rejects, fmt.Sprintf("%s|%d|%d|%s|%s|%s", r.File, x.Line, x.Column, x.Field, x.Reason, x.Record))
+				}
 				rejected += r.Rejected
-				read += r.Read
+				rowsRead += r.Read
 				shipped += r.Rows
 				if r.Rejected > 0 {
 					tasksWithBad++
 				}
 			}
 			assert.Equal(t, skipped, rejected, "rows skipped")
-			assert.Equal(t, int64(800), read, "rows read")
+			if read.OnError == "reject" {
+				assert.Equal(t, wantRejects, rejects, "the rejected rows, in task and line order")
+			} else {
+				assert.Empty(t, rejects)
+			}
+			assert.Equal(t, int64(800), rowsRead, "rows read")
 			if words == nil {
-				assert.Equal(t, read, shipped+rejected, "read = written + rejected")
+				assert.Equal(t, rowsRead, shipped+rejected, "read = written + rejected")
 			}
 			assert.Greater(t, tasksWithBad, 3, "bad rows in several tasks")
 		})

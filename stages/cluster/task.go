@@ -85,7 +85,8 @@ type ReadSpec struct {
 	TextColumns []string `json:"text_columns,omitempty"`
 	// OnError is what a bad row of text input does: "" stops the task
 	// with its error, "skip" drops it and counts it (done.Rejected), as
-	// --on-error does in a single run.
+	// --on-error does in a single run, and "reject" reports it too
+	// (TaskReport.Rejects).
 	OnError string `json:"on_error,omitempty"`
 }
 
@@ -111,8 +112,10 @@ func (r ReadSpec) Options() (plan.ReadOptions, error) {
 			return o, fmt.Errorf("schema %q: %w", r.Schema, err)
 		}
 	}
-	if r.OnError != "" && r.OnError != "skip" {
-		return o, fmt.Errorf("on_error %q: want skip or nothing", r.OnError)
+	switch r.OnError {
+	case "", "skip", "reject":
+	default:
+		return o, fmt.Errorf("on_error %q: want skip, reject or nothing", r.OnError)
 	}
 	if r.BatchRows < 0 || r.BatchBytes < 0 {
 		return o, errors.New("batch_rows and batch_bytes must not be negative")

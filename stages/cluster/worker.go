@@ -230,7 +230,7 @@ func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 // chain that does not build.
 func permanent(err error) bool {
 	var uerr *plan.UsageError
-	return errors.Is(err, ErrBadTask) || errors.As(err, &uerr)
+	return errors.Is(err, ErrBadTask) || errors.Is(err, errTooManyRejects) || errors.As(err, &uerr)
 }
 
 func (w *worker) jobGone(ctx context.Context, job string) bool {
