@@ -30,6 +30,7 @@ const (
 // as in group keys: -0 equals 0 and all NaNs are one value.
 type distinctAcc struct {
 	kind     kind
+	dt       arrow.DataType // the column's, which a text set is exported as
 	ints     map[groupInt]struct{}
 	strs     map[groupStr]struct{}
 	counts   []int64
@@ -46,7 +47,7 @@ type distinctAcc struct {
 
 func newDistinctAcc(dt arrow.DataType) *distinctAcc {
 	k, _ := valueKindOf(dt)
-	return &distinctAcc{kind: k, ints: map[groupInt]struct{}{}, strs: map[groupStr]struct{}{}}
+	return &distinctAcc{kind: k, dt: dt, ints: map[groupInt]struct{}{}, strs: map[groupStr]struct{}{}}
 }
 
 func (a *distinctAcc) grow(n int) { a.counts = growZero(a.counts, n) }

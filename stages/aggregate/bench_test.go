@@ -48,6 +48,36 @@ func benchBatches(nb, ids int) ([]arrow.RecordBatch, int64) {
 	return out, size
 }
 
+// largeBenchBatches returns batches with their utf8 columns as large_utf8
+// (Polars' text), for the benchmarks' text=large_utf8 cases.
+func largeBenchBatches(batches []arrow.RecordBatch) []arrow.RecordBatch {
+	out := make([]arrow.RecordBatch, len(batches))
+	for i, rec := range batches {
+		fields := rec.Schema().Fields()
+		cols := make([]arrow.Array, len(fields))
+		for c, col := range rec.Columns() {
+			s, ok := col.(*array.String)
+			if !ok {
+				col.Retain()
+				cols[c] = col
+				continue
+			}
+			fields[c].Type = arrow.BinaryTypes.LargeString
+			lb := array.NewLargeStringBuilder(memory.DefaultAllocator)
+			for r := range s.Len() {
+				lb.Append(s.Value(r))
+			}
+			cols[c] = lb.NewArray()
+			lb.Release()
+		}
+		out[i] = array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	return out
+}
+
 // runBench feeds every batch to one worker (the aggregation phase) and,
 // with finish, runs Finish too. It reports rows/s.
 func runBench(b *testing.B, st pipeline.Stage, batches []arrow.RecordBatch, rounds int, finish bool) {
@@ -111,6 +141,16 @@ func BenchmarkGroupBy(b *testing.B) {
 			runBench(b, st, small, 1, false)
 		})
 	}
+	large := largeBenchBatches(small)
+	defer releaseAll(large)
+	b.Run("keys=region/text=large_utf8/aggs=count()", func(b *testing.B) {
+		st, _, err := buildVerb(b, verb.Env{Workers: 1}, "groupby", large[0].Schema(), "region", "count()")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size)
+		runBench(b, st, large, 1, false)
+	})
 	b.Run("keys=-/aggs=sum,count,mean", func(b *testing.B) {
 		st, _, err := buildVerb(b, verb.Env{Workers: 1}, "agg", benchSchema, "sum(qty), count(), mean(price)")
 		if err != nil {
@@ -194,6 +234,16 @@ func BenchmarkSort(b *testing.B) {
 			runBench(b, st, batches, 1, true)
 		})
 	}
+	large := largeBenchBatches(batches)
+	defer releaseAll(large)
+	b.Run("rows=1M/text=large_utf8/order=region, price desc", func(b *testing.B) {
+		st, _, err := buildVerb(b, verb.Env{}, "sort", large[0].Schema(), "region, price desc")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size)
+		runBench(b, st, large, 1, true)
+	})
 	b.Run("rows=1M/order=id/spill=8MiB", func(b *testing.B) {
 		st, _, err := buildVerb(b, verb.Env{MaxMemory: 8 << 20, TempDir: b.TempDir()}, "sort", benchSchema, "id")
 		if err != nil {

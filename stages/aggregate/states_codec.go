@@ -25,7 +25,8 @@ import (
 //	        (first and last of later tasks lose to earlier ones by the
 //	        position of the state row, which follows task order)
 //	set     count_distinct: the distinct values (list<int64> of their
-//	        keys' bits, floats as in group keys; list<string> for text)
+//	        keys' bits, floats as in group keys; a list of the input's
+//	        type, utf8 or large_utf8, for text)
 //	values  median, pNN, quantile: every value (list<float64>, NaN
 //	        included, unsorted)
 //	hll     approx_count_distinct: the HyperLogLog registers (binary,
@@ -87,7 +88,7 @@ func stateType(a accumulator, words int) arrow.DataType {
 		return a.dt
 	case *distinctAcc:
 		if a.kind == kindString {
-			return arrow.ListOf(arrow.BinaryTypes.String)
+			return arrow.ListOf(a.dt)
 		}
 		return arrow.ListOf(arrow.PrimitiveTypes.Int64)
 	case *quantAcc:
@@ -159,7 +160,12 @@ func exportSet(a *distinctAcc, mem memory.Allocator, order []uint32) arrow.Array
 				sets[i] = append(sets[i], k.v)
 			}
 		}
-		return setsList(mem, arrow.BinaryTypes.String, sets, (*array.StringBuilder).AppendValues)
+		return setsList(mem, a.dt, sets, func(b array.Builder, s []string, _ []bool) {
+			tb := textBuilder(b)
+			for _, v := range s {
+				tb.AppendString(v)
+			}
+		})
 	}
 	sets := make([][]int64, len(order))
 	for k := range a.ints {
@@ -299,17 +305,17 @@ func loadSet(a *distinctAcc, col arrow.Array) error {
 	}
 	offs := l.Offsets()
 	switch v := l.ListValues().(type) {
-	case *array.String:
+	case *array.String, *array.LargeString:
 		if a.kind != kindString {
 			break
 		}
+		voffs, data := strView(v, nil)
 		for g := range l.Len() {
 			for i := offs[g]; i < offs[g+1]; i++ {
-				k := groupStr{g: uint32(g), v: v.Value(int(i))}
-				if _, ok := a.strs[k]; !ok {
-					k.v = string([]byte(k.v)) // the batch's bytes are not ours to keep
-					a.strs[k] = struct{}{}
-					a.strBytes += int64(len(k.v))
+				b := data[voffs[i]:voffs[i+1]]
+				if _, ok := a.strs[groupStr{uint32(g), string(b)}]; !ok {
+					a.strs[groupStr{uint32(g), string(b)}] = struct{}{}
+					a.strBytes += int64(len(b))
 					a.counts[g]++
 				}
 			}
