@@ -268,8 +268,17 @@ func clusterRows(reports []cluster.TaskReport, m pipeline.Metrics, tableRejects 
 	if read+tableRejects != written+onWorkers+onCoordinator+rejected+tableRejects || shipped != m.Decoded().RowsOut {
 		balanced = "NOT balanced"
 	}
-	return fmt.Sprintf("rows: %d read = %d written + %d dropped on the workers + %d dropped on the coordinator + %d rejected (%d of them in join tables); %s",
-		read+tableRejects, written, onWorkers, onCoordinator, rejected+tableRejects, tableRejects, balanced)
+	return fmt.Sprintf("rows: %d read = %d written %s on the workers %s on the coordinator + %d rejected (%d of them in join tables); %s",
+		read+tableRejects, written, droppedOrAdded(onWorkers), droppedOrAdded(onCoordinator), rejected+tableRejects, tableRejects, balanced)
+}
+
+// droppedOrAdded says n rows dropped, or -n added (a join's matches, an
+// aggregate's groups).
+func droppedOrAdded(n int64) string {
+	if n < 0 {
+		return fmt.Sprintf("- %d added", -n)
+	}
+	return fmt.Sprintf("+ %d dropped", n)
 }
 
 // reportRejects hands the tasks' bad rows to the reject policy in task
