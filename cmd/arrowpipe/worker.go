@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -13,7 +14,8 @@ import (
 )
 
 // runWorker is `arrowpipe worker`: take tasks from the cluster and run
-// them, one at a time on all of this machine's cores, until interrupted.
+// them, one at a time on all of this machine's cores, until a signal stops
+// it, which is its normal end (exit status 0).
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := pflag.NewFlagSet("arrowpipe worker", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -62,5 +64,11 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer nc.Close()
-	return cluster.Work(ctx, js, opts)
+	err = cluster.Work(ctx, js, opts)
+	if errors.Is(context.Cause(ctx), errInterrupted) {
+		// A signal is how a worker is stopped (by --cluster local:N too):
+		// its running task goes back to the queue, and nothing failed.
+		return nil
+	}
+	return err
 }
