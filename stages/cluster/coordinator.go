@@ -182,6 +182,9 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 		}
 		defer os.RemoveAll(c.dir)
 	}
+	// Cleaned up even when the creation fails: a create cancelled on its
+	// way may still have made the stream.
+	defer c.cleanup(ctx)
 	if err := retry(ctx, func(ctx context.Context) error {
 		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 			Name:       jobStream(c.id),
@@ -197,7 +200,6 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	}); err != nil {
 		return nil, fmt.Errorf("cluster: job stream: %w", err)
 	}
-	defer c.cleanup(ctx)
 	return c.run(ctx, sink)
 }
 
