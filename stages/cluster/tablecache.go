@@ -2,9 +2,7 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,34 +55,7 @@ func (c *tableCache) path(ctx context.Context, job string, ref TableRef) (string
 // fetch copies ref's object into a new file, named with the table file's
 // extension, which says its format.
 func (c *tableCache) fetch(ctx context.Context, job string, ref TableRef) (string, error) {
-	var store jetstream.ObjectStore
-	err := retry(ctx, func(ctx context.Context) (err error) {
-		store, err = c.js.ObjectStore(ctx, dataBucket(job))
-		if errors.Is(err, jetstream.ErrBucketNotFound) {
-			return errJobGone
-		}
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	f, err := os.CreateTemp(c.dir, "arrowpipe-table-"+job+"-*"+filepath.Ext(ref.File))
-	if err != nil {
-		return "", err
-	}
-	obj, err := store.Get(ctx, ref.Object)
-	if err == nil {
-		_, err = io.Copy(f, obj)
-		obj.Close()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
+	return copyObject(ctx, c.js, job, ref.Object, c.dir, "arrowpipe-table-"+job+"-*"+filepath.Ext(ref.File))
 }
 
 // drop removes the copies of job's tables.

@@ -111,9 +111,20 @@ func (c *coordinator) deleteData(ctx context.Context) {
 // fetchObject copies task t's object into a new file in dir and returns
 // its path; the caller removes it.
 func fetchObject(ctx context.Context, js jetstream.JetStream, t *Task, dir string) (string, error) {
+	path, err := copyObject(ctx, js, t.Job, t.Object, dir, "arrowpipe-task-"+t.Job+"-*"+filepath.Ext(t.Files[0]))
+	if err != nil && !errors.Is(err, errJobGone) {
+		return "", fmt.Errorf("cluster: object %s of task %d: %w", t.Object, t.Index, err)
+	}
+	return path, err
+}
+
+// copyObject copies object of job's bucket into a new file in dir named
+// by pattern (os.CreateTemp's) and returns its path; the caller removes
+// it. A bucket that is gone means the job is (errJobGone).
+func copyObject(ctx context.Context, js jetstream.JetStream, job, object, dir, pattern string) (string, error) {
 	var store jetstream.ObjectStore
 	err := retry(ctx, func(ctx context.Context) (err error) {
-		store, err = js.ObjectStore(ctx, dataBucket(t.Job))
+		store, err = js.ObjectStore(ctx, dataBucket(job))
 		if errors.Is(err, jetstream.ErrBucketNotFound) {
 			return errJobGone
 		}
@@ -122,11 +133,11 @@ func fetchObject(ctx context.Context, js jetstream.JetStream, t *Task, dir strin
 	if err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(dir, "arrowpipe-task-"+t.Job+"-*"+filepath.Ext(t.Files[0]))
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}
-	obj, err := store.Get(ctx, t.Object)
+	obj, err := store.Get(ctx, object)
 	if err == nil {
 		_, err = io.Copy(f, obj)
 		obj.Close()
@@ -136,7 +147,7 @@ func fetchObject(ctx context.Context, js jetstream.JetStream, t *Task, dir strin
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("cluster: object %s of task %d: %w", t.Object, t.Index, err)
+		return "", err
 	}
 	return f.Name(), nil
 }
