@@ -25,7 +25,11 @@ type DataError struct {
 	Offset int64
 	// Record is the raw text of the bad record, for a rejects file.
 	Record string
-	Err    error
+	// Seq is the sequence number of the chunk the record was read from
+	// (Chunk.Seq): decoders meet bad records concurrently, and a policy
+	// that writes them puts them back in input order by (Seq, Line).
+	Seq uint64
+	Err error
 }
 
 func (e *DataError) Error() string {
@@ -56,7 +60,8 @@ func (e *DataError) Error() string {
 func (e *DataError) Unwrap() error { return e.Err }
 
 // RejectFunc decides what happens to a bad record. Readers call it, from any
-// of their workers, with each DataError they meet. Returning nil drops the
+// of their workers, with each DataError they meet: concurrently across
+// chunks, in line order within one (DataError.Seq names the chunk). Returning nil drops the
 // record and goes on (the policy counted or saved it); returning an error
 // fails the run with it.
 type RejectFunc func(*DataError) error

@@ -158,7 +158,7 @@ func (d *decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 			n++
 			continue
 		}
-		de := &pipeline.DataError{File: c.File, Line: recLine, Column: col, Offset: c.Offset + int64(start), Record: string(rec), Err: err}
+		de := &pipeline.DataError{File: c.File, Line: recLine, Column: col, Offset: c.Offset + int64(start), Record: string(rec), Seq: c.Seq, Err: err}
 		if col > 0 && col <= ncols {
 			de.Field = d.src.names[col-1]
 		}

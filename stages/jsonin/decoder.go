@@ -180,6 +180,7 @@ func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 		if !blank(ln) {
 			if serr := d.parseLine(ln); serr != nil {
 				de := newDataError(serr, c.File, lineNo, off, ln)
+				de.Seq = c.Seq
 				if d.onError == nil {
 					d.discard()
 					return nil, de
