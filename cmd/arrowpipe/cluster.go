@@ -111,13 +111,14 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	// With --on-error skip or reject the workers leave the input's bad
 	// rows out and report them; the join tables' are handled here, where
 	// the joins then run (cluster.Job), during the run, and the tasks'
-	// after it, in task order and each task's in line order.
+	// after it, in task order and each task's in line order. The rejects
+	// file has the tasks' rows first, then the tables', as a single run's.
 	rejects, err := newRejectPolicy(o, stdout)
 	if err != nil {
 		return err
 	}
 	defer rejects.abort()
-	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.fn(), Mem: env.Mem}
+	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.tableFn(), Mem: env.Mem}
 	if plan.Spills(plan.Verbs(calls)) {
 		dir, remove, err := spillDir(o)
 		if err != nil {
@@ -292,14 +293,16 @@ func reportRejects(rejects *rejectPolicy, reports []cluster.TaskReport, files []
 			given[abs] = f
 		}
 	}
+	var seq uint64 // the rows' order, as a single run's chunks give it
 	for _, r := range reports {
 		name := r.File
 		if g, ok := given[name]; ok {
 			name = g
 		}
 		for _, x := range r.Rejects {
+			seq++
 			if err := rejects.reject(&pipeline.DataError{File: name, Line: x.Line, Column: x.Column,
-				Field: x.Field, Err: errors.New(x.Reason), Record: x.Record}); err != nil {
+				Field: x.Field, Err: errors.New(x.Reason), Record: x.Record, Seq: seq}); err != nil {
 				return err
 			}
 		}

@@ -149,25 +149,34 @@ func TestClusterCommandLineJoinAndSkip(t *testing.T) {
 			assert.Equal(t, want.stdout, got)
 		})
 	}
-	// The rejects file is the single run's, byte for byte (one decoder
-	// there writes it in file and line order, as the tasks are merged).
+	// The rejects file is the single run's, byte for byte, with one
+	// decoder or the default several (the single run puts its rows back
+	// in file and line order, as the tasks are merged).
 	t.Run("reject", func(t *testing.T) {
 		dir := t.TempDir()
-		args := func(rejects string) []string {
-			return []string{"--workers", "1", "--batch-rows", "7", "--on-error", "reject", "--rejects", rejects,
-				"--schema", "id:int64", "filter", "qty > 10", files[0], bad, bad}
+		for i := 40; i < len(lines)-1; i += 97 {
+			lines[i] = strings.Replace(lines[i], ",", "x,", 1) // a bad id
 		}
-		want := cli(t, "", args(filepath.Join(dir, "want.csv"))...)
-		require.Equal(t, 0, want.code, want.stderr)
-		got, err := clusterCLI(t, url, args(filepath.Join(dir, "got.csv"))...)
-		require.NoError(t, err)
-		assert.Equal(t, want.stdout, got)
-		wantRejects, err := os.ReadFile(filepath.Join(dir, "want.csv"))
+		manyBad := filepath.Join(dir, "many-bad.csv")
+		require.NoError(t, os.WriteFile(manyBad, []byte(strings.Join(lines, "")), 0o644))
+		args := func(rejects string, workers ...string) []string {
+			return append(workers, "--batch-rows", "7", "--on-error", "reject", "--rejects", rejects,
+				"--schema", "id:int64", "filter", "qty > 10", files[0], bad, manyBad, bad)
+		}
+		got, err := clusterCLI(t, url, args(filepath.Join(dir, "got.csv"), "--workers", "1")...)
 		require.NoError(t, err)
 		gotRejects, err := os.ReadFile(filepath.Join(dir, "got.csv"))
 		require.NoError(t, err)
-		assert.Contains(t, string(wantRejects), `bad.csv,4,1,id,"value does not fit the column type: ""x""`, "the bad id")
-		assert.Equal(t, string(wantRejects), string(gotRejects))
+		for _, workers := range [][]string{{"--workers", "1"}, nil} {
+			want := cli(t, "", args(filepath.Join(dir, "want.csv"), workers...)...)
+			require.Equal(t, 0, want.code, want.stderr)
+			assert.Equal(t, want.stdout, got)
+			wantRejects, err := os.ReadFile(filepath.Join(dir, "want.csv"))
+			require.NoError(t, err)
+			assert.Contains(t, string(wantRejects), `bad.csv,4,1,id,"value does not fit the column type: ""x""`, "the bad id")
+			assert.Greater(t, strings.Count(string(wantRejects), "many-bad.csv,"), 5)
+			assert.Equal(t, string(wantRejects), string(gotRejects), "workers %v", workers)
+		}
 	})
 }
 

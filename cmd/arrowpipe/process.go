@@ -100,7 +100,7 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 		return err
 	}
 	defer src.Close()
-	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.fn(), Mem: env.Mem}
+	tables.Read = plan.ReadOptions{NullValues: o.nullValues, BatchRows: o.batchRows, FlushInterval: o.flushInterval, OnError: rejects.tableFn(), Mem: env.Mem}
 
 	overrides, err := parseStageWorkers(o.stageWorkers)
 	if err != nil {

@@ -2,8 +2,9 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
-	"strconv"
+	"os"
 	"sync"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -12,20 +13,26 @@ import (
 
 // rejectPolicy applies --on-error to the readers' bad rows: fail stops the
 // run; skip drops and counts; reject also writes each one to --rejects as
-// CSV (file, line, column, field, reason, record). Bad rows are rare, so
+// CSV (file, line, column, field, reason, record). The decoders meet bad
+// rows in whatever order they finish their chunks, so the rows are put
+// back in input order (rejectOrder) and written at commit: the file is the
+// same for any worker count or handoff mode. Bad rows are rare, so
 // encoding/csv is fast enough here.
 type rejectPolicy struct {
-	mode string
+	mode    string
+	tempDir string
+	temps   *output.TempFiles
 
-	mu   sync.Mutex
-	n    int64
-	file *output.File
-	w    *csv.Writer
-	err  error
+	mu      sync.Mutex
+	n       int64
+	file    *output.File
+	order   *rejectOrder
+	spills  string // the run files' directory, once made
+	untrack func()
 }
 
 func newRejectPolicy(o *options, stdout io.Writer) (*rejectPolicy, error) {
-	r := &rejectPolicy{mode: o.onError}
+	r := &rejectPolicy{mode: o.onError, tempDir: o.tempDir, temps: o.temps}
 	if r.mode != "reject" {
 		return r, nil
 	}
@@ -34,12 +41,12 @@ func newRejectPolicy(o *options, stdout io.Writer) (*rejectPolicy, error) {
 		return nil, err
 	}
 	r.file = f
-	r.w = csv.NewWriter(f)
-	r.err = r.w.Write([]string{"file", "line", "column", "field", "reason", "record"})
+	r.order = newRejectOrder(r.spillDir)
 	return r, nil
 }
 
-// fn is the pipeline.RejectFunc for the readers; nil means fail.
+// fn is the pipeline.RejectFunc for the main input's readers; nil means
+// fail.
 func (r *rejectPolicy) fn() pipeline.RejectFunc {
 	if r.mode == "fail" {
 		return nil
@@ -47,28 +54,51 @@ func (r *rejectPolicy) fn() pipeline.RejectFunc {
 	return r.reject
 }
 
-func (r *rejectPolicy) reject(e *pipeline.DataError) error {
+// tableFn is the pipeline.RejectFunc for the join tables' readers: their
+// rows follow the main input's in the rejects file (a table is read while
+// the input streams, so no place among the input's rows would be
+// deterministic), by table file, each in its input order.
+func (r *rejectPolicy) tableFn() pipeline.RejectFunc {
+	if r.mode == "fail" {
+		return nil
+	}
+	return func(e *pipeline.DataError) error { return r.add(true, e) }
+}
+
+func (r *rejectPolicy) reject(e *pipeline.DataError) error { return r.add(false, e) }
+
+func (r *rejectPolicy) add(table bool, e *pipeline.DataError) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.n++
-	if r.w == nil {
+	if r.order == nil {
 		return nil
 	}
-	file := e.File
-	if file == "" {
-		file = "-"
+	return r.order.add(rejectRow{table: table, seq: e.Seq, line: e.Line, column: e.Column,
+		file: e.File, field: e.Field, reason: e.Err.Error(), record: e.Record})
+}
+
+// spillDir makes the directory for rejectOrder's run files, removed by
+// commit or abort.
+func (r *rejectPolicy) spillDir() (string, error) {
+	if r.spills != "" {
+		return r.spills, nil
 	}
-	if err := r.w.Write([]string{
-		file,
-		strconv.FormatInt(e.Line, 10),
-		strconv.Itoa(e.Column),
-		e.Field,
-		e.Err.Error(),
-		e.Record,
-	}); err != nil && r.err == nil {
-		r.err = err
+	dir, err := os.MkdirTemp(r.tempDir, "arrowpipe-rejects-*")
+	if err != nil {
+		return "", fmt.Errorf("temporary directory for rejected rows: %w", err)
 	}
-	return r.err
+	r.spills = dir
+	r.untrack = r.temps.TrackDir(dir)
+	return dir, nil
+}
+
+func (r *rejectPolicy) removeSpills() {
+	if r.spills != "" {
+		os.RemoveAll(r.spills)
+		r.untrack()
+		r.spills = ""
+	}
 }
 
 func (r *rejectPolicy) count() int64 {
@@ -77,24 +107,35 @@ func (r *rejectPolicy) count() int64 {
 	return r.n
 }
 
-// commit finishes the rejects file after a successful run.
+// commit writes the rows in order and finishes the rejects file after a
+// successful run. Call it once the readers are done.
 func (r *rejectPolicy) commit() error {
 	if r.file == nil {
 		return nil
 	}
-	r.w.Flush()
-	if err := r.w.Error(); err != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	defer r.removeSpills()
+	w := csv.NewWriter(r.file)
+	if err := w.Write([]string{"file", "line", "column", "field", "reason", "record"}); err != nil {
 		return err
 	}
-	if r.err != nil {
-		return r.err
+	if err := r.order.each(func(row *rejectRow) error { return w.Write(row.csv()) }); err != nil {
+		return err
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
 	}
 	return r.file.Commit()
 }
 
-// abort removes an uncommitted rejects file.
+// abort removes an uncommitted rejects file and any run files.
 func (r *rejectPolicy) abort() {
 	if r.file != nil {
 		r.file.Abort()
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removeSpills()
 }
