@@ -89,7 +89,11 @@
 // job fails with the task's error (or, for a task that never reported,
 // with the server's max-deliveries advisory). When Run ends, for any
 // reason, it cancels the job's running tasks, purges its queued ones and
-// deletes the job stream: workers drop the tasks of a job that is gone.
+// deletes the job stream: workers drop the tasks of a job that is gone or
+// whose cancel they saw (a task fetched before the purge), and stop
+// publishing an attempt's result at the first publish the job's stream
+// no longer answers, so a job that stops early leaves them free for the
+// next one.
 //
 // Clusters: on a NATS cluster the task stream and each job stream keep
 // three replicas (a cluster of at least three JetStream nodes), so that

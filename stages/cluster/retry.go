@@ -62,7 +62,9 @@ func publishToJob(ctx context.Context, js jetstream.JetStream, job string, msg *
 	var ack *jetstream.PubAck
 	err := retry(ctx, func(ctx context.Context) (err error) {
 		ack, err = js.PublishMsg(ctx, msg, append(opts, jetstream.WithExpectStream(jobStream(job)))...)
-		if err != nil && errors.Is(err, nats.ErrNoResponders) {
+		// PublishMsg tries a subject without a stream again itself, then
+		// says ErrNoStreamResponse, which does not wrap ErrNoResponders.
+		if err != nil && (errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrNoResponders)) {
 			if _, serr := js.Stream(ctx, jobStream(job)); errors.Is(serr, jetstream.ErrStreamNotFound) {
 				return errJobGone
 			}

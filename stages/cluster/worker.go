@@ -125,7 +125,16 @@ type worker struct {
 	mu      sync.Mutex
 	running string // the job of the running task
 	stop    context.CancelCauseFunc
+	// cancelled are the last jobs cancelled, newest last: a task of one
+	// fetched before the coordinator purged it is dropped, not started
+	// (its job stream may not be deleted yet).
+	cancelled []string
 }
+
+// rememberCancelled bounds worker.cancelled: the coordinator purges a
+// job's queued tasks right after cancelling it, so only the tasks in
+// flight then can arrive later.
+const rememberCancelled = 64
 
 var errJobGone = errors.New("cluster: the job was cancelled")
 
@@ -134,9 +143,25 @@ func (w *worker) onCancel(m *nats.Msg) {
 	w.tables.drop(job) // the job has ended, however it ended
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if len(w.cancelled) == rememberCancelled {
+		w.cancelled = slices.Delete(w.cancelled, 0, 1)
+	}
+	w.cancelled = append(w.cancelled, job)
 	if w.running == job && w.stop != nil {
 		w.stop(errJobGone)
 	}
+}
+
+// start makes job's task the running one, which a cancel of job stops;
+// false when job was cancelled already.
+func (w *worker) start(job string, stop context.CancelCauseFunc) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if slices.Contains(w.cancelled, job) {
+		return false
+	}
+	w.running, w.stop = job, stop
+	return true
 }
 
 func (w *worker) logf(format string, args ...any) {
@@ -182,13 +207,14 @@ func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 		msg.Term()
 		return
 	}
-	w.logf("job %s task %d started (delivery %d)", job, index, delivered)
-
 	tctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	w.mu.Lock()
-	w.running, w.stop = job, stop
-	w.mu.Unlock()
+	if !w.start(job, stop) {
+		w.logf("job %s task %d dropped: the job was cancelled", job, index)
+		msg.Term()
+		return
+	}
+	w.logf("job %s task %d started (delivery %d)", job, index, delivered)
 	defer func() {
 		w.mu.Lock()
 		w.running, w.stop = "", nil
