@@ -241,3 +241,19 @@ func TestRejectRunRoundTrip(t *testing.T) {
 	assert.Equal(t, rows, got)
 	assert.True(t, slices.IsSortedFunc(got, func(a, b rejectRow) int { return compareRows(&a, &b) }))
 }
+
+// A failed run leaves neither the rejects file nor the run files.
+func TestRejectOrderAbortRemovesRuns(t *testing.T) {
+	dir := t.TempDir()
+	r, err := newRejectPolicy(&options{onError: "reject", rejects: filepath.Join(dir, "rejects.csv"), tempDir: dir}, nil)
+	require.NoError(t, err)
+	r.order.maxBytes = 1 << 10
+	for line := range int64(100) {
+		require.NoError(t, r.reject(&pipeline.DataError{File: "a.csv", Line: line + 2, Record: "x", Err: fmt.Errorf("bad")}))
+	}
+	require.NotEmpty(t, r.order.runs)
+	r.abort()
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left)
+}
