@@ -413,8 +413,14 @@ func (c *coordinator) onMaxDeliveries(m *nats.Msg) {
 // readDones reads the job's done messages in stream order and passes on
 // the first of each task; the stream already dropped exact duplicates.
 func (c *coordinator) readDones(ctx context.Context) error {
-	cons, err := c.js.OrderedConsumer(ctx, jobStream(c.id), jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{doneSubjects(c.id)},
+	// Tried again like every JetStream call: a cluster may be electing
+	// the job stream's leader.
+	var cons jetstream.Consumer
+	err := retry(ctx, func(ctx context.Context) (err error) {
+		cons, err = c.js.OrderedConsumer(ctx, jobStream(c.id), jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{doneSubjects(c.id)},
+		})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: results consumer: %w", err)
