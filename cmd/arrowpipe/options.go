@@ -114,7 +114,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.queueDepth, "queue-depth", 0, "batches that may wait before each stage beyond one per worker (default: one per worker)")
 
 	fs.StringVar(&o.maxMemory, "max-memory", "1GiB", "memory cap for the state of stateful stages (sort, top, tail, distinct last, join's table, window's lead and ranks and exact quantiles spill beyond it; a group-by stops)")
-	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for sort spill files (default: the system's)")
+	fs.StringVar(&o.tempDir, "temp-dir", "", "directory for spill files of stateful verbs and the rejects file's sorted runs (default: the system's)")
 
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input rows: fail (stop at the first), skip (drop and count) or reject (write to --rejects)")
 	fs.StringVar(&o.rejects, "rejects", "", "with --on-error reject: CSV file for the bad rows (file, line, column, field, reason, record)")
