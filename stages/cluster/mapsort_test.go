@@ -228,14 +228,7 @@ func TestClusterMapSideVerbs(t *testing.T) {
 				defer cancel()
 				read := ReadSpec{BatchRows: tc.batch}
 				want := reference(t, files, calls, read)
-				url := c.url
-				if ch.stops {
-					// A job after one that stopped early sometimes never
-					// sees its done messages (with or without the split);
-					// a cluster of its own keeps this test about the split.
-					url = startCluster(t, 2, 10*time.Second).url
-				}
-				got, reports, err := runJob(ctx, t, url, files, calls, read, tc.workers, tc.mode, taskBytes)
+				got, reports, err := runJob(ctx, t, c.url, files, calls, read, tc.workers, tc.mode, taskBytes)
 				require.NoError(t, err)
 				assert.Equal(t, want, got)
 				if ch.want != nil {
