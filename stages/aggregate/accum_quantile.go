@@ -88,23 +88,7 @@ func (a *approxQuantAcc) update(gids []uint32, lo int) error {
 func (a *approxQuantAcc) merge(src accumulator, gids []uint32) error {
 	b := src.(*approxQuantAcc)
 	for i := range b.raw {
-		g := gids[i]
-		if d := b.td[i]; d != nil {
-			if a.td[g] == nil {
-				a.td[g] = &sketch.TDigest{}
-				a.tdBytes += tdigestBytes
-				for _, x := range a.raw[g] {
-					a.td[g].Add(x)
-				}
-				a.rawBytes -= int64(cap(a.raw[g])) * 8
-				a.raw[g] = nil
-			}
-			a.td[g].Merge(d)
-			continue
-		}
-		for _, x := range b.raw[i] {
-			a.add(g, x)
-		}
+		a.mergeRow(b, i, gids[i])
 	}
 	return nil
 }

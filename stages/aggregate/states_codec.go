@@ -407,7 +407,8 @@ func (a *approxQuantAcc) takeRow(b *approxQuantAcc, i int, g uint32) {
 	b.raw[i], b.td[i] = nil, nil
 }
 
-// mergeRow adds group i of b to group g of a, as merge does.
+// mergeRow adds group i of b to group g of a (merge, and the states'
+// import).
 func (a *approxQuantAcc) mergeRow(b *approxQuantAcc, i int, g uint32) {
 	if d := b.td[i]; d != nil {
 		if a.td[g] == nil {
