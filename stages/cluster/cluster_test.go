@@ -219,6 +219,25 @@ func waitLine(t *testing.T, l *lines, substr string) {
 	}
 }
 
+// waitAnyLine waits for a line holding substr from any of the workers.
+func waitAnyLine(t *testing.T, logs []*lines, substr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, l := range logs {
+			select {
+			case s := <-l.seen:
+				if strings.Contains(s, substr) {
+					return
+				}
+			default:
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no line with %q from any worker", substr)
+}
+
 func TestClusterEqualsSingleProcess(t *testing.T) {
 	c := startCluster(t, 2, 10*time.Second)
 	files := writeFiles(t, 3, 500)
