@@ -219,16 +219,17 @@ func waitLine(t *testing.T, l *lines, substr string) {
 	}
 }
 
-// waitAnyLine waits for a line holding substr from any of the workers.
-func waitAnyLine(t *testing.T, logs []*lines, substr string) {
+// waitAnyLine waits for a line holding substr from any of the workers
+// and returns that worker's index.
+func waitAnyLine(t *testing.T, logs []*lines, substr string) int {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		for _, l := range logs {
+		for i, l := range logs {
 			select {
 			case s := <-l.seen:
 				if strings.Contains(s, substr) {
-					return
+					return i
 				}
 			default:
 			}
@@ -236,6 +237,7 @@ func waitAnyLine(t *testing.T, logs []*lines, substr string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatalf("no line with %q from any worker", substr)
+	return -1
 }
 
 func TestClusterEqualsSingleProcess(t *testing.T) {
@@ -335,8 +337,8 @@ func TestClusterWorkerKilled(t *testing.T) {
 				out, reports, err := runJob(ctx, t, c.url, files, calls, ReadSpec{}, 2, sharedmem.Auto, 1<<20)
 				res <- result{out, reports, err}
 			}()
-			waitLine(t, c.logs[0], "started")
-			require.NoError(t, c.procs[0].Process.Signal(syscall.SIGKILL))
+			killed := waitAnyLine(t, c.logs, "started")
+			require.NoError(t, c.procs[killed].Process.Signal(syscall.SIGKILL))
 			r := <-res
 			require.NoError(t, r.err)
 			assert.Equal(t, want, r.out)
