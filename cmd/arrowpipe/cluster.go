@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,15 +105,18 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	}
 	sides.Avoid = append([]string{o.output, o.rejects}, files...)
 	defer sides.Abort()
+	if err := checkRejectsTarget(o, files); err != nil {
+		return err
+	}
 	read, err := readSpec(o)
 	if err != nil {
 		return err
 	}
 	// With --on-error skip or reject the workers leave the input's bad
 	// rows out and report them; the join tables' are handled here, where
-	// the joins then run (cluster.Job), during the run, and the tasks'
-	// after it, in task order and each task's in line order. The rejects
-	// file has the tasks' rows first, then the tables', as a single run's.
+	// the joins then run (cluster.Job). The rejects file has the tasks'
+	// rows first, in task and line order, then the tables', as a single
+	// run's.
 	rejects, err := newRejectPolicy(o, stdout)
 	if err != nil {
 		return err
@@ -149,13 +153,18 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		Metrics: func(m pipeline.Metrics) { metrics = m },
 		Files:   files, Calls: calls, Read: read, Env: env, Config: cfg,
 		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload, ResultDir: resultDir,
+		Rejects: taskRejects(rejects, files),
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})
 		},
 	})
+	var taskRejected int64 // with skip, the workers count them only
+	for _, r := range reports {
+		taskRejected += r.Rejected
+	}
 	tableRejects := rejects.count()
-	if err == nil && o.onError != "fail" {
-		err = reportRejects(rejects, reports, files)
+	if o.onError == "reject" {
+		tableRejects -= taskRejected
 	}
 	if err == nil {
 		err = rejects.commit()
@@ -170,7 +179,7 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 		printTaskReports(stderr, reports)
 		fmt.Fprintf(stderr, "arrowpipe: %s\n", clusterRows(reports, metrics, tableRejects))
 	}
-	if n := rejects.count(); n > 0 && err == nil {
+	if n := tableRejects + taskRejected; n > 0 && err == nil {
 		switch o.onError {
 		case "skip":
 			fmt.Fprintf(stderr, "arrowpipe: skipped %d bad row(s)\n", n)
@@ -185,9 +194,11 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 }
 
 // localResultDir is the result directory root for local:N workers:
-// /dev/shm when it has room for the files' results (see
-// cluster.LocalResultDir); "" for stdin, whose size is not known before
-// it is read, or files that cannot be sized here.
+// /dev/shm when it has room for the results (see cluster.LocalResultDir),
+// estimated at resultsPerTextByte times the inputs; "" for stdin, whose
+// size is not known before it is read, for compressed or binary inputs,
+// whose results can be fifty times their size, and for files that cannot
+// be read here.
 func localResultDir(files []string) string {
 	files, err := input.Expand(files)
 	if err != nil || len(files) == 0 {
@@ -195,13 +206,44 @@ func localResultDir(files []string) string {
 	}
 	var total int64
 	for _, f := range files {
-		st, err := os.Stat(f)
-		if f == "-" || err != nil {
+		n, ok := plainTextSize(f)
+		if !ok {
 			return ""
 		}
-		total += st.Size()
+		total += n
 	}
-	return cluster.LocalResultDir(total)
+	return cluster.LocalResultDir(resultsPerTextByte * total)
+}
+
+// resultsPerTextByte bounds what a byte of CSV or NDJSON becomes in a
+// result for usual data: a one-digit field and its comma become an int64.
+const resultsPerTextByte = 4
+
+// plainTextSize is the size of a file that holds uncompressed text, by
+// its first bytes; ok is false for anything else.
+func plainTextSize(path string) (n int64, ok bool) {
+	if path == "-" {
+		return 0, false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
+	}
+	head := make([]byte, 8)
+	k, _ := io.ReadFull(f, head)
+	head = head[:k]
+	switch {
+	case input.DetectCompression(head) != format.None:
+		return 0, false
+	case !slices.Contains([]format.Format{format.CSV, format.TSV, format.NDJSON}, input.Sniff(head)):
+		return 0, false
+	}
+	return st.Size(), true
 }
 
 // readSpec turns the input flags into the tasks' read options.
@@ -265,8 +307,10 @@ func clusterRows(reports []cluster.TaskReport, m pipeline.Metrics, tableRejects 
 	if st := m.Stages; len(st) > 0 {
 		written = st[len(st)-1].RowsIn
 	}
+	// The workers' side balances by its definition; what can fail to is
+	// what they shipped against what the coordinator took in and wrote.
 	balanced := "balanced"
-	if read+tableRejects != written+onWorkers+onCoordinator+rejected+tableRejects || shipped != m.Decoded().RowsOut {
+	if shipped != m.Decoded().RowsOut || shipped != written+onCoordinator {
 		balanced = "NOT balanced"
 	}
 	return fmt.Sprintf("rows: %d read = %d written %s on the workers %s on the coordinator + %d rejected (%d of them in join tables); %s",
@@ -282,30 +326,27 @@ func droppedOrAdded(n int64) string {
 	return fmt.Sprintf("+ %d dropped", n)
 }
 
-// reportRejects hands the tasks' bad rows to the reject policy in task
-// order, each under its file's name as given (stdin's as a single run
-// names it), so that the rejects file is the single run's with its rows
-// in file and line order.
-func reportRejects(rejects *rejectPolicy, reports []cluster.TaskReport, files []string) error {
+// taskRejects hands each task's bad rows to the reject policy as the
+// coordinator merges its result, under the file's name as given (stdin's
+// as a single run names it). Task and line order make the sequence, so
+// the rejects file is the single run's whatever order tasks end in.
+func taskRejects(rejects *rejectPolicy, files []string) func(int, string, []cluster.Reject) error {
 	given := map[string]string{"/dev/stdin": "<stdin>"}
 	for _, f := range files {
 		if abs, err := filepath.Abs(f); err == nil && f != "-" {
 			given[abs] = f
 		}
 	}
-	var seq uint64 // the rows' order, as a single run's chunks give it
-	for _, r := range reports {
-		name := r.File
-		if g, ok := given[name]; ok {
-			name = g
+	return func(task int, file string, rows []cluster.Reject) error {
+		if g, ok := given[file]; ok {
+			file = g
 		}
-		for _, x := range r.Rejects {
-			seq++
-			if err := rejects.reject(&pipeline.DataError{File: name, Line: x.Line, Column: x.Column,
-				Field: x.Field, Err: errors.New(x.Reason), Record: x.Record, Seq: seq}); err != nil {
+		for i, x := range rows {
+			if err := rejects.reject(&pipeline.DataError{File: file, Line: x.Line, Column: x.Column, Field: x.Field,
+				Err: errors.New(x.Reason), Record: string(x.Record), Seq: uint64(task)<<32 | uint64(i)}); err != nil {
 				return err
 			}
 		}
+		return nil
 	}
-	return nil
 }

@@ -61,6 +61,13 @@ func clusterCLI(t *testing.T, url string, args ...string) (string, error) {
 // clusterCLIStdin is clusterCLI with stdin.
 func clusterCLIStdin(t *testing.T, url string, stdin io.Reader, args ...string) (string, error) {
 	t.Helper()
+	out, _, err := clusterRun(t, url, stdin, args...)
+	return out, err
+}
+
+// clusterRun is clusterCLIStdin that also returns stderr.
+func clusterRun(t *testing.T, url string, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	fs := pflag.NewFlagSet("arrowpipe", pflag.ContinueOnError)
 	fs.SetInterspersed(false)
 	var o options
@@ -70,8 +77,8 @@ func clusterCLIStdin(t *testing.T, url string, stdin io.Reader, args ...string) 
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := runCluster(ctx, url, &o, fs, fs.Args(), stdin, &out, &errOut)
-	return out.String(), err
+	err = runCluster(ctx, url, &o, fs, fs.Args(), stdin, &out, &errOut)
+	return out.String(), errOut.String(), err
 }
 
 // splitSample writes the sample as n CSV files of consecutive rows.
@@ -110,9 +117,15 @@ func TestClusterCommandLineMatchesSingleRun(t *testing.T) {
 			args := append(append([]string{"--batch-rows", "333"}, chain...), files...)
 			want := cli(t, "", args...)
 			require.Equal(t, 0, want.code, want.stderr)
-			got, err := clusterCLI(t, url, args...)
+			got, stderr, err := clusterRun(t, url, nil, args...)
 			require.NoError(t, err)
 			assert.Equal(t, want.stdout, got)
+			// The bad row was skipped on a worker and is counted as the
+			// single run counts it.
+			if strings.HasSuffix(name, "-skip") {
+				assert.Contains(t, want.stderr, "skipped 1 bad row(s)")
+				assert.Contains(t, stderr, "skipped 1 bad row(s)")
+			}
 		})
 	}
 }
@@ -163,6 +176,18 @@ func TestClusterCommandLineJoinAndSkip(t *testing.T) {
 			return append(workers, "--batch-rows", "7", "--on-error", "reject", "--rejects", rejects,
 				"--schema", "id:int64", "filter", "qty > 10", files[0], bad, manyBad, bad)
 		}
+		// An input given as the rejects file is refused before anything
+		// is read, so the input is kept.
+		before, err := os.ReadFile(bad)
+		require.NoError(t, err)
+		_, err = clusterCLI(t, url, args(bad, "--workers", "1")...)
+		var uerr *usageError
+		require.ErrorAs(t, err, &uerr)
+		assert.Contains(t, err.Error(), "is also an input or the output")
+		after, err := os.ReadFile(bad)
+		require.NoError(t, err)
+		assert.Equal(t, string(before), string(after))
+
 		got, err := clusterCLI(t, url, args(filepath.Join(dir, "got.csv"), "--workers", "1")...)
 		require.NoError(t, err)
 		gotRejects, err := os.ReadFile(filepath.Join(dir, "got.csv"))

@@ -433,9 +433,9 @@ func TestClusterMalformedTask(t *testing.T) {
 	cons, err := js.OrderedConsumer(ctx, jobStream(job), jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubjects(job)}})
 	require.NoError(t, err)
 	payloads := map[int]string{
-		0: `{"version":5,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`,
+		0: fmt.Sprintf(`{"version":%d,"job":"malformedjob1","task":0,"files":["/etc/passwd"],"chain":[["sh","-c","id"]],"read":{}}`, TaskVersion),
 		1: `$(rm -rf /)`,
-		2: `{"version":5,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`,
+		2: fmt.Sprintf(`{"version":%d,"job":"otherjob","task":2,"files":["/etc/passwd"],"chain":[],"read":{}}`, TaskVersion),
 	}
 	for i := range len(payloads) {
 		msg := nats.NewMsg(taskSubject(job))

@@ -73,6 +73,12 @@ type Job struct {
 	// (the tasks' results through the reduce side into the sink) after
 	// it ran.
 	Metrics func(pipeline.Metrics)
+	// Rejects, with ReadSpec.OnError "reject", gets each task's bad rows
+	// in line order as its first result arrives, so that results waiting
+	// for their turn do not hold them; tasks come in any order. file is the
+	// task's input as the job named it (absolute); the name the caller
+	// gave is the caller's to put back. An error fails the job.
+	Rejects func(task int, file string, rows []Reject) error
 	// Upload sends every file's bytes to the workers through the job's
 	// bucket as stdin's are, for workers that cannot read the files (no
 	// shared file system). The bucket is deleted at the job's end.
@@ -95,10 +101,6 @@ type TaskReport struct {
 	Rows     int64
 	Read     int64
 	Rejected int64
-	// Rejects are the task's bad rows in line order, with ReadSpec.OnError
-	// "reject"; the file is File (its name as the caller gave it is the
-	// caller's to put back).
-	Rejects  []Reject
 	Bytes    int64
 	Duration time.Duration
 }
@@ -450,6 +452,12 @@ func (c *coordinator) readDones(ctx context.Context) error {
 			continue
 		}
 		seen[d.Task] = true
+		if len(d.Rejects) > 0 && c.job.Rejects != nil && d.Err == "" {
+			if err := c.job.Rejects(d.Task, c.tasks[d.Task].file, d.Rejects); err != nil {
+				return err
+			}
+			d.Rejects = nil // held by the caller's policy, not by early results
+		}
 		select {
 		case c.dones <- d:
 		case <-ctx.Done():

@@ -46,10 +46,11 @@
 //
 // Bad rows: with ReadSpec.OnError "skip" each task drops and counts its
 // input's bad rows (TaskReport.Read, Rejected), as a single run does;
-// with "reject" it reports them too, in the file's line order
-// (TaskReport.Rejects, in its done message, at most 256 KiB a task), and
-// the caller writes them in task order: file and line order, the single
-// run's rejects file when one decoder wrote it. Joins then stay on the
+// with "reject" it reports them too, in the file's line order, in its
+// done message (at most the server's max_payload less 64 KiB), and the
+// coordinator hands them to Job.Rejects as the message arrives; the caller
+// writes them in task order: file and line order, the single run's
+// rejects file. Joins then stay on the
 // coordinator, which meets a table's bad rows once.
 //
 // Tasks: a task is one input file, a Range of a CSV, TSV or NDJSON

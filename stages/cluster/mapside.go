@@ -59,7 +59,7 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 		return nil, fmt.Errorf("%w: %v", ErrBadTask, err)
 	}
 	ropts.Mem = w.opts.Env.Mem
-	rejects := &rejectLog{keep: t.Read.OnError == "reject"}
+	rejects := &rejectLog{keep: t.Read.OnError == "reject", limit: rejectBytes(w.js.Conn())}
 	if t.Read.OnError != "" {
 		ropts.OnError = rejects.reject
 	}

@@ -1,10 +1,13 @@
 package cluster
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 )
@@ -17,24 +20,29 @@ type Reject struct {
 	Column int    `json:"column"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
-	Record string `json:"record"`
+	// Record is bytes, not a string: JSON would replace the bytes of a
+	// row that is not UTF-8, often the very reason it was rejected.
+	Record []byte `json:"record"`
 
 	file string // as the reader named it, for the task's fix
 }
 
-// maxRejectBytes bounds the rejected rows a task reports, which travel in
-// its done message: at most a NATS message (1 MiB by default) with room
-// for the rest.
-const maxRejectBytes = 256 << 10
+// rejectBytes bounds the rejected rows a task reports, as encoded in its
+// done message: the server's largest message (1 MiB by default) less room
+// for the rest of it.
+func rejectBytes(nc *nats.Conn) int {
+	return int(max(nc.MaxPayload()-64<<10, 64<<10))
+}
 
-// errTooManyRejects fails a task whose rejected rows outgrow
-// maxRejectBytes; every try fails the same way.
-var errTooManyRejects = errors.New("cluster: more rejected rows in one task than --cluster carries (256 KiB): run without --cluster, or with --on-error skip")
+// errTooManyRejects fails a task whose rejected rows outgrow its done
+// message; every try fails the same way.
+var errTooManyRejects = errors.New("cluster: more rejected rows in one task than its result message carries: run without --cluster, with --on-error skip, or with a server's max_payload larger")
 
 // rejectLog collects a task's bad rows from the reader's decoders, which
 // call it concurrently, and counts them.
 type rejectLog struct {
-	keep bool // "reject": keep the rows; else count them only
+	keep  bool // "reject": keep the rows; else count them only
+	limit int  // the rows' bytes in the done message (rejectBytes)
 
 	mu    sync.Mutex
 	n     int64
@@ -49,9 +57,14 @@ func (l *rejectLog) reject(e *pipeline.DataError) error {
 	if !l.keep {
 		return nil
 	}
-	r := Reject{Line: e.Line, Column: e.Column, Field: e.Field, Reason: e.Err.Error(), Record: e.Record, file: e.File}
-	l.bytes += len(r.Field) + len(r.Reason) + len(r.Record) + 32
-	if l.bytes > maxRejectBytes {
+	r := Reject{Line: e.Line, Column: e.Column, Field: e.Field, Reason: e.Err.Error(), Record: []byte(e.Record), file: e.File}
+	// Escapes can make a field's JSON six times its bytes.
+	encoded, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	l.bytes += len(encoded) + 1
+	if l.bytes > l.limit {
 		return fmt.Errorf("%w: %s line %d", errTooManyRejects, e.File, e.Line)
 	}
 	l.rows = append(l.rows, r)

@@ -183,7 +183,7 @@ func (c *coordinator) record(d *done, in taskInput) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.reports = append(c.reports, TaskReport{Task: d.Task, File: in.file, Range: in.rng, RowGroups: in.groups, Worker: d.Worker, Delivered: d.Delivered,
-		Rows: d.Rows, Read: d.Read, Rejected: d.Rejected, Rejects: d.Rejects, Bytes: d.Bytes, Duration: time.Duration(d.Millis) * time.Millisecond})
+		Rows: d.Rows, Read: d.Read, Rejected: d.Rejected, Bytes: d.Bytes, Duration: time.Duration(d.Millis) * time.Millisecond})
 }
 
 // partReader reads an attempt's parts in order from the job stream,

@@ -16,13 +16,13 @@ const shmDir = "/dev/shm"
 // worker's CPU time); else "" (the temp directory). A result file is
 // removed as soon as the coordinator has read it, so the room needed is
 // what workers write ahead of the coordinator, at most the whole result.
-func LocalResultDir(inputBytes int64) string {
+func LocalResultDir(resultBytes int64) string {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(shmDir, &st); err != nil || st.Type != tmpfsMagic {
 		return ""
 	}
 	free := int64(st.Bavail) * int64(st.Bsize)
-	if free < 2*inputBytes+shmReserve {
+	if free < resultBytes+shmReserve {
 		return ""
 	}
 	if f, err := os.CreateTemp(shmDir, "arrowpipe-probe-*"); err != nil {

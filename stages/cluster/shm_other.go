@@ -4,4 +4,4 @@ package cluster
 
 // LocalResultDir returns "" (the temp directory) where there is no
 // /dev/shm tmpfs; see the Linux version.
-func LocalResultDir(inputBytes int64) string { return "" }
+func LocalResultDir(resultBytes int64) string { return "" }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,7 +65,8 @@ func rejectKey(s string) (string, int) {
 	return parts[0], n
 }
 
-// With bad rows in several tasks (a qty that is not a number), skip
+// With bad rows in several tasks (a qty that is not a number, one of
+// them not UTF-8), skip
 // drops them on the workers as a single run does: the same output, and
 // the tasks' counts add up to the single run's.
 func TestClusterOnErrorSkip(t *testing.T) {
@@ -79,6 +81,9 @@ func TestClusterOnErrorSkip(t *testing.T) {
 			qty := fmt.Sprint(i % 9)
 			if i%37 == 5 {
 				qty, bad = "x"+qty, bad+1
+				if i == 42 {
+					qty = "caf\xe9" + qty // not UTF-8: the record must arrive as its bytes
+				}
 			}
 			fmt.Fprintf(&b, "%d,%s,%s\n", f*1000+i, []string{"north", "\"multi\nline\""}[i%2], qty)
 		}
@@ -94,16 +99,25 @@ func TestClusterOnErrorSkip(t *testing.T) {
 			calls := parseWords(t, words...)
 			want, skipped, wantRejects := skipReference(t, files, calls, read)
 			require.Equal(t, int64(bad), skipped)
-			got, reports, err := runJob(ctx, t, c.url, files, calls, read, 2, sharedmem.Auto, 1500)
+			var mu sync.Mutex
+			byTask := map[int][]string{}
+			got, reports, err := runJobWith(ctx, t, c.url, files, calls, read, 2, sharedmem.Auto, 1500, func(j *Job) {
+				j.Rejects = func(task int, file string, rows []Reject) error {
+					mu.Lock()
+					defer mu.Unlock()
+					for _, x := range rows {
+						byTask[task] = append(byTask[task], fmt.Sprintf("%s|%d|%d|%s|%s|%s", file, x.Line, x.Column, x.Field, x.Reason, x.Record))
+					}
+					return nil
+				}
+			})
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 			var rejected, rowsRead, shipped int64
 			var rejects []string
 			tasksWithBad := 0
 			for _, r := range reports {
-				for _, x := range r.Rejects {
-					rejects = append(rejects, fmt.Sprintf("%s|%d|%d|%s|%s|%s", r.File, x.Line, x.Column, x.Field, x.Reason, x.Record))
-				}
+				rejects = append(rejects, byTask[r.Task]...)
 				rejected += r.Rejected
 				rowsRead += r.Read
 				shipped += r.Rows

@@ -17,8 +17,9 @@ import (
 
 // TaskVersion is the task format this build writes and runs; a worker
 // refuses any other. Version 2 added Range and Schema, version 3
-// RowGroups and ResultDir, version 4 Object, version 5 Tables.
-const TaskVersion = 5
+// RowGroups and ResultDir, version 4 Object, version 5 Tables, version 6
+// a rejected row's record as bytes in the done message.
+const TaskVersion = 6
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.

@@ -17,8 +17,8 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// detectCompression looks at the first bytes of a stream.
-func detectCompression(peek []byte) format.Compression {
+// DetectCompression looks at the first bytes of a stream.
+func DetectCompression(peek []byte) format.Compression {
 	switch {
 	case bytes.HasPrefix(peek, gzipMagic):
 		return format.Gzip

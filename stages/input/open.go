@@ -110,7 +110,7 @@ func OpenReusing(ctx context.Context, path string, stdin io.Reader, spare *bufio
 		_ = in.Close()
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
-	in.Compression = detectCompression(head)
+	in.Compression = DetectCompression(head)
 	if in.Compression == format.None {
 		in.br = raw
 		return in, nil
