@@ -152,6 +152,10 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	if err := src.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
+	// The rejects file first: if writing it fails, no output is committed.
+	if runErr == nil {
+		runErr = rejects.commit()
+	}
 	if runErr == nil {
 		runErr = sides.Commit()
 	}
@@ -166,9 +170,6 @@ func process(ctx context.Context, o *options, fs *pflag.FlagSet, args []string, 
 	}
 	if n := src.PrunedRowGroups(); n > 0 && o.stats != "" {
 		fmt.Fprintf(stderr, "arrowpipe: skipped %d Parquet row group(s) by their statistics\n", n)
-	}
-	if runErr == nil {
-		runErr = rejects.commit()
 	}
 	if err := printStats(o, p.Metrics(), tables.Stats(), filesOf(src, parts, runErr == nil), rejects.count(), runErr, stderr); err != nil && runErr == nil {
 		runErr = err
