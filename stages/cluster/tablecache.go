@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 
@@ -53,9 +52,9 @@ func (c *tableCache) path(ctx context.Context, job string, ref TableRef) (string
 }
 
 // fetch copies ref's object into a new file, named with the table file's
-// extension, which says its format.
+// extensions, which say its format.
 func (c *tableCache) fetch(ctx context.Context, job string, ref TableRef) (string, error) {
-	return copyObject(ctx, c.js, job, ref.Object, c.dir, "arrowpipe-table-"+job+"-*"+filepath.Ext(ref.File))
+	return copyObject(ctx, c.js, job, ref.Object, c.dir, copyPattern("arrowpipe-table-"+job, ref.File))
 }
 
 // drop removes the copies of job's tables.

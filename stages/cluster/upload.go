@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/arrowpipe/arrowpipe/stages/format"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -111,11 +111,26 @@ func (c *coordinator) deleteData(ctx context.Context) {
 // fetchObject copies task t's object into a new file in dir and returns
 // its path; the caller removes it.
 func fetchObject(ctx context.Context, js jetstream.JetStream, t *Task, dir string) (string, error) {
-	path, err := copyObject(ctx, js, t.Job, t.Object, dir, "arrowpipe-task-"+t.Job+"-*"+filepath.Ext(t.Files[0]))
+	path, err := copyObject(ctx, js, t.Job, t.Object, dir, copyPattern("arrowpipe-task-"+t.Job, t.Files[0]))
 	if err != nil && !errors.Is(err, errJobGone) {
 		return "", fmt.Errorf("cluster: object %s of task %d: %w", t.Object, t.Index, err)
 	}
 	return path, err
+}
+
+// copyPattern is os.CreateTemp's pattern for a worker's copy of the file
+// name: the copy's extensions say the format and compression that name's
+// say (x.tsv.gz: .tsv.gz), as the coordinator read them.
+func copyPattern(prefix, name string) string {
+	f, c := format.FromPath(name)
+	var ext string
+	if e := f.Extensions(); len(e) > 0 {
+		ext = e[0]
+	}
+	if e := c.Extensions(); len(e) > 0 {
+		ext += e[0]
+	}
+	return prefix + "-*" + ext
 }
 
 // copyObject copies object of job's bucket into a new file in dir named
@@ -133,6 +148,17 @@ func copyObject(ctx context.Context, js jetstream.JetStream, job, object, dir, p
 	if err != nil {
 		return "", err
 	}
+	var info *jetstream.ObjectInfo
+	if err := retry(ctx, func(ctx context.Context) (err error) {
+		info, err = store.GetInfo(ctx, object)
+		return err
+	}); err != nil {
+		return "", err
+	}
+	// Without a deadline, Get bounds the whole download by the client's
+	// default timeout (5 s), which a large object on a slow link exceeds.
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout(info.Size))
+	defer cancel()
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
@@ -150,6 +176,12 @@ func copyObject(ctx context.Context, js jetstream.JetStream, job, object, dir, p
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// downloadTimeout allows an object of size bytes a minute plus 1 MiB/s,
+// so that only a stalled download fails.
+func downloadTimeout(size uint64) time.Duration {
+	return time.Minute + time.Duration(size>>20)*time.Second
 }
 
 // renamedError names the task's file where the error names the worker's
