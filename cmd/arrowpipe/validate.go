@@ -194,8 +194,6 @@ func outputFormat(o *options) (format.Format, error) {
 	return f, nil
 }
 
-// manyOutputs: the run writes a directory of files (--partition-by,
-// --split-rows, --split-bytes) rather than one output.
 // setTextColumns lets columns no verb reads pass from CSV to CSV as
 // their text. Partition keys and template columns name the output files
 // by their typed values, so they keep their types.
@@ -222,6 +220,8 @@ func (o *options) setTextColumns(verbs []verb.Verb) {
 	}
 }
 
+// manyOutputs: the run writes a directory of files (--partition-by,
+// --split-rows, --split-bytes) rather than one output.
 func (o *options) manyOutputs() bool {
 	return len(o.partitionBy) > 0 || o.splitRows != 0 || o.splitBytes != "" || partition.IsTemplate(o.output)
 }

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
@@ -33,10 +35,11 @@ func (e *WorkersError) Error() string {
 func buildError(name string, err error) error {
 	var te *verb.TypeError
 	if errors.As(err, &te) {
-		if te.Verb == "" {
-			te.Verb = name
+		wrapped := err
+		if !strings.HasPrefix(err.Error(), name+":") {
+			wrapped = fmt.Errorf("%s: %w", name, err)
 		}
-		return &verb.TypeError{Verb: te.Verb, Column: te.Column, Type: te.Type, Hint: te.Hint, Err: errors.New(prefixed(name, err))}
+		return &verb.TypeError{Verb: cmp.Or(te.Verb, name), Column: te.Column, Type: te.Type, Hint: te.Hint, Err: wrapped}
 	}
 	return usage(prefixed(name, err))
 }
