@@ -33,13 +33,28 @@ func (c *tableCache) path(ctx context.Context, job string, ref TableRef) (string
 		return ref.File, nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.jobs[job][ref.Name]; ok {
+	p, ok := c.jobs[job][ref.Name]
+	c.mu.Unlock()
+	if ok {
 		return p, nil
 	}
+	// Fetched without the lock, so that a cancel (drop) need not wait
+	// for a download.
 	p, err := c.fetch(ctx, job, ref)
 	if err != nil {
 		return "", fmt.Errorf("cluster: join table %s (object %s of job %s): %w", ref.File, ref.Object, job, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// A cancel stops the task before it drops the job's tables: a copy
+	// made since is not kept.
+	if err := context.Cause(ctx); err != nil {
+		os.Remove(p)
+		return "", err
+	}
+	if q, ok := c.jobs[job][ref.Name]; ok {
+		os.Remove(p)
+		return q, nil
 	}
 	if c.jobs == nil {
 		c.jobs = map[string]map[string]string{}

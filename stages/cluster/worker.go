@@ -140,9 +140,7 @@ var errJobGone = errors.New("cluster: the job was cancelled")
 
 func (w *worker) onCancel(m *nats.Msg) {
 	job := strings.TrimPrefix(m.Subject, "arrowpipe.cancel.")
-	w.tables.drop(job) // the job has ended, however it ended
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if len(w.cancelled) == rememberCancelled {
 		w.cancelled = slices.Delete(w.cancelled, 0, 1)
 	}
@@ -150,6 +148,10 @@ func (w *worker) onCancel(m *nats.Msg) {
 	if w.running == job && w.stop != nil {
 		w.stop(errJobGone)
 	}
+	w.mu.Unlock()
+	// After the stop: a table still downloading for the task is not kept
+	// (tableCache.path).
+	w.tables.drop(job) // the job has ended, however it ended
 }
 
 // start makes job's task the running one, which a cancel of job stops;
