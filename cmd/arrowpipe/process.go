@@ -286,11 +286,17 @@ func displayPath(path string) string {
 // (default: the system's), so that a hurried exit (a second SIGINT) can
 // remove them all with it. remove deletes it and everything in it.
 func spillDir(o *options) (dir string, remove func(), err error) {
-	dir, err = os.MkdirTemp(o.tempDir, "arrowpipe-spill-*")
+	return trackedTempDir(o.tempDir, o.temps, "arrowpipe-spill-*", "spill files")
+}
+
+// trackedTempDir makes a directory in parent ("" is the system's) that a
+// hurried exit removes too; remove deletes it and everything in it.
+func trackedTempDir(parent string, temps *output.TempFiles, pattern, what string) (dir string, remove func(), err error) {
+	dir, err = os.MkdirTemp(parent, pattern)
 	if err != nil {
-		return "", nil, fmt.Errorf("temporary directory for spill files: %w", err)
+		return "", nil, fmt.Errorf("temporary directory for %s: %w", what, err)
 	}
-	untrack := o.temps.TrackDir(dir)
+	untrack := temps.TrackDir(dir)
 	return dir, func() {
 		os.RemoveAll(dir)
 		untrack()

@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
@@ -23,12 +21,12 @@ type rejectPolicy struct {
 	tempDir string
 	temps   *output.TempFiles
 
-	mu      sync.Mutex
-	n       int64
-	file    *output.File
-	order   *rejectOrder
-	spills  string // the run files' directory, once made
-	untrack func()
+	mu     sync.Mutex
+	n      int64
+	file   *output.File
+	order  *rejectOrder
+	spills string // the run files' directory, once made
+	remove func() // removes spills
 }
 
 func newRejectPolicy(o *options, stdout io.Writer) (*rejectPolicy, error) {
@@ -81,22 +79,19 @@ func (r *rejectPolicy) add(table bool, e *pipeline.DataError) error {
 // spillDir makes the directory for rejectOrder's run files, removed by
 // commit or abort.
 func (r *rejectPolicy) spillDir() (string, error) {
-	if r.spills != "" {
-		return r.spills, nil
+	if r.spills == "" {
+		dir, remove, err := trackedTempDir(r.tempDir, r.temps, "arrowpipe-rejects-*", "rejected rows")
+		if err != nil {
+			return "", err
+		}
+		r.spills, r.remove = dir, remove
 	}
-	dir, err := os.MkdirTemp(r.tempDir, "arrowpipe-rejects-*")
-	if err != nil {
-		return "", fmt.Errorf("temporary directory for rejected rows: %w", err)
-	}
-	r.spills = dir
-	r.untrack = r.temps.TrackDir(dir)
-	return dir, nil
+	return r.spills, nil
 }
 
 func (r *rejectPolicy) removeSpills() {
 	if r.spills != "" {
-		os.RemoveAll(r.spills)
-		r.untrack()
+		r.remove()
 		r.spills = ""
 	}
 }
