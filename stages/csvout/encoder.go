@@ -21,8 +21,10 @@ type Encoder struct {
 	cols []textfmt.Column
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
-	// structs[j] writes column j when it is a struct.
+	// structs[j] writes column j when it is a struct, lists[j] when it
+	// is a list or map: bound once per batch, not per value.
 	structs []jsonout.StructText
+	lists   []jsonout.ListText
 	// list is scratch for the JSON text of a list or struct field.
 	list []byte
 }
@@ -44,10 +46,12 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
 	if len(e.structs) != len(e.cols) {
 		e.structs = make([]jsonout.StructText, len(e.cols))
+		e.lists = make([]jsonout.ListText, len(e.cols))
 	}
 	buf = e.appendRows(buf, n)
 	for j := range e.structs {
 		e.structs[j].Reset(nil) // holds no array between batches
+		e.lists[j].Reset(nil)
 	}
 	e.rowBytes = len(buf)/n + 1
 	textfmt.Unbind(e.cols)
@@ -78,9 +82,13 @@ func (e *Encoder) appendRows(buf []byte, n int) []byte {
 				buf = appendFloat(buf, c, i)
 			case textfmt.KindOther:
 				if l, ok := c.Array().(array.ListLike); ok {
-					if text, ok := jsonout.AppendList(e.list[:0], l, i); ok {
+					w := &e.lists[j]
+					if w.Array() != l {
+						w.Reset(l)
+					}
+					if text, ok := w.Append(e.list[:0], i); ok {
 						e.list = text
-						buf = s.appendText(buf, string(text))
+						buf = s.appendText(buf, rawview.String(text)) // not kept
 						continue
 					}
 				}

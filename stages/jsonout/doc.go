@@ -55,7 +55,10 @@
 //     through reflection and allocate.
 //
 // Cost (BenchmarkEncode, one core, 64Ki rows of 8 sales columns): ~185 ns
-// per row, ~770 MB/s of NDJSON; ~620-700 MB/s with many escapes.
+// per row, ~770 MB/s of NDJSON; ~620-700 MB/s with many escapes. Arrays
+// of objects and maps of objects (BenchmarkEncodeNested, 1000 rows of 4
+// objects): ~0.35-0.5 ms per batch, no allocations, as each nested
+// column's writer is bound once per batch, not per value.
 //
 // Concurrency: NewEncoder may be called from any goroutine; each Encoder is
 // used by one goroutine at a time, and any number of Encoders may run at

@@ -18,8 +18,8 @@ import (
 type Encoder struct {
 	sink *Sink
 	cols []textfmt.Column
-	// structs[j] writes column j when it is a struct.
-	structs []StructText
+	// nested[j] writes column j when it is a struct, list or map.
+	nested []valueText
 	// rowBytes is the text size per row of the last batch.
 	rowBytes int
 }
@@ -39,11 +39,11 @@ func (e *Encoder) Encode(_ context.Context, rec arrow.RecordBatch) (pipeline.Chu
 	// Size the buffer from the last batch's bytes per row: growing it by
 	// doubling while appending costs a copy of everything written so far.
 	buf := e.sink.free.Get(n * e.rowBytes * 9 / 8)
-	e.bindStructs()
+	e.bindNested()
 	buf, err = e.appendRows(buf, n)
 	textfmt.Unbind(e.cols)
-	for j := range e.structs {
-		e.structs[j].Reset(nil) // holds no array between batches
+	for j := range e.nested {
+		e.nested[j].reset(nil) // holds no array between batches
 	}
 	if err != nil {
 		e.sink.free.Put(buf)
@@ -74,15 +74,13 @@ func (e *Encoder) appendRows(buf []byte, n int) ([]byte, error) {
 			case textfmt.KindInt, textfmt.KindBool:
 				buf = c.AppendText(buf, i)
 			default:
-				if st := &e.structs[j]; st.arr != nil {
-					var err error
-					if buf, err = st.Append(buf, i); err != nil {
-						return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
-					}
-					continue
-				}
 				var err error
-				if buf, err = appendValue(buf, c, i); err != nil {
+				if v := &e.nested[j]; v.col.Array() != nil {
+					buf, err = v.append(buf, i)
+				} else {
+					buf, err = appendValue(buf, c, i)
+				}
+				if err != nil {
 					return buf, fmt.Errorf("jsonout: column %q, row %d: %w", e.sink.schema.Field(j).Name, i+1, err)
 				}
 			}
@@ -130,13 +128,16 @@ func appendFloat64(buf []byte, v float64) []byte {
 	return textfmt.MarkFloat(textfmt.AppendFloat(buf, v, 64), len(buf))
 }
 
-// bindStructs binds a StructText to each struct column of the bound batch.
-func (e *Encoder) bindStructs() {
-	if len(e.structs) != len(e.cols) {
-		e.structs = make([]StructText, len(e.cols))
+// bindNested binds a writer to each struct, list or map column of the
+// bound batch, so that their values are written without views per value.
+func (e *Encoder) bindNested() {
+	if len(e.nested) != len(e.cols) {
+		e.nested = make([]valueText, len(e.cols))
 	}
 	for j := range e.cols {
-		s, _ := e.cols[j].Array().(*array.Struct)
-		e.structs[j].Reset(s)
+		switch a := e.cols[j].Array().(type) {
+		case *array.Struct, array.ListLike:
+			e.nested[j].reset(a)
+		}
 	}
 }

@@ -14,29 +14,34 @@ import (
 // (JSON readers then differ on which wins). DuckDB reads such an object
 // back as a STRUCT of the keys, jsonin as a struct column (or, when the
 // keys vary between rows, a struct of all keys, missing ones null). ok is
-// false only for a value encoding/json cannot write.
+// false only for a value encoding/json cannot write. To write many rows
+// of one map array, use a ListText.
 func AppendMap(buf []byte, m *array.Map, i int) (out []byte, ok bool) {
-	start, end := m.ValueOffsets(i)
-	var keys, items textfmt.Column
-	keys.Reset(m.Keys())
-	items.Reset(m.Items())
+	var w ListText
+	w.Reset(m)
+	return w.Append(buf, i)
+}
+
+// appendMap appends row i of w's map as a JSON object.
+func (w *ListText) appendMap(buf []byte, i int) ([]byte, error) {
+	start, end := w.arr.ValueOffsets(i)
 	buf = append(buf, '{')
 	for k := int(start); k < int(end); k++ {
 		if k > int(start) {
 			buf = append(buf, ',')
 		}
 		var err error
-		if keys.Kind() == textfmt.KindString {
-			buf = appendString(buf, keys.Text(k))
-		} else if buf, err = appendKey(buf, &keys, k); err != nil {
-			return buf, false
+		if w.keys.Kind() == textfmt.KindString {
+			buf = appendString(buf, w.keys.Text(k))
+		} else if buf, err = appendKey(buf, &w.keys, k); err != nil {
+			return buf, err
 		}
 		buf = append(buf, ':')
-		if buf, err = appendValue(buf, &items, k); err != nil {
-			return buf, false
+		if buf, err = w.elems.append(buf, k); err != nil {
+			return buf, err
 		}
 	}
-	return append(buf, '}'), true
+	return append(buf, '}'), nil
 }
 
 // appendKey appends key k, not a string, as a JSON string of its text.

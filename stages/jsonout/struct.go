@@ -22,15 +22,15 @@ func AppendStruct(buf []byte, s *array.Struct, i int) ([]byte, error) {
 }
 
 // A StructText writes rows of one struct array as AppendStruct does,
-// with its fields' typed views and keys made once per array. Package
-// csvout writes struct fields with it. The zero value is ready for Reset;
-// a StructText is used by one goroutine at a time.
+// with its fields' typed views and keys made once per array, and those of
+// nested structs, lists and maps too. Packages jsonout and csvout write
+// struct columns with it. The zero value is ready for Reset; a StructText
+// is used by one goroutine at a time.
 type StructText struct {
-	keys []byte // each field's `"name":`, at offs
-	offs []int
-	cols []textfmt.Column
-	kids []StructText // for fields that are structs
-	arr  *array.Struct
+	keys   []byte // each field's `"name":`, at offs
+	offs   []int
+	fields []valueText
+	arr    *array.Struct
 }
 
 // Array returns the array w is bound to, nil when none.
@@ -41,10 +41,10 @@ func (w *StructText) Array() *array.Struct { return w.arr }
 func (w *StructText) Reset(s *array.Struct) {
 	w.arr = s
 	if s == nil {
-		for k := range w.kids {
-			w.kids[k].Reset(nil)
+		for k := range w.fields {
+			w.fields[k].reset(nil)
 		}
-		w.cols, w.kids = w.cols[:0], w.kids[:0]
+		w.fields = w.fields[:0]
 		return
 	}
 	n := s.NumField()
@@ -56,41 +56,82 @@ func (w *StructText) Reset(s *array.Struct) {
 		w.keys = append(w.keys, ':')
 	}
 	w.offs = append(w.offs, len(w.keys))
-	if cap(w.cols) < n {
-		w.cols = make([]textfmt.Column, n)
-		w.kids = make([]StructText, n)
+	if cap(w.fields) < n {
+		w.fields = append(w.fields[:cap(w.fields)], make([]valueText, n-cap(w.fields))...)
 	}
-	w.cols, w.kids = w.cols[:n], w.kids[:n]
+	w.fields = w.fields[:n]
 	for k := range n {
-		f := s.Field(k)
-		w.cols[k].Reset(f)
-		fs, _ := f.(*array.Struct)
-		w.kids[k].Reset(fs)
+		w.fields[k].reset(s.Field(k))
 	}
 }
 
 // Append appends row i, which must not be null, as a JSON object.
 func (w *StructText) Append(buf []byte, i int) ([]byte, error) {
 	buf = append(buf, '{')
-	for k := range w.cols {
+	for k := range w.fields {
 		if k > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, w.keys[w.offs[k]:w.offs[k+1]]...)
-		c := &w.cols[k]
 		var err error
-		if c.IsNull(i) {
-			buf = append(buf, "null"...)
-		} else if w.kids[k].arr != nil {
-			buf, err = w.kids[k].Append(buf, i)
-		} else {
-			buf, err = appendValue(buf, c, i)
-		}
-		if err != nil {
+		if buf, err = w.fields[k].append(buf, i); err != nil {
 			return buf, err
 		}
 	}
 	return append(buf, '}'), nil
+}
+
+// A valueText writes the values of one array by the writer's rules: a
+// struct, list or map through its own StructText or ListText, bound with
+// the array, so that nested values cost no views per value. The nested
+// writers are kept (unbound) across resets for reuse.
+type valueText struct {
+	col  textfmt.Column
+	st   *StructText // bound when the array is a struct
+	list *ListText   // bound when the array is a list or map
+}
+
+// reset binds v to a, or unbinds v when a is nil.
+func (v *valueText) reset(a arrow.Array) {
+	if v.st != nil {
+		v.st.Reset(nil)
+	}
+	if v.list != nil {
+		v.list.Reset(nil)
+	}
+	if a == nil {
+		v.col = textfmt.Column{}
+		return
+	}
+	v.col.Reset(a)
+	switch a := a.(type) {
+	case *array.Struct:
+		if v.st == nil {
+			v.st = new(StructText)
+		}
+		v.st.Reset(a)
+	case array.ListLike:
+		if v.list == nil {
+			v.list = new(ListText)
+		}
+		v.list.Reset(a)
+	}
+}
+
+// append appends value i, null or not.
+func (v *valueText) append(buf []byte, i int) ([]byte, error) {
+	c := &v.col
+	switch {
+	case c.IsNull(i):
+		return append(buf, "null"...), nil
+	case v.st != nil && v.st.arr != nil:
+		return v.st.Append(buf, i)
+	case v.list != nil && v.list.arr != nil:
+		if out, ok := v.list.Append(buf, i); ok {
+			return out, nil
+		}
+	}
+	return appendValue(buf, c, i)
 }
 
 // appendValue appends value i of column c by the writer's rules.
