@@ -6,7 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -63,8 +62,9 @@ func without(md arrow.Metadata, key string) arrow.Metadata {
 // column is viewed, zero-copy, as the schema's type; a text column read
 // as a dictionary (rowGroupProps) is turned into strings, allocated from
 // mem, unless keep names it: it then stays a dictionary with int32
-// indices, in the result's own schema. The caller releases the result; rec stays the
-// caller's.
+// indices, in the result's own schema. rec must have passed
+// batchcheck.Check, which refuses a dictionary index outside its
+// dictionary. The caller releases the result; rec stays the caller's.
 func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, keep []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if int(rec.NumCols()) != schema.NumFields() {
 		return nil, fmt.Errorf("parquet reader returned %d columns for a schema of %d", rec.NumCols(), schema.NumFields())
@@ -91,9 +91,6 @@ func plainBatch(schema *arrow.Schema, rec arrow.RecordBatch, keep []string, mem 
 			dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
 			if vt := col.DataType().(*arrow.DictionaryType).ValueType; vt.ID() != f.Type.ID() {
 				dt.ValueType = vt // large_utf8 text whose dictionary pqarrow reads as utf8
-			}
-			if err = checkIndices(col.Data()); err != nil {
-				break
 			}
 			if data, err = retype(col.Data(), dt); err == nil {
 				out = withType(out, i, dt)
@@ -169,32 +166,4 @@ func retype(d arrow.ArrayData, t arrow.DataType) (arrow.ArrayData, error) {
 		return array.NewDataWithDictionary(t, d.Len(), d.Buffers(), d.NullN(), d.Offset(), vals.(*array.Data)), nil
 	}
 	return array.NewData(t, d.Len(), d.Buffers(), kids, d.NullN(), d.Offset()), nil
-}
-
-// checkIndices refuses a dictionary column with an index outside its
-// dictionary: arrow-go hands on a corrupt file's indices unchecked, and
-// a kept dictionary goes to verbs that index by them (densify checks the
-// others as it reads them).
-func checkIndices(d arrow.ArrayData) error {
-	dt, ok := d.DataType().(*arrow.DictionaryType)
-	if !ok || dt.IndexType.ID() != arrow.INT32 || d.Dictionary() == nil {
-		return fmt.Errorf("data of type %s, not a dictionary with int32 indices", d.DataType())
-	}
-	n, off := d.Len(), d.Offset()
-	raw := d.Buffers()[1]
-	if raw == nil || raw.Len() < (off+n)*arrow.Int32SizeBytes {
-		return fmt.Errorf("dictionary indices of %d rows do not fit their buffer", n)
-	}
-	idx := arrow.Int32Traits.CastFromBytes(raw.Bytes())[off : off+n]
-	var valid []byte
-	if b := d.Buffers()[0]; b != nil && d.NullN() > 0 {
-		valid = b.Bytes()
-	}
-	nd := uint32(d.Dictionary().Len())
-	for i, k := range idx {
-		if uint32(k) >= nd && (valid == nil || bitutil.BitIsSet(valid, off+i)) {
-			return fmt.Errorf("dictionary index %d out of range (%d values)", k, nd)
-		}
-	}
-	return nil
 }
