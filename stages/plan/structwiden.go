@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -72,14 +73,11 @@ func castStruct(ctx context.Context, col *array.Struct, to *arrow.StructType, me
 		data = array.NewData(to, n, []*memory.Buffer{valid}, kids, d.NullN(), 0)
 	} else {
 		// The fields are sliced to the struct's rows: its bitmap must be too.
-		b := array.NewBooleanBuilder(mem)
-		defer b.Release()
-		for i := range n {
-			b.Append(col.IsValid(i))
-		}
-		bits := b.NewBooleanArray()
+		bits := memory.NewResizableBuffer(mem)
 		defer bits.Release()
-		data = array.NewData(to, n, []*memory.Buffer{bits.Data().Buffers()[1]}, kids, col.NullN(), 0)
+		bits.Resize(int(bitutil.BytesForBits(int64(n))))
+		bitutil.CopyBitmap(valid.Bytes(), d.Offset(), n, bits.Bytes(), 0)
+		data = array.NewData(to, n, []*memory.Buffer{bits}, kids, col.NullN(), 0)
 	}
 	defer data.Release()
 	return array.NewStructData(data), nil

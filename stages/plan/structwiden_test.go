@@ -41,7 +41,7 @@ func TestCastStruct(t *testing.T) {
 	col, _, err := array.FromJSON(mem, from, strings.NewReader(`[{"id": 1, "g": {"lat": 2}}, null, {"id": 3, "g": null}, {"id": null, "g": {"lat": 4}}]`))
 	require.NoError(t, err)
 	defer col.Release()
-	for _, off := range []int{0, 1} {
+	for _, off := range []int{0, 1, 2, 3} {
 		part := array.NewSlice(col, int64(off), 4)
 		got, err := castStruct(context.Background(), part.(*array.Struct), to, mem)
 		part.Release()

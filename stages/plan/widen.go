@@ -21,8 +21,9 @@ import (
 //   - other nested types (lists, maps) must be equal: there is no string
 //     form to fall back to, so Widen returns an error.
 //
-// It is commutative and associative, so the order of the files does not
-// change the result.
+// The widened type does not depend on the order of the files, except for
+// a struct's field order: widenStruct keeps the first file's fields first,
+// then the fields only later files have, in the order they appear.
 func Widen(a, b arrow.DataType) (arrow.DataType, error) {
 	switch {
 	case arrowtype.Same(a, b):
