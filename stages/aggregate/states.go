@@ -45,19 +45,13 @@ const (
 	stateKindKey     = "arrowpipe.state"
 )
 
-// ErrNoState is returned (wrapped, naming the aggregate) by the partial
-// state stages for an aggregate whose state does not leave the process
-// (every aggregate of Functions has one now).
-var ErrNoState = errors.New("aggregate: no partial state")
-
 // StatesVerb is the name of GroupByStates' verb (StatesSpec).
 const StatesVerb = "groupby_states"
 
 // GroupByStates is the first phase of GroupBy(keys, aggs...): one row per
 // group of its input with the keys and, in columns named __stateN, the
 // partial state of each accumulator, in order of each group's first row.
-// An empty input emits no row. Build fails with ErrNoState for an
-// aggregate without a partial state.
+// An empty input emits no row.
 func GroupByStates(keys []string, aggs ...Aggregate) verb.Verb {
 	v := groupVerb(StatesVerb, keys, aggs)
 	v.Build = func(env verb.Env, in *arrow.Schema) (pipeline.Stage, *arrow.Schema, error) {
@@ -125,8 +119,8 @@ func MergeStates(env verb.Env, in *arrow.Schema, keys []string, aggs []Aggregate
 	}, g.plan.schema, nil
 }
 
-// StatesSchema returns the schema of GroupByStates' output on in, or an
-// error (wrapping ErrNoState for an aggregate without a partial state).
+// StatesSchema returns the schema of GroupByStates' output on in, or the
+// error GroupByStates' Build would return.
 func StatesSchema(in *arrow.Schema, keys []string, aggs []Aggregate) (*arrow.Schema, error) {
 	_, s, err := newStates(verb.Env{}, StatesVerb, in, keys, aggs)
 	return s, err
@@ -153,12 +147,8 @@ func newStates(env verb.Env, name string, in *arrow.Schema, keys []string, aggs 
 	fields := append([]arrow.Field(nil), p.schema.Fields()[:len(keys)]...)
 	probe := g.newPartial()
 	for i, a := range probe.accs {
-		kind := stateKind(a)
-		if kind == "" {
-			return nil, nil, fmt.Errorf("%w for %s", ErrNoState, accText(p, i))
-		}
 		fields = append(fields, arrow.Field{Name: "__state" + strconv.Itoa(i), Type: stateType(a, p.accs[i].words),
-			Nullable: true, Metadata: arrow.NewMetadata([]string{stateKindKey}, []string{kind})})
+			Nullable: true, Metadata: arrow.NewMetadata([]string{stateKindKey}, []string{stateKind(a)})})
 	}
 	md := arrow.NewMetadata([]string{statesVersionKey}, []string{strconv.Itoa(StatesVersion)})
 	return g, arrow.NewSchema(fields, &md), nil

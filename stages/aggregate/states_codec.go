@@ -58,8 +58,8 @@ var digestType = arrow.StructOf(
 	arrow.Field{Name: "count", Type: arrow.PrimitiveTypes.Float64},
 )
 
-// stateKind names the state an accumulator exports, "" for one that does
-// not (none now: every accumulator does).
+// stateKind names the state an accumulator exports; every accumulator
+// has one.
 func stateKind(a accumulator) string {
 	switch a.(type) {
 	case *countAcc, *isumAcc, *fsumAcc, *varAcc:
@@ -77,7 +77,7 @@ func stateKind(a accumulator) string {
 	case *listAcc:
 		return stateList
 	}
-	return ""
+	panic(fmt.Sprintf("aggregate: no partial state for %T", a))
 }
 
 // stateType is the Arrow type of a's state column; words is a's width in
