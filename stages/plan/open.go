@@ -88,10 +88,27 @@ type ReadOptions struct {
 	// MaxOpenFiles bounds the files open at once when there are several;
 	// 0 means 16.
 	MaxOpenFiles int
+	// Origins, when set, holds one entry per path given to Open, which then
+	// expands nothing: the paths are files standing for the files the user
+	// named (absolute paths, or a cluster worker's copies), and the
+	// file-name and partition columns come from the origins, as a run
+	// over the names as given would have them.
+	Origins []FileOrigin
 
 	// mixed: this file is one of a union, whose other files may be of
 	// other formats: options of text formats do not make it fail.
 	mixed bool
+}
+
+// A FileOrigin is where a file Open reads under another path came from.
+type FileOrigin struct {
+	// Name is the file's path as the user gave it, after glob and
+	// directory expansion: the file-name column's value.
+	Name string
+	// Walked is the part of Name below the directory or glob root that
+	// expanded it (input.ExpandRooted), whose key=value directories are
+	// partition columns; "" for a file named as it is.
+	Walked string
 }
 
 // A Source is files opened as one pipeline.Source. Close it after the run.
@@ -200,7 +217,7 @@ func (s *Source) Files() (done, total, skipped int) {
 // type Widen gives. Files of different formats mix. Directories of the
 // form key=value in a path add a column per key (int64 when every value
 // is an integer written canonically, else string), after the files'
-// columns, then FilenameColumn. With StrictSchema, files with other
+// columns, then FilenameColumn (both from Origins when it is set). With StrictSchema, files with other
 // columns than the first's fail instead. Consecutive CSV or TSV files
 // with the same header line are typed as one file of their rows would be,
 // from the first file's sample, when it holds SampleRows records (see
@@ -208,7 +225,7 @@ func (s *Source) Files() (done, total, skipped int) {
 // MaxOpenFiles at a time: each is opened at Open to read its schema, and
 // the ones beyond the limit are opened again when their turn comes.
 func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) (*Source, error) {
-	paths, walked, err := input.ExpandRooted(paths)
+	paths, walked, err := expandPaths(paths, opts.Origins)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +240,22 @@ func Open(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions
 	}
 	src.Source = viewsAsPlain(src.Source, opts.Mem) // string_view as utf8: see views.go
 	return src, nil
+}
+
+// expandPaths expands paths (input.ExpandRooted), or with origins takes
+// them as files, each with its origin's walked part.
+func expandPaths(paths []string, origins []FileOrigin) (files, walked []string, err error) {
+	if origins == nil {
+		return input.ExpandRooted(paths)
+	}
+	if len(origins) != len(paths) {
+		return nil, nil, fmt.Errorf("plan: %d origins for %d files", len(origins), len(paths))
+	}
+	walked = make([]string, len(origins))
+	for i, o := range origins {
+		walked[i] = o.Walked
+	}
+	return paths, walked, nil
 }
 
 // openFiles opens files of one format with one reader: one file, or the

@@ -100,6 +100,10 @@ type union struct {
 	// rowGroups prunes Parquet files by the leading filter (rowgroups.go).
 	rowGroups rowGroupPruning
 
+	// given maps each path to the name the user gave it, when
+	// ReadOptions.Origins says (nil: the path is that name).
+	given map[string]string
+
 	// typedBy maps a file that took another's types unsampled to that
 	// file (openruns.go), for the hint of a value that does not fit.
 	typedBy map[string]string
@@ -124,6 +128,12 @@ func openUnion(ctx context.Context, paths, walked []string, stdin io.Reader, opt
 		opts.MaxOpenFiles = defaultMaxOpenFiles
 	}
 	u := &union{opts: opts, stdin: stdin}
+	if opts.Origins != nil {
+		u.given = make(map[string]string, len(paths))
+		for i, p := range paths {
+			u.given[p] = opts.Origins[i].Name
+		}
+	}
 	defer func() {
 		if err != nil {
 			u.Close()
@@ -275,7 +285,7 @@ func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveC
 			continue
 		}
 		if u.opts.FilenameColumn != "" {
-			consts[u.opts.FilenameColumn] = &constant{value: p, valid: true}
+			consts[u.opts.FilenameColumn] = &constant{value: u.givenName(p), valid: true}
 		}
 		u.members = append(u.members, &member{path: p, paths: []string{p}, consts: consts})
 	}
@@ -283,6 +293,15 @@ func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveC
 		return nil, usage(fmt.Sprintf("the partition filter leaves none of the %d files to read", len(paths)))
 	}
 	return cols, nil
+}
+
+// givenName is the name the user gave the file at path (see
+// ReadOptions.Origins).
+func (u *union) givenName(path string) string {
+	if name, ok := u.given[path]; ok {
+		return name
+	}
+	return path
 }
 
 // partitionValues are a file's partition values for ReadOptions.Keep:
@@ -488,7 +507,7 @@ func (u *union) Next(ctx context.Context) (pipeline.Chunk, error) {
 			return c, err
 		}
 		if !u.text {
-			if c.Batch, err = m.mapper.apply(ctx, c.Batch, m.path); err != nil {
+			if c.Batch, err = m.mapper.apply(ctx, c.Batch, u.givenName(m.path)); err != nil {
 				return pipeline.Chunk{}, fmt.Errorf("%s: %w", input.DisplayName(m.path), err)
 			}
 		} else {
@@ -604,7 +623,7 @@ func (d *unionDecoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.Reco
 	if file == "" {
 		file = m.path
 	}
-	rec, err := m.mapper.apply(ctx, rec, file)
+	rec, err := m.mapper.apply(ctx, rec, d.u.givenName(file))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", input.DisplayName(file), err)
 	}
