@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
 // A time of day (Arrow's time32 and time64, DuckDB's TIME) is read as ns
@@ -133,18 +135,9 @@ func parseClock(s string) (int64, bool) {
 	return ns, true
 }
 
-// appendClock writes ns since midnight as DuckDB prints a TIME:
-// HH:MM:SS, then the fraction without its trailing zeros.
+// appendClock writes ns since midnight as DuckDB prints a TIME, as every
+// writer does (textfmt.AppendTime): HH:MM:SS, then the fraction without
+// its trailing zeros; 24:00:00 for the end of the day.
 func appendClock(dst []byte, ns int64) []byte {
-	sec := ns / 1_000_000_000
-	frac := ns % 1_000_000_000
-	two := func(dst []byte, x int64) []byte { return append(dst, byte('0'+x/10), byte('0'+x%10)) }
-	dst = two(dst, sec/3600)
-	dst = two(append(dst, ':'), sec/60%60)
-	dst = two(append(dst, ':'), sec%60)
-	if frac != 0 {
-		digits := strconv.AppendInt(nil, frac+1_000_000_000, 10)[1:]
-		dst = append(append(dst, '.'), strings.TrimRight(string(digits), "0")...)
-	}
-	return dst
+	return textfmt.AppendTime(dst, ns, arrow.Nanosecond)
 }

@@ -222,3 +222,36 @@ func FuzzParseClock(f *testing.F) {
 		require.Equal(t, ns, back, "%q printed as %q", s, text)
 	})
 }
+
+// to_string of a time of day outside the day (a corrupt file: Arrow
+// allows none) is still a time, modulo a day, never a sign; the end of
+// the day (DuckDB's TIME '24:00:00') is 24:00:00.
+func TestClockToStringOutsideDay(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "ns", Type: arrow.FixedWidthTypes.Time64ns, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	want := map[int64]string{
+		-1:              "23:59:59.999999999",
+		-nsPerDay - 5e8: "23:59:59.5",
+		nsPerDay:        "24:00:00",
+		nsPerDay + 1e9:  "00:00:01",
+		12*3600e9 + 5e8: "12:00:00.5",
+	}
+	var in []int64
+	for v := range want {
+		in = append(in, v)
+		b.Field(0).(*array.Time64Builder).Append(arrow.Time64(v))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	e, err := Compile("to_string(ns)", schema)
+	require.NoError(t, err)
+	got, err := e.Eval(context.Background(), rec, mem)
+	require.NoError(t, err)
+	defer got.Release()
+	for r, v := range in {
+		assert.Equal(t, want[v], got.(*array.String).Value(r), "value %d", v)
+	}
+}

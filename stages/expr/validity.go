@@ -7,7 +7,7 @@ import (
 
 // x is [not] null needs only a column's validity, so it takes a column of
 // any Arrow type, even one expressions cannot read (struct, map, binary,
-// time64, uuid, interval, dictionary ...). Any other use of such a column
+// uuid, interval, dictionary ...). Any other use of such a column
 // stays a Compile error naming it and its type.
 
 // validityNode is col is null (or, with not, is not null) of a column whose
