@@ -76,6 +76,11 @@ type ReadOptions struct {
 	// NoHive turns off the partition columns read from key=value
 	// directories in the paths.
 	NoHive bool
+	// TextPartitions are partition keys read as strings even when every
+	// value among the files opened is an integer: keys that other files
+	// of the same data, opened elsewhere, have other values of (a cluster
+	// task opens one file of many).
+	TextPartitions []string
 	// Keep, when set, is asked about each file's hive partition values
 	// (by column name) before the file is opened; a file it refuses is
 	// skipped unopened and counted in Source.Files.

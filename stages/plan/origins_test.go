@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,4 +60,22 @@ func TestOpenWithOrigins(t *testing.T) {
 	}
 	_, err := plan.Open(context.Background(), paths, nil, plan.ReadOptions{Origins: origins[:1]})
 	assert.ErrorContains(t, err, "1 origins for 3 files")
+}
+
+// TextPartitions reads a key whose values here are all integers as
+// strings, as a run over more files, one of which is not, would.
+func TestOpenTextPartitions(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m=12", "a.csv")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte("id\n1\n"), 0o644))
+	for _, c := range []struct {
+		text []string
+		want arrow.DataType
+	}{{nil, arrow.PrimitiveTypes.Int64}, {[]string{"m"}, arrow.BinaryTypes.String}} {
+		src, err := plan.Open(context.Background(), []string{dir}, nil, plan.ReadOptions{TextPartitions: c.text})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, src.Schema().Field(1).Type, "%v", c.text)
+		require.NoError(t, src.Close())
+	}
 }

@@ -237,7 +237,7 @@ func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveC
 		all[i] = pairs
 		for _, pr := range pairs {
 			if !slices.ContainsFunc(cols, func(c hiveColumn) bool { return c.name == pr.Key }) {
-				cols = append(cols, hiveColumn{name: pr.Key, isInt: true})
+				cols = append(cols, hiveColumn{name: pr.Key, isInt: !slices.Contains(u.opts.TextPartitions, pr.Key)})
 			}
 		}
 	}
