@@ -100,7 +100,10 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	if files, err = input.Expand(files); err != nil {
+	// Expanded as a single run expands them: the walked part of each
+	// file's path gives its partition columns.
+	files, walked, err := input.ExpandRooted(files)
+	if err != nil {
 		return err
 	}
 	sides.Avoid = append([]string{o.output, o.rejects}, files...)
@@ -151,8 +154,8 @@ func runClusterJob(ctx context.Context, url string, o *options, fs *pflag.FlagSe
 	var metrics pipeline.Metrics
 	reports, err := cluster.Run(ctx, js, cluster.Job{
 		Metrics: func(m pipeline.Metrics) { metrics = m },
-		Files:   files, Calls: calls, Read: read, Env: env, Config: cfg,
-		TextColumns: o.textColumns, Stdin: stdin, Upload: o.clusterUpload, ResultDir: resultDir,
+		Files:   files, Walked: walked, Calls: calls, Read: read, Env: env, Config: cfg,
+		TextColumns: o.textColumns, Stdin: stdin, TempDir: o.tempDir, Upload: o.clusterUpload, ResultDir: resultDir,
 		Rejects: taskRejects(rejects, files),
 		NewSink: func(schema *arrow.Schema) (pipeline.Sink, error) {
 			return plan.NewSink(out, f, schema, plan.SinkOptions{Compression: o.compression, Mem: env.Mem})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"os"
@@ -241,4 +242,84 @@ func TestClusterLocalProcesses(t *testing.T) {
 	got := cli(t, "", append([]string{"--cluster", "local:2"}, args...)...)
 	require.Equal(t, 0, got.code, got.stderr)
 	assert.Equal(t, want.stdout, got.stdout)
+}
+
+// A hive-partitioned directory read with --cluster gives the single run's
+// output, partition and file-name columns included, named by an absolute
+// or relative path, through uploads, and under a filter on the partition
+// column (which prunes files in a single run); each row's region is the
+// directory of its file, named as given. An uploaded x.tsv.gz whose
+// header has a comma is read as TSV, as its name says.
+func TestClusterCommandLineHiveAndUploadNames(t *testing.T) {
+	url := serveInProcess(t)
+	parent := t.TempDir()
+	for name, text := range map[string]string{
+		"hv/region=EU/a.csv":   "id,q\n1,2\n3,4\n",
+		"hv/region=EU/b.csv":   "id,q\n5,6\n",
+		"hv/region=US/c.csv":   "id,q\n7,8\n9,1\n",
+		"hv/region=APAC/d.csv": "id,q\n11,3\n",
+	} {
+		path := filepath.Join(parent, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	abs := filepath.Join(parent, "hv")
+	for _, tc := range []struct {
+		name string
+		rel  bool
+		args []string
+	}{
+		{"abs", false, []string{abs}},
+		{"abs-filename", false, []string{"--filename-column", "f", abs}},
+		{"rel-filename", true, []string{"--filename-column", "f", "hv"}},
+		{"rel-upload-filename", true, []string{"--cluster-upload", "--filename-column", "f", "hv"}},
+		{"rel-filter-prunes", true, []string{"--filename-column", "f", "filter", "region != 'US'", "then", "sort", "id desc", "hv"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.rel {
+				t.Chdir(parent)
+			}
+			want := cli(t, "", tc.args...)
+			require.Equal(t, 0, want.code, want.stderr)
+			got, err := clusterCLI(t, url, tc.args...)
+			require.NoError(t, err)
+			assert.Equal(t, want.stdout, got)
+			recs := readCSV(t, got)
+			require.Greater(t, len(recs), 2)
+			header := recs[0]
+			require.Equal(t, "region", header[2])
+			for _, r := range recs[1:] {
+				if len(header) < 4 {
+					assert.Contains(t, []string{"EU", "US", "APAC"}, r[2])
+					continue
+				}
+				file := r[3]
+				if tc.rel {
+					assert.True(t, strings.HasPrefix(file, "hv/"), "the name as given: %s", file)
+				} else {
+					assert.True(t, strings.HasPrefix(file, abs+"/"), "the name as given: %s", file)
+				}
+				assert.Equal(t, "region="+r[2], filepath.Base(filepath.Dir(file)), "the region of %s", file)
+				if tc.name == "rel-filter-prunes" {
+					assert.NotEqual(t, "US", r[2])
+				}
+			}
+		})
+	}
+	t.Run("tsv-gz-upload-comma-in-header", func(t *testing.T) {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		_, err := zw.Write([]byte("id\tprice, usd\n1\t2.5\n2\t3\n3\t4.25\n"))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		path := filepath.Join(t.TempDir(), "x.tsv.gz")
+		require.NoError(t, os.WriteFile(path, gz.Bytes(), 0o644))
+		args := []string{"sort", "id desc", path}
+		want := cli(t, "", args...)
+		require.Equal(t, 0, want.code, want.stderr)
+		assert.Equal(t, "id,\"price, usd\"\n3,4.25\n2,3\n1,2.5\n", want.stdout)
+		got, err := clusterCLI(t, url, append([]string{"--cluster-upload"}, args...)...)
+		require.NoError(t, err)
+		assert.Equal(t, want.stdout, got)
+	})
 }

@@ -539,7 +539,7 @@ func TestPartialGroupByPlan(t *testing.T) {
 	} {
 		t.Run(words, func(t *testing.T) {
 			calls := parseWords(t, splitWords(words)...)
-			p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: mem}})
+			p, err := planJob(context.Background(), files, nil, 1, Job{Calls: calls, Env: verb.Env{Mem: mem}})
 			require.NoError(t, err)
 			got := ""
 			if n := len(p.mapChain); n > 0 && strings.HasPrefix(p.mapChain[n-1][0], "groupby") {

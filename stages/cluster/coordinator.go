@@ -22,17 +22,27 @@ import (
 
 	"github.com/arrowpipe/arrowpipe/pipeline"
 	"github.com/arrowpipe/arrowpipe/stages/aggregate"
+	"github.com/arrowpipe/arrowpipe/stages/hive"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 	"github.com/arrowpipe/arrowpipe/stages/verb"
 )
 
 // A Job is a chain over files, to run on the cluster's workers.
 type Job struct {
-	// Files are the inputs, in the order their rows reach the chain, one
-	// task each or one per range or run of row groups (TaskBytes); relative paths are made
-	// absolute, as workers share the file system, not the working
+	// Files are the input files (globs and directories expanded, see
+	// Walked), in the order their rows reach the chain, one task each or
+	// one per range or run of row groups (TaskBytes); relative paths are
+	// made absolute, as workers share the file system, not the working
 	// directory.
 	Files []string
+	// Walked, when set, holds for each of Files the part of its path
+	// below the directory or glob root it was expanded from
+	// (input.ExpandRooted), whose key=value directories are partition
+	// columns, as in a single run over the arguments; nil means every
+	// file was named as it is. The file-name column
+	// (ReadSpec.FilenameColumn) holds each of Files as given, not made
+	// absolute.
+	Walked []string
 	// Calls is the chain, as plan.ParseChain returns it.
 	Calls []plan.Call
 	// Read is the input flags.
@@ -65,10 +75,12 @@ type Job struct {
 	ResultDir     string
 	NoResultFiles bool
 	// Stdin is read for the file "-" (nil: os.Stdin). The coordinator
-	// copies it to a file in the temp directory, cuts it as a
+	// copies it to a file in TempDir, cuts it as a
 	// file, and uploads each task's bytes to the job's object store
 	// bucket, which workers read instead of a path.
 	Stdin io.Reader
+	// TempDir is where stdin's copy is made; "" means os.TempDir().
+	TempDir string
 	// Metrics, when set, gets the metrics of the coordinator's pipeline
 	// (the tasks' results through the reduce side into the sink) after
 	// it ran.
@@ -83,6 +95,12 @@ type Job struct {
 	// bucket as stdin's are, for workers that cannot read the files (no
 	// shared file system). The bucket is deleted at the job's end.
 	Upload bool
+
+	// maxMergeRuns bounds the sorted runs the coordinator merges at once
+	// when the chain's sort runs on the workers (mergedResults); a job of
+	// more tasks sorts on the coordinator. 0 means the bound of a single
+	// run's sort under Env.MaxMemory (aggregate.MergeFanIn).
+	maxMergeRuns int
 }
 
 // TaskReport is what a task's winning attempt reported.
@@ -117,6 +135,9 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 	if len(job.Files) == 0 {
 		job.Files = []string{"-"}
 	}
+	if job.Walked != nil && len(job.Walked) != len(job.Files) {
+		return nil, fmt.Errorf("cluster: %d walked parts for %d files", len(job.Walked), len(job.Files))
+	}
 	id := nuid.Next()
 	root := job.ResultDir
 	if root == "" {
@@ -127,15 +148,25 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 		return nil, err
 	}
 	// files are the names tasks carry; local the paths this process reads.
+	// origins are the names as given, with the parts expansions walked.
 	files := make([]string, len(job.Files))
 	local := make([]string, len(job.Files))
 	uploads := make([]upload, len(job.Files))
+	origins := make([]plan.FileOrigin, len(job.Files))
 	for i, f := range job.Files {
+		origins[i].Name = f
+		if job.Walked != nil {
+			origins[i].Walked = job.Walked[i]
+		}
 		if f == "-" {
 			if slices.Contains(job.Files[:i], "-") {
 				return nil, errors.New("cluster: stdin is given twice")
 			}
-			path, err := spoolStdin(job.Stdin, os.TempDir(), id)
+			tmp := job.TempDir
+			if tmp == "" {
+				tmp = os.TempDir()
+			}
+			path, err := spoolStdin(job.Stdin, tmp, id)
 			if err != nil {
 				return nil, err
 			}
@@ -150,24 +181,25 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 		files[i], local[i], uploads[i] = abs, abs, upload{on: job.Upload, local: abs}
 	}
 	if job.TextColumns != nil {
-		read, err := resolveTextColumns(ctx, local, job)
+		read, err := resolveTextColumns(ctx, local, origins, job)
 		if err != nil {
 			return nil, err
 		}
 		job.Read = read
 	}
-	p, err := planJob(ctx, local, job)
-	if err != nil {
-		return nil, err
-	}
 	size := job.TaskBytes
 	if size == 0 {
 		size = DefaultTaskBytes
 	}
-	tasks, err := planTasks(ctx, files, job.Read, size, uploads)
+	tasks, err := planTasks(ctx, files, origins, job.Read, size, uploads)
 	if err != nil {
 		return nil, err
 	}
+	p, err := planJob(ctx, local, origins, len(tasks), job)
+	if err != nil {
+		return nil, err
+	}
+	job.Read.TextPartitions = p.textPartitions
 	sink, err := job.NewSink(p.output)
 	if err != nil {
 		return nil, err
@@ -207,13 +239,13 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 
 // resolveTextColumns returns the job's read spec with the names of the
 // columns to read as text, given the schema the files infer.
-func resolveTextColumns(ctx context.Context, files []string, job Job) (ReadSpec, error) {
+func resolveTextColumns(ctx context.Context, files []string, origins []plan.FileOrigin, job Job) (ReadSpec, error) {
 	read := job.Read
 	ropts, err := read.Options()
 	if err != nil {
 		return read, err
 	}
-	ropts.Mem = job.Env.Mem
+	ropts.Mem, ropts.Origins = job.Env.Mem, origins
 	src, err := plan.Open(ctx, files, nil, ropts)
 	if err != nil {
 		return read, err
@@ -238,16 +270,20 @@ type jobPlan struct {
 	// tables are the files of the joins on the map side (mapJoin), in
 	// chain order.
 	tables []string
+	// textPartitions are the partition keys whose column is a string
+	// over all the files (ReadSpec.TextPartitions).
+	textPartitions []string
 }
 
 // planJob builds the whole chain for the files' schema, as the
-// single-process run does, and cuts it.
-func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
+// single-process run does (with the partition and file-name columns of
+// their origins), and cuts it for a job of tasks tasks.
+func planJob(ctx context.Context, files []string, origins []plan.FileOrigin, tasks int, job Job) (*jobPlan, error) {
 	ropts, err := job.Read.Options()
 	if err != nil {
 		return nil, err
 	}
-	ropts.Mem = job.Env.Mem
+	ropts.Mem, ropts.Origins = job.Env.Mem, origins
 	src, err := plan.Open(ctx, files, nil, ropts)
 	if err != nil {
 		return nil, err
@@ -279,7 +315,9 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 			p.mapChain = append(p.mapChain, words)
 			p.reduce = append(reduce, pl.Stages[k+1:]...)
 			p.input = partial
-		} else if words, merge, ok := wholeStreamSplit(job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok {
+		} else if words, merge, ok := wholeStreamSplit(job.Calls[k], pl.Schemas[k], pl.Schemas[k+1]); ok && (merge == nil || tasks <= job.mergeRuns()) {
+			// A sort of more tasks than a merge reads at once runs on the
+			// coordinator, where it spills within Env.MaxMemory.
 			p.mapChain = append(p.mapChain, words)
 			if merge != nil {
 				p.merge, p.reduce = merge, pl.Stages[k+1:]
@@ -289,7 +327,39 @@ func planJob(ctx context.Context, files []string, job Job) (*jobPlan, error) {
 	for _, f := range src.Schema().Fields() {
 		p.columns = append(p.columns, f.Name)
 	}
+	p.textPartitions = textPartitions(src.Schema(), origins, job.Read.NoHive)
 	return p, nil
+}
+
+// textPartitions are the partition keys of the files' origins whose
+// column in schema, the whole input's, is a string: a task that opens one
+// file whose values are all integers reads them as strings too.
+func textPartitions(schema *arrow.Schema, origins []plan.FileOrigin, noHive bool) []string {
+	if noHive {
+		return nil
+	}
+	var keys []string
+	for _, o := range origins {
+		pairs, _ := hive.Parse(o.Walked) // a bad segment failed the job's Open
+		for _, pr := range pairs {
+			if slices.Contains(keys, pr.Key) {
+				continue
+			}
+			if f, ok := schema.FieldsByName(pr.Key); ok && f[0].Type.ID() == arrow.STRING {
+				keys = append(keys, pr.Key)
+			}
+		}
+	}
+	return keys
+}
+
+// mergeRuns is the most tasks whose sorted runs the coordinator merges
+// (Job.maxMergeRuns).
+func (j *Job) mergeRuns() int {
+	if j.maxMergeRuns > 0 {
+		return j.maxMergeRuns
+	}
+	return aggregate.MergeFanIn(j.Env.MaxMemory)
 }
 
 type coordinator struct {
@@ -351,6 +421,9 @@ func (c *coordinator) publishTasks(ctx context.Context) error {
 		t := &Task{Version: TaskVersion, Job: c.id, Index: i, Files: []string{in.file},
 			Chain: c.plan.mapChain, Read: c.job.Read, Columns: c.plan.columns, Range: in.rng, ResultDir: c.dir,
 			Tables: tables}
+		if in.rng == nil && in.groups == nil {
+			t.Origin = &Origin{Name: in.origin.Name, Walked: in.origin.Walked}
+		}
 		if in.rng != nil {
 			t.Read.Format, t.Schema = in.format, in.schema
 		}

@@ -173,7 +173,7 @@ func TestMapJoinPlan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := joinWords(t, tc.words...)
-			p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{MaxMemory: tc.maxMemory}})
+			p, err := planJob(context.Background(), files, nil, 1, Job{Calls: calls, Env: verb.Env{MaxMemory: tc.maxMemory}})
 			require.NoError(t, err)
 			if !tc.onWorkers {
 				assert.Empty(t, p.tables)

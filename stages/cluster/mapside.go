@@ -79,6 +79,9 @@ func (w *worker) run(ctx context.Context, t *Task, delivered uint64) (_ *done, e
 			}
 		}()
 	}
+	// The file's name and partitions are its origin's, whatever path
+	// (a shared one, or this worker's copy) it is read from.
+	ropts.Origins = t.readOrigins()
 	src, fix, err := openTask(ctx, t, ropts)
 	if err != nil {
 		return nil, err

@@ -43,7 +43,7 @@ func TestWholeStreamSplitPlan(t *testing.T) {
 	} {
 		t.Run(words, func(t *testing.T) {
 			calls := parseWords(t, splitWords(words)...)
-			p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: mem}})
+			p, err := planJob(context.Background(), files, nil, 1, Job{Calls: calls, Env: verb.Env{Mem: mem}})
 			require.NoError(t, err)
 			got := ""
 			if n := len(p.mapChain); n > 0 && p.mapChain[n-1][0] != "filter" && p.mapChain[n-1][0] != "select" {
@@ -53,7 +53,7 @@ func TestWholeStreamSplitPlan(t *testing.T) {
 			assert.Equal(t, want.merge, p.merge != nil)
 			assert.Len(t, p.reduce, want.reduce)
 			// NoPartial ships every row, as before.
-			p, err = planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: mem}, NoPartial: true})
+			p, err = planJob(context.Background(), files, nil, 1, Job{Calls: calls, Env: verb.Env{Mem: mem}, NoPartial: true})
 			require.NoError(t, err)
 			assert.Nil(t, p.merge)
 			for _, c := range p.mapChain {

@@ -65,9 +65,9 @@ func mapThenReduce(t *testing.T, files []string, calls []plan.Call, read ReadSpe
 	env := verb.Env{Mem: mem, Workers: workers}
 	cfg := pipeline.Config{Mem: mem}
 	cfg.Handoff.Mode = mode
-	p, err := planJob(ctx, files, Job{Calls: calls, Read: read, Env: env})
+	p, err := planJob(ctx, files, nil, 1, Job{Calls: calls, Read: read, Env: env})
 	require.NoError(t, err)
-	tasks, err := planTasks(ctx, files, read, size, make([]upload, len(files)))
+	tasks, err := planTasks(ctx, files, make([]plan.FileOrigin, len(files)), read, size, make([]upload, len(files)))
 	require.NoError(t, err)
 	var parts []arrow.RecordBatch
 	defer func() {
@@ -137,7 +137,7 @@ func TestPartialGroupByMergesAsTheWhole(t *testing.T) {
 			}
 			for _, size := range sizes {
 				t.Run(fmt.Sprintf("chain=%s/workers=%d/mode=%s/batch=%d/task-bytes=%d", name, tc.workers, tc.mode, tc.batch, size), func(t *testing.T) {
-					p, err := planJob(context.Background(), files, Job{Calls: calls, Env: verb.Env{Mem: memory.NewGoAllocator()}})
+					p, err := planJob(context.Background(), files, nil, 1, Job{Calls: calls, Env: verb.Env{Mem: memory.NewGoAllocator()}})
 					require.NoError(t, err)
 					assert.Contains(t, []string{"groupby", "groupby_states"}, p.mapChain[len(p.mapChain)-1][0], "the groupby splits")
 					got := mapThenReduce(t, files, calls, read, size, tc.workers, tc.mode)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -18,8 +20,9 @@ import (
 // TaskVersion is the task format this build writes and runs; a worker
 // refuses any other. Version 2 added Range and Schema, version 3
 // RowGroups and ResultDir, version 4 Object, version 5 Tables, version 6
-// a rejected row's record as bytes in the done message.
-const TaskVersion = 6
+// a rejected row's record as bytes in the done message, version 7 Origin
+// and ReadSpec.TextPartitions.
+const TaskVersion = 7
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
 // never carries data.
@@ -66,6 +69,44 @@ type Task struct {
 	// Tables are the tables of the chain's joins (mapJoin), which each
 	// join's FILE word names (TableRef.Name), in chain order.
 	Tables []TableRef `json:"tables,omitempty"`
+	// Origin, when set, is the name the user gave the task's file and
+	// the part of it an expansion walked, which give the file-name and
+	// partition columns (plan.FileOrigin) whatever path the worker reads.
+	// Set for a whole file only: a range or run of row groups is of a
+	// file without those columns (fileRanges).
+	Origin *Origin `json:"origin,omitempty"`
+}
+
+// An Origin is where a task's file came from: plan.FileOrigin as data.
+type Origin struct {
+	Name   string `json:"name"`
+	Walked string `json:"walked,omitempty"`
+}
+
+// maxOriginBytes bounds each of an origin's paths (PATH_MAX).
+const maxOriginBytes = 4096
+
+// validate accepts a name in UTF-8 without NUL and a walked part that is
+// a clean relative path below its root, both at most maxOriginBytes.
+func (o *Origin) validate() error {
+	switch w := o.Walked; {
+	case o.Name == "" || len(o.Name) > maxOriginBytes || !utf8.ValidString(o.Name) || strings.ContainsRune(o.Name, 0):
+		return fmt.Errorf("origin name %q (want 1 to %d bytes of UTF-8 without NUL)", o.Name, maxOriginBytes)
+	case len(w) > maxOriginBytes || !utf8.ValidString(w) || strings.ContainsRune(w, 0):
+		return fmt.Errorf("origin walked part %q (want at most %d bytes of UTF-8 without NUL)", w, maxOriginBytes)
+	case w != "" && (filepath.IsAbs(w) || filepath.Clean(w) != w || slices.Contains(strings.Split(filepath.ToSlash(w), "/"), "..")):
+		return fmt.Errorf("origin walked part %q (want a clean relative path below its root)", w)
+	}
+	return nil
+}
+
+// readOrigins returns the plan.ReadOptions.Origins of a task that reads
+// file, or nil when it has none.
+func (t *Task) readOrigins() []plan.FileOrigin {
+	if t.Origin == nil || t.Range != nil || t.RowGroups != nil {
+		return nil
+	}
+	return []plan.FileOrigin{{Name: t.Origin.Name, Walked: t.Origin.Walked}}
 }
 
 // ReadSpec is the input flags of a run, as text, so that a task carries
@@ -84,6 +125,11 @@ type ReadSpec struct {
 	// TextColumns are the CSV and TSV columns read as their text (see
 	// plan.ReadOptions.TextColumns), resolved by the coordinator.
 	TextColumns []string `json:"text_columns,omitempty"`
+	// TextPartitions are the partition keys the job reads as strings
+	// (plan.ReadOptions.TextPartitions): a key with a value that is not
+	// an integer in any file is a string in every task, as in a single
+	// run over all the files.
+	TextPartitions []string `json:"text_partitions,omitempty"`
 	// OnError is what a bad row of text input does: "" stops the task
 	// with its error, "skip" drops it and counts it (done.Rejected), as
 	// --on-error does in a single run, and "reject" reports it too
@@ -128,9 +174,21 @@ func (r ReadSpec) Options() (plan.ReadOptions, error) {
 	o.FilenameColumn = r.FilenameColumn
 	o.NoHive = r.NoHive
 	o.StrictSchema = r.StrictSchema
+	o.TextPartitions = r.TextPartitions
 	if len(r.TextColumns) > 0 {
+		// Resolved over the job's columns, partition and file-name ones
+		// included: each file reads those of its own columns, as a
+		// single run's union asks each file's.
 		names := r.TextColumns
-		o.TextColumns = func(*arrow.Schema) []string { return names }
+		o.TextColumns = func(inferred *arrow.Schema) []string {
+			var own []string
+			for _, n := range names {
+				if inferred.HasField(n) {
+					own = append(own, n)
+				}
+			}
+			return own
+		}
 	}
 	return o, nil
 }
@@ -204,6 +262,14 @@ func (t *Task) validate() error {
 			return bad("row groups %+v", *g)
 		case t.Read.Format != "parquet":
 			return bad("row groups of format %q (want parquet)", t.Read.Format)
+		}
+	}
+	if o := t.Origin; o != nil {
+		if t.Range != nil || t.RowGroups != nil {
+			return bad("an origin with a range or row groups")
+		}
+		if err := o.validate(); err != nil {
+			return bad("%v", err)
 		}
 	}
 	if t.ResultDir != "" && !validResultDir(t.ResultDir, t.Job) {

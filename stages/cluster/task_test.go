@@ -21,7 +21,9 @@ func TestTaskRoundTrip(t *testing.T) {
 	groups := validTask()
 	groups.Read.Format, groups.RowGroups = "parquet", &RowGroups{First: 3, Count: 2}
 	groups.ResultDir = "/tmp/" + resultDirPrefix + groups.Job
-	for _, task := range []*Task{validTask(), ranged, groups} {
+	origin := validTask()
+	origin.Origin = &Origin{Name: "data/region=EU/a.csv", Walked: "region=EU/a.csv"}
+	for _, task := range []*Task{validTask(), ranged, groups, origin} {
 		data, err := task.Marshal()
 		require.NoError(t, err)
 		got, err := ParseTask(data)
@@ -32,34 +34,41 @@ func TestTaskRoundTrip(t *testing.T) {
 
 func TestParseTaskRefuses(t *testing.T) {
 	for name, data := range map[string]string{
-		"not json":              `rm -rf /`,
-		"unknown field":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
-		"trailing data":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
-		"other version":         `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"bad job id":            `{"version":VERSION,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
-		"negative task":         `{"version":VERSION,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
-		"no file":               `{"version":VERSION,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
-		"relative file":         `{"version":VERSION,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
-		"stdin":                 `{"version":VERSION,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
-		"empty verb":            `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
-		"bad delimiter":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
-		"bad schema":            `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
-		"bad format":            `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
-		"wrong type":            `{"version":VERSION,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
-		"negative rows":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
-		"range, no schema":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
-		"schema, no range":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
-		"empty range":           `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
-		"header past start":     `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
-		"range of parquet":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
-		"groups and range":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","row_groups":{"first":0,"count":1}}`,
-		"groups of csv":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"row_groups":{"first":0,"count":1}}`,
-		"no groups":             `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"row_groups":{"first":0,"count":0}}`,
-		"result dir, other job": `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/tmp/arrowpipe-results-b"}`,
-		"result dir, relative":  `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"tmp/arrowpipe-results-a"}`,
-		"result dir, unclean":   `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/etc/../tmp/arrowpipe-results-a"}`,
-		"object, other task":    `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"object":"../task-1"}`,
-		"then as a verb":        `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+		"not json":               `rm -rf /`,
+		"unknown field":          `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"exec":"sh"}`,
+		"trailing data":          `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}} {}`,
+		"other version":          `{"version":1,"job":"a","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"bad job id":             `{"version":VERSION,"job":"a.>","task":0,"files":["/a"],"chain":[],"read":{}}`,
+		"negative task":          `{"version":VERSION,"job":"a","task":-1,"files":["/a"],"chain":[],"read":{}}`,
+		"no file":                `{"version":VERSION,"job":"a","task":0,"files":[],"chain":[],"read":{}}`,
+		"relative file":          `{"version":VERSION,"job":"a","task":0,"files":["a.csv"],"chain":[],"read":{}}`,
+		"stdin":                  `{"version":VERSION,"job":"a","task":0,"files":["-"],"chain":[],"read":{}}`,
+		"empty verb":             `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[[]],"read":{}}`,
+		"bad delimiter":          `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"delimiter":";;"}}`,
+		"bad schema":             `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"schema":"x:nosuchtype"}}`,
+		"bad format":             `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"exe"}}`,
+		"wrong type":             `{"version":VERSION,"job":"a","task":"0","files":["/a"],"chain":[],"read":{}}`,
+		"negative rows":          `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"batch_rows":-5}}`,
+		"range, no schema":       `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1}}`,
+		"schema, no range":       `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"schema":"AA=="}`,
+		"empty range":            `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":9,"line":1},"schema":"AA=="}`,
+		"header past start":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":9,"end":19,"header":10,"line":2},"schema":"AA=="}`,
+		"range of parquet":       `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA=="}`,
+		"groups and range":       `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","row_groups":{"first":0,"count":1}}`,
+		"groups of csv":          `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"row_groups":{"first":0,"count":1}}`,
+		"no groups":              `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"parquet"},"row_groups":{"first":0,"count":0}}`,
+		"result dir, other job":  `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/tmp/arrowpipe-results-b"}`,
+		"result dir, relative":   `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"tmp/arrowpipe-results-a"}`,
+		"result dir, unclean":    `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"result_dir":"/etc/../tmp/arrowpipe-results-a"}`,
+		"object, other task":     `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"object":"../task-1"}`,
+		"then as a verb":         `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[["then"]],"read":{}}`,
+		"origin, no name":        `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"walked":"k=1/a"}}`,
+		"origin, NUL":            `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"a\u0000b"}}`,
+		"origin, long name":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"` + strings.Repeat("a", maxOriginBytes+1) + `"}}`,
+		"origin, walked abs":     `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"/d/k=1/a","walked":"/d/k=1/a"}}`,
+		"origin, walked up":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"d/../k=1/a","walked":"../k=1/a"}}`,
+		"origin, walked unclean": `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"d/k=1//a","walked":"k=1//a"}}`,
+		"origin with range":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","origin":{"name":"a"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			// The version this build runs: each message is refused for its

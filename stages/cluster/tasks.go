@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/arrowpipe/arrowpipe/stages/format"
+	"github.com/arrowpipe/arrowpipe/stages/hive"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
@@ -28,6 +27,9 @@ type taskInput struct {
 	groups *RowGroups
 	format string // the file's, for a range or row groups
 	schema []byte // the file's, for a range
+	// origin is the file's name as given and the part of it an expansion
+	// walked, for a whole file's task (Task.Origin).
+	origin plan.FileOrigin
 }
 
 func (t taskInput) String() string {
@@ -43,15 +45,16 @@ func (t taskInput) String() string {
 // planTasks cuts the files into tasks, in input order: CSV, TSV and
 // NDJSON files larger than size into ranges at record boundaries (see
 // splitText), Parquet files into runs of row groups of at least size
-// bytes (see splitRowGroups), other files whole. A file read with a file name or hive
-// partition column stays whole, as does a CSV file without a header or
+// bytes (see splitRowGroups), other files whole. A file read with a file
+// name column, or with hive partition columns (from the key=value
+// directories its origin's walked part has), stays whole, as does a CSV file without a header or
 // a delimiter (whose delimiter is sniffed from its first line), and all
 // files when size < 0.
 //
 // An upload (stdin, or every file with Job.Upload) is cut the same way
 // but read from local, its path here, while its tasks name it file; a
 // Parquet upload stays whole, one object.
-func planTasks(ctx context.Context, files []string, read ReadSpec, size int64, uploads []upload) ([]taskInput, error) {
+func planTasks(ctx context.Context, files []string, origins []plan.FileOrigin, read ReadSpec, size int64, uploads []upload) ([]taskInput, error) {
 	var tasks []taskInput
 	for k, f := range files {
 		up := uploads[k]
@@ -59,11 +62,11 @@ func planTasks(ctx context.Context, files []string, read ReadSpec, size int64, u
 		if up.on {
 			local = up.local
 		}
-		rs, groups, fmtName, schema, err := fileRanges(ctx, local, read, size)
+		rs, groups, fmtName, schema, err := fileRanges(ctx, local, origins[k].Walked, read, size)
 		if err != nil {
 			return nil, err
 		}
-		in := taskInput{file: f, upload: up.on}
+		in := taskInput{file: f, upload: up.on, origin: origins[k]}
 		if up.on {
 			in.local = local
 		}
@@ -101,9 +104,9 @@ type upload struct {
 
 // fileRanges returns the byte ranges or the runs of row groups that file
 // is cut into (both nil: one task), with its format's name and, for
-// ranges, its schema.
-func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]Range, []RowGroups, string, []byte, error) {
-	if size < 0 || read.FilenameColumn != "" || (!read.NoHive && strings.Contains(filepath.Dir(file), "=")) {
+// ranges, its schema. walked is the part of its name an expansion walked.
+func fileRanges(ctx context.Context, file, walked string, read ReadSpec, size int64) ([]Range, []RowGroups, string, []byte, error) {
+	if size < 0 || read.FilenameColumn != "" || (!read.NoHive && hasPartitions(walked)) {
 		return nil, nil, "", nil, nil
 	}
 	if st, err := os.Stat(file); err != nil || !st.Mode().IsRegular() || st.Size() <= size {
@@ -141,4 +144,11 @@ func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]
 		return nil, nil, "", nil, err
 	}
 	return rs, nil, f.String(), data, nil
+}
+
+// hasPartitions reports whether walked has key=value directories (or
+// ones hive.Parse refuses, which the whole file's reader reports).
+func hasPartitions(walked string) bool {
+	pairs, err := hive.Parse(walked)
+	return err != nil || len(pairs) > 0
 }

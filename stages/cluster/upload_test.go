@@ -136,3 +136,16 @@ func assertNoBuckets(t *testing.T, url string) {
 	}
 	assert.Empty(t, names, "object store buckets left")
 }
+
+// A worker's copy keeps the format and compression extensions of the
+// name, so that it is read as the coordinator read the file.
+func TestCopyPattern(t *testing.T) {
+	for name, want := range map[string]string{
+		"/d/x.tsv.gz": "p-*.tsv.gz",
+		"/d/x.jsonl":  "p-*.ndjson",
+		"/d/x.gz":     "p-*.gz",
+		"/d/x":        "p-*",
+	} {
+		assert.Equal(t, want, copyPattern("p", name), name)
+	}
+}
