@@ -27,7 +27,10 @@
 // again on the coordinator over the tasks' results in task order, and a
 // sort runs on the workers, whose sorted runs the coordinator merges
 // k-way (aggregate.SortedMerge) instead of sorting: wholeStreamSplit
-// gives each one's argument for the single-process output.
+// gives each one's argument for the single-process output. A sort of
+// more tasks than a single run's merge reads at once
+// (aggregate.MergeFanIn) runs whole on the coordinator instead, where it
+// spills within Env.MaxMemory.
 //
 // Joins: an inner, left, semi, anti or asof join runs on the workers
 // when its table's file is at most a sixteenth of Env.MaxMemory (and
@@ -61,10 +64,14 @@
 // that lists only them), with the map side's verb words and the read
 // options: JSON data validated strictly (ParseTask), never code. A
 // range reads the file's header first and the file's types, and its
-// errors name the file's lines.
+// errors name the file's lines. A whole file's task carries the file's
+// name as given and the part of it an expansion walked (Task.Origin), so
+// that whatever path a worker reads, the file-name and hive partition
+// columns are a single run's (plan.ReadOptions.Origins); a file with
+// either is one task.
 //
-// Stdin and local-only files: stdin ("-") is copied to a file in the
-// temp directory and cut as a file is; its tasks, and those of
+// Stdin and local-only files: stdin ("-") is copied to a file in
+// Job.TempDir and cut as a file is; its tasks, and those of
 // every file with Job.Upload (--cluster-upload), carry their bytes in
 // the job's object store bucket (ARROWPIPE_DATA_<id>, one object per
 // task: a range after the file's header record, or the whole file; a

@@ -42,7 +42,10 @@ func (c *coordinator) source() reduceSource {
 // aggregate.MaxBatchRows rows, ~6 MiB for rows of ~100 bytes) plus, for
 // results that come through JetStream, one part a task, whatever the
 // tasks' sizes. A run read to its end is recorded and deleted at once, as
-// results does. Next runs on one goroutine.
+// results does. planJob keeps a job of more tasks than
+// aggregate.MergeFanIn from this merge (the sort runs on the coordinator),
+// so that these runs stay within what a single run's merge opens. Next
+// runs on one goroutine.
 type mergedResults struct {
 	c     *coordinator
 	mem   memory.Allocator
