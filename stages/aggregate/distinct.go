@@ -63,8 +63,11 @@ func (w *distinctWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 	case n:
 		return in, nil
 	}
-	out := takeRows(w.mem, in, w.keep)
+	out, err := takeRows(w.mem, in, w.keep)
 	in.Release()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", w.name, err)
+	}
 	return out, nil
 }
 
@@ -186,7 +189,10 @@ func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.R
 	w.held = append(w.held, in)
 	w.heldRows += int64(n)
 	if len(w.held) >= 8 && w.heldRows > 2*int64(len(w.last)) {
-		w.compact()
+		if err := w.compact(); err != nil {
+			w.fail()
+			return nil, fmt.Errorf("%s: %w", w.name, err)
+		}
 	}
 	if w.cap > 0 && w.tab.bytes()+w.heldBytes() > w.cap {
 		if err := w.spill(ctx); err != nil {
@@ -199,17 +205,21 @@ func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.R
 
 // compact replaces the held batches by one batch of each key's latest
 // row, in key order.
-func (w *distinctLastWorker) compact() {
+func (w *distinctLastWorker) compact() error {
 	refs := make([]rowRef, len(w.last))
 	for g, l := range w.last {
 		refs[g] = l.ref
 	}
-	out := gather(w.mem, w.schema, w.held, refs)
+	out, err := gather(w.mem, w.schema, w.held, refs)
+	if err != nil {
+		return err
+	}
 	w.release()
 	for g := range w.last {
 		w.last[g].ref = rowRef{0, uint32(g)}
 	}
 	w.held, w.heldRows = []arrow.RecordBatch{out}, out.NumRows()
+	return nil
 }
 
 func (w *distinctLastWorker) heldBytes() int64 {
@@ -243,7 +253,11 @@ func (w *distinctLastWorker) finish(ctx context.Context, emit func(arrow.RecordB
 		for _, l := range order[start:min(start+w.outRows, len(order))] {
 			refs = append(refs, l.ref)
 		}
-		if err := emit(gather(w.mem, w.schema, w.held, refs)); err != nil {
+		out, err := gather(w.mem, w.schema, w.held, refs)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		if err := emit(out); err != nil {
 			return err
 		}
 	}

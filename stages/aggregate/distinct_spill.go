@@ -95,7 +95,11 @@ func (w *distinctLastWorker) spill(ctx context.Context) error {
 		refs[g] = l.ref
 		posb.UnsafeAppend(l.pos)
 	}
-	rows := gather(w.mem, w.schema, w.held, refs)
+	rows, err := gather(w.mem, w.schema, w.held, refs)
+	if err != nil {
+		posb.Release()
+		return err
+	}
 	pos := posb.NewArray()
 	posb.Release()
 	rec := array.NewRecordBatch(s.schema, append(slices.Clone(rows.Columns()), pos), rows.NumRows())
@@ -110,8 +114,11 @@ func (w *distinctLastWorker) spill(ctx context.Context) error {
 		}
 		err := s.parts[p].write(ctx, s.schema, w.mem, func(yield func(arrow.RecordBatch) error) error {
 			for lo := 0; lo < len(idx); lo += runBatchRows {
-				part := takeRows(w.mem, rec, idx[lo:min(lo+runBatchRows, len(idx))])
-				err := yield(part)
+				part, err := takeRows(w.mem, rec, idx[lo:min(lo+runBatchRows, len(idx))])
+				if err != nil {
+					return err
+				}
+				err = yield(part)
 				part.Release()
 				if err != nil {
 					return err
@@ -201,7 +208,10 @@ func (w *distinctLastWorker) resolve(ctx context.Context, part *runFiles, sorted
 				refs[g] = l.ref
 				last[g].ref = rowRef{0, uint32(g)}
 			}
-			compact := gather(w.mem, w.spilled.schema, held, refs)
+			compact, err := gather(w.mem, w.spilled.schema, held, refs)
+			if err != nil {
+				return err
+			}
 			for _, r := range held {
 				r.Release()
 			}
@@ -226,8 +236,11 @@ func (w *distinctLastWorker) resolve(ctx context.Context, part *runFiles, sorted
 			for _, l := range last[lo:min(lo+runBatchRows, len(last))] {
 				refs = append(refs, l.ref)
 			}
-			out := gather(w.mem, w.spilled.schema, held, refs)
-			err := yield(out)
+			out, err := gather(w.mem, w.spilled.schema, held, refs)
+			if err != nil {
+				return err
+			}
+			err = yield(out)
 			out.Release()
 			if err != nil {
 				return err

@@ -14,16 +14,17 @@ import (
 // rows of one source becomes a slice, and the slices are concatenated into
 // one array allocated from mem. Carrying a column needs no computation on
 // its values, so every Arrow type the concatenation knows (views, lists,
-// structs, maps, dictionaries, extensions) goes this way; sources stay
-// borrowed.
-func gatherRuns(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, refs []rowRef) arrow.Array {
+// structs, maps, extensions) goes this way; sources stay borrowed.
+// Top-level dictionaries go through gatherDict instead: concatenating
+// slices unifies their dictionaries once per slice.
+func gatherRuns(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, refs []rowRef) (arrow.Array, error) {
 	if len(refs) == 0 {
 		b := array.NewBuilder(mem, dt)
 		defer b.Release()
-		return b.NewArray()
+		return b.NewArray(), nil
 	}
 	if dt.ID() == arrow.STRING_VIEW || dt.ID() == arrow.BINARY_VIEW {
-		return gatherViews(mem, dt, srcs, refs)
+		return gatherViews(mem, dt, srcs, refs), nil
 	}
 	var parts []arrow.Array
 	defer func() {
@@ -42,12 +43,12 @@ func gatherRuns(mem memory.Allocator, dt arrow.DataType, srcs []arrow.Array, ref
 	}
 	out, err := array.Concatenate(parts, mem)
 	if err != nil {
-		// The schema of every source is the stream's; concatenation of
-		// slices of one type fails only on a type arrow-go cannot build,
-		// which the stage constructors reject up front (checkGatherable).
-		panic(fmt.Sprintf("gather %s: %v", dt, err))
+		// Slices of one type concatenate unless the result outgrows its
+		// type: a nested dictionary whose unified values its index type
+		// cannot number, or offsets past their width.
+		return nil, &verb.TypeError{Err: err, Hint: "cast the column to a flat type (cast COL:string) before this verb, or use smaller batches (--batch-rows N)"}
 	}
-	return out
+	return out, nil
 }
 
 // gatherViews copies the values of a string_view or binary_view column

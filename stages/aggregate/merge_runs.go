@@ -111,7 +111,10 @@ func (m *SortedMerge) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, context.Cause(ctx)
 	}
-	out := gather(m.mem, m.schema, m.srcs, m.refs)
+	out, err := gather(m.mem, m.schema, m.srcs, m.refs)
+	if err != nil {
+		return nil, err
+	}
 	m.refs = m.refs[:0]
 	m.releaseSrcs()
 	for _, c := range m.h.cs {

@@ -129,8 +129,11 @@ func (s *sorter) spill(ctx context.Context) error {
 	recs := s.recs()
 	err := s.runs.write(ctx, s.schema, s.mem, func(yield func(arrow.RecordBatch) error) error {
 		for lo := 0; lo < len(refs); lo += runBatchRows {
-			out := gather(s.mem, s.schema, recs, refs[lo:min(lo+runBatchRows, len(refs))])
-			err := yield(out)
+			out, err := gather(s.mem, s.schema, recs, refs[lo:min(lo+runBatchRows, len(refs))])
+			if err != nil {
+				return err
+			}
+			err = yield(out)
 			out.Release()
 			if err != nil {
 				return err
@@ -163,7 +166,11 @@ func (s *sorter) finish(ctx context.Context, emit func(arrow.RecordBatch) error)
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
-			if err := emit(gather(s.mem, s.schema, recs, refs[lo:min(lo+s.outRows, len(refs))])); err != nil {
+			out, err := gather(s.mem, s.schema, recs, refs[lo:min(lo+s.outRows, len(refs))])
+			if err != nil {
+				return fmt.Errorf("sort: %w", err)
+			}
+			if err := emit(out); err != nil {
 				return err
 			}
 		}

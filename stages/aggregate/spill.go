@@ -325,7 +325,10 @@ func mergeRuns(ctx context.Context, paths []string, keys []orderKey, schema *arr
 		if len(refs) == 0 {
 			return nil
 		}
-		out := gather(mem, schema, srcs, refs)
+		out, err := gather(mem, schema, srcs, refs)
+		if err != nil {
+			return err
+		}
 		refs = refs[:0]
 		releaseSrcs()
 		for _, c := range h.cs {

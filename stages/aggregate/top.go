@@ -158,20 +158,25 @@ func (w *topWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatc
 	w.srcs = append(w.srcs, in)
 	w.srcRows += int(in.NumRows())
 	if w.srcRows > 2*w.st.n {
-		w.compact()
+		if err := w.compact(); err != nil {
+			return nil, verbError("top", err)
+		}
 	}
 	return nil, nil
 }
 
 // compact copies the kept rows into one batch and lets go of the batches
 // they came from. The entries keep their places, so the heap stays valid.
-func (w *topWorker) compact() {
+func (w *topWorker) compact() error {
 	h := &w.heap
 	refs := make([]rowRef, len(h.es))
 	for i, e := range h.es {
 		refs[i] = rowRef{e.src, e.row}
 	}
-	next := gather(w.st.mem, w.st.schema, w.srcs, refs)
+	next, err := gather(w.st.mem, w.st.schema, w.srcs, refs)
+	if err != nil {
+		return err
+	}
 	for _, b := range w.srcs {
 		b.Release()
 	}
@@ -180,6 +185,7 @@ func (w *topWorker) compact() {
 	for i := range h.es {
 		h.es[i].src, h.es[i].row = 0, uint32(i)
 	}
+	return nil
 }
 
 // finish sorts the union of the workers' kept rows and emits the first n.
@@ -226,7 +232,11 @@ func (st *topStage) finish(ctx context.Context, workers []pipeline.Worker, emit 
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
-		if err := emit(gather(st.mem, st.schema, recs, sorted[lo:min(lo+st.outRows, len(sorted))])); err != nil {
+		out, err := gather(st.mem, st.schema, recs, sorted[lo:min(lo+st.outRows, len(sorted))])
+		if err != nil {
+			return verbError("top", err)
+		}
+		if err := emit(out); err != nil {
 			return err
 		}
 	}

@@ -120,7 +120,10 @@ func (w *topGroupWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 		w.srcs = append(w.srcs, in)
 		w.srcRows += rows
 		if w.srcRows > 2*w.kept {
-			w.compact()
+			if err := w.compact(); err != nil {
+				w.fail()
+				return nil, verbError("top", err)
+			}
 		}
 	} else {
 		w.views = w.views[:src]
@@ -150,20 +153,30 @@ func (w *topGroupWorker) offer(g uint32, e topEntry) bool {
 
 // compact copies the kept rows into one batch and lets go of the batches
 // they came from. Entries keep their places in their heaps.
-func (w *topGroupWorker) compact() {
+func (w *topGroupWorker) compact() error {
 	refs := make([]rowRef, 0, w.kept)
 	for _, h := range w.heaps {
-		for i, e := range h {
-			h[i].src, h[i].row = 0, uint32(len(refs))
+		for _, e := range h {
 			refs = append(refs, rowRef{e.src, e.row})
 		}
 	}
-	next := gather(w.st.mem, w.srcs[0].Schema(), w.srcs, refs)
+	next, err := gather(w.st.mem, w.srcs[0].Schema(), w.srcs, refs)
+	if err != nil {
+		return err
+	}
+	at := uint32(0)
+	for _, h := range w.heaps {
+		for i := range h {
+			h[i].src, h[i].row = 0, at
+			at++
+		}
+	}
 	for _, b := range w.srcs {
 		b.Release()
 	}
 	w.srcs, w.srcRows = append(w.srcs[:0], next), int(next.NumRows())
 	w.views = append(w.views[:0], viewsOf(w.st.order, next))
+	return nil
 }
 
 // held is the memory this worker holds: its batches, key table, heaps and
@@ -190,7 +203,9 @@ func (w *topGroupWorker) account(ctx context.Context) error {
 		return nil
 	}
 	if len(w.srcs) > 1 || w.srcRows > w.kept {
-		w.compact()
+		if err := w.compact(); err != nil {
+			return verbError("top", err)
+		}
 		b = w.held()
 		total = w.st.bytes.Add(b - w.counted)
 		w.counted = b
@@ -304,7 +319,11 @@ func (st *topGroupStage) finish(ctx context.Context, workers []pipeline.Worker, 
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
-		if err := emit(gather(st.mem, st.schema, recs, refs[lo:min(lo+st.outRows, len(refs))])); err != nil {
+		out, err := gather(st.mem, st.schema, recs, refs[lo:min(lo+st.outRows, len(refs))])
+		if err != nil {
+			return verbError("top", err)
+		}
+		if err := emit(out); err != nil {
 			return err
 		}
 	}

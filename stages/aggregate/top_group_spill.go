@@ -69,7 +69,10 @@ func (w *topGroupWorker) spill(ctx context.Context) error {
 			extra[3].UnsafeAppend(int64(e.at.row))
 		}
 	}
-	rows := gather(st.mem, st.schema, w.srcs, refs)
+	rows, err := gather(st.mem, st.schema, w.srcs, refs)
+	if err != nil {
+		return err
+	}
 	cols := slices.Clone(rows.Columns())
 	for _, b := range extra {
 		a := b.NewArray()
@@ -87,8 +90,11 @@ func (w *topGroupWorker) spill(ctx context.Context) error {
 		}
 		err := w.spilled.parts[p].write(ctx, schema, st.mem, func(yield func(arrow.RecordBatch) error) error {
 			for lo := 0; lo < len(idx); lo += runBatchRows {
-				part := takeRows(st.mem, rec, idx[lo:min(lo+runBatchRows, len(idx))])
-				err := yield(part)
+				part, err := takeRows(st.mem, rec, idx[lo:min(lo+runBatchRows, len(idx))])
+				if err != nil {
+					return err
+				}
+				err = yield(part)
 				part.Release()
 				if err != nil {
 					return err
@@ -181,7 +187,9 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 			w.srcs = append(w.srcs, rec)
 			w.srcRows += n
 			if w.srcRows > 2*w.kept {
-				w.compact()
+				if err := w.compact(); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
@@ -227,7 +235,12 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 				fseq.Append(int64(first[r.g].seq))
 				frow.Append(int64(first[r.g].row))
 			}
-			rec := gather(st.mem, schema, w.srcs, refs)
+			rec, err := gather(st.mem, schema, w.srcs, refs)
+			if err != nil {
+				fseq.Release()
+				frow.Release()
+				return err
+			}
 			cols := slices.Clone(rec.Columns())
 			fs, fr := fseq.NewArray(), frow.NewArray()
 			cols[in], cols[in+1] = fs, fr
@@ -235,7 +248,7 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 			for _, x := range []interface{ Release() }{rec, fs, fr, fseq, frow} {
 				x.Release()
 			}
-			err := yield(out)
+			err = yield(out)
 			out.Release()
 			if err != nil {
 				return err
