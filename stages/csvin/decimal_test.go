@@ -92,6 +92,10 @@ func TestDecimalErrors(t *testing.T) {
 	for _, c := range []struct{ value, msg string }{
 		{"1.555", `"1.555" has more than 2 fraction digits, which decimal(10,2) would round`},
 		{"123456789.5", `"123456789.5" has more than 8 integer digits, which decimal(10,2) holds`},
+		{"1e40", `"1e40" has more than 8 integer digits, which decimal(10,2) holds (give column price a larger precision`},
+		{"-1E+40", `"-1E+40" has more than 8 integer digits`},
+		{"123456789.555", `"123456789.555" has more than 8 integer digits`}, // a larger scale would not do
+		{"1e-40", `"1e-40" has more than 2 fraction digits, which decimal(10,2) would round (give column price a larger scale`},
 		{"abc", `"abc" is not a number, which the decimal(10,2) column price needs`},
 		{"NaN", `"NaN" is not a number`},
 	} {

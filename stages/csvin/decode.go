@@ -338,13 +338,10 @@ func (d *decoder) valueError(i int, f []byte) error {
 func decimalError(f []byte, name string, dec *arrow.Decimal128Type) error {
 	q := quoteValue(f)
 	t := fmt.Sprintf("decimal(%d,%d)", dec.Precision, dec.Scale)
-	if _, ok := textval.ParseDecimal128(f, textval.MaxDecimalPrecision, 0); !ok {
-		_, special := textval.ParseSpecialFloat(f)
-		if _, ok := textval.ParseFloat64(f); !ok || special {
-			return fmt.Errorf("%w: %s is not a number, which the %s column %s needs", ErrValue, q, t, name)
-		}
-	}
-	if _, ok := textval.ParseDecimal128(f, textval.MaxDecimalPrecision, dec.Scale); ok {
+	switch textval.DecimalFaultOf(f, dec.Precision, dec.Scale) {
+	case textval.DecimalNotNumber:
+		return fmt.Errorf("%w: %s is not a number, which the %s column %s needs", ErrValue, q, t, name)
+	case textval.DecimalIntegerDigits:
 		return fmt.Errorf("%w: %s has more than %d integer digits, which %s holds (give column %s a larger precision in --schema)", ErrValue, q, dec.Precision-dec.Scale, t, name)
 	}
 	return fmt.Errorf("%w: %s has more than %d fraction digits, which %s would round (give column %s a larger scale in --schema)", ErrValue, q, dec.Scale, t, name)

@@ -56,13 +56,10 @@ func decimalError(pos int, text []byte, t *arrow.Decimal128Type) *syntaxError {
 	if len(text) > 40 {
 		q = fmt.Sprintf("%q…", text[:40])
 	}
-	if _, ok := textval.ParseDecimal128(text, textval.MaxDecimalPrecision, 0); !ok {
-		_, special := textval.ParseSpecialFloat(text)
-		if _, ok := textval.ParseFloat64(text); !ok || special {
-			return &syntaxError{pos: pos, want: want, found: q + ", which is not such a number"}
-		}
-	}
-	if _, ok := textval.ParseDecimal128(text, textval.MaxDecimalPrecision, t.Scale); ok {
+	switch textval.DecimalFaultOf(text, t.Precision, t.Scale) {
+	case textval.DecimalNotNumber:
+		return &syntaxError{pos: pos, want: want, found: q + ", which is not such a number"}
+	case textval.DecimalIntegerDigits:
 		return &syntaxError{pos: pos, want: want,
 			found: fmt.Sprintf("%s with more than %d integer digits (declare a larger precision in --schema)", q, t.Precision-t.Scale)}
 	}

@@ -93,6 +93,10 @@ func TestDecimalValuesAreNotRounded(t *testing.T) {
 		{`{"id":1,"price":1.555}`, "more than 2 fraction digits"},
 		{`{"id":1,"price":"0.001"}`, "more than 2 fraction digits"},
 		{`{"id":1,"price":123456789}`, "more than 8 integer digits"},
+		{`{"id":1,"price":1e40}`, "more than 8 integer digits"},
+		{`{"id":1,"price":"-1E+40"}`, "more than 8 integer digits"},
+		{`{"id":1,"price":123456789.555}`, "more than 8 integer digits"}, // a larger scale would not do
+		{`{"id":1,"price":1e-40}`, "more than 2 fraction digits"},
 		{`{"id":1,"price":"abc"}`, "not such a number"},
 		{`{"id":1,"price":NaN}`, "not such a number"},
 		{`{"id":1,"price":true}`, "want a number or a numeric string"},

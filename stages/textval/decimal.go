@@ -27,6 +27,37 @@ const MaxDecimalPrecision = 38
 // the value and are accepted; "-0" reads as 0. It does not allocate and is
 // safe for concurrent use.
 func ParseDecimal128(b []byte, precision, scale int32) (decimal128.Num, bool) {
+	v, fault := parseDecimal(b, precision, scale)
+	return v, fault == DecimalFits
+}
+
+// A DecimalFault is why ParseDecimal128 refuses a text, for readers'
+// error messages.
+type DecimalFault uint8
+
+const (
+	// DecimalFits: no fault, ParseDecimal128 reads the text.
+	DecimalFits DecimalFault = iota
+	// DecimalNotNumber: the text is not a decimal number (NaN, spaces...).
+	DecimalNotNumber
+	// DecimalIntegerDigits: more integer digits than precision-scale
+	// (1e40 in decimal(10,2)); a larger precision holds it, up to 38.
+	DecimalIntegerDigits
+	// DecimalRounds: a nonzero fraction digit beyond scale, which
+	// DuckDB's CAST would round (1.555 in decimal(10,2)).
+	DecimalRounds
+)
+
+// DecimalFaultOf returns why ParseDecimal128(b, precision, scale) reports
+// false, DecimalFits when it reads b. A text with too many integer digits
+// and fraction digits to round is DecimalIntegerDigits: a larger scale
+// would not help it. It does not allocate and is safe for concurrent use.
+func DecimalFaultOf(b []byte, precision, scale int32) DecimalFault {
+	_, fault := parseDecimal(b, precision, scale)
+	return fault
+}
+
+func parseDecimal(b []byte, precision, scale int32) (decimal128.Num, DecimalFault) {
 	i := 0
 	neg := false
 	if i < len(b) && (b[i] == '-' || b[i] == '+') {
@@ -60,7 +91,7 @@ func ParseDecimal128(b []byte, precision, scale int32) (decimal128.Num, bool) {
 		break
 	}
 	if seen == 0 {
-		return decimal128.Num{}, false
+		return decimal128.Num{}, DecimalNotNumber
 	}
 	mantEnd := i
 	exp := 0
@@ -80,17 +111,22 @@ func ParseDecimal128(b []byte, precision, scale int32) (decimal128.Num, bool) {
 			}
 		}
 		if i == start {
-			return decimal128.Num{}, false
+			return decimal128.Num{}, DecimalNotNumber
 		}
 		if eneg {
 			exp = -exp
 		}
 	}
 	if i != len(b) {
-		return decimal128.Num{}, false
+		return decimal128.Num{}, DecimalNotNumber
 	}
 	if first < 0 {
-		return decimal128.Num{}, true // zero, whatever its exponent
+		return decimal128.Num{}, DecimalFits // zero, whatever its exponent
+	}
+	// The digits from the first nonzero one, less those after the point,
+	// plus the exponent: the integer digits (|exp| < 2^40, no overflow).
+	if ndigits-frac+exp > int(precision-scale) {
+		return decimal128.Num{}, DecimalIntegerDigits
 	}
 	// The value is digits × 10^(exp-frac); unscaled, digits × 10^shift.
 	shift := exp - frac + int(scale)
@@ -106,14 +142,14 @@ func ParseDecimal128(b []byte, precision, scale int32) (decimal128.Num, bool) {
 				shift++
 				continue
 			}
-			return decimal128.Num{}, false // a nonzero digit below the scale
+			return decimal128.Num{}, DecimalRounds // a nonzero digit below the scale
 		}
 		if shift < 0 {
-			return decimal128.Num{}, false // unreachable: kept holds a nonzero digit
+			return decimal128.Num{}, DecimalRounds // unreachable: kept holds a nonzero digit
 		}
 	}
 	if kept+shift > int(precision) {
-		return decimal128.Num{}, false
+		return decimal128.Num{}, DecimalIntegerDigits // unreachable: checked above
 	}
 	// Up to 18 digits at a time in a uint64, then into the decimal128.
 	var v decimal128.Num
@@ -143,7 +179,7 @@ func ParseDecimal128(b []byte, precision, scale int32) (decimal128.Num, bool) {
 	if neg {
 		v = v.Negate()
 	}
-	return v, true
+	return v, DecimalFits
 }
 
 // pow10u holds 10^0 … 10^19.

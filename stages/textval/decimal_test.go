@@ -69,11 +69,42 @@ func abs(x int) int {
 	return x
 }
 
+// refFault is DecimalFaultOf in math/big: not the syntax, else the
+// integer part too long for precision-scale digits, else a fraction
+// that scale cuts.
+func refFault(s string, precision, scale int32) DecimalFault {
+	if !decimalSyntax.MatchString(s) {
+		return DecimalNotNumber
+	}
+	if _, ok := refDecimal(s, precision, scale); ok {
+		return DecimalFits
+	}
+	// The integer part of the exact value.
+	mant, expText, _ := strings.Cut(strings.TrimLeft(strings.ToLower(s), "+-"), "e")
+	exp, _ := strconv.Atoi(expText)
+	if whole, frac, ok := strings.Cut(mant, "."); ok {
+		mant = whole + frac
+		exp -= len(frac)
+	}
+	whole, _ := new(big.Int).SetString(mant, 10)
+	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp))), nil)
+	if exp >= 0 {
+		whole.Mul(whole, pow)
+	} else {
+		whole.Quo(whole, pow)
+	}
+	if len(whole.String()) > int(precision-scale) && whole.Sign() != 0 {
+		return DecimalIntegerDigits
+	}
+	return DecimalRounds
+}
+
 func checkDecimal(t *testing.T, s string, precision, scale int32) {
 	t.Helper()
 	got, ok := ParseDecimal128([]byte(s), precision, scale)
 	want, wantOK := refDecimal(s, precision, scale)
 	require.Equal(t, wantOK, ok, "%q in decimal(%d,%d)", s, precision, scale)
+	require.Equal(t, refFault(s, precision, scale), DecimalFaultOf([]byte(s), precision, scale), "%q in decimal(%d,%d)", s, precision, scale)
 	if ok {
 		require.Equal(t, want.String(), got.BigInt().String(), "%q in decimal(%d,%d)", s, precision, scale)
 	}
@@ -190,6 +221,38 @@ func FuzzParseDecimal128(f *testing.F) {
 			require.Equal(t, v, w)
 		}
 	})
+}
+
+// Each fault names what would make the value fit: a larger precision for
+// too many integer digits (even when fraction digits would also round), a
+// larger scale for fraction digits it would round.
+func TestDecimalFaultOf(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		p, s int32
+		want DecimalFault
+	}{
+		{"1.5", 10, 2, DecimalFits},
+		{"1e40", 10, 2, DecimalIntegerDigits},
+		{"1e40", 38, 0, DecimalIntegerDigits},
+		{"-123456789.5", 10, 2, DecimalIntegerDigits},
+		{"123456789.555", 10, 2, DecimalIntegerDigits},
+		{"100", 2, 0, DecimalIntegerDigits},
+		{"1.555", 10, 2, DecimalRounds},
+		{"0.001", 10, 2, DecimalRounds},
+		{"1e-40", 38, 0, DecimalRounds},
+		{"12345678.999", 10, 2, DecimalRounds},
+		{"abc", 10, 2, DecimalNotNumber},
+		{"NaN", 10, 2, DecimalNotNumber},
+		{"1.5 ", 10, 2, DecimalNotNumber},
+		{"1e", 10, 2, DecimalNotNumber},
+		{"", 10, 2, DecimalNotNumber},
+		{"0e99999999999999", 10, 2, DecimalFits},
+		{"1e99999999999999", 10, 2, DecimalIntegerDigits},
+		{"1e-99999999999999", 10, 2, DecimalRounds},
+	} {
+		assert.Equal(t, c.want, DecimalFaultOf([]byte(c.in), c.p, c.s), "%q in decimal(%d,%d)", c.in, c.p, c.s)
+	}
 }
 
 func TestSpecDecimal(t *testing.T) {
