@@ -207,6 +207,10 @@ func (d *Decoder) Decode(ctx context.Context, c pipeline.Chunk) (arrow.RecordBat
 func newDataError(serr *syntaxError, file string, line, off int64, ln []byte) *pipeline.DataError {
 	var err error
 	switch {
+	case serr.unknown && serr.elemKey != "":
+		// The objects of an array are typed from the sample alone: the
+		// schema cannot declare them.
+		err = fmt.Errorf("%w: no object of this array in the sampled lines has the key %q (sample more lines: --infer-rows, or Options.SampleRows)", ErrUnknownKey, serr.elemKey)
 	case serr.unknown:
 		err = fmt.Errorf("%w (declare it in the schema, or sample more lines)", ErrUnknownKey)
 	case serr.want != "":
@@ -350,6 +354,9 @@ func (d *Decoder) object(b []byte, i int, n *node, depth int) (int, *syntaxError
 		} else if i, err = d.value(b, i, col, depth); err != nil {
 			if err.field == "" {
 				err.field = n.prefix + f.key
+				if err.elemKey != "" {
+					err.field += "[]." + err.elemKey
+				}
 			}
 			return 0, err
 		}

@@ -120,10 +120,13 @@ func (d *Decoder) structElement(b []byte, i int, c *column, depth int) (int, *sy
 			if _, err := skipValue(b, i, depth+1); err != nil {
 				return 0, err
 			}
-			return 0, &syntaxError{pos: keyPos, unknown: true}
+			return 0, &syntaxError{pos: keyPos, unknown: true, elemKey: string(key)}
 		}
 		at := len(d.elems)
 		if i, err = d.element(b, i, c.fields[k].kind, depth+1); err != nil {
+			if err.elemKey == "" {
+				err.elemKey = string(key)
+			}
 			return 0, err
 		}
 		d.elems[base+1+k] = d.elems[at]

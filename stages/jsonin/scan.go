@@ -22,6 +22,10 @@ type syntaxError struct {
 	msg         string
 	want, found string // set for a value of the wrong type
 	unknown     bool   // field is a key that the schema does not have
+	// elemKey is set for a key of an array's object elements: the error
+	// is about key elemKey of the elements of the array at field, which
+	// the caller fills in.
+	elemKey string
 }
 
 func errAt(pos int, msg string) *syntaxError { return &syntaxError{pos: pos, msg: msg} }
