@@ -180,6 +180,9 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 		}
 		files[i], local[i], uploads[i] = abs, abs, upload{on: job.Upload, local: abs}
 	}
+	// Every task has every partition column, null where its file has no
+	// such directory, as a single run's union gives it.
+	job.Read.PartitionKeys = partitionKeys(origins, job.Read.NoHive)
 	if job.TextColumns != nil {
 		read, err := resolveTextColumns(ctx, local, origins, job)
 		if err != nil {
@@ -327,25 +330,27 @@ func planJob(ctx context.Context, files []string, origins []plan.FileOrigin, tas
 	for _, f := range src.Schema().Fields() {
 		p.columns = append(p.columns, f.Name)
 	}
-	p.textPartitions = textPartitions(src.Schema(), origins, job.Read.NoHive)
+	for _, k := range job.Read.PartitionKeys {
+		if f, ok := src.Schema().FieldsByName(k); ok && f[0].Type.ID() == arrow.STRING {
+			// A task of a file whose values are all integers reads
+			// them as strings too.
+			p.textPartitions = append(p.textPartitions, k)
+		}
+	}
 	return p, nil
 }
 
-// textPartitions are the partition keys of the files' origins whose
-// column in schema, the whole input's, is a string: a task that opens one
-// file whose values are all integers reads them as strings too.
-func textPartitions(schema *arrow.Schema, origins []plan.FileOrigin, noHive bool) []string {
+// partitionKeys are the hive partition keys of the files' origins, in
+// order of first appearance, as a single run's union orders its columns.
+func partitionKeys(origins []plan.FileOrigin, noHive bool) []string {
 	if noHive {
 		return nil
 	}
 	var keys []string
 	for _, o := range origins {
-		pairs, _ := hive.Parse(o.Walked) // a bad segment failed the job's Open
+		pairs, _ := hive.Parse(o.Walked) // a bad segment fails the job's Open
 		for _, pr := range pairs {
-			if slices.Contains(keys, pr.Key) {
-				continue
-			}
-			if f, ok := schema.FieldsByName(pr.Key); ok && f[0].Type.ID() == arrow.STRING {
+			if !slices.Contains(keys, pr.Key) {
 				keys = append(keys, pr.Key)
 			}
 		}

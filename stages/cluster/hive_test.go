@@ -114,12 +114,13 @@ func TestClusterHivePartitions(t *testing.T) {
 			}
 		})
 	}
-	t.Run("partition-of-ints-and-strings", func(t *testing.T) {
+	t.Run("partitions-of-ints-strings-and-none", func(t *testing.T) {
 		// m=12 alone reads as int64, m=01 as a string: every task reads
-		// m as a string, as the single run does.
+		// m as a string, as the single run does; a file outside the
+		// partition directories has a null m, and still the column.
 		dir := t.TempDir()
-		for m, text := range map[string]string{"01": "id\n1\n", "12": "id\n2\n"} {
-			path := filepath.Join(dir, "m="+m, "f.csv")
+		for name, text := range map[string]string{"m=01/f.csv": "id\n1\n", "m=12/f.csv": "id\n2\n", "plain.csv": "id\n3\n"} {
+			path := filepath.Join(dir, name)
 			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 			require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
 		}
@@ -130,7 +131,7 @@ func TestClusterHivePartitions(t *testing.T) {
 		got, _, err := runJobWith(ctx, t, c.url, files, nil, ReadSpec{}, 1, sharedmem.Auto, 0, func(j *Job) { j.Walked = walked })
 		require.NoError(t, err)
 		assert.Equal(t, reference(t, []string{dir}, nil, ReadSpec{}), got)
-		assert.Equal(t, "id,m\n1,01\n2,12\n", got)
+		assert.Equal(t, "id,m\n1,01\n2,12\n3,\n", got)
 	})
 	t.Run("stdin-spool-in-temp-dir", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

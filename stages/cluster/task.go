@@ -21,7 +21,7 @@ import (
 // refuses any other. Version 2 added Range and Schema, version 3
 // RowGroups and ResultDir, version 4 Object, version 5 Tables, version 6
 // a rejected row's record as bytes in the done message, version 7 Origin
-// and ReadSpec.TextPartitions.
+// and ReadSpec's PartitionKeys and TextPartitions.
 const TaskVersion = 7
 
 // maxTaskBytes bounds a task message: a task names files and verbs, it
@@ -125,6 +125,10 @@ type ReadSpec struct {
 	// TextColumns are the CSV and TSV columns read as their text (see
 	// plan.ReadOptions.TextColumns), resolved by the coordinator.
 	TextColumns []string `json:"text_columns,omitempty"`
+	// PartitionKeys are the job's partition columns (plan.ReadOptions.
+	// PartitionKeys): every task has them all, nulls where its file has
+	// no such directory.
+	PartitionKeys []string `json:"partition_keys,omitempty"`
 	// TextPartitions are the partition keys the job reads as strings
 	// (plan.ReadOptions.TextPartitions): a key with a value that is not
 	// an integer in any file is a string in every task, as in a single
@@ -174,6 +178,14 @@ func (r ReadSpec) Options() (plan.ReadOptions, error) {
 	o.FilenameColumn = r.FilenameColumn
 	o.NoHive = r.NoHive
 	o.StrictSchema = r.StrictSchema
+	for _, keys := range [][]string{r.PartitionKeys, r.TextPartitions} {
+		for i, k := range keys {
+			if k == "" || slices.Contains(keys[:i], k) {
+				return o, fmt.Errorf("partition key %q: empty or given twice", k)
+			}
+		}
+	}
+	o.PartitionKeys = r.PartitionKeys
 	o.TextPartitions = r.TextPartitions
 	if len(r.TextColumns) > 0 {
 		// Resolved over the job's columns, partition and file-name ones

@@ -23,6 +23,7 @@ func TestTaskRoundTrip(t *testing.T) {
 	groups.ResultDir = "/tmp/" + resultDirPrefix + groups.Job
 	origin := validTask()
 	origin.Origin = &Origin{Name: "data/region=EU/a.csv", Walked: "region=EU/a.csv"}
+	origin.Read.PartitionKeys, origin.Read.TextPartitions = []string{"region", "m"}, []string{"m"}
 	for _, task := range []*Task{validTask(), ranged, groups, origin} {
 		data, err := task.Marshal()
 		require.NoError(t, err)
@@ -68,6 +69,8 @@ func TestParseTaskRefuses(t *testing.T) {
 		"origin, walked abs":     `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"/d/k=1/a","walked":"/d/k=1/a"}}`,
 		"origin, walked up":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"d/../k=1/a","walked":"../k=1/a"}}`,
 		"origin, walked unclean": `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{},"origin":{"name":"d/k=1//a","walked":"k=1//a"}}`,
+		"partition key twice":    `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"partition_keys":["k","k"]}}`,
+		"empty text partition":   `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"text_partitions":[""]}}`,
 		"origin with range":      `{"version":VERSION,"job":"a","task":0,"files":["/a"],"chain":[],"read":{"format":"csv"},"range":{"start":0,"end":9,"line":1},"schema":"AA==","origin":{"name":"a"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {

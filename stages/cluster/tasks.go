@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/arrowpipe/arrowpipe/stages/format"
-	"github.com/arrowpipe/arrowpipe/stages/hive"
 	"github.com/arrowpipe/arrowpipe/stages/plan"
 )
 
@@ -45,9 +44,9 @@ func (t taskInput) String() string {
 // planTasks cuts the files into tasks, in input order: CSV, TSV and
 // NDJSON files larger than size into ranges at record boundaries (see
 // splitText), Parquet files into runs of row groups of at least size
-// bytes (see splitRowGroups), other files whole. A file read with a file
-// name column, or with hive partition columns (from the key=value
-// directories its origin's walked part has), stays whole, as does a CSV file without a header or
+// bytes (see splitRowGroups), other files whole. Files read with a file
+// name column, or with hive partition columns (read.PartitionKeys), stay
+// whole, as does a CSV file without a header or
 // a delimiter (whose delimiter is sniffed from its first line), and all
 // files when size < 0.
 //
@@ -62,7 +61,7 @@ func planTasks(ctx context.Context, files []string, origins []plan.FileOrigin, r
 		if up.on {
 			local = up.local
 		}
-		rs, groups, fmtName, schema, err := fileRanges(ctx, local, origins[k].Walked, read, size)
+		rs, groups, fmtName, schema, err := fileRanges(ctx, local, read, size)
 		if err != nil {
 			return nil, err
 		}
@@ -104,9 +103,9 @@ type upload struct {
 
 // fileRanges returns the byte ranges or the runs of row groups that file
 // is cut into (both nil: one task), with its format's name and, for
-// ranges, its schema. walked is the part of its name an expansion walked.
-func fileRanges(ctx context.Context, file, walked string, read ReadSpec, size int64) ([]Range, []RowGroups, string, []byte, error) {
-	if size < 0 || read.FilenameColumn != "" || (!read.NoHive && hasPartitions(walked)) {
+// ranges, its schema.
+func fileRanges(ctx context.Context, file string, read ReadSpec, size int64) ([]Range, []RowGroups, string, []byte, error) {
+	if size < 0 || read.FilenameColumn != "" || len(read.PartitionKeys) > 0 {
 		return nil, nil, "", nil, nil
 	}
 	if st, err := os.Stat(file); err != nil || !st.Mode().IsRegular() || st.Size() <= size {
@@ -144,11 +143,4 @@ func fileRanges(ctx context.Context, file, walked string, read ReadSpec, size in
 		return nil, nil, "", nil, err
 	}
 	return rs, nil, f.String(), data, nil
-}
-
-// hasPartitions reports whether walked has key=value directories (or
-// ones hive.Parse refuses, which the whole file's reader reports).
-func hasPartitions(walked string) bool {
-	pairs, err := hive.Parse(walked)
-	return err != nil || len(pairs) > 0
 }

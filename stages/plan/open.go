@@ -76,6 +76,11 @@ type ReadOptions struct {
 	// NoHive turns off the partition columns read from key=value
 	// directories in the paths.
 	NoHive bool
+	// PartitionKeys, when set, are the partition columns, in order, of
+	// data of which Open reads only some files (a cluster task reads one):
+	// a key that none of them has is a column of nulls, as a run over all
+	// the files gives such a file. Keys the files have besides follow.
+	PartitionKeys []string
 	// TextPartitions are partition keys read as strings even when every
 	// value among the files opened is an integer: keys that other files
 	// of the same data, opened elsewhere, have other values of (a cluster

@@ -79,3 +79,32 @@ func TestOpenTextPartitions(t *testing.T) {
 		require.NoError(t, src.Close())
 	}
 }
+
+// PartitionKeys adds the keys a file lacks as null columns, in the order
+// given, before the keys the file has besides.
+func TestOpenPartitionKeys(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "b=x", "a.csv")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte("id\n1\n"), 0o644))
+	plain := filepath.Join(t.TempDir(), "plain.csv")
+	require.NoError(t, os.WriteFile(plain, []byte("id\n2\n"), 0o644))
+	for _, c := range []struct {
+		path string
+		want []string
+		row  map[string]string
+	}{
+		{dir, []string{"id", "a", "c", "b"}, map[string]string{"id": "1", "b": "x"}},
+		{plain, []string{"id", "a", "c"}, map[string]string{"id": "2"}},
+	} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		src, err := plan.Open(context.Background(), []string{c.path}, nil, plan.ReadOptions{PartitionKeys: []string{"a", "c"}, Mem: mem})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, names(src.Schema()))
+		got, err := collect(t, context.Background(), src, pipeline.Config{Mem: mem})
+		require.NoError(t, err)
+		assert.Equal(t, []map[string]string{c.row}, got, "nulls left out")
+		require.NoError(t, src.Close())
+		mem.AssertSize(t, 0)
+	}
+}

@@ -34,6 +34,9 @@ func needsUnion(paths, walked []string, opts ReadOptions) bool {
 	if opts.NoHive || len(paths) == 0 {
 		return false
 	}
+	if len(opts.PartitionKeys) > 0 {
+		return true
+	}
 	pairs, err := hive.Parse(walked[0])
 	return err != nil || len(pairs) > 0
 }
@@ -225,6 +228,11 @@ type hiveColumn struct {
 // files that opts.Keep refuses are left out.
 func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveColumn, error) {
 	var cols []hiveColumn
+	if !u.opts.NoHive {
+		for _, k := range u.opts.PartitionKeys {
+			cols = append(cols, hiveColumn{name: k, isInt: !slices.Contains(u.opts.TextPartitions, k)})
+		}
+	}
 	all := make([][]hive.Pair, len(paths))
 	for i, p := range paths {
 		if u.opts.NoHive || input.IsStdin(p) {
