@@ -12,7 +12,8 @@ type accumulator interface {
 	// bind makes col (nil for count()) the column that update reads; seq
 	// is its batch's sequence number. The accumulator may keep views of
 	// col's buffers, used only by the updates before the batch is released.
-	bind(col arrow.Array, seq uint64)
+	// It fails only on text strView cannot read (textSpan).
+	bind(col arrow.Array, seq uint64) error
 	// update adds rows lo, lo+1, ... of the bound column to the groups
 	// gids[0], gids[1], ...
 	update(gids []uint32, lo int) error
@@ -33,11 +34,12 @@ type countAcc struct {
 
 func (a *countAcc) grow(int) {}
 
-func (a *countAcc) bind(col arrow.Array, _ uint64) {
+func (a *countAcc) bind(col arrow.Array, _ uint64) error {
 	a.valid = validity{}
 	if !a.all {
 		a.valid = validityOf(col)
 	}
+	return nil
 }
 
 func (a *countAcc) update(gids []uint32, lo int) error {
@@ -81,12 +83,13 @@ type floatInput struct {
 	iscratch []int64
 }
 
-func (in *floatInput) bind(col arrow.Array, _ uint64) {
+func (in *floatInput) bind(col arrow.Array, _ uint64) error {
 	in.vals = numbers(col, in.fscratch, in.iscratch)
 	if col.DataType().ID() != arrow.FLOAT64 {
 		in.fscratch = in.vals
 	}
 	in.valid = validityOf(col)
+	return nil
 }
 
 // growZero extends s to n elements, the new ones zero. Past its capacity

@@ -52,16 +52,20 @@ func newDistinctAcc(dt arrow.DataType) *distinctAcc {
 
 func (a *distinctAcc) grow(n int) { a.counts = growZero(a.counts, n) }
 
-func (a *distinctAcc) bind(col arrow.Array, _ uint64) {
+func (a *distinctAcc) bind(col arrow.Array, _ uint64) error {
 	a.valid = validityOf(col)
 	if a.kind == kindString {
-		a.offs, a.data = strView(col, a.oscratch)
+		var err error
+		if a.offs, a.data, err = strView(col, a.oscratch); err != nil {
+			return err
+		}
 		if ownsOffsets(col) {
 			a.oscratch = a.offs
 		}
-		return
+		return nil
 	}
 	a.vals = a.ints64(col)
+	return nil
 }
 
 func (a *distinctAcc) update(gids []uint32, lo int) error {
@@ -167,11 +171,14 @@ func (a *hllAcc) add(g uint32, h uint64) {
 	a.skBytes += int64(s.Bytes() - before)
 }
 
-func (a *hllAcc) bind(col arrow.Array, _ uint64) {
+func (a *hllAcc) bind(col arrow.Array, _ uint64) error {
 	a.valid = validityOf(col)
 	switch a.kind {
 	case kindString:
-		a.offs, a.data = strView(col, a.oscratch)
+		var err error
+		if a.offs, a.data, err = strView(col, a.oscratch); err != nil {
+			return err
+		}
 		if ownsOffsets(col) {
 			a.oscratch = a.offs
 		}
@@ -186,6 +193,7 @@ func (a *hllAcc) bind(col arrow.Array, _ uint64) {
 			a.iscratch = a.ivals
 		}
 	}
+	return nil
 }
 
 func (a *hllAcc) update(gids []uint32, lo int) error {

@@ -66,7 +66,7 @@ func newListAcc(dt arrow.DataType) *listAcc {
 
 func (a *listAcc) grow(n int) { a.groups = max(a.groups, n) }
 
-func (a *listAcc) bind(col arrow.Array, seq uint64) {
+func (a *listAcc) bind(col arrow.Array, seq uint64) error {
 	a.valid = validityOf(col)
 	switch a.kind {
 	case kindInt:
@@ -80,13 +80,17 @@ func (a *listAcc) bind(col arrow.Array, seq uint64) {
 			a.fscratch = a.fvals
 		}
 	default:
-		a.offs, a.data = strView(col, a.oscratch)
+		var err error
+		if a.offs, a.data, err = strView(col, a.oscratch); err != nil {
+			return err
+		}
 		if ownsOffsets(col) {
 			a.oscratch = a.offs
 		}
 	}
 	n := len(a.gids)
 	a.runs = append(a.runs, listRun{seq, n, n})
+	return nil
 }
 
 func (a *listAcc) update(gids []uint32, lo int) error {

@@ -104,7 +104,7 @@ func (a *pickAcc) setStr(g uint32, s []byte) {
 	a.strBytes += int64(cap(a.strs[g]) - old)
 }
 
-func (a *pickAcc) bind(col arrow.Array, seq uint64) {
+func (a *pickAcc) bind(col arrow.Array, seq uint64) error {
 	a.seq, a.valid = seq, validityOf(col)
 	switch a.kind {
 	case kindInt:
@@ -118,11 +118,15 @@ func (a *pickAcc) bind(col arrow.Array, seq uint64) {
 			a.fscratch = a.fvals
 		}
 	default:
-		a.offs, a.data = strView(col, a.oscratch)
+		var err error
+		if a.offs, a.data, err = strView(col, a.oscratch); err != nil {
+			return err
+		}
 		if ownsOffsets(col) {
 			a.oscratch = a.offs
 		}
 	}
+	return nil
 }
 
 func (a *pickAcc) update(gids []uint32, lo int) error {

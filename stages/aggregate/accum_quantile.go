@@ -66,12 +66,13 @@ func (a *approxQuantAcc) add(g uint32, x float64) {
 	a.tdBytes += tdigestBytes
 }
 
-func (a *approxQuantAcc) bind(col arrow.Array, _ uint64) {
+func (a *approxQuantAcc) bind(col arrow.Array, _ uint64) error {
 	a.vals = numbers(col, a.fscratch, a.iscratch)
 	if col.DataType().ID() != arrow.FLOAT64 {
 		a.fscratch = a.vals
 	}
 	a.valid = validityOf(col)
+	return nil
 }
 
 func (a *approxQuantAcc) update(gids []uint32, lo int) error {

@@ -66,12 +66,13 @@ func (a *isumAcc) grow(n int) {
 
 func (a *isumAcc) hasValue(g uint32) bool { return a.has[g/64]&(1<<(g%64)) != 0 }
 
-func (a *isumAcc) bind(col arrow.Array, _ uint64) {
+func (a *isumAcc) bind(col arrow.Array, _ uint64) error {
 	a.vals = int64s(col, a.scratch)
 	if !isZeroCopyInt(col) && !isUnsigned(col.DataType()) {
 		a.scratch = a.vals
 	}
 	a.valid = validityOf(col)
+	return nil
 }
 
 func (a *isumAcc) update(gids []uint32, lo int) error {

@@ -41,7 +41,12 @@ func (w *distinctWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 		w.keys[i] = in.Column(c)
 	}
 	before := uint32(w.tab.n)
-	w.gids = w.tab.groups(w.keys, n, seq, w.gids)
+	var err error
+	if w.gids, err = w.tab.groups(w.keys, n, seq, w.gids); err != nil {
+		err = textErr(err, in, w.keyIdx)
+		in.Release()
+		return nil, fmt.Errorf("distinct: %w", err)
+	}
 	// New groups are numbered in order of their first row in this batch.
 	w.keep = w.keep[:0]
 	next := before
@@ -177,7 +182,13 @@ func (w *distinctLastWorker) Process(ctx context.Context, seq uint64, in arrow.R
 	for i, c := range w.keyIdx {
 		w.keys[i] = in.Column(c)
 	}
-	w.gids = w.tab.groups(w.keys, n, seq, w.gids)
+	var err error
+	if w.gids, err = w.tab.groups(w.keys, n, seq, w.gids); err != nil {
+		err = textErr(err, in, w.keyIdx)
+		in.Release()
+		w.fail()
+		return nil, fmt.Errorf("%s: %w", w.name, err)
+	}
 	src := uint32(len(w.held))
 	for i, g := range w.gids {
 		for int(g) >= len(w.last) {

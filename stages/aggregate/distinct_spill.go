@@ -185,7 +185,12 @@ func (w *distinctLastWorker) resolve(ctx context.Context, part *runFiles, sorted
 				keys[i] = rec.Column(k)
 			}
 			n := int(rec.NumRows())
-			gids = tab.groups(keys, n, 0, gids)
+			var err error
+			if gids, err = tab.groups(keys, n, 0, gids); err != nil {
+				err = textErr(err, rec, w.keyIdx)
+				rec.Release()
+				return err
+			}
 			pos := rec.Column(posCol).(*array.Int64).Int64Values()
 			src := uint32(len(held))
 			for i, g := range gids {

@@ -48,7 +48,9 @@
 // (Polars' text) the same way: strView reads both as 32-bit offsets into
 // the batch's data, a large_utf8 batch's offsets narrowed relative to its
 // first value (the data shared, never copied), and a column built of such
-// values keeps the input's type. A group-by's string key may also come, batch by batch, as a
+// values keeps the input's type. A large_utf8 column read as text whose
+// values in one batch span more than 2 GiB is a verb.TypeError naming it
+// (read smaller batches), not a panic. A group-by's string key may also come, batch by batch, as a
 // dictionary with int32 indices and utf8 or large_utf8 values (a Parquet
 // reader's undecoded text; see verb.Verb.DictionaryKeys): as the only key,
 // each dictionary value a row uses is looked up once and the other rows

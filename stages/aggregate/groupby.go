@@ -124,9 +124,12 @@ func (w *groupWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBa
 	for i, c := range w.g.plan.keyIdx {
 		w.keys[i] = in.Column(c)
 	}
-	w.gids = p.tab.groups(w.keys, n, seq, w.gids)
+	var err error
+	if w.gids, err = p.tab.groups(w.keys, n, seq, w.gids); err != nil {
+		return nil, fmt.Errorf("%s: %w", w.g.name, textErr(err, in, w.g.plan.keyIdx))
+	}
 	if err := p.update(w.g.plan, in, seq, w.gids, updateBlock); err != nil {
-		return nil, fmt.Errorf("%s: %w", w.g.name, err)
+		return nil, fmt.Errorf("%s: %w", w.g.name, textErr(err, in, planCols(w.g.plan)))
 	}
 	return nil, w.account(p)
 }
@@ -141,7 +144,9 @@ func (p *partial) update(pl *plan, in arrow.RecordBatch, seq uint64, gids []uint
 		if spec.col >= 0 {
 			col = in.Column(spec.col)
 		}
-		p.accs[i].bind(col, seq)
+		if err := p.accs[i].bind(col, seq); err != nil {
+			return err
+		}
 	}
 	for lo := 0; lo < len(gids); lo += block {
 		bg := gids[lo:min(lo+block, len(gids))]
@@ -200,7 +205,10 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 			g.bytes.Add(b - w.counted)
 			continue
 		}
-		gids := final.merge(g.mem, src)
+		gids, err := final.merge(g.mem, src)
+		if err != nil {
+			return fmt.Errorf("%s: %w", g.name, err)
+		}
 		if err := final.mergeAccs(src, gids); err != nil {
 			return fmt.Errorf("%s: %w", g.name, err)
 		}
@@ -233,7 +241,7 @@ func (g *groupBy) finish(ctx context.Context, workers []pipeline.Worker, emit fu
 
 // merge adds src's groups to p's table and returns, for each of src's
 // groups, its id in p.
-func (p *partial) merge(mem memory.Allocator, src *partial) []uint32 {
+func (p *partial) merge(mem memory.Allocator, src *partial) ([]uint32, error) {
 	return p.tab.absorb(mem, src.tab)
 }
 

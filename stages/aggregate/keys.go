@@ -14,8 +14,9 @@ import (
 // A keyCol stores one key column's value for every group and compares the
 // rows of the bound batch column against them. Null is a value of its own.
 type keyCol interface {
-	// bind makes arr the column that hash, equal and add read.
-	bind(arr arrow.Array)
+	// bind makes arr the column that hash, equal and add read; it fails
+	// only on text strView cannot read (textSpan).
+	bind(arr arrow.Array) error
 	// hash folds the hash of each row into h (first: overwrite h).
 	hash(h []uint64, first bool)
 	equal(g uint32, row int) bool
@@ -50,14 +51,14 @@ type intKey struct {
 	scratch []int64
 }
 
-func (k *intKey) bind(arr arrow.Array) {
+func (k *intKey) bind(arr arrow.Array) error {
 	k.valid = validityOf(arr)
 	if !k.float {
 		k.cur = int64s(arr, k.scratch)
 		if !isZeroCopyInt(arr) {
 			k.scratch = k.cur
 		}
-		return
+		return nil
 	}
 	n := arr.Len()
 	k.scratch = grow(k.scratch, n)
@@ -72,6 +73,7 @@ func (k *intKey) bind(arr arrow.Array) {
 		}
 	}
 	k.cur = k.scratch
+	return nil
 }
 
 func isZeroCopyInt(arr arrow.Array) bool {
@@ -169,12 +171,11 @@ type shortKey struct {
 // (Arrow string offsets are int32).
 const nullLen = 1 << 31
 
-func (k *strKey) bind(arr arrow.Array) {
+func (k *strKey) bind(arr arrow.Array) error {
 	d, ok := arr.(*array.Dictionary)
 	if !ok {
 		k.dict, k.codes = nil, nil
-		k.bindValues(arr)
-		return
+		return k.bindValues(arr)
 	}
 	idx, ok := d.Indices().(*array.Int32)
 	if !ok {
@@ -182,17 +183,22 @@ func (k *strKey) bind(arr arrow.Array) {
 	}
 	vals := d.Dictionary()
 	k.dict, k.codes, k.codeValid = vals.Data(), idx.Int32Values(), validityOf(arr)
-	k.bindValues(vals)
+	return k.bindValues(vals)
 }
 
 // bindValues makes the strings of arr, utf8 or large_utf8, the entries
 // that valueWords reads (see strView).
-func (k *strKey) bindValues(arr arrow.Array) {
+func (k *strKey) bindValues(arr arrow.Array) error {
 	k.valid = validityOf(arr)
-	k.curOffs, k.curBytes = strView(arr, k.scratch)
+	offs, data, err := strView(arr, k.scratch)
+	if err != nil {
+		return err
+	}
+	k.curOffs, k.curBytes = offs, data
 	if ownsOffsets(arr) {
 		k.scratch = k.curOffs
 	}
+	return nil
 }
 
 // words returns row's shortKey and value: the value its code names when

@@ -190,7 +190,8 @@ func TestStrViewLargeSlice(t *testing.T) {
 	defer arr.Release()
 	sl := array.NewSlice(arr, 2, 5)
 	defer sl.Release()
-	offs, data := strView(sl, nil)
+	offs, data, err := strView(sl, nil)
+	require.NoError(t, err)
 	require.Len(t, offs, 4)
 	var got []string
 	for i := range 3 {
@@ -199,7 +200,8 @@ func TestStrViewLargeSlice(t *testing.T) {
 	assert.Equal(t, []string{"", "gamma", "delta"}, got)
 	empty := array.NewSlice(arr, 5, 5)
 	defer empty.Release()
-	offs, data = strView(empty, offs)
+	offs, data, err = strView(empty, offs)
+	require.NoError(t, err)
 	assert.Equal(t, []int32{0}, offs)
 	assert.Empty(t, data)
 }

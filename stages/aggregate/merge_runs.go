@@ -165,7 +165,12 @@ func (c *runCursor) next(ctx context.Context, keys []orderKey) error {
 			return err
 		}
 		if rec.NumRows() > 0 {
-			c.rec, c.views, c.row = rec, viewsOf(keys, rec), 0
+			views, err := viewsOf(keys, rec)
+			if err != nil {
+				rec.Release()
+				return err
+			}
+			c.rec, c.views, c.row = rec, views, 0
 			return nil
 		}
 		rec.Release()

@@ -160,8 +160,8 @@ type keyView struct {
 }
 
 // viewsOf makes the key views of rec. Narrow integer columns are widened
-// into new slices.
-func viewsOf(keys []orderKey, rec arrow.RecordBatch) []keyView {
+// into new slices. It fails only on a text key strView cannot read.
+func viewsOf(keys []orderKey, rec arrow.RecordBatch) ([]keyView, error) {
 	vs := make([]keyView, len(keys))
 	for i, k := range keys {
 		col := rec.Column(k.col)
@@ -172,11 +172,14 @@ func viewsOf(keys []orderKey, rec arrow.RecordBatch) []keyView {
 		case kindFloat:
 			v.floats = float64s(col, nil)
 		default:
-			v.offs, v.data = strView(col, nil) // kept with the batch
+			var err error
+			if v.offs, v.data, err = strView(col, nil); err != nil { // kept with the batch
+				return nil, namedTextErr(rec.Schema().Field(k.col).Name, err)
+			}
 		}
 		vs[i] = v
 	}
-	return vs
+	return vs, nil
 }
 
 // compareRows orders row i of a against row j of b.
@@ -251,7 +254,11 @@ func sortOrder(keys []orderKey, recs []arrow.RecordBatch, views func(i int) []ke
 			v := views(b)[k]
 			rows := int(rec.NumRows())
 			if tab != nil {
-				gids = tab.groups([]arrow.Array{rec.Column(key.col)}, rows, 0, gids)
+				var err error
+				if gids, err = tab.groups([]arrow.Array{rec.Column(key.col)}, rows, 0, gids); err != nil {
+					// viewsOf read the same column.
+					panic(fmt.Sprintf("aggregate: a viewed key column: %v", err))
+				}
 			}
 			for i := range rows {
 				p := (at+i)*nk + k

@@ -52,7 +52,7 @@ func (a *quantAcc) grow(n int) {
 	}
 }
 
-func (a *quantAcc) bind(col arrow.Array, seq uint64) { a.in.bind(col, seq) }
+func (a *quantAcc) bind(col arrow.Array, seq uint64) error { return a.in.bind(col, seq) }
 
 func (a *quantAcc) update(gids []uint32, lo int) error {
 	vals := a.in.vals[lo : lo+len(gids)]

@@ -29,7 +29,9 @@ func feedBlocks(t *testing.T, g *groupBy, batches []arrow.RecordBatch, block fun
 			keys[i] = rec.Column(c)
 		}
 		n := int(rec.NumRows())
-		gids = p.tab.groups(keys, n, uint64(seq), gids)
+		var err error
+		gids, err = p.tab.groups(keys, n, uint64(seq), gids)
+		require.NoError(t, err)
 		b := block()
 		if b == 0 {
 			b = max(n, 1)
@@ -141,14 +143,16 @@ func TestBlockwiseMergeMatchesWhole(t *testing.T) {
 		p := g.newPartial()
 		for i, rec := range recs {
 			n := int(rec.NumRows())
-			gids := p.tab.groups([]arrow.Array{rec.Column(pl.keyIdx[0])}, n, uint64(seq0+i), nil)
+			gids, err := p.tab.groups([]arrow.Array{rec.Column(pl.keyIdx[0])}, n, uint64(seq0+i), nil)
+			require.NoError(t, err)
 			require.NoError(t, p.update(pl, rec, uint64(seq0+i), gids, updateBlock))
 		}
 		return p
 	}
 	merged := func(blockwise bool) arrow.RecordBatch {
 		dst, src := feed(batches[:2], 0), feed(batches[2:], 2)
-		gids := dst.merge(mem, src)
+		gids, err := dst.merge(mem, src)
+		require.NoError(t, err)
 		require.Greater(t, len(gids), updateBlock, "one block only")
 		if blockwise {
 			require.NoError(t, dst.mergeAccs(src, gids))

@@ -55,7 +55,12 @@ func (s *sorter) Process(ctx context.Context, seq uint64, in arrow.RecordBatch) 
 		in.Release()
 		return nil, fmt.Errorf("sort: %w", err)
 	}
-	s.buf = append(s.buf, sortBatch{seq: seq, rec: in, views: viewsOf(s.keys, in)})
+	views, err := viewsOf(s.keys, in)
+	if err != nil {
+		in.Release()
+		return nil, fmt.Errorf("sort: %w", err)
+	}
+	s.buf = append(s.buf, sortBatch{seq: seq, rec: in, views: views})
 	s.bufBytes += sharedmem.PinnedBytes(in) + in.NumRows()*sortRowBytes(len(s.keys))
 	if s.cap > 0 && s.bufBytes > s.cap {
 		if err := s.spill(ctx); err != nil {

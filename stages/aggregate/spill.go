@@ -183,8 +183,12 @@ func (c *cursor) next(keys []orderKey) error {
 		if rec.NumRows() == 0 {
 			continue
 		}
+		views, err := viewsOf(keys, rec)
+		if err != nil {
+			return err
+		}
 		rec.Retain()
-		c.rec, c.views, c.row = rec, viewsOf(keys, rec), 0
+		c.rec, c.views, c.row = rec, views, 0
 		return nil
 	}
 	if err := c.r.Err(); err != nil && !errors.Is(err, io.EOF) {

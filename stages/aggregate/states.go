@@ -183,7 +183,10 @@ func (g *groupBy) mergeWorkers(ctx context.Context, parts []*partial, counted []
 			g.bytes.Add(finalBytes - counted[i])
 			continue
 		}
-		gids := final.merge(g.mem, src)
+		gids, err := final.merge(g.mem, src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.name, err)
+		}
 		if err := final.mergeAccs(src, gids); err != nil {
 			return nil, fmt.Errorf("%s: %w", g.name, err)
 		}
@@ -275,7 +278,10 @@ func (w *stateMerger) Process(ctx context.Context, seq uint64, in arrow.RecordBa
 		w.keys[i] = in.Column(i)
 	}
 	old := uint32(p.tab.n)
-	w.gids = p.tab.groups(w.keys, n, seq, w.gids)
+	var err error
+	if w.gids, err = p.tab.groups(w.keys, n, seq, w.gids); err != nil {
+		return nil, fmt.Errorf("%s: %w", w.g.name, textErr(err, in, nil))
+	}
 	src := w.g.newPartial()
 	src.rows.grow(n)
 	off := 0

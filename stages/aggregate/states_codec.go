@@ -227,7 +227,9 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 	n := col.Len()
 	switch a := a.(type) {
 	case *pickAcc:
-		a.bind(col, seq)
+		if err := a.bind(col, seq); err != nil {
+			return err
+		}
 		return a.update(identity(n), 0)
 	case *distinctAcc:
 		return loadSet(a, col)
@@ -247,7 +249,9 @@ func loadState(a accumulator, col arrow.Array, seq uint64, off, words int) error
 				gids = append(gids, uint32(g))
 			}
 		}
-		a.bind(vals, seq)
+		if err := a.bind(vals, seq); err != nil {
+			return err
+		}
 		return a.update(gids, 0)
 	case *hllAcc:
 		b, ok := col.(*array.Binary)
@@ -309,7 +313,10 @@ func loadSet(a *distinctAcc, col arrow.Array) error {
 		if a.kind != kindString {
 			break
 		}
-		voffs, data := strView(v, nil)
+		voffs, data, err := strView(v, nil)
+		if err != nil {
+			return err
+		}
 		for g := range l.Len() {
 			for i := offs[g]; i < offs[g+1]; i++ {
 				b := data[voffs[i]:voffs[i+1]]

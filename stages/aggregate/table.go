@@ -70,11 +70,12 @@ func newTable(types []arrow.DataType) *table {
 
 // groups writes the group id of each of the n rows of cols (the key columns
 // of one batch) into gids, creating groups for new keys. seq is the batch's
-// sequence number, used to keep each group's earliest row.
-func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []uint32 {
+// sequence number, used to keep each group's earliest row. It fails only
+// on a key column bind refuses (textSpan).
+func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) ([]uint32, error) {
 	gids = grow(gids, n)
 	if n == 0 {
-		return gids
+		return gids, nil
 	}
 	late := t.sawSeq && seq < t.maxSeq
 	if !t.sawSeq || seq > t.maxSeq {
@@ -90,25 +91,33 @@ func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []u
 		} else if late {
 			t.keepFirst(0, pos{seq, 0})
 		}
-		return gids
+		return gids, nil
 	}
 	// The commonest cases hash and probe in one pass, with the concrete
 	// key type (no interface call per row).
 	if k, ok := t.keys[0].(*strKey); ok && len(t.keys) == 1 {
-		k.bind(cols[0])
+		if err := k.bind(cols[0]); err != nil {
+			return nil, err
+		}
 		if k.dict != nil {
 			t.findDict(k, seq, gids)
 		} else {
 			t.findStr(k, n, seq, gids)
 		}
 	} else if k, ok := t.intKey(); ok {
-		k.bind(cols[0])
+		if err := k.bind(cols[0]); err != nil {
+			return nil, err
+		}
 		t.findInt(k, seq, gids)
 	} else {
+		for i, k := range t.keys {
+			if err := k.bind(cols[i]); err != nil {
+				return nil, err
+			}
+		}
 		hs := grow(t.hs, n)
 		t.hs = hs
 		for i, k := range t.keys {
-			k.bind(cols[i])
 			k.hash(hs, i == 0)
 		}
 		t.findAll(hs, seq, gids)
@@ -118,7 +127,7 @@ func (t *table) groups(cols []arrow.Array, n int, seq uint64, gids []uint32) []u
 			t.keepFirst(g, pos{seq, uint32(i)})
 		}
 	}
-	return gids
+	return gids, nil
 }
 
 func (t *table) keepFirst(g uint32, p pos) {

@@ -4,8 +4,9 @@ import "github.com/apache/arrow-go/v18/arrow/memory"
 
 // absorb adds src's groups to t, keeping each group's earliest row, and
 // returns, for each of src's groups, its id in t. Finish merges the
-// workers' tables with it (group-by, top per group).
-func (t *table) absorb(mem memory.Allocator, src *table) []uint32 {
+// workers' tables with it (group-by, top per group). It fails only when
+// src's large_utf8 keys pass 2 GiB (textSpan).
+func (t *table) absorb(mem memory.Allocator, src *table) ([]uint32, error) {
 	n := src.n
 	if len(t.keys) == 0 {
 		if t.n == 0 {
@@ -15,7 +16,7 @@ func (t *table) absorb(mem memory.Allocator, src *table) []uint32 {
 		} else {
 			t.keepFirst(0, src.first[0])
 		}
-		return make([]uint32, n)
+		return make([]uint32, n), nil
 	}
 	keys := src.keyArrays(mem, identity(n))
 	defer func() {
@@ -26,7 +27,10 @@ func (t *table) absorb(mem memory.Allocator, src *table) []uint32 {
 	before := uint32(t.n)
 	// Positions come from src below, not from a batch sequence.
 	t.sawSeq = false
-	gids := t.groups(keys, n, 0, nil)
+	gids, err := t.groups(keys, n, 0, nil)
+	if err != nil {
+		return nil, err
+	}
 	for i, g := range gids {
 		if g >= before {
 			t.first[g] = src.first[i]
@@ -34,5 +38,5 @@ func (t *table) absorb(mem memory.Allocator, src *table) []uint32 {
 			t.keepFirst(g, src.first[i])
 		}
 	}
-	return gids
+	return gids, nil
 }

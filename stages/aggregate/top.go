@@ -135,7 +135,11 @@ func (w *topWorker) Process(ctx context.Context, seq uint64, in arrow.RecordBatc
 	h := &w.heap
 	h.keys = w.st.keys
 	src := uint32(len(w.srcs))
-	h.views = append(h.views, viewsOf(w.st.keys, in))
+	views, err := viewsOf(w.st.keys, in)
+	if err != nil {
+		return nil, verbError("top", err)
+	}
+	h.views = append(h.views, views)
 	added := false
 	for i := range int(in.NumRows()) {
 		e := topEntry{src, uint32(i), pos{seq, uint32(i)}}
@@ -177,11 +181,16 @@ func (w *topWorker) compact() error {
 	if err != nil {
 		return err
 	}
+	views, err := viewsOf(w.st.keys, next)
+	if err != nil {
+		next.Release()
+		return err
+	}
 	for _, b := range w.srcs {
 		b.Release()
 	}
 	w.srcs, w.srcRows = append(w.srcs[:0], next), 0
-	h.views = append(h.views[:0], viewsOf(w.st.keys, next))
+	h.views = append(h.views[:0], views)
 	for i := range h.es {
 		h.es[i].src, h.es[i].row = 0, uint32(i)
 	}

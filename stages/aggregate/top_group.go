@@ -105,10 +105,19 @@ func (w *topGroupWorker) Process(ctx context.Context, seq uint64, in arrow.Recor
 	for i, c := range w.st.keyIdx {
 		w.keys[i] = in.Column(c)
 	}
-	w.gids = w.tab.groups(w.keys, rows, seq, w.gids)
+	var err error
+	if w.gids, err = w.tab.groups(w.keys, rows, seq, w.gids); err != nil {
+		w.fail()
+		return nil, verbError("top", textErr(err, in, w.st.keyIdx))
+	}
 	w.heaps = growZero(w.heaps, w.tab.n)
 	src := uint32(len(w.srcs))
-	w.views = append(w.views, viewsOf(w.st.order, in))
+	views, err := viewsOf(w.st.order, in)
+	if err != nil {
+		w.fail()
+		return nil, verbError("top", err)
+	}
+	w.views = append(w.views, views)
 	added := false
 	for i, g := range w.gids {
 		if w.offer(g, topEntry{src, uint32(i), pos{seq, uint32(i)}}) {
@@ -164,6 +173,11 @@ func (w *topGroupWorker) compact() error {
 	if err != nil {
 		return err
 	}
+	views, err := viewsOf(w.st.order, next)
+	if err != nil {
+		next.Release()
+		return err
+	}
 	at := uint32(0)
 	for _, h := range w.heaps {
 		for i := range h {
@@ -175,7 +189,7 @@ func (w *topGroupWorker) compact() error {
 		b.Release()
 	}
 	w.srcs, w.srcRows = append(w.srcs[:0], next), int(next.NumRows())
-	w.views = append(w.views[:0], viewsOf(w.st.order, next))
+	w.views = append(w.views[:0], views)
 	return nil
 }
 
@@ -281,7 +295,10 @@ func (st *topGroupStage) finish(ctx context.Context, workers []pipeline.Worker, 
 		if w.tab.n == 0 {
 			continue
 		}
-		gids := final.absorb(st.mem, w.tab)
+		gids, err := final.absorb(st.mem, w.tab)
+		if err != nil {
+			return verbError("top", err)
+		}
 		base := uint32(len(recs))
 		recs = append(recs, w.srcs...)
 		views = append(views, w.views...)

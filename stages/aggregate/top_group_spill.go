@@ -166,14 +166,21 @@ func (st *topGroupStage) resolve(ctx context.Context, schema *arrow.Schema, path
 			for i, k := range st.keyIdx {
 				w.keys[i] = rec.Column(k)
 			}
-			w.gids = w.tab.groups(w.keys, n, 0, w.gids)
+			var err error
+			if w.gids, err = w.tab.groups(w.keys, n, 0, w.gids); err != nil {
+				return textErr(err, rec, st.keyIdx)
+			}
 			w.heaps = growZero(w.heaps, w.tab.n)
 			extra := make([][]int64, topSpillExtra)
 			for i := range extra {
 				extra[i] = rec.Column(in + i).(*array.Int64).Int64Values()
 			}
 			src := uint32(len(w.srcs))
-			w.views = append(w.views, viewsOf(st.order, rec))
+			views, err := viewsOf(st.order, rec)
+			if err != nil {
+				return err
+			}
+			w.views = append(w.views, views)
 			for i, g := range w.gids {
 				f := pos{uint64(extra[0][i]), uint32(extra[1][i])}
 				if int(g) == len(first) {

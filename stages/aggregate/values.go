@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -213,24 +214,25 @@ func grow[T any](s []T, n int) []T {
 // text) are read alike: a utf8 column's offsets and data are its own
 // (zero-copy); a large_utf8 column's 64-bit offsets are narrowed into
 // scratch, relative to its first value, and data starts there (the data
-// is shared, never copied). A batch's values span less than 2 GiB.
-// Callers keep the returned offs as the next call's scratch.
-func strView(arr arrow.Array, scratch []int32) (offs []int32, data []byte) {
+// is shared, never copied). A large_utf8 batch whose values span 2 GiB or
+// more is an error (textSpan). Callers keep the returned offs as the next
+// call's scratch.
+func strView(arr arrow.Array, scratch []int32) (offs []int32, data []byte, err error) {
 	a, ok := arr.(*array.LargeString)
 	if !ok {
 		if b := arr.Data().Buffers()[2]; b != nil {
 			data = b.Bytes()
 		}
-		return arr.(*array.String).ValueOffsets(), data
+		return arr.(*array.String).ValueOffsets(), data, nil
 	}
 	if a.Len() == 0 {
-		return append(scratch[:0], 0), nil // the offsets buffer may be absent
+		return append(scratch[:0], 0), nil, nil // the offsets buffer may be absent
 	}
 	wide := a.ValueOffsets()
-	base, end := wide[0], wide[len(wide)-1]
-	if end-base > math.MaxInt32 {
-		panic(fmt.Sprintf("aggregate: %d bytes of large_utf8 in one batch, above the 2 GiB a batch may hold", end-base))
+	if err := textSpan(wide); err != nil {
+		return nil, nil, err
 	}
+	base, end := wide[0], wide[len(wide)-1]
 	offs = grow(scratch, len(wide))
 	for i, o := range wide {
 		offs[i] = int32(o - base)
@@ -238,7 +240,45 @@ func strView(arr arrow.Array, scratch []int32) (offs []int32, data []byte) {
 	if b := a.Data().Buffers()[2]; b != nil {
 		data = b.Bytes()[base:end]
 	}
-	return offs, data
+	return offs, data, nil
+}
+
+// textSpan fails when the values that large_utf8 offsets wide delimit
+// span more than the 2 GiB that 32-bit offsets (strView's) address.
+func textSpan(wide []int64) error {
+	if n := wide[len(wide)-1] - wide[0]; n > math.MaxInt32 {
+		return &verb.TypeError{
+			Type: arrow.BinaryTypes.LargeString,
+			Err:  fmt.Errorf("%d bytes of large_utf8 text in one batch, more than the 2 GiB this verb reads at once", n),
+			Hint: "read smaller batches: --batch-rows N, or write the Parquet file with smaller row groups",
+		}
+	}
+	return nil
+}
+
+// namedTextErr names column col in err, a textSpan error.
+func namedTextErr(col string, err error) error {
+	var te *verb.TypeError
+	if errors.As(err, &te) && te.Column == "" {
+		return &verb.TypeError{Column: col, Type: te.Type, Hint: te.Hint, Err: fmt.Errorf("column %q: %w", col, te.Err)}
+	}
+	return err
+}
+
+// textErr names in err, a textSpan error reading columns cols of rec
+// (nil: all), the first of them textSpan refuses.
+func textErr(err error, rec arrow.RecordBatch, cols []int) error {
+	if cols == nil {
+		for c := range int(rec.NumCols()) {
+			cols = append(cols, c)
+		}
+	}
+	for _, c := range cols {
+		if a, ok := rec.Column(c).(*array.LargeString); ok && a.Len() > 0 && textSpan(a.ValueOffsets()) != nil {
+			return namedTextErr(rec.Schema().Field(c).Name, err)
+		}
+	}
+	return err
 }
 
 // ownsOffsets reports whether strView narrowed arr's offsets into its
