@@ -121,7 +121,7 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 			// The column and the target exist: what fails is this type.
 			dt := schema.Field(idx).Type
 			te := verb.TypeLimit(c.Column, dt, fmt.Errorf("cast: column %q to %s: %s", c.Column, targets[t].name, firstLine(err)))
-			te.Hint = fmt.Sprintf("cast cannot turn column %q of type %s into %s: cast it to string or float first (cast %s:string then %s:%s), or leave it out", c.Column, dt, targets[t].name, c.Column, c.Column, targets[t].name)
+			te.Hint = castHint(c.Column, dt, targets[t])
 			return pipeline.Stage{}, nil, te
 		}
 		if arrow.TypeEqual(e.Type(), schema.Field(idx).Type) {
@@ -133,6 +133,20 @@ func buildCast(env verb.Env, casts []Casting, in *arrow.Schema) (pipeline.Stage,
 		schema = arrow.NewSchema(append([]arrow.Field(nil), fields...), &md)
 	}
 	return newComputeStage("cast", env, steps, schema), schema, nil
+}
+
+// castHint is the advice for column col of type dt, which cast cannot
+// turn into target. It offers no detour through another cast: where
+// to_string takes such a column, its text is not what the target's
+// to_* reads either (a time of day to int, a bool to date, a decimal to
+// timestamp; a list's "[1, 2]" to anything), so that advice failed on
+// every row.
+func castHint(col string, dt arrow.DataType, target castTarget) string {
+	head := fmt.Sprintf("cast cannot turn column %q of type %s into %s", col, dt, target.name)
+	if _, nested := dt.(arrow.NestedType); nested {
+		return head + ": cast converts single values, not a list, struct or map as a whole (explode a list or flatten a struct to cast its values), or leave it out"
+	}
+	return head + "; leave it out (select other columns)"
 }
 
 func firstLine(err error) string {
