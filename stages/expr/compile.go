@@ -169,7 +169,9 @@ func (c *compiler) column(a *colExpr) (node, error) {
 	f := c.schema.Field(idx[0])
 	t, err := typeOf(f.Type)
 	if err != nil {
-		return nil, c.errorf(a.pos, "column %q: %v", a.name, err)
+		e := c.errorf(a.pos, "column %q: %v", a.name, err)
+		e.TypeColumn = a.name
+		return nil, e
 	}
 	if c.used == nil {
 		c.used = map[int]bool{}
@@ -336,7 +338,9 @@ func (c *compiler) binary(a *binaryExpr) (node, error) {
 		}{{a.l, lt.isList()}, {a.r, rt.isList()}} {
 			if col, ok := side.e.(*colExpr); ok && side.lst {
 				dt := c.schema.Field(c.schema.FieldIndices(col.name)[0]).Type
-				return nil, c.errorf(col.pos, "column %q: unsupported column type %s for operator %s (lists go to list_length, list_get, list_contains, list_join)", col.name, dt, a.op)
+				e := c.errorf(col.pos, "column %q: unsupported column type %s for operator %s (lists go to list_length, list_get, list_contains, list_join)", col.name, dt, a.op)
+				e.TypeColumn = col.name
+				return nil, e
 			}
 		}
 		return nil, c.errorf(a.pos, "operator %s does not take a list", a.op)

@@ -18,6 +18,11 @@ type Error struct {
 	Pos  int
 	Msg  string
 	Hint string // a suggested name, "" when there is none
+	// TypeColumn is the column whose type the expression cannot take
+	// (Msg: `column "c": unsupported column type T...`), so that a verb
+	// reports the refusal as a limit of that column; "" for any other
+	// error.
+	TypeColumn string
 }
 
 // Line and Column return the 1-based place of Pos; Column counts bytes.
