@@ -86,6 +86,12 @@ func refFault(s string, precision, scale int32) DecimalFault {
 		mant = whole + frac
 		exp -= len(frac)
 	}
+	switch {
+	case exp > 2*MaxDecimalPrecision:
+		return DecimalIntegerDigits // a nonzero mantissa: it did not fit
+	case exp < -len(mant):
+		return DecimalRounds // no integer part
+	}
 	whole, _ := new(big.Int).SetString(mant, 10)
 	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp))), nil)
 	if exp >= 0 {
