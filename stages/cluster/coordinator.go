@@ -203,6 +203,7 @@ func Run(ctx context.Context, js jetstream.JetStream, job Job) ([]TaskReport, er
 		return nil, err
 	}
 	job.Read.TextPartitions = p.textPartitions
+	tasks = unpruned(tasks, p.pruned)
 	sink, err := job.NewSink(p.output)
 	if err != nil {
 		return nil, err
@@ -276,6 +277,10 @@ type jobPlan struct {
 	// textPartitions are the partition keys whose column is a string
 	// over all the files (ReadSpec.TextPartitions).
 	textPartitions []string
+	// pruned are the files (as the coordinator reads them) that the
+	// chain's first filter empties by their partition values alone, as
+	// a single run skips them (plan.ReadOptions.Prune): no task reads them.
+	pruned []string
 }
 
 // planJob builds the whole chain for the files' schema, as the
@@ -287,12 +292,15 @@ func planJob(ctx context.Context, files []string, origins []plan.FileOrigin, tas
 		return nil, err
 	}
 	ropts.Mem, ropts.Origins = job.Env.Mem, origins
+	verbs := plan.Verbs(job.Calls)
+	if len(verbs) > 0 {
+		ropts.Prune = &verbs[0]
+	}
 	src, err := plan.Open(ctx, files, nil, ropts)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	verbs := plan.Verbs(job.Calls)
 	pl, err := plan.Build(job.Env, verbs, src, plan.Options{})
 	if err != nil {
 		return nil, err
@@ -330,6 +338,7 @@ func planJob(ctx context.Context, files []string, origins []plan.FileOrigin, tas
 	for _, f := range src.Schema().Fields() {
 		p.columns = append(p.columns, f.Name)
 	}
+	p.pruned = src.Pruned()
 	for _, k := range job.Read.PartitionKeys {
 		if f, ok := src.Schema().FieldsByName(k); ok && f[0].Type.ID() == arrow.STRING {
 			// A task of a file whose values are all integers reads
@@ -338,6 +347,24 @@ func planJob(ctx context.Context, files []string, origins []plan.FileOrigin, tas
 		}
 	}
 	return p, nil
+}
+
+// unpruned is tasks less those of the files in pruned (by the path the
+// coordinator reads).
+func unpruned(tasks []taskInput, pruned []string) []taskInput {
+	if len(pruned) == 0 {
+		return tasks
+	}
+	skip := make(map[string]bool, len(pruned))
+	for _, f := range pruned {
+		skip[f] = true
+	}
+	return slices.DeleteFunc(tasks, func(in taskInput) bool {
+		if in.upload {
+			return skip[in.local]
+		}
+		return skip[in.file]
+	})
 }
 
 // partitionKeys are the hive partition keys of the files' origins, in

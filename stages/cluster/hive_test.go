@@ -83,11 +83,21 @@ func TestClusterHivePartitions(t *testing.T) {
 			want := reference(t, []string{tc.arg}, calls, read)
 			files, walked, err := input.ExpandRooted([]string{tc.arg})
 			require.NoError(t, err)
-			got, _, err := runJobWith(ctx, t, c.url, files, calls, read, tc.workers, tc.mode, 0, func(j *Job) {
+			got, reports, err := runJobWith(ctx, t, c.url, files, calls, read, tc.workers, tc.mode, 0, func(j *Job) {
 				j.Walked, j.Upload = walked, tc.upload
 			})
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
+			pruned := tc.words != nil && tc.words[0] == "filter"
+			if pruned {
+				// region=US's file is skipped unread, as in a single run.
+				require.Len(t, reports, len(files)-1)
+				for _, r := range reports {
+					assert.NotContains(t, r.File, "region=US")
+				}
+			} else {
+				assert.Len(t, reports, len(files))
+			}
 			header, rows := readCSV(t, got)
 			require.NotEmpty(t, rows)
 			if tc.words != nil && tc.words[0] == "groupby" {

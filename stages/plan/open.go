@@ -201,6 +201,15 @@ func (s *Source) Progress() (read, total int64) {
 	return read, total
 }
 
+// Pruned returns the files, as Open expanded them, that a partition
+// filter (ReadOptions.Prune or Keep) skipped unopened, in input order.
+func (s *Source) Pruned() []string {
+	if s.union == nil {
+		return nil
+	}
+	return s.union.pruned
+}
+
 // Files returns how many files have been read to the end, how many the
 // source reads in all, and how many a partition filter (ReadOptions.Keep)
 // skipped unopened. Safe to call while the pipeline runs.

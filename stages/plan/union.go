@@ -100,6 +100,7 @@ type union struct {
 	stdin   io.Reader
 	text    bool // some file needs decoding
 	skipped int
+	pruned  []string // the files skipped, in input order
 	// rowGroups prunes Parquet files by the leading filter (rowgroups.go).
 	rowGroups rowGroupPruning
 
@@ -290,6 +291,7 @@ func (u *union) partitions(ctx context.Context, paths, walked []string) ([]hiveC
 		}
 		if skip {
 			u.skipped++
+			u.pruned = append(u.pruned, p)
 			continue
 		}
 		if u.opts.FilenameColumn != "" {

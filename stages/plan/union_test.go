@@ -259,6 +259,7 @@ func TestUnionPartitionFilterSkipsFiles(t *testing.T) {
 	assert.Equal(t, []map[string]string{{"n": "1", "year": "2026", "month": "01"}, {"n": "1", "year": "2026", "month": "02"}}, got)
 	done, total, skipped := src.Files()
 	assert.Equal(t, [3]int{2, 2, 2}, [3]int{done, total, skipped})
+	assert.Equal(t, []string{paths[0], paths[3]}, src.Pruned())
 }
 
 func TestWiden(t *testing.T) {
