@@ -3,6 +3,7 @@ package jsonout
 import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/arrowpipe/arrowpipe/stages/internal/rawview"
 	"github.com/arrowpipe/arrowpipe/stages/output/textfmt"
 )
 
@@ -33,7 +34,7 @@ func (w *ListText) appendMap(buf []byte, i int) ([]byte, error) {
 		var err error
 		if w.keys.Kind() == textfmt.KindString {
 			buf = appendString(buf, w.keys.Text(k))
-		} else if buf, err = appendKey(buf, &w.keys, k); err != nil {
+		} else if buf, err = w.appendKey(buf, k); err != nil {
 			return buf, err
 		}
 		buf = append(buf, ':')
@@ -45,12 +46,12 @@ func (w *ListText) appendMap(buf []byte, i int) ([]byte, error) {
 }
 
 // appendKey appends key k, not a string, as a JSON string of its text.
-func appendKey(buf []byte, keys *textfmt.Column, k int) ([]byte, error) {
+func (w *ListText) appendKey(buf []byte, k int) ([]byte, error) {
 	start := len(buf)
-	buf, err := appendValue(buf, keys, k)
+	buf, err := appendValue(buf, &w.keys, k)
 	if err != nil || (len(buf) > start && buf[start] == '"') {
 		return buf, err
 	}
-	text := string(buf[start:])
-	return appendString(buf[:start], text), nil
+	w.key = append(w.key[:0], buf[start:]...)
+	return appendString(buf[:start], rawview.String(w.key)), nil
 }
