@@ -307,7 +307,8 @@ func (w *stateMerger) Process(ctx context.Context, seq uint64, in arrow.RecordBa
 // state words are copied, as finish takes its first partial as it is, so
 // that merging the states of parts a, b, ... in order gives a merged with
 // b, ... bit for bit: a compensated sum merged into an empty one would be
-// renormalized. The other states merge into an empty state exactly.
+// renormalized. The other states merge into an empty state exactly, and a
+// t-digest arriving in an empty group is taken as it is (mergeRow).
 func (w *stateMerger) merge(src *partial, old uint32) error {
 	p := w.part
 	p.grow()
@@ -322,17 +323,6 @@ func (w *stateMerger) merge(src *partial, old uint32) error {
 		}
 	}
 	for i, a := range p.accs {
-		if aq, ok := a.(*approxQuantAcc); ok {
-			b := src.accs[i].(*approxQuantAcc)
-			for j, g := range w.gids {
-				if fresh[j] {
-					aq.takeRow(b, j, g)
-				} else {
-					aq.mergeRow(b, j, g)
-				}
-			}
-			continue
-		}
 		m, ok := a.(rowMerger)
 		if !ok {
 			if err := a.merge(src.accs[i], w.gids); err != nil {

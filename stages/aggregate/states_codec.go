@@ -402,22 +402,19 @@ func loadDigests(a *approxQuantAcc, col arrow.Array) error {
 	return nil
 }
 
-// takeRow makes group i of b group g of a, which is empty: as finish
-// takes its first partial as it is, a digest is not merged into an empty
-// one (which would compress it again).
-func (a *approxQuantAcc) takeRow(b *approxQuantAcc, i int, g uint32) {
-	a.raw[g], a.td[g] = b.raw[i], b.td[i]
-	a.rawBytes += int64(cap(b.raw[i])) * 8
-	if b.td[i] != nil {
-		a.tdBytes += tdigestBytes
-	}
-	b.raw[i], b.td[i] = nil, nil
-}
-
 // mergeRow adds group i of b to group g of a (merge, and the states'
-// import).
+// import); b's group is not used afterwards. A digest arriving in an
+// empty group is taken as it is, as finish takes its first partial: merged
+// into an empty digest it would be compressed again, and the result would
+// depend on whether the group was new.
 func (a *approxQuantAcc) mergeRow(b *approxQuantAcc, i int, g uint32) {
 	if d := b.td[i]; d != nil {
+		if a.td[g] == nil && len(a.raw[g]) == 0 {
+			a.td[g] = d
+			a.tdBytes += tdigestBytes
+			b.td[i] = nil
+			return
+		}
 		if a.td[g] == nil {
 			a.td[g] = &sketch.TDigest{}
 			a.tdBytes += tdigestBytes
