@@ -18,10 +18,11 @@ import (
 // compared once) the result keeps it as is. Otherwise the sources'
 // dictionaries are unified once and the result's dictionary holds only
 // the values its rows use, in order of first use, so it is never larger
-// than the batch. 16 sources with their own 8K-value dictionaries, 8192
-// one-row runs: ~40 ms (concatenating the runs, which unifies per run,
-// took ~9 s). A result needing more values than the index type can count
-// is a TypeError. Sources stay borrowed.
+// than the batch. 8192 one-row runs from 16 sources (BenchmarkGatherDict):
+// ~45 µs with one shared 8K-value dictionary, ~14 ms with 16 of their own
+// (concatenating the runs, which compares and unifies dictionaries per
+// run, took 73 ms and 9 s). A result needing more values than the index
+// type can count is a TypeError. Sources stay borrowed.
 func gatherDict(mem memory.Allocator, dt *arrow.DictionaryType, srcs []arrow.Array, refs []rowRef) (arrow.Array, error) {
 	idxs := make([]arrow.Array, len(srcs))
 	dicts := make([]arrow.ArrayData, len(srcs))
